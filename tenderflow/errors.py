@@ -1,0 +1,159 @@
+"""One exception tree for tenderflow.
+
+Every error derives from :class:`TenderflowError` and carries an ``exit_code`` that the CLI
+uses (DESIGN §6): 1 a check did not hold, 2 bad input or usage, 3 a concurrent change won.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+class TenderflowError(Exception):
+    """Base of every error tenderflow raises on purpose."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, **context: Any) -> None:
+        super().__init__(message)
+        self.message = message
+        self.context = context
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"error": type(self).__name__, "message": self.message, **_jsonable(self.context)}
+
+
+def _jsonable(context: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in context.items():
+        if hasattr(value, "to_dict"):
+            out[key] = value.to_dict()
+        elif isinstance(value, (list, tuple)):
+            out[key] = [v.to_dict() if hasattr(v, "to_dict") else v for v in value]
+        else:
+            out[key] = value
+    return out
+
+
+class InputError(TenderflowError):
+    """Raised when a file or option given by the user is malformed; names file, location, field."""
+
+    exit_code = 2
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        file: str | None = None,
+        location: str | None = None,
+        field: str | None = None,
+        expected: str | None = None,
+    ) -> None:
+        parts = [p for p in (file, location) if p]
+        where = ":".join(str(p) for p in parts)
+        text = message
+        if field:
+            text = f"field '{field}': {text}"
+        if expected:
+            text = f"{text} (expected {expected})"
+        if where:
+            text = f"{where}: {text}"
+        super().__init__(text, file=file, location=location, field=field, expected=expected)
+
+
+class DefinitionError(TenderflowError):
+    """Raised when a workflow, parameter, ruleset or calendar file is inconsistent."""
+
+    exit_code = 2
+
+
+class NotFound(TenderflowError):
+    """Raised when a named procurement, project, supplier or mode does not exist."""
+
+    exit_code = 2
+
+
+class ProcurementNotFound(NotFound):
+    """Raised when no procurement stream exists under the given id."""
+
+
+class CalendarMissingYear(TenderflowError):
+    """Raised when a working-day computation needs a year that no calendar data covers."""
+
+    exit_code = 2
+
+    def __init__(self, year: int) -> None:
+        super().__init__(
+            f"no official working-day calendar for {year}: add workflows/calendars/{year}.yaml "
+            f"from the State Council's holiday notice for {year}",
+            year=year,
+        )
+        self.year = year
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why a guard refused: the rule id, a readable reason, the numbers and the legal source."""
+
+    rule: str
+    reason: str
+    source: str
+    numbers: dict[str, Any] = field(default_factory=dict)
+    opens_at: str | None = None  # when the rule will allow it (period guards), ISO date
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {
+            "rule": self.rule,
+            "reason": self.reason,
+            "source": self.source,
+            "numbers": self.numbers,
+        }
+        if self.opens_at:
+            d["opens_at"] = self.opens_at
+        return d
+
+    def __str__(self) -> str:
+        text = f"[{self.rule}] {self.reason} ({self.source})"
+        if self.opens_at:
+            text += f"; allowed from {self.opens_at}"
+        return text
+
+
+class CheckFailed(TenderflowError):
+    """Raised when a check does not hold: verification failed, an expectation failed."""
+
+    exit_code = 1
+
+
+class TriggerRefused(CheckFailed):
+    """Raised when a guard refuses a trigger; carries every refusal with rule and source."""
+
+    def __init__(self, procurement: str, trigger: str, state: str, refusals: list[Refusal]) -> None:
+        lines = "; ".join(str(r) for r in refusals)
+        super().__init__(
+            f"{procurement}: '{trigger}' refused in state '{state}': {lines}",
+            procurement=procurement,
+            trigger=trigger,
+            state=state,
+            refusals=refusals,
+        )
+        self.refusals = refusals
+
+
+class InvalidTrigger(TenderflowError):
+    """Raised when a trigger does not exist in the mode or is not possible from the state."""
+
+    exit_code = 1
+
+
+class RoleNotAllowed(TenderflowError):
+    """Raised when the acting role may not fire the trigger."""
+
+    exit_code = 1
+
+
+class ConcurrencyConflict(TenderflowError):
+    """Raised when another writer appended to the stream first (expected version mismatch)."""
+
+    exit_code = 3
