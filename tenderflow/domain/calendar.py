@@ -1,0 +1,469 @@
+"""China's official working-day calendar (法定节假日 and 调休), for counting periods.
+
+Data model
+    For each covered year: ``holidays`` — official rest days that fall on a weekday (Mon–Fri);
+    ``workdays`` — 调休 make-up working days that fall on a weekend (Sat/Sun). Any other day is a
+    working day if and only if it is Mon–Fri. A date in a year that is not covered raises
+    :class:`~tenderflow.errors.CalendarMissingYear`: we never guess (DESIGN §5, POLICY
+    "Counting periods").
+
+Where the data comes from (:meth:`WorkingDayCalendar.load`)
+    1. ``chinesecalendar`` (the years it covers, 2004–2026 in 1.11) gives the rest days and the
+       make-up days.
+    2. ``holidays`` (country CN) is computed for the same years and compared year by year: the
+       set of non-working weekdays and the set of working weekends. ``holidays`` also produces
+       *estimated* data for years after the last State Council notice it knows; it is therefore
+       only ever used as a cross-check, never as a source of its own.
+    3. A year on which the two packages **disagree is not trusted**: it is left out of the data,
+       and a computation touching it raises :class:`CalendarDisputedYear` (a
+       ``CalendarMissingYear``) that names the year and the differences. No package is preferred
+       silently: for a minimum period (bids may not be due before day N) and for a maximum period
+       (an answer is due within N working days) a wrong rest day errs in opposite directions, so
+       there is no safe side to pick. The fix is an override file for that year, transcribed
+       from the State Council notice (see ``workflows/calendars/README.md``).
+       With chinesecalendar 1.11.0 and holidays 0.109 the only disagreement is 2005: the 2006
+       notice (国办发明电〔2005〕35号) made Saturday 2005-12-31 a working day; ``holidays`` has it,
+       ``chinesecalendar`` does not (its issue #125). 2005 is therefore not covered unless
+       ``2005.yaml`` is added.
+    4. Override files ``<year>.yaml`` in ``overrides_dir`` (default
+       ``workflows/calendars/``) replace the package data for their year entirely, whether the
+       year is covered by the packages, disputed, or later than them. They are validated strictly.
+
+:meth:`WorkingDayCalendar.cross_check` lists the package disagreements, and where an override
+replaces package data with something different, that too, for the report.
+
+Pinning
+    :meth:`to_data`/:meth:`from_data` and :meth:`content_hash` let an audit replay rebuild exactly
+    the calendar an event was computed with, without the packages.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tenderflow import paths
+from tenderflow.errors import CalendarMissingYear, InputError
+
+UNITS = ("days", "working_days")
+_OVERRIDE_KEYS = ("year", "source", "holidays", "workdays")
+_OVERRIDE_NAME = re.compile(r"^(\d{4})\.yaml$")
+_PACKAGE_SOURCE = "chinesecalendar + holidays(CN), cross-checked"
+
+
+class CalendarDisputedYear(CalendarMissingYear):
+    """Raised for a year the two calendar packages disagree on and no override file resolves."""
+
+    def __init__(self, year: int, differences: list[str]) -> None:
+        super().__init__(year)
+        detail = "; ".join(differences)
+        self.message = (
+            f"no trusted working-day calendar for {year}: the calendar packages disagree "
+            f"({detail}); add workflows/calendars/{year}.yaml transcribed from the State "
+            f"Council's holiday notices covering {year}"
+        )
+        self.args = (self.message,)
+        self.context["differences"] = list(differences)
+        self.differences = list(differences)
+
+
+@dataclass(frozen=True)
+class _Year:
+    holidays: frozenset[date]
+    workdays: frozenset[date]
+
+
+def _iso(days: Iterable[date]) -> list[str]:
+    return [d.isoformat() for d in sorted(days)]
+
+
+class WorkingDayCalendar:
+    """Official working days of mainland China for the years it holds data for."""
+
+    def __init__(
+        self,
+        data: Mapping[int, Mapping[str, Iterable[date]]],
+        *,
+        sources: Mapping[int, str] | None = None,
+        disputed: Mapping[int, list[str]] | None = None,
+        cross_check: list[str] | None = None,
+    ) -> None:
+        years: dict[int, _Year] = {}
+        for year, entry in data.items():
+            holidays = frozenset(entry.get("holidays", ()))
+            workdays = frozenset(entry.get("workdays", ()))
+            _check_year_sets(year, holidays, workdays)
+            years[int(year)] = _Year(holidays, workdays)
+        self._data = dict(sorted(years.items()))
+        self._holidays: frozenset[date] = frozenset().union(*(y.holidays for y in years.values()))
+        self._workdays: frozenset[date] = frozenset().union(*(y.workdays for y in years.values()))
+        self._years = frozenset(self._data)
+        self._sources = dict(sources or {})
+        self._disputed = {y: list(v) for y, v in (disputed or {}).items() if y not in self._years}
+        self._cross_check = list(cross_check) if cross_check is not None else None
+
+    # ---------------------------------------------------------------- building
+
+    @classmethod
+    def load(cls, overrides_dir: Path | None = None) -> WorkingDayCalendar:
+        """Package data, cross-checked, then override files from ``overrides_dir``."""
+        directory = overrides_dir if overrides_dir is not None else (
+            paths.workflows_dir() / "calendars")
+        chinese = _chinesecalendar_data()
+        other = _holidays_cn_data(sorted(chinese))
+        data: dict[int, dict[str, frozenset[date]]] = {}
+        sources: dict[int, str] = {}
+        disputed: dict[int, list[str]] = {}
+        report: list[str] = []
+        for year, ours in chinese.items():
+            diffs = _differences(ours, other[year], "chinesecalendar", "holidays(CN)")
+            if diffs:
+                disputed[year] = diffs
+                report.extend(f"{year}: {d}" for d in diffs)
+            else:
+                data[year] = ours
+                sources[year] = _PACKAGE_SOURCE
+        for year, (path, source, override) in sorted(load_overrides(directory).items()):
+            if year in disputed:
+                report.append(f"{year}: resolved by override {path.name} ({source})")
+            elif year in chinese:
+                diffs = _differences(override, chinese[year], path.name, "package data")
+                report.extend(f"{year}: override {path.name} ({source}) differs: {d}"
+                              for d in diffs)
+            data[year] = override
+            sources[year] = f"{path.name}: {source}"
+            disputed.pop(year, None)
+        return cls(data, sources=sources, disputed=disputed, cross_check=report)
+
+    @classmethod
+    def from_data(cls, data: Mapping[str, Any]) -> WorkingDayCalendar:
+        """Rebuild a calendar from :meth:`to_data` output (e.g. pinned in an event)."""
+        if not isinstance(data, Mapping):
+            raise InputError("calendar data must be a mapping of years", field="calendar",
+                             expected='{"2023": {"holidays": [...], "workdays": [...]}}')
+        parsed: dict[int, dict[str, frozenset[date]]] = {}
+        for key, entry in data.items():
+            if not (isinstance(key, str) and re.fullmatch(r"\d{4}", key)):
+                raise InputError(f"not a year: {key!r}", field="calendar",
+                                 expected="a four-digit year string")
+            year = int(key)
+            if not isinstance(entry, Mapping) or set(entry) != {"holidays", "workdays"}:
+                raise InputError(f"year {key} must have exactly 'holidays' and 'workdays'",
+                                 location=key, field="calendar")
+            parsed[year] = {
+                name: _parse_dates(entry[name], year=year, name=name, file=None, location=key)
+                for name in ("holidays", "workdays")
+            }
+        return cls(parsed, sources={y: "pinned data" for y in parsed})
+
+    def to_data(self) -> dict[str, dict[str, list[str]]]:
+        """JSON-able data: ``{"2023": {"holidays": [...], "workdays": [...]}}``, sorted."""
+        return {
+            str(year): {"holidays": _iso(y.holidays), "workdays": _iso(y.workdays)}
+            for year, y in self._data.items()
+        }
+
+    def content_hash(self) -> str:
+        """SHA-256 (hex) of the canonical JSON of :meth:`to_data`."""
+        canonical = json.dumps(self.to_data(), sort_keys=True, separators=(",", ":"),
+                               ensure_ascii=False).encode()
+        return hashlib.sha256(canonical).hexdigest()
+
+    # ---------------------------------------------------------------- facts
+
+    @property
+    def years(self) -> list[int]:
+        """Covered years, sorted (disputed years without an override are not covered)."""
+        return list(self._data)
+
+    def source_of(self, year: int) -> str:
+        """Where a covered year's data comes from (packages, or the override file and notice)."""
+        self._require(year)
+        return self._sources.get(year, "given data")
+
+    def cross_check(self) -> list[str]:
+        """Disagreements between chinesecalendar and holidays(CN), and overrides that differ.
+
+        One readable line per difference, prefixed with the year. Empty when everything
+        agrees. A calendar rebuilt with :meth:`from_data` compares the packages afresh.
+        """
+        if self._cross_check is None:
+            chinese = _chinesecalendar_data()
+            other = _holidays_cn_data(sorted(chinese))
+            self._cross_check = [
+                f"{year}: {d}" for year in chinese
+                for d in _differences(chinese[year], other[year], "chinesecalendar",
+                                      "holidays(CN)")
+            ]
+        return list(self._cross_check)
+
+    def _require(self, year: int) -> None:
+        if year not in self._years:
+            if year in self._disputed:
+                raise CalendarDisputedYear(year, self._disputed[year])
+            raise CalendarMissingYear(year)
+
+    def is_working_day(self, d: date) -> bool:
+        """Whether ``d`` is an official working day; refuses years without data."""
+        d = _as_date(d)
+        self._require(d.year)
+        if d in self._workdays:
+            return True
+        return d.weekday() < 5 and d not in self._holidays
+
+    # ---------------------------------------------------------------- counting
+
+    def add_working_days(self, start: date, n: int) -> date:
+        """The ``n``-th working day after ``start`` (``start`` itself never counts), ``n >= 1``."""
+        start = _as_date(start)
+        _require_positive(n)
+        day = start
+        remaining = n
+        while remaining:
+            day += timedelta(days=1)
+            if self.is_working_day(day):
+                remaining -= 1
+        return day
+
+    def working_days_after(self, start: date, end: date) -> int:
+        """Number of working days in ``(start, end]``; 0 when ``end <= start``."""
+        start, end = _as_date(start), _as_date(end)
+        count = 0
+        day = start + timedelta(days=1)
+        while day <= end:
+            if self.is_working_day(day):
+                count += 1
+            day += timedelta(days=1)
+        return count
+
+    def period_end(self, start: date, n: int, unit: str) -> date:
+        """Last day of a period of ``n`` units starting at ``start`` (民法典 第201、203条).
+
+        ``"days"`` (日): the first day is not counted, so the period ends ``n`` calendar days
+        after ``start``; if that day is a rest day, it ends on the next working day.
+        ``"working_days"`` (工作日): the ``n``-th working day after ``start``.
+        The period ends at 24:00 of the returned day.
+        """
+        start = _as_date(start)
+        _require_positive(n)
+        if unit == "days":
+            end = start + timedelta(days=n)
+            while not self.is_working_day(end):
+                end += timedelta(days=1)
+            return end
+        if unit == "working_days":
+            return self.add_working_days(start, n)
+        raise ValueError(f"unknown period unit {unit!r}; expected one of {', '.join(UNITS)}")
+
+    # ---------------------------------------------------------------- misc
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, WorkingDayCalendar):
+            return NotImplemented
+        return self._data == other._data
+
+    def __hash__(self) -> int:
+        return hash(self.content_hash())
+
+    def __repr__(self) -> str:
+        years = self.years
+        span = f"{years[0]}–{years[-1]}" if years else "no years"
+        return f"<WorkingDayCalendar {span} ({len(years)} years) {self.content_hash()[:12]}>"
+
+
+@cache
+def default_calendar() -> WorkingDayCalendar:
+    """The calendar from the packages and ``workflows/calendars/``, loaded once per process."""
+    return WorkingDayCalendar.load()
+
+
+# -------------------------------------------------------------------- override files
+
+
+def load_overrides(directory: Path) -> dict[int, tuple[Path, str, dict[str, frozenset[date]]]]:
+    """Read and validate every ``<year>.yaml`` in ``directory``: year -> (path, source, data).
+
+    A missing directory means no overrides. Other YAML files (misnamed, ``.yml``) are refused
+    rather than ignored; non-YAML files such as the README are ignored.
+    """
+    if not directory.is_dir():
+        return {}
+    out: dict[int, tuple[Path, str, dict[str, frozenset[date]]]] = {}
+    for path in sorted(directory.iterdir()):
+        if path.suffix.lower() not in (".yaml", ".yml"):
+            continue
+        match = _OVERRIDE_NAME.match(path.name)
+        if not match:
+            raise InputError("calendar override file must be named <year>.yaml",
+                             file=str(path), field="file name", expected="e.g. 2027.yaml")
+        year, source, data = _read_override(path, int(match.group(1)))
+        out[year] = (path, source, data)
+    return out
+
+
+def _read_override(path: Path, file_year: int) -> tuple[int, str, dict[str, frozenset[date]]]:
+    file = str(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        location = f"line {mark.line + 1}" if mark is not None else None
+        raise InputError(f"not valid YAML: {exc}", file=file, location=location,
+                         field="(file)") from None
+    except UnicodeDecodeError:
+        raise InputError("not UTF-8 text", file=file, field="(file)") from None
+    if not isinstance(raw, dict):
+        raise InputError("an override file must be a mapping", file=file, field="(file)",
+                         expected="keys year, source, holidays, workdays")
+    for key in raw:
+        if key not in _OVERRIDE_KEYS:
+            raise InputError(f"unknown key {key!r}", file=file, field=str(key),
+                             expected="only year, source, holidays, workdays")
+    for key in _OVERRIDE_KEYS:
+        if key not in raw:
+            raise InputError("missing", file=file, field=key,
+                             expected="keys year, source, holidays, workdays")
+    year = raw["year"]
+    if isinstance(year, bool) or not isinstance(year, int):
+        raise InputError(f"not a year: {year!r}", file=file, field="year",
+                         expected="an integer like 2027")
+    if year != file_year:
+        raise InputError(f"year {year} does not match the file name", file=file, field="year",
+                         expected=str(file_year))
+    source = raw["source"]
+    if not isinstance(source, str) or not source.strip():
+        raise InputError(f"not a notice reference: {source!r}", file=file, field="source",
+                         expected="the State Council notice, e.g. 国办发明电〔2025〕7号")
+    data = {
+        name: _parse_dates(raw[name], year=year, name=name, file=file, location=None)
+        for name in ("holidays", "workdays")
+    }
+    return year, source.strip(), data
+
+
+def _parse_dates(value: Any, *, year: int, name: str, file: str | None,
+                 location: str | None) -> frozenset[date]:
+    """A list of ISO dates in ``year``; holidays must be weekdays, workdays weekend days."""
+    where = f"{location}." if location else ""
+    if not isinstance(value, list):
+        raise InputError(f"not a list: {value!r}", file=file, location=location, field=name,
+                         expected="a list of ISO dates like 2027-10-01")
+    out: set[date] = set()
+    for i, item in enumerate(value):
+        loc = f"{where}{name}[{i}]"
+        if isinstance(item, datetime):
+            d: date | None = None
+        elif isinstance(item, date):
+            d = item
+        elif isinstance(item, str):
+            try:
+                d = date.fromisoformat(item) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", item) else None
+            except ValueError:
+                d = None
+        else:
+            d = None
+        if d is None:
+            raise InputError(f"not a date: {item!r}", file=file, location=loc, field=name,
+                             expected="an ISO date like 2027-10-01")
+        if d.year != year:
+            raise InputError(f"{d.isoformat()} is not in {year}", file=file, location=loc,
+                             field=name, expected=f"a date in {year}")
+        if name == "holidays" and d.weekday() >= 5:
+            raise InputError(f"{d.isoformat()} is a {d.strftime('%A')}: list only rest days "
+                             "that fall on a weekday", file=file, location=loc, field=name,
+                             expected="a Monday to Friday")
+        if name == "workdays" and d.weekday() < 5:
+            raise InputError(f"{d.isoformat()} is a {d.strftime('%A')}: list only make-up "
+                             "working days that fall on a weekend", file=file, location=loc,
+                             field=name, expected="a Saturday or Sunday")
+        if d in out:
+            raise InputError(f"{d.isoformat()} is listed twice", file=file, location=loc,
+                             field=name, expected="each date once")
+        out.add(d)
+    return frozenset(out)
+
+
+# -------------------------------------------------------------------- package data
+
+
+def _chinesecalendar_data() -> dict[int, dict[str, frozenset[date]]]:
+    from chinese_calendar import constants
+
+    rest = set(constants.holidays)
+    work = set(constants.workdays)
+    first, last = min(rest).year, max(rest).year
+    return {
+        year: {
+            "holidays": frozenset(d for d in rest if d.year == year and d.weekday() < 5),
+            "workdays": frozenset(d for d in work if d.year == year and d.weekday() >= 5),
+        }
+        for year in range(first, last + 1)
+    }
+
+
+def _holidays_cn_data(years: list[int]) -> dict[int, dict[str, frozenset[date]]]:
+    """Non-working weekdays and working weekends per year according to ``holidays`` (CN).
+
+    A make-up day can belong to the year before the holiday it pays for (2006-12-30/31 for
+    New Year 2007), so the neighbouring years are computed too and every date is filed under
+    its own year.
+    """
+    import holidays as holidays_pkg
+
+    cn = holidays_pkg.country_holidays("CN", years=range(years[0] - 1, years[-1] + 2))
+    rest = [d for d in cn if d.weekday() < 5]
+    work = [d for d in cn.weekend_workdays if d.weekday() >= 5]
+    return {
+        year: {
+            "holidays": frozenset(d for d in rest if d.year == year),
+            "workdays": frozenset(d for d in work if d.year == year),
+        }
+        for year in years
+    }
+
+
+def _differences(a: Mapping[str, frozenset[date]], b: Mapping[str, frozenset[date]],
+                 a_name: str, b_name: str) -> list[str]:
+    out: list[str] = []
+    for key, what in (("holidays", "weekday rest days"), ("workdays", "weekend working days")):
+        only_a, only_b = a[key] - b[key], b[key] - a[key]
+        if only_a:
+            out.append(f"{what} only in {a_name}: {', '.join(_iso(only_a))}")
+        if only_b:
+            out.append(f"{what} only in {b_name}: {', '.join(_iso(only_b))}")
+    return out
+
+
+# -------------------------------------------------------------------- helpers
+
+
+def _check_year_sets(year: int, holidays: frozenset[date], workdays: frozenset[date]) -> None:
+    for d in holidays:
+        if d.year != year or d.weekday() >= 5:
+            raise ValueError(f"{year}: holiday {d} must be a weekday in {year}")
+    for d in workdays:
+        if d.year != year or d.weekday() < 5:
+            raise ValueError(f"{year}: make-up workday {d} must be a weekend day in {year}")
+
+
+def _as_date(d: date) -> date:
+    if isinstance(d, datetime):
+        raise TypeError("working days are counted on dates: pass a date, not a datetime "
+                        "(convert to Asia/Shanghai first)")
+    if not isinstance(d, date):
+        raise TypeError(f"expected a date, got {type(d).__name__}")
+    return d
+
+
+def _require_positive(n: int) -> None:
+    if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+        raise ValueError(f"a period needs a whole number of at least 1 unit, got {n!r}")
