@@ -101,9 +101,11 @@ class Refusal:
     source: str
     numbers: dict[str, Any] = field(default_factory=dict)
     opens_at: str | None = None  # when the rule will allow it (period guards), ISO date
+    guard: str = ""  # the named guard that refused (workflow YAML refers to it)
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
+            "guard": self.guard,
             "rule": self.rule,
             "reason": self.reason,
             "source": self.source,

@@ -1,0 +1,156 @@
+"""The ``tenderflow`` command: a thin shell over the application services.
+
+Heavy libraries (SQLAlchemy, reportlab, pyHanko) are imported inside the commands that need
+them; command groups are loaded lazily so that ``tenderflow --help`` stays fast.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import os
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+import click
+
+# name -> "module:attribute", imported only when the command is used (or listed by --help).
+COMMANDS = {
+    "init": "tenderflow.cli.admin:init",
+    "demo": "tenderflow.cli.admin:demo",
+    "run": "tenderflow.cli.scenario:run",
+    "register": "tenderflow.cli.procurement:register",
+    "open": "tenderflow.cli.procurement:open_procurement",
+    "status": "tenderflow.cli.procurement:status",
+    "next": "tenderflow.cli.procurement:next_steps",
+    "fire": "tenderflow.cli.procurement:fire",
+    "tick": "tenderflow.cli.procurement:tick",
+    "list": "tenderflow.cli.procurement:list_procurements",
+    "workflow": "tenderflow.cli.workflow:workflow",
+}
+
+EXIT_CRASH = 70
+
+
+@dataclass
+class Ctx:
+    db: str
+    actor: str | None
+    json: bool
+    lang: str
+
+    def store(self, *, create: bool = False) -> Any:
+        from tenderflow.store.eventstore import EventStore
+
+        store = EventStore(self.db)
+        if create:
+            store.migrate()
+        else:
+            store.require_schema()
+        return store
+
+    def services(self, *, create: bool = False) -> Any:
+        from tenderflow.services import Services
+
+        return Services(self.store(create=create))
+
+    def emit(self, data: Any, text: str | None = None) -> None:
+        if self.json:
+            click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))
+        elif text is not None:
+            click.echo(text)
+
+
+class LazyGroup(click.Group):
+    def __init__(self, *args: Any, lazy: dict[str, str] | None = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lazy = lazy or {}
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *self.lazy})
+
+    def get_command(self, ctx: click.Context, name: str) -> click.Command | None:
+        if name in self.lazy:
+            module, attr = self.lazy[name].split(":")
+            return getattr(importlib.import_module(module), attr)  # type: ignore[no-any-return]
+        return super().get_command(ctx, name)
+
+
+class TenderflowGroup(LazyGroup):
+    """Turns tenderflow's errors into messages and exit codes (DESIGN §6)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        from tenderflow.errors import TenderflowError
+
+        try:
+            return super().invoke(ctx)
+        except TenderflowError as exc:
+            _report(ctx, exc.to_dict(), exc.message, exc.exit_code)
+        except click.exceptions.Exit:
+            raise
+        except click.ClickException:
+            raise
+        except (KeyboardInterrupt, click.Abort):
+            raise
+        except Exception as exc:  # a bug: say so plainly, keep the traceback for debugging
+            if os.environ.get("TENDERFLOW_DEBUG"):
+                raise
+            import traceback
+
+            log = os.path.join(os.environ.get("TMPDIR", "/tmp"), "tenderflow-crash.log")
+            try:
+                with open(log, "w", encoding="utf-8") as fh:
+                    traceback.print_exc(file=fh)
+            except OSError:
+                log = "(could not write the log)"
+            _report(ctx, {"error": "InternalError", "message": str(exc)},
+                    f"internal error (a bug in tenderflow): {type(exc).__name__}: {exc}; "
+                    f"traceback in {log}", EXIT_CRASH)
+
+
+def _report(ctx: click.Context, data: dict[str, Any], message: str, code: int) -> None:
+    obj = ctx.find_object(Ctx)
+    if obj is not None and obj.json:
+        click.echo(json.dumps({"ok": False, **data}, ensure_ascii=False, indent=2, default=str))
+    click.echo(f"error: {message}", err=True)
+    refusals = data.get("refusals") or []
+    for r in refusals:
+        line = f"  ✗ {r.get('guard') or r['rule']}: {r['reason']} — {r['source']}"
+        if r.get("opens_at"):
+            line += f" (allowed from {r['opens_at']})"
+        click.echo(line, err=True)
+    ctx.exit(code)
+
+
+@click.group(cls=TenderflowGroup, lazy=COMMANDS, context_settings={"help_option_names":
+                                                                     ["-h", "--help"]})
+@click.option("--db", envvar="TENDERFLOW_DB", default="sqlite:///tenderflow.db",
+              show_default=True, help="Database URL (sqlite:///FILE or postgresql+psycopg://…).")
+@click.option("--as", "actor", envvar="TENDERFLOW_ACTOR", default=None,
+              help="Who is acting, ROLE:NAME (e.g. staff:wang).")
+@click.option("--json", "as_json", is_flag=True, help="Machine-readable output on stdout.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help="Language of labels in text output.")
+@click.version_option(package_name="tenderflow")
+@click.pass_context
+def cli(ctx: click.Context, db: str, actor: str | None, as_json: bool, lang: str) -> None:
+    """tenderflow — auditable procurement of social capital for old residential community
+    renovation (城镇老旧小区改造): government delegation, public tender and competitive
+    negotiation as state machines whose guards carry the legal rules.
+
+    \b
+    Example:
+      tenderflow init
+      tenderflow run examples/negotiation_award.yaml
+      tenderflow status CN-2023-001
+    """
+    ctx.obj = Ctx(db=db, actor=actor, json=as_json, lang=lang)
+
+
+def main() -> None:
+    cli(prog_name="tenderflow")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

@@ -1,0 +1,212 @@
+"""Procurement commands: register, open, status, next, fire, tick, list."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from tenderflow.cli import Ctx
+
+pass_ctx = click.make_pass_decorator(Ctx)
+
+
+def parse_at(value: str | None, option: str = "--at") -> Any:
+    if value is None:
+        return None
+    from tenderflow.domain.timeutil import parse_time
+
+    return parse_time(value, field=option)
+
+
+def actor_of(obj: Ctx) -> str:
+    from tenderflow.services import check_actor
+
+    return check_actor(obj.actor)
+
+
+@click.command()
+@click.argument("kind", type=click.Choice(["projects", "suppliers"]))
+@click.argument("file", type=click.Path(path_type=Path))
+@pass_ctx
+def register(obj: Ctx, kind: str, file: Path) -> None:
+    """Register projects or social-capital suppliers from a YAML, JSON or CSV file.
+
+    The whole file is validated first; an error names the file, the row and the field, and
+    nothing is written.
+
+    \b
+    Example:
+      tenderflow --as staff:wang register suppliers examples/data/suppliers.yaml
+    """
+    from tenderflow.registration import load_file
+
+    records = load_file(file, kind)
+    actor = actor_of(obj)
+    counts = obj.services().register(kind, records, actor)
+    obj.emit({"ok": True, "kind": kind, **counts},
+             f"{kind}: {counts['registered']} registered, {counts['updated']} updated, "
+             f"{counts['unchanged']} unchanged")
+
+
+@click.command("open")
+@click.argument("procurement_id")
+@click.option("--project", required=True, help="Registered project id.")
+@click.option("--mode", required=True, help="competitive_negotiation | open_tender | delegation")
+@click.option("--at", "at", help="Business time (ISO 8601; default now, Asia/Shanghai).")
+@pass_ctx
+def open_procurement(obj: Ctx, procurement_id: str, project: str, mode: str,
+                     at: str | None) -> None:
+    """Open a procurement of a registered project in a mode.
+
+    \b
+    Example:
+      tenderflow --as staff:wang open CN-2023-001 --project CD-HH-2023 \\
+          --mode competitive_negotiation --at 2023-03-01T09:00+08:00
+    """
+    result = obj.services().open_procurement(procurement_id, project, mode, actor_of(obj),
+                                             parse_at(at))
+    obj.emit({"ok": True, **result.to_dict()},
+             f"{procurement_id}: opened in mode {mode}, state {result.to_state}")
+
+
+def _dates_text(status: dict[str, Any]) -> list[str]:
+    return [f"  {k}: {v}" for k, v in sorted(status["key_dates"].items(), key=lambda x: x[1])]
+
+
+@click.command()
+@click.argument("procurement_id")
+@click.option("--at", "at", help="Judge pending steps as of this time (default now).")
+@pass_ctx
+def status(obj: Ctx, procurement_id: str, at: str | None) -> None:
+    """State, key dates, parties and what is pending.
+
+    \b
+    Example:
+      tenderflow status CN-2023-001 --json
+    """
+    s = obj.services().status(procurement_id, parse_at(at))
+    lang = obj.lang
+    lines = [
+        f"{s['id']}  {s['mode_title'][lang]}  —  {s['project']['name']} "
+        f"(估算 {s['project']['estimated_investment']} 元)",
+        f"state: {s['state']} ({s['state_label'][lang]}), version {s['version']}",
+        "key dates:", *_dates_text(s),
+    ]
+    if s["deadlines"]:
+        lines.append("deadlines:")
+        lines += [f"  {k}: {v}" for k, v in s["deadlines"].items()]
+    parties = {k: v for k, v in s["parties"].items() if v}
+    if parties:
+        lines.append("parties:")
+        lines += [f"  {k}: {', '.join(v) if isinstance(v, list) else v}"
+                  for k, v in parties.items()]
+    if s.get("award"):
+        lines.append(f"award: {s['award']}")
+    if s.get("ended"):
+        lines.append(f"ended: {s['ended']['reason']}")
+    pending = s["pending"]
+    for t in pending["timers"]:
+        lines.append(f"next due: {t['trigger']} at {t['due']}")
+    if pending["ready"] or pending["waiting"]:
+        lines.append(f"ready: {', '.join(pending['ready']) or '-'}; "
+                     f"waiting: {', '.join(pending['waiting']) or '-'}")
+    obj.emit(s, "\n".join(lines))
+
+
+@click.command("next")
+@click.argument("procurement_id")
+@click.option("--at", "at", help="Judge the guards as of this time (default now).")
+@pass_ctx
+def next_steps(obj: Ctx, procurement_id: str, at: str | None) -> None:
+    """Each trigger possible now, with every guard's pass or reason (and the date a period
+    opens, counted in working days where the rule says 工作日).
+
+    \b
+    Example:
+      tenderflow next CN-2023-001 --at 2023-03-06T09:00+08:00
+    """
+    n = obj.services().next(procurement_id, parse_at(at), obj.actor)
+    lines = [f"{n['id']}: state {n['state']}, version {n['version']}"]
+    if not n["triggers"]:
+        lines.append("  no trigger: the procurement is in a final state")
+    for t in n["triggers"]:
+        mark = "✓" if t["ready"] else "·"
+        timer = " (timer)" if t["timer"] else ""
+        lines.append(f"{mark} {t['trigger']}{timer} → {t['dest']}  {t['title'][obj.lang]}  "
+                     f"[{', '.join(t['roles'])}]")
+        for g in t["guards"]:
+            if g["result"] == "pass":
+                lines.append(f"    ✓ {g['guard']} ({g['rule']}; {g['source']})")
+            elif g["result"] == "needs data":
+                lines.append(f"    ? {g['guard']}: needs {', '.join(g['needs'])} "
+                             f"({g['source']})")
+            else:
+                extra = f" — opens {g['opens_at']}" if g.get("opens_at") else ""
+                lines.append(f"    ✗ {g['guard']}: {g['reason']} ({g['source']}){extra}")
+    obj.emit(n, "\n".join(lines))
+
+
+@click.command()
+@click.argument("procurement_id")
+@click.argument("trigger")
+@click.option("--data", "data_file", type=click.Path(path_type=Path),
+              help="YAML or JSON file with the trigger's data.")
+@click.option("--at", "at", help="Business time (ISO 8601; default now).")
+@click.option("--if-version", type=int, default=None,
+              help="Refuse (exit 3) unless the procurement is still at this version.")
+@pass_ctx
+def fire(obj: Ctx, procurement_id: str, trigger: str, data_file: Path | None, at: str | None,
+         if_version: int | None) -> None:
+    """Fire one trigger with its data. A guard's refusal exits 1 naming the rule and its
+    source; nothing is recorded.
+
+    \b
+    Example:
+      tenderflow --as staff:wang fire CN-2023-001 invite --data invite.yaml \\
+          --at 2023-03-03T10:00+08:00 --if-version 3
+    """
+    from tenderflow.services import read_data_file
+
+    data = read_data_file(data_file) if data_file else None
+    result = obj.services().fire(procurement_id, trigger, data, actor_of(obj), parse_at(at),
+                                 if_version=if_version,
+                                 where=str(data_file) if data_file else None)
+    obj.emit({"ok": True, **result.to_dict()},
+             f"{procurement_id}: {trigger}: {result.from_state} → {result.to_state} "
+             f"({result.event}, version {result.version})")
+
+
+@click.command()
+@click.option("--at", "at", help="Fire the timers due by this time (default now).")
+@pass_ctx
+def tick(obj: Ctx, at: str | None) -> None:
+    """Fire every timer that is due (deadlines, publicity periods); running it twice fires
+    nothing more.
+
+    \b
+    Example:
+      tenderflow tick --at 2023-03-22T00:00+08:00
+    """
+    fired = obj.services().tick(parse_at(at))
+    lines = [f"{f['procurement']}: {f['trigger']} (due {f['due']}) → "
+             f"{f.get('to', 'refused: ' + str(f.get('refused')))}" for f in fired]
+    obj.emit({"ok": True, "fired": fired}, "\n".join(lines) or "nothing due")
+
+
+@click.command("list")
+@pass_ctx
+def list_procurements(obj: Ctx) -> None:
+    """List procurements with their mode, state and next due time.
+
+    \b
+    Example:
+      tenderflow list --json
+    """
+    store = obj.store()
+    with store.reading() as tx:
+        rows = [{"id": r.id, "project": r.project, "mode": r.mode, "state": r.state,
+                 "version": r.version, "next_due": r.next_due} for r in tx.procurement_rows()]
+    obj.emit(rows, "\n".join(f"{r['id']:<20} {r['mode']:<24} {r['state']:<18} "
+                             f"{r['next_due'] or ''}" for r in rows) or "no procurements")

@@ -1,0 +1,48 @@
+"""``tenderflow run SCENARIO.yaml``."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from tenderflow.cli import Ctx
+
+pass_ctx = click.make_pass_decorator(Ctx)
+
+
+def report_text(report: object) -> str:
+    from tenderflow.scenario import RunReport
+
+    assert isinstance(report, RunReport)
+    lines = [f"scenario: {report.title} ({report.scenario})"]
+    for r in report.results:
+        lines.append(f"  {'✓' if r.ok else '✗'} [{r.index}] {r.text}")
+        refused = r.detail.get("refused")
+        if refused and not r.ok:
+            for x in refused.get("refusals", []):
+                lines.append(f"      {x.get('guard') or x['rule']}: {x['reason']} — {x['source']}")
+    lines.append("final states: " + ", ".join(f"{k}={v}" for k, v in report.states.items()))
+    lines.append("result: " + ("ok" if report.ok else f"stopped at step {report.stopped_at}"))
+    return "\n".join(lines)
+
+
+@click.command()
+@click.argument("scenario", type=click.Path(path_type=Path))
+@pass_ctx
+def run(obj: Ctx, scenario: Path) -> None:
+    """Apply a scenario file; stop at the first refused step. Exit 0 when every step and
+    expectation held, 1 when a step was refused or an expectation failed, 2 for a malformed
+    file (nothing written). Creates the database if it does not exist.
+
+    \b
+    Example:
+      tenderflow --db sqlite:///cn.db run examples/negotiation_failed.yaml
+    """
+    from tenderflow.scenario import load_scenario, run_scenario
+
+    load_scenario(scenario)  # validate completely before creating or touching the database
+    report = run_scenario(obj.services(create=True), scenario)
+    obj.emit(report.to_dict(), report_text(report))
+    if not report.ok:
+        raise click.exceptions.Exit(1)

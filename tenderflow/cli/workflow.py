@@ -1,0 +1,86 @@
+"""``tenderflow workflow show MODE``: the state machine as text or Mermaid."""
+
+from __future__ import annotations
+
+import click
+
+from tenderflow.cli import Ctx
+
+pass_ctx = click.make_pass_decorator(Ctx)
+
+
+@click.group()
+def workflow() -> None:
+    """Procurement modes as state machines (workflows/*.yaml)."""
+
+
+def mermaid(wf: object, lang: str = "zh") -> str:
+    from tenderflow.workflow.definitions import Workflow
+
+    assert isinstance(wf, Workflow)
+    lines = ["stateDiagram-v2"]
+    for name, label in wf.states.items():
+        lines.append(f'    state "{label[lang]} ({name})" as {name}')
+    lines.append(f"    [*] --> {wf.initial}")
+    shown: set[tuple[str, str, str]] = set()
+    for t in wf.transitions:
+        title = t.title_zh if lang == "zh" else t.title_en
+        if len(t.sources) > 3:  # "*": every open state; draw once from a note-like pseudo state
+            key = ("*", t.dest, t.trigger)
+            if key not in shown:
+                lines.append(f"    note right of {t.dest}: {t.trigger} from any open state")
+                shown.add(key)
+            continue
+        for s in t.sources:
+            key = (s, t.dest, t.trigger)
+            if key in shown:
+                continue
+            shown.add(key)
+            lines.append(f"    {s} --> {t.dest}: {t.trigger} {title}")
+    for s in wf.terminal:
+        lines.append(f"    {s} --> [*]")
+    return "\n".join(lines)
+
+
+@workflow.command("show")
+@click.argument("mode")
+@click.option("--format", "fmt", type=click.Choice(["text", "mermaid"]), default="text",
+              show_default=True)
+@pass_ctx
+def show(obj: Ctx, mode: str, fmt: str) -> None:
+    """Show a mode's states, transitions with roles and guards, and timers.
+
+    \b
+    Example:
+      tenderflow workflow show competitive_negotiation --format mermaid
+    """
+    from tenderflow.workflow.definitions import load_workflow
+
+    wf = load_workflow(mode)
+    if fmt == "mermaid":
+        text = mermaid(wf, obj.lang)
+    else:
+        lang = obj.lang
+        lines = [f"{wf.mode}: {wf.title_zh} / {wf.title_en}", f"source: {wf.source}",
+                 f"hash: {wf.content_hash()}", "states:"]
+        for name, label in wf.states.items():
+            final = " (final)" if name in wf.terminal else ""
+            lines.append(f"  {name}: {label['zh']} / {label['en']}{final}")
+        lines.append("transitions:")
+        for t in wf.transitions:
+            src = "*" if len(t.sources) > 3 else ",".join(t.sources)
+            lines.append(f"  {t.trigger}: {src} → {t.dest}  [{', '.join(t.roles)}]  "
+                         f"{t.title_zh if lang == 'zh' else t.title_en}; records {t.event}"
+                         + (f"; guards: {', '.join(t.guards)}" if t.guards else ""))
+        if wf.timers:
+            lines.append("timers:")
+            lines += [f"  {tm.trigger} in {tm.source} when {tm.due} passes" for tm in wf.timers]
+        text = "\n".join(lines)
+    data = {"mode": wf.mode, "hash": wf.content_hash(), "states": wf.states,
+            "transitions": [{"trigger": t.trigger, "sources": list(t.sources), "dest": t.dest,
+                             "roles": list(t.roles), "guards": list(t.guards),
+                             "event": t.event} for t in wf.transitions],
+            "timers": [tm.__dict__ for tm in wf.timers]}
+    if fmt == "mermaid":
+        data["mermaid"] = text
+    obj.emit(data, text)

@@ -1,0 +1,32 @@
+"""The demo: every bundled example scenario on a fresh SQLite file, with its outputs."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from tenderflow.paths import examples_dir
+
+
+def run_demo(out: Path) -> dict[str, Any]:
+    from tenderflow.scenario import run_scenario
+    from tenderflow.services import Services
+    from tenderflow.store.eventstore import EventStore
+
+    out.mkdir(parents=True, exist_ok=True)
+    db = out / "tenderflow.db"
+    for suffix in ("", "-wal", "-shm"):
+        Path(f"{db}{suffix}").unlink(missing_ok=True)
+    store = EventStore(f"sqlite:///{db}")
+    store.migrate()
+    services = Services(store)
+    scenarios = []
+    for path in sorted(examples_dir().glob("*.yaml")):
+        report = run_scenario(services, path)
+        scenarios.append({"file": path.name, "title": report.title, "ok": report.ok,
+                          "states": report.states, "stopped_at": report.stopped_at})
+    with store.reading() as tx:
+        events = tx.count_events()
+    store.dispose()
+    return {"db": str(db), "scenarios": scenarios, "events": events,
+            "summary": str(out / "summary.json"), "artifacts": []}

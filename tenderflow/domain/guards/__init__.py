@@ -1,0 +1,147 @@
+"""Named guards: the legal rules that decide whether a trigger may fire.
+
+A guard is a pure function ``(ctx: GuardContext) -> Refusal | None`` registered under a name
+that workflow YAML refers to. Each names the rule id it enforces (a key of
+``workflows/parameters.yaml`` where the rule has a number) and its legal source; a refusal
+carries the numbers seen and required. Guards read only the recorded state, the trigger's
+data, the facts recorded with it, the business time and the pinned parameters and calendar,
+so the auditor's replay reaches the same decision.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Any
+
+from tenderflow.domain.parameters import Parameters
+from tenderflow.domain.timeutil import local_date
+from tenderflow.errors import Refusal
+
+
+@dataclass
+class GuardContext:
+    """Everything a guard may look at."""
+
+    procurement: str
+    state: dict[str, Any]
+    data: dict[str, Any]
+    facts: dict[str, Any]
+    at: datetime
+    actor: str
+    params: Parameters
+    calendar: Any  # WorkingDayCalendar; typed loosely to keep this module import-light
+    trigger: str = ""
+
+    @property
+    def today(self) -> date:
+        return local_date(self.at)
+
+    def p(self, key: str) -> Any:
+        """The parameter in force on the business date."""
+        return self.params.value(key, self.today)
+
+
+@dataclass(frozen=True)
+class GuardSpec:
+    name: str
+    rule: str
+    source: str
+    fn: Callable[["GuardContext", "GuardSpec"], Refusal | None]
+    needs: tuple[str, ...] = ()
+    doc: str = ""
+
+    def source_for(self, params: Parameters) -> str:
+        if self.rule in params:
+            return params.get(self.rule).citation()
+        return self.source
+
+    def refuse(self, ctx: GuardContext, reason: str, opens_at: str | None = None,
+               **numbers: Any) -> Refusal:
+        return Refusal(rule=self.rule, reason=reason, source=self.source_for(ctx.params),
+                       numbers={k: _plain(v) for k, v in numbers.items()}, opens_at=opens_at,
+                       guard=self.name)
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, (int, str, bool)) or value is None:
+        return value
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return str(value)
+
+
+REGISTRY: dict[str, GuardSpec] = {}
+
+
+def guard(name: str, *, rule: str | None = None, source: str = "",
+          needs: tuple[str, ...] = ()) -> Callable[[Callable[..., Refusal | None]], Callable[..., Refusal | None]]:
+    """Register a guard. ``rule`` defaults to the name; ``source`` is used when the rule has
+    no parameter (the parameter's own source wins otherwise); ``needs`` lists the data fields
+    without which the guard cannot be judged (``next`` reports them)."""
+
+    def register(fn: Callable[..., Refusal | None]) -> Callable[..., Refusal | None]:
+        if name in REGISTRY:
+            raise ValueError(f"guard {name} registered twice")
+        REGISTRY[name] = GuardSpec(name=name, rule=rule or name, source=source, fn=fn,
+                                   needs=needs, doc=(fn.__doc__ or "").strip())
+        return fn
+
+    return register
+
+
+@dataclass
+class GuardResult:
+    guard: str
+    rule: str
+    source: str
+    passed: bool
+    refusal: Refusal | None = None
+    needs: list[str] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        d: dict[str, Any] = {"guard": self.guard, "rule": self.rule, "source": self.source,
+                             "result": "pass" if self.passed else
+                             ("needs data" if self.needs else "refused")}
+        if self.refusal:
+            d["reason"] = self.refusal.reason
+            d["numbers"] = self.refusal.numbers
+            if self.refusal.opens_at:
+                d["opens_at"] = self.refusal.opens_at
+        if self.needs:
+            d["needs"] = self.needs
+        return d
+
+
+def evaluate(names: list[str], ctx: GuardContext, *, probe: bool = False) -> list[GuardResult]:
+    """Run the named guards. With ``probe`` (for ``next``), a guard whose data is missing is
+    reported as needing data instead of being run."""
+    load_all()
+    results = []
+    for name in names:
+        spec = REGISTRY[name]
+        source = spec.source_for(ctx.params)
+        missing = [n for n in spec.needs if n not in ctx.data]
+        if probe and missing:
+            results.append(GuardResult(name, spec.rule, source, False, needs=missing))
+            continue
+        refusal = spec.fn(ctx, spec)
+        results.append(GuardResult(name, spec.rule, source, refusal is None, refusal))
+    return results
+
+
+_LOADED = False
+
+
+def load_all() -> None:
+    """Import the guard modules so that they register."""
+    global _LOADED
+    if _LOADED:
+        return
+    import importlib
+    import pkgutil
+
+    for mod in pkgutil.iter_modules(__path__):
+        importlib.import_module(f"{__name__}.{mod.name}")
+    _LOADED = True

@@ -1,0 +1,94 @@
+"""Guards and helpers shared by every mode: thresholds, committees, periods, suppliers."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from fractions import Fraction
+from typing import Any
+
+from tenderflow.domain.guards import GuardContext, GuardSpec, guard
+from tenderflow.domain.state import State, applies
+from tenderflow.domain.timeutil import local_date, parse_time
+from tenderflow.errors import Refusal
+
+CATEGORY_THRESHOLD = {
+    "works": "regime.must_tender_works",
+    "goods": "regime.must_tender_goods",
+    "services": "regime.must_tender_services",
+}
+
+
+def estimated_price(state: State) -> Decimal:
+    return Decimal(state["project"]["estimated_investment"])
+
+
+def above_tender_threshold(ctx: GuardContext) -> bool:
+    """Whether the project reaches the must-tender scale of 发改委令第16号 for its category."""
+    project = ctx.state["project"]
+    key = CATEGORY_THRESHOLD[project.get("procurement_category", "works")]
+    return estimated_price(ctx.state) >= Decimal(ctx.p(key))
+
+
+def members_summary(members: list[dict[str, Any]]) -> tuple[int, int]:
+    experts = sum(1 for m in members if m.get("role") in ("expert", "finance_expert",
+                                                          "legal_expert"))
+    return len(members), experts
+
+
+def check_committee(ctx: GuardContext, spec: GuardSpec, members: list[dict[str, Any]],
+                    min_size: int, expert_share: Fraction) -> Refusal | None:
+    size, experts = members_summary(members)
+    if size < min_size:
+        return spec.refuse(ctx, f"{size} members, at least {min_size} required",
+                           members=size, minimum=min_size)
+    if size % 2 == 0:
+        return spec.refuse(ctx, f"{size} members: the number must be odd", members=size)
+    if Fraction(experts, size) < expert_share:
+        return spec.refuse(ctx, f"{experts} of {size} members are experts, at least "
+                                f"{expert_share} required", experts=experts, members=size,
+                           share=str(expert_share))
+    names = [m.get("name") for m in members]
+    dupes = sorted({n for n in names if names.count(n) > 1})
+    if dupes:
+        return spec.refuse(ctx, f"member {dupes[0]} is listed twice", member=dupes[0])
+    return None
+
+
+def deadline_of(state: State, key: str) -> datetime | None:
+    raw = state.get("deadlines", {}).get(key)
+    return parse_time(raw) if raw else None
+
+
+def earliest_deadline(ctx: GuardContext, start: date, param: str) -> date:
+    """The earliest day a period may end: 民法典 第201、203条 with the parameter's unit."""
+    parameter = ctx.params.get(param)
+    n = int(parameter.at(ctx.today))  # type: ignore[arg-type]
+    return ctx.calendar.period_end(start, n, parameter.unit)  # type: ignore[no-any-return]
+
+
+def period_unit_zh(unit: str) -> str:
+    return "工作日" if unit == "working_days" else "日"
+
+
+@guard("reason_given", source="采购程序记录要求（操作规范）")
+def reason_given(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
+    """A failure or cancellation states its reason."""
+    if not str(ctx.data.get("reason", "")).strip():
+        return spec.refuse(ctx, "a reason must be recorded")
+    return None
+
+
+@applies("SuppliersInvited")
+def _invited(state: State, payload: dict[str, Any], at: str) -> None:
+    profiles = payload.get("facts", {}).get("suppliers", {})
+    invited = state.setdefault("invited", {})
+    for s in payload["data"]["suppliers"]:
+        invited[s["id"]] = {
+            "name": profiles.get(s["id"], {}).get("name", s["id"]),
+            "recommended_by": s.get("recommended_by"),
+        }
+
+
+def local(dt_text: str) -> date:
+    return local_date(parse_time(dt_text))

@@ -1,0 +1,298 @@
+"""Scenario files (DESIGN §7): a whole procurement's record that staff prepare and auditors
+re-run. The file is validated completely before anything is written; steps then run in order
+and the run stops at the first refused step that was not expected to be refused.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from tenderflow.domain.timeutil import parse_time
+from tenderflow.errors import CheckFailed, InputError, TenderflowError
+from tenderflow.registration import ID_RE, read_records, validate_projects, validate_suppliers
+from tenderflow.services import Services, check_actor
+from tenderflow.workflow.definitions import load_workflow, load_yaml
+from tenderflow.workflow.engine import validate_data
+
+TOP_KEYS = {"title", "description", "projects", "suppliers", "procurements", "steps"}
+STEP_KEYS = {"at", "as", "fire", "on", "with", "tick", "expect", "expect_refused", "note"}
+PROCUREMENT_KEYS = {"id", "project", "mode", "at", "as", "options"}
+
+
+@dataclass
+class StepResult:
+    index: int
+    kind: str
+    ok: bool
+    text: str
+    detail: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"step": self.index, "kind": self.kind, "ok": self.ok, "text": self.text,
+                **self.detail}
+
+
+@dataclass
+class Scenario:
+    file: str
+    title: str
+    projects: list[dict[str, Any]]
+    suppliers: list[dict[str, Any]]
+    procurements: list[dict[str, Any]]
+    steps: list[dict[str, Any]]
+
+
+@dataclass
+class RunReport:
+    scenario: str
+    title: str
+    results: list[StepResult]
+    states: dict[str, str]
+    ok: bool
+    stopped_at: int | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"scenario": self.scenario, "title": self.title, "ok": self.ok,
+                "stopped_at": self.stopped_at, "states": self.states,
+                "steps": [r.to_dict() for r in self.results]}
+
+
+def _err(file: str, where: str, message: str, fld: str | None = None,
+         expected: str | None = None) -> InputError:
+    return InputError(message, file=file, location=where, field=fld, expected=expected)
+
+
+def _records(section: Any, kind: str, file: Path) -> list[dict[str, Any]]:
+    """Inline records and ``{file: …}`` references (YAML, CSV or JSON, relative to the
+    scenario), validated as ``tenderflow register`` does."""
+    if section is None:
+        return []
+    if not isinstance(section, list):
+        raise _err(str(file), kind, f"{kind} must be a list", kind)
+    out: list[dict[str, Any]] = []
+    inline: list[tuple[str, dict[str, Any]]] = []
+    validate = validate_projects if kind == "projects" else validate_suppliers
+    for i, item in enumerate(section):
+        if isinstance(item, dict) and set(item) == {"file"}:
+            ref = file.parent / str(item["file"])
+            recs = read_records(ref, kind)
+            out += validate(recs, str(ref), ref.suffix.lower() == ".csv")
+        elif isinstance(item, dict):
+            inline.append((f"{kind}[{i}]", item))
+        else:
+            raise _err(str(file), f"{kind}[{i}]", "must be a mapping or {file: PATH}", kind)
+    if inline:
+        out += validate(inline, str(file))
+    ids = [r["id"] for r in out]
+    dup = next((i for i in ids if ids.count(i) > 1), None)
+    if dup:
+        raise _err(str(file), kind, f"id {dup!r} is given twice", "id")
+    return out
+
+
+def load_scenario(path: Path) -> Scenario:
+    file = str(path)
+    data = load_yaml(path)
+    if not isinstance(data, dict):
+        raise _err(file, "top", "a scenario is a mapping", expected="projects, suppliers, "
+                   "procurements, steps")
+    unknown = sorted(set(data) - TOP_KEYS)
+    if unknown:
+        raise _err(file, "top", f"unknown key {unknown[0]!r}", unknown[0],
+                   ", ".join(sorted(TOP_KEYS)))
+    projects = _records(data.get("projects"), "projects", path)
+    suppliers = _records(data.get("suppliers"), "suppliers", path)
+    procurements = data.get("procurements") or []
+    if not isinstance(procurements, list):
+        raise _err(file, "procurements", "must be a list", "procurements")
+    modes: dict[str, str] = {}
+    for i, p in enumerate(procurements):
+        where = f"procurements[{i}]"
+        if not isinstance(p, dict):
+            raise _err(file, where, "must be a mapping", expected="id, project, mode")
+        unknown = sorted(set(p) - PROCUREMENT_KEYS)
+        if unknown:
+            raise _err(file, where, f"unknown key {unknown[0]!r}", unknown[0],
+                       ", ".join(sorted(PROCUREMENT_KEYS)))
+        for k in ("id", "project", "mode"):
+            if not isinstance(p.get(k), str):
+                raise _err(file, where, "missing or not text", k)
+        if not ID_RE.match(p["id"]):
+            raise _err(file, where, f"id {p['id']!r}", "id", "letters, digits, '.', '_', '-'")
+        if p["id"] in modes:
+            raise _err(file, where, f"procurement {p['id']} is listed twice", "id")
+        load_workflow(p["mode"])
+        modes[p["id"]] = p["mode"]
+        if "at" in p:
+            parse_time(p["at"], field="at", file=file, location=where)
+        if "as" in p:
+            check_actor(p["as"], field=f"{where}.as")
+        if "options" in p and not isinstance(p["options"], dict):
+            raise _err(file, where, "options must be a mapping", "options")
+    steps = data.get("steps") or []
+    if not isinstance(steps, list):
+        raise _err(file, "steps", "must be a list", "steps")
+    for i, step in enumerate(steps):
+        _check_step(step, i, file, modes)
+    return Scenario(file, str(data.get("title", path.stem)), projects, suppliers,
+                    procurements, steps)
+
+
+def _check_step(step: Any, i: int, file: str, modes: dict[str, str]) -> None:
+    where = f"steps[{i}]"
+    if not isinstance(step, dict):
+        raise _err(file, where, "a step is a mapping", expected="fire, tick or expect")
+    unknown = sorted(set(step) - STEP_KEYS)
+    if unknown:
+        raise _err(file, where, f"unknown key {unknown[0]!r}", unknown[0],
+                   ", ".join(sorted(STEP_KEYS)))
+    kinds = [k for k in ("fire", "tick", "expect") if k in step]
+    if len(kinds) != 1:
+        raise _err(file, where, "a step is exactly one of fire, tick, expect", "fire/tick/expect")
+    if "at" in step:
+        parse_time(step["at"], field="at", file=file, location=where)
+    if kinds[0] == "fire":
+        for k in ("at", "as", "on"):
+            if k not in step:
+                raise _err(file, where, "missing", k)
+        check_actor(step["as"], field=f"{where}.as")
+        if step["on"] not in modes:
+            raise _err(file, where, f"no procurement {step['on']!r} in this scenario", "on",
+                       ", ".join(modes))
+        wf = load_workflow(modes[step["on"]])
+        ts = wf.by_trigger(str(step["fire"]))
+        if not ts:
+            raise _err(file, where, f"mode {wf.mode} has no trigger {step['fire']!r}", "fire",
+                       ", ".join(wf.triggers()))
+        validate_data(ts[0], step.get("with"), where=f"{file}:{where}")
+        if "expect_refused" in step and not isinstance(step["expect_refused"], str):
+            raise _err(file, where, "expect_refused names a guard or rule", "expect_refused")
+    elif kinds[0] == "tick":
+        if step["tick"] is not True or "at" not in step:
+            raise _err(file, where, "a tick step is {at: TIME, tick: true}", "tick")
+    else:
+        exp = step["expect"]
+        if not isinstance(exp, dict) or not isinstance(exp.get("on"), str):
+            raise _err(file, where, "expect needs on: PROCUREMENT", "expect.on")
+        if exp["on"] not in modes:
+            raise _err(file, where, f"no procurement {exp['on']!r} in this scenario",
+                       "expect.on")
+
+
+def _matches(expected: Any, actual: Any) -> bool:
+    if isinstance(expected, dict):
+        return isinstance(actual, dict) and all(
+            k in actual and _matches(v, actual[k]) for k, v in expected.items())
+    if isinstance(expected, (int, float)) and not isinstance(expected, bool) and \
+            isinstance(actual, str):
+        return str(expected) == actual
+    return bool(expected == actual)
+
+
+def _dotted(data: dict[str, Any], key: str) -> Any:
+    value: Any = data
+    for part in key.split("."):
+        if isinstance(value, dict) and part in value:
+            value = value[part]
+        elif isinstance(value, list) and part.isdigit() and int(part) < len(value):
+            value = value[int(part)]
+        else:
+            return _MISSING
+    return value
+
+
+_MISSING = object()
+
+
+def run_scenario(services: Services, path: Path, *, default_actor: str = "staff:scenario"
+                 ) -> RunReport:
+    """Apply a scenario; returns the report (``ok`` false when a step failed)."""
+    sc = load_scenario(path)
+    # Refuse before writing anything if a procurement id is already taken.
+    with services.store.reading() as tx:
+        for p in sc.procurements:
+            if tx.head(f"procurement:{p['id']}")[0]:
+                raise InputError(f"procurement {p['id']} already exists in this database",
+                                 file=sc.file, field="procurements.id",
+                                 expected="a fresh database or new ids")
+    first_at = next((s["at"] for s in sc.steps if "at" in s), None)
+    results: list[StepResult] = []
+    if sc.projects:
+        services.register("projects", sc.projects, default_actor,
+                          parse_time(first_at) if first_at else None)
+    if sc.suppliers:
+        services.register("suppliers", sc.suppliers, default_actor,
+                          parse_time(first_at) if first_at else None)
+    for p in sc.procurements:
+        at = p.get("at", first_at)
+        services.open_procurement(p["id"], p["project"], p["mode"], p.get("as", default_actor),
+                                  parse_time(at) if at else None, p.get("options"))
+    last_refused: dict[str, bool] = {}
+    stopped = None
+    for i, step in enumerate(sc.steps):
+        res = _run_step(services, sc, i, step, last_refused)
+        results.append(res)
+        if not res.ok:
+            stopped = i
+            break
+    states = {p["id"]: services.state(p["id"])["state"] for p in sc.procurements}
+    return RunReport(sc.file, sc.title, results, states, stopped is None, stopped)
+
+
+def _run_step(services: Services, sc: Scenario, i: int, step: dict[str, Any],
+              last_refused: dict[str, bool]) -> StepResult:
+    where = f"{sc.file}:steps[{i}]"
+    if "tick" in step:
+        fired = services.tick(parse_time(step["at"]))
+        text = f"tick {step['at']}: " + (", ".join(
+            f"{f['procurement']} {f['trigger']} → {f.get('to', 'refused')}" for f in fired)
+            or "nothing due")
+        return StepResult(i, "tick", True, text, {"fired": fired})
+    if "fire" in step:
+        pid, trigger = step["on"], str(step["fire"])
+        expected = step.get("expect_refused")
+        try:
+            r = services.fire(pid, trigger, step.get("with"), step["as"],
+                              parse_time(step["at"]), where=where)
+        except CheckFailed as exc:
+            refusals = getattr(exc, "refusals", [])
+            last_refused[pid] = True
+            names = {x.guard for x in refusals} | {x.rule for x in refusals}
+            detail = {"refused": exc.to_dict()}
+            if expected and expected in names:
+                return StepResult(i, "fire", True, f"{pid} {trigger}: refused by {expected} "
+                                  f"as expected", detail)
+            return StepResult(i, "fire", False, f"{pid} {trigger}: {exc.message}", detail)
+        except TenderflowError as exc:
+            if exc.exit_code == 2:
+                raise
+            last_refused[pid] = True
+            return StepResult(i, "fire", False, f"{pid} {trigger}: {exc.message}",
+                              {"refused": exc.to_dict()})
+        last_refused[pid] = False
+        if expected:
+            return StepResult(i, "fire", False, f"{pid} {trigger}: expected refusal by "
+                              f"{expected}, but it was accepted ({r.from_state} → {r.to_state})",
+                              r.to_dict())
+        return StepResult(i, "fire", True, f"{step['at']} {step['as']} {pid} {trigger}: "
+                          f"{r.from_state} → {r.to_state}", r.to_dict())
+    exp = dict(step["expect"])
+    pid = exp.pop("on")
+    status = services.status(pid, parse_time(step["at"]) if "at" in step else None)
+    failures = []
+    if "refused" in exp:
+        want = exp.pop("refused")
+        if bool(last_refused.get(pid, False)) != bool(want):
+            failures.append(f"refused: expected {want}, got {last_refused.get(pid, False)}")
+    for key, want in exp.items():
+        got = _dotted(status, key)
+        if got is _MISSING:
+            failures.append(f"{key}: not in status")
+        elif not _matches(want, got):
+            failures.append(f"{key}: expected {want!r}, got {got!r}")
+    if failures:
+        return StepResult(i, "expect", False, f"expect {pid}: " + "; ".join(failures))
+    return StepResult(i, "expect", True, f"expect {pid}: " + ", ".join(
+        f"{k}={v}" for k, v in step["expect"].items() if k != "on"))

@@ -1,0 +1,327 @@
+"""Application services: the only entry point for the CLI, the scenario runner and BDD steps.
+
+Each command loads a stream's snapshot, decides with the engine, and appends the events with
+the expected version, updating the snapshot and read models, all in one transaction.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from tenderflow.domain.parameters import Parameters
+from tenderflow.domain.state import State, empty_state, fold
+from tenderflow.domain.timeutil import iso, now
+from tenderflow.errors import (
+    ConcurrencyConflict, InputError, NotFound, ProcurementNotFound, TenderflowError,
+)
+from tenderflow.store.canonical import canonical_json
+from tenderflow.store.eventstore import EventStore, NewEvent, Tx
+from tenderflow.workflow import engine
+from tenderflow.workflow.definitions import Workflow, load_workflow, load_yaml
+
+ACTOR_ROLES = ("staff", "evaluator", "supplier", "system", "auditor", "finance", "legal")
+
+
+def check_actor(actor: str | None, *, field: str = "--as") -> str:
+    if not actor:
+        raise InputError("who is acting is not given", field=field,
+                         expected="ROLE:NAME, e.g. staff:wang (or set TENDERFLOW_ACTOR)")
+    role, sep, name = actor.partition(":")
+    if not sep or role not in ACTOR_ROLES or not name.strip() or len(actor) > 200:
+        raise InputError(f"actor {actor!r} is not ROLE:NAME", field=field,
+                         expected=f"ROLE:NAME with ROLE one of {', '.join(ACTOR_ROLES)}")
+    return actor
+
+
+def stream_of(procurement_id: str) -> str:
+    return f"procurement:{procurement_id}"
+
+
+_PARAMS_CACHE: dict[tuple[str, float], Parameters] = {}
+
+
+def load_parameters(root: Path | None = None) -> Parameters:
+    from tenderflow.paths import workflows_dir
+
+    path = (root or workflows_dir()) / "parameters.yaml"
+    key = (str(path), path.stat().st_mtime if path.exists() else 0.0)
+    if key not in _PARAMS_CACHE:
+        _PARAMS_CACHE[key] = Parameters(load_yaml(path), file=str(path))
+    return _PARAMS_CACHE[key]
+
+
+def load_calendar() -> Any:
+    from tenderflow.domain.calendar import default_calendar
+
+    return default_calendar()
+
+
+@dataclass
+class FireResult:
+    procurement: str
+    trigger: str
+    from_state: str
+    to_state: str
+    event: str
+    version: int
+    global_seq: int
+    guards: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"procurement": self.procurement, "trigger": self.trigger,
+                "from": self.from_state, "to": self.to_state, "event": self.event,
+                "version": self.version, "global_seq": self.global_seq,
+                "guards": self.guards}
+
+
+class Services:
+    """Use cases over one store."""
+
+    def __init__(self, store: EventStore, *, definitions_root: Path | None = None) -> None:
+        self.store = store
+        self.root = definitions_root
+
+    # --- definitions ----------------------------------------------------------------------
+    def definitions(self, mode: str) -> engine.Definitions:
+        return engine.Definitions(load_workflow(mode, self.root), load_parameters(self.root),
+                                  load_calendar())
+
+    def _pin(self, tx: Tx, defs: engine.Definitions) -> dict[str, str]:
+        pins = defs.pins()
+        tx.pin_definition(pins["workflow"], "workflow", defs.workflow.mode,
+                          canonical_json(defs.workflow.data))
+        tx.pin_definition(pins["parameters"], "parameters", "parameters",
+                          canonical_json(defs.params.data))
+        tx.pin_definition(pins["calendar"], "calendar", "calendar",
+                          canonical_json(defs.calendar.to_data()))
+        return pins
+
+    # --- registration -------------------------------------------------------------------
+    def register(self, kind: str, records: list[dict[str, Any]], actor: str,
+                 at: datetime | None = None) -> dict[str, int]:
+        """Record ``ProjectRegistered`` / ``SupplierRegistered`` (or ``…Updated``) events;
+        an unchanged record writes nothing."""
+        check_actor(actor)
+        prefix, event = ("project", "Project") if kind == "projects" else ("supplier", "Supplier")
+        counts = {"registered": 0, "updated": 0, "unchanged": 0}
+        when = iso(at or now())
+        with self.store.transaction() as tx:
+            for rec in records:
+                sid = f"{prefix}:{rec['id']}"
+                snap = tx.snapshot(sid)
+                if snap and snap[1] == rec:
+                    counts["unchanged"] += 1
+                    continue
+                version = snap[0] if snap else 0
+                etype = f"{event}{'ProfileUpdated' if snap else 'Registered'}"
+                tx.append(sid, version, [NewEvent(etype, {"profile": rec}, when, actor, {})],
+                          iso(now()))
+                tx.save_snapshot(sid, version + 1, rec)
+                counts["updated" if snap else "registered"] += 1
+        return counts
+
+    def profile(self, tx: Tx, kind: str, rid: str) -> dict[str, Any] | None:
+        snap = tx.snapshot(f"{kind}:{rid}")
+        return snap[1] if snap else None
+
+    # --- procurements -------------------------------------------------------------------
+    def open_procurement(self, pid: str, project_id: str, mode: str, actor: str,
+                         at: datetime | None = None, options: dict[str, Any] | None = None
+                         ) -> FireResult:
+        check_actor(actor)
+        from tenderflow.registration import ID_RE
+
+        if not ID_RE.match(pid):
+            raise InputError(f"procurement id {pid!r}", field="id",
+                             expected="letters, digits, '.', '_' or '-'")
+        defs = self.definitions(mode)
+        when = at or now()
+        with self.store.transaction() as tx:
+            project = self.profile(tx, "project", project_id)
+            if project is None:
+                raise NotFound(f"project {project_id!r} is not registered", project=project_id)
+            sid = stream_of(pid)
+            if tx.head(sid)[0] != 0:
+                raise InputError(f"procurement {pid} already exists", field="id",
+                                 expected="a new procurement id")
+            pins = self._pin(tx, defs)
+            payload = {"mode": mode, "project": project, "options": options or {},
+                       "to": defs.workflow.initial}
+            [stored] = tx.append(sid, 0, [NewEvent("ProcurementCreated", payload, iso(when),
+                                                   actor, pins)], iso(now()))
+            state = fold(empty_state(pid), stored.type, stored.payload, stored.occurred_at, 1)
+            self._save(tx, defs.workflow, pid, state)
+        return FireResult(pid, "open", "", defs.workflow.initial, "ProcurementCreated", 1,
+                          stored.global_seq)
+
+    def _save(self, tx: Tx, wf: Workflow, pid: str, state: State) -> None:
+        tx.save_snapshot(stream_of(pid), state["version"], state)
+        tx.save_procurement_row(pid, state["project"]["id"], state["mode"], state["state"],
+                                state["version"], engine.next_due(wf, state))
+
+    def _load(self, tx: Tx, pid: str) -> State:
+        snap = tx.snapshot(stream_of(pid))
+        if snap is None:
+            raise ProcurementNotFound(f"no procurement {pid!r}", procurement=pid)
+        version, state = snap
+        head, _ = tx.head(stream_of(pid))
+        if head != version:  # the projection lags (should not happen: same transaction)
+            from tenderflow.domain.state import fold_all
+
+            state = fold_all(pid, tx.read_stream(stream_of(pid)))
+        return state
+
+    def _facts(self, tx: Tx, wf: Workflow, state: State, trigger: str, data: Any
+               ) -> dict[str, Any]:
+        wanted: set[str] = set()
+        for t in wf.by_trigger(trigger):
+            if state["state"] in t.sources:
+                wanted.update(t.facts)
+        facts: dict[str, Any] = {}
+        if "suppliers" in wanted and isinstance(data, dict):
+            ids: list[str] = []
+            if isinstance(data.get("suppliers"), list):
+                ids += [s["id"] for s in data["suppliers"]
+                        if isinstance(s, dict) and isinstance(s.get("id"), str)]
+            if isinstance(data.get("supplier"), str):
+                ids.append(data["supplier"])
+            profiles = {}
+            for sid in ids:
+                prof = self.profile(tx, "supplier", sid)
+                if prof is None:
+                    raise NotFound(f"supplier {sid!r} is not registered", supplier=sid)
+                profiles[sid] = prof
+            facts["suppliers"] = profiles
+        if "project" in wanted:
+            facts["project"] = state["project"]
+        return facts
+
+    def fire(self, pid: str, trigger: str, data: Any, actor: str, at: datetime | None = None,
+             *, if_version: int | None = None, where: str | None = None) -> FireResult:
+        check_actor(actor)
+        when = at or now()
+        with self.store.transaction() as tx:
+            state = self._load(tx, pid)
+            if if_version is not None and state["version"] != if_version:
+                raise ConcurrencyConflict(
+                    f"{pid} is at version {state['version']}, you saw {if_version}: "
+                    f"someone else acted first; look again with 'tenderflow status {pid}'",
+                    procurement=pid, version=state["version"], expected=if_version)
+            defs = self.definitions(state["mode"])
+            facts = self._facts(tx, defs.workflow, state, trigger, data)
+            decision = engine.decide(defs, pid, state, trigger, data, facts, when, actor,
+                                     where=where)
+            pins = self._pin(tx, defs)
+            [stored] = tx.append(stream_of(pid), state["version"],
+                                 [NewEvent(decision.event_type, decision.payload, iso(when),
+                                           actor, pins)], iso(now()))
+            new_state = fold(state, stored.type, stored.payload, stored.occurred_at,
+                             stored.stream_seq)
+            self._save(tx, defs.workflow, pid, new_state)
+        return FireResult(pid, trigger, state["state"], new_state["state"], stored.type,
+                          stored.stream_seq, stored.global_seq,
+                          [r.to_dict() for r in decision.results])
+
+    def state(self, pid: str) -> State:
+        with self.store.reading() as tx:
+            return self._load(tx, pid)
+
+    def status(self, pid: str, at: datetime | None = None) -> dict[str, Any]:
+        state = self.state(pid)
+        defs = self.definitions(state["mode"])
+        wf = defs.workflow
+        when = at or now()
+        steps = engine.possible(defs, pid, state, when)
+        timers = [{"trigger": t, "due": iso(d)} for t, d in engine.due_timers(wf, state)]
+        return {
+            "id": pid, "mode": state["mode"],
+            "mode_title": {"zh": wf.title_zh, "en": wf.title_en},
+            "state": state["state"],
+            "state_label": {"zh": wf.label(state["state"], "zh"),
+                            "en": wf.label(state["state"], "en")},
+            "final": state["state"] in wf.terminal,
+            "version": state["version"],
+            "project": {"id": state["project"]["id"], "name": state["project"]["name"],
+                        "estimated_investment": state["project"]["estimated_investment"]},
+            "key_dates": state.get("dates", {}),
+            "deadlines": state.get("deadlines", {}),
+            "parties": public_parties(state),
+            "award": state.get("award"),
+            "ended": state.get("ended"),
+            "pending": {"timers": timers,
+                        "ready": [s["trigger"] for s in steps if s["ready"] and not s["timer"]],
+                        "waiting": [s["trigger"] for s in steps if not s["ready"]]},
+        }
+
+    def next(self, pid: str, at: datetime | None = None, actor: str | None = None
+             ) -> dict[str, Any]:
+        state = self.state(pid)
+        defs = self.definitions(state["mode"])
+        return {"id": pid, "state": state["state"], "version": state["version"],
+                "triggers": engine.possible(defs, pid, state, at or now(), actor)}
+
+    def tick(self, at: datetime | None = None, actor: str = "system:tick"
+             ) -> list[dict[str, Any]]:
+        """Fire every timer that is due; running it twice fires nothing more."""
+        when = at or now()
+        fired: list[dict[str, Any]] = []
+        with self.store.reading() as tx:
+            rows = [r for r in tx.procurement_rows() if r.next_due]
+        for row in rows:
+            for _ in range(20):  # a state may have several timers due in turn
+                state = self.state(row.id)
+                wf = self.definitions(state["mode"]).workflow
+                due = [(t, d) for t, d in engine.due_timers(wf, state) if d <= when]
+                if not due:
+                    break
+                trigger, due_at = due[0]
+                try:
+                    result = self.fire(row.id, trigger, None, actor, due_at,
+                                       if_version=state["version"])
+                except ConcurrencyConflict:
+                    continue
+                except TenderflowError as exc:
+                    fired.append({"procurement": row.id, "trigger": trigger,
+                                  "due": iso(due_at), "refused": exc.message})
+                    break
+                fired.append({**result.to_dict(), "due": iso(due_at)})
+        return fired
+
+
+def public_parties(state: State) -> dict[str, Any]:
+    """The parties as ``status`` shows them (no sealed content)."""
+    return {
+        "group": [m.get("name") for m in state.get("group", [])],
+        "invited": sorted(state.get("invited", {})),
+        "responded": sorted(state.get("responses", {})),
+        "excluded": state.get("excluded", {}),
+        "final_quotes": sorted(state.get("final_quotes", {})),
+    }
+
+
+def read_data_file(path: Path) -> Any:
+    """The ``--data FILE`` of ``fire``: YAML or JSON mapping."""
+    data = load_yaml(path) if path.suffix.lower() != ".json" else _load_json(path)
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise InputError("trigger data must be a mapping", file=str(path), field="with")
+    return data
+
+
+def _load_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError("file not found", file=str(path)) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text (byte {exc.start})", file=str(path)) from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not valid JSON: {exc.msg}", file=str(path),
+                         location=f"line {exc.lineno}") from None
+    except RecursionError:
+        raise InputError("nested too deeply", file=str(path)) from None

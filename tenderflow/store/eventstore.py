@@ -1,0 +1,361 @@
+"""The event store: append with an expected version, read, snapshots and read models.
+
+The only module that knows SQL. There is no update or delete path for events; the database
+refuses them too (triggers created by the initial migration).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, event, func, insert, inspect, select, update
+from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+
+from tenderflow.errors import ConcurrencyConflict, InputError, TenderflowError
+from tenderflow.store import models as m
+from tenderflow.store.canonical import GENESIS, canonical_json, event_body, sha256_hex
+
+HEAD_REVISION = "0001"
+
+
+@dataclass(frozen=True)
+class NewEvent:
+    """An event decided by the domain, not yet stored."""
+
+    type: str
+    payload: dict[str, Any]
+    occurred_at: str
+    actor: str
+    pins: dict[str, str]
+    schema_version: int = 1
+
+
+@dataclass(frozen=True)
+class StoredEvent:
+    global_seq: int
+    stream_id: str
+    stream_seq: int
+    type: str
+    schema_version: int
+    occurred_at: str
+    recorded_at: str
+    actor: str
+    pins: dict[str, str]
+    payload: dict[str, Any]
+    prev_hash: str
+    hash: str
+    body: str
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "global_seq": self.global_seq, "stream_id": self.stream_id,
+            "stream_seq": self.stream_seq, "type": self.type,
+            "schema_version": self.schema_version, "occurred_at": self.occurred_at,
+            "recorded_at": self.recorded_at, "actor": self.actor, "pins": self.pins,
+            "payload": self.payload, "prev_hash": self.prev_hash, "hash": self.hash,
+        }
+
+
+class StoreError(TenderflowError):
+    """Raised when the database cannot be opened or is not initialised."""
+
+    exit_code = 2
+
+
+# Upcasters turn an old schema_version of an event type into the current one when read; the
+# stored bytes are never rewritten. Register with @upcaster("Type", from_version).
+_UPCASTERS: dict[tuple[str, int], Any] = {}
+
+
+def upcaster(event_type: str, from_version: int):  # type: ignore[no-untyped-def]
+    def register(fn):  # type: ignore[no-untyped-def]
+        _UPCASTERS[(event_type, from_version)] = fn
+        return fn
+    return register
+
+
+def upcast(event_type: str, version: int, payload: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+    while (event_type, version) in _UPCASTERS:
+        payload = _UPCASTERS[(event_type, version)](payload)
+        version += 1
+    return version, payload
+
+
+def _row_to_event(row: Any) -> StoredEvent:
+    version, payload = upcast(row.type, row.schema_version, json.loads(row.payload))
+    return StoredEvent(
+        global_seq=row.global_seq, stream_id=row.stream_id, stream_seq=row.stream_seq,
+        type=row.type, schema_version=version, occurred_at=row.occurred_at,
+        recorded_at=row.recorded_at, actor=row.actor, pins=json.loads(row.pins),
+        payload=payload, prev_hash=row.prev_hash, hash=row.hash, body=row.body,
+    )
+
+
+def normalise_url(url: str) -> str:
+    """Accept a bare file path as SQLite; validate the scheme."""
+    if "://" not in url:
+        return f"sqlite:///{url}"
+    if not (url.startswith("sqlite") or url.startswith("postgresql")):
+        raise InputError(f"unsupported database URL {url!r}", field="--db",
+                         expected="sqlite:///FILE or postgresql+psycopg://USER@HOST/DB")
+    return url
+
+
+def make_engine(url: str) -> Engine:
+    url = normalise_url(url)
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"timeout": 30})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
+            dbapi_conn.isolation_level = None  # we issue BEGIN ourselves
+            cur = dbapi_conn.cursor()
+            cur.execute("PRAGMA journal_mode=WAL")
+            cur.execute("PRAGMA busy_timeout=30000")
+            cur.execute("PRAGMA foreign_keys=ON")
+            cur.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(conn: Connection) -> None:
+            # Writers take the write lock up front, so a decision is made on the latest state.
+            conn.exec_driver_sql("BEGIN IMMEDIATE")
+
+        return engine
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url[len("postgresql://"):]
+    return create_engine(url, pool_pre_ping=True)
+
+
+class EventStore:
+    """Append-only event streams with heads, snapshots and read models, over SQLAlchemy."""
+
+    def __init__(self, url: str, engine: Engine | None = None) -> None:
+        self.url = normalise_url(url)
+        self.engine = engine or make_engine(self.url)
+        self.dialect = self.engine.dialect.name
+
+    # --- schema -------------------------------------------------------------------------
+    def sqlite_path(self) -> Path | None:
+        if self.dialect != "sqlite":
+            return None
+        db = self.engine.url.database
+        return Path(db) if db and db != ":memory:" else None
+
+    def revision(self) -> str | None:
+        try:
+            with self.engine.connect() as conn:
+                if not inspect(conn).has_table("alembic_version"):
+                    return None
+                return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
+        except OperationalError as exc:
+            raise StoreError(f"cannot open database {self.url}: {exc.orig}") from None
+
+    def migrate(self) -> str:
+        """Create or upgrade the schema with Alembic; returns the revision reached."""
+        from alembic import command
+        from alembic.config import Config
+
+        cfg = Config()
+        cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+        with self.engine.begin() as conn:
+            cfg.attributes["connection"] = conn
+            command.upgrade(cfg, "head")
+        return HEAD_REVISION
+
+    def require_schema(self) -> None:
+        path = self.sqlite_path()
+        if path is not None and not path.exists():
+            raise StoreError(f"no database at {path}: run 'tenderflow init' first")
+        rev = self.revision()
+        if rev is None:
+            raise StoreError(f"database {self.url} is not initialised: run 'tenderflow init'")
+        if rev != HEAD_REVISION:
+            raise StoreError(f"database {self.url} is at revision {rev}, this tenderflow needs "
+                             f"{HEAD_REVISION}: run 'tenderflow init' to upgrade")
+
+    # --- transactions -------------------------------------------------------------------
+    @contextmanager
+    def transaction(self) -> Iterator["Tx"]:
+        """One unit of work: everything written inside commits together or not at all."""
+        try:
+            with self.engine.begin() as conn:
+                yield Tx(conn, self.dialect)
+        except IntegrityError as exc:
+            raise ConcurrencyConflict(
+                f"another writer changed the store first ({_first_line(exc)}); retry") from None
+        except OperationalError as exc:
+            if "locked" in str(exc.orig) or "could not serialize" in str(exc.orig):
+                raise ConcurrencyConflict(f"the database is busy ({exc.orig}); retry") from None
+            raise StoreError(f"database error on {self.url}: {exc.orig}") from None
+        except DBAPIError as exc:
+            if exc.orig is not None and type(exc.orig).__name__ in (
+                    "SerializationFailure", "DeadlockDetected", "UniqueViolation"):
+                raise ConcurrencyConflict(f"a concurrent change won ({exc.orig}); retry") from None
+            raise
+
+    @contextmanager
+    def reading(self) -> Iterator["Tx"]:
+        with self.engine.connect() as conn:
+            yield Tx(conn, self.dialect)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _first_line(exc: Exception) -> str:
+    return str(getattr(exc, "orig", exc)).splitlines()[0]
+
+
+class Tx:
+    """Operations on one connection inside one transaction."""
+
+    def __init__(self, conn: Connection, dialect: str) -> None:
+        self.conn = conn
+        self.dialect = dialect
+
+    # --- events -------------------------------------------------------------------------
+    def head(self, stream_id: str) -> tuple[int, str]:
+        row = self.conn.execute(
+            select(m.streams.c.version, m.streams.c.head_hash)
+            .where(m.streams.c.stream_id == stream_id)).first()
+        return (row.version, row.head_hash) if row else (0, GENESIS)
+
+    def _next_global_seq(self) -> int:
+        if self.dialect == "postgresql":
+            return int(self.conn.exec_driver_sql("SELECT nextval('events_global_seq_seq')").scalar())
+        current = self.conn.execute(select(func.max(m.events.c.global_seq))).scalar()
+        return int(current or 0) + 1
+
+    def append(self, stream_id: str, expected_version: int, new: list[NewEvent],
+               recorded_at: str) -> list[StoredEvent]:
+        """Append events after ``expected_version``; ConcurrencyConflict if the head moved."""
+        version, prev = self.head(stream_id)
+        if version != expected_version:
+            raise ConcurrencyConflict(
+                f"{stream_id} is at version {version}, expected {expected_version}: "
+                f"someone else acted first; look again and retry",
+                stream=stream_id, version=version, expected=expected_version)
+        stored: list[StoredEvent] = []
+        for ev in new:
+            version += 1
+            fields = {
+                "global_seq": self._next_global_seq(), "stream_id": stream_id,
+                "stream_seq": version, "type": ev.type, "schema_version": ev.schema_version,
+                "occurred_at": ev.occurred_at, "recorded_at": recorded_at, "actor": ev.actor,
+                "pins": ev.pins, "payload": ev.payload, "prev_hash": prev,
+            }
+            body = event_body(fields)
+            digest = sha256_hex(body)
+            self.conn.execute(insert(m.events).values(
+                global_seq=fields["global_seq"], stream_id=stream_id, stream_seq=version,
+                type=ev.type, schema_version=ev.schema_version, occurred_at=ev.occurred_at,
+                recorded_at=recorded_at, actor=ev.actor, pins=canonical_json(ev.pins),
+                payload=canonical_json(ev.payload), prev_hash=prev, hash=digest, body=body))
+            stored.append(StoredEvent(body=body, hash=digest, **fields))  # type: ignore[arg-type]
+            prev = digest
+        if expected_version == 0:
+            self.conn.execute(insert(m.streams).values(
+                stream_id=stream_id, version=version, head_hash=prev))
+        else:
+            moved = self.conn.execute(
+                update(m.streams)
+                .where(m.streams.c.stream_id == stream_id,
+                       m.streams.c.version == expected_version)
+                .values(version=version, head_hash=prev)).rowcount
+            if moved != 1:
+                raise ConcurrencyConflict(
+                    f"{stream_id} moved past version {expected_version} while deciding; retry",
+                    stream=stream_id, expected=expected_version)
+        return stored
+
+    def read_stream(self, stream_id: str, after: int = 0) -> Iterator[StoredEvent]:
+        rows = self.conn.execute(
+            select(m.events).where(m.events.c.stream_id == stream_id,
+                                   m.events.c.stream_seq > after)
+            .order_by(m.events.c.stream_seq))
+        for row in rows:
+            yield _row_to_event(row)
+
+    def read_all(self, after_global: int = 0, batch: int = 1000) -> Iterator[StoredEvent]:
+        """Every event in global order, fetched in batches (bounded memory)."""
+        last = after_global
+        while True:
+            rows = self.conn.execute(
+                select(m.events).where(m.events.c.global_seq > last)
+                .order_by(m.events.c.global_seq).limit(batch)).all()
+            if not rows:
+                return
+            for row in rows:
+                yield _row_to_event(row)
+            last = rows[-1].global_seq
+
+    def raw_events(self, stream_id: str | None = None, batch: int = 1000) -> Iterator[Any]:
+        """Rows as stored (for verification: no upcasting, no parsing)."""
+        last = 0
+        while True:
+            q = select(m.events).where(m.events.c.global_seq > last)
+            if stream_id is not None:
+                q = q.where(m.events.c.stream_id == stream_id)
+            rows = self.conn.execute(q.order_by(m.events.c.global_seq).limit(batch)).all()
+            if not rows:
+                return
+            yield from rows
+            last = rows[-1].global_seq
+
+    def stream_ids(self, prefix: str = "") -> list[str]:
+        q = select(m.streams.c.stream_id).order_by(m.streams.c.stream_id)
+        if prefix:
+            q = q.where(m.streams.c.stream_id.startswith(prefix))
+        return list(self.conn.execute(q).scalars())
+
+    def heads(self) -> dict[str, tuple[int, str]]:
+        rows = self.conn.execute(select(m.streams))
+        return {r.stream_id: (r.version, r.head_hash) for r in rows}
+
+    def count_events(self) -> int:
+        return int(self.conn.execute(select(func.count()).select_from(m.events)).scalar() or 0)
+
+    # --- snapshots and read models ------------------------------------------------------
+    def snapshot(self, stream_id: str) -> tuple[int, dict[str, Any]] | None:
+        row = self.conn.execute(
+            select(m.snapshots).where(m.snapshots.c.stream_id == stream_id)).first()
+        return (row.version, json.loads(row.state)) if row else None
+
+    def save_snapshot(self, stream_id: str, version: int, state: dict[str, Any]) -> None:
+        values = {"version": version, "state": canonical_json(state)}
+        done = self.conn.execute(update(m.snapshots).where(
+            m.snapshots.c.stream_id == stream_id).values(**values)).rowcount
+        if not done:
+            self.conn.execute(insert(m.snapshots).values(stream_id=stream_id, **values))
+
+    def save_procurement_row(self, pid: str, project: str, mode: str, state: str, version: int,
+                             next_due: str | None) -> None:
+        values = {"project": project, "mode": mode, "state": state, "version": version,
+                  "next_due": next_due}
+        done = self.conn.execute(update(m.procurements).where(
+            m.procurements.c.id == pid).values(**values)).rowcount
+        if not done:
+            self.conn.execute(insert(m.procurements).values(id=pid, **values))
+
+    def procurement_rows(self) -> list[Any]:
+        return list(self.conn.execute(select(m.procurements).order_by(m.procurements.c.id)))
+
+    # --- pinned definitions -------------------------------------------------------------
+    def pin_definition(self, digest: str, kind: str, name: str, body: str) -> None:
+        if self.dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        self.conn.execute(dialect_insert(m.definitions).values(
+            hash=digest, kind=kind, name=name, body=body).on_conflict_do_nothing())
+
+    def definition(self, digest: str) -> tuple[str, str, str] | None:
+        row = self.conn.execute(
+            select(m.definitions).where(m.definitions.c.hash == digest)).first()
+        return (row.kind, row.name, row.body) if row else None

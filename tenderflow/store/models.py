@@ -1,0 +1,67 @@
+"""The tables. Only the store package knows SQL; the events table is append-only."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger, Column, Index, Integer, MetaData, String, Table, Text, UniqueConstraint,
+)
+
+metadata = MetaData()
+
+events = Table(
+    "events", metadata,
+    Column("global_seq", BigInteger, primary_key=True, autoincrement=False),
+    Column("stream_id", String(200), nullable=False),
+    Column("stream_seq", Integer, nullable=False),
+    Column("type", String(100), nullable=False),
+    Column("schema_version", Integer, nullable=False),
+    Column("occurred_at", String(40), nullable=False),
+    Column("recorded_at", String(40), nullable=False),
+    Column("actor", String(200), nullable=False),
+    Column("pins", Text, nullable=False),
+    Column("payload", Text, nullable=False),
+    Column("prev_hash", String(64), nullable=False),
+    Column("hash", String(64), nullable=False),
+    # The canonical JSON the hash covers, kept as written so verification never re-serialises.
+    Column("body", Text, nullable=False),
+    UniqueConstraint("stream_id", "stream_seq", name="uq_events_stream_seq"),
+)
+Index("ix_events_type", events.c.type)
+
+# One row per stream: its head. Appending checks and moves the head (optimistic concurrency),
+# so appending costs the same whatever the stream's length.
+streams = Table(
+    "streams", metadata,
+    Column("stream_id", String(200), primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("head_hash", String(64), nullable=False),
+)
+
+# Snapshot of each stream's folded state at its head (a projection, rebuilt by replay).
+snapshots = Table(
+    "snapshots", metadata,
+    Column("stream_id", String(200), primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("state", Text, nullable=False),
+)
+
+# Read model for listing and ticking procurements.
+procurements = Table(
+    "procurements", metadata,
+    Column("id", String(100), primary_key=True),
+    Column("project", String(100), nullable=False),
+    Column("mode", String(50), nullable=False),
+    Column("state", String(50), nullable=False),
+    Column("version", Integer, nullable=False),
+    Column("next_due", String(40)),
+)
+
+# Definitions pinned by events (workflow, parameters, ruleset, calendar), by content hash,
+# so that replay uses exactly what decided, whatever later edits to workflows/.
+definitions = Table(
+    "definitions", metadata,
+    Column("hash", String(64), primary_key=True),
+    Column("kind", String(30), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("body", Text, nullable=False),
+)

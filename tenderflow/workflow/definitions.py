@@ -1,0 +1,258 @@
+"""Procurement modes as data: ``workflows/<mode>.yaml`` loaded, validated and pinned by hash.
+
+A mode file::
+
+    mode: competitive_negotiation
+    title: {zh: 竞争性谈判, en: Competitive negotiation}
+    source: 政府采购法 第30、38条
+    initial: created
+    terminal: [failed, cancelled]
+    states:
+      created: {zh: 已立项, en: Created}
+    transitions:
+      - trigger: invite
+        source: group_formed          # a state, a list, or "*" for every non-terminal state
+        dest: invited
+        roles: [staff]
+        event: SuppliersInvited
+        guards: [invited_min_suppliers]
+        facts: [suppliers]            # registered records copied into the event (replay)
+        title: {zh: 邀请供应商, en: Invite suppliers}
+        data: {type: object, ...}     # JSON Schema of the trigger's data
+    timers:
+      - {trigger: close_responses, source: documents_issued, due: deadlines.response_deadline}
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from functools import lru_cache
+from hashlib import sha256
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from tenderflow import yamlio
+
+from tenderflow.errors import DefinitionError, InputError, NotFound
+
+ROLES = ("staff", "evaluator", "supplier", "system", "auditor", "finance", "legal")
+FACTS = ("suppliers", "project")
+_MODE_KEYS = {"mode", "title", "source", "initial", "terminal", "states", "transitions", "timers",
+              "variants", "description"}
+_TRANSITION_KEYS = {"trigger", "source", "dest", "roles", "event", "guards", "facts", "title",
+                    "data", "note"}
+_TIMER_KEYS = {"trigger", "source", "due"}
+
+
+@dataclass(frozen=True)
+class TransitionDef:
+    trigger: str
+    sources: tuple[str, ...]
+    dest: str
+    roles: tuple[str, ...]
+    event: str
+    guards: tuple[str, ...]
+    facts: tuple[str, ...]
+    title_zh: str
+    title_en: str
+    schema: dict[str, Any] | None
+    order: int
+
+    @property
+    def is_loop(self) -> bool:
+        return self.sources == (self.dest,)
+
+
+@dataclass(frozen=True)
+class TimerDef:
+    trigger: str
+    source: str
+    due: str  # dotted path into the state holding an ISO time
+
+
+@dataclass
+class Workflow:
+    mode: str
+    title_zh: str
+    title_en: str
+    source: str
+    initial: str
+    terminal: tuple[str, ...]
+    states: dict[str, dict[str, str]]
+    transitions: list[TransitionDef]
+    timers: list[TimerDef]
+    data: dict[str, Any]
+    file: str
+    _machine: Any = field(default=None, repr=False)
+
+    def content_hash(self) -> str:
+        return sha256(canonical(self.data).encode()).hexdigest()
+
+    def from_state(self, state: str) -> list[TransitionDef]:
+        return [t for t in self.transitions if state in t.sources]
+
+    def by_trigger(self, trigger: str) -> list[TransitionDef]:
+        return [t for t in self.transitions if t.trigger == trigger]
+
+    def label(self, state: str, lang: str = "zh") -> str:
+        return self.states.get(state, {}).get(lang, state)
+
+    def triggers(self) -> list[str]:
+        seen: list[str] = []
+        for t in self.transitions:
+            if t.trigger not in seen:
+                seen.append(t.trigger)
+        return seen
+
+
+def canonical(data: Any) -> str:
+    return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _fail(file: str, where: str, message: str, fld: str | None = None,
+          expected: str | None = None) -> InputError:
+    return InputError(message, file=file, location=where, field=fld, expected=expected)
+
+
+def parse_workflow(data: Any, file: str) -> Workflow:
+    """Validate a mode definition; every error names the file, the place and the field."""
+    if not isinstance(data, dict):
+        raise _fail(file, "top", "a mode file is a mapping", expected="mode, states, transitions")
+    unknown = set(data) - _MODE_KEYS
+    if unknown:
+        k = sorted(unknown)[0]
+        raise _fail(file, "top", f"unknown key {k!r}", k, ", ".join(sorted(_MODE_KEYS)))
+    for needed in ("mode", "title", "initial", "states", "transitions"):
+        if needed not in data:
+            raise _fail(file, "top", "missing", needed)
+    states = data["states"]
+    if not isinstance(states, dict) or not states:
+        raise _fail(file, "states", "states must be a mapping of name to {zh, en}", "states")
+    for name, label in states.items():
+        if not isinstance(label, dict) or not {"zh", "en"} <= set(label):
+            raise _fail(file, f"states.{name}", "each state needs zh and en labels", name)
+    terminal = tuple(data.get("terminal", []))
+    for s in (data["initial"], *terminal):
+        if s not in states:
+            raise _fail(file, "top", f"state {s!r} is not declared in states", "initial/terminal")
+    open_states = tuple(s for s in states if s not in terminal)
+    from tenderflow.domain.guards import REGISTRY, load_all
+
+    load_all()
+    transitions: list[TransitionDef] = []
+    if not isinstance(data["transitions"], list):
+        raise _fail(file, "transitions", "transitions must be a list", "transitions")
+    for i, t in enumerate(data["transitions"]):
+        where = f"transitions[{i}]"
+        if not isinstance(t, dict):
+            raise _fail(file, where, "a transition is a mapping")
+        unknown = set(t) - _TRANSITION_KEYS
+        if unknown:
+            k = sorted(unknown)[0]
+            raise _fail(file, where, f"unknown key {k!r}", k, ", ".join(sorted(_TRANSITION_KEYS)))
+        for needed in ("trigger", "source", "dest", "roles", "event", "title"):
+            if needed not in t:
+                raise _fail(file, where, "missing", needed)
+        where = f"transitions[{i}] ({t['trigger']})"
+        src = t["source"]
+        sources = open_states if src == "*" else tuple(src if isinstance(src, list) else [src])
+        for s in (*sources, t["dest"]):
+            if s not in states:
+                raise _fail(file, where, f"state {s!r} is not declared", "source/dest")
+        roles = tuple(t["roles"])
+        for r in roles:
+            if r not in ROLES:
+                raise _fail(file, where, f"unknown role {r!r}", "roles", " | ".join(ROLES))
+        guards = tuple(t.get("guards", []))
+        for g in guards:
+            if g not in REGISTRY:
+                raise _fail(file, where, f"no guard named {g!r}", "guards",
+                            "a guard registered in tenderflow.domain.guards")
+        facts = tuple(t.get("facts", []))
+        for f in facts:
+            if f not in FACTS:
+                raise _fail(file, where, f"unknown facts {f!r}", "facts", " | ".join(FACTS))
+        schema = t.get("data")
+        if schema is not None:
+            from jsonschema import Draft202012Validator
+            from jsonschema.exceptions import SchemaError
+
+            try:
+                Draft202012Validator.check_schema(schema)
+            except SchemaError as exc:
+                raise _fail(file, where, f"data schema is invalid: {exc.message}", "data") from None
+        title = t["title"]
+        transitions.append(TransitionDef(
+            trigger=str(t["trigger"]), sources=sources, dest=str(t["dest"]), roles=roles,
+            event=str(t["event"]), guards=guards, facts=facts, title_zh=title.get("zh", ""),
+            title_en=title.get("en", ""), schema=schema, order=i))
+    timers = []
+    for i, tm in enumerate(data.get("timers", []) or []):
+        where = f"timers[{i}]"
+        if not isinstance(tm, dict) or set(tm) != _TIMER_KEYS:
+            raise _fail(file, where, "a timer is {trigger, source, due}", "timers")
+        if not any(t.trigger == tm["trigger"] and tm["source"] in t.sources for t in transitions):
+            raise _fail(file, where, f"no transition {tm['trigger']!r} from {tm['source']!r}",
+                        "trigger")
+        timers.append(TimerDef(str(tm["trigger"]), str(tm["source"]), str(tm["due"])))
+    title = data["title"]
+    return Workflow(
+        mode=str(data["mode"]), title_zh=title.get("zh", ""), title_en=title.get("en", ""),
+        source=str(data.get("source", "")), initial=str(data["initial"]), terminal=terminal,
+        states=states, transitions=transitions, timers=timers, data=data, file=file)
+
+
+def load_yaml(path: Path) -> Any:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise InputError("file not found", file=str(path)) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text (byte {exc.start})", file=str(path)) from None
+    except IsADirectoryError:
+        raise InputError("is a folder, not a file", file=str(path)) from None
+    try:
+        return yamlio.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else None
+        raise InputError(f"not valid YAML: {getattr(exc, 'problem', exc)}", file=str(path),
+                         location=where) from None
+    except RecursionError:
+        raise InputError("nested too deeply", file=str(path)) from None
+
+
+def workflow_path(mode: str, root: Path | None = None) -> Path:
+    from tenderflow.paths import workflows_dir
+
+    return (root or workflows_dir()) / f"{mode}.yaml"
+
+
+def available_modes(root: Path | None = None) -> list[str]:
+    from tenderflow.paths import workflows_dir
+
+    folder = root or workflows_dir()
+    return sorted(p.stem for p in folder.glob("*.yaml") if p.stem != "parameters")
+
+
+@lru_cache(maxsize=32)
+def _load_cached(path: str, mtime: float) -> Workflow:
+    return parse_workflow(load_yaml(Path(path)), path)
+
+
+def load_workflow(mode: str, root: Path | None = None) -> Workflow:
+    path = workflow_path(mode, root)
+    if not path.exists():
+        raise NotFound(f"no procurement mode {mode!r} (known: {', '.join(available_modes(root))})",
+                       mode=mode)
+    return _load_cached(str(path), path.stat().st_mtime)
+
+
+def workflow_from_data(data: dict[str, Any], name: str = "pinned") -> Workflow:
+    try:
+        return parse_workflow(data, name)
+    except InputError as exc:
+        raise DefinitionError(f"pinned workflow {name} no longer loads: {exc.message}") from None

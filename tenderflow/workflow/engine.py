@@ -1,0 +1,206 @@
+"""The workflow engine: a shared ``transitions`` machine per mode definition, guards evaluated
+by name with their legal reasons, and an accepted trigger turned into an event. It never writes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from transitions import Machine, MachineError
+
+from tenderflow.domain.guards import GuardContext, GuardResult, evaluate
+from tenderflow.domain.parameters import Parameters
+from tenderflow.domain.timeutil import iso, parse_time
+from tenderflow.errors import (
+    InputError, InvalidTrigger, Refusal, RoleNotAllowed, TriggerRefused,
+)
+from tenderflow.workflow.definitions import TransitionDef, Workflow
+
+
+@dataclass
+class Definitions:
+    """What a decision depends on, each pinned by content hash into the events it decides."""
+
+    workflow: Workflow
+    params: Parameters
+    calendar: Any
+
+    def pins(self) -> dict[str, str]:
+        return {
+            "workflow": self.workflow.content_hash(),
+            "parameters": self.params.content_hash(),
+            "calendar": self.calendar.content_hash(),
+        }
+
+
+@dataclass
+class Decision:
+    transition: TransitionDef
+    event_type: str
+    payload: dict[str, Any]
+    results: list[GuardResult]
+
+
+class _Model:
+    """The object a shared machine is attached to for one decision."""
+
+    def __init__(self, chosen: str) -> None:
+        self.chosen = chosen
+
+    def is_chosen(self, event: Any) -> bool:
+        return bool(event.transition.dest == self.chosen)
+
+
+def machine_for(wf: Workflow) -> Machine:
+    """One machine per definition, built once; models are attached per decision."""
+    if wf._machine is None:
+        transitions = []
+        for t in wf.transitions:
+            for s in t.sources:
+                transitions.append({"trigger": t.trigger, "source": s, "dest": t.dest,
+                                    "conditions": "is_chosen"})
+        wf._machine = Machine(model=None, states=list(wf.states), transitions=transitions,
+                              initial=wf.initial, auto_transitions=False, send_event=True,
+                              ignore_invalid_triggers=False)
+    return wf._machine
+
+
+def role_of(actor: str) -> str:
+    return actor.split(":", 1)[0]
+
+
+def validate_data(t: TransitionDef, data: Any, *, where: str | None = None) -> dict[str, Any]:
+    if data is None:
+        data = {}
+    if not isinstance(data, dict):
+        raise InputError("trigger data must be a mapping", file=where, field="with",
+                         expected="a mapping of field to value")
+    if t.schema is None:
+        if data:
+            raise InputError(f"trigger '{t.trigger}' takes no data", file=where, field="with")
+        return data
+    from jsonschema import Draft202012Validator
+
+    errors = sorted(Draft202012Validator(t.schema).iter_errors(data),
+                    key=lambda e: list(e.absolute_path))
+    if errors:
+        err = errors[0]
+        path = ".".join(str(p) for p in err.absolute_path)
+        field = f"with.{path}" if path else "with"
+        raise InputError(f"{err.message} (trigger '{t.trigger}')", file=where, field=field)
+    return data
+
+
+def decide(defs: Definitions, procurement: str, state: dict[str, Any], trigger: str,
+           data: Any, facts: dict[str, Any], at: datetime, actor: str,
+           *, where: str | None = None) -> Decision:
+    """Decide whether ``trigger`` may fire now; raise with every reason if not."""
+    wf = defs.workflow
+    current = state["state"]
+    if current in wf.terminal:
+        raise InvalidTrigger(
+            f"{procurement} is {current} ({wf.label(current)}), a final state: no trigger fires",
+            procurement=procurement, state=current, trigger=trigger)
+    candidates = [t for t in wf.transitions if t.trigger == trigger and current in t.sources]
+    if not candidates:
+        if trigger not in wf.triggers():
+            raise InvalidTrigger(
+                f"{procurement}: mode {wf.mode} has no trigger '{trigger}' "
+                f"(triggers: {', '.join(wf.triggers())})",
+                procurement=procurement, state=current, trigger=trigger)
+        possible = sorted({t.trigger for t in wf.from_state(current)})
+        raise InvalidTrigger(
+            f"{procurement}: '{trigger}' is not possible in state '{current}' "
+            f"({wf.label(current)}); possible now: {', '.join(possible) or 'none'}",
+            procurement=procurement, state=current, trigger=trigger)
+    role = role_of(actor)
+    allowed = [t for t in candidates if role in t.roles]
+    if not allowed:
+        raise RoleNotAllowed(
+            f"{procurement}: role '{role}' may not fire '{trigger}' "
+            f"(allowed: {', '.join(candidates[0].roles)})",
+            procurement=procurement, trigger=trigger, actor=actor)
+    data = validate_data(allowed[0], data, where=where)
+    ctx = GuardContext(procurement=procurement, state=state, data=data, facts=facts, at=at,
+                       actor=actor, params=defs.params, calendar=defs.calendar, trigger=trigger)
+    refusals: list[Refusal] = []
+    for t in allowed:
+        results = evaluate(list(t.guards), ctx)
+        failed = [r.refusal for r in results if r.refusal is not None]
+        if not failed:
+            _move(wf, current, t)
+            payload = {"trigger": trigger, "from": current, "to": t.dest, "data": data,
+                       "checks": [{"guard": r.guard, "rule": r.rule, "source": r.source}
+                                  for r in results]}
+            if facts:
+                payload["facts"] = facts
+            return Decision(t, t.event, payload, results)
+        refusals.extend(failed)
+    raise TriggerRefused(procurement, trigger, current, refusals)
+
+
+def _move(wf: Workflow, current: str, t: TransitionDef) -> None:
+    """Take the transition on the shared machine (attach the model, fire, detach)."""
+    machine = machine_for(wf)
+    model = _Model(t.dest)
+    machine.add_model(model, initial=current)
+    try:
+        model.trigger(t.trigger)  # type: ignore[attr-defined]
+        if model.state != t.dest:  # type: ignore[attr-defined]
+            raise InvalidTrigger(f"machine did not reach {t.dest}", trigger=t.trigger)
+    except MachineError as exc:
+        raise InvalidTrigger(f"'{t.trigger}' rejected by the state machine: {exc.value}",
+                             trigger=t.trigger) from None
+    finally:
+        machine.remove_model(model)
+
+
+def possible(defs: Definitions, procurement: str, state: dict[str, Any], at: datetime,
+             actor: str | None = None) -> list[dict[str, Any]]:
+    """Each trigger possible from the current state with every guard's pass, reason or the
+    data it still needs (for ``next``)."""
+    wf = defs.workflow
+    current = state["state"]
+    out = []
+    if current in wf.terminal:
+        return out
+    ctx = GuardContext(procurement=procurement, state=state, data={}, facts={}, at=at,
+                       actor=actor or "staff:?", params=defs.params, calendar=defs.calendar)
+    for t in wf.from_state(current):
+        ctx.trigger = t.trigger
+        results = evaluate(list(t.guards), ctx, probe=True)
+        out.append({
+            "trigger": t.trigger, "dest": t.dest, "title": {"zh": t.title_zh, "en": t.title_en},
+            "roles": list(t.roles), "event": t.event,
+            "ready": all(r.passed for r in results),
+            "guards": [r.to_dict() for r in results],
+            "timer": any(tm.trigger == t.trigger and tm.source == current for tm in wf.timers),
+        })
+    return out
+
+
+def lookup(state: dict[str, Any], dotted: str) -> Any:
+    value: Any = state
+    for part in dotted.split("."):
+        if not isinstance(value, dict) or part not in value:
+            return None
+        value = value[part]
+    return value
+
+
+def due_timers(wf: Workflow, state: dict[str, Any]) -> list[tuple[str, datetime]]:
+    """The timers of the current state with their due times, earliest first."""
+    out = []
+    for tm in wf.timers:
+        if tm.source == state.get("state"):
+            raw = lookup(state, tm.due)
+            if raw:
+                out.append((tm.trigger, parse_time(raw)))
+    return sorted(out, key=lambda x: x[1])
+
+
+def next_due(wf: Workflow, state: dict[str, Any]) -> str | None:
+    timers = due_timers(wf, state)
+    return iso(timers[0][1]) if timers else None
