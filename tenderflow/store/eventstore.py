@@ -21,7 +21,14 @@ from tenderflow.errors import ConcurrencyConflict, InputError, TenderflowError
 from tenderflow.store import models as m
 from tenderflow.store.canonical import GENESIS, canonical_json, event_body, sha256_hex
 
-HEAD_REVISION = "0001"
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+def head_revision() -> str:
+    """The newest Alembic revision shipped with this tenderflow."""
+    from alembic.script import ScriptDirectory
+
+    return str(ScriptDirectory(str(MIGRATIONS)).get_current_head())
 
 
 @dataclass(frozen=True)
@@ -162,11 +169,11 @@ class EventStore:
         from alembic.config import Config
 
         cfg = Config()
-        cfg.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
+        cfg.set_main_option("script_location", str(MIGRATIONS))
         with self.engine.begin() as conn:
             cfg.attributes["connection"] = conn
             command.upgrade(cfg, "head")
-        return HEAD_REVISION
+        return head_revision()
 
     def require_schema(self) -> None:
         path = self.sqlite_path()
@@ -175,9 +182,10 @@ class EventStore:
         rev = self.revision()
         if rev is None:
             raise StoreError(f"database {self.url} is not initialised: run 'tenderflow init'")
-        if rev != HEAD_REVISION:
+        head = head_revision()
+        if rev != head:
             raise StoreError(f"database {self.url} is at revision {rev}, this tenderflow needs "
-                             f"{HEAD_REVISION}: run 'tenderflow init' to upgrade")
+                             f"{head}: run 'tenderflow init' to upgrade")
 
     # --- transactions -------------------------------------------------------------------
     @contextmanager

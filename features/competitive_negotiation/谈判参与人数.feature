@@ -1,0 +1,76 @@
+# language: zh-CN
+@competitive_negotiation
+功能: 竞争性谈判的供应商与谈判小组人数
+  采购人和代理机构需要在邀请供应商、组建谈判小组时就知道是否合法，
+  审计人员需要能复核每一次拒绝的依据。
+  法律依据：《政府采购法》第30条、第38条；财政部令第74号 第7条、第12条。
+
+  背景:
+    假如 已登记示例项目和供应商
+    而且 项目 "CD-HH-2023" 以 "competitive_negotiation" 方式开启采购 "CN-T"，时间 "2023-03-01T09:00+08:00"
+    而且 "staff:wang" 于 "2023-03-01T10:00+08:00" 对 "CN-T" 触发 "approve_method"：
+      """
+      ground: complex_or_special
+      justification: 技术复杂，不能确定详细规格
+      """
+
+  @negotiation.grounds
+  场景: 没有第30条法定情形的不得采用竞争性谈判
+    假如 项目 "CD-HH-2023" 以 "competitive_negotiation" 方式开启采购 "CN-G"，时间 "2023-03-01T09:00+08:00"
+    当 "staff:wang" 于 "2023-03-01T10:00+08:00" 对 "CN-G" 触发 "approve_method"：
+      """
+      ground: urgent
+      justification: " "
+      """
+    那么 被规则 "negotiation.grounds" 拒绝，依据 "政府采购法 第30条"
+
+  @negotiation.group_min_size @negotiation.group_expert_share
+  场景大纲: 谈判小组为3人以上单数，专家不少于三分之二
+    当 "staff:wang" 于 "2023-03-02T10:00+08:00" 对 "CN-T" 触发 "form_group"：
+      """
+      members: <成员>
+      """
+    那么 结果为 "<结果>"
+
+    例子:
+      | 成员 | 结果 |
+      | [{name: A, role: expert}, {name: B, role: purchaser_representative}] | 拒绝:negotiation.group_min_size |
+      | [{name: A, role: expert}, {name: B, role: expert}, {name: C, role: purchaser_representative}] | 接受 |
+      | [{name: A, role: expert}, {name: B, role: expert}, {name: C, role: expert}, {name: D, role: purchaser_representative}] | 拒绝:negotiation.group_min_size |
+      | [{name: A, role: expert}, {name: B, role: purchaser_representative}, {name: C, role: purchaser_representative}] | 拒绝:negotiation.group_min_size |
+      | [{name: A, role: expert}, {name: B, role: expert}, {name: C, role: expert}, {name: D, role: expert}, {name: E, role: purchaser_representative}] | 接受 |
+
+  @negotiation.invited_min
+  场景大纲: 邀请参加谈判的供应商不少于3家
+    假如 "staff:wang" 于 "2023-03-02T10:00+08:00" 对 "CN-T" 触发 "form_group"：
+      """
+      members: [{name: A, role: expert}, {name: B, role: expert}, {name: C, role: purchaser_representative}]
+      """
+    当 "staff:wang" 于 "2023-03-03T10:00+08:00" 对 "CN-T" 触发 "invite"：
+      """
+      suppliers: <供应商>
+      """
+    那么 结果为 "<结果>"
+
+    例子:
+      | 供应商 | 结果 |
+      | [{id: S-CDJG, recommended_by: public_notice}, {id: S-HXJS, recommended_by: public_notice}] | 拒绝:negotiation.invited_min |
+      | [{id: S-CDJG, recommended_by: public_notice}, {id: S-HXJS, recommended_by: public_notice}, {id: S-SLGC, recommended_by: experts}] | 接受 |
+      | [{id: S-CDJG, recommended_by: public_notice}, {id: S-HXJS, recommended_by: public_notice}, {id: S-SLGC, recommended_by: experts}, {id: S-YXWY, recommended_by: experts}] | 接受 |
+
+  @negotiation.recommended_max_share
+  场景大纲: 采购人推荐的供应商不超过邀请总数的50%（待核实）
+    假如 "staff:wang" 于 "2023-03-02T10:00+08:00" 对 "CN-T" 触发 "form_group"：
+      """
+      members: [{name: A, role: expert}, {name: B, role: expert}, {name: C, role: purchaser_representative}]
+      """
+    当 "staff:wang" 于 "2023-03-03T10:00+08:00" 对 "CN-T" 触发 "invite"：
+      """
+      suppliers: <供应商>
+      """
+    那么 结果为 "<结果>"
+
+    例子:
+      | 供应商 | 结果 |
+      | [{id: S-CDJG, recommended_by: purchaser}, {id: S-HXJS, recommended_by: purchaser}, {id: S-SLGC, recommended_by: experts}, {id: S-YXWY, recommended_by: experts}] | 接受 |
+      | [{id: S-CDJG, recommended_by: purchaser}, {id: S-HXJS, recommended_by: purchaser}, {id: S-SLGC, recommended_by: experts}] | 拒绝:negotiation.recommended_max_share |

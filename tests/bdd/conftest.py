@@ -1,0 +1,104 @@
+"""Shared zh-CN steps for the policy features. Steps call application services only."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from pytest_bdd import given, parsers, then, when
+
+from tenderflow import yamlio
+from tenderflow.domain.timeutil import parse_time
+from tenderflow.errors import CheckFailed, TenderflowError
+
+SUPPLIERS = ["S-CDJG", "S-HXJS", "S-SLGC", "S-YXWY"]
+
+
+class World:
+    """What a scenario has done so far."""
+
+    def __init__(self, services: Any) -> None:
+        self.services = services
+        self.error: TenderflowError | None = None
+        self.events_before: int | None = None
+        self.result: Any = None
+
+    def count(self) -> int:
+        with self.services.store.reading() as tx:
+            return int(tx.count_events())
+
+    def fire(self, pid: str, trigger: str, data: Any, actor: str, at: str) -> None:
+        self.error = None
+        self.events_before = self.count()
+        try:
+            self.result = self.services.fire(pid, trigger, data, actor, parse_time(at))
+        except TenderflowError as exc:
+            self.error = exc
+
+
+@pytest.fixture
+def world(registered: Any) -> World:
+    return World(registered)
+
+
+@given(parsers.parse('已登记示例项目和供应商'))
+def _registered(world: World) -> None:
+    with world.services.store.reading() as tx:
+        assert tx.stream_ids("supplier:")
+
+
+@given(parsers.parse('项目 "{project}" 以 "{mode}" 方式开启采购 "{pid}"，时间 "{at}"'))
+def _open(world: World, project: str, mode: str, pid: str, at: str) -> None:
+    world.services.open_procurement(pid, project, mode, "staff:wang", parse_time(at))
+
+
+@given(parsers.parse('"{actor}" 于 "{at}" 对 "{pid}" 触发 "{trigger}"：'))
+@when(parsers.parse('"{actor}" 于 "{at}" 对 "{pid}" 触发 "{trigger}"：'))
+def _fire_with(world: World, actor: str, at: str, pid: str, trigger: str,
+               docstring: str) -> None:
+    world.fire(pid, trigger, yamlio.safe_load(docstring), actor, at)
+
+
+@given(parsers.parse('"{actor}" 于 "{at}" 对 "{pid}" 触发 "{trigger}"'))
+@when(parsers.parse('"{actor}" 于 "{at}" 对 "{pid}" 触发 "{trigger}"'))
+def _fire(world: World, actor: str, at: str, pid: str, trigger: str) -> None:
+    world.fire(pid, trigger, None, actor, at)
+
+
+@given(parsers.parse('到了 "{at}" 执行计时'))
+@when(parsers.parse('到了 "{at}" 执行计时'))
+def _tick(world: World, at: str) -> None:
+    world.result = world.services.tick(parse_time(at))
+
+
+@then(parsers.parse('操作成功'))
+def _accepted(world: World) -> None:
+    assert world.error is None, world.error and world.error.message
+
+
+@then(parsers.parse('"{pid}" 的状态为 "{state}"'))
+def _state_is(world: World, pid: str, state: str) -> None:
+    assert world.services.state(pid)["state"] == state
+
+
+@then(parsers.parse('被规则 "{rule}" 拒绝，依据 "{source}"'))
+def _refused_by(world: World, rule: str, source: str) -> None:
+    assert isinstance(world.error, CheckFailed), f"not refused: {world.result}"
+    refusals = getattr(world.error, "refusals", [])
+    hits = [r for r in refusals if rule in (r.rule, r.guard)]
+    assert hits, f"refused by {[r.rule for r in refusals]}, not {rule}: {world.error.message}"
+    assert source in hits[0].source, hits[0].source
+    assert world.count() == world.events_before, "a refused trigger must write nothing"
+
+
+@then(parsers.parse('结果为 "{outcome}"'))
+def _outcome(world: World, outcome: str) -> None:
+    """"接受" (accepted) or "拒绝:<rule>" (refused by that rule)."""
+    if outcome == "接受":
+        assert world.error is None, world.error and world.error.message
+    else:
+        rule = outcome.split(":", 1)[1]
+        assert isinstance(world.error, CheckFailed), f"accepted, expected refusal by {rule}"
+        assert rule in {r.rule for r in world.error.refusals} | \
+            {r.guard for r in world.error.refusals}, world.error.message
+        assert world.count() == world.events_before
