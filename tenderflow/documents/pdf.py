@@ -1,0 +1,356 @@
+"""PDF rendering with reportlab: A4, an embedded TrueType CJK font, deterministic bytes.
+
+Every page carries its number (第 N 页 共 M 页) and the procurement's log hash. The same
+inputs (template, data, log hash, font file, reportlab version) give byte-identical PDFs:
+the canvas runs in invariant mode, the creation date comes from the data, and the file ID is
+derived from the content instead of the clock.
+
+The caller records the SHA-256 of the returned bytes as an event (DESIGN §8).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Mapping, Sequence
+from datetime import date
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from tenderflow.documents.fonts import register_cjk_font
+from tenderflow.documents.templates import (
+    Entry,
+    FilledDocument,
+    Table,
+    as_date,
+    chinese_ordinal,
+    fill,
+    load_template,
+)
+from tenderflow.domain.money import Money
+from tenderflow.errors import InputError
+
+_HASH = re.compile(r"^[0-9a-f]{64}$")
+# Written as the file ID while rendering, then replaced by a hash of the finished file.
+_ID_PLACEHOLDER = b"<" + b"0" * 32 + b">"
+KEYWORD_SIGNING_ORDER = "signing-order="
+KEYWORD_LOG_HASH = "log-hash="
+
+PAGE_MARGIN_MM = 22
+
+
+def check_log_hash(log_hash: str) -> str:
+    """The procurement log's head hash: 64 hexadecimal digits (SHA-256), returned lower-case."""
+    if not isinstance(log_hash, str) or not _HASH.match(log_hash.strip().lower()):
+        raise InputError(f"not a SHA-256 log hash: {log_hash!r}", field="log_hash",
+                         expected="64 hexadecimal digits")
+    return log_hash.strip().lower()
+
+
+def money_text(amount: Any) -> str:
+    """An amount in figures and in 大写: ``¥40,000,000.00（人民币肆仟万元整）``."""
+    money = amount if isinstance(amount, Money) else Money.parse(
+        str(amount) if not isinstance(amount, (str, int)) else amount)
+    return f"{money.formatted()}（{money.chinese()}）"
+
+
+# ---------------------------------------------------------------------------------------------
+# Public entry points
+
+
+def render_agreement(template_path: str | Path, data: Mapping[str, Any], log_hash: str) -> bytes:
+    """Render a contract template (the agreement, or the financing cover letter) as PDF bytes.
+
+    Raises :class:`~tenderflow.documents.templates.MissingFields` listing every missing field,
+    or :class:`InputError` listing every malformed one, before any PDF is produced; a broken
+    template raises :class:`DefinitionError`.
+    """
+    log_hash = check_log_hash(log_hash)
+    template = load_template(template_path)
+    filled = fill(template, data)
+    return render_filled(filled, log_hash)
+
+
+def render_filled(doc: FilledDocument, log_hash: str) -> bytes:
+    """Lay out an already filled template."""
+    log_hash = check_log_hash(log_hash)
+    st = _styles()
+    story: list[Any] = []
+    story += _title_block(doc.title, doc.subtitle, doc.number, st)
+    if doc.salutation:
+        story.append(_para(doc.salutation, st["salutation"]))
+    story += _entries(doc.preamble, st)
+    for clause in doc.clauses:
+        story.append(_para(f"{clause.number}{clause.heading}", st["heading"]))
+        story += _entries(clause.body, st)
+    story += _entries(doc.closing, st)
+    if doc.parties:
+        story += _signature_page(doc, st)
+    keywords = [
+        f"tenderflow {doc.template_id} {doc.template_version}",
+        KEYWORD_SIGNING_ORDER + ",".join(doc.signing_order),
+        KEYWORD_LOG_HASH + log_hash,
+    ]
+    return _build(story, title=doc.title, subject=f"{doc.template_id} {doc.template_version}",
+                  keywords=keywords, log_hash=log_hash, document_date=doc.document_date)
+
+
+def render_document(title: str, sections: Sequence[Mapping[str, Any]], log_hash: str, *,
+                    subtitle: str = "", document_date: date | str | None = None,
+                    numbered: bool = True) -> bytes:
+    """A generic report (eligibility report, award record, financial summary, timeline).
+
+    ``sections`` is a list of ``{"heading": str, "body": [entry, ...]}`` where an entry is a
+    paragraph (str), a numbered list (list of str), or ``{"table": {"columns": [...],
+    "rows": [[...], ...]}}``. Headings are numbered 一、二、… unless ``numbered`` is false.
+    ``document_date`` (ISO date) becomes the PDF's creation date; without it the fixed
+    invariant date is used, so the bytes never depend on the clock.
+    """
+    log_hash = check_log_hash(log_hash)
+    if not isinstance(title, str) or not title.strip():
+        raise InputError("a document needs a title", field="title")
+    when = as_date(document_date, "document_date") if document_date is not None else None
+    st = _styles()
+    story: list[Any] = _title_block(title, subtitle, "", st)
+    for i, section in enumerate(sections, start=1):
+        where = f"sections[{i - 1}]"
+        if not isinstance(section, Mapping) or not isinstance(section.get("heading"), str):
+            raise InputError("a section is {heading, body}", field=where)
+        heading = section["heading"]
+        if numbered:
+            heading = f"{chinese_ordinal(i)}、{heading}"
+        story.append(_para(heading, st["heading"]))
+        story += _entries(_plain_entries(section.get("body") or [], where), st)
+    return _build(story, title=title, subject=title, keywords=[KEYWORD_LOG_HASH + log_hash],
+                  log_hash=log_hash, document_date=when)
+
+
+def write_pdf(out_path: str | Path, pdf_bytes: bytes) -> str:
+    """Write a rendered PDF atomically (a temporary file renamed into place); its SHA-256.
+
+    Render first, then write: a refused render leaves no file behind.
+    """
+    out = Path(out_path)
+    tmp = out.with_name(f".{out.name}.tmp")
+    try:
+        tmp.write_bytes(pdf_bytes)
+        tmp.replace(out)
+    except OSError as exc:
+        raise InputError(f"cannot write the PDF: {exc.strerror}", file=str(out)) from None
+    return hashlib.sha256(pdf_bytes).hexdigest()
+
+
+def _plain_entries(body: Any, where: str) -> list[Entry]:
+    if not isinstance(body, (list, tuple)):
+        raise InputError("a section body is a list", field=f"{where}.body")
+    out: list[Entry] = []
+    for i, entry in enumerate(body):
+        if isinstance(entry, str):
+            out.append(entry)
+        elif isinstance(entry, (list, tuple)):
+            out.append(tuple(str(x) for x in entry))
+        elif isinstance(entry, Table):
+            out.append(entry)
+        elif isinstance(entry, Mapping) and isinstance(entry.get("table"), Mapping):
+            t = entry["table"]
+            columns = tuple(str(c) for c in t.get("columns") or ())
+            rows = tuple(tuple(str(c) for c in row) for row in t.get("rows") or ())
+            if not columns or any(len(r) != len(columns) for r in rows):
+                raise InputError("each table row needs one cell per column",
+                                 field=f"{where}.body[{i}]")
+            out.append(Table(columns, rows))
+        else:
+            raise InputError(f"cannot lay out a {type(entry).__name__}",
+                             field=f"{where}.body[{i}]",
+                             expected="text, a list of text or {table: {columns, rows}}")
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Layout
+
+
+def _styles() -> dict[str, Any]:
+    from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
+    from reportlab.lib.styles import ParagraphStyle
+
+    font = register_cjk_font()
+    body = ParagraphStyle("tf-body", fontName=font, fontSize=10.5, leading=18,
+                          firstLineIndent=21, alignment=TA_JUSTIFY, wordWrap="CJK",
+                          spaceAfter=3)
+    return {
+        "font": font,
+        "title": ParagraphStyle("tf-title", parent=body, fontSize=18, leading=26,
+                                alignment=TA_CENTER, firstLineIndent=0, spaceAfter=6),
+        "subtitle": ParagraphStyle("tf-subtitle", parent=body, fontSize=12, leading=18,
+                                   alignment=TA_CENTER, firstLineIndent=0, spaceAfter=4),
+        "number": ParagraphStyle("tf-number", parent=body, fontSize=10, alignment=TA_CENTER,
+                                 firstLineIndent=0, spaceAfter=14),
+        "heading": ParagraphStyle("tf-heading", parent=body, fontSize=12, leading=20,
+                                  firstLineIndent=0, spaceBefore=8, spaceAfter=4,
+                                  keepWithNext=1),
+        "body": body,
+        "salutation": ParagraphStyle("tf-salutation", parent=body, firstLineIndent=0),
+        "item": ParagraphStyle("tf-item", parent=body),
+        "cell": ParagraphStyle("tf-cell", parent=body, firstLineIndent=0, fontSize=10,
+                               leading=14, spaceAfter=0, alignment=TA_LEFT),
+        "amount": ParagraphStyle("tf-amount", parent=body, firstLineIndent=0, fontSize=10,
+                                 leading=14, spaceAfter=0, alignment=TA_RIGHT),
+        "sign": ParagraphStyle("tf-sign", parent=body, firstLineIndent=0, leading=22),
+    }
+
+
+def _para(text: str, style: Any) -> Any:
+    from reportlab.platypus import Paragraph
+
+    return Paragraph(escape(text), style)
+
+
+def _title_block(title: str, subtitle: str, number: str, st: dict[str, Any]) -> list[Any]:
+    out = []
+    if subtitle:
+        out.append(_para(subtitle, st["subtitle"]))
+    out.append(_para(title, st["title"]))
+    if number:
+        out.append(_para(number, st["number"]))
+    else:
+        from reportlab.platypus import Spacer
+
+        out.append(Spacer(1, 10))
+    return out
+
+
+def _entries(entries: Sequence[Entry], st: dict[str, Any]) -> list[Any]:
+    out: list[Any] = []
+    for entry in entries:
+        if isinstance(entry, str):
+            out.append(_para(entry, st["body"]))
+        elif isinstance(entry, tuple):
+            for n, item in enumerate(entry, start=1):
+                out.append(_para(f"（{chinese_ordinal(n)}）{item}", st["item"]))
+        else:
+            out.append(_table(entry, st))
+    return out
+
+
+def _table(table: Table, st: dict[str, Any]) -> Any:
+    from reportlab.lib import colors
+    from reportlab.lib.units import mm
+    from reportlab.platypus import Table as RLTable
+    from reportlab.platypus import TableStyle
+
+    width = 210 * mm - 2 * PAGE_MARGIN_MM * mm
+    cols = len(table.columns)
+    data = [[_para(c, st["cell"]) for c in table.columns]]
+    data += [[_para(c, st["amount"] if c.startswith("¥") else st["cell"]) for c in row]
+             for row in table.rows]
+    t = RLTable(data, colWidths=[width / cols] * cols, repeatRows=1, hAlign="CENTER")
+    t.spaceBefore = 4
+    t.spaceAfter = 8
+    t.setStyle(TableStyle([
+        ("FONTNAME", (0, 0), (-1, -1), st["font"]),  # the default, Helvetica, is not embedded
+        ("GRID", (0, 0), (-1, -1), 0.5, colors.black),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.Color(0.92, 0.92, 0.92)),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), 3),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+    ]))
+    return t
+
+
+def _signature_page(doc: FilledDocument, st: dict[str, Any]) -> list[Any]:
+    from reportlab.platypus import KeepTogether, PageBreak, Spacer
+
+    out: list[Any] = [PageBreak(), _para("签署页", st["title"]), Spacer(1, 6)]
+    order = "、".join(p.label.split("（")[0] for p in doc.parties)
+    out.append(_para(f"本文件由{order}按上述顺序依次以可靠的电子签名签署。各方的电子签名"
+                     f"嵌入本文件，可使用 PDF 阅读器或 tenderflow contract verify 核验。",
+                     st["body"]))
+    out.append(Spacer(1, 8))
+    for party in doc.parties:
+        out.append(KeepTogether([
+            _para(f"{party.label}：{party.name}", st["sign"]),
+            _para(f"统一社会信用代码：{party.uscc}", st["sign"]),
+            _para("法定代表人或者授权代表（电子签名）：", st["sign"]),
+            _para("签署时间：以电子签名记载的时间为准", st["sign"]),
+            Spacer(1, 14),
+        ]))
+    return out
+
+
+def _build(story: list[Any], *, title: str, subject: str, keywords: list[str], log_hash: str,
+           document_date: date | None) -> bytes:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.platypus import SimpleDocTemplate
+
+    font = register_cjk_font()
+    stamp = (f"D:{document_date:%Y%m%d}000000+08'00'" if document_date
+             else "D:20000101000000+00'00'")
+    buf = BytesIO()
+    doc = SimpleDocTemplate(
+        buf, pagesize=A4, invariant=1, pageCompression=1,
+        leftMargin=PAGE_MARGIN_MM * mm, rightMargin=PAGE_MARGIN_MM * mm,
+        topMargin=20 * mm, bottomMargin=24 * mm,
+        title=title, author="tenderflow", subject=subject, creator="tenderflow",
+        keywords="; ".join(keywords),
+    )
+    doc.build(story, canvasmaker=_canvas_class(font, title, log_hash, stamp))
+    data = buf.getvalue()
+    if data.count(_ID_PLACEHOLDER) != 2:
+        raise RuntimeError("reportlab did not write the file ID where expected")
+    file_id = b"<" + hashlib.sha256(data).hexdigest()[:32].upper().encode() + b">"
+    return data.replace(_ID_PLACEHOLDER, file_id)
+
+
+def _canvas_class(font: str, title: str, log_hash: str, stamp: str) -> type:
+    """A canvas that writes the page footer once the page count is known."""
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+    from reportlab.pdfgen.canvas import Canvas
+
+    header = title if len(title) <= 40 else title[:39] + "…"
+
+    class FooterCanvas(Canvas):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            kwargs["invariant"] = 1
+            kwargs["initialFontName"] = font  # else Helvetica, a font that is not embedded
+            super().__init__(*args, **kwargs)
+            self.setDateFormatter(lambda *_: stamp)
+            # A fixed-width stand-in, replaced by a content hash once the file is complete.
+            self._doc._ID = b"\n[" + _ID_PLACEHOLDER + _ID_PLACEHOLDER + b"]\n"
+            self._pages: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._pages)
+            for number, state in enumerate(self._pages, start=1):
+                self.__dict__.update(state)
+                self._footer(number, total)
+                Canvas.showPage(self)
+            Canvas.save(self)
+
+        def _footer(self, number: int, total: int) -> None:
+            width, _height = A4
+            self.saveState()
+            self.setFillGray(0.25)
+            self.setStrokeGray(0.6)
+            self.setLineWidth(0.4)
+            top = 297 * mm - 12 * mm
+            self.setFont(font, 8)
+            self.drawString(PAGE_MARGIN_MM * mm, top, header)
+            self.line(PAGE_MARGIN_MM * mm, top - 2.5 * mm, width - PAGE_MARGIN_MM * mm,
+                      top - 2.5 * mm)
+            self.line(PAGE_MARGIN_MM * mm, 18 * mm, width - PAGE_MARGIN_MM * mm, 18 * mm)
+            self.setFont(font, 9)
+            self.drawCentredString(width / 2, 13 * mm, f"第 {number} 页　共 {total} 页")
+            self.setFont(font, 6.5)
+            self.drawCentredString(width / 2, 8.5 * mm, f"采购日志哈希（SHA-256）：{log_hash}")
+            self.restoreState()
+
+    return FooterCanvas

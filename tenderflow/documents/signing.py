@@ -1,0 +1,530 @@
+"""Multi-party PAdES signatures with pyHanko: demo keys, signing in turn, verification.
+
+Certificate identity convention
+-------------------------------
+A party's signing certificate names the organisation as registered with the procurement:
+
+* ``O`` (organizationName) — the party's registered name, e.g. 成都安居城市更新有限公司;
+* ``serialNumber`` (2.5.4.5) — its 统一社会信用代码 (USCC, 18 characters);
+* ``CN`` — a display name (the demo keys use the organisation name); ``C`` = CN.
+
+A key is accepted for a party only if both ``O`` and ``serialNumber`` match the party's
+registered identity (names compared after NFKC normalisation, so full-width and ASCII brackets
+are the same). Each party's signature goes in the field ``Sig_<role>`` (``Sig_social_capital``),
+as an incremental update, in the order the template lists the parties; the order is written in
+the PDF's Keywords by the renderer, so a PDF carries its own signing order.
+
+Signatures are invisible (no appearance stream): pyHanko's stamp would bring a non-embedded
+standard font into a document that otherwise embeds all its fonts; the signature page names
+the parties and viewers list the signatures in their signature panel.
+
+No network is used: revocation information is not fetched (demo certificates carry no CRL or
+OCSP pointers), and signing times are those the signers report (no time-stamp authority).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+from tenderflow.errors import CheckFailed, InputError
+
+FIELD_PREFIX = "Sig_"
+DEMO_PASSPHRASE = "demo"
+DEMO_LABEL = "DEMO — NOT FOR REAL USE"
+_KEYWORD_ORDER = re.compile(r"signing-order=([a-z0-9_,]+)")
+_KEYWORD_HASH = re.compile(r"log-hash=([0-9a-f]{64})")
+
+
+def field_name(role: str) -> str:
+    """The signature field of a party: ``Sig_<role>``."""
+    return f"{FIELD_PREFIX}{role}"
+
+
+def role_of_field(name: str) -> str | None:
+    return name[len(FIELD_PREFIX):] if name.startswith(FIELD_PREFIX) else None
+
+
+def normalise_name(name: str) -> str:
+    """Names as compared: NFKC (（）→ ()), white space collapsed."""
+    return " ".join(unicodedata.normalize("NFKC", str(name)).split())
+
+
+# ---------------------------------------------------------------------------------------------
+# Certificates and keys
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who a certificate names: organisation name, USCC and common name."""
+
+    name: str | None
+    uscc: str | None
+    common_name: str | None
+
+    def matches(self, expected: Mapping[str, Any]) -> list[str]:
+        """What differs from the registered identity ``{"name": …, "uscc": …}``; empty if none."""
+        problems = []
+        want_name = normalise_name(expected.get("name") or "")
+        want_uscc = str(expected.get("uscc") or "").strip().upper()
+        if not want_name or not want_uscc:
+            raise InputError("a registered identity needs both name and uscc",
+                             field="expected_identity")
+        if normalise_name(self.name or "") != want_name:
+            problems.append(f"certificate O is {self.name!r}, the party is registered as "
+                            f"{expected.get('name')!r}")
+        if (self.uscc or "").strip().upper() != want_uscc:
+            problems.append(f"certificate serialNumber (USCC) is {self.uscc!r}, the party's "
+                            f"USCC is {want_uscc!r}")
+        return problems
+
+    def to_dict(self) -> dict[str, str | None]:
+        return {"name": self.name, "uscc": self.uscc, "common_name": self.common_name}
+
+
+def identity_of(cert: Any) -> Identity:
+    """Read O / serialNumber / CN from a ``cryptography`` or ``asn1crypto`` certificate."""
+    from cryptography import x509
+    from cryptography.x509.oid import NameOID
+
+    if not isinstance(cert, x509.Certificate):  # asn1crypto (pyHanko's type)
+        cert = x509.load_der_x509_certificate(cert.dump())
+
+    def first(oid: Any) -> str | None:
+        values = cert.subject.get_attributes_for_oid(oid)
+        return str(values[0].value) if values else None
+
+    return Identity(first(NameOID.ORGANIZATION_NAME), first(NameOID.SERIAL_NUMBER),
+                    first(NameOID.COMMON_NAME))
+
+
+@dataclass(frozen=True)
+class DemoKeys:
+    """Where ``make_demo_keys`` wrote the demo CA certificate and each party's PKCS#12."""
+
+    ca_cert: Path
+    party_keys: dict[str, Path]
+    passphrase: str
+    readme: Path
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"ca_cert": str(self.ca_cert), "passphrase": self.passphrase,
+                "party_keys": {k: str(v) for k, v in self.party_keys.items()},
+                "readme": str(self.readme)}
+
+
+def make_demo_keys(out_dir: str | Path, parties: Mapping[str, Mapping[str, Any]], *,
+                   passphrase: str = DEMO_PASSPHRASE, now: dt.datetime | None = None) -> DemoKeys:
+    """A demo CA (``demo-ca.pem``) and one ``<role>.p12`` per party, for trying the whole flow.
+
+    ``parties`` maps a role to ``{"name": …, "uscc": …}``. Every certificate says
+    "DEMO — NOT FOR REAL USE"; the CA's private key is not kept. RSA-2048, SHA-256.
+    """
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    from cryptography.x509.oid import NameOID
+
+    if not parties:
+        raise InputError("no parties to make demo keys for", field="parties")
+    for role, who in parties.items():
+        if not re.match(r"^[a-z][a-z0-9_]*$", str(role)):
+            raise InputError(f"role {role!r} is not a lower-case key", field="parties")
+        if not isinstance(who, Mapping) or not who.get("name") or not who.get("uscc"):
+            raise InputError(f"party {role!r} needs name and uscc", field=f"parties.{role}")
+    out = Path(out_dir)
+    out.mkdir(parents=True, exist_ok=True)
+    now = now or dt.datetime.now(dt.UTC)
+    not_before = now - dt.timedelta(days=1)
+
+    ca_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    ca_name = x509.Name([
+        x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
+        x509.NameAttribute(NameOID.ORGANIZATION_NAME, "tenderflow demo"),
+        x509.NameAttribute(NameOID.COMMON_NAME, f"tenderflow Demo CA — {DEMO_LABEL}"),
+    ])
+    ca_ski = x509.SubjectKeyIdentifier.from_public_key(ca_key.public_key())
+    ca_cert = (
+        x509.CertificateBuilder()
+        .subject_name(ca_name).issuer_name(ca_name)
+        .public_key(ca_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(not_before).not_valid_after(now + dt.timedelta(days=3650))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
+        .add_extension(x509.KeyUsage(
+            digital_signature=False, content_commitment=False, key_encipherment=False,
+            data_encipherment=False, key_agreement=False, key_cert_sign=True, crl_sign=True,
+            encipher_only=False, decipher_only=False), critical=True)
+        .add_extension(ca_ski, critical=False)
+        .sign(ca_key, hashes.SHA256())
+    )
+    ca_path = out / "demo-ca.pem"
+    ca_path.write_bytes(ca_cert.public_bytes(serialization.Encoding.PEM))
+
+    encryption = serialization.BestAvailableEncryption(passphrase.encode("utf-8"))
+    paths: dict[str, Path] = {}
+    for role, who in parties.items():
+        key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+        subject = x509.Name([
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "CN"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, str(who["name"]).strip()),
+            x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, DEMO_LABEL),
+            x509.NameAttribute(NameOID.SERIAL_NUMBER, str(who["uscc"]).strip().upper()),
+            x509.NameAttribute(NameOID.COMMON_NAME, str(who["name"]).strip()),
+        ])
+        cert = (
+            x509.CertificateBuilder()
+            .subject_name(subject).issuer_name(ca_name)
+            .public_key(key.public_key())
+            .serial_number(x509.random_serial_number())
+            .not_valid_before(not_before).not_valid_after(now + dt.timedelta(days=730))
+            .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+            .add_extension(x509.KeyUsage(
+                digital_signature=True, content_commitment=True, key_encipherment=False,
+                data_encipherment=False, key_agreement=False, key_cert_sign=False,
+                crl_sign=False, encipher_only=False, decipher_only=False), critical=True)
+            .add_extension(x509.SubjectKeyIdentifier.from_public_key(key.public_key()),
+                           critical=False)
+            .add_extension(x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(
+                ca_ski), critical=False)
+            .sign(ca_key, hashes.SHA256())
+        )
+        p12 = pkcs12.serialize_key_and_certificates(
+            name=f"{role} ({DEMO_LABEL})".encode(), key=key, cert=cert,
+            cas=[ca_cert], encryption_algorithm=encryption)
+        path = out / f"{role}.p12"
+        path.write_bytes(p12)
+        paths[role] = path
+
+    readme = out / "README-DEMO.txt"
+    readme.write_text(
+        "These keys are a DEMONSTRATION ONLY — NOT FOR REAL USE.\n"
+        "Anyone can make them; a signature made with them proves nothing about anybody.\n\n"
+        "demo-ca.pem  the demo certificate authority (pass it to verify --trust)\n"
+        + "".join(f"{p.name}  {role}: {parties[role]['name']} ({parties[role]['uscc']})\n"
+                  for role, p in paths.items())
+        + f"\nPKCS#12 passphrase: {passphrase}\n",
+        encoding="utf-8",
+    )
+    return DemoKeys(ca_path, paths, passphrase, readme)
+
+
+def _load_p12(p12_path: str | Path, passphrase: str | bytes | None) -> tuple[bytes, Any]:
+    """The PKCS#12 bytes and the certificate inside; InputError if it cannot be opened."""
+    from cryptography.hazmat.primitives.serialization import pkcs12
+
+    path = Path(p12_path)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read key file: {exc.strerror}", file=str(path)) from None
+    try:
+        key, cert, _extra = pkcs12.load_key_and_certificates(data, _secret(passphrase))
+    except ValueError:
+        raise InputError("cannot open the PKCS#12 key file: wrong passphrase or not a "
+                         "PKCS#12 file", file=str(path), field="passphrase") from None
+    if key is None or cert is None:
+        raise InputError("the PKCS#12 file holds no private key with its certificate",
+                         file=str(path))
+    return data, cert
+
+
+def load_trust_roots(trust_pem_paths: Iterable[str | Path]) -> list[Any]:
+    """Certificates (asn1crypto, for pyHanko) from PEM or DER files; each file may hold several."""
+    from asn1crypto import pem, x509
+
+    roots = []
+    for p in trust_pem_paths:
+        path = Path(p)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise InputError(f"cannot read trust anchor: {exc.strerror}", file=str(path)) from None
+        try:
+            if pem.detect(data):
+                found = [x509.Certificate.load(der) for kind, _h, der in pem.unarmor(data, True)
+                         if kind == "CERTIFICATE"]
+            else:
+                found = [x509.Certificate.load(data)]
+            for cert in found:
+                cert.native  # noqa: B018 - parses fully, so a corrupt file fails here
+        except (ValueError, TypeError):
+            raise InputError("not a certificate (PEM or DER)", file=str(path)) from None
+        if not found:
+            raise InputError("no certificate in file", file=str(path))
+        roots.extend(found)
+    if not roots:
+        raise InputError("verification needs at least one trusted certificate", field="trust")
+    return roots
+
+
+# ---------------------------------------------------------------------------------------------
+# Reading what a PDF says about itself
+
+
+def _reader(pdf_bytes: bytes) -> Any:
+    from pyhanko.pdf_utils.misc import PdfError
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    try:
+        return PdfFileReader(BytesIO(pdf_bytes), strict=False)
+    except (PdfError, ValueError, KeyError, IndexError) as exc:
+        raise InputError(f"not a readable PDF: {exc}", field="pdf") from None
+
+
+def pdf_metadata(pdf_bytes: bytes) -> dict[str, Any]:
+    """The signing order and log hash tenderflow wrote in the PDF's Keywords (if any)."""
+    return _metadata(_reader(pdf_bytes))
+
+
+def _metadata(reader: Any) -> dict[str, Any]:
+    try:
+        keywords = str(reader.trailer_view["/Info"].get("/Keywords", ""))
+    except (KeyError, TypeError, AttributeError):
+        keywords = ""
+    order = _KEYWORD_ORDER.search(keywords)
+    log_hash = _KEYWORD_HASH.search(keywords)
+    return {"signing_order": order.group(1).split(",") if order else None,
+            "log_hash": log_hash.group(1) if log_hash else None}
+
+
+# ---------------------------------------------------------------------------------------------
+# Signing
+
+
+def sign_pdf(in_bytes: bytes, p12_path: str | Path, passphrase: str | bytes | None,
+             party_role: str, expected_identity: Mapping[str, Any], *,
+             signing_order: Sequence[str] | None = None, reason: str | None = None,
+             location: str | None = None) -> bytes:
+    """Add ``party_role``'s PAdES signature to the PDF as an incremental update.
+
+    Refused with :class:`InputError` (nothing produced) when the key file cannot be opened,
+    when its certificate's O / serialNumber do not match ``expected_identity``
+    (``{"name": …, "uscc": …}``) or when the certificate is not valid now. Refused with
+    :class:`CheckFailed` when the party is not due to sign: it is not in the signing order,
+    it has signed already, a party before it has not signed yet, or an earlier signature
+    no longer matches the document. The order is ``signing_order`` if given, else the order
+    the renderer wrote into the PDF.
+    """
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers
+    from pyhanko.sign.general import SigningError
+
+    p12_bytes, cert = _load_p12(p12_path, passphrase)
+    who = identity_of(cert)
+    problems = who.matches(expected_identity)
+    if problems:
+        raise InputError(f"key refused for {party_role}: " + "; ".join(problems),
+                         file=str(p12_path), field="key")
+    now = dt.datetime.now(dt.UTC)
+    if not (cert.not_valid_before_utc <= now <= cert.not_valid_after_utc):
+        raise InputError(f"certificate of {who.name} is valid only from "
+                         f"{cert.not_valid_before_utc:%Y-%m-%d} to "
+                         f"{cert.not_valid_after_utc:%Y-%m-%d}", file=str(p12_path), field="key")
+
+    reader = _reader(in_bytes)
+    order = list(signing_order) if signing_order else _metadata(reader)["signing_order"]
+    existing = _existing_signatures(reader)
+    _check_turn(party_role, order, existing)
+
+    signer = signers.SimpleSigner.load_pkcs12_data(p12_bytes, other_certs=[],
+                                                   passphrase=_secret(passphrase))
+    meta = signers.PdfSignatureMetadata(
+        field_name=field_name(party_role),
+        md_algorithm="sha256",
+        subfilter=fields.SigSeedSubFilter.PADES,
+        reason=reason or f"{party_role} signs",
+        location=location,
+        name=who.name,
+    )
+    try:
+        writer = IncrementalPdfFileWriter(BytesIO(in_bytes), strict=False)
+        out = signers.sign_pdf(writer, meta, signer=signer)
+    except SigningError as exc:
+        raise CheckFailed(f"pyHanko refused to sign for {party_role}: {exc}",
+                          party=party_role) from None
+    return out.getvalue()
+
+
+def _secret(passphrase: str | bytes | None) -> bytes | None:
+    return passphrase.encode("utf-8") if isinstance(passphrase, str) else passphrase
+
+
+def _existing_signatures(reader: Any) -> list[tuple[str, Any]]:
+    return [(sig.field_name, sig) for sig in reader.embedded_signatures]
+
+
+def _check_turn(role: str, order: list[str] | None, existing: list[tuple[str, Any]]) -> None:
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    signed = [name for name, _sig in existing]
+    if field_name(role) in signed:
+        raise CheckFailed(f"{role} has already signed this document", party=role)
+    for name, sig in existing:
+        # Integrity only: trust is the verifier's business, so the signer's own certificate
+        # stands in as the root (an explicit root also keeps the OS trust store out of it).
+        context = ValidationContext(trust_roots=[sig.signer_cert], allow_fetching=False)
+        status = validate_pdf_signature(sig, context, skip_diff=True)
+        if not (status.intact and status.valid):
+            raise CheckFailed(f"refusing to sign for {role}: the earlier signature {name} no "
+                              f"longer matches the document", party=role, field=name)
+    if order is None:
+        return
+    if role not in order:
+        raise CheckFailed(f"{role} is not a signing party of this document "
+                          f"(order: {', '.join(order)})", party=role, order=order)
+    due = [r for r in order[: order.index(role)] if field_name(r) not in signed]
+    if due:
+        raise CheckFailed(f"{role} cannot sign yet: {', '.join(due)} must sign first "
+                          f"(order: {', '.join(order)})", party=role, waiting_for=due)
+
+
+# ---------------------------------------------------------------------------------------------
+# Verification
+
+
+@dataclass
+class VerificationReport:
+    """One entry per signature, in file order; ``ok`` when every one holds and none is due.
+
+    Each entry: ``field``, ``role``, ``signer`` (certificate O), ``signer_uscc``,
+    ``signer_common_name``, ``signing_time`` (ISO, as reported by the signer), ``intact``,
+    ``valid``, ``trusted``, ``coverage`` and ``modification_level`` (pyHanko's names),
+    ``identity_ok`` (None unless registered identities were given) and ``problems``.
+    """
+
+    signatures: list[dict[str, Any]] = field(default_factory=list)
+    signing_order: list[str] | None = None
+    missing: list[str] = field(default_factory=list)  # roles that have not signed
+    log_hash: str | None = None  # as written in the PDF by the renderer
+    problems: list[str] = field(default_factory=list)  # document-level problems
+
+    @property
+    def ok(self) -> bool:
+        return (bool(self.signatures) and not self.problems and not self.missing
+                and all(not s["problems"] for s in self.signatures))
+
+    def broken(self) -> list[str]:
+        """Fields of the signatures that do not hold."""
+        return [s["field"] for s in self.signatures if s["problems"]]
+
+    def all_problems(self) -> list[str]:
+        out = list(self.problems)
+        for s in self.signatures:
+            out += [f"{s['field']}: {p}" for p in s["problems"]]
+        return out
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"ok": self.ok, "signatures": self.signatures, "signing_order": self.signing_order,
+                "missing": self.missing, "log_hash": self.log_hash,
+                "problems": self.all_problems()}
+
+
+ACCEPTED_MODIFICATIONS = ("NONE", "LTA_UPDATES", "FORM_FILLING")
+
+
+def verify_pdf(pdf_bytes: bytes, trust_pem_paths: Iterable[str | Path], *,
+               parties: Mapping[str, Mapping[str, Any]] | None = None) -> VerificationReport:
+    """Check every signature: intact, cryptographically valid, chained to a trusted root,
+    covering its revision (the last one the whole file), later changes limited to adding
+    signatures; with ``parties`` (role → ``{"name", "uscc"}``) also that each field's
+    certificate names its party. Parties listed in the PDF's signing order that have not
+    signed make the report not ok (``missing``).
+
+    Whether the file matches the hash recorded in the procurement log is for the caller.
+    """
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko_certvalidator import ValidationContext
+
+    roots = load_trust_roots(trust_pem_paths)
+    report = VerificationReport()
+    try:
+        reader = _reader(pdf_bytes)
+        meta = _metadata(reader)
+        sigs = list(reader.embedded_signatures)
+    except InputError as exc:
+        report.problems.append(exc.message)
+        return report
+    except Exception as exc:  # noqa: BLE001 - a damaged file is a finding, not a crash
+        report.problems.append(f"cannot read the signatures: {exc}")
+        return report
+    report.signing_order = meta["signing_order"]
+    report.log_hash = meta["log_hash"]
+    if not sigs:
+        report.problems.append("the document has no signatures")
+
+    for index, sig in enumerate(sigs):
+        name = str(sig.field_name)
+        role = role_of_field(name)
+        entry: dict[str, Any] = {
+            "field": name, "role": role, "signer": None, "signer_uscc": None,
+            "signer_common_name": None, "signing_time": None, "intact": None,
+            "valid": None, "trusted": None, "coverage": None, "modification_level": None,
+            "identity_ok": None, "problems": [],
+        }
+        report.signatures.append(entry)
+        try:
+            who = identity_of(sig.signer_cert)
+            entry.update(signer=who.name, signer_uscc=who.uscc, signer_common_name=who.common_name)
+            context = ValidationContext(trust_roots=roots, allow_fetching=False,
+                                        revocation_mode="soft-fail")
+            status = validate_pdf_signature(sig, context)
+        except Exception as exc:  # noqa: BLE001 - reported per signature, with its field
+            entry["problems"].append(f"cannot be validated: {type(exc).__name__}: {exc}")
+            continue
+        when = status.signer_reported_dt
+        entry.update(
+            signing_time=when.isoformat() if when else None,
+            intact=bool(status.intact), valid=bool(status.valid), trusted=bool(status.trusted),
+            coverage=status.coverage.name if status.coverage else None,
+            modification_level=(status.modification_level.name
+                                if status.modification_level is not None else None),
+        )
+        problems = entry["problems"]
+        if not status.intact:
+            problems.append("not intact: the signed bytes were changed")
+        elif not status.valid:
+            problems.append("the signature value does not verify")
+        if status.intact and status.valid and not status.trusted:
+            problems.append("the signer's certificate does not chain to a trusted root")
+        last = index == len(sigs) - 1
+        wanted = "ENTIRE_FILE" if last else "ENTIRE_REVISION"
+        if entry["coverage"] not in (wanted, "ENTIRE_FILE"):
+            problems.append(f"covers {entry['coverage']}, expected {wanted}"
+                            + ("; the file was changed after the last signature" if last else ""))
+        if entry["modification_level"] not in ACCEPTED_MODIFICATIONS:
+            problems.append(f"later changes go beyond adding signatures "
+                            f"({entry['modification_level']})")
+        if not status.docmdp_ok and status.modification_level is not None:
+            problems.append("later changes are not permitted by the document's policy")
+        if parties is not None:
+            expected = parties.get(role or "")
+            if expected is None:
+                entry["identity_ok"] = False
+                problems.append(f"field {name} belongs to no registered party")
+            else:
+                mismatch = who.matches(expected)
+                entry["identity_ok"] = not mismatch
+                problems.extend(mismatch)
+
+    signed_roles = [s["role"] for s in report.signatures]
+    if report.signing_order:
+        report.missing = [r for r in report.signing_order if r not in signed_roles]
+        in_order = [r for r in signed_roles if r in report.signing_order]
+        expected_prefix = report.signing_order[: len(in_order)]
+        if in_order != expected_prefix:
+            report.problems.append(f"signed in the order {', '.join(map(str, in_order))}, "
+                                   f"the document requires {', '.join(report.signing_order)}")
+        strangers = [s["field"] for s in report.signatures
+                     if s["role"] not in report.signing_order]
+        if strangers:
+            report.problems.append(f"signatures by no listed party: {', '.join(strangers)}")
+    return report
