@@ -6,6 +6,7 @@ import copy
 import hashlib
 import json
 import random
+import re
 from pathlib import Path
 from typing import Any
 
@@ -27,7 +28,7 @@ from tenderflow.domain.eligibility import (
 )
 from tenderflow.errors import CheckFailed, DefinitionError, InputError
 
-from ._builders import DATA, RENOVATION
+from ._builders import DATA, RENOVATION, ROOT
 
 EXPECTED_RULES = (
     "gpl22.independent_civil_liability", "gpl22.reputation_and_accounts",
@@ -60,6 +61,13 @@ def test_renovation_ruleset_loads_with_every_rule_sourced() -> None:
     assert ruleset.parameters["record_window_years"].value == 3
     assert ruleset.parameters["financial_capacity_ratio"].status == "unconfirmed"
     assert ruleset.rule("finance.capacity").severity == "warn"
+
+
+def test_every_rule_id_tags_a_feature_scenario() -> None:
+    features = "".join(p.read_text(encoding="utf-8")
+                       for p in (ROOT / "features" / "eligibility").glob("*.feature"))
+    tags = set(re.findall(r"(?<![\w@])@([\w.\-]+)", features))
+    assert set(load_ruleset(RENOVATION).rule_ids) <= tags
 
 
 def test_every_check_is_used_by_the_default_ruleset() -> None:
