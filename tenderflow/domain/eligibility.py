@@ -44,6 +44,7 @@ from rule_engine import DataType
 
 from tenderflow.domain.credit import CREDIT_LISTS, CreditEntry, listings_at
 from tenderflow.domain.money import Money
+from tenderflow.domain.timeutil import SHANGHAI, local_date
 from tenderflow.domain.uscc import uscc_problem
 from tenderflow.errors import CheckFailed, DefinitionError, InputError, Refusal
 
@@ -957,6 +958,39 @@ def _build_ruleset(data: Mapping[str, Any], *, file: str | None, strict: bool) -
 
 
 # --------------------------------------------------------------------------- the fairness lint
+#
+# What the lint reviews, and why (公平竞争审查):
+#
+# * Every field a ruleset adds in ``fields:`` - its name and description - even if no rule uses
+#   it yet: declaring ``ownership_form`` is already collecting a forbidden criterion.
+# * Every expression: the fields it reads (name and description), attribute names, and string
+#   literals (``name =~ ".*国有.*"`` restricts ownership through the back door).
+# * Built-in checks are reviewed here, in code, once: each one implements a condition the law
+#   sets (第22条, 第18-19条, 第24条, 建筑法, 125号), and their params are validated strictly.
+#
+# Kinds refused, matched on Chinese terms and on English words of identifiers:
+#   ownership_form, organisation_form, location, specific_supplier - 政府采购法实施条例 第20条,
+#   招标投标法实施条例 第32-33条 (P), with 优化营商环境条例 第13条 / 公平竞争审查条例 第8-9条 for
+#   ownership and location; track_record - only track record *in a particular region or industry*
+#   (业绩/奖项 with 本地/省/行业/系统); similar-project experience in general is not refused;
+#   size - registered capital, assets, revenue, headcount, profit, tax paid: 财政部令第87号
+#   第17条, cited with status unconfirmed as POLICY.md marks it; unknown_field - an expression over
+#   a field neither the base profile nor ``fields:`` declares (no legal source; a schema error).
+#
+# Financial capacity versus size. Base fields net_assets and annual_revenue are size measures:
+# an expression over them (``net_assets >= 50000000``) is refused as size. The built-in
+# ``financial_capacity`` check is allowed because (1) its threshold is a ratio of *this
+# project's* investment, so it asks whether the supplier can carry this project - the
+# converse of the forbidden "conditions unrelated to the project's characteristics or needs"
+# (实施条例 第20条, 招投标条例 第32条) - not whether it is big; (2) capacity to perform is a
+# legal condition (招标投标法 第26条; 政府采购法 第22条); (3) it reads net assets (what stands
+# behind a liability), never registered capital, revenue or headcount; (4) its ratio has no
+# source yet, so the default ruleset marks it unconfirmed and makes it a warning, not a
+# disqualification. 87号令 governs 货物和服务招标; whether its size ban reaches a works or PPP
+# procurement is itself unconfirmed.
+#
+# The lint is deliberately conservative (it matches words, e.g. "local", "private"): a false
+# finding is resolved by renaming the field or rewording its description, never by exemption.
 
 @dataclass(frozen=True)
 class LintFinding:
@@ -1424,8 +1458,10 @@ def _normalise_procurement(data: Mapping[str, Any]) -> dict[str, Any]:
     if not isinstance(data, Mapping):
         raise InputError("the procurement is a mapping with id and at", field="procurement")
     w = _Where(None, f"procurement {data.get('id')}")
-    out: dict[str, Any] = {"id": _text(data.get("id"), w, "id"),
-                           "at": _date(data.get("at"), w, "at")}
+    at = data.get("at")
+    if isinstance(at, datetime):  # a business time: its calendar day in Beijing
+        at = local_date(at if at.tzinfo else at.replace(tzinfo=SHANGHAI))
+    out: dict[str, Any] = {"id": _text(data.get("id"), w, "id"), "at": _date(at, w, "at")}
     if data.get("investment") is not None:
         out["investment"] = Money.parse(data["investment"], field="investment",
                                         location=w.location, allow_zero=False).amount
@@ -1521,14 +1557,14 @@ def evaluate(ruleset: Ruleset, candidates: Sequence[Mapping[str, Any]], *,
     ``prior_service_providers``. Pure: the same inputs give the same result.
     """
     proc = _normalise_procurement(procurement)
-    profiles = [normalise_profile(c, ruleset=ruleset, location=f"candidate {i}")
+    profiles = [normalise_profile(c, ruleset=ruleset, location=_where_profile("candidate", i, c))
                 for i, c in enumerate(candidates)]
     ids = [p["id"] for p in profiles]
     dup = sorted({i for i in ids if ids.count(i) > 1})
     if dup:
         raise InputError("candidate appears twice", field="id", location=f"candidate {dup[0]}")
     registry: dict[str, Mapping[str, Any]] = {}
-    for profile in [normalise_profile(s, ruleset=ruleset, location=f"supplier {i}")
+    for profile in [normalise_profile(s, ruleset=ruleset, location=_where_profile("supplier", i, s))
                     for i, s in enumerate(suppliers)] + profiles:
         if "consortium" not in profile:
             registry[profile["id"]] = profile
@@ -1560,6 +1596,11 @@ def evaluate(ruleset: Ruleset, candidates: Sequence[Mapping[str, Any]], *,
         ruleset={"id": ruleset.id, "version": ruleset.version,
                  "content_hash": ruleset.content_hash},
         candidates=tuple(results))
+
+
+def _where_profile(what: str, index: int, data: Any) -> str:
+    pid = data.get("id") if isinstance(data, Mapping) else None
+    return f"{what} {pid}" if isinstance(pid, str) and pid else f"{what} #{index + 1}"
 
 
 def _evaluate_rule(rule: Rule, candidate: _Candidate, ev: _Evaluation) -> Finding:

@@ -422,3 +422,47 @@ def test_consortium_profile_carries_no_supplier_facts() -> None:
 def test_investment_is_needed_for_financial_capacity(ruleset: Ruleset) -> None:
     with pytest.raises(InputError, match="investment"):
         evaluate(ruleset, [supplier("A", 1)], procurement={"id": "P", "at": AT})
+
+
+def test_check_date_may_be_a_business_time(ruleset: Ruleset) -> None:
+    from datetime import UTC, datetime
+
+    # 2025-05-31 17:00 UTC is 2025-06-01 01:00 in Beijing: the check date is 2025-06-01.
+    at = datetime(2025, 5, 31, 17, 0, tzinfo=UTC)
+    result = run(ruleset, [supplier("A", 1)], at=at)
+    assert result.at == AT
+
+
+def test_profile_error_names_the_candidate(ruleset: Ruleset) -> None:
+    with pytest.raises(InputError) as err:
+        run(ruleset, [supplier("A", 1), supplier("B", 2, accounts_sound="yes")])
+    assert err.value.context["location"] == "candidate B"
+    assert err.value.context["field"] == "accounts_sound"
+
+
+def test_ruleset_fields_of_type_date_and_list_work_in_expressions(tmp_path) -> None:
+    import yaml
+
+    from tenderflow.domain.eligibility import read_ruleset_data
+
+    data = read_ruleset_data(RENOVATION)
+    data["fields"]["safety_licence_valid_until"] = {"type": "date",
+                                                    "description": "安全生产许可证有效期至"}
+    data["fields"]["certificates"] = {"type": "list[string]", "description": "持有的证书"}
+    data["rules"].append({
+        "id": "works.safety_licence", "title": {"zh": "具有有效的安全生产许可证",
+                                                "en": "Valid work-safety licence"},
+        "source": "安全生产许可证条例 第2条", "status": "unconfirmed", "severity": "disqualify",
+        "evidence": ["安全生产许可证"],
+        "expression": "safety_licence_valid_until >= d'2025-06-01' and '安全生产许可证' in "
+                      "certificates"})
+    path = tmp_path / "r.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    ruleset = load_ruleset(path)
+    ok = supplier("A", 1, safety_licence_valid_until="2026-01-01", certificates=["安全生产许可证"])
+    late = supplier("B", 2, safety_licence_valid_until="2025-05-31",
+                    certificates=["安全生产许可证"])
+    result = run(ruleset, [ok, late])
+    assert result.candidate("A").outcome("works.safety_licence").verdict == PASS
+    o = result.candidate("B").outcome("works.safety_licence")
+    assert o.verdict == FAIL and o.value["safety_licence_valid_until"] == "2025-05-31"
