@@ -71,7 +71,8 @@ def period_unit_zh(unit: str) -> str:
     return "工作日" if unit == "working_days" else "日"
 
 
-@guard("reason_given", source="采购程序记录要求（操作规范）")
+@guard("reason_given", rule="procedure.reason_recorded",
+       source="政府采购法 第36条; 招标投标法实施条例 第31条", needs=("reason",))
 def reason_given(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
     """A failure or cancellation states its reason."""
     if not str(ctx.data.get("reason", "")).strip():
