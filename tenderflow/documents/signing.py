@@ -25,6 +25,8 @@ OCSP pointers), and signing times are those the signers report (no time-stamp au
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import logging
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
@@ -34,6 +36,12 @@ from pathlib import Path
 from typing import Any
 
 from tenderflow.errors import CheckFailed, InputError
+
+# pyHanko logs its diff-analysis findings with tracebacks; verify_pdf reports them per
+# signature instead. Without this, Python's last-resort handler would print the tracebacks on
+# stderr of a CLI that has not configured logging; an application that has configured logging
+# still receives them (records propagate past a NullHandler).
+logging.getLogger("pyhanko").addHandler(logging.NullHandler())
 
 FIELD_PREFIX = "Sig_"
 DEMO_PASSPHRASE = "demo"
@@ -295,6 +303,25 @@ def _metadata(reader: Any) -> dict[str, Any]:
             "log_hash": log_hash.group(1) if log_hash else None}
 
 
+def original_revision(pdf_bytes: bytes) -> bytes:
+    """The file as first written, before any incremental update (signatures are appended).
+
+    Its SHA-256 is what the procurement log recorded when the agreement was rendered, so
+    ``sha256(original_revision(signed)) == recorded`` ties a signed file to the log.
+    """
+    return _original_revision(_reader(pdf_bytes), pdf_bytes)
+
+
+def _original_revision(reader: Any, pdf_bytes: bytes) -> bytes:
+    end = reader.xrefs.get_xref_container_info(0).end_location
+    eof = pdf_bytes.index(b"%%EOF", end) + len(b"%%EOF")
+    for eol in (b"\r\n", b"\n", b"\r"):
+        if pdf_bytes.startswith(eol, eof):
+            eof += len(eol)
+            break
+    return pdf_bytes[:eof]
+
+
 # ---------------------------------------------------------------------------------------------
 # Signing
 
@@ -314,6 +341,7 @@ def sign_pdf(in_bytes: bytes, p12_path: str | Path, passphrase: str | bytes | No
     the renderer wrote into the PDF.
     """
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.sign import fields, signers
     from pyhanko.sign.general import SigningError
 
@@ -350,6 +378,8 @@ def sign_pdf(in_bytes: bytes, p12_path: str | Path, passphrase: str | bytes | No
     except SigningError as exc:
         raise CheckFailed(f"pyHanko refused to sign for {party_role}: {exc}",
                           party=party_role) from None
+    except PdfError as exc:
+        raise InputError(f"cannot add a signature to this PDF: {exc}", field="pdf") from None
     return out.getvalue()
 
 
@@ -371,9 +401,13 @@ def _check_turn(role: str, order: list[str] | None, existing: list[tuple[str, An
     for name, sig in existing:
         # Integrity only: trust is the verifier's business, so the signer's own certificate
         # stands in as the root (an explicit root also keeps the OS trust store out of it).
-        context = ValidationContext(trust_roots=[sig.signer_cert], allow_fetching=False)
-        status = validate_pdf_signature(sig, context, skip_diff=True)
-        if not (status.intact and status.valid):
+        try:
+            context = ValidationContext(trust_roots=[sig.signer_cert], allow_fetching=False)
+            status = validate_pdf_signature(sig, context, skip_diff=True)
+            holds = status.intact and status.valid
+        except Exception:  # noqa: BLE001 - a damaged signature is a refusal, not a crash
+            holds = False
+        if not holds:
             raise CheckFailed(f"refusing to sign for {role}: the earlier signature {name} no "
                               f"longer matches the document", party=role, field=name)
     if order is None:
@@ -405,6 +439,8 @@ class VerificationReport:
     signing_order: list[str] | None = None
     missing: list[str] = field(default_factory=list)  # roles that have not signed
     log_hash: str | None = None  # as written in the PDF by the renderer
+    original_sha256: str | None = None  # of the file as rendered, before any signature
+    sha256: str | None = None  # of the whole file as verified
     problems: list[str] = field(default_factory=list)  # document-level problems
 
     @property
@@ -425,6 +461,7 @@ class VerificationReport:
     def to_dict(self) -> dict[str, Any]:
         return {"ok": self.ok, "signatures": self.signatures, "signing_order": self.signing_order,
                 "missing": self.missing, "log_hash": self.log_hash,
+                "original_sha256": self.original_sha256, "sha256": self.sha256,
                 "problems": self.all_problems()}
 
 
@@ -445,10 +482,11 @@ def verify_pdf(pdf_bytes: bytes, trust_pem_paths: Iterable[str | Path], *,
     from pyhanko_certvalidator import ValidationContext
 
     roots = load_trust_roots(trust_pem_paths)
-    report = VerificationReport()
+    report = VerificationReport(sha256=hashlib.sha256(pdf_bytes).hexdigest())
     try:
         reader = _reader(pdf_bytes)
         meta = _metadata(reader)
+        report.original_sha256 = hashlib.sha256(_original_revision(reader, pdf_bytes)).hexdigest()
         sigs = list(reader.embedded_signatures)
     except InputError as exc:
         report.problems.append(exc.message)
@@ -503,7 +541,7 @@ def verify_pdf(pdf_bytes: bytes, trust_pem_paths: Iterable[str | Path], *,
         if entry["modification_level"] not in ACCEPTED_MODIFICATIONS:
             problems.append(f"later changes go beyond adding signatures "
                             f"({entry['modification_level']})")
-        if not status.docmdp_ok and status.modification_level is not None:
+        elif not status.docmdp_ok and status.modification_level is not None:
             problems.append("later changes are not permitted by the document's policy")
         if parties is not None:
             expected = parties.get(role or "")

@@ -227,3 +227,43 @@ def test_trust_file_must_hold_a_certificate(signed_agreement, tmp_path):
     bad.write_text("nothing here")
     with pytest.raises(InputError):
         verify_pdf(signed_agreement, [bad])
+
+
+def test_report_ties_the_signed_file_to_the_rendered_hash(agreement_pdf, signed_agreement,
+                                                          demo_keys):
+    import hashlib
+
+    from tenderflow.documents.signing import original_revision
+
+    assert original_revision(signed_agreement) == agreement_pdf
+    report = verify_pdf(signed_agreement, [demo_keys.ca_cert])
+    assert report.original_sha256 == hashlib.sha256(agreement_pdf).hexdigest()
+    assert report.sha256 == hashlib.sha256(signed_agreement).hexdigest()
+
+
+def test_unsigned_update_after_signing_is_reported(signed_agreement, demo_keys):
+    """Someone appends an incremental update that adds text to page 1."""
+    from io import BytesIO
+
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    writer = IncrementalPdfFileWriter(BytesIO(signed_agreement))
+    page = writer.root["/Pages"]["/Kids"][0].get_object()
+    extra = writer.add_object(generic.StreamObject(stream_data=b"BT 100 700 Td (X) Tj ET"))
+    page["/Contents"] = generic.ArrayObject([page.raw_get("/Contents"), extra])
+    writer.update_container(page)
+    out = BytesIO()
+    writer.write(out)
+    report = verify_pdf(out.getvalue(), [demo_keys.ca_cert])
+    assert not report.ok
+    assert [s["intact"] for s in report.signatures] == [True] * 4
+    assert all(s["modification_level"] == "OTHER" for s in report.signatures)
+    assert "the file was changed after the last signature" in " ".join(
+        report.signatures[-1]["problems"])
+
+
+def test_appended_bytes_are_reported(signed_agreement, demo_keys):
+    report = verify_pdf(signed_agreement + b"\n% appended\n", [demo_keys.ca_cert])
+    assert not report.ok
+    assert report.broken() == ["Sig_subdistrict_office"]
