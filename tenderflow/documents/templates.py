@@ -18,7 +18,6 @@ raises :class:`MissingFields` listing every missing field at once, before anythi
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -665,8 +664,3 @@ def fill(template: Template | str | Path, data: Mapping[str, Any]) -> FilledDocu
                          file=template.source)
     return filled
 
-
-def normalise_name(name: str) -> str:
-    """A party name as compared with a certificate: NFKC (full-width brackets become ASCII),
-    inner white space collapsed."""
-    return " ".join(unicodedata.normalize("NFKC", name).split())
