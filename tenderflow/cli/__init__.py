@@ -113,10 +113,14 @@ def _report(ctx: click.Context, data: dict[str, Any], message: str, code: int) -
     obj = ctx.find_object(Ctx)
     if obj is not None and obj.json:
         click.echo(json.dumps({"ok": False, **data}, ensure_ascii=False, indent=2, default=str))
-    click.echo(f"error: {message}", err=True)
     refusals = data.get("refusals") or []
+    if refusals:  # the headline, then one line per refusal with its rule and source
+        message = (f"{data.get('procurement')}: '{data.get('trigger')}' refused in state "
+                   f"'{data.get('state')}':")
+    click.echo(f"error: {message}", err=True)
     for r in refusals:
-        line = f"  ✗ {r.get('guard') or r['rule']}: {r['reason']} — {r['source']}"
+        name = f"{r['guard']} [{r['rule']}]" if r.get("guard") else r["rule"]
+        line = f"  ✗ {name}: {r['reason']} — {r['source']}"
         if r.get("opens_at"):
             line += f" (allowed from {r['opens_at']})"
         click.echo(line, err=True)

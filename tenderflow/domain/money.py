@@ -87,7 +87,7 @@ class Money:
 
 def _four_digits(group: int) -> str:
     """Capitals for 0..9999 without the leading-zero rule across groups."""
-    out = []
+    out: list[str] = []
     zero = False
     for pos in range(3, -1, -1):
         d = group // 10**pos % 10
