@@ -48,7 +48,7 @@ def check_committee(ctx: GuardContext, spec: GuardSpec, members: list[dict[str, 
         return spec.refuse(ctx, f"{experts} of {size} members are experts, at least "
                                 f"{expert_share} required", experts=experts, members=size,
                            share=str(expert_share))
-    names = [m.get("name") for m in members]
+    names = [str(m.get("name", "")) for m in members]
     dupes = sorted({n for n in names if names.count(n) > 1})
     if dupes:
         return spec.refuse(ctx, f"member {dupes[0]} is listed twice", member=dupes[0])
