@@ -13,6 +13,9 @@ from tenderflow.paths import examples_dir
 
 ROOT = Path(__file__).resolve().parent.parent
 
+# PostgreSQL server and the backend-parametrized fixtures (tests/pg.py).
+pytest_plugins = ("tests.pg",)
+
 
 @pytest.fixture
 def db_url(tmp_path: Path) -> str:

@@ -44,6 +44,9 @@ class Ctx:
         from tenderflow.store.eventstore import EventStore
 
         store = EventStore(self.db)
+        ctx = click.get_current_context(silent=True)
+        if ctx is not None:  # close the pool's connections when the command ends
+            ctx.call_on_close(store.dispose)
         if create:
             store.migrate()
         else:

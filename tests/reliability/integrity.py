@@ -1,0 +1,105 @@
+"""Integrity checks the reliability suites run after races and crashes, on any backend.
+
+``problems(url)`` re-hashes every stored body, follows each stream's chain, compares the body
+with the columns, the heads with the last events, and the snapshots and read models with a
+fold of the stream. When ``tenderflow audit verify`` exists it is run as well (the auditor's
+own tool must agree).
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from tenderflow.store.canonical import GENESIS, sha256_hex
+from tenderflow.store.eventstore import EventStore
+
+COLUMNS = ("global_seq", "stream_id", "stream_seq", "type", "schema_version", "occurred_at",
+           "recorded_at", "actor", "prev_hash")
+
+
+def problems(url: str, *, projections: bool = True) -> list[str]:
+    """Everything wrong with the stored log (and, with ``projections``, with the snapshots
+    and read models); empty when the store is sound."""
+    from tenderflow.domain.state import fold_all
+
+    found: list[str] = []
+    store = EventStore(url)
+    try:
+        store.require_schema()
+        with store.reading() as tx:
+            heads = tx.heads()
+            last: dict[str, tuple[int, str]] = {}
+            seqs: set[int] = set()
+            previous_global = 0
+            for row in tx.raw_events():
+                where = f"{row.stream_id}#{row.stream_seq}"
+                if row.global_seq in seqs or row.global_seq <= previous_global:
+                    found.append(f"{where}: global_seq {row.global_seq} not increasing")
+                seqs.add(row.global_seq)
+                previous_global = row.global_seq
+                if sha256_hex(row.body) != row.hash:
+                    found.append(f"{where}: body does not hash to the stored hash")
+                body = json.loads(row.body)
+                for col in COLUMNS:
+                    if body.get(col) != getattr(row, col):
+                        found.append(f"{where}: body {col}={body.get(col)!r} but column "
+                                     f"{getattr(row, col)!r}")
+                if body.get("payload") != json.loads(row.payload):
+                    found.append(f"{where}: payload column differs from the body")
+                version, prev = last.get(row.stream_id, (0, GENESIS))
+                if row.stream_seq != version + 1:
+                    found.append(f"{where}: follows {version} (gap or duplicate)")
+                if row.prev_hash != prev:
+                    found.append(f"{where}: prev_hash does not link to the previous event")
+                last[row.stream_id] = (row.stream_seq, row.hash)
+            if heads != last:
+                for sid in sorted(set(heads) | set(last)):
+                    if heads.get(sid) != last.get(sid):
+                        found.append(f"{sid}: head {heads.get(sid)} but last event "
+                                     f"{last.get(sid)}")
+            for sid in sorted(last) if projections else ():
+                snap = tx.snapshot(sid)
+                if snap is None:
+                    found.append(f"{sid}: no snapshot")
+                    continue
+                if snap[0] != last[sid][0]:
+                    found.append(f"{sid}: snapshot at {snap[0]}, stream at {last[sid][0]}")
+                if sid.startswith("procurement:"):
+                    pid = sid.split(":", 1)[1]
+                    replayed = fold_all(pid, tx.read_stream(sid))
+                    if replayed != snap[1]:
+                        found.append(f"{sid}: snapshot differs from the replayed state")
+            rows = {r.id: r for r in tx.procurement_rows()}
+            for sid in sorted(s for s in last if projections and s.startswith("procurement:")):
+                pid = sid.split(":", 1)[1]
+                row = rows.get(pid)
+                snap = tx.snapshot(sid)
+                if row is None or snap is None or row.version != snap[0] or \
+                        row.state != snap[1]["state"]:
+                    found.append(f"{sid}: read model row {row and (row.state, row.version)} "
+                                 f"disagrees with the snapshot")
+    finally:
+        store.dispose()
+    return found
+
+
+def events(url: str) -> list[dict[str, Any]]:
+    """The stored events in global order, as dicts of what a replay compares (no wall clock)."""
+    store = EventStore(url)
+    try:
+        with store.reading() as tx:
+            return [{"stream_id": r.stream_id, "stream_seq": r.stream_seq, "type": r.type,
+                     "occurred_at": r.occurred_at, "actor": r.actor, "pins": json.loads(r.pins),
+                     "payload": json.loads(r.payload)} for r in tx.raw_events()]
+    finally:
+        store.dispose()
+
+
+def count(url: str) -> int:
+    store = EventStore(url)
+    try:
+        with store.reading() as tx:
+            return int(tx.count_events())
+    finally:
+        store.dispose()

@@ -1,0 +1,216 @@
+"""The event store's suite, written once and run on SQLite and on a real PostgreSQL server.
+
+Every test here takes ``store`` (or ``services`` / ``invoke``), which tests/store/conftest.py
+parametrizes over both backends: whatever holds on one must hold on the other.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy.exc import DBAPIError
+
+from tenderflow.domain.timeutil import parse_time
+from tenderflow.errors import ConcurrencyConflict
+from tenderflow.paths import examples_dir
+from tenderflow.store.canonical import GENESIS, canonical_json, sha256_hex
+from tenderflow.store.eventstore import EventStore, NewEvent, StoreError, head_revision
+from tests.reliability import integrity
+
+T = "2023-03-01T09:00:00+08:00"
+PINS = {"workflow": "ab" * 32, "parameters": "cd" * 32, "calendar": "ef" * 32}
+
+
+def ev(kind: str = "Thing", actor: str = "staff:wang", **payload: Any) -> NewEvent:
+    return NewEvent(kind, payload or {"n": 1}, T, actor, PINS)
+
+
+def test_schema_is_at_head_and_migrating_again_changes_nothing(store: EventStore) -> None:
+    assert store.revision() == head_revision()
+    store.require_schema()
+    assert store.migrate() == head_revision()
+    with store.reading() as tx:
+        assert tx.count_events() == 0 and tx.heads() == {}
+
+
+def test_append_read_and_chain(store: EventStore) -> None:
+    with store.transaction() as tx:
+        a = tx.append("procurement:A", 0, [ev(amount="40000000.00", 名称="浣花小区"), ev("Two")],
+                      T)
+        b = tx.append("procurement:B", 0, [ev()], T)
+    with store.transaction() as tx:
+        c = tx.append("procurement:A", 2, [ev("Three")], T)
+    assert [e.stream_seq for e in a + c] == [1, 2, 3]
+    globals_ = [e.global_seq for e in a + b + c]
+    assert globals_ == sorted(globals_) and len(set(globals_)) == 4
+    with store.reading() as tx:
+        stored = list(tx.read_stream("procurement:A"))
+        assert [e.type for e in stored] == ["Thing", "Two", "Three"]
+        assert stored[0].payload == {"amount": "40000000.00", "名称": "浣花小区"}
+        assert stored[0].pins == PINS
+        assert [e.body for e in stored] == [e.body for e in a + c]  # bytes as written
+        assert [e.stream_seq for e in tx.read_stream("procurement:A", after=1)] == [2, 3]
+        assert tx.heads() == {"procurement:A": (3, c[0].hash), "procurement:B": (1, b[0].hash)}
+        assert tx.stream_ids("procurement:") == ["procurement:A", "procurement:B"]
+    prev = GENESIS
+    for e in stored:
+        assert e.prev_hash == prev and sha256_hex(e.body) == e.hash
+        assert json.loads(e.body)["payload"] == e.payload
+        assert e.body == canonical_json(json.loads(e.body))
+        prev = e.hash
+
+
+def test_stale_expected_version_is_a_conflict_and_writes_nothing(store: EventStore) -> None:
+    with store.transaction() as tx:
+        tx.append("procurement:A", 0, [ev()], T)
+    for expected in (0, 2, 7):
+        with pytest.raises(ConcurrencyConflict) as err:
+            with store.transaction() as tx:
+                tx.append("procurement:B", 0, [ev()], T)  # written, then rolled back
+                tx.append("procurement:A", expected, [ev()], T)
+        assert err.value.exit_code == 3
+    with store.reading() as tx:
+        assert tx.count_events() == 1
+        assert set(tx.heads()) == {"procurement:A"}
+
+
+def test_a_failed_unit_of_work_leaves_nothing(store: EventStore) -> None:
+    with pytest.raises(RuntimeError):
+        with store.transaction() as tx:
+            tx.append("procurement:A", 0, [ev(), ev()], T)
+            tx.save_snapshot("procurement:A", 2, {"state": "x"})
+            tx.save_procurement_row("A", "P", "m", "x", 2, None)
+            tx.pin_definition("00" * 32, "workflow", "m", "{}")
+            raise RuntimeError("crash before commit")
+    with store.reading() as tx:
+        assert tx.count_events() == 0 and tx.heads() == {}
+        assert tx.snapshot("procurement:A") is None and tx.procurement_rows() == []
+        assert tx.definition("00" * 32) is None
+
+
+def test_the_database_refuses_to_change_or_delete_events(store: EventStore) -> None:
+    with store.transaction() as tx:
+        tx.append("procurement:A", 0, [ev()], T)
+    for sql in ("UPDATE events SET payload = '{}'", "DELETE FROM events",
+                "UPDATE events SET actor = 'staff:li' WHERE stream_seq = 1"):
+        with pytest.raises(DBAPIError, match="append-only"):
+            with store.engine.begin() as conn:
+                conn.exec_driver_sql(sql)
+    assert integrity.problems(store.url, projections=False) == []
+
+
+def test_global_order_reads_in_batches(store: EventStore) -> None:
+    with store.transaction() as tx:
+        for i in range(11):
+            tx.append(f"procurement:P{i % 4}", i // 4, [ev(i=i)], T)
+    with store.reading() as tx:
+        events = list(tx.read_all(batch=3))
+        raw = list(tx.raw_events(batch=4))
+        only = list(tx.raw_events("procurement:P1", batch=2))
+        assert tx.count_events() == 11
+    assert [e.payload["i"] for e in events] == list(range(11))
+    assert [r.global_seq for r in raw] == [e.global_seq for e in events]
+    assert [r.stream_seq for r in only] == [1, 2, 3]
+    with store.reading() as tx:
+        assert [e.payload["i"] for e in tx.read_all(after_global=events[8].global_seq)] == \
+            [9, 10]
+
+
+def test_snapshots_read_models_and_pinned_definitions(store: EventStore) -> None:
+    with store.transaction() as tx:
+        tx.save_snapshot("procurement:A", 1, {"state": "created", "名称": "浣花"})
+        tx.save_procurement_row("A", "CD-HH", "competitive_negotiation", "created", 1, None)
+        tx.pin_definition("11" * 32, "workflow", "competitive_negotiation", '{"a":1}')
+    with store.transaction() as tx:
+        tx.save_snapshot("procurement:A", 2, {"state": "invited"})
+        tx.save_procurement_row("A", "CD-HH", "competitive_negotiation", "invited", 2,
+                                "2023-03-08T09:30:00+08:00")
+        tx.pin_definition("11" * 32, "workflow", "competitive_negotiation", '{"a":1}')
+    with store.reading() as tx:
+        assert tx.snapshot("procurement:A") == (2, {"state": "invited"})
+        [row] = tx.procurement_rows()
+        assert (row.state, row.version, row.next_due) == ("invited", 2,
+                                                          "2023-03-08T09:30:00+08:00")
+        assert tx.definition("11" * 32) == ("workflow", "competitive_negotiation", '{"a":1}')
+
+
+def test_large_and_unicode_payloads_keep_their_bytes(store: EventStore) -> None:
+    payload = {"text": "谈判" * 20000, "nested": {"a": [1, 2, {"b": "𠀀😀"}]},
+               "amount": "99999999999.99", "zero": 0, "none": None}
+    with store.transaction() as tx:
+        [written] = tx.append("procurement:A", 0, [NewEvent("Big", payload, T, "evaluator:刘专家",
+                                                            PINS)], T)
+    with store.reading() as tx:
+        [read] = list(tx.read_stream("procurement:A"))
+    assert read.payload == payload and read.body == written.body
+    assert read.actor == "evaluator:刘专家" and sha256_hex(read.body) == read.hash
+
+
+def test_a_scenario_records_the_same_events_on_every_backend(services: Any,
+                                                            tmp_path: Path) -> None:
+    """The example scenario, run through the services, leaves a sound log whose content
+    (everything but the wall-clock fields) equals a fresh SQLite run's."""
+    from tenderflow.scenario import run_scenario
+    from tenderflow.services import Services
+
+    scenario = examples_dir() / "negotiation_award.yaml"
+    report = run_scenario(services, scenario)
+    assert report.ok, [r.text for r in report.results if not r.ok]
+    assert report.states == {"CN-2023-001": "awarded"}
+    assert integrity.problems(services.store.url) == []
+    reference = EventStore(f"sqlite:///{tmp_path}/reference.db")
+    reference.migrate()
+    assert run_scenario(Services(reference), scenario).ok
+    reference.dispose()
+    assert integrity.events(services.store.url) == integrity.events(reference.url)
+
+
+def test_the_cli_works_through_the_url(invoke: Any, tmp_path: Path) -> None:
+    data = examples_dir() / "data"
+    assert invoke("init").exit_code == 0
+    r = invoke("register", "projects", str(data / "projects.yaml"))
+    assert r.exit_code == 0, r.output
+    r = invoke("register", "suppliers", str(data / "suppliers.yaml"))
+    assert r.exit_code == 0, r.output
+    r = invoke("open", "CN-1", "--project", "CD-HH-2023", "--mode", "competitive_negotiation",
+               "--at", "2023-03-01T09:00+08:00")
+    assert r.exit_code == 0, r.output
+    bad = tmp_path / "approve.yaml"
+    bad.write_text("ground: because\njustification: x\n", encoding="utf-8")
+    r = invoke("fire", "CN-1", "approve_method", "--data", str(bad), "--at",
+               "2023-03-01T10:00+08:00")
+    assert r.exit_code == 2 and "ground" in r.stderr
+    good = tmp_path / "ok.yaml"
+    good.write_text("ground: urgent\njustification: 汛期前必须完工\n", encoding="utf-8")
+    r = invoke("fire", "CN-1", "approve_method", "--data", str(good), "--at",
+               "2023-03-01T10:00+08:00", "--if-version", "1")
+    assert r.exit_code == 0, r.stderr
+    r = invoke("fire", "CN-1", "cancel", "--data", str(good), "--if-version", "1")
+    assert r.exit_code == 3, r.stderr  # someone (we) acted since version 1
+    r = invoke("--json", "status", "CN-1")
+    assert r.exit_code == 0 and json.loads(r.stdout)["state"] == "method_approved"
+
+
+def test_an_unreachable_database_is_a_clear_error(backend: str, tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from tenderflow.cli import cli
+
+    url = (f"sqlite:///{tmp_path}/missing.db" if backend == "sqlite" else
+           f"postgresql+psycopg://nobody@/nowhere?host={tmp_path}&port=1")
+    r = CliRunner().invoke(cli, ["--db", url, "list"])
+    assert r.exit_code == 2, r.output
+    assert "Traceback" not in r.output and ("init" in r.stderr or "cannot open" in r.stderr)
+    with pytest.raises(StoreError):
+        EventStore(url).require_schema()
+
+
+def test_business_time_round_trips(services: Any, registered: Any) -> None:
+    r = registered.open_procurement("CN-T", "CD-HH-2023", "competitive_negotiation",
+                                    "staff:wang", parse_time("2023-03-01T09:00+08:00"))
+    with services.store.reading() as tx:
+        [e] = list(tx.read_stream("procurement:CN-T"))
+    assert e.occurred_at == "2023-03-01T09:00:00+08:00" and e.global_seq == r.global_seq
