@@ -127,6 +127,7 @@ def decide(defs: Definitions, procurement: str, state: dict[str, Any], trigger: 
                        actor=actor, params=defs.params, calendar=defs.calendar, trigger=trigger)
     refusals: list[Refusal] = []
     for t in allowed:
+        ctx.findings = {}
         results = evaluate(list(t.guards), ctx)
         failed = [r.refusal for r in results if r.refusal is not None]
         if not failed:
@@ -136,6 +137,8 @@ def decide(defs: Definitions, procurement: str, state: dict[str, Any], trigger: 
                                   for r in results]}
             if facts:
                 payload["facts"] = facts
+            if ctx.findings:
+                payload["findings"] = ctx.findings
             return Decision(t, t.event, payload, results)
         refusals.extend(failed)
     raise TriggerRefused(procurement, trigger, current, refusals)

@@ -33,6 +33,7 @@ class GuardContext:
     params: Parameters
     calendar: Any  # WorkingDayCalendar; typed loosely to keep this module import-light
     trigger: str = ""
+    findings: dict[str, Any] = field(default_factory=dict)
 
     @property
     def today(self) -> date:
@@ -41,6 +42,12 @@ class GuardContext:
     def p(self, key: str) -> Any:
         """The parameter in force on the business date."""
         return self.params.value(key, self.today)
+
+    def note(self, key: str, value: Any) -> None:
+        """Record what a guard computed (an opening's verdicts, a ranking, recusals): the
+        engine puts it in the accepted event's ``findings``, so the log states the result
+        and a replay that re-decides recomputes it. JSON values only (money as strings)."""
+        self.findings[key] = value
 
 
 @dataclass(frozen=True)
