@@ -143,6 +143,19 @@ class TriggerRefused(CheckFailed):
         self.refusals = refusals
 
 
+class RulesetRefused(CheckFailed):
+    """Raised when an eligibility ruleset to be pinned into a procurement fails the fairness
+    lint (公平竞争审查); the message lists each finding with file, rule id, field and source."""
+
+    def __init__(self, ruleset: str, findings: list[Any]) -> None:
+        findings = list(findings)
+        lines = "".join(f"\n  ✗ {f}" for f in findings)
+        super().__init__(f"ruleset {ruleset} fails the fair-competition review "
+                         f"(公平竞争审查), {len(findings)} finding(s):{lines}",
+                         ruleset=ruleset, findings=findings)
+        self.findings = findings
+
+
 class InvalidTrigger(TenderflowError):
     """Raised when a trigger does not exist in the mode or is not possible from the state."""
 

@@ -46,7 +46,7 @@ from tenderflow.domain.credit import CREDIT_LISTS, CreditEntry, listings_at
 from tenderflow.domain.money import Money
 from tenderflow.domain.timeutil import SHANGHAI, local_date
 from tenderflow.domain.uscc import uscc_problem
-from tenderflow.errors import CheckFailed, DefinitionError, InputError, Refusal
+from tenderflow.errors import DefinitionError, InputError, Refusal, RulesetRefused
 
 PASS, FAIL, WARN, NOT_APPLICABLE = "pass", "fail", "warn", "not_applicable"
 VERDICTS = (PASS, FAIL, WARN, NOT_APPLICABLE)
@@ -1177,16 +1177,6 @@ def lint_ruleset(ruleset_or_path: Ruleset | str | Path) -> list[LintFinding]:
         return _lint_findings(ruleset_or_path)
     path = str(ruleset_or_path)
     return _lint_findings(_build_ruleset(read_ruleset_data(path), file=path, strict=False))
-
-
-class RulesetRefused(CheckFailed):
-    """Raised when a ruleset to be pinned into a procurement fails the fairness lint."""
-
-    def __init__(self, ruleset: str, findings: Sequence[LintFinding]) -> None:
-        lines = "; ".join(str(f) for f in findings)
-        super().__init__(f"ruleset {ruleset} fails the fair-competition review: {lines}",
-                         ruleset=ruleset, findings=list(findings))
-        self.findings = list(findings)
 
 
 @dataclass(frozen=True)
