@@ -103,3 +103,53 @@ def count(url: str) -> int:
             return int(tx.count_events())
     finally:
         store.dispose()
+
+
+def redecide(url: str, root: Any = None) -> list[str]:
+    """Decide every recorded transition again on the state folded from the events before it.
+
+    A step applied on a stale state (a fork: two writers deciding on the same version) shows
+    up here as an event the rules would not have allowed on the state it actually follows.
+    """
+    from tenderflow.domain.state import empty_state, fold
+    from tenderflow.domain.timeutil import parse_time
+    from tenderflow.errors import TenderflowError
+    from tenderflow.services import Services
+    from tenderflow.workflow import engine
+
+    found: list[str] = []
+    store = EventStore(url)
+    services = Services(store, definitions_root=root)
+    try:
+        with store.reading() as tx:
+            for sid in tx.stream_ids("procurement:"):
+                pid = sid.split(":", 1)[1]
+                state = empty_state(pid)
+                terminal_seen = None
+                for ev in tx.read_stream(sid):
+                    if terminal_seen:
+                        found.append(f"{sid}#{ev.stream_seq}: {ev.type} after the final "
+                                     f"state {terminal_seen}")
+                    if ev.stream_seq > 1 and "trigger" in ev.payload:
+                        p = ev.payload
+                        defs = services.definitions(state["mode"])
+                        try:
+                            decision = engine.decide(
+                                defs, pid, state, p["trigger"], p.get("data"),
+                                p.get("facts", {}), parse_time(ev.occurred_at), ev.actor)
+                        except TenderflowError as exc:
+                            found.append(f"{sid}#{ev.stream_seq}: {p['trigger']} would be "
+                                         f"refused on the state it follows: {exc.message}")
+                        else:
+                            if (decision.event_type, decision.payload["to"]) != \
+                                    (ev.type, p["to"]) or p["from"] != state["state"]:
+                                found.append(f"{sid}#{ev.stream_seq}: recorded {ev.type} "
+                                             f"{p['from']}→{p['to']}, decided "
+                                             f"{decision.event_type} {state['state']}→"
+                                             f"{decision.payload['to']}")
+                        if p["to"] in defs.workflow.terminal:
+                            terminal_seen = p["to"]
+                    state = fold(state, ev.type, ev.payload, ev.occurred_at, ev.stream_seq)
+    finally:
+        store.dispose()
+    return found
