@@ -28,6 +28,7 @@ COMMANDS = {
     "tick": "tenderflow.cli.procurement:tick",
     "list": "tenderflow.cli.procurement:list_procurements",
     "workflow": "tenderflow.cli.workflow:workflow",
+    "audit": "tenderflow.cli.audit:audit",
 }
 
 EXIT_CRASH = 70

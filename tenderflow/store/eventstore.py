@@ -303,11 +303,15 @@ class Tx:
                 yield _row_to_event(row)
             last = rows[-1].global_seq
 
-    def raw_events(self, stream_id: str | None = None, batch: int = 1000) -> Iterator[Any]:
-        """Rows as stored (for verification: no upcasting, no parsing)."""
-        last = 0
+    def raw_events(self, stream_id: str | None = None, batch: int = 1000, *,
+                   after: int | None = None) -> Iterator[Any]:
+        """Rows as stored (for verification: no upcasting, no parsing), in global order;
+        every row (whatever its ``global_seq``), or those after ``after``."""
+        last = after
         while True:
-            q = select(m.events).where(m.events.c.global_seq > last)
+            q = select(m.events)
+            if last is not None:
+                q = q.where(m.events.c.global_seq > last)
             if stream_id is not None:
                 q = q.where(m.events.c.stream_id == stream_id)
             rows = self.conn.execute(q.order_by(m.events.c.global_seq).limit(batch)).all()
@@ -326,8 +330,27 @@ class Tx:
         rows = self.conn.execute(select(m.streams))
         return {r.stream_id: (r.version, r.head_hash) for r in rows}
 
-    def count_events(self) -> int:
-        return int(self.conn.execute(select(func.count()).select_from(m.events)).scalar() or 0)
+    def count_events(self, upto_global: int | None = None) -> int:
+        """How many events are stored (with ``global_seq`` ≤ ``upto_global`` if given)."""
+        q = select(func.count()).select_from(m.events)
+        if upto_global is not None:
+            q = q.where(m.events.c.global_seq <= upto_global)
+        return int(self.conn.execute(q).scalar() or 0)
+
+    def max_global_seq(self) -> int:
+        return int(self.conn.execute(select(func.max(m.events.c.global_seq))).scalar() or 0)
+
+    def event_hash_at(self, stream_id: str, stream_seq: int) -> str | None:
+        """The stored hash of one event, or None if there is no such row."""
+        return self.conn.execute(
+            select(m.events.c.hash).where(m.events.c.stream_id == stream_id,
+                                          m.events.c.stream_seq == stream_seq)).scalar()
+
+    def stream_length(self, stream_id: str) -> int:
+        """The highest ``stream_seq`` stored for a stream (0 if it has no events)."""
+        return int(self.conn.execute(
+            select(func.max(m.events.c.stream_seq))
+            .where(m.events.c.stream_id == stream_id)).scalar() or 0)
 
     # --- snapshots and read models ------------------------------------------------------
     def snapshot(self, stream_id: str) -> tuple[int, dict[str, Any]] | None:
@@ -367,3 +390,26 @@ class Tx:
         row = self.conn.execute(
             select(m.definitions).where(m.definitions.c.hash == digest)).first()
         return (row.kind, row.name, row.body) if row else None
+
+    def definitions(self) -> Iterator[Any]:
+        """Every pinned definition row (hash, kind, name, body), by hash."""
+        yield from self.conn.execute(select(m.definitions).order_by(m.definitions.c.hash))
+
+    # --- checkpoints (audit seal) -------------------------------------------------------
+    def add_checkpoint(self, *, digest: str, sealed_at: str, sealed_by: str,
+                       last_global_seq: int, streams: int, events: int, merkle_root: str,
+                       key_id: str, document: str) -> int:
+        """Record a signed checkpoint (append-only); returns its number."""
+        result = self.conn.execute(insert(m.checkpoints).values(
+            digest=digest, sealed_at=sealed_at, sealed_by=sealed_by,
+            last_global_seq=last_global_seq, streams=streams, events=events,
+            merkle_root=merkle_root, key_id=key_id, document=document))
+        return int(result.inserted_primary_key[0])
+
+    def checkpoints(self) -> list[Any]:
+        """Every recorded checkpoint, oldest first."""
+        return list(self.conn.execute(select(m.checkpoints).order_by(m.checkpoints.c.number)))
+
+    def checkpoint(self, digest: str) -> Any | None:
+        return self.conn.execute(
+            select(m.checkpoints).where(m.checkpoints.c.digest == digest)).first()

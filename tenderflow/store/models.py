@@ -65,3 +65,19 @@ definitions = Table(
     Column("name", String(200), nullable=False),
     Column("body", Text, nullable=False),
 )
+
+# Signed checkpoints of every stream head (``audit seal``), append-only like events. The
+# ``document`` is the checkpoint file's JSON as written; the auditor keeps a copy elsewhere.
+checkpoints = Table(
+    "checkpoints", metadata,
+    Column("number", Integer, primary_key=True, autoincrement=True),
+    Column("digest", String(64), nullable=False, unique=True),
+    Column("sealed_at", String(40), nullable=False),
+    Column("sealed_by", String(200), nullable=False),
+    Column("last_global_seq", BigInteger, nullable=False),
+    Column("streams", Integer, nullable=False),
+    Column("events", BigInteger, nullable=False),
+    Column("merkle_root", String(64), nullable=False),
+    Column("key_id", String(64), nullable=False),
+    Column("document", Text, nullable=False),
+)

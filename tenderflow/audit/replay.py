@@ -1,0 +1,395 @@
+"""``audit replay``: re-decide every recorded step with the rules pinned when it was taken.
+
+For each procurement stream the events are folded again from the start, with the same code
+that folds them live (:func:`tenderflow.domain.state.fold`). Before each transition event —
+one whose payload names a ``trigger`` — the engine decides that trigger again on the state
+folded so far, with the event's recorded data, facts, business time and actor, and with the
+workflow, parameters and calendar whose content hashes the event pins. Those definitions are
+read from the ``definitions`` table by hash (and their bodies re-hashed), never from today's
+``workflows/`` files, so a later edit of a mode or a parameter does not change history.
+
+Reported per procurement:
+
+* the first event the pinned rules would not have allowed: a guard's refusal (guard, rule,
+  legal source, reason, numbers), a trigger not possible in the state or not allowed to the
+  actor's role, data the pinned schema rejects, or a decision other than the recorded one
+  (another event type, destination, or payload — the checks passed, the findings);
+* supplier facts copied into an event that are not the registered profile at that time;
+* every difference between the replayed state and the stored projections (the snapshot and
+  the ``procurements`` read model).
+
+Replay reads through the store only and writes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Any
+
+from tenderflow.audit.diff import describe, first_difference
+from tenderflow.errors import (
+    InputError,
+    InvalidTrigger,
+    RoleNotAllowed,
+    TenderflowError,
+    TriggerRefused,
+)
+from tenderflow.store.canonical import canonical_json, sha256_hex
+
+PINNED_KINDS = ("workflow", "parameters", "calendar")
+
+
+class PinnedDefinitionError(TenderflowError):
+    """Raised when a pinned definition is missing, altered or no longer loads."""
+
+    exit_code = 1
+
+
+@dataclass
+class Violation:
+    """The first recorded event the pinned rules would not have allowed."""
+
+    stream_seq: int
+    global_seq: int
+    type: str
+    kind: str  # refused not_possible role data differs facts definitions fold error
+    message: str
+    trigger: str | None = None
+    occurred_at: str = ""
+    actor: str = ""
+    refusals: list[dict[str, Any]] = field(default_factory=list)
+
+    def to_dict(self) -> dict[str, Any]:
+        return dict(self.__dict__)
+
+    @property
+    def text(self) -> str:
+        head = (f"#{self.stream_seq} {self.type}" + (f" ({self.trigger})" if self.trigger else "")
+                + f" at {self.occurred_at} by {self.actor}: {self.message}")
+        lines = [head]
+        for r in self.refusals:
+            lines.append(f"    ✗ {r.get('guard') or r['rule']} [{r['rule']}]: {r['reason']} — "
+                         f"{r['source']}")
+        return "\n".join(lines)
+
+
+@dataclass
+class StreamReplay:
+    """What replaying one stream found."""
+
+    stream: str
+    events: int = 0
+    decided: int = 0
+    state: str | None = None
+    violation: Violation | None = None
+    projection: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.violation is None and not self.projection
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"stream": self.stream, "ok": self.ok, "events": self.events,
+                "decided": self.decided, "state": self.state,
+                "violation": self.violation.to_dict() if self.violation else None,
+                "projection": self.projection}
+
+
+@dataclass
+class ReplayReport:
+    streams: list[StreamReplay] = field(default_factory=list)
+    problems: list[str] = field(default_factory=list)  # not tied to one stream
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and all(s.ok for s in self.streams)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"ok": self.ok, "streams": [s.to_dict() for s in self.streams],
+                "problems": self.problems}
+
+
+class PinnedDefinitions:
+    """Definitions loaded from the ``definitions`` table by content hash, re-hashed, cached."""
+
+    def __init__(self, tx: Any) -> None:
+        self.tx = tx
+        self._bodies: dict[str, tuple[str, Any]] = {}
+        self._defs: dict[tuple[str, str, str], Any] = {}
+
+    def body(self, kind: str, digest: str) -> tuple[str, Any]:
+        if digest not in self._bodies:
+            row = self.tx.definition(digest)
+            if row is None:
+                raise PinnedDefinitionError(
+                    f"pinned {kind} {digest[:16]}… is not in the definitions table")
+            stored_kind, name, body = row
+            if stored_kind != kind:
+                raise PinnedDefinitionError(
+                    f"pinned {kind} {digest[:16]}… is stored as a {stored_kind}")
+            if sha256_hex(body) != digest:
+                raise PinnedDefinitionError(
+                    f"pinned {kind} {name} {digest[:16]}… was altered: its body hashes to "
+                    f"{sha256_hex(body)[:16]}…")
+            self._bodies[digest] = (name, json.loads(body))
+        return self._bodies[digest]
+
+    def definitions(self, pins: dict[str, str]) -> Any:
+        from tenderflow.domain.calendar import WorkingDayCalendar
+        from tenderflow.domain.parameters import Parameters
+        from tenderflow.workflow.definitions import workflow_from_data
+        from tenderflow.workflow.engine import Definitions
+
+        missing = [k for k in PINNED_KINDS if not isinstance(pins.get(k), str)]
+        if missing:
+            raise PinnedDefinitionError(f"the event pins no {', '.join(missing)}")
+        key = (pins["workflow"], pins["parameters"], pins["calendar"])
+        if key not in self._defs:
+            try:
+                name, wf_data = self.body("workflow", key[0])
+                workflow = workflow_from_data(wf_data, f"{name}@{key[0][:12]}")
+                _, param_data = self.body("parameters", key[1])
+                params = Parameters(param_data, file=f"pinned parameters@{key[1][:12]}")
+                _, cal_data = self.body("calendar", key[2])
+                calendar = WorkingDayCalendar.from_data(cal_data)
+            except PinnedDefinitionError:
+                raise
+            except TenderflowError as exc:
+                raise PinnedDefinitionError(f"a pinned definition no longer loads: "
+                                            f"{exc.message}") from None
+            self._defs[key] = Definitions(workflow, params, calendar)
+        return self._defs[key]
+
+
+def replay_stream(tx: Any, procurement: str, pinned: PinnedDefinitions | None = None
+                  ) -> StreamReplay:
+    """Fold and re-decide one procurement stream; compare with its stored projections."""
+    from tenderflow.domain.state import empty_state, fold
+    from tenderflow.domain.timeutil import parse_time
+    from tenderflow.services import stream_of
+    from tenderflow.workflow import engine
+
+    pinned = pinned or PinnedDefinitions(tx)
+    sid = stream_of(procurement)
+    result = StreamReplay(sid)
+    state = empty_state(procurement)
+    last_defs = None
+    for ev in tx.read_stream(sid):
+        result.events += 1
+        payload = ev.payload
+        if result.violation is None:
+            try:
+                defs = pinned.definitions(ev.pins) if ev.pins else None
+                if defs is not None:
+                    last_defs = defs
+                if ev.stream_seq == 1:
+                    _check_opening(ev, defs)
+                elif isinstance(payload.get("trigger"), str):
+                    if defs is None:
+                        raise PinnedDefinitionError("the transition event pins no definitions")
+                    _check_facts(tx, ev)
+                    decision = engine.decide(defs, procurement, state, payload["trigger"],
+                                             payload.get("data"), payload.get("facts") or {},
+                                             parse_time(ev.occurred_at), ev.actor)
+                    result.decided += 1
+                    _compare(ev, state, decision)
+            except _Mismatch as exc:
+                result.violation = _violation(ev, exc.kind, exc.message)
+            except TriggerRefused as exc:
+                result.violation = _violation(
+                    ev, "refused", f"the pinned rules refuse '{exc.context['trigger']}' in state "
+                                   f"'{exc.context['state']}'",
+                    [r.to_dict() for r in exc.refusals])
+            except InvalidTrigger as exc:
+                result.violation = _violation(ev, "not_possible", exc.message)
+            except RoleNotAllowed as exc:
+                result.violation = _violation(ev, "role", exc.message)
+            except InputError as exc:
+                result.violation = _violation(ev, "data", f"the recorded data does not match the "
+                                                          f"pinned schema: {exc.message}")
+            except PinnedDefinitionError as exc:
+                result.violation = _violation(ev, "definitions", exc.message)
+            except TenderflowError as exc:
+                result.violation = _violation(ev, "error", f"cannot re-decide: {exc.message}")
+        try:
+            state = fold(state, ev.type, payload, ev.occurred_at, ev.stream_seq)
+        except Exception as exc:  # noqa: BLE001 - recorded data may be anything: say so, go on
+            if result.violation is None:
+                result.violation = _violation(
+                    ev, "fold", f"this tenderflow cannot apply the event to the state "
+                                f"({type(exc).__name__}: {exc}); an old event needs an upcaster")
+            result.state = state.get("state")
+            result.projection.append(f"not compared: replay stopped at event {ev.stream_seq}")
+            return result
+    result.state = state.get("state")
+    if result.events == 0:
+        result.projection.append("the stream has no events")
+        return result
+    result.projection += _projection_differences(tx, procurement, state, last_defs)
+    return result
+
+
+class _Mismatch(Exception):
+    def __init__(self, kind: str, message: str) -> None:
+        super().__init__(message)
+        self.kind = kind
+        self.message = message
+
+
+def _violation(ev: Any, kind: str, message: str,
+               refusals: list[dict[str, Any]] | None = None) -> Violation:
+    return Violation(ev.stream_seq, ev.global_seq, ev.type, kind, message,
+                     ev.payload.get("trigger") if isinstance(ev.payload, dict) else None,
+                     ev.occurred_at, ev.actor, refusals or [])
+
+
+def _check_opening(ev: Any, defs: Any) -> None:
+    if ev.type != "ProcurementCreated":
+        raise _Mismatch("differs", f"a procurement stream opens with ProcurementCreated, "
+                                   f"not {ev.type}")
+    if defs is None:
+        raise PinnedDefinitionError("ProcurementCreated pins no definitions")
+    wf = defs.workflow
+    if ev.payload.get("mode") != wf.mode:
+        raise _Mismatch("differs", f"mode {ev.payload.get('mode')!r} but the pinned workflow is "
+                                   f"{wf.mode!r}")
+    if ev.payload.get("to") != wf.initial:
+        raise _Mismatch("differs", f"opened in state {ev.payload.get('to')!r}; the pinned "
+                                   f"workflow starts in {wf.initial!r}")
+
+
+def _compare(ev: Any, before: dict[str, Any], decision: Any) -> None:
+    payload = ev.payload
+    if payload.get("from") != before.get("state"):
+        raise _Mismatch("differs", f"recorded as leaving {payload.get('from')!r} but the "
+                                   f"procurement was in {before.get('state')!r}")
+    if decision.event_type != ev.type or decision.payload.get("to") != payload.get("to"):
+        raise _Mismatch("differs", f"the pinned rules record {decision.event_type} → "
+                                   f"{decision.payload.get('to')}, the log has {ev.type} → "
+                                   f"{payload.get('to')}")
+    found = first_difference(_plain(decision.payload), payload, "payload")
+    if found is not None:
+        raise _Mismatch("differs", "the recorded payload is not what the pinned rules decide: "
+                                   + describe(found, "replayed", "recorded"))
+
+
+def _check_facts(tx: Any, ev: Any) -> None:
+    """Supplier profiles copied into the event must be the registered ones at that time."""
+    facts = ev.payload.get("facts")
+    if not isinstance(facts, dict) or not isinstance(facts.get("suppliers"), dict):
+        return
+    for supplier, profile in sorted(facts["suppliers"].items()):
+        registered = _profile_before(tx, f"supplier:{supplier}", ev.global_seq)
+        if registered is None:
+            raise _Mismatch("facts", f"facts name supplier {supplier}, who was not registered "
+                                     f"at that time")
+        found = first_difference(registered, profile, f"facts.suppliers.{supplier}")
+        if found is not None:
+            raise _Mismatch("facts", "the supplier facts are not the registered profile at "
+                                     "that time: " + describe(found, "registered", "recorded"))
+
+
+def _profile_before(tx: Any, stream: str, global_seq: int) -> dict[str, Any] | None:
+    profile = None
+    for ev in tx.read_stream(stream):
+        if ev.global_seq >= global_seq:
+            break
+        if isinstance(ev.payload.get("profile"), dict):
+            profile = ev.payload["profile"]
+    return profile
+
+
+def _plain(value: Any) -> Any:
+    """As stored: JSON round trip (tuples become lists, and so on)."""
+    return json.loads(canonical_json(value))
+
+
+def _projection_differences(tx: Any, procurement: str, state: dict[str, Any],
+                            defs: Any) -> list[str]:
+    from tenderflow.services import stream_of
+    from tenderflow.workflow import engine
+
+    out = []
+    replayed = _plain(state)
+    snap = tx.snapshot(stream_of(procurement))
+    if snap is None:
+        out.append("no stored snapshot")
+    else:
+        version, stored = snap
+        if version != state["version"]:
+            out.append(f"snapshot version {version}, replayed {state['version']}")
+        found = first_difference(replayed, stored, "snapshot")
+        if found is not None:
+            out.append(describe(found, "replayed", "stored"))
+    rows = {r.id: r for r in tx.procurement_rows()}
+    row = rows.get(procurement)
+    if row is None:
+        out.append("no row in the procurements read model")
+        return out
+    expected = {"project": (state.get("project") or {}).get("id"), "mode": state.get("mode"),
+                "state": state.get("state"), "version": state["version"],
+                "next_due": engine.next_due(defs.workflow, state) if defs else None}
+    for name, value in expected.items():
+        if getattr(row, name) != value:
+            out.append(f"procurements.{name}: replayed {value!r}, stored {getattr(row, name)!r}")
+    return out
+
+
+def replay_registry(tx: Any, stream: str) -> StreamReplay:
+    """A project or supplier stream: the snapshot is the last registered profile."""
+    result = StreamReplay(stream)
+    profile: Any = None
+    version = 0
+    for ev in tx.read_stream(stream):
+        result.events += 1
+        version = ev.stream_seq
+        if isinstance(ev.payload.get("profile"), dict):
+            profile = ev.payload["profile"]
+    snap = tx.snapshot(stream)
+    if snap is None:
+        result.projection.append("no stored snapshot")
+    else:
+        if snap[0] != version:
+            result.projection.append(f"snapshot version {snap[0]}, replayed {version}")
+        found = first_difference(profile, snap[1], "snapshot")
+        if found is not None:
+            result.projection.append(describe(found, "replayed", "stored"))
+    return result
+
+
+def replay(store: Any, procurement: str | None = None, progress: Any = None) -> ReplayReport:
+    """Replay one procurement (``ProcurementNotFound`` if it has no stream) or, without an
+    id, every procurement and registry stream, and the read model's rows."""
+    from tenderflow.errors import ProcurementNotFound
+    from tenderflow.services import stream_of
+
+    report = ReplayReport()
+    with store.reading() as tx:
+        pinned = PinnedDefinitions(tx)
+        if procurement is not None:
+            if tx.head(stream_of(procurement))[0] == 0:
+                raise ProcurementNotFound(f"no procurement {procurement!r}",
+                                          procurement=procurement)
+            report.streams.append(replay_stream(tx, procurement, pinned))
+            return report
+        streams = tx.stream_ids()
+        for sid in streams:
+            kind, _, rid = sid.partition(":")
+            if kind == "procurement":
+                report.streams.append(replay_stream(tx, rid, pinned))
+            elif kind in ("project", "supplier"):
+                report.streams.append(replay_registry(tx, sid))
+            if progress is not None:
+                progress(1)
+        known = {s.partition(":")[2] for s in streams if s.startswith("procurement:")}
+        for row in tx.procurement_rows():
+            if row.id not in known:
+                report.problems.append(f"the procurements read model lists {row.id} but there "
+                                       f"is no stream procurement:{row.id}")
+    return report
+
+
+def count_streams(store: Any) -> int:
+    with store.reading() as tx:
+        return len(tx.stream_ids())

@@ -1,0 +1,303 @@
+"""``audit verify``: walk every stream's hash chain from the rows as stored.
+
+For each event row, in global order, the verifier checks that
+
+* the stored ``body`` is a JSON object with exactly the event fields (DESIGN §4);
+* SHA-256 of the stored body bytes equals the stored ``hash`` (never re-serialised);
+* every column equals the body's field (so changing a column such as ``occurred_at`` or
+  ``payload`` without the body is found; ``pins`` and ``payload`` compare as canonical text);
+* ``stream_seq`` continues the stream without a gap (1, 2, 3 …), which also proves that the
+  global order agrees with each stream's order;
+* ``prev_hash`` is the previous event's ``hash`` (``"0" * 64`` for the first).
+
+At the end the head of every stream in ``streams`` must be its last event (version and hash),
+every pinned definition body must hash to its key, and every hash pinned by an event must be
+stored. Only the first broken event of each stream is reported (what follows it cannot be
+trusted either). Memory is bounded by the number of streams, not of events: rows are read in
+batches.
+
+What the chain alone cannot prove — that a whole stream was not deleted, its tail cut with the
+head moved back, or a stream rewritten with recomputed hashes — a signed checkpoint proves
+(:mod:`tenderflow.audit.seal`).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from tenderflow.audit.diff import describe, first_difference, short
+from tenderflow.store.canonical import EVENT_FIELDS, GENESIS, canonical_json, sha256_hex
+
+_JSON_COLUMNS = ("pins", "payload")
+
+
+@dataclass
+class Problem:
+    """One thing found wrong: where (stream, sequence number, global sequence) and what."""
+
+    stream: str
+    stream_seq: int | None
+    kind: str  # body | hash | column | sequence | link | head | definition | checkpoint …
+    details: list[str]
+    global_seq: int | None = None
+
+    @property
+    def text(self) -> str:
+        where = self.stream
+        if self.stream_seq is not None:
+            where += f" #{self.stream_seq}"
+        if self.global_seq is not None:
+            where += f" (global {self.global_seq})"
+        return f"{where}: {'; '.join(self.details)}"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"stream": self.stream, "stream_seq": self.stream_seq,
+                "global_seq": self.global_seq, "kind": self.kind, "details": self.details}
+
+
+@dataclass
+class _Tail:
+    seq: int
+    hash: str
+    last_global: int
+
+
+@dataclass
+class VerifyReport:
+    """What ``audit verify`` found."""
+
+    events: int = 0
+    streams: int = 0
+    definitions: int = 0
+    problems: list[Problem] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    checkpoint: dict[str, Any] | None = None
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "ok": self.ok, "events": self.events, "streams": self.streams,
+            "definitions": self.definitions,
+            "problems": [p.to_dict() for p in self.problems], "notes": self.notes}
+        if self.checkpoint is not None:
+            out["checkpoint"] = self.checkpoint
+        return out
+
+
+class ChainVerifier:
+    """Feed rows in global order, then :meth:`finish` with the stream heads.
+
+    Keeps one small record per stream, so it can verify any number of events; it can also be
+    resumed (``audit seal`` verifies everything, then the few rows appended meanwhile)."""
+
+    def __init__(self) -> None:
+        self.tails: dict[str, _Tail] = {}
+        self.broken: dict[str, Problem] = {}
+        self.pinned: set[tuple[str, str]] = set()  # (kind, hash) pinned by some event
+        self.events = 0
+        self.last_global = 0
+        self.gaps: list[tuple[int, int]] = []
+
+    def feed(self, row: Any) -> None:
+        self.events += 1
+        if row.global_seq > self.last_global:
+            if self.last_global and row.global_seq != self.last_global + 1:
+                self.gaps.append((self.last_global, row.global_seq))
+            self.last_global = row.global_seq
+        sid = row.stream_id
+        tail = self.tails.get(sid)
+        expected_seq = tail.seq + 1 if tail else 1
+        expected_prev = tail.hash if tail else GENESIS
+        self.tails[sid] = _Tail(row.stream_seq, row.hash, row.global_seq)
+        if sid in self.broken:
+            return
+        details: list[str] = []
+        kind = ""
+        body = _parse_body(row.body)
+        if isinstance(body, str):
+            details.append(body)
+            kind = "body"
+        digest = sha256_hex(row.body)
+        if digest != row.hash:
+            details.append(f"stored hash {row.hash[:16]}… but the stored body hashes to "
+                           f"{digest[:16]}…")
+            kind = kind or "hash"
+        if isinstance(body, dict):
+            column_diffs = _column_differences(row, body)
+            details += column_diffs
+            if column_diffs:
+                kind = kind or "column"
+            pins = body.get("pins")
+            if isinstance(pins, dict):
+                self.pinned.update((str(k), str(v)) for k, v in pins.items())
+            prev = body.get("prev_hash")
+        else:
+            prev = row.prev_hash
+        if row.global_seq < 1:
+            details.append(f"global_seq {row.global_seq} is below 1 (placed before the log's "
+                           f"first event)")
+            kind = kind or "sequence"
+        if row.stream_seq != expected_seq:
+            if row.stream_seq > expected_seq:
+                missing = (f"event {expected_seq} is" if row.stream_seq == expected_seq + 1
+                           else f"events {expected_seq}–{row.stream_seq - 1} are")
+                details.append(f"stream_seq jumps from {expected_seq - 1} to {row.stream_seq}: "
+                               f"{missing} missing")
+            else:
+                details.append(f"stream_seq {row.stream_seq} comes after {expected_seq - 1} in "
+                               f"global order (events reordered or duplicated)")
+            kind = kind or "sequence"
+        if prev != expected_prev:
+            before = (f"event {expected_seq - 1}'s hash {expected_prev[:16]}…" if tail
+                      else f"the genesis value {GENESIS[:16]}…")
+            details.append(f"prev_hash {short(prev)[:20]}… does not link to {before}")
+            kind = kind or "link"
+        if details:
+            located = expected_seq if kind == "sequence" and row.stream_seq > expected_seq \
+                else row.stream_seq
+            self.broken[sid] = Problem(sid, located, kind, details, row.global_seq)
+
+    def feed_all(self, rows: Iterable[Any], progress: Callable[[int], None] | None = None
+                 ) -> None:
+        for row in rows:
+            self.feed(row)
+            if progress is not None:
+                progress(1)
+
+    def catch_up(self, tx: Any, heads: dict[str, tuple[int, str]]) -> None:
+        """Feed the events of streams whose head moved past what the walk saw (appended while
+        verifying, or committed out of global order), up to the head read."""
+        for sid, (version, _) in heads.items():
+            tail = self.tails.get(sid)
+            if tail is not None and tail.seq >= version:
+                continue
+            for row in tx.raw_events(stream_id=sid, after=tail.last_global if tail else 0):
+                if row.stream_seq > version:
+                    break
+                self.feed(row)
+
+    def finish(self, heads: dict[str, tuple[int, str]],
+               definitions: Iterable[Any] = ()) -> VerifyReport:
+        """Compare each stream's last event with its head; check the pinned definitions."""
+        report = VerifyReport(events=self.events, streams=len(set(self.tails) | set(heads)))
+        problems: dict[str, Problem] = dict(self.broken)
+        for sid, tail in self.tails.items():
+            if sid in problems:
+                continue
+            head = heads.get(sid)
+            if head is None:
+                problems[sid] = Problem(sid, tail.seq, "head", [
+                    f"{tail.seq} events but no head in the streams table"], tail.last_global)
+            elif head != (tail.seq, tail.hash):
+                details = []
+                if head[0] > tail.seq:
+                    details.append(f"the head says version {head[0]} but the last event is "
+                                   f"{tail.seq}: events {tail.seq + 1}–{head[0]} are missing")
+                elif head[0] < tail.seq:
+                    details.append(f"the head says version {head[0]} but events run to "
+                                   f"{tail.seq}")
+                if head[1] != tail.hash:
+                    details.append(f"head hash {head[1][:16]}… is not the last event's hash "
+                                   f"{tail.hash[:16]}…")
+                located = tail.seq + 1 if head[0] > tail.seq else tail.seq
+                problems[sid] = Problem(sid, located, "head", details, tail.last_global)
+        for sid, (version, _) in heads.items():
+            if sid not in self.tails:
+                problems[sid] = Problem(sid, 1, "head", [
+                    f"the streams table has version {version} but the stream has no events"])
+        stored: set[str] = set()
+        for row in definitions:
+            report.definitions += 1
+            stored.add(row.hash)
+            digest = sha256_hex(row.body)
+            if digest != row.hash:
+                problems[f"definition:{row.hash}"] = Problem(
+                    f"definitions:{row.kind}:{row.name}", None, "definition",
+                    [(f"body hashes to {digest[:16]}…, stored under {row.hash[:16]}… "
+                     "(the pinned definition was altered)")])
+        for kind, digest in sorted(self.pinned):
+            if digest not in stored:
+                problems[f"pin:{digest}"] = Problem(
+                    f"definitions:{kind}", None, "definition",
+                    [f"pinned {kind} {digest[:16]}… is not in the definitions table"])
+        report.problems = sorted(problems.values(),
+                                 key=lambda p: (p.global_seq is None, p.global_seq or 0,
+                                                p.stream))
+        if self.gaps:
+            missing = sum(b - a - 1 for a, b in self.gaps)
+            first = self.gaps[0]
+            report.notes.append(
+                f"global_seq has {len(self.gaps)} gap(s), {missing} number(s) unused (first "
+                f"after {first[0]}); PostgreSQL sequences leave gaps on rollback, SQLite does "
+                f"not — a checkpoint proves whether events were deleted")
+        return report
+
+
+def _parse_body(text: str) -> dict[str, Any] | str:
+    try:
+        body = json.loads(text)
+    except (ValueError, RecursionError):
+        return "the stored body is not valid JSON"
+    if not isinstance(body, dict):
+        return "the stored body is not a JSON object"
+    keys = set(body)
+    expected = set(EVENT_FIELDS)
+    if keys != expected:
+        extra, missing = sorted(keys - expected), sorted(expected - keys)
+        parts = []
+        if missing:
+            parts.append(f"lacks {', '.join(missing)}")
+        if extra:
+            parts.append(f"has unknown {', '.join(extra)}")
+        return f"the stored body {' and '.join(parts)}"
+    return body
+
+
+def _column_differences(row: Any, body: dict[str, Any]) -> list[str]:
+    out = []
+    for name in EVENT_FIELDS:
+        column = getattr(row, name)
+        value = body[name]
+        if name in _JSON_COLUMNS:
+            try:
+                expected_text = canonical_json(value)
+            except (TypeError, ValueError):
+                expected_text = None
+            if column == expected_text:
+                continue
+            try:
+                parsed = json.loads(column)
+            except (TypeError, ValueError, RecursionError):
+                out.append(f"column {name} is not valid JSON (the body has {short(value)})")
+                continue
+            found = first_difference(value, parsed, name)
+            if found is None:
+                out.append(f"column {name} is not the canonical text of the body's {name}")
+            else:
+                out.append(f"column {describe(found, 'body', 'column')}")
+        elif column != value or type(column) is not type(value):
+            out.append(f"column {name}: body {short(value)}, column {short(column)}")
+    return out
+
+
+def verify_store(store: Any, progress: Callable[[int], None] | None = None,
+                 batch: int = 1000) -> tuple[VerifyReport, ChainVerifier]:
+    """Verify every stream of ``store``; the verifier is returned to be resumed."""
+    verifier = ChainVerifier()
+    with store.reading() as tx:
+        verifier.feed_all(tx.raw_events(batch=batch), progress)
+        heads = tx.heads()
+        verifier.catch_up(tx, heads)
+        report = verifier.finish(heads, tx.definitions())
+    return report, verifier
+
+
+def count_events(store: Any) -> int:
+    with store.reading() as tx:
+        return int(tx.count_events())

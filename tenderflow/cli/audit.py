@@ -1,0 +1,211 @@
+"""``tenderflow audit …``: verify the log, seal checkpoints, replay, export, report."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from tenderflow.cli import Ctx
+
+pass_ctx = click.make_pass_decorator(Ctx)
+
+
+@click.group()
+def audit() -> None:
+    """The auditor's tools: prove the log is complete and unaltered, and that every step
+    obeyed the rules pinned when it was taken.
+
+    \b
+    Example:
+      tenderflow audit verify
+      tenderflow --as auditor:zhao audit seal --key auditor.pem --out seal-2024-05.json
+      tenderflow audit verify --checkpoint seal-2024-05.json --pubkey auditor.pub.pem
+      tenderflow audit replay --all
+    """
+
+
+@contextmanager
+def progress_bar(length: int, label: str) -> Iterator[Callable[[int], None] | None]:
+    """A progress bar on stderr when stderr is a terminal; nothing otherwise."""
+    if not sys.stderr.isatty() or length == 0:
+        yield None
+        return
+    with click.progressbar(length=length, label=label, file=sys.stderr) as bar:
+        yield bar.update
+
+
+def _problem_lines(report: Any) -> list[str]:
+    return [f"  ✗ {p.text}" for p in report.problems]
+
+
+@audit.command()
+@click.option("--checkpoint", type=click.Path(path_type=Path),
+              help="A checkpoint file from 'audit seal': also prove nothing was lost since.")
+@click.option("--pubkey", type=click.Path(path_type=Path),
+              help="The auditor's public key (PEM) the checkpoint must be signed with.")
+@pass_ctx
+def verify(obj: Ctx, checkpoint: Path | None, pubkey: Path | None) -> None:
+    """Walk every stream's hash chain and report the first broken event of each (stream,
+    sequence number, what differs). With --checkpoint, also prove that no sealed stream
+    disappeared, lost events or was rewritten since it was sealed. Exit 1 if anything is
+    wrong.
+
+    \b
+    Example:
+      tenderflow audit verify
+      tenderflow audit verify --checkpoint seal.json --pubkey auditor.pub.pem --json
+    """
+    from tenderflow.audit.seal import verify_with_checkpoint
+    from tenderflow.audit.verify import count_events, verify_store
+    from tenderflow.errors import InputError
+
+    if pubkey is not None and checkpoint is None:
+        raise InputError("--pubkey checks a checkpoint's signer; give --checkpoint too",
+                         field="--pubkey", expected="--checkpoint FILE --pubkey KEY.pub.pem")
+    store = obj.store()
+    if checkpoint is not None:  # read (and validate) the files before the long walk
+        from tenderflow.audit.seal import load_public_key, read_checkpoint
+
+        read_checkpoint(checkpoint)
+        if pubkey is not None:
+            load_public_key(pubkey)
+    with progress_bar(count_events(store), "verifying") as update:
+        if checkpoint is not None:
+            report = verify_with_checkpoint(store, checkpoint, pubkey, update)
+        else:
+            report, _ = verify_store(store, update)
+    lines = []
+    if report.ok:
+        lines.append(f"✓ {report.events} events in {report.streams} streams verified; "
+                     f"{report.definitions} pinned definitions intact")
+    else:
+        lines.append(f"✗ {len(report.problems)} problem(s) in {report.events} events, "
+                     f"{report.streams} streams:")
+        lines += _problem_lines(report)
+    cp = report.checkpoint
+    if cp is not None:
+        trust = "the given auditor key" if cp["key_pinned"] else "the key inside the file"
+        lines.append(f"checkpoint {cp['file']}: sealed {cp['sealed_at']} by {cp['sealed_by']}, "
+                     f"{cp['streams']} streams / {cp['events']} events; signature "
+                     f"{'valid' if cp['signature_valid'] else 'INVALID'} with {trust} "
+                     f"({cp['key_id'][:16]}…)")
+    lines += [f"note: {n}" for n in report.notes]
+    obj.emit(report.to_dict(), "\n".join(lines))
+    if not report.ok:
+        raise click.exceptions.Exit(1)
+
+
+@audit.command()
+@click.option("--key", "key_path", required=True, type=click.Path(path_type=Path),
+              help="The auditor's Ed25519 private key (PEM).")
+@click.option("--out", required=True, type=click.Path(path_type=Path),
+              help="New file for the signed checkpoint; keep a copy outside the database.")
+@pass_ctx
+def seal(obj: Ctx, key_path: Path, out: Path) -> None:
+    """Verify the whole log, then sign a checkpoint of every stream head (a Merkle root over
+    stream, version and head hash) with the auditor's key; record it in the database and
+    write it to OUT. A log that does not verify is not sealed (exit 1). An encrypted key
+    reads its password from $TENDERFLOW_KEY_PASSWORD.
+
+    \b
+    Example:
+      tenderflow --as auditor:zhao audit seal --key auditor.pem --out seal-2024-05.json
+    """
+    from tenderflow.audit.seal import check_new_file, load_private_key
+    from tenderflow.audit.seal import seal as do_seal
+    from tenderflow.audit.verify import count_events
+    from tenderflow.domain.timeutil import iso, now
+    from tenderflow.services import check_actor
+
+    actor = check_actor(obj.actor)
+    check_new_file(out, "--out")
+    key = load_private_key(key_path)
+    store = obj.store()
+    with progress_bar(count_events(store), "verifying") as update:
+        result = do_seal(store, key, out, actor, iso(now()), update)
+    obj.emit({"ok": True, **result.to_dict()},
+             f"sealed checkpoint #{result.number} of {result.streams} streams / "
+             f"{result.events} events (up to global {result.last_global_seq})\n"
+             f"  Merkle root {result.merkle_root}\n"
+             f"  digest      {result.digest}\n"
+             f"  key         {result.key_id}\n"
+             f"  written to  {result.file} — keep a copy outside the database")
+
+
+@audit.command()
+@click.option("--out", required=True, type=click.Path(path_type=Path),
+              help="New file for the private key (PEM, mode 0600).")
+@click.option("--pub-out", type=click.Path(path_type=Path),
+              help="New file for the public key (default: OUT with .pub.pem).")
+@pass_ctx
+def keygen(obj: Ctx, out: Path, pub_out: Path | None) -> None:
+    """Make an auditor's Ed25519 key pair for sealing checkpoints. The private key is
+    encrypted with $TENDERFLOW_KEY_PASSWORD when that is set. Existing files are never
+    overwritten.
+
+    \b
+    Example:
+      tenderflow audit keygen --out auditor.pem    # writes auditor.pem and auditor.pub.pem
+    """
+    from tenderflow.audit.seal import generate_key
+
+    private, public, kid = generate_key(out, pub_out)
+    obj.emit({"ok": True, "private_key": str(private), "public_key": str(public),
+              "key_id": kid},
+             f"private key {private} (keep it secret)\npublic key  {public}\nkey id      {kid}")
+
+
+@audit.command()
+@click.argument("procurement_id", required=False)
+@click.option("--all", "all_", is_flag=True, help="Replay every procurement and registry.")
+@pass_ctx
+def replay(obj: Ctx, procurement_id: str | None, all_: bool) -> None:
+    """Fold each procurement again and re-decide every step with the workflow, parameters and
+    calendar pinned in its events (read from the database by content hash, never from today's
+    workflows/). Reports the first event the rules would not have allowed — with the guard,
+    rule and legal source — and any difference from the stored snapshot and read model.
+    Exit 1 if anything differs.
+
+    \b
+    Example:
+      tenderflow audit replay CN-2023-001
+      tenderflow --json audit replay --all
+    """
+    from tenderflow.audit.replay import count_streams
+    from tenderflow.audit.replay import replay as do_replay
+    from tenderflow.errors import InputError
+
+    if all_ == (procurement_id is not None):
+        raise InputError("give a procurement id or --all (not both)", field="ID|--all",
+                         expected="tenderflow audit replay CN-2023-001, or --all")
+    store = obj.store()
+    if all_:
+        with progress_bar(count_streams(store), "replaying") as update:
+            report = do_replay(store, None, update)
+    else:
+        report = do_replay(store, procurement_id)
+    lines = []
+    registries = [s for s in report.streams if not s.stream.startswith("procurement:")]
+    for s in report.streams:
+        if s in registries and s.ok:
+            continue
+        if s.ok:
+            lines.append(f"✓ {s.stream}: {s.events} events, {s.decided} steps re-decided with "
+                         f"the pinned rules; state {s.state}")
+            continue
+        lines.append(f"✗ {s.stream}: {s.events} events, state {s.state}")
+        if s.violation is not None:
+            lines.append("  first event that does not replay: " + s.violation.text)
+        lines += [f"  projection differs: {p}" for p in s.projection]
+    ok_registries = sum(1 for s in registries if s.ok)
+    if ok_registries:
+        lines.append(f"✓ {ok_registries} project/supplier streams match their snapshots")
+    lines += [f"✗ {p}" for p in report.problems]
+    obj.emit(report.to_dict(), "\n".join(lines))
+    if not report.ok:
+        raise click.exceptions.Exit(1)

@@ -1,0 +1,116 @@
+"""An attacker with write access to the SQLite file: drops the append-only triggers, as a
+database administrator could, then edits rows with plain ``sqlite3`` — not through tenderflow."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from tenderflow.store.canonical import GENESIS, canonical_json, event_body, sha256_hex
+
+TRIGGERS = ("events_no_update", "events_no_delete", "checkpoints_no_update",
+            "checkpoints_no_delete")
+
+
+class Attacker:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+
+    def _connect(self) -> sqlite3.Connection:
+        conn = sqlite3.connect(self.path, isolation_level=None)
+        conn.row_factory = sqlite3.Row
+        return conn
+
+    def sql(self, statement: str, params: tuple[Any, ...] = ()) -> int:
+        """Drop the triggers and run one statement; returns the rows changed."""
+        conn = self._connect()
+        try:
+            for name in TRIGGERS:
+                conn.execute(f"DROP TRIGGER IF EXISTS {name}")
+            return conn.execute(statement, params).rowcount
+        finally:
+            conn.close()
+
+    def rows(self, stream: str) -> list[dict[str, Any]]:
+        conn = self._connect()
+        try:
+            cur = conn.execute("SELECT * FROM events WHERE stream_id = ? ORDER BY stream_seq",
+                               (stream,))
+            return [dict(r) for r in cur]
+        finally:
+            conn.close()
+
+    def event(self, stream: str, seq: int) -> dict[str, Any]:
+        [row] = [r for r in self.rows(stream) if r["stream_seq"] == seq]
+        return row
+
+    def set_column(self, stream: str, seq: int, column: str, value: Any) -> None:
+        changed = self.sql(f"UPDATE events SET {column} = ? WHERE stream_id = ? AND "
+                           f"stream_seq = ?", (value, stream, seq))
+        assert changed == 1
+
+    def rewrite(self, stream: str, seq: int, change: Any) -> None:
+        """Change event ``seq`` (``change(fields)`` edits the field dict), then recompute
+        every hash from there to the head and move the head: the chain is consistent again."""
+        conn = self._connect()
+        try:
+            for name in TRIGGERS:
+                conn.execute(f"DROP TRIGGER IF EXISTS {name}")
+            conn.execute("BEGIN")
+            rows = [dict(r) for r in conn.execute(
+                "SELECT * FROM events WHERE stream_id = ? ORDER BY stream_seq", (stream,))]
+            prev = GENESIS
+            for row in rows:
+                fields = json.loads(row["body"])
+                if row["stream_seq"] == seq:
+                    change(fields)
+                fields["prev_hash"] = prev
+                body = event_body(fields)
+                digest = sha256_hex(body)
+                conn.execute(
+                    "UPDATE events SET body = ?, hash = ?, prev_hash = ?, payload = ?, pins = ?,"
+                    " occurred_at = ?, recorded_at = ?, actor = ?, type = ? "
+                    "WHERE stream_id = ? AND stream_seq = ?",
+                    (body, digest, prev, canonical_json(fields["payload"]),
+                     canonical_json(fields["pins"]), fields["occurred_at"],
+                     fields["recorded_at"], fields["actor"], fields["type"], stream,
+                     row["stream_seq"]))
+                prev = digest
+            conn.execute("UPDATE streams SET head_hash = ? WHERE stream_id = ?", (prev, stream))
+            conn.execute("COMMIT")
+        finally:
+            conn.close()
+
+    def truncate(self, stream: str, keep: int, *, move_head: bool) -> None:
+        """Delete the events after ``keep``; with ``move_head`` also set the head back."""
+        self.sql("DELETE FROM events WHERE stream_id = ? AND stream_seq > ?", (stream, keep))
+        if move_head:
+            head = self.event(stream, keep)["hash"]
+            self.sql("UPDATE streams SET version = ?, head_hash = ? WHERE stream_id = ?",
+                     (keep, head, stream))
+
+    def delete_stream(self, stream: str) -> None:
+        """Remove every trace of a stream: events, head, snapshot, read model."""
+        self.sql("DELETE FROM events WHERE stream_id = ?", (stream,))
+        self.sql("DELETE FROM streams WHERE stream_id = ?", (stream,))
+        self.sql("DELETE FROM snapshots WHERE stream_id = ?", (stream,))
+        if stream.startswith("procurement:"):
+            self.sql("DELETE FROM procurements WHERE id = ?", (stream.split(":", 1)[1],))
+
+    def forge(self, store: Any, stream: str, keep: int, events: list[Any],
+              recorded_at: str = "2023-06-01T09:00:00+08:00") -> None:
+        """Cut the stream after ``keep`` and append ``events`` (NewEvent) through the store's
+        own append: the forged events carry valid hashes and a consistent chain."""
+        self.truncate(stream, keep, move_head=True)
+        self.sql("DELETE FROM snapshots WHERE stream_id = ?", (stream,))
+        with store.transaction() as tx:
+            tx.append(stream, keep, events, recorded_at)
+
+    def seq_of(self, stream: str, event_type: str) -> int:
+        """The sequence number of the first event of that type in the stream."""
+        return next(r["stream_seq"] for r in self.rows(stream) if r["type"] == event_type)
+
+    def version(self, stream: str) -> int:
+        return max(r["stream_seq"] for r in self.rows(stream))

@@ -1,0 +1,73 @@
+"""Fixtures for the auditor's tests: a database with the negotiation examples recorded, an
+attacker who edits the SQLite file directly, and an auditor's key pair."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tenderflow.paths import examples_dir
+from tests.audit.attacker import Attacker
+
+AWARD = "procurement:CN-2023-001"
+FAILED = "procurement:CN-2023-002"
+
+
+@pytest.fixture(scope="session")
+def recorded_template(tmp_path_factory: Any) -> Path:
+    """Both competitive-negotiation examples, recorded once per test session."""
+    from tenderflow.scenario import run_scenario
+    from tenderflow.services import Services
+    from tenderflow.store.eventstore import EventStore
+
+    path = tmp_path_factory.mktemp("recorded") / "template.db"
+    store = EventStore(f"sqlite:///{path}")
+    store.migrate()
+    services = Services(store)
+    for name in ("negotiation_award.yaml", "negotiation_failed.yaml"):
+        report = run_scenario(services, examples_dir() / name)
+        assert report.ok, report.to_dict()
+    store.dispose()
+    return path
+
+
+@pytest.fixture
+def recorded(recorded_template: Path, db_url: str) -> Iterator[Any]:
+    """Services over this test's own copy of the recorded examples (do not combine with the
+    ``services`` fixture: this one owns the database at ``db_url``)."""
+    from tenderflow.services import Services
+    from tenderflow.store.eventstore import EventStore
+
+    target = Path(db_url.removeprefix("sqlite:///"))
+    source = sqlite3.connect(recorded_template)
+    copy = sqlite3.connect(target)
+    try:
+        source.backup(copy)
+    finally:
+        source.close()
+        copy.close()
+    store = EventStore(db_url)
+    yield Services(store)
+    store.dispose()
+
+
+@pytest.fixture
+def db_path(db_url: str) -> Path:
+    return Path(db_url.removeprefix("sqlite:///"))
+
+
+@pytest.fixture
+def attacker(recorded: Any, db_path: Path) -> Attacker:
+    return Attacker(db_path)
+
+
+@pytest.fixture
+def keys(tmp_path: Path) -> tuple[Path, Path]:
+    from tenderflow.audit.seal import generate_key
+
+    private, public, _ = generate_key(tmp_path / "auditor.pem")
+    return private, public
