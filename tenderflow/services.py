@@ -250,6 +250,7 @@ class Services:
             "key_dates": state.get("dates", {}),
             "deadlines": state.get("deadlines", {}),
             "parties": public_parties(state),
+            "bids": public_bids(state),
             "award": state.get("award"),
             "ended": state.get("ended"),
             "pending": {"timers": timers,
@@ -301,6 +302,14 @@ def public_parties(state: State) -> dict[str, Any]:
         "excluded": state.get("excluded", {}),
         "final_quotes": sorted(state.get("final_quotes", {})),
     }
+
+
+def public_bids(state: State) -> dict[str, Any]:
+    """Sealed offers, openings, bonds, recusals and the ranking as ``status`` shows them
+    (before an opening only commitments: see tenderflow.domain.bids.public_view)."""
+    from tenderflow.domain.bids import public_view
+
+    return public_view(state)
 
 
 def read_data_file(path: Path) -> Any:

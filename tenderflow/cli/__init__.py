@@ -28,6 +28,7 @@ COMMANDS = {
     "tick": "tenderflow.cli.procurement:tick",
     "list": "tenderflow.cli.procurement:list_procurements",
     "workflow": "tenderflow.cli.workflow:workflow",
+    "bid": "tenderflow.cli.bids:bid",
     "audit": "tenderflow.cli.audit:audit",
 }
 

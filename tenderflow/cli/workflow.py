@@ -28,15 +28,19 @@ def mermaid(wf: object, lang: str = "zh") -> str:
         if len(t.sources) > 3:  # "*": every open state; draw once from a note-like pseudo state
             key = ("*", t.dest, t.trigger)
             if key not in shown:
-                lines.append(f"    note right of {t.dest}: {t.trigger} from any open state")
+                if t.dest == "=":
+                    lines.append(f"    note right of {wf.initial}: {t.trigger} in any open "
+                                 "state (stays)")
+                else:
+                    lines.append(f"    note right of {t.dest}: {t.trigger} from any open state")
                 shown.add(key)
             continue
         for s in t.sources:
-            key = (s, t.dest, t.trigger)
+            key = (s, t.target(s), t.trigger)
             if key in shown:
                 continue
             shown.add(key)
-            lines.append(f"    {s} --> {t.dest}: {t.trigger} {title}")
+            lines.append(f"    {s} --> {t.target(s)}: {t.trigger} {title}")
     for s in wf.terminal:
         lines.append(f"    {s} --> [*]")
     return "\n".join(lines)
@@ -69,7 +73,8 @@ def show(obj: Ctx, mode: str, fmt: str) -> None:
         lines.append("transitions:")
         for t in wf.transitions:
             src = "*" if len(t.sources) > 3 else ",".join(t.sources)
-            lines.append(f"  {t.trigger}: {src} → {t.dest}  [{', '.join(t.roles)}]  "
+            dest = "(stays)" if t.dest == "=" else t.dest
+            lines.append(f"  {t.trigger}: {src} → {dest}  [{', '.join(t.roles)}]  "
                          f"{t.title_zh if lang == 'zh' else t.title_en}; records {t.event}"
                          + (f"; guards: {', '.join(t.guards)}" if t.guards else ""))
         if wf.timers:

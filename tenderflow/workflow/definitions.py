@@ -12,7 +12,7 @@ A mode file::
     transitions:
       - trigger: invite
         source: group_formed          # a state, a list, or "*" for every non-terminal state
-        dest: invited
+        dest: invited                 # a state, or "=" to stay in the source state (a loop)
         roles: [staff]
         event: SuppliersInvited
         guards: [invited_min_suppliers]
@@ -63,7 +63,11 @@ class TransitionDef:
 
     @property
     def is_loop(self) -> bool:
-        return self.sources == (self.dest,)
+        return self.dest == "=" or self.sources == (self.dest,)
+
+    def target(self, current: str) -> str:
+        """The state this transition leads to from ``current`` ("=" stays)."""
+        return current if self.dest == "=" else self.dest
 
 
 @dataclass(frozen=True)
@@ -159,7 +163,7 @@ def parse_workflow(data: Any, file: str) -> Workflow:
         where = f"transitions[{i}] ({t['trigger']})"
         src = t["source"]
         sources = open_states if src == "*" else tuple(src if isinstance(src, list) else [src])
-        for s in (*sources, t["dest"]):
+        for s in (*sources, *([] if t["dest"] == "=" else [t["dest"]])):
             if s not in states:
                 raise _fail(file, where, f"state {s!r} is not declared", "source/dest")
         roles = tuple(t["roles"])

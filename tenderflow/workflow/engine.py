@@ -10,7 +10,7 @@ from typing import Any
 
 from transitions import Machine, MachineError
 
-from tenderflow.domain.guards import GuardContext, GuardResult, evaluate
+from tenderflow.domain.guards import REGISTRY, GuardContext, GuardResult, evaluate
 from tenderflow.domain.parameters import Parameters
 from tenderflow.domain.timeutil import iso, parse_time
 from tenderflow.errors import (
@@ -59,7 +59,7 @@ def machine_for(wf: Workflow) -> Machine:
         transitions = []
         for t in wf.transitions:
             for s in t.sources:
-                transitions.append({"trigger": t.trigger, "source": s, "dest": t.dest,
+                transitions.append({"trigger": t.trigger, "source": s, "dest": t.target(s),
                                     "conditions": "is_chosen"})
         wf._machine = Machine(model=None, states=list(wf.states), transitions=transitions,
                               initial=wf.initial, auto_transitions=False, send_event=True,
@@ -126,13 +126,14 @@ def decide(defs: Definitions, procurement: str, state: dict[str, Any], trigger: 
     ctx = GuardContext(procurement=procurement, state=state, data=data, facts=facts, at=at,
                        actor=actor, params=defs.params, calendar=defs.calendar, trigger=trigger)
     refusals: list[Refusal] = []
+    not_applicable: list[Refusal] = []  # refusals of transitions a selecting guard ruled out
     for t in allowed:
         ctx.findings = {}
         results = evaluate(list(t.guards), ctx)
         failed = [r.refusal for r in results if r.refusal is not None]
         if not failed:
             _move(wf, current, t)
-            payload = {"trigger": trigger, "from": current, "to": t.dest, "data": data,
+            payload = {"trigger": trigger, "from": current, "to": t.target(current), "data": data,
                        "checks": [{"guard": r.guard, "rule": r.rule, "source": r.source}
                                   for r in results]}
             if facts:
@@ -140,19 +141,23 @@ def decide(defs: Definitions, procurement: str, state: dict[str, Any], trigger: 
             if ctx.findings:
                 payload["findings"] = ctx.findings
             return Decision(t, t.event, payload, results)
-        refusals.extend(failed)
-    raise TriggerRefused(procurement, trigger, current, refusals)
+        if any(REGISTRY[r.guard].selects for r in results if r.refusal is not None):
+            not_applicable.extend(failed)
+        else:
+            refusals.extend(failed)
+    raise TriggerRefused(procurement, trigger, current, refusals or not_applicable)
 
 
 def _move(wf: Workflow, current: str, t: TransitionDef) -> None:
     """Take the transition on the shared machine (attach the model, fire, detach)."""
     machine = machine_for(wf)
-    model = _Model(t.dest)
+    dest = t.target(current)
+    model = _Model(dest)
     machine.add_model(model, initial=current)
     try:
         model.trigger(t.trigger)  # type: ignore[attr-defined]
-        if model.state != t.dest:  # type: ignore[attr-defined]
-            raise InvalidTrigger(f"machine did not reach {t.dest}", trigger=t.trigger)
+        if model.state != dest:  # type: ignore[attr-defined]
+            raise InvalidTrigger(f"machine did not reach {dest}", trigger=t.trigger)
     except MachineError as exc:
         raise InvalidTrigger(f"'{t.trigger}' rejected by the state machine: {exc.value}",
                              trigger=t.trigger) from None
@@ -175,7 +180,7 @@ def possible(defs: Definitions, procurement: str, state: dict[str, Any], at: dat
         ctx.trigger = t.trigger
         results = evaluate(list(t.guards), ctx, probe=True)
         out.append({
-            "trigger": t.trigger, "dest": t.dest, "title": {"zh": t.title_zh, "en": t.title_en},
+            "trigger": t.trigger, "dest": t.target(current), "title": {"zh": t.title_zh, "en": t.title_en},
             "roles": list(t.roles), "event": t.event,
             "ready": all(r.passed for r in results),
             "guards": [r.to_dict() for r in results],

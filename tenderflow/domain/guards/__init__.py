@@ -58,6 +58,7 @@ class GuardSpec:
     fn: Callable[["GuardContext", "GuardSpec"], Refusal | None]
     needs: tuple[str, ...] = ()
     doc: str = ""
+    selects: bool = False
 
     def source_for(self, params: Parameters) -> str:
         if self.rule in params:
@@ -83,16 +84,21 @@ REGISTRY: dict[str, GuardSpec] = {}
 
 
 def guard(name: str, *, rule: str | None = None, source: str = "",
-          needs: tuple[str, ...] = ()) -> Callable[[Callable[..., Refusal | None]], Callable[..., Refusal | None]]:
+          needs: tuple[str, ...] = (), selects: bool = False
+          ) -> Callable[[Callable[..., Refusal | None]], Callable[..., Refusal | None]]:
     """Register a guard. ``rule`` defaults to the name; ``source`` is used when the rule has
     no parameter (the parameter's own source wins otherwise); ``needs`` lists the data fields
-    without which the guard cannot be judged (``next`` reports them)."""
+    without which the guard cannot be judged (``next`` reports them). A ``selects`` guard
+    only chooses between transitions sharing a trigger (e.g. an objection upheld or
+    dismissed): when it refuses, its transition does not apply, and a refused trigger reports
+    the refusals of the transitions that did apply."""
 
     def register(fn: Callable[..., Refusal | None]) -> Callable[..., Refusal | None]:
         if name in REGISTRY:
             raise ValueError(f"guard {name} registered twice")
         REGISTRY[name] = GuardSpec(name=name, rule=rule or name, source=source, fn=fn,
-                                   needs=needs, doc=(fn.__doc__ or "").strip())
+                                   needs=needs, doc=(fn.__doc__ or "").strip(),
+                                   selects=selects)
         return fn
 
     return register

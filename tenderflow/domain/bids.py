@@ -1,0 +1,110 @@
+"""What the state holds about offers, bonds and committees, and what may be shown of it.
+
+Shared by every mode that takes sealed offers (bids in a tender, final quotations in a
+negotiation). The state is folded from events; these helpers read it and build the public view
+that ``status`` shows: before an opening only that a sealed offer exists, when it was sealed
+and its commitment hash — never a price, which is not in the log until the opening.
+
+State layout (keys of the procurement state)::
+
+    sealed:      {kind: {supplier: {commitment, at, documents}}}   # kind: bid | final_quote
+    withdrawn_offers: {kind: {supplier: {at, …}}}                  # kind also: response
+    openings:    {kind: {at, verdicts: {supplier: {status, reason}}}}
+    offers:      {kind: {supplier: {price, content, compliant, reason, at}}}   # after opening
+    abnormally_low: {kind: {supplier: {price, others_mean, threshold, ratio}}}
+    explanations: {kind: {supplier: {accepted, explanation, at}}}
+    bonds:       {supplier: {amount, form, received_at, refund_due, refund_basis, refunded_on}}
+    group / recused / candidate_profiles                           # committee (回避)
+    challenges:  [{supplier, grounds, at, answer?, upheld?}]       # 质疑 after the award
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tenderflow.domain.committee import seated
+from tenderflow.domain.state import State
+
+
+def sealed_of(state: State, kind: str) -> dict[str, dict[str, Any]]:
+    return dict(state.get("sealed", {}).get(kind, {}))
+
+
+def opened(state: State, kind: str) -> bool:
+    return kind in state.get("openings", {})
+
+
+def offers_of(state: State, kind: str) -> dict[str, dict[str, Any]]:
+    """Every opened offer whose commitment held (valid), compliant or not."""
+    return dict(state.get("offers", {}).get(kind, {}))
+
+
+def rejected_low(state: State, kind: str) -> set[str]:
+    """Offers flagged abnormally low whose explanation was not accepted."""
+    return {sid for sid, e in state.get("explanations", {}).get(kind, {}).items()
+            if not e.get("accepted")}
+
+
+def eligible_offers(state: State, kind: str) -> dict[str, dict[str, Any]]:
+    """Opened, commitment held, meeting the substantive requirements, not rejected as
+    abnormally low: the offers an award may go to."""
+    bad = rejected_low(state, kind)
+    return {sid: o for sid, o in offers_of(state, kind).items()
+            if o.get("compliant") and sid not in bad}
+
+
+def unexplained_low(state: State, kind: str) -> list[str]:
+    flagged = state.get("abnormally_low", {}).get(kind, {})
+    explained = state.get("explanations", {}).get(kind, {})
+    compliant = {sid for sid, o in offers_of(state, kind).items() if o.get("compliant")}
+    return sorted(sid for sid in flagged if sid not in explained and sid in compliant)
+
+
+def seated_members(state: State) -> list[dict[str, Any]]:
+    return seated(state.get("group", []), state.get("recused", {}))
+
+
+def candidates(state: State) -> list[dict[str, Any]]:
+    return [state["candidate_profiles"][k] for k in sorted(state.get("candidate_profiles", {}))]
+
+
+def public_view(state: State) -> dict[str, Any]:
+    """Offers, bonds, committee and results as ``status`` shows them. Before an opening only
+    commitments; after it the verdicts and the opened offers."""
+    view: dict[str, Any] = {}
+    for kind, sealed in sorted(state.get("sealed", {}).items()):
+        entry: dict[str, Any] = {
+            "sealed": {sid: {"commitment": s["commitment"], "at": s["at"]}
+                       for sid, s in sorted(sealed.items())},
+            "opened": opened(state, kind),
+        }
+        if opened(state, kind):
+            entry["verdicts"] = state["openings"][kind]["verdicts"]
+            entry["offers"] = {sid: {"price": o["price"], "compliant": o["compliant"],
+                                     **({"reason": o["reason"]} if o.get("reason") else {})}
+                               for sid, o in sorted(offers_of(state, kind).items())}
+            low = state.get("abnormally_low", {}).get(kind)
+            if low:
+                entry["abnormally_low"] = low
+            expl = state.get("explanations", {}).get(kind)
+            if expl:
+                entry["explanations"] = {sid: {"accepted": e["accepted"]}
+                                         for sid, e in expl.items()}
+        view[kind] = entry
+    withdrawn = {kind: sorted(w) for kind, w in sorted(state.get("withdrawn_offers", {}).items())
+                 if w}
+    if withdrawn:
+        view["withdrawn"] = withdrawn
+    if state.get("bonds"):
+        view["bonds"] = {sid: {k: v for k, v in b.items() if v is not None}
+                         for sid, b in sorted(state["bonds"].items())}
+    if state.get("recused"):
+        view["recused"] = state["recused"]
+    if state.get("recommendation"):
+        view["ranking"] = [{"rank": r["rank"], "supplier": r["supplier"],
+                            **{k: r[k] for k in ("price", "total", "evaluated_price")
+                               if k in r}}
+                           for r in state["recommendation"]["ranking"]]
+    if state.get("challenges"):
+        view["challenges"] = state["challenges"]
+    return view
