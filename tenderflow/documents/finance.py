@@ -139,6 +139,10 @@ class FinancialSummary:
         sources: list[str] = []
         for y in self.years:
             sources += [s for s in y.revenue if s not in sources]
+        # the known sources in their usual order (the plan may come back from the log with its
+        # keys sorted), then any others as first seen
+        known = list(SOURCE_LABELS)
+        sources.sort(key=lambda s: known.index(s) if s in known else len(known))
         if sources == ["total"]:  # the plan gave one amount a year, not sources
             sources = []
         has_costs = any(y.costs.amount for y in self.years)

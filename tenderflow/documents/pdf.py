@@ -37,6 +37,8 @@ _HASH = re.compile(r"^[0-9a-f]{64}$")
 _ID_PLACEHOLDER = b"<" + b"0" * 32 + b">"
 KEYWORD_SIGNING_ORDER = "signing-order="
 KEYWORD_LOG_HASH = "log-hash="
+KEYWORD_PROCUREMENT = "procurement="
+KEYWORD_DOCUMENT = "document="
 
 PAGE_MARGIN_MM = 22
 
@@ -60,7 +62,8 @@ def money_text(amount: Any) -> str:
 # Public entry points
 
 
-def render_agreement(template_path: str | Path, data: Mapping[str, Any], log_hash: str) -> bytes:
+def render_agreement(template_path: str | Path, data: Mapping[str, Any], log_hash: str, *,
+                     keywords: Sequence[str] = ()) -> bytes:
     """Render a contract template (the agreement, or the financing cover letter) as PDF bytes.
 
     Raises :class:`~tenderflow.documents.templates.MissingFields` listing every missing field,
@@ -70,11 +73,13 @@ def render_agreement(template_path: str | Path, data: Mapping[str, Any], log_has
     log_hash = check_log_hash(log_hash)
     template = load_template(template_path)
     filled = fill(template, data)
-    return render_filled(filled, log_hash)
+    return render_filled(filled, log_hash, keywords=keywords)
 
 
-def render_filled(doc: FilledDocument, log_hash: str) -> bytes:
-    """Lay out an already filled template."""
+def render_filled(doc: FilledDocument, log_hash: str, *, keywords: Sequence[str] = ()) -> bytes:
+    """Lay out an already filled template. ``keywords`` are added to the PDF's Keywords (the
+    application writes ``procurement=ID`` and ``document=KIND`` there, so that a file names
+    the record it belongs to)."""
     log_hash = check_log_hash(log_hash)
     st = _styles()
     story: list[Any] = []
@@ -88,18 +93,19 @@ def render_filled(doc: FilledDocument, log_hash: str) -> bytes:
     story += _entries(doc.closing, st)
     if doc.parties:
         story += _signature_page(doc, st)
-    keywords = [
+    all_keywords = [
         f"tenderflow {doc.template_id} {doc.template_version}",
         KEYWORD_SIGNING_ORDER + ",".join(doc.signing_order),
         KEYWORD_LOG_HASH + log_hash,
+        *_checked_keywords(keywords),
     ]
     return _build(story, title=doc.title, subject=f"{doc.template_id} {doc.template_version}",
-                  keywords=keywords, log_hash=log_hash, document_date=doc.document_date)
+                  keywords=all_keywords, log_hash=log_hash, document_date=doc.document_date)
 
 
 def render_document(title: str, sections: Sequence[Mapping[str, Any]], log_hash: str, *,
                     subtitle: str = "", document_date: date | str | None = None,
-                    numbered: bool = True) -> bytes:
+                    numbered: bool = True, keywords: Sequence[str] = ()) -> bytes:
     """A generic report (eligibility report, award record, financial summary, timeline).
 
     ``sections`` is a list of ``{"heading": str, "body": [entry, ...]}`` where an entry is a
@@ -123,8 +129,20 @@ def render_document(title: str, sections: Sequence[Mapping[str, Any]], log_hash:
             heading = f"{chinese_ordinal(i)}、{heading}"
         story.append(_para(heading, st["heading"]))
         story += _entries(_plain_entries(section.get("body") or [], where), st)
-    return _build(story, title=title, subject=title, keywords=[KEYWORD_LOG_HASH + log_hash],
+    return _build(story, title=title, subject=title,
+                  keywords=[KEYWORD_LOG_HASH + log_hash, *_checked_keywords(keywords)],
                   log_hash=log_hash, document_date=when)
+
+
+def _checked_keywords(keywords: Sequence[str]) -> list[str]:
+    """Extra keywords: ``name=value`` with no ';' (the separator) and no line break."""
+    out = []
+    for word in keywords:
+        if not isinstance(word, str) or not re.match(r"^[a-z][a-z0-9-]*=[^;\r\n]{1,200}$", word):
+            raise InputError(f"not a keyword: {word!r}", field="keywords",
+                             expected="name=value without ';'")
+        out.append(word)
+    return out
 
 
 def write_pdf(out_path: str | Path, pdf_bytes: bytes) -> str:
@@ -265,9 +283,10 @@ def _signature_page(doc: FilledDocument, st: dict[str, Any]) -> list[Any]:
 
     out: list[Any] = [PageBreak(), _para("签署页", st["title"]), Spacer(1, 6)]
     order = "、".join(p.label.split("（")[0] for p in doc.parties)
-    out.append(_para(f"本文件由{order}按上述顺序依次以可靠的电子签名签署。各方的电子签名"
-                     f"嵌入本文件，可使用 PDF 阅读器或 tenderflow contract verify 核验。",
-                     st["body"]))
+    note = doc.signature_note or (
+        f"本文件由{order}按上述顺序依次以可靠的电子签名签署。各方的电子签名"
+        f"嵌入本文件，可使用 PDF 阅读器或 tenderflow contract verify 核验。")
+    out.append(_para(note, st["body"]))
     out.append(Spacer(1, 8))
     for party in doc.parties:
         out.append(KeepTogether([

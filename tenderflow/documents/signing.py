@@ -48,6 +48,9 @@ DEMO_PASSPHRASE = "demo"
 DEMO_LABEL = "DEMO — NOT FOR REAL USE"
 _KEYWORD_ORDER = re.compile(r"signing-order=([a-z0-9_,]+)")
 _KEYWORD_HASH = re.compile(r"log-hash=([0-9a-f]{64})")
+_KEYWORD_PROCUREMENT = re.compile(r"procurement=([A-Za-z0-9][A-Za-z0-9._-]{0,99})")
+_KEYWORD_DOCUMENT = re.compile(r"document=([a-z][a-z0-9_-]*)")
+_KEYWORD_MANIFEST = re.compile(r"manifest-sha256=([0-9a-f]{64})")
 
 
 def field_name(role: str) -> str:
@@ -244,6 +247,37 @@ def _load_p12(p12_path: str | Path, passphrase: str | bytes | None) -> tuple[byt
     return data, cert
 
 
+@dataclass(frozen=True)
+class KeyInfo:
+    """What a PKCS#12 key file's certificate says: identity, issuer, validity, fingerprint."""
+
+    identity: Identity
+    issuer: str
+    serial: str
+    not_before: dt.datetime
+    not_after: dt.datetime
+    sha256: str  # fingerprint of the DER certificate
+
+    def valid_at(self, when: dt.datetime) -> bool:
+        return self.not_before <= when <= self.not_after
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.identity.to_dict(), "issuer": self.issuer, "serial": self.serial,
+                "not_before": self.not_before.isoformat(), "not_after": self.not_after.isoformat(),
+                "sha256": self.sha256}
+
+
+def key_info(p12_path: str | Path, passphrase: str | bytes | None) -> KeyInfo:
+    """Open a PKCS#12 key file (InputError if it cannot be) and describe its certificate."""
+    from cryptography.hazmat.primitives import serialization
+
+    _data, cert = _load_p12(p12_path, passphrase)
+    der = cert.public_bytes(serialization.Encoding.DER)
+    return KeyInfo(identity_of(cert), cert.issuer.rfc4514_string(), format(cert.serial_number, "x"),
+                   cert.not_valid_before_utc, cert.not_valid_after_utc,
+                   hashlib.sha256(der).hexdigest())
+
+
 def load_trust_roots(trust_pem_paths: Iterable[str | Path]) -> list[Any]:
     """Certificates (asn1crypto, for pyHanko) from PEM or DER files; each file may hold several."""
     from asn1crypto import pem, x509
@@ -297,10 +331,14 @@ def _metadata(reader: Any) -> dict[str, Any]:
         keywords = str(reader.trailer_view["/Info"].get("/Keywords", ""))
     except (KeyError, TypeError, AttributeError):
         keywords = ""
-    order = _KEYWORD_ORDER.search(keywords)
-    log_hash = _KEYWORD_HASH.search(keywords)
-    return {"signing_order": order.group(1).split(",") if order else None,
-            "log_hash": log_hash.group(1) if log_hash else None}
+    found = {name: pattern.search(keywords) for name, pattern in (
+        ("signing_order", _KEYWORD_ORDER), ("log_hash", _KEYWORD_HASH),
+        ("procurement", _KEYWORD_PROCUREMENT), ("document", _KEYWORD_DOCUMENT),
+        ("manifest_sha256", _KEYWORD_MANIFEST))}
+    out: dict[str, Any] = {k: m.group(1) if m else None for k, m in found.items()}
+    if out["signing_order"]:
+        out["signing_order"] = out["signing_order"].split(",")
+    return out
 
 
 def original_revision(pdf_bytes: bytes) -> bytes:

@@ -43,6 +43,7 @@ _ZH_DIGITS = "零一二三四五六七八九"
 _TOP_KEYS = {
     "kind", "id", "version", "description", "title", "subtitle", "number", "date_field",
     "numbering", "salutation", "signing_parties", "preamble", "clauses", "closing", "checks",
+    "signature_note",
 }
 NUMBERING = ("articles", "sections")  # 第一条 … (contracts) or 一、二、… (letters, reports)
 _CLAUSE_KEYS = {"id", "heading", "text"}
@@ -53,12 +54,13 @@ _CHECK_KEYS = {"sum_of", "equals", "message"}
 class MissingFields(InputError):
     """Raised when data lacks fields a template needs; ``missing`` lists every one of them."""
 
-    def __init__(self, missing: Sequence[str], *, file: str | None = None) -> None:
+    def __init__(self, missing: Sequence[str], *, file: str | None = None,
+                 template: str | None = None) -> None:
         self.missing = list(missing)
+        what = f"the template {template}" if template else "the template"
         super().__init__(
-            f"{len(self.missing)} field(s) missing for the template: {', '.join(self.missing)}",
+            f"{len(self.missing)} field(s) missing for {what}: {', '.join(self.missing)}",
             file=file,
-            field=", ".join(self.missing),
         )
         self.context["missing"] = self.missing
 
@@ -118,6 +120,7 @@ class Template:
     preamble: tuple[Entry, ...] = ()
     closing: tuple[Entry, ...] = ()
     checks: tuple[SumCheck, ...] = ()
+    signature_note: str = ""  # the signature page's opening paragraph, if not the default
     source: str = ""  # file the template came from, for messages
 
     @property
@@ -171,6 +174,7 @@ class FilledDocument:
     preamble: tuple[Entry, ...]
     clauses: tuple[FilledClause, ...]
     closing: tuple[Entry, ...]
+    signature_note: str = ""
 
     @property
     def signing_order(self) -> list[str]:
@@ -214,6 +218,26 @@ def load_template(path: str | Path) -> Template:
         where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
         raise DefinitionError(f"{path}{where}: not valid YAML: {exc}", file=str(path)) from None
     return parse_template(raw, source=str(path))
+
+
+def read_template(path: str | Path) -> tuple[Template, dict[str, Any]]:
+    """The template and its parsed YAML (plain JSON values: strict YAML 1.2, duplicate keys
+    refused, dates kept as text), which the application pins by content hash in the events
+    of the documents rendered from it."""
+    from tenderflow import yamlio
+
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise DefinitionError(f"{path}: cannot read template: {exc}", file=str(path)) from None
+    try:
+        raw = yamlio.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f":{mark.line + 1}:{mark.column + 1}" if mark else ""
+        raise DefinitionError(f"{path}{where}: not valid YAML: {exc}", file=str(path)) from None
+    return parse_template(raw, source=str(path)), raw
 
 
 def parse_template(raw: Any, *, source: str = "<template>") -> Template:
@@ -363,6 +387,7 @@ def parse_template(raw: Any, *, source: str = "<template>") -> Template:
         clauses=tuple(clauses),
         closing=body_at(raw.get("closing"), "closing"),
         checks=tuple(checks),
+        signature_note=text_at(raw.get("signature_note"), "signature_note", required=False),
         source=source,
     )
     if not template.id:
@@ -440,7 +465,7 @@ def _entry_texts(entries: Sequence[Entry], where: str) -> list[tuple[str, str]]:
 def _all_texts(t: Template) -> list[tuple[str, str]]:
     """Every text of the template with where it is, in reading order."""
     out = [("title", t.title), ("subtitle", t.subtitle), ("number", t.number),
-           ("salutation", t.salutation)]
+           ("salutation", t.salutation), ("signature_note", t.signature_note)]
     out += [(f"signing_parties[{i}].zh", p.zh) for i, p in enumerate(t.signing_parties)]
     out += _entry_texts(t.preamble, "preamble")
     for i, c in enumerate(t.clauses):
@@ -657,6 +682,7 @@ def fill(template: Template | str | Path, data: Mapping[str, Any]) -> FilledDocu
                                    entries(c.body))
                       for c in template.clauses),
         closing=entries(template.closing),
+        signature_note=sub(template.signature_note),
     )
     if errors:
         unique = list(dict.fromkeys(errors))

@@ -214,7 +214,8 @@ def test_demo_keys_are_labelled(demo_keys, registered_parties):
 
 def test_metadata_survives_signing(signed_agreement, signing_order, log_hash):
     meta = pdf_metadata(signed_agreement)
-    assert meta == {"signing_order": signing_order, "log_hash": log_hash}
+    assert meta == {"signing_order": signing_order, "log_hash": log_hash, "procurement": None,
+                    "document": None, "manifest_sha256": None}
 
 
 def test_not_a_pdf(demo_keys):

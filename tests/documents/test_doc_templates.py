@@ -139,14 +139,14 @@ def test_agreement_covers_the_required_topics(contracts):
 
 def test_readme_lists_every_placeholder(contracts):
     readme = (contracts / "README.md").read_text(encoding="utf-8")
-    documented = set(re.findall(r"`([a-z_]+(?:\.[a-z_A-Z]+)+)`", readme))
+    documented = set(re.findall(r"`([a-z_]+(?:\.[a-z0-9_A-Z]+)+)`", readme))
     # `parties.ROLE.name` documents the four parties; `a.b / .c` rows document siblings
     for row in re.findall(r"`([a-z_.]+)` / `\.([a-z_]+)` / `\.([a-z_]+)`", readme):
         documented.update({row[0], row[0].rsplit(".", 1)[0] + "." + row[1],
                            row[0].rsplit(".", 1)[0] + "." + row[2]})
     for row in re.findall(r"`([a-z_.]+)` / `([a-z_.]+)`", readme):
         documented.update(row)
-    for name in ("agreement.yaml", "financing_cover.yaml"):
+    for name in ("agreement.yaml", "financing_cover.yaml", "package_manifest.yaml"):
         for field in placeholders(load_template(contracts / name)):
             generic = re.sub(r"^parties\.[a-z_]+\.", "parties.ROLE.", field)
             assert field in documented or generic in documented, f"{name}: {field} undocumented"

@@ -1,0 +1,110 @@
+"""The financing package's generated documents: the award record and the signed manifest.
+
+Both are built from recorded data only (the procurement's events and state, the manifest), so
+that the same log gives the same bytes. Text is Chinese, as in the contract templates.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from tenderflow.documents.templates import FilledDocument, Table
+from tenderflow.domain.money import Money
+
+# What each package document is called in the cover letter and in the manifest.
+DOCUMENT_TITLES = {
+    "agreement.pdf": "项目合同（已由各方依次电子签名）",
+    "financing-cover.pdf": "融资审批申请函",
+    "eligibility-report.pdf": "社会资本方资格审查报告",
+    "award-record.pdf": "采购结果记录",
+    "financial-summary.pdf": "财务摘要（项目投资、收益计划、投资回收期和内部收益率）",
+}
+ENCLOSURE_ORDER = ("agreement.pdf", "eligibility-report.pdf", "award-record.pdf",
+                   "financial-summary.pdf")
+
+
+def money_text(value: Any) -> str:
+    money = Money.parse(value)
+    return f"{money.formatted()}（{money.chinese()}）"
+
+
+def enclosures(names: Sequence[str]) -> str:
+    """The cover letter's list of enclosures, from the documents actually in the package."""
+    return "、".join(f"{DOCUMENT_TITLES[n].split('（')[0]}（{n}）"
+                     for n in ENCLOSURE_ORDER if n in names)
+
+
+def award_record_sections(procurement: str, state: Mapping[str, Any], events: Sequence[Any],
+                          method_title: str, supplier: Mapping[str, Any] | None
+                          ) -> list[dict[str, Any]]:
+    """Sections of the award record (采购结果记录) for ``render_document``: the procurement,
+    the award with the rules its event checked, the final offers and the recorded steps."""
+    project = state.get("project") or {}
+    award = state.get("award") or {}
+    award_event = next((e for e in reversed(events) if e.type == "ProcurementAwarded"), None)
+    purchaser = project.get("purchaser") or {}
+    overview = [
+        ["采购编号", procurement],
+        ["项目名称", str(project.get("name", ""))],
+        ["采购方式", method_title],
+        ["采购人", str(purchaser.get("name", "")) if isinstance(purchaser, Mapping) else ""],
+        ["项目估算投资", money_text(project["estimated_investment"])
+         if project.get("estimated_investment") else "—"],
+    ]
+    supplier = supplier or {}
+    result = [
+        ["成交（中标）供应商", f"{supplier.get('name', award.get('supplier'))}"],
+        ["统一社会信用代码", str(supplier.get("uscc", "—"))],
+        ["成交（中标）金额", money_text(award["price"]) if award.get("price") else "—"],
+        ["确定时间", str(award.get("at", "—"))],
+    ]
+    sections: list[dict[str, Any]] = [
+        {"heading": "采购项目", "body": [{"table": {"columns": ["项目", "内容"],
+                                               "rows": overview}}]},
+        {"heading": "采购结果", "body": [{"table": {"columns": ["项目", "内容"], "rows": result}}]},
+    ]
+    if award_event is not None:
+        checks = award_event.payload.get("checks") or []
+        body: list[Any] = [
+            (f"采购结果记录于采购日志第{award_event.stream_seq}号事件（{award_event.type}），"
+            f"其哈希值为{award_event.hash}。确定成交（中标）供应商时，系统依据下列规则逐项核验并"
+            f"全部通过：")]
+        if checks:
+            body.append({"table": {"columns": ["规则", "依据"],
+                                   "rows": [[c["rule"], c["source"]] for c in checks]}})
+        sections.append({"heading": "核验的规则", "body": body})
+    quotes = state.get("final_quotes") or {}
+    if quotes:
+        rows = [[str(sid), money_text(q["price"]) if q.get("price") else "—",
+                 "是" if q.get("compliant", True) else "否"]
+                for sid, q in sorted(quotes.items(), key=lambda kv: Money.parse(
+                    kv[1].get("price") or "0").amount)]
+        sections.append({"heading": "最后报价", "body": [
+            "各供应商的最后报价（按报价由低到高排列）：",
+            {"table": {"columns": ["供应商", "报价", "满足实质性要求"], "rows": rows}}]})
+    steps = [[str(e.stream_seq), e.occurred_at[:16].replace("T", " "), e.type,
+              str(e.payload.get("trigger", ""))]
+             for e in events if e.type not in _DOCUMENT_EVENTS]
+    sections.append({"heading": "采购过程", "body": [
+        "采购日志记载的各步骤（事件序号、业务时间、事件、触发动作）：",
+        {"table": {"columns": ["序号", "时间", "事件", "动作"], "rows": steps}}]})
+    return sections
+
+
+_DOCUMENT_EVENTS = ("AgreementTermsRecorded", "AgreementRendered", "AgreementSigned",
+                    "FinancingPackageAssembled", "FinancingPackageSigned")
+
+
+def manifest_document(filled: FilledDocument, manifest: Mapping[str, Any],
+                      clause_index: int) -> FilledDocument:
+    """The filled manifest template with the table of files added to clause ``clause_index``."""
+    rows = tuple((f"{f['name']}\n{DOCUMENT_TITLES.get(f['name'], '')}".strip(),
+                  f"{f['bytes']:,}", f["sha256"]) for f in manifest["files"])
+    table = Table(("文件", "字节数", "SHA-256"), tuple((r[0].replace("\n", " "), r[1], r[2])
+                                                   for r in rows))
+    clauses = list(filled.clauses)
+    clause = clauses[clause_index]
+    clauses[clause_index] = dataclasses.replace(clause, body=(*clause.body, table))
+    return dataclasses.replace(filled, clauses=tuple(clauses))

@@ -1,0 +1,87 @@
+"""What the application needs from the documents layer: keywords naming the record a PDF
+belongs to, a template's own signature-page note, a key file's identity, the manifest table."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from io import BytesIO
+
+import pytest
+from pypdf import PdfReader
+
+from tenderflow.documents.finance import financial_summary
+from tenderflow.documents.pdf import render_agreement
+from tenderflow.documents.reports import enclosures, manifest_document
+from tenderflow.documents.signing import key_info, pdf_metadata
+from tenderflow.documents.templates import fill, read_template
+from tenderflow.errors import DefinitionError, InputError
+
+
+def _text(pdf: bytes) -> str:
+    return "".join(re.sub(r"\s+", "", p.extract_text() or "")
+                   for p in PdfReader(BytesIO(pdf)).pages)
+
+
+def test_keywords_name_the_procurement_and_document(sample_data, contracts, log_hash):
+    pdf = render_agreement(contracts / "agreement.yaml", sample_data, log_hash,
+                           keywords=["procurement=CD-2025-001", "document=agreement"])
+    meta = pdf_metadata(pdf)
+    assert meta["procurement"] == "CD-2025-001" and meta["document"] == "agreement"
+    assert meta["log_hash"] == log_hash
+    for bad in ("procurement=a;b", "Bad=1", "novalue"):
+        with pytest.raises(InputError, match="not a keyword"):
+            render_agreement(contracts / "agreement.yaml", sample_data, log_hash,
+                             keywords=[bad])
+
+
+def test_signature_note_replaces_the_default(sample_data, contracts, log_hash):
+    cover = render_agreement(contracts / "financing_cover.yaml", sample_data, log_hash)
+    text = _text(cover)
+    assert "本函为融资审批文件包的组成部分，不单独签署" in text
+    assert "依次以可靠的电子签名签署。各方的电子签名嵌入本文件" not in text
+    agreement = _text(render_agreement(contracts / "agreement.yaml", sample_data, log_hash))
+    assert "各方的电子签名嵌入本文件" in agreement
+
+
+def test_read_template_gives_the_data_to_pin(contracts, tmp_path):
+    template, raw = read_template(contracts / "agreement.yaml")
+    assert raw["id"] == template.id == "ppp-renovation-agreement"
+    dup = tmp_path / "dup.yaml"
+    dup.write_text("id: a\nid: b\n", encoding="utf-8")
+    with pytest.raises(DefinitionError, match="duplicate key"):
+        read_template(dup)
+
+
+def test_key_info_describes_the_certificate(demo_keys, registered_parties):
+    info = key_info(demo_keys.party_keys["social_capital"], "demo")
+    assert info.identity.matches(registered_parties["social_capital"]) == []
+    assert info.identity.matches(registered_parties["residents_committee"])
+    assert info.valid_at(dt.datetime.now(dt.UTC))
+    assert not info.valid_at(info.not_after + dt.timedelta(days=1))
+    assert "tenderflow Demo CA" in info.issuer and len(info.sha256) == 64
+    with pytest.raises(InputError, match="passphrase"):
+        key_info(demo_keys.party_keys["social_capital"], "nope")
+
+
+def test_manifest_table_goes_into_the_files_clause(sample_data, contracts):
+    template, _ = read_template(contracts / "package_manifest.yaml")
+    data = {**sample_data, "package": {"file_count": 2, "manifest_sha256": "a" * 64,
+                                       "agreement_sha256": "b" * 64, "agreement_event": 9}}
+    manifest = {"files": [{"name": "agreement.pdf", "bytes": 1234, "sha256": "c" * 64},
+                          {"name": "award-record.pdf", "bytes": 99, "sha256": "d" * 64}]}
+    index = [c.id for c in template.clauses].index("files")
+    doc = manifest_document(fill(template, data), manifest, index)
+    table = doc.clauses[index].body[-1]
+    assert table.columns == ("文件", "字节数", "SHA-256")
+    assert [r[2] for r in table.rows] == ["c" * 64, "d" * 64]
+    assert table.rows[0][1] == "1,234"
+    assert enclosures(["financial-summary.pdf", "agreement.pdf"]) == \
+        "项目合同（agreement.pdf）、财务摘要（financial-summary.pdf）"
+
+
+def test_revenue_sources_keep_their_usual_order_whatever_the_key_order():
+    plan = [{"parking": "1.00", "property_fees": "2.00"}, {"idle_space": "1.00",
+                                                          "elevators": "1.00"}]
+    table = financial_summary("10.00", plan).sections()[1]["body"][1]["table"]
+    assert table["columns"][:5] == ["年度", "物业服务", "停车", "加装电梯运营", "闲置空间租赁"]
