@@ -17,9 +17,10 @@ import yaml
 
 from tenderflow import yamlio
 
+from tenderflow.domain.eligibility import BASE_FIELDS
 from tenderflow.domain.money import Money
 from tenderflow.domain.uscc import uscc_problem
-from tenderflow.errors import InputError
+from tenderflow.errors import DefinitionError, InputError
 
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
 CATEGORIES = ("基础类", "完善类", "提升类")
@@ -37,16 +38,50 @@ PROJECT_FIELDS: dict[str, str] = {
 }
 PROJECT_REQUIRED = ("id", "name", "estimated_investment", "procurement_category")
 
-SUPPLIER_FIELDS: dict[str, str] = {
-    "id": "id", "name": "text", "uscc": "uscc", "legal_representative": "text",
-    "controlled_by": "text_list", "independent_legal_person": "bool", "accounts_sound": "bool",
-    "tax_social_security_ok": "bool", "has_equipment_and_technical_capacity": "bool",
-    "records": "list", "qualifications": "list", "net_assets": "money",
-    "annual_revenue": "money", "consortium": "mapping", "address": "text", "contact": "text",
-    "designed_or_supervised": "text_list", "description": "text",
+# Suppliers. The profile that eligibility rules read is defined by the rulesets: the base
+# schema in tenderflow.domain.eligibility.BASE_FIELDS (typed there: boolean, string, decimal,
+# date, list[string], records, qualifications, consortium) plus the simple fields a ruleset in
+# workflows/eligibility/ declares in ``fields:`` (see supplier_fields()). Registration checks
+# every value with the same code the eligibility check uses (normalise_profile), so a profile
+# that registers is one that the check can read. A few fields serve the office only and no rule
+# reads them; they are listed here with registration's own kinds.
+SUPPLIER_OFFICE_FIELDS: dict[str, str] = {
+    "address": "text", "contact": "text", "description": "text",
+    # ids of projects this supplier designed, supervised, managed or tested: it may not bid for
+    # them (政府采购法实施条例 第18条第2款; rule relation.prior_service_provider).
+    "designed_or_supervised": "text_list",
 }
+#: Every field a supplier file may carry with the base rulesets: name -> ruleset type (or the
+#: office kind above). supplier_fields() adds the fields rulesets declare.
+SUPPLIER_FIELDS: dict[str, str] = {**BASE_FIELDS, **SUPPLIER_OFFICE_FIELDS}
 SUPPLIER_REQUIRED = ("id", "name", "uscc", "legal_representative")
+CONSORTIUM_REQUIRED = ("id", "name", "consortium")
 
+_SCHEMA_CACHE: dict[tuple[tuple[str, float], ...], dict[str, str]] = {}
+
+
+def supplier_fields(root: Path | None = None) -> dict[str, str]:
+    """The supplier profile schema: base fields, the ``fields:`` of every ruleset in
+    ``workflows/eligibility/`` and the office fields; name -> type."""
+    from tenderflow.domain.eligibility import load_ruleset
+    from tenderflow.paths import workflows_dir
+
+    folder = (root or workflows_dir()) / "eligibility"
+    files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+    key = tuple((str(f), f.stat().st_mtime) for f in files)
+    if key not in _SCHEMA_CACHE:
+        fields = dict(SUPPLIER_FIELDS)
+        for f in files:
+            ruleset = load_ruleset(f)
+            for name, spec in ruleset.fields.items():
+                known = fields.get(name)
+                if known is not None and known != spec.type:
+                    raise DefinitionError(
+                        f"{f}: field {name!r} is declared {spec.type}, elsewhere {known}",
+                        file=str(f), field=name)
+                fields[name] = spec.type
+        _SCHEMA_CACHE[key] = fields
+    return _SCHEMA_CACHE[key]
 
 def read_records(path: Path, kind: str) -> list[tuple[str, dict[str, Any]]]:
     """Read a list of records (location, mapping) from a YAML, JSON or CSV file."""
@@ -209,15 +244,117 @@ def validate_projects(records: list[tuple[str, dict[str, Any]]], file: str,
 
 def validate_suppliers(records: list[tuple[str, dict[str, Any]]], file: str,
                        csv_text: bool = False) -> list[dict[str, Any]]:
-    suppliers = _validate("suppliers", SUPPLIER_FIELDS, SUPPLIER_REQUIRED, records, file,
-                          csv_text)
+    """Validate supplier and consortium profiles against the eligibility profile schema.
+
+    Returns plain JSON profiles (dates as ISO text, amounts as decimal text) holding only the
+    keys given. A consortium carries ``id``, ``name`` and ``consortium: {members, lead,
+    agreement}``; its members are suppliers of their own.
+    """
+    fields = supplier_fields()
+    out: list[dict[str, Any]] = []
+    seen: dict[str, str] = {}
     codes: dict[str, str] = {}
+    for loc, rec in records:
+        unknown = sorted(set(rec) - set(fields))
+        if unknown:
+            raise InputError(f"unknown field '{unknown[0]}'", file=file, location=loc,
+                             field=unknown[0], expected=", ".join(sorted(fields)))
+        required = CONSORTIUM_REQUIRED if "consortium" in rec else SUPPLIER_REQUIRED
+        for fld in required:
+            if fld not in rec:
+                raise InputError("missing", file=file, location=loc, field=fld)
+        clean = _supplier(rec, fields, file, loc, csv_text)
+        if clean["id"] in seen:
+            raise InputError(f"duplicate id {clean['id']!r} (first at {seen[clean['id']]})",
+                             file=file, location=loc, field="id")
+        seen[clean["id"]] = loc
+        if "uscc" in clean:
+            if clean["uscc"] in codes:
+                raise InputError(f"USCC {clean['uscc']} is also given for "
+                                 f"{codes[clean['uscc']]}", file=file, location=loc,
+                                 field="uscc")
+            codes[clean["uscc"]] = clean["id"]
+        out.append(clean)
+    if not out:
+        raise InputError("no suppliers in the file", file=file)
+    return out
+
+
+_CSV_STRUCTURED = ("records", "qualifications", "consortium")
+
+
+def _supplier(rec: dict[str, Any], fields: dict[str, str], file: str, loc: str,
+              csv_text: bool) -> dict[str, Any]:
+    from tenderflow.domain.eligibility import normalise_profile, normalise_value
+
+    rec = dict(rec)
+    _check(rec["id"], "id", file, loc, "id", csv_text)
+    where = f"{loc} ({rec['id']})"
+    if csv_text:  # CSV cells are text: booleans, ';'-separated lists, JSON for structures
+        for key, value in list(rec.items()):
+            kind = fields[key]
+            if kind == "boolean":
+                rec[key] = _check(value, "bool", file, where, key, True)
+            elif kind in ("list[string]", "text_list"):
+                rec[key] = _check(value, "text_list", file, where, key, True)
+            elif kind in _CSV_STRUCTURED:
+                rec[key] = _check(value, "mapping" if kind == "consortium" else "list", file,
+                                  where, key, True)
+    office = {k: _check(rec[k], kind, file, where, k, False)
+              for k, kind in SUPPLIER_OFFICE_FIELDS.items() if k in rec}
+    profile = {k: v for k, v in rec.items() if k not in SUPPLIER_OFFICE_FIELDS}
+    if "name" in profile:
+        _check(profile["name"], "text", file, where, "name", False)
+    typed = normalise_profile(profile, file=file, location=where)
+    extra = {k: v for k, v in profile.items() if k not in BASE_FIELDS}
+    if extra and "consortium" in profile:
+        raise InputError("a consortium carries only id, name and consortium; state supplier "
+                         "facts on its members", file=file, location=where,
+                         field=sorted(extra)[0])
+    for key, value in extra.items():
+        if value is not None:
+            typed[key] = normalise_value(key, fields[key], value, file=file, location=where)
+    clean = {k: _plain(typed[k]) for k in rec if k in typed}
+    missing = [k for k in profile if k not in typed]
+    if missing:  # a value normalise_profile does not keep (None): say so rather than drop it
+        raise InputError("has no value", file=file, location=where, field=missing[0])
+    clean.update(office)
+    return clean
+
+
+def _plain(value: Any) -> Any:
+    """A normalised profile value as JSON: dates ISO, decimals as text, tuples as lists;
+    ``None`` entries of records and qualifications left out."""
+    from datetime import date
+    from decimal import Decimal
+
+    if isinstance(value, Decimal):
+        return f"{value:f}"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items() if v is not None}
+    return value
+
+
+def check_consortia(suppliers: list[dict[str, Any]],
+                    registered: Any) -> None:
+    """Every consortium member is a supplier in the same batch or already registered
+    (``registered(id)`` returns its profile or None), and not itself a consortium."""
+    batch = {s["id"]: s for s in suppliers}
     for s in suppliers:
-        if s["uscc"] in codes:
-            raise InputError(f"USCC {s['uscc']} is also given for {codes[s['uscc']]}",
-                             file=file, location=s["id"], field="uscc")
-        codes[s["uscc"]] = s["id"]
-    return suppliers
+        for member in s.get("consortium", {}).get("members", []):
+            profile = batch.get(member) or registered(member)
+            if profile is None:
+                raise InputError(f"consortium {s['id']}: member {member!r} is not registered",
+                                 location=s["id"], field="consortium.members",
+                                 expected="a supplier registered before or in the same file")
+            if "consortium" in profile:
+                raise InputError(f"consortium {s['id']}: member {member!r} is itself a "
+                                 "consortium", location=s["id"], field="consortium.members",
+                                 expected="suppliers, not consortia")
 
 
 def load_file(path: Path, kind: str) -> list[dict[str, Any]]:

@@ -110,6 +110,10 @@ class Services:
         counts = {"registered": 0, "updated": 0, "unchanged": 0}
         when = iso(at or now())
         with self.store.transaction() as tx:
+            if kind == "suppliers":
+                from tenderflow.registration import check_consortia
+
+                check_consortia(records, lambda sid: self.profile(tx, "supplier", sid))
             for rec in records:
                 sid = f"{prefix}:{rec['id']}"
                 snap = tx.snapshot(sid)
