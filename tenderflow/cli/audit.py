@@ -209,3 +209,83 @@ def replay(obj: Ctx, procurement_id: str | None, all_: bool) -> None:
     obj.emit(report.to_dict(), "\n".join(lines))
     if not report.ok:
         raise click.exceptions.Exit(1)
+
+
+@audit.command()
+@click.option("--format", "fmt", required=True, type=click.Choice(["jsonl", "ocds"]),
+              help="jsonl: one canonical event a line; ocds: an OCDS release package (PPP).")
+@click.option("--out", required=True, type=click.Path(path_type=Path),
+              help="File to write ('-' for standard output); replaced whole when done.")
+@click.option("--procurement", "procurements", multiple=True, metavar="ID",
+              help="Only this procurement (repeatable); default every procurement.")
+@click.option("--ocid-prefix", default="ocds-tndrfl", show_default=True,
+              help="Your registered OCDS prefix (ocds- and six characters).")
+@click.option("--publisher", default="tenderflow", show_default=True,
+              help="Publisher name in the OCDS package.")
+@pass_ctx
+def export(obj: Ctx, fmt: str, out: Path, procurements: tuple[str, ...], ocid_prefix: str,
+           publisher: str) -> None:
+    """Export the log as JSONL (each stored event body with its hash, canonical JSON, in
+    global order) or as an OCDS release package with the PPP profile (planning, tender,
+    award and contract releases; only what the events made public, never a sealed offer).
+
+    \b
+    Example:
+      tenderflow audit export --format jsonl --out events.jsonl
+      tenderflow audit export --format ocds --out ocds.json --ocid-prefix ocds-abc123
+    """
+    import re
+
+    from tenderflow.audit.export import export_jsonl, export_ocds
+    from tenderflow.errors import InputError
+
+    if not re.fullmatch(r"ocds-[a-z0-9]{6}", ocid_prefix):
+        raise InputError(f"{ocid_prefix!r}", field="--ocid-prefix",
+                         expected="ocds- followed by six lowercase letters or digits")
+    if not publisher.strip():
+        raise InputError("empty", field="--publisher", expected="the publisher's name")
+    store = obj.store()
+    chosen = list(procurements) or None
+    if fmt == "jsonl":
+        count = export_jsonl(store, out, chosen)
+        data: dict[str, Any] = {"ok": True, "format": fmt, "out": str(out), "events": count}
+        text = f"wrote {count} events to {out}"
+    else:
+        package = export_ocds(store, out, chosen, prefix=ocid_prefix, publisher=publisher)
+        releases = package["releases"]
+        data = {"ok": True, "format": fmt, "out": str(out), "releases": len(releases),
+                "processes": len({r["ocid"] for r in releases})}
+        text = (f"wrote {len(releases)} releases of {data['processes']} contracting "
+                f"processes to {out}")
+    if str(out) == "-":
+        click.echo(text, err=True)
+    else:
+        obj.emit(data, text)
+
+
+@audit.command()
+@click.argument("procurement_id")
+@click.option("--out", required=True, type=click.Path(path_type=Path),
+              help="The PDF file to write (replaced whole).")
+@pass_ctx
+def report(obj: Ctx, procurement_id: str, out: Path) -> None:
+    """Write the audit timeline of one procurement as a PDF: the verification and replay
+    conclusions, then every event with its actor, business time, recorded time, the rule
+    checks it passed with their legal sources, its pinned definitions and its hashes (CJK
+    font embedded). Exit 1, with the report written, if the chain or the replay found a
+    problem.
+
+    \b
+    Example:
+      tenderflow audit report CN-2023-001 --out CN-2023-001-audit.pdf
+    """
+    from tenderflow.audit.report import write_report
+
+    result = write_report(obj.store(), procurement_id, out)
+    lines = [f"wrote {out}: {result.events} events, SHA-256 {result.sha256}"]
+    lines.append(f"  hash chain: {'verified' if result.chain_ok else 'BROKEN'}; replay with "
+                 f"the pinned rules: {'clean' if result.replay_ok else 'PROBLEM'}")
+    lines += [f"  ✗ {p}" for p in result.problems]
+    obj.emit(result.to_dict(), "\n".join(lines))
+    if not result.ok:
+        raise click.exceptions.Exit(1)

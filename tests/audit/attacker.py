@@ -103,10 +103,21 @@ class Attacker:
               recorded_at: str = "2023-06-01T09:00:00+08:00") -> None:
         """Cut the stream after ``keep`` and append ``events`` (NewEvent) through the store's
         own append: the forged events carry valid hashes and a consistent chain."""
+        from tenderflow.domain.state import fold_all
+
         self.truncate(stream, keep, move_head=True)
-        self.sql("DELETE FROM snapshots WHERE stream_id = ?", (stream,))
         with store.transaction() as tx:
             tx.append(stream, keep, events, recorded_at)
+            # ... and the projections follow, as the attacker wants nothing to look odd
+            pid = stream.split(":", 1)[1]
+            try:
+                state = fold_all(pid, tx.read_stream(stream))
+            except (KeyError, TypeError, ValueError):
+                return  # a forged event this code cannot even fold: leave the projections
+            tx.save_snapshot(stream, state["version"], state)
+            row = next(r for r in tx.procurement_rows() if r.id == pid)
+            tx.save_procurement_row(pid, row.project, row.mode, state["state"],
+                                    state["version"], row.next_due)
 
     def seq_of(self, stream: str, event_type: str) -> int:
         """The sequence number of the first event of that type in the stream."""

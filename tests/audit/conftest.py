@@ -3,6 +3,7 @@ attacker who edits the SQLite file directly, and an auditor's key pair."""
 
 from __future__ import annotations
 
+import json
 import sqlite3
 from collections.abc import Iterator
 from pathlib import Path
@@ -15,6 +16,7 @@ from tests.audit.attacker import Attacker
 
 AWARD = "procurement:CN-2023-001"
 FAILED = "procurement:CN-2023-002"
+PREFIX = "ocds-tndrfl"
 
 
 @pytest.fixture(scope="session")
@@ -71,3 +73,43 @@ def keys(tmp_path: Path) -> tuple[Path, Path]:
 
     private, public, _ = generate_key(tmp_path / "auditor.pem")
     return private, public
+
+
+@pytest.fixture(scope="session")
+def all_examples(tmp_path_factory: Any) -> Path:
+    """Every example scenario recorded in one database (the demo's way)."""
+    from tenderflow.scenario import run_scenario
+    from tenderflow.services import Services
+    from tenderflow.store.eventstore import EventStore
+
+    path = tmp_path_factory.mktemp("examples") / "all.db"
+    store = EventStore(f"sqlite:///{path}")
+    store.migrate()
+    services = Services(store)
+    for scenario in sorted(examples_dir().glob("*.yaml")):
+        report = run_scenario(services, scenario)
+        assert report.ok, (scenario.name, report.to_dict())
+    store.dispose()
+    return path
+
+
+@pytest.fixture(scope="session")
+def package(all_examples: Path, tmp_path_factory: Any) -> dict[str, Any]:
+    """The OCDS export of every example scenario."""
+    from tenderflow.audit.export import export_ocds
+    from tenderflow.store.eventstore import EventStore
+
+    store = EventStore(f"sqlite:///{all_examples}")
+    out = tmp_path_factory.mktemp("ocds") / "ocds.json"
+    try:
+        export_ocds(store, out, prefix=PREFIX, publisher="成都市青羊区财政局")
+    finally:
+        store.dispose()
+    return dict(json.loads(out.read_text(encoding="utf-8")))
+
+
+def processes(package: dict[str, Any]) -> dict[str, list[dict[str, Any]]]:
+    out: dict[str, list[dict[str, Any]]] = {}
+    for r in package["releases"]:
+        out.setdefault(r["ocid"].removeprefix(f"{PREFIX}-"), []).append(r)
+    return out
