@@ -25,8 +25,12 @@ def run_demo(out: Path) -> dict[str, Any]:
         report = run_scenario(services, path)
         scenarios.append({"file": path.name, "title": report.title, "ok": report.ok,
                           "states": report.states, "stopped_at": report.stopped_at})
+    from tenderflow.agreements import demo_signed_package
+
+    agreement = demo_signed_package(services, out / "agreement")
     with store.reading() as tx:
         events = tx.count_events()
     store.dispose()
     return {"db": str(db), "scenarios": scenarios, "events": events,
-            "summary": str(out / "summary.json"), "artifacts": []}
+            "summary": str(out / "summary.json"), "agreement": agreement,
+            "artifacts": list(agreement["files"])}

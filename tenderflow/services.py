@@ -7,6 +7,7 @@ the expected version, updating the snapshot and read models, all in one transact
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -19,7 +20,7 @@ from tenderflow.errors import (
     ConcurrencyConflict, InputError, NotFound, ProcurementNotFound, TenderflowError,
 )
 from tenderflow.store.canonical import canonical_json
-from tenderflow.store.eventstore import EventStore, NewEvent, Tx
+from tenderflow.store.eventstore import EventStore, NewEvent, StoredEvent, Tx
 from tenderflow.workflow import engine
 from tenderflow.workflow.definitions import Workflow, load_workflow, load_yaml
 
@@ -229,6 +230,39 @@ class Services:
         return FireResult(pid, trigger, state["state"], new_state["state"], stored.type,
                           stored.stream_seq, stored.global_seq,
                           [r.to_dict() for r in decision.results])
+
+    def record(self, pid: str, event_type: str, payload: dict[str, Any], actor: str,
+               at: datetime | None = None, *, expected_version: int,
+               check: Callable[[State], None] | None = None,
+               definitions: dict[str, tuple[str, str, str, str]] | None = None) -> StoredEvent:
+        """Append a record that is not a workflow transition (the agreement's documents) to a
+        procurement's stream, in one transaction: load the state, refuse with
+        ConcurrencyConflict if the stream moved past ``expected_version`` (what the caller
+        decided on), run ``check(state)`` (it raises to refuse), pin the mode's definitions
+        like a transition and the extra ``definitions`` (pin name → (hash, kind, name,
+        canonical body)), append, fold and project."""
+        check_actor(actor)
+        with self.store.transaction() as tx:
+            state = self._load(tx, pid)
+            if state["version"] != expected_version:
+                raise ConcurrencyConflict(
+                    f"{pid} is at version {state['version']}, the {event_type} was prepared at "
+                    f"{expected_version}: someone else acted first; retry",
+                    procurement=pid, version=state["version"], expected=expected_version)
+            if check is not None:
+                check(state)
+            defs = self.definitions(state["mode"])
+            pins = self._pin(tx, defs)
+            for name, (digest, kind, def_name, body) in (definitions or {}).items():
+                tx.pin_definition(digest, kind, def_name, body)
+                pins[name] = digest
+            [stored] = tx.append(stream_of(pid), state["version"],
+                                 [NewEvent(event_type, payload, iso(at or now()), actor, pins)],
+                                 iso(now()))
+            new_state = fold(state, stored.type, stored.payload, stored.occurred_at,
+                             stored.stream_seq)
+            self._save(tx, defs.workflow, pid, new_state)
+        return stored
 
     def state(self, pid: str) -> State:
         with self.store.reading() as tx:

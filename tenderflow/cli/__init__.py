@@ -28,6 +28,8 @@ COMMANDS = {
     "tick": "tenderflow.cli.procurement:tick",
     "list": "tenderflow.cli.procurement:list_procurements",
     "workflow": "tenderflow.cli.workflow:workflow",
+    "contract": "tenderflow.cli.contract:contract",
+    "keys": "tenderflow.cli.keys:keys",
     "bid": "tenderflow.cli.bids:bid",
     "audit": "tenderflow.cli.audit:audit",
 }

@@ -80,6 +80,7 @@ _APPLIERS_LOADED = False
 def _load_appliers() -> None:
     global _APPLIERS_LOADED
     if not _APPLIERS_LOADED:
+        from tenderflow.domain import agreement  # noqa: F401 - the agreement's records
         from tenderflow.domain import guards
 
         guards.load_all()  # guard modules also hold their mode's appliers

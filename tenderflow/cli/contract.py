@@ -1,0 +1,258 @@
+"""``tenderflow contract …``: agreement terms, PDF, signatures, verification, financing package."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import click
+
+from tenderflow.cli import Ctx
+
+pass_ctx = click.make_pass_decorator(Ctx)
+PATH = click.Path(path_type=Path)
+
+
+def _agreements(obj: Ctx) -> Any:
+    from tenderflow.agreements import Agreements
+
+    return Agreements(obj.services())
+
+
+def _actor(obj: Ctx) -> str:
+    from tenderflow.services import check_actor
+
+    return check_actor(obj.actor)
+
+
+@click.group()
+def contract() -> None:
+    """The PPP agreement after the award: record its terms, render it as PDF, sign it party by
+    party, verify it, and assemble the financing-approval package.
+
+    \b
+    Example:
+      tenderflow --as staff:wang contract terms CN-2023-001 examples/agreement/CN-2023-001-terms.yaml
+      tenderflow --as staff:wang contract render CN-2023-001 --out agreement.pdf
+    """
+
+
+@contract.command()
+@click.argument("procurement_id")
+@click.argument("terms_file", type=PATH)
+@pass_ctx
+def terms(obj: Ctx, procurement_id: str, terms_file: Path) -> None:
+    """Record the agreement's terms (AgreementTermsRecorded) from a YAML file.
+
+    The parties' identities, the project, the method, the award date and the investment (the
+    award price) come from the record and may not be in the file; everything else the
+    agreement template needs must be. Every problem and every missing field is listed at once
+    (exit 2, nothing recorded). Refused (exit 1) unless the procurement is awarded, and once a
+    party has signed.
+
+    \b
+    Example:
+      tenderflow --as staff:wang contract terms CN-2023-001 examples/agreement/CN-2023-001-terms.yaml
+    """
+    result = _agreements(obj).record_terms(procurement_id, terms_file, _actor(obj))
+    what = (f"recorded as {result['event']} #{result['seq']}" if result["recorded"]
+            else f"unchanged: already recorded as #{result['seq']}")
+    lines = [f"{procurement_id}: agreement terms {what}",
+             f"  log hash {result['hash']}",
+             f"  from the record: {', '.join(result['derived'])}",
+             (f"  payback {result['finance']['payback_years']} years, "
+             f"IRR {result['finance']['irr_percent']}%"),
+             "  parties:"]
+    lines += [f"    {role}: {p['name']} ({p['uscc']})" for role, p in result["parties"].items()]
+    obj.emit(result, "\n".join(lines))
+
+
+@contract.command()
+@click.argument("procurement_id")
+@click.option("--out", "out", type=PATH, required=True, help="The PDF file to write.")
+@click.option("--template", "template", type=PATH, default=None,
+              help="Another agreement template (default contracts/agreement.yaml).")
+@pass_ctx
+def render(obj: Ctx, procurement_id: str, out: Path, template: Path | None) -> None:
+    """Render the agreement as PDF from the recorded terms (AgreementRendered, with its
+    SHA-256). A4, embedded CJK font, amounts in figures and 大写, page numbers and the log hash
+    on every page; the same record gives the same bytes. A missing field is listed (exit 2)
+    before any file is written; refused (exit 1) unless the procurement is awarded.
+
+    \b
+    Example:
+      tenderflow --as staff:wang contract render CN-2023-001 --out agreement.pdf
+    """
+    result = _agreements(obj).render(procurement_id, out, _actor(obj), template=template)
+    what = (f"recorded as {result['event']} #{result['seq']}" if result["recorded"]
+            else f"identical to {result['event']} #{result['seq']}, nothing new recorded")
+    obj.emit(result, "\n".join([
+        f"{procurement_id}: wrote {out} ({result['pages']} pages, {result['bytes']} bytes)",
+        f"  SHA-256 {result['sha256']} — {what}",
+        f"  log hash on every page: {result['log_hash']} (event #{result['log_seq']})",
+        f"  to sign in this order: {', '.join(result['signing_order'])}"]))
+
+
+@contract.command()
+@click.argument("procurement_id")
+@click.option("--party", required=True, help="The signing party's role, e.g. social_capital.")
+@click.option("--key", "key", type=PATH, required=True, help="The party's PKCS#12 key file.")
+@click.option("--passphrase", envvar="TENDERFLOW_KEY_PASSPHRASE", default=None,
+              help="The key file's passphrase (env TENDERFLOW_KEY_PASSPHRASE).")
+@click.option("--in", "in_path", type=PATH, default=None,
+              help="The PDF as the previous party left it (default: --out, signed in place).")
+@click.option("--out", "out_path", type=PATH, default=None,
+              help="Where to write the signed PDF (default: --in, in place).")
+@pass_ctx
+def sign(obj: Ctx, procurement_id: str, party: str, key: Path, passphrase: str | None,
+         in_path: Path | None, out_path: Path | None) -> None:
+    """Sign the agreement (or the financing package's manifest.pdf) for one party: a PAdES
+    signature as an incremental update, in the order the template requires; records
+    AgreementSigned (FinancingPackageSigned) with the signed file's SHA-256.
+
+    The file must be the one the log last recorded. A key whose certificate does not name the
+    party as registered (O = name, serialNumber = 统一社会信用代码), or a party out of turn, is
+    refused (exit 1) and nothing is written or recorded.
+
+    \b
+    Example:
+      tenderflow --as staff:wang contract sign CN-2023-001 --party implementing_agency \\
+          --key keys/implementing_agency.p12 --passphrase demo --in agreement.pdf
+    """
+    if in_path is None and out_path is None:
+        raise click.UsageError("give --in (the file to sign) and/or --out")
+    source = in_path or out_path
+    target = out_path or in_path
+    assert source is not None and target is not None
+    result = _agreements(obj).sign(procurement_id, party, key, passphrase, source, target,
+                                   _actor(obj))
+    then = f"next: {result['next']}" if result["next"] else "every party has signed"
+    obj.emit(result, "\n".join([
+        (f"{procurement_id}: {party} signed the {result['document']} "
+        f"({result['signature']} of {result['of']}) as {result['signer']['name']}"),
+        f"  wrote {target} ({result['bytes']} bytes), SHA-256 {result['sha256']}",
+        f"  recorded as {result['event']} #{result['seq']}; {then}"]))
+
+
+@contract.command()
+@click.argument("path", type=PATH)
+@click.option("--trust", "trust", type=PATH, multiple=True, required=True,
+              help="A trusted root certificate (PEM or DER); repeat for several.")
+@click.option("--db", "db_url", default=None,
+              help="The procurement log to compare with (default: the global --db).")
+@click.option("--no-log", is_flag=True, help="Check the signatures only, not the log.")
+@click.pass_context
+def verify(ctx: click.Context, path: Path, trust: tuple[Path, ...], db_url: str | None,
+           no_log: bool) -> None:
+    """Verify a signed agreement (or a package folder): each signature's signer, time,
+    integrity, trust, coverage and modification level, then whether the file is byte for
+    byte the one the log recorded (the last AgreementSigned). Exit 0 only when all hold, 1
+    naming what does not.
+
+    \b
+    Example:
+      tenderflow contract verify agreement.pdf --trust keys/demo-ca.pem --db sqlite:///tenderflow.db
+      tenderflow contract verify package/ --trust keys/demo-ca.pem
+    """
+    obj: Ctx = ctx.find_object(Ctx)  # type: ignore[assignment]
+    if db_url:
+        obj.db = db_url
+    from tenderflow.agreements import Agreements
+
+    agreements = Agreements(None) if no_log else _agreements(obj)
+    report = agreements.verify(path, list(trust), use_log=not no_log)
+    obj.emit(report, _verify_text(report))
+    if not report["ok"]:
+        click.echo(f"error: verification failed: {'; '.join(_failures(report))}", err=True)
+        ctx.exit(1)
+
+
+def _verify_text(report: dict[str, Any]) -> str:
+    if "files" in report:  # a package folder
+        lines = [f"package {report['folder']}"]
+        for name, r in report["files"].items():
+            lines.append(f"{name}:")
+            lines += ["  " + line for line in _verify_text(r).splitlines()]
+        lines += [f"✗ {p}" for p in report["problems"]]
+        if not report["problems"]:
+            lines.append("✓ every file's SHA-256 matches the signed manifest")
+        return "\n".join(lines)
+    lines = [(f"{report['file']}: {report.get('document') or 'document'} of "
+             f"{report.get('procurement') or '?'}, SHA-256 {report['sha256']}")]
+    for s in report["signatures"]:
+        mark = "✓" if not s["problems"] else "✗"
+        lines.append(f"{mark} {s['field']}: {s['signer']} ({s['signer_uscc']}), "
+                     f"signed {s['signing_time']}")
+        lines.append(f"    intact {_yes(s['intact'])}, trusted {_yes(s['trusted'])}, "
+                     f"coverage {s['coverage']}, modification level {s['modification_level']}")
+        lines += [f"    ✗ {p}" for p in s["problems"]]
+    if report["missing"]:
+        lines.append(f"✗ not signed yet by: {', '.join(report['missing'])}")
+    doc_problems = [p for p in report["problems"] if not p.startswith("Sig_")]
+    lines += [f"✗ {p}" for p in doc_problems]
+    log = report["log"]
+    if not log["consulted"]:
+        lines.append("· log not consulted (--no-log)")
+    elif log["ok"]:
+        lines.append(f"✓ log: the file is {log['matches']} of {log['procurement']}")
+    else:
+        lines += [f"✗ log: {p}" for p in log["problems"]]
+    return "\n".join(lines)
+
+
+def _yes(value: Any) -> str:
+    return {True: "yes", False: "NO", None: "?"}[value]
+
+
+def _failures(report: dict[str, Any]) -> list[str]:
+    """One short line per thing that did not hold (the details are printed above)."""
+    if "files" in report:
+        out = [f"{name}: {f}" for name, r in report["files"].items() if not r["ok"]
+               for f in _failures(r)]
+        return out + report["problems"]
+    out = [f"broken signature {s['field']} ({s['problems'][0].split(':')[0]})"
+           for s in report["signatures"] if s["problems"]]
+    if report["missing"]:
+        out.append(f"not signed by {', '.join(report['missing'])}")
+    out += [p for p in report["problems"] if not p.startswith("Sig_")
+            and not p.startswith("not signed")]
+    log = report["log"]
+    if log["consulted"] and not log["ok"]:
+        expected = log.get("expected")
+        out.append(f"the file's SHA-256 differs from the log ({expected['event']} "
+                   f"#{expected['seq']})" if expected else log["problems"][0])
+    return out or ["not every check held"]
+
+
+@contract.command()
+@click.argument("procurement_id")
+@click.option("--agreement", "agreement", type=PATH, required=True,
+              help="The agreement signed by every party (as the last signer wrote it).")
+@click.option("--financing", "financing", type=PATH, required=True,
+              help="YAML with the financing letter's fields (financing: bank, amount, …).")
+@click.option("--out", "out", type=PATH, required=True, help="The package folder to write.")
+@pass_ctx
+def package(obj: Ctx, procurement_id: str, agreement: Path, financing: Path, out: Path
+            ) -> None:
+    """Assemble the financing-approval package: the signed agreement, the award record, the
+    financial summary (investment, revenue plan, payback, IRR), the cover letter, manifest.json
+    (SHA-256 of each file) and manifest.pdf — the same list, which the parties then sign in
+    turn with `contract sign`. Records FinancingPackageAssembled with the manifest's hash.
+
+    \b
+    Example:
+      tenderflow --as staff:wang contract package CN-2023-001 --agreement agreement.pdf \\
+          --financing examples/agreement/CN-2023-001-financing.yaml --out package
+    """
+    result = _agreements(obj).package(procurement_id, agreement, financing, out, _actor(obj))
+    what = (f"recorded as {result['event']} #{result['seq']}" if result["recorded"]
+            else f"identical to {result['event']} #{result['seq']}, nothing new recorded")
+    lines = [f"{procurement_id}: financing package in {out} — {what}"]
+    lines += [f"  {f['name']}  {f['bytes']} bytes  {f['sha256']}" for f in result["files"]]
+    lines.append(f"  manifest.json SHA-256 {result['manifest_sha256']}")
+    lines.append(f"  payback {result['finance']['payback_years']} years, "
+                 f"IRR {result['finance']['irr_percent']}%")
+    lines += [f"  left out: {x}" for x in result["left_out"]]
+    lines.append(f"  next: the parties sign {out / 'manifest.pdf'} in turn: "
+                 f"{', '.join(result['signing_order'])}")
+    obj.emit(result, "\n".join(lines))
