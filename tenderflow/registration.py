@@ -126,16 +126,21 @@ def read_records(path: Path, kind: str) -> list[tuple[str, dict[str, Any]]]:
 
 
 def _read_csv(text: str, file: str) -> list[tuple[str, dict[str, Any]]]:
-    reader = csv.DictReader(io.StringIO(text))
-    if not reader.fieldnames:
-        raise InputError("CSV has no header row", file=file, location="line 1")
-    out = []
-    for row in reader:
-        loc = f"line {reader.line_num}"
-        if None in row:
-            raise InputError("row has more cells than the header", file=file, location=loc)
-        item = {k.strip(): v.strip() for k, v in row.items() if v is not None and v.strip() != ""}
-        out.append((loc, item))
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    try:
+        if not reader.fieldnames:
+            raise InputError("CSV has no header row", file=file, location="line 1")
+        out = []
+        for row in reader:
+            loc = f"line {reader.line_num}"
+            if None in row:
+                raise InputError("row has more cells than the header", file=file, location=loc)
+            item = {k.strip(): v.strip() for k, v in row.items()
+                    if v is not None and v.strip() != ""}
+            out.append((loc, item))
+    except csv.Error as exc:  # a stray line break or NUL inside an unquoted cell
+        raise InputError(f"not valid CSV: {exc}", file=file,
+                         location=f"line {reader.line_num}") from None
     return out
 
 

@@ -62,6 +62,20 @@ class Ctx:
 
         return Services(self.store(create=create))
 
+    def default_actor(self, role: str = "staff") -> str | None:
+        """``--as`` when given; else, on PostgreSQL, the database user in ``role``."""
+        if self.actor:
+            return self.actor
+        from tenderflow.store.eventstore import EventStore, normalise_url
+
+        if not normalise_url(self.db).startswith("postgresql"):
+            return None
+        store = EventStore(self.db)
+        try:
+            return store.default_actor(role)  # type: ignore[no-any-return]
+        finally:
+            store.dispose()
+
     def emit(self, data: Any, text: str | None = None) -> None:
         if self.json:
             click.echo(json.dumps(data, ensure_ascii=False, indent=2, default=str))

@@ -23,7 +23,7 @@ def parse_at(value: str | None, option: str = "--at") -> Any:
 def actor_of(obj: Ctx) -> str:
     from tenderflow.services import check_actor
 
-    return check_actor(obj.actor)
+    return check_actor(obj.default_actor())
 
 
 @click.command()
@@ -189,7 +189,9 @@ def tick(obj: Ctx, at: str | None) -> None:
     Example:
       tenderflow tick --at 2023-03-22T00:00+08:00
     """
-    fired = obj.services().tick(parse_at(at))
+    services = obj.services()
+    system = services.store.default_actor("system")  # PostgreSQL: system:<database user>
+    fired = services.tick(parse_at(at), **({"actor": system} if system else {}))
     lines = [f"{f['procurement']}: {f['trigger']} (due {f['due']}) → "
              f"{f.get('to', 'refused: ' + str(f.get('refused')))}" for f in fired]
     obj.emit({"ok": True, "fired": fired}, "\n".join(lines) or "nothing due")

@@ -42,7 +42,11 @@ def run(obj: Ctx, scenario: Path) -> None:
     from tenderflow.scenario import load_scenario, run_scenario
 
     load_scenario(scenario)  # validate completely before creating or touching the database
-    report = run_scenario(obj.services(create=True), scenario)
+    services = obj.services(create=True)
+    # On PostgreSQL what the file does not attribute is recorded as the database user.
+    own = services.store.default_actor()
+    report = run_scenario(services, scenario,
+                          default_actor=(obj.actor or own) if own else "staff:scenario")
     obj.emit(report.to_dict(), report_text(report))
     if not report.ok:
         raise click.exceptions.Exit(1)

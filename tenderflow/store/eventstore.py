@@ -15,9 +15,9 @@ from typing import Any
 
 from sqlalchemy import create_engine, event, func, insert, inspect, select, update
 from sqlalchemy.engine import Connection, Engine
-from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
+from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 
-from tenderflow.errors import ConcurrencyConflict, InputError, TenderflowError
+from tenderflow.errors import ConcurrencyConflict, InputError, RoleNotAllowed, TenderflowError
 from tenderflow.store import models as m
 from tenderflow.store.canonical import GENESIS, canonical_json, event_body, sha256_hex
 
@@ -73,6 +73,16 @@ class StoreError(TenderflowError):
     """Raised when the database cannot be opened or is not initialised."""
 
     exit_code = 2
+
+
+class ActorNotPermitted(RoleNotAllowed):
+    """Raised when the PostgreSQL user may not record events in the actor's name."""
+
+
+# SQLSTATEs of a lost race or a busy database: serialization failure, deadlock, lock timeout.
+CONFLICT_STATES = ("40001", "40P01", "55P03")
+# The message of the PostgreSQL trigger that checks the actor (migration 0003).
+ACTOR_REFUSED = "may not record events as"
 
 
 # Upcasters turn an old schema_version of an event type into the current one when read; the
@@ -146,6 +156,7 @@ class EventStore:
         self.url = normalise_url(url)
         self.engine = engine or make_engine(self.url)
         self.dialect = self.engine.dialect.name
+        self._session_user: str | None = None
 
     # --- schema -------------------------------------------------------------------------
     def sqlite_path(self) -> Path | None:
@@ -162,6 +173,8 @@ class EventStore:
                 return conn.exec_driver_sql("SELECT version_num FROM alembic_version").scalar()
         except OperationalError as exc:
             raise StoreError(f"cannot open database {self.url}: {exc.orig}") from None
+        except DBAPIError as exc:
+            raise self._translate(exc) from None
 
     def migrate(self) -> str:
         """Create or upgrade the schema with Alembic; returns the revision reached."""
@@ -197,20 +210,55 @@ class EventStore:
         except IntegrityError as exc:
             raise ConcurrencyConflict(
                 f"another writer changed the store first ({_first_line(exc)}); retry") from None
-        except OperationalError as exc:
-            if "locked" in str(exc.orig) or "could not serialize" in str(exc.orig):
-                raise ConcurrencyConflict(f"the database is busy ({exc.orig}); retry") from None
-            raise StoreError(f"database error on {self.url}: {exc.orig}") from None
         except DBAPIError as exc:
-            if exc.orig is not None and type(exc.orig).__name__ in (
-                    "SerializationFailure", "DeadlockDetected", "UniqueViolation"):
-                raise ConcurrencyConflict(f"a concurrent change won ({exc.orig}); retry") from None
-            raise
+            raise self._translate(exc) from None
+
+    def _translate(self, exc: DBAPIError) -> TenderflowError:
+        """A database error as tenderflow's: a lost race or a busy database is a conflict
+        (exit 3, retry); recording in someone else's name is refused (exit 1); the rest says
+        what the database said (exit 2)."""
+        state = getattr(exc.orig, "sqlstate", None)
+        text = str(exc.orig)
+        if state in CONFLICT_STATES or "locked" in text or "could not serialize" in text:
+            return ConcurrencyConflict(f"a concurrent change won or the database is busy "
+                                       f"({_first_line(exc)}); retry")
+        if state == "42501" and ACTOR_REFUSED in text:
+            return ActorNotPermitted(_first_line(exc))
+        if state == "42501":
+            return StoreError(f"{_first_line(exc)}: the database user needs the privileges "
+                              f"of the role tenderflow_officer (README: Running against "
+                              f"PostgreSQL)")
+        if isinstance(exc, (OperationalError, DataError)):
+            return StoreError(f"database error on {self.url}: {_first_line(exc)}")
+        raise exc
+
+    def session_user(self) -> str | None:
+        """The database user this store is connected as (PostgreSQL), None on SQLite."""
+        if self.dialect != "postgresql":
+            return None
+        if self._session_user is None:
+            try:
+                with self.engine.connect() as conn:
+                    self._session_user = str(conn.exec_driver_sql(
+                        "SELECT current_user").scalar())
+            except DBAPIError as exc:
+                raise StoreError(f"cannot open database {self.url}: "
+                                 f"{_first_line(exc)}") from None
+        return self._session_user
+
+    def default_actor(self, role: str = "staff") -> str | None:
+        """Who acts when no ``--as`` is given: on PostgreSQL the session user in ``role``
+        (the database records events only in its own name, see migration 0003)."""
+        user = self.session_user()
+        return f"{role}:{user}" if user else None
 
     @contextmanager
     def reading(self) -> Iterator["Tx"]:
-        with self.engine.connect() as conn:
-            yield Tx(conn, self.dialect)
+        try:
+            with self.engine.connect() as conn:
+                yield Tx(conn, self.dialect)
+        except DBAPIError as exc:
+            raise self._translate(exc) from None
 
     def dispose(self) -> None:
         self.engine.dispose()

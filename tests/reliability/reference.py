@@ -1,0 +1,94 @@
+"""The bundled examples, run once, as a reference for the reliability suites.
+
+Every ``examples/*.yaml`` runs on a scratch SQLite file; what was recorded — the registered
+records and, per procurement, how it was opened and each step (trigger, actor, time, data,
+from, to) — lets the races, crash runs and state machines replay real steps, following the
+examples as their owners keep them, in every mode they cover.
+"""
+
+from __future__ import annotations
+
+import functools
+import shutil
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from tenderflow.domain.timeutil import parse_time
+from tenderflow.services import Services
+from tenderflow.store.eventstore import EventStore
+
+
+def tenderflow_cmd() -> list[str]:
+    """The installed command, run as a user runs it."""
+    exe = Path(sys.executable).with_name("tenderflow")
+    return [str(exe)] if exe.exists() else [sys.executable, "-c",
+                                             "from tenderflow.cli import main; main()"]
+
+
+@dataclass
+class Reference:
+    """Every bundled example run once on a scratch SQLite file: the registered records and,
+    per procurement, how it was opened and each step recorded (trigger, actor, time, data).
+    The races replay these steps, so they follow the examples as their owners keep them."""
+
+    projects: list[dict[str, Any]]
+    suppliers: list[dict[str, Any]]
+    opened: dict[str, dict[str, Any]]
+    steps: dict[str, list[dict[str, Any]]]
+
+
+@functools.lru_cache(maxsize=1)
+def reference() -> Reference:
+    from tenderflow.paths import examples_dir
+    from tenderflow.scenario import run_scenario
+
+    folder = tempfile.mkdtemp(prefix="tf-reference-")
+    store = EventStore(f"sqlite:///{folder}/reference.db")
+    store.migrate()
+    services = Services(store)
+    for path in sorted(examples_dir().glob("*.yaml")):
+        report = run_scenario(services, path)
+        assert report.ok, (path, [r.text for r in report.results if not r.ok])
+    ref = Reference([], [], {}, {})
+    with store.reading() as tx:
+        for kind, into in (("project", ref.projects), ("supplier", ref.suppliers)):
+            for sid in tx.stream_ids(f"{kind}:"):
+                snap = tx.snapshot(sid)
+                assert snap is not None
+                into.append(snap[1])
+        for sid in tx.stream_ids("procurement:"):
+            pid = sid.split(":", 1)[1]
+            events = list(tx.read_stream(sid))
+            first = events[0]
+            ref.opened[pid] = {"project": first.payload["project"]["id"],
+                               "mode": first.payload["mode"], "actor": first.actor,
+                               "at": first.occurred_at,
+                               "options": first.payload.get("options") or None}
+            ref.steps[pid] = [{"trigger": e.payload["trigger"], "as": e.actor,
+                               "at": e.occurred_at, "data": e.payload.get("data"),
+                               "from": e.payload["from"], "to": e.payload["to"]}
+                              for e in events[1:] if "trigger" in e.payload]
+    store.dispose()
+    shutil.rmtree(folder, ignore_errors=True)
+    return ref
+
+
+def prepare(url: str, upto: int | dict[str, int]) -> tuple[Services, Reference]:
+    """Register the examples' records, open their procurements and replay ``upto`` steps of
+    each (fewer where a procurement has fewer; per procurement when a mapping)."""
+    ref = reference()
+    services = Services(EventStore(url))
+    services.register("projects", ref.projects, "staff:wang")
+    services.register("suppliers", ref.suppliers, "staff:wang")
+    for pid, o in ref.opened.items():
+        services.open_procurement(pid, o["project"], o["mode"], o["actor"],
+                                  parse_time(o["at"]), o["options"])
+        for step in ref.steps[pid][:upto if isinstance(upto, int) else upto.get(pid, 0)]:
+            services.fire(pid, step["trigger"], step["data"], step["as"],
+                          parse_time(step["at"]))
+    return services, ref
+
+
