@@ -102,6 +102,7 @@ def status(obj: Ctx, procurement_id: str, at: str | None) -> None:
         lines.append("parties:")
         lines += [f"  {k}: {', '.join(v) if isinstance(v, list) else v}"
                   for k, v in parties.items()]
+    lines += _bids_text(s.get("bids") or {})
     if s.get("award"):
         lines.append(f"award: {s['award']}")
     if s.get("ended"):
@@ -113,6 +114,31 @@ def status(obj: Ctx, procurement_id: str, at: str | None) -> None:
         lines.append(f"ready: {', '.join(pending['ready']) or '-'}; "
                      f"waiting: {', '.join(pending['waiting']) or '-'}")
     obj.emit(s, "\n".join(lines))
+
+
+def _bids_text(bids: dict[str, Any]) -> list[str]:
+    """Sealed offers (only their commitments before the opening), openings, bonds, recusals."""
+    lines: list[str] = []
+    for kind, entry in bids.items():
+        if not isinstance(entry, dict) or "sealed" not in entry:
+            continue
+        lines.append(f"sealed {kind}s ({'opened' if entry['opened'] else 'not opened'}):")
+        for sid, sealed in entry["sealed"].items():
+            verdict = entry.get("verdicts", {}).get(sid, {}).get("status", "sealed")
+            offer = entry.get("offers", {}).get(sid)
+            price = f" price {offer['price']}" if offer else ""
+            lines.append(f"  {sid}: commitment {sealed['commitment'][:16]}… at {sealed['at']}"
+                         f" [{verdict}]{price}")
+    for sid, bond in bids.get("bonds", {}).items():
+        state = (f"refunded {bond['refunded_on']}" if bond.get("refunded_on") else
+                 f"refund due {bond['refund_due']}" if bond.get("refund_due") else "held")
+        lines.append(f"bond {sid}: {bond['amount']} ({state})")
+    for name, r in bids.get("recused", {}).items():
+        lines.append(f"recused: {r['reason']}")
+    for r in bids.get("ranking", []):
+        figure = r.get("total") or r.get("evaluated_price") or r.get("price")
+        lines.append(f"rank {r['rank']}: {r['supplier']} {figure}")
+    return lines
 
 
 @click.command("next")

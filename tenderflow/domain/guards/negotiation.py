@@ -162,8 +162,8 @@ def appointees_new(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
     return None
 
 
-@guard("acting_member", rule="negotiation.round_whole_group",
-       source="政府采购法 第38条第(三)项; 政府采购法实施条例 第9条")
+@guard("acting_member", rule="committee.recusal",
+       source="政府采购法实施条例 第9条; 政府采购法 第38条第(三)项")
 def acting_member(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
     """An evaluator acts only as a member still serving in the group (a recused member may
     not)."""
@@ -257,8 +257,8 @@ def _refund_due(ctx: GuardContext, param: str) -> str:
     return earliest_deadline(ctx, ctx.today, param).isoformat()
 
 
-@guard("response_withdrawal", rule="negotiation.bond_refund_withdrawn",
-       needs=("supplier",))
+@guard("response_withdrawal", rule="negotiation.response_deadline",
+       source="招标投标法 第29条（参照）; 财政部令第74号 第29条", needs=("supplier",))
 def response_withdrawal(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
     """A response is withdrawn in writing before the response deadline; a bond paid with it is
     refunded within 5 工作日 of the notice (the due date is this event's finding)."""
