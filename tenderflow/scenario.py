@@ -10,15 +10,21 @@ from pathlib import Path
 from typing import Any
 
 from tenderflow.domain.timeutil import parse_time
-from tenderflow.errors import CheckFailed, InputError, TenderflowError
-from tenderflow.registration import ID_RE, read_records, validate_projects, validate_suppliers
+from tenderflow.errors import CheckFailed, InputError, NotFound, TenderflowError
+from tenderflow.registration import (
+    ID_RE,
+    read_records,
+    validate_projects,
+    validate_suppliers,
+)
 from tenderflow.services import Services, check_actor
 from tenderflow.workflow.definitions import load_workflow, load_yaml
 from tenderflow.workflow.engine import validate_data
 
 TOP_KEYS = {"title", "description", "projects", "suppliers", "procurements", "steps"}
-STEP_KEYS = {"at", "as", "fire", "on", "with", "tick", "expect", "expect_refused", "note"}
-PROCUREMENT_KEYS = {"id", "project", "mode", "at", "as", "options"}
+STEP_KEYS = {"at", "as", "fire", "on", "with", "tick", "expect", "expect_refused", "note", "open"}
+PROCUREMENT_KEYS = {"id", "project", "mode", "at", "as", "options", "reopens", "ground",
+                    "justification", "approval"}
 
 
 @dataclass
@@ -131,28 +137,59 @@ def load_scenario(path: Path) -> Scenario:
             check_actor(p["as"], field=f"{where}.as")
         if "options" in p and not isinstance(p["options"], dict):
             raise _err(file, where, "options must be a mapping", "options")
+        for k in ("reopens", "ground", "justification", "approval"):
+            if k in p and not isinstance(p[k], str):
+                raise _err(file, where, "must be text", k)
     steps = data.get("steps") or []
     if not isinstance(steps, list):
         raise _err(file, "steps", "must be a list", "steps")
+    # A procurement named by an ``open`` step is opened there (e.g. one that re-opens a
+    # procurement failed earlier in the scenario); the others are opened before the steps.
+    deferred = {step["open"]: i for i, step in enumerate(steps)
+                if isinstance(step, dict) and isinstance(step.get("open"), str)}
+    opened = set(modes) - set(deferred)
+    for i, p in enumerate(procurements):
+        if "reopens" in p and p["id"] not in deferred:
+            raise _err(file, f"procurements[{i}]", "a procurement that re-opens another is "
+                       "opened by a step {at, as, open: ID} after the other failed", "reopens")
     for i, step in enumerate(steps):
-        _check_step(step, i, file, modes)
+        _check_step(step, i, file, modes, opened)
     return Scenario(file, str(data.get("title", path.stem)), projects, suppliers,
                     procurements, steps)
 
 
-def _check_step(step: Any, i: int, file: str, modes: dict[str, str]) -> None:
+def _check_step(step: Any, i: int, file: str, modes: dict[str, str], opened: set[str]) -> None:
     where = f"steps[{i}]"
     if not isinstance(step, dict):
-        raise _err(file, where, "a step is a mapping", expected="fire, tick or expect")
+        raise _err(file, where, "a step is a mapping", expected="fire, tick, expect or open")
     unknown = sorted(set(step) - STEP_KEYS)
     if unknown:
         raise _err(file, where, f"unknown key {unknown[0]!r}", unknown[0],
                    ", ".join(sorted(STEP_KEYS)))
-    kinds = [k for k in ("fire", "tick", "expect") if k in step]
+    kinds = [k for k in ("fire", "tick", "expect", "open") if k in step]
     if len(kinds) != 1:
-        raise _err(file, where, "a step is exactly one of fire, tick, expect", "fire/tick/expect")
+        raise _err(file, where, "a step is exactly one of fire, tick, expect, open",
+                   "fire/tick/expect/open")
     if "at" in step:
         parse_time(step["at"], field="at", file=file, location=where)
+    named = step.get("on") if kinds[0] == "fire" else (
+        step["expect"].get("on") if kinds[0] == "expect" and isinstance(step["expect"], dict)
+        else None)
+    if isinstance(named, str) and named in modes and named not in opened:
+        raise _err(file, where, f"{named} is not open yet: its open step comes later", "on")
+    if kinds[0] == "open":
+        for k in ("at", "as"):
+            if k not in step:
+                raise _err(file, where, "missing", k)
+        check_actor(step["as"], field=f"{where}.as")
+        if step["open"] not in modes or step["open"] in opened:
+            raise _err(file, where, f"{step['open']!r} is not a procurement of this scenario "
+                       "waiting to be opened", "open", ", ".join(sorted(set(modes) - opened)))
+        if "expect_refused" in step and not isinstance(step["expect_refused"], str):
+            raise _err(file, where, "expect_refused names a rule", "expect_refused")
+        if "expect_refused" not in step:
+            opened.add(step["open"])
+        return
     if kinds[0] == "fire":
         for k in ("at", "as", "on"):
             if k not in step:
@@ -225,7 +262,10 @@ def run_scenario(services: Services, path: Path, *, default_actor: str = "staff:
     if sc.suppliers:
         services.register("suppliers", sc.suppliers, default_actor,
                           parse_time(first_at) if first_at else None)
+    deferred = {s["open"] for s in sc.steps if "open" in s}
     for p in sc.procurements:
+        if p["id"] in deferred:
+            continue
         at = p.get("at", first_at)
         services.open_procurement(p["id"], p["project"], p["mode"], p.get("as", default_actor),
                                   parse_time(at) if at else None, p.get("options"))
@@ -237,7 +277,12 @@ def run_scenario(services: Services, path: Path, *, default_actor: str = "staff:
         if not res.ok:
             stopped = i
             break
-    states = {p["id"]: services.state(p["id"])["state"] for p in sc.procurements}
+    states = {}
+    for p in sc.procurements:
+        try:
+            states[p["id"]] = services.state(p["id"])["state"]
+        except NotFound:  # an open step that was not reached
+            states[p["id"]] = "not opened"
     return RunReport(sc.file, sc.title, results, states, stopped is None, stopped)
 
 
@@ -250,6 +295,8 @@ def _run_step(services: Services, sc: Scenario, i: int, step: dict[str, Any],
             f"{f['procurement']} {f['trigger']} → {f.get('to', 'refused')}" for f in fired)
             or "nothing due")
         return StepResult(i, "tick", True, text, {"fired": fired})
+    if "open" in step:
+        return _open_step(services, sc, i, step, last_refused)
     if "fire" in step:
         pid, trigger = step["on"], str(step["fire"])
         expected = step.get("expect_refused")
@@ -296,3 +343,29 @@ def _run_step(services: Services, sc: Scenario, i: int, step: dict[str, Any],
         return StepResult(i, "expect", False, f"expect {pid}: " + "; ".join(failures))
     return StepResult(i, "expect", True, f"expect {pid}: " + ", ".join(
         f"{k}={v}" for k, v in step["expect"].items() if k != "on"))
+
+
+def _open_step(services: Services, sc: Scenario, i: int, step: dict[str, Any],
+               last_refused: dict[str, bool]) -> StepResult:
+    """``{at, as, open: ID}``: open a procurement declared in ``procurements`` now, e.g. one
+    that re-opens a procurement failed earlier (its ``reopens``, ``ground``, ``approval``)."""
+    p = next(x for x in sc.procurements if x["id"] == step["open"])
+    expected = step.get("expect_refused")
+    try:
+        r = services.open_procurement(
+            p["id"], p["project"], p["mode"], step["as"], parse_time(step["at"]),
+            p.get("options"), reopens=p.get("reopens"), ground=p.get("ground"),
+            justification=p.get("justification"), approval=p.get("approval"))
+    except CheckFailed as exc:
+        names = {x.rule for x in getattr(exc, "refusals", [])}
+        ok = bool(expected) and expected in names
+        text = (f"open {p['id']}: refused by {expected} as expected" if ok
+                else f"open {p['id']}: {exc.message}")
+        return StepResult(i, "open", ok, text, {"refused": exc.to_dict()})
+    last_refused[p["id"]] = False
+    if expected:
+        return StepResult(i, "open", False, f"open {p['id']}: expected refusal by {expected}, "
+                          "but it was opened", r.to_dict())
+    link = f", re-opens {p['reopens']} ({p.get('ground')})" if p.get("reopens") else ""
+    return StepResult(i, "open", True, f"{step['at']} {step['as']} open {p['id']} in mode "
+                      f"{p['mode']}{link}", r.to_dict())

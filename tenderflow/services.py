@@ -135,8 +135,13 @@ class Services:
 
     # --- procurements -------------------------------------------------------------------
     def open_procurement(self, pid: str, project_id: str, mode: str, actor: str,
-                         at: datetime | None = None, options: dict[str, Any] | None = None
+                         at: datetime | None = None, options: dict[str, Any] | None = None,
+                         *, reopens: str | None = None, ground: str | None = None,
+                         justification: str | None = None, approval: str | None = None
                          ) -> FireResult:
+        """Open a procurement; with ``reopens`` it re-opens that failed procurement of the same
+        project in a permitted mode, recording the link, the ``ground`` and, for a change of
+        method, the ``approval`` (see tenderflow.domain.guards.reopening)."""
         check_actor(actor)
         from tenderflow.registration import ID_RE
 
@@ -144,6 +149,15 @@ class Services:
             raise InputError(f"procurement id {pid!r}", field="id",
                              expected="letters, digits, '.', '_' or '-'")
         defs = self.definitions(mode)
+        variants = defs.workflow.data.get("variants") or {}
+        if (options or {}).get("variant") is not None and options["variant"] not in variants:
+            raise InputError(f"mode {mode} has no variant {options['variant']!r}",
+                             field="options.variant", expected=" | ".join(variants) or
+                             "no variant (this mode has none)")
+        if reopens is None and (ground or approval or justification):
+            raise InputError("a ground, justification or approval is given without the "
+                             "procurement it re-opens", field="reopens",
+                             expected="the id of the failed procurement")
         when = at or now()
         with self.store.transaction() as tx:
             project = self.profile(tx, "project", project_id)
@@ -153,15 +167,40 @@ class Services:
             if tx.head(sid)[0] != 0:
                 raise InputError(f"procurement {pid} already exists", field="id",
                                  expected="a new procurement id")
+            link = self._reopening(tx, pid, project_id, mode, reopens, ground, justification,
+                                   approval) if reopens is not None else None
             pins = self._pin(tx, defs)
             payload = {"mode": mode, "project": project, "options": options or {},
                        "to": defs.workflow.initial}
+            if link:
+                payload["reopens"] = link
             [stored] = tx.append(sid, 0, [NewEvent("ProcurementCreated", payload, iso(when),
                                                    actor, pins)], iso(now()))
             state = fold(empty_state(pid), stored.type, stored.payload, stored.occurred_at, 1)
             self._save(tx, defs.workflow, pid, state)
         return FireResult(pid, "open", "", defs.workflow.initial, "ProcurementCreated", 1,
                           stored.global_seq)
+
+    def _reopening(self, tx: Tx, pid: str, project_id: str, mode: str, reopens: str,
+                   ground: str | None, justification: str | None, approval: str | None
+                   ) -> dict[str, Any]:
+        from tenderflow.domain.guards.reopening import RULE, reopening
+        from tenderflow.errors import Refusal, TriggerRefused
+
+        snap = tx.snapshot(stream_of(reopens))
+        if snap is None:
+            raise ProcurementNotFound(f"no procurement {reopens!r} to re-open",
+                                      procurement=reopens)
+        link, refusals = reopening(reopens, snap[1], mode, project_id, ground, justification,
+                                   approval)
+        for row in tx.procurement_rows():  # a failure is re-opened once
+            other = tx.snapshot(stream_of(row.id)) if row.project == project_id else None
+            if other and (other[1].get("reopens") or {}).get("procurement") == reopens:
+                refusals.append(Refusal(RULE, f"{reopens} was already re-opened as {row.id}",
+                                        "政府采购法 第36、37条", {"successor": row.id}))
+        if refusals or link is None:
+            raise TriggerRefused(pid, "open", f"re-opening {reopens}", refusals)
+        return link
 
     def _save(self, tx: Tx, wf: Workflow, pid: str, state: State) -> None:
         tx.save_snapshot(stream_of(pid), state["version"], state)
@@ -203,6 +242,21 @@ class Services:
             facts["suppliers"] = profiles
         if "project" in wanted:
             facts["project"] = state["project"]
+        if "procurements" in wanted and isinstance(data, dict):
+            # other procurements the data names (keys "procurement" or "…_procurement"):
+            # their mode, state, project and award as they stand now, copied for replay
+            refs = [v for k, v in data.items() if isinstance(v, str)
+                    and (k == "procurement" or k.endswith("_procurement"))]
+            summaries = {}
+            for ref in refs:
+                snap = tx.snapshot(stream_of(ref))
+                if snap is None:
+                    raise NotFound(f"procurement {ref!r} does not exist", procurement=ref)
+                other = snap[1]
+                summaries[ref] = {"mode": other["mode"], "state": other["state"],
+                                  "project": other["project"]["id"],
+                                  "award": other.get("award")}
+            facts["procurements"] = summaries
         return facts
 
     def fire(self, pid: str, trigger: str, data: Any, actor: str, at: datetime | None = None,
@@ -291,6 +345,7 @@ class Services:
             "bids": public_bids(state),
             "award": state.get("award"),
             "ended": state.get("ended"),
+            "reopens": state.get("reopens"),
             "pending": {"timers": timers,
                         "ready": [s["trigger"] for s in steps if s["ready"] and not s["timer"]],
                         "waiting": [s["trigger"] for s in steps if not s["ready"]]},
@@ -339,6 +394,11 @@ def public_parties(state: State) -> dict[str, Any]:
         "responded": sorted(state.get("responses", {})),
         "excluded": state.get("excluded", {}),
         "final_quotes": sorted(state.get("final_quotes", {})),
+        # open tender: bidders are named once the bids are opened (招标投标法 第22条)
+        "bidders": sorted(state.get("bids", {})) if state.get("opened") else [],
+        "committee": [m.get("name") for m in state.get("committee", [])],
+        "ranked": [c["supplier"] for c in state.get("ranked", [])],
+        "entity": (state.get("entrustment") or {}).get("entity"),
     }
 
 

@@ -55,21 +55,39 @@ def register(obj: Ctx, kind: str, file: Path) -> None:
 @click.option("--project", required=True, help="Registered project id.")
 @click.option("--mode", required=True, help="competitive_negotiation | open_tender | delegation")
 @click.option("--at", "at", help="Business time (ISO 8601; default now, Asia/Shanghai).")
+@click.option("--variant", help="A variant of the mode, e.g. invitation (邀请招标) for open_tender.")
+@click.option("--reopens", help="Re-open this failed procurement of the same project.")
+@click.option("--ground", help="With --reopens: the ground, e.g. retender, tender_failed.")
+@click.option("--justification", help="With --reopens: why, in words.")
+@click.option("--approval", help="With --reopens in another mode: the approval's reference "
+                                 "(政府采购法 第37条).")
 @pass_ctx
 def open_procurement(obj: Ctx, procurement_id: str, project: str, mode: str,
-                     at: str | None) -> None:
-    """Open a procurement of a registered project in a mode.
+                     at: str | None, variant: str | None, reopens: str | None,
+                     ground: str | None, justification: str | None,
+                     approval: str | None) -> None:
+    """Open a procurement of a registered project in a mode, or re-open a failed one.
+
+    A failed procurement is re-opened as a new one in a permitted mode with its ground (a
+    failed tender may be re-tendered, or switch to competitive negotiation under 政府采购法
+    第30条第(一)项 with the approval of 第37条); the link is recorded and shown by status.
 
     \b
     Example:
       tenderflow --as staff:wang open CN-2023-001 --project CD-HH-2023 \\
           --mode competitive_negotiation --at 2023-03-01T09:00+08:00
+      tenderflow --as staff:wang open CN-2023-010 --project CD-WJ-2023 \\
+          --mode competitive_negotiation --reopens OT-2023-002 --ground tender_failed \\
+          --approval "锦财采〔2023〕41号"
     """
-    result = obj.services().open_procurement(procurement_id, project, mode, actor_of(obj),
-                                             parse_at(at))
-    obj.emit({"ok": True, **result.to_dict()},
-             f"{procurement_id}: opened in mode {mode}, state {result.to_state}")
-
+    result = obj.services().open_procurement(
+        procurement_id, project, mode, actor_of(obj), parse_at(at),
+        {"variant": variant} if variant else None, reopens=reopens, ground=ground,
+        justification=justification, approval=approval)
+    text = f"{procurement_id}: opened in mode {mode}, state {result.to_state}"
+    if reopens:
+        text += f" (re-opens {reopens}, ground {ground})"
+    obj.emit({"ok": True, **result.to_dict()}, text)
 
 def _dates_text(status: dict[str, Any]) -> list[str]:
     return [f"  {k}: {v}" for k, v in sorted(status["key_dates"].items(), key=lambda x: x[1])]
@@ -107,6 +125,11 @@ def status(obj: Ctx, procurement_id: str, at: str | None) -> None:
         lines.append(f"award: {s['award']}")
     if s.get("ended"):
         lines.append(f"ended: {s['ended']['reason']}")
+    if s.get("reopens"):
+        r = s["reopens"]
+        lines.append(f"re-opens: {r['procurement']} ({r['mode']}), ground {r['ground']} — "
+                     f"{r['source']}" + (f"; approval {r['approval']}" if r.get("approval")
+                                         else ""))
     pending = s["pending"]
     for t in pending["timers"]:
         lines.append(f"next due: {t['trigger']} at {t['due']}")

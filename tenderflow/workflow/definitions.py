@@ -16,7 +16,8 @@ A mode file::
         roles: [staff]
         event: SuppliersInvited
         guards: [invited_min_suppliers]
-        facts: [suppliers]            # registered records copied into the event (replay)
+        facts: [suppliers]            # registered records copied into the event (replay);
+                                      # procurements: other procurements named in the data
         title: {zh: 邀请供应商, en: Invite suppliers}
         data: {type: object, ...}     # JSON Schema of the trigger's data
     timers:
@@ -39,7 +40,7 @@ from tenderflow import yamlio
 from tenderflow.errors import DefinitionError, InputError, NotFound
 
 ROLES = ("staff", "evaluator", "supplier", "system", "auditor", "finance", "legal")
-FACTS = ("suppliers", "project")
+FACTS = ("suppliers", "project", "procurements")
 _MODE_KEYS = {"mode", "title", "source", "initial", "terminal", "states", "transitions", "timers",
               "variants", "description"}
 _TRANSITION_KEYS = {"trigger", "source", "dest", "roles", "event", "guards", "facts", "title",

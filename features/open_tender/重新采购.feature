@@ -1,0 +1,60 @@
+# language: zh-CN
+@open_tender
+功能: 失败的采购重新组织采购（重新招标或依法变更采购方式）
+  流标或终止的采购不会"复活"：同一项目以新的采购重新开展，新采购的立项事件记录它接续哪一个失败
+  的采购、依据的情形及其来源；变更采购方式的，还要记录政府采购监督管理部门的批准文号。公开招标
+  失败后可以重新招标，也可以依法转为竞争性谈判（"招标后没有供应商投标或者没有合格标的或者重新
+  招标未能成立"）；一个失败的采购只能重新开展一次。
+  法律依据：《政府采购法》第30条第(一)项、第36条、第37条；《招标投标法》第28条；《招标投标法实施
+  条例》第19条、第44条；财政部令第74号 第27条、第37条（二手来源）。
+
+  背景:
+    假如 已登记示例项目和供应商
+    而且 已登记示例项目、供应商和实施主体
+    而且 公开招标"OT-F" 已进行到 "bidding"
+    而且 到了 "2023-03-21T09:30+08:00" 执行计时
+
+  @procedure.reopen @procedure.reopen_method_change
+  场景大纲: 公开招标失败后，可以重新招标或者经批准转为竞争性谈判
+    当 "staff:wang" 于 "2023-04-03T09:00+08:00" 以 "<方式>" 方式开启 "NEW-1"，重新采购 "OT-F"，理由 "<情形>"，批准文号 "<批准>"
+    那么 结果为 "<结果>"
+
+    例子: OT-F 截止时无人投标，已流标
+      | 方式                    | 情形            | 批准                | 结果                                   |
+      | open_tender             | retender        | 无                  | 接受                                   |
+      | competitive_negotiation | tender_failed   | 锦财采〔2023〕41号  | 接受                                   |
+      | competitive_negotiation | tender_failed   | 无                  | 拒绝:procedure.reopen_method_change    |
+      | competitive_negotiation | retender        | 锦财采〔2023〕41号  | 拒绝:procedure.reopen                  |
+      | delegation              | tender_failed   | 锦财采〔2023〕41号  | 拒绝:procedure.reopen                  |
+
+  @procedure.reopen
+  场景: 重新开展的采购记录它接续的失败采购；同一失败的采购不能重新开展两次
+    当 "staff:wang" 于 "2023-04-03T09:00+08:00" 以 "competitive_negotiation" 方式开启 "CN-2"，重新采购 "OT-F"，理由 "tender_failed"，批准文号 "锦财采〔2023〕41号"
+    那么 操作成功
+    而且 "CN-2" 的 "reopens.procurement" 为 "OT-F"
+    而且 "CN-2" 的 "reopens.source" 为 "政府采购法 第30条第(一)项; 财政部令第74号 第27条"
+    而且 "CN-2" 的 "reopens.failed.trigger" 为 "open_bids"
+    当 "staff:wang" 于 "2023-04-04T09:00+08:00" 以 "open_tender" 方式开启 "OT-G"，重新采购 "OT-F"，理由 "retender"，批准文号 "无"
+    那么 结果为 "拒绝:procedure.reopen"
+
+  @procedure.reopen
+  场景: 未失败的采购不能重新开展
+    假如 公开招标"OT-OK" 已进行到 "awarded"
+    当 "staff:wang" 于 "2023-04-03T09:00+08:00" 以 "open_tender" 方式开启 "OT-2"，重新采购 "OT-OK"，理由 "retender"，批准文号 "无"
+    那么 被规则 "procedure.reopen" 拒绝，依据 "政府采购法 第36、37条"
+
+  @procedure.reason_recorded
+  场景大纲: 终止或者取消采购须记录理由
+    假如 公开招标"OT-C" 已进行到 "bidding"
+    当 "staff:wang" 于 "2023-03-10T10:00+08:00" 对 "OT-C" 触发 "<操作>"：
+      """
+      reason: <理由>
+      """
+    那么 结果为 "<结果>"
+
+    例子:
+      | 操作   | 理由                       | 结果                             |
+      | fail   | " "                        | 拒绝:procedure.reason_recorded   |
+      | fail   | 招标文件存在违法内容，依法终止 | 接受                             |
+      | cancel | " "                        | 拒绝:procedure.reason_recorded   |
+      | cancel | 项目纳入片区统筹，取消本次招标 | 接受                             |

@@ -1,0 +1,108 @@
+"""Runs the policy features of the three modes: features/open_tender/, features/delegation/
+and features/periods/. The shared steps are in conftest.py; the steps here bring a
+procurement to a state along a standard journey (tests/modes/journeys.py), register extra
+projects, re-open a failed procurement and look at ``next`` and ``status``."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pytest_bdd import given, parsers, scenarios, then, when
+
+from tenderflow import yamlio
+from tenderflow.domain.timeutil import parse_time
+from tenderflow.errors import TenderflowError
+from tests.bdd.conftest import World
+from tests.modes.journeys import register_modes_data, walk_to
+
+scenarios("open_tender", "delegation", "periods")
+
+
+@given("已登记示例项目、供应商和实施主体")
+def _modes_data(world: World) -> None:
+    register_modes_data(world.services)
+
+
+@given("已登记项目：")
+def _project(world: World, docstring: str) -> None:
+    from tenderflow.registration import validate_projects
+
+    record = yamlio.safe_load(docstring)
+    world.services.register("projects", validate_projects([("feature", record)], "feature"),
+                            "staff:test")
+
+
+@given("已登记供应商：")
+def _supplier(world: World, docstring: str) -> None:
+    from tenderflow.registration import validate_suppliers
+
+    record = yamlio.safe_load(docstring)
+    world.services.register("suppliers", validate_suppliers([("feature", record)], "feature"),
+                            "staff:test")
+
+
+@given(parsers.parse('{journey}"{pid}" 已进行到 "{state}"'))
+def _walked(world: World, journey: str, pid: str, state: str) -> None:
+    walk_to(world.services, journey.strip(), pid, state)
+
+
+@given(parsers.parse('{journey}"{pid}"（项目 "{project}"）已进行到 "{state}"'))
+def _walked_project(world: World, journey: str, pid: str, project: str, state: str) -> None:
+    walk_to(world.services, journey.strip(), pid, state, project=project)
+
+
+@given(parsers.parse('邀请招标"{pid}" 已开启，项目 "{project}"，时间 "{at}"'))
+def _invitation(world: World, pid: str, project: str, at: str) -> None:
+    world.services.open_procurement(pid, project, "open_tender", "staff:wang", parse_time(at),
+                                    {"variant": "invitation"})
+
+
+@when(parsers.parse('"{actor}" 于 "{at}" 以 "{mode}" 方式开启 "{new}"，重新采购 "{old}"，'
+                    '理由 "{ground}"，批准文号 "{approval}"'))
+def _reopen(world: World, actor: str, at: str, mode: str, new: str, old: str, ground: str,
+            approval: str) -> None:
+    world.error = None
+    world.events_before = world.count()
+    project = world.services.state(old)["project"]["id"]
+    try:
+        world.result = world.services.open_procurement(
+            new, project, mode, actor, parse_time(at), reopens=old, ground=ground,
+            approval=None if approval == "无" else approval)
+    except TenderflowError as exc:
+        world.error = exc
+
+
+@when(parsers.parse('查看 "{pid}" 在 "{at}" 的下一步'))
+def _next(world: World, pid: str, at: str) -> None:
+    world.result = world.services.next(pid, parse_time(at), "staff:wang")
+
+
+@then(parsers.parse('"{trigger}" 的守卫 "{guard}" 拒绝，开放时间为 "{opens}"'))
+def _opens(world: World, trigger: str, guard: str, opens: str) -> None:
+    step = next(t for t in world.result["triggers"] if t["trigger"] == trigger)
+    result = next(g for g in step["guards"] if g["guard"] == guard)
+    assert result["result"] == "refused", result
+    assert result["opens_at"] == opens, result
+
+
+@then(parsers.parse('"{pid}" 的 "{key}" 为 "{value}"'))
+def _status_field(world: World, pid: str, key: str, value: str) -> None:
+    got: Any = world.services.status(pid)
+    for part in key.split("."):
+        got = got[int(part)] if isinstance(got, list) else got[part]
+    assert str(got) == value, got
+
+
+@then(parsers.parse('"{pid}" 的记录 "{key}" 为 "{value}"'))
+def _state_field(world: World, pid: str, key: str, value: str) -> None:
+    got: Any = world.services.state(pid)
+    for part in key.split("."):
+        got = got[int(part)] if isinstance(got, list) else got[part]
+    assert str(got) == value, got
+
+
+@then(parsers.parse('出错并指出 "{text}"'))
+def _error(world: World, text: str) -> None:
+    assert world.error is not None, "no error"
+    assert text in world.error.message, world.error.message
+    assert world.count() == world.events_before
