@@ -89,6 +89,7 @@ def open_procurement(obj: Ctx, procurement_id: str, project: str, mode: str,
         text += f" (re-opens {reopens}, ground {ground})"
     obj.emit({"ok": True, **result.to_dict()}, text)
 
+
 def _dates_text(status: dict[str, Any]) -> list[str]:
     return [f"  {k}: {v}" for k, v in sorted(status["key_dates"].items(), key=lambda x: x[1])]
 
