@@ -315,7 +315,7 @@ def _supplier(rec: dict[str, Any], fields: dict[str, str], file: str, loc: str,
     if extra and "consortium" in profile:
         raise InputError("a consortium carries only id, name and consortium; state supplier "
                          "facts on its members", file=file, location=where,
-                         field=sorted(extra)[0])
+                         field=min(extra))
     for key, value in extra.items():
         if value is not None:
             typed[key] = normalise_value(key, fields[key], value, file=file, location=where)

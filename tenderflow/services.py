@@ -87,9 +87,9 @@ class Services:
         self.root = definitions_root
 
     # --- definitions ----------------------------------------------------------------------
-    def definitions(self, mode: str) -> engine.Definitions:
+    def definitions(self, mode: str, ruleset: Any = None) -> engine.Definitions:
         return engine.Definitions(load_workflow(mode, self.root), load_parameters(self.root),
-                                  load_calendar())
+                                  load_calendar(), ruleset)
 
     def _pin(self, tx: Tx, defs: engine.Definitions) -> dict[str, str]:
         pins = defs.pins()
@@ -99,6 +99,10 @@ class Services:
                           canonical_json(defs.params.data))
         tx.pin_definition(pins["calendar"], "calendar", "calendar",
                           canonical_json(defs.calendar.to_data()))
+        if defs.ruleset is not None:
+            from tenderflow.eligibility_service import pin_definition_args
+
+            tx.pin_definition(*pin_definition_args(defs.ruleset))
         return pins
 
     # --- registration -------------------------------------------------------------------
@@ -148,7 +152,9 @@ class Services:
         if not ID_RE.match(pid):
             raise InputError(f"procurement id {pid!r}", field="id",
                              expected="letters, digits, '.', '_' or '-'")
-        defs = self.definitions(mode)
+        from tenderflow.eligibility_service import ruleset_for_opening
+
+        defs = self.definitions(mode, ruleset_for_opening(options, self.root))
         variants = defs.workflow.data.get("variants") or {}
         if (options or {}).get("variant") is not None and options["variant"] not in variants:
             raise InputError(f"mode {mode} has no variant {options['variant']!r}",
@@ -171,7 +177,9 @@ class Services:
                                    approval) if reopens is not None else None
             pins = self._pin(tx, defs)
             payload = {"mode": mode, "project": project, "options": options or {},
-                       "to": defs.workflow.initial}
+                       "to": defs.workflow.initial,
+                       "ruleset": {"id": defs.ruleset.id, "version": defs.ruleset.version,
+                                   "content_hash": defs.ruleset.content_hash}}
             if link:
                 payload["reopens"] = link
             [stored] = tx.append(sid, 0, [NewEvent("ProcurementCreated", payload, iso(when),
@@ -242,6 +250,10 @@ class Services:
             facts["suppliers"] = profiles
         if "project" in wanted:
             facts["project"] = state["project"]
+        if "eligibility" in wanted:
+            from tenderflow.eligibility_service import eligibility_facts
+
+            facts["eligibility"] = eligibility_facts(self, tx, state, data)
         if "procurements" in wanted and isinstance(data, dict):
             # other procurements the data names (keys "procurement" or "…_procurement"):
             # their mode, state, project and award as they stand now, copied for replay
@@ -270,7 +282,9 @@ class Services:
                     f"{pid} is at version {state['version']}, you saw {if_version}: "
                     f"someone else acted first; look again with 'tenderflow status {pid}'",
                     procurement=pid, version=state["version"], expected=if_version)
-            defs = self.definitions(state["mode"])
+            from tenderflow.eligibility_service import ruleset_of
+
+            defs = self.definitions(state["mode"], ruleset_of(tx, state))
             facts = self._facts(tx, defs.workflow, state, trigger, data)
             decision = engine.decide(defs, pid, state, trigger, data, facts, when, actor,
                                      where=where)
@@ -344,6 +358,7 @@ class Services:
             "parties": public_parties(state),
             "bids": public_bids(state),
             "award": state.get("award"),
+            "eligibility": public_eligibility(state),
             "ended": state.get("ended"),
             "reopens": state.get("reopens"),
             "pending": {"timers": timers,
@@ -384,6 +399,14 @@ class Services:
                     break
                 fired.append({**result.to_dict(), "due": iso(due_at)})
         return fired
+
+
+def public_eligibility(state: State) -> dict[str, Any] | None:
+    """The latest eligibility check: when, under which ruleset, who passed, who failed which
+    rules (tenderflow.domain.guards.eligibility)."""
+    from tenderflow.domain.guards.eligibility import public_eligibility as view
+
+    return view(state)
 
 
 def public_parties(state: State) -> dict[str, Any]:

@@ -13,6 +13,10 @@
       ground: complex_or_special
       justification: 技术复杂，不能确定详细规格
       """
+    而且 "staff:wang" 于 "2023-03-01T11:00+08:00" 对 "CN-T" 触发 "check_eligibility"：
+      """
+      candidates: [S-CDJG, S-HXJS, S-SLGC, S-YXWY]
+      """
 
   @negotiation.grounds
   场景: 没有第30条法定情形的不得采用竞争性谈判

@@ -116,7 +116,7 @@ class PinnedDefinitions:
     def __init__(self, tx: Any) -> None:
         self.tx = tx
         self._bodies: dict[str, tuple[str, Any]] = {}
-        self._defs: dict[tuple[str, str, str], Any] = {}
+        self._defs: dict[tuple[str, ...], Any] = {}
 
     def body(self, kind: str, digest: str) -> tuple[str, Any]:
         if digest not in self._bodies:
@@ -144,7 +144,7 @@ class PinnedDefinitions:
         missing = [k for k in PINNED_KINDS if not isinstance(pins.get(k), str)]
         if missing:
             raise PinnedDefinitionError(f"the event pins no {', '.join(missing)}")
-        key = (pins["workflow"], pins["parameters"], pins["calendar"])
+        key = (pins["workflow"], pins["parameters"], pins["calendar"], pins.get("ruleset") or "")
         if key not in self._defs:
             try:
                 name, wf_data = self.body("workflow", key[0])
@@ -153,13 +153,23 @@ class PinnedDefinitions:
                 params = Parameters(param_data, file=f"pinned parameters@{key[1][:12]}")
                 _, cal_data = self.body("calendar", key[2])
                 calendar = WorkingDayCalendar.from_data(cal_data)
+                ruleset = self.ruleset(key[3]) if key[3] else None  # eligibility (optional)
             except PinnedDefinitionError:
                 raise
             except TenderflowError as exc:
                 raise PinnedDefinitionError(f"a pinned definition no longer loads: "
                                             f"{exc.message}") from None
-            self._defs[key] = Definitions(workflow, params, calendar)
+            self._defs[key] = Definitions(workflow, params, calendar, ruleset)
         return self._defs[key]
+
+    def ruleset(self, digest: str) -> Any:
+        """The eligibility ruleset pinned when the procurement opened (kind ``ruleset``)."""
+        from tenderflow.domain.eligibility import ruleset_from_pinned
+
+        name, data = self.body("ruleset", digest)
+        ident, _, version = name.partition(" ")
+        return ruleset_from_pinned({"id": ident, "version": version, "content_hash": digest,
+                                    "data": data})
 
 
 def replay_stream(tx: Any, procurement: str, pinned: PinnedDefinitions | None = None

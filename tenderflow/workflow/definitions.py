@@ -40,7 +40,7 @@ from tenderflow import yamlio
 from tenderflow.errors import DefinitionError, InputError, NotFound
 
 ROLES = ("staff", "evaluator", "supplier", "system", "auditor", "finance", "legal")
-FACTS = ("suppliers", "project", "procurements")
+FACTS = ("suppliers", "project", "eligibility", "procurements")
 _MODE_KEYS = {"mode", "title", "source", "initial", "terminal", "states", "transitions", "timers",
               "variants", "description"}
 _TRANSITION_KEYS = {"trigger", "source", "dest", "roles", "event", "guards", "facts", "title",

@@ -26,13 +26,19 @@ class Definitions:
     workflow: Workflow
     params: Parameters
     calendar: Any
+    # The eligibility ruleset pinned when the procurement opened (domain.eligibility.Ruleset);
+    # None only for procurements opened before rulesets were pinned.
+    ruleset: Any = None
 
     def pins(self) -> dict[str, str]:
-        return {
+        pins = {
             "workflow": self.workflow.content_hash(),
             "parameters": self.params.content_hash(),
             "calendar": self.calendar.content_hash(),
         }
+        if self.ruleset is not None:
+            pins["ruleset"] = self.ruleset.content_hash
+        return pins
 
 
 @dataclass
@@ -124,7 +130,8 @@ def decide(defs: Definitions, procurement: str, state: dict[str, Any], trigger: 
             procurement=procurement, trigger=trigger, actor=actor)
     data = validate_data(allowed[0], data, where=where)
     ctx = GuardContext(procurement=procurement, state=state, data=data, facts=facts, at=at,
-                       actor=actor, params=defs.params, calendar=defs.calendar, trigger=trigger)
+                       actor=actor, params=defs.params, calendar=defs.calendar, trigger=trigger,
+                       ruleset=defs.ruleset)
     refusals: list[Refusal] = []
     not_applicable: list[Refusal] = []  # refusals of transitions a selecting guard ruled out
     for t in allowed:
@@ -175,7 +182,8 @@ def possible(defs: Definitions, procurement: str, state: dict[str, Any], at: dat
     if current in wf.terminal:
         return out
     ctx = GuardContext(procurement=procurement, state=state, data={}, facts={}, at=at,
-                       actor=actor or "staff:?", params=defs.params, calendar=defs.calendar)
+                       actor=actor or "staff:?", params=defs.params, calendar=defs.calendar,
+                       ruleset=defs.ruleset)
     for t in wf.from_state(current):
         ctx.trigger = t.trigger
         results = evaluate(list(t.guards), ctx, probe=True)

@@ -24,6 +24,9 @@ def opened(services: Any, pid: str = "CN-1") -> Any:
                               at("2023-03-01T09:00+08:00"))
     services.fire(pid, "approve_method", {"ground": "urgent", "justification": "汛期"},
                   "staff:wang", at("2023-03-01T10:00+08:00"))
+    # Candidates are checked for eligibility before they are invited (candidates_eligible).
+    services.fire(pid, "check_eligibility", {"candidates": ["S-CDJG", "S-HXJS", "S-SLGC"]},
+                  "staff:wang", at("2023-03-01T11:00+08:00"))
     return services
 
 
@@ -97,7 +100,7 @@ def test_events_pin_their_definitions(registered: Any) -> None:
     with s.store.reading() as tx:
         events = list(tx.read_stream("procurement:CN-1"))
         for e in events:
-            assert set(e.pins) == {"workflow", "parameters", "calendar"}
+            assert set(e.pins) == {"workflow", "parameters", "calendar", "ruleset"}
             for digest in e.pins.values():
                 assert tx.definition(digest) is not None
 

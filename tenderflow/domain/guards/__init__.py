@@ -34,6 +34,7 @@ class GuardContext:
     calendar: Any  # WorkingDayCalendar; typed loosely to keep this module import-light
     trigger: str = ""
     findings: dict[str, Any] = field(default_factory=dict)
+    ruleset: Any = None  # the pinned eligibility ruleset (domain.eligibility.Ruleset)
 
     @property
     def today(self) -> date:

@@ -1,0 +1,213 @@
+"""Eligibility (准入) in the workflow: the recorded check and the gate on inviting and bidding.
+
+Every mode has a self-loop trigger ``check_eligibility`` (event ``EligibilityChecked``) whose
+transition declares ``facts: [eligibility]``: the services copy into the event what the check
+reads - the registered profiles of the candidates and of consortium members, the credit-list
+entries recorded for their USCCs, and the procurement's investment, required qualification and
+prior service providers. The guard :func:`eligibility_evaluated` evaluates the ruleset pinned
+when the procurement opened against those facts at the event's business date and notes the
+result (every rule for every candidate: verdict, value seen, threshold, source) in the event's
+``findings.eligibility``; an auditor's replay re-decides the event and recomputes the same
+result from the same recorded facts.
+
+:func:`candidates_eligible` guards inviting and bidding: each supplier named must have been
+checked, together with every supplier already taking part on the lot (the relation rules -
+shared legal representative, control links, consortium members bidding twice - compare the
+candidates with each other), in the latest recorded check, and must have passed every
+disqualifying rule there. A refusal names the failed rule ids of the ruleset and their sources.
+
+Event shapes (see also ``Services.fire``)::
+
+    EligibilityChecked.payload = {
+      "trigger": "check_eligibility", "from": S, "to": S,
+      "data": {"candidates": [id, ...], "note"?: text},
+      "checks": [{"guard": "eligibility_evaluated", "rule": "eligibility.evaluated", ...}],
+      "facts": {"eligibility": {
+          "candidates": [profile, ...],          # as registered, consortia included
+          "suppliers": [profile, ...],           # consortium members not bidding themselves
+          "procurement": {"investment", "required_qualification"?, "prior_service_providers"},
+          "credit": [{"list", "uscc", "name", "listed_on", "removed_on", "source"}, ...],
+          "credit_lists": {list name: version of stream credit:<list> read}}},
+      "findings": {"eligibility": EligibilityResult.to_dict()}}
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from tenderflow.domain.credit import CreditEntry
+from tenderflow.domain.eligibility import FAIL, WARN, evaluate
+from tenderflow.domain.guards import GuardContext, GuardSpec, guard
+from tenderflow.domain.state import State, applies
+from tenderflow.errors import Refusal
+
+RULE_CHECKED = "eligibility.checked"
+SOURCE_CHECKED = "政府采购法 第22条、第23条; 政府采购法 第38条第(三)项; 招标投标法 第18条"
+RULE_EVALUATED = "eligibility.evaluated"
+SOURCE_EVALUATED = "政府采购法 第22条、第23条"
+
+# Where the modes record the suppliers taking part on the lot (dicts keyed by supplier id).
+_PARTICIPANT_PATHS = (("invited",), ("responses",), ("bids",), ("final_quotes",),
+                      ("prequal", "applications"))
+
+
+def participants(state: Mapping[str, Any]) -> list[str]:
+    """The suppliers (or consortia) already taking part in the procurement: invited, responded,
+    bid, applied for prequalification; sorted."""
+    found: set[str] = set()
+    for path in _PARTICIPANT_PATHS:
+        value: Any = state
+        for part in path:
+            value = value.get(part) if isinstance(value, Mapping) else None
+        if isinstance(value, Mapping):
+            found.update(str(k) for k in value)
+    return sorted(found)
+
+
+def acting_suppliers(data: Mapping[str, Any]) -> list[str]:
+    """The suppliers a trigger's data names: ``suppliers`` (ids or {id}), ``supplier``,
+    ``bidder``, ``invited`` (ids or {id})."""
+    ids: list[str] = []
+    for key in ("suppliers", "invited"):
+        for item in data.get(key) or ():
+            if isinstance(item, str):
+                ids.append(item)
+            elif isinstance(item, Mapping) and isinstance(item.get("id"), str):
+                ids.append(item["id"])
+    for key in ("supplier", "bidder"):
+        if isinstance(data.get(key), str):
+            ids.append(data[key])
+    return list(dict.fromkeys(ids))
+
+
+def check_procurement(state: Mapping[str, Any],
+                      profiles: Iterable[Mapping[str, Any]]) -> dict[str, Any]:
+    """What the check needs to know about the procurement, from its recorded state.
+
+    ``investment``: ``options.investment`` or the project's estimated investment;
+    ``required_qualification``: ``options.required_qualification`` when given (else the
+    ruleset's default applies); ``prior_service_providers``: ``options.prior_service_providers``
+    and every supplier whose registered ``designed_or_supervised`` names this project.
+    """
+    options = state.get("options") or {}
+    project = state.get("project") or {}
+    out: dict[str, Any] = {}
+    investment = options.get("investment") or project.get("estimated_investment")
+    if investment is not None:
+        out["investment"] = str(investment)
+    if options.get("required_qualification") is not None:
+        out["required_qualification"] = options["required_qualification"]
+    prior = set(options.get("prior_service_providers") or ())
+    for profile in profiles:
+        if project.get("id") and project["id"] in (profile.get("designed_or_supervised") or ()):
+            prior.add(profile["id"])
+    out["prior_service_providers"] = sorted(prior)
+    return out
+
+
+@guard("eligibility_evaluated", rule=RULE_EVALUATED, source=SOURCE_EVALUATED)
+def eligibility_evaluated(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
+    """Evaluate the pinned ruleset against the recorded facts; the result becomes the event's
+    ``findings.eligibility``."""
+    inputs = ctx.facts.get("eligibility")
+    if inputs is None:  # ``next`` probes without facts: nothing to evaluate yet
+        return None
+    ruleset = getattr(ctx, "ruleset", None)
+    if ruleset is None:
+        return spec.refuse(ctx, f"{ctx.procurement} has no pinned eligibility ruleset (opened "
+                                "before rulesets were pinned): open a new procurement")
+    if not inputs.get("candidates"):
+        return spec.refuse(ctx, "no candidate to check", candidates=0)
+    procurement = {**inputs.get("procurement", {}), "id": ctx.procurement, "at": ctx.at}
+    result = evaluate(ruleset, inputs["candidates"], procurement=procurement,
+                      credit_entries=[CreditEntry.from_dict(e) for e in inputs.get("credit", ())],
+                      suppliers=inputs.get("suppliers", ()))
+    ctx.note("eligibility", result.to_dict())
+    return None
+
+
+@guard("candidates_eligible", rule=RULE_CHECKED, source=SOURCE_CHECKED)
+def candidates_eligible(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
+    """Only suppliers that passed the latest eligibility check - taken together with everyone
+    already on the lot - are invited or bid (政府采购法 第22、23条, 第38条第(三)项: invitees
+    come from suppliers meeting the conditions)."""
+    ids = acting_suppliers(ctx.data)
+    checked = ctx.state.get("eligibility")
+    if not checked:
+        named = f" ({', '.join(ids)})" if ids else ""
+        return spec.refuse(ctx, f"no eligibility check is recorded for {ctx.procurement}: "
+                                f"check the candidates{named} first (tenderflow eligibility "
+                                f"check {ctx.procurement} --candidate …)",
+                           unchecked=ids)
+    covered: Mapping[str, Any] = checked["candidates"]
+    lot = list(dict.fromkeys([*ids, *participants(ctx.state)]))
+    missing = [i for i in lot if i not in covered]
+    if missing:
+        return spec.refuse(
+            ctx, f"{', '.join(missing)} not in the latest eligibility check ({checked['date']}, "
+                 f"candidates {', '.join(sorted(covered))}); the candidates on one lot are "
+                 "checked together, as the relation rules compare them (政府采购法实施条例 "
+                 "第18条、第22条)",
+            unchecked=missing, checked=sorted(covered), checked_on=checked["date"])
+    failed = [(i, covered[i]) for i in ids if not covered[i]["eligible"]]
+    if not failed:
+        return None
+    rules = [f for _, c in failed for f in c["failed"]]
+    sources = list(dict.fromkeys(f["source"] for f in rules))
+    reason = "; ".join(
+        f"{i} ({c['name']}) failed the eligibility check of {checked['date']}: " + ", ".join(
+            f"[{f['rule']}] {f['reason']} ({f['source']})" for f in c["failed"])
+        for i, c in failed)
+    return Refusal(rule=rules[0]["rule"], reason=reason, source="; ".join(sources),
+                   numbers={"failed": [{"candidate": i, "rules": [f["rule"] for f in c["failed"]]}
+                                       for i, c in failed],
+                            "checked_on": checked["date"],
+                            "ruleset": checked["ruleset"].get("version")},
+                   guard=spec.name)
+
+
+# --------------------------------------------------------------------------- appliers
+
+@applies("ProcurementCreated")
+def _ruleset_pinned(state: State, payload: dict[str, Any], at: str) -> None:
+    if payload.get("ruleset"):
+        state["ruleset"] = payload["ruleset"]
+
+
+def _brief(outcome: Mapping[str, Any]) -> dict[str, Any]:
+    return {"rule": outcome["rule"], "source": outcome["source"], "reason": outcome["reason"]}
+
+
+@applies("EligibilityChecked")
+def _checked(state: State, payload: dict[str, Any], at: str) -> None:
+    result = payload["findings"]["eligibility"]
+    previous = state.get("eligibility") or {}
+    members = {p["id"]: list(p["consortium"]["members"])
+               for p in payload.get("facts", {}).get("eligibility", {}).get("candidates", ())
+               if "consortium" in p}
+    candidates = {}
+    for c in result["candidates"]:
+        entry: dict[str, Any] = {
+            "name": c["name"], "eligible": c["eligible"],
+            "failed": [_brief(o) for o in c["outcomes"] if o["verdict"] == FAIL],
+            "warnings": [_brief(o) for o in c["outcomes"] if o["verdict"] == WARN]}
+        if c["consortium"]:
+            entry["members"] = members.get(c["candidate"], [])
+        candidates[c["candidate"]] = entry
+    state["eligibility"] = {"checks": previous.get("checks", 0) + 1, "at": at,
+                            "date": result["at"], "version": state["version"],
+                            "ruleset": result["ruleset"], "candidates": candidates}
+
+
+def public_eligibility(state: Mapping[str, Any]) -> dict[str, Any] | None:
+    """The latest check as ``status`` shows it: date, ruleset and who passed or failed."""
+    checked = state.get("eligibility")
+    if not checked:
+        return None
+    cands = checked["candidates"]
+    return {"checked_at": checked["at"], "checks": checked["checks"],
+            "ruleset": checked["ruleset"],
+            "eligible": sorted(i for i, c in cands.items() if c["eligible"]),
+            "ineligible": {i: [f["rule"] for f in c["failed"]]
+                           for i, c in sorted(cands.items()) if not c["eligible"]}}
