@@ -1,0 +1,42 @@
+"""Runs the eligibility gate features (features/eligibility/准入门槛.feature) through the
+services: credit lists imported, check_eligibility fired, invite and submit_response gated."""
+
+from __future__ import annotations
+
+from pytest_bdd import given, parsers, scenarios, then
+
+from tenderflow.domain.timeutil import parse_time
+from tenderflow.paths import examples_dir
+
+scenarios("eligibility/准入门槛.feature")
+
+
+@given(parsers.parse('已于 "{at}" 导入信用名单 "{name}"'))
+def _credit(world, at: str, name: str) -> None:  # type: ignore[no-untyped-def]
+    from tenderflow.eligibility_service import import_credit_lists
+
+    import_credit_lists(world.services, examples_dir() / "data" / name, "staff:wang",
+                        parse_time(at))
+
+
+def _latest(world, pid: str, cid: str):  # type: ignore[no-untyped-def]
+    from tenderflow.eligibility_service import recorded
+
+    report = recorded(world.services, pid)
+    return next(c for c in report["candidates"] if c["candidate"] == cid)
+
+
+@then(parsers.parse('"{pid}" 最近一次资格审查中 "{cid}" 的 "{rule}" 结论为 "{verdict}"，'
+                    '依据 "{source}"'))
+def _verdict(world, pid: str, cid: str, rule: str, verdict: str,  # type: ignore[no-untyped-def]
+             source: str) -> None:
+    outcome = next(o for o in _latest(world, pid, cid)["outcomes"] if o["rule"] == rule)
+    assert outcome["verdict"] == verdict and source in outcome["source"], outcome
+    assert outcome["value"] is not None and outcome["threshold"], outcome
+    summary = world.services.status(pid)["eligibility"]
+    assert (cid in summary["eligible"]) == (verdict != "fail")
+
+
+@then(parsers.parse('"{pid}" 最近一次资格审查中 "{cid}" 资格合格'))
+def _eligible(world, pid: str, cid: str) -> None:  # type: ignore[no-untyped-def]
+    assert _latest(world, pid, cid)["eligible"] is True
