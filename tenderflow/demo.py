@@ -28,9 +28,13 @@ def run_demo(out: Path) -> dict[str, Any]:
     from tenderflow.agreements import demo_signed_package
 
     agreement = demo_signed_package(services, out / "agreement")
+    from tenderflow.audit.bundle import audit_bundle
+    from tenderflow.domain.timeutil import iso, now
+
+    audit = audit_bundle(store, out / "audit", sealed_at=iso(now()))
     with store.reading() as tx:
         events = tx.count_events()
     store.dispose()
     return {"db": str(db), "scenarios": scenarios, "events": events,
-            "summary": str(out / "summary.json"), "agreement": agreement,
-            "artifacts": list(agreement["files"])}
+            "summary": str(out / "summary.json"), "agreement": agreement, "audit": audit,
+            "artifacts": [*agreement["files"], *audit["files"]]}

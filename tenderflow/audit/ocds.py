@@ -24,7 +24,7 @@ ProcurementAwarded            award               the supplier, the price; the t
 AwardNoticeIssued             award               the supplier, the price; the tenderers
 EntrustmentAgreed             award, contract     the entrusted entity, the agreed value
 ContractSigned                contract            the contract value, the date signed
-AgreementSigned               contractUpdate      a party's signature of the agreement
+AgreementSigned               contractUpdate      each party's signature; active once all have signed
 ProcurementFailed             tenderUpdate        the tender is unsuccessful, with its reason
 ProcurementCancelled          tenderCancellation  the tender is cancelled, with its reason
 ============================  ==================  =====================================================
@@ -88,6 +88,10 @@ INTERNAL = frozenset({
     "TenderObjectionAnswerOverdue", "CandidatePublicityEnded", "CandidateWithdrawn",
     "ConfirmationNegotiationStarted", "ConfirmationAgreed", "ConfirmationEnded",
     "ProvisionalPublicityEnded", "ContractWindowLapsed",
+    # the agreement's document records (tenderflow.domain.agreement): terms, the rendered PDF
+    # and the financing package stay internal; each party's signature is published
+    "AgreementTermsRecorded", "AgreementRendered", "FinancingPackageAssembled",
+    "FinancingPackageSigned",
 })
 
 
@@ -153,6 +157,17 @@ class Process:
             if role not in entry["roles"]:
                 entry["roles"].append(role)
         return {"id": pid, "name": name}
+
+    def signatory(self, name: str, uscc: str | None) -> dict[str, Any]:
+        """A signing party: the party already known by its USCC or name, else a new one."""
+        for pid, entry in sorted(self.parties.items()):
+            known = (entry.get("identifier") or {}).get("id")
+            if (uscc and known == uscc) or entry["name"] == name:
+                if uscc and not known:
+                    entry["identifier"] = {"scheme": PARTY_SCHEME, "id": uscc, "legalName": name}
+                return {"id": pid, "name": entry["name"]}
+        pid = f"{PARTY_SCHEME}-{uscc}" if uscc else f"signatory:{name}"
+        return self.party(pid, name, "interestedParty", uscc=uscc)
 
     def supplier(self, sid: str, *roles: str) -> dict[str, Any]:
         profile = self._names(sid, self.global_seq) or {}
@@ -470,20 +485,28 @@ def _contract_signed(p: Process, ev: Any, state: dict[str, Any]) -> None:
 
 @publishes("AgreementSigned")
 def _agreement_signed(p: Process, ev: Any, state: dict[str, Any]) -> None:
-    data = _data(ev)
-    party = data.get("party") or data.get("signer")
+    """A party's signature of the agreement (the financing package's are not published)."""
+    payload = ev.payload if isinstance(ev.payload, dict) else {}
+    if payload.get("document", "agreement") != "agreement":
+        return
+    signer = payload.get("signer") if isinstance(payload.get("signer"), dict) else {}
+    name = str(signer.get("name") or payload.get("party") or "")
+    uscc = signer.get("uscc") if isinstance(signer.get("uscc"), str) else None
     if not p.contracts:
         active = [a for a in p.awards if a["status"] == "active"]
         p.contracts = [{"id": f"{p.procurement}-contract-1",
                         "awardID": active[-1]["id"] if active else f"{p.procurement}-award-1",
-                        "title": "PPP项目合同", "status": "pending"}]
+                        "title": "PPP项目合同" if p.ppp else "合同", "status": "pending"}]
     contract = p.contracts[-1]
-    if isinstance(party, str) and party:
-        ref = p.party(f"signatory:{party}", party)
+    if name:
+        ref = p.signatory(name, uscc)
         signatories = contract.setdefault("signatories", [])
         if ref not in signatories:
             signatories.append(ref)
-    contract.setdefault("dateSigned", ev.occurred_at)
+    signed, of = payload.get("signature"), payload.get("of")
+    if isinstance(signed, int) and isinstance(of, int) and signed >= of:
+        contract["status"] = "active"  # every party has signed
+        contract.setdefault("dateSigned", ev.occurred_at)
     p.release(ev, "contractUpdate")
 
 

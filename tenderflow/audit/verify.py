@@ -32,6 +32,8 @@ from tenderflow.audit.diff import describe, first_difference, short
 from tenderflow.store.canonical import EVENT_FIELDS, GENESIS, canonical_json, sha256_hex
 
 _JSON_COLUMNS = ("pins", "payload")
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+_encode_str = json.encoder.encode_basestring  # what canonical_json writes for a str
 
 
 @dataclass
@@ -100,12 +102,20 @@ class ChainVerifier:
         self.tails: dict[str, _Tail] = {}
         self.broken: dict[str, Problem] = {}
         self.pinned: set[tuple[str, str]] = set()  # (kind, hash) pinned by some event
+        self._pins_seen: set[str] = set()  # distinct pins texts (few: one per definition set)
         self.events = 0
         self.last_global = 0
         self.gaps: list[tuple[int, int]] = []
 
     def feed(self, row: Any) -> None:
         self.events += 1
+        if not (isinstance(row.global_seq, int) and isinstance(row.stream_seq, int)):
+            sid = str(row.stream_id)
+            if sid not in self.broken:  # SQLite keeps whatever type an attacker writes
+                what = (f"global_seq {row.global_seq!r} / stream_seq {row.stream_seq!r}: a "
+                        f"sequence number column is not an integer")
+                self.broken[sid] = Problem(sid, None, "column", [what])
+            return
         if row.global_seq > self.last_global:
             if self.last_global and row.global_seq != self.last_global + 1:
                 self.gaps.append((self.last_global, row.global_seq))
@@ -119,26 +129,34 @@ class ChainVerifier:
             return
         details: list[str] = []
         kind = ""
-        body = _parse_body(row.body)
-        if isinstance(body, str):
-            details.append(body)
-            kind = "body"
         digest = sha256_hex(row.body)
         if digest != row.hash:
             details.append(f"stored hash {row.hash[:16]}… but the stored body hashes to "
                            f"{digest[:16]}…")
-            kind = kind or "hash"
-        if isinstance(body, dict):
-            column_diffs = _column_differences(row, body)
-            details += column_diffs
-            if column_diffs:
-                kind = kind or "column"
-            pins = body.get("pins")
-            if isinstance(pins, dict):
-                self.pinned.update((str(k), str(v)) for k, v in pins.items())
-            prev = body.get("prev_hash")
-        else:
+            kind = "hash"
+        if row.body == _body_from_columns(row):
+            # Fast path: the stored body is, byte for byte, the canonical JSON of the columns,
+            # so every column equals the body's field (the body itself is hashed above).
             prev = row.prev_hash
+            self._note_pins(row.pins)
+        else:
+            body = _parse_body(row.body)
+            if isinstance(body, str):
+                details.insert(0, body)
+                kind = "body"
+                prev = row.prev_hash
+            else:
+                column_diffs = _column_differences(row, body)
+                details += column_diffs
+                if column_diffs:
+                    kind = kind or "column"
+                elif not kind:
+                    details.append("the stored body is not in canonical form")
+                    kind = "body"
+                pins = body.get("pins")
+                if isinstance(pins, dict):
+                    self.pinned.update((str(k), str(v)) for k, v in pins.items())
+                prev = body.get("prev_hash")
         if row.global_seq < 1:
             details.append(f"global_seq {row.global_seq} is below 1 (placed before the log's "
                            f"first event)")
@@ -162,6 +180,13 @@ class ChainVerifier:
             located = expected_seq if kind == "sequence" and row.stream_seq > expected_seq \
                 else row.stream_seq
             self.broken[sid] = Problem(sid, located, kind, details, row.global_seq)
+
+    def _note_pins(self, text: str) -> None:
+        if text not in self._pins_seen:
+            pins = json.loads(text)
+            self._pins_seen.add(text)
+            if isinstance(pins, dict):
+                self.pinned.update((str(k), str(v)) for k, v in pins.items())
 
     def feed_all(self, rows: Iterable[Any], progress: Callable[[int], None] | None = None
                  ) -> None:
@@ -237,6 +262,24 @@ class ChainVerifier:
                 f"after {first[0]}); PostgreSQL sequences leave gaps on rollback, SQLite does "
                 f"not — a checkpoint proves whether events were deleted")
         return report
+
+
+def _body_from_columns(row: Any) -> str:
+    """The canonical body the columns describe, built as text (``pins`` and ``payload`` are
+    stored as canonical JSON already): equal to the stored body iff every field matches."""
+    def text(value: Any) -> str:
+        if type(value) is str:
+            return _encode_str(value)
+        if type(value) is int:
+            return str(value)
+        return _ENCODER.encode(value)
+
+    return (f'{{"actor":{text(row.actor)},"global_seq":{text(row.global_seq)},'
+            f'"occurred_at":{text(row.occurred_at)},"payload":{row.payload},'
+            f'"pins":{row.pins},"prev_hash":{text(row.prev_hash)},'
+            f'"recorded_at":{text(row.recorded_at)},"schema_version":{text(row.schema_version)},'
+            f'"stream_id":{text(row.stream_id)},"stream_seq":{text(row.stream_seq)},'
+            f'"type":{text(row.type)}}}')
 
 
 def _parse_body(text: str) -> dict[str, Any] | str:

@@ -110,7 +110,8 @@ def seal(obj: Ctx, key_path: Path, out: Path) -> None:
     """Verify the whole log, then sign a checkpoint of every stream head (a Merkle root over
     stream, version and head hash) with the auditor's key; record it in the database and
     write it to OUT. A log that does not verify is not sealed (exit 1). An encrypted key
-    reads its password from $TENDERFLOW_KEY_PASSWORD.
+    reads its password from $TENDERFLOW_KEY_PASSWORD. The sealer is --as (on PostgreSQL,
+    by default, auditor:<database user>).
 
     \b
     Example:
@@ -122,7 +123,7 @@ def seal(obj: Ctx, key_path: Path, out: Path) -> None:
     from tenderflow.domain.timeutil import iso, now
     from tenderflow.services import check_actor
 
-    actor = check_actor(obj.actor)
+    actor = check_actor(obj.default_actor("auditor"))
     check_new_file(out, "--out")
     key = load_private_key(key_path)
     store = obj.store()

@@ -190,6 +190,46 @@ def test_failed_negotiation_is_unsuccessful(package: dict[str, Any]) -> None:
     assert last["tender"]["numberOfTenderers"] == 2 and "awards" not in last
 
 
+def test_agreement_signatures_become_the_contract_signatories(recorded: Any,
+                                                             tmp_path: Path) -> None:
+    """Each party's signature of the agreement (AgreementSigned) is published as a
+    contractUpdate; the contract is active once the last has signed; the financing package's
+    signatures are not published."""
+    from tenderflow.store.eventstore import NewEvent
+
+    def signed(n: int, name: str, uscc: str, document: str = "agreement") -> NewEvent:
+        return NewEvent("AgreementSigned" if document == "agreement" else
+                        "FinancingPackageSigned",
+                        {"document": document, "party": f"p{n}", "signature": n, "of": 2,
+                         "sha256": f"{n}" * 64, "signer": {"name": name, "uscc": uscc}},
+                        f"2023-04-0{n}T10:00:00+08:00", "staff:wang", {})
+
+    with recorded.store.reading() as tx:
+        version = tx.head(AWARD)[0]
+    with recorded.store.transaction() as tx:
+        tx.append(AWARD, version, [
+            signed(1, "成都市青羊区住房和城乡建设局", "11510105MB1234567X"),
+            signed(2, "四川华西城市建设有限公司", "91510105MA6CJK8P31"),
+            signed(1, "成都市青羊区住房和城乡建设局", "11510105MB1234567X", "package"),
+        ], "2023-04-03T10:00:00+08:00")
+    out = tmp_path / "o.json"
+    package = export_ocds(recorded.store, out, ["CN-2023-001"], prefix=PREFIX, publisher="p")
+    assert errors_of(package) == []
+    updates = [r for r in package["releases"] if r["tag"] == ["contractUpdate"]]
+    assert len(updates) == 2  # the package's signature is not a release
+    first, second = (u["contracts"][-1] for u in updates)
+    assert first["status"] == "pending" and "dateSigned" not in first
+    assert second["status"] == "active" and second["dateSigned"] == "2023-04-02T10:00:00+08:00"
+    assert [s["name"] for s in second["signatories"]] == ["成都市青羊区住房和城乡建设局",
+                                                          "四川华西城市建设有限公司"]
+    [award] = [a for a in updates[-1]["awards"] if a["status"] == "active"]
+    assert second["awardID"] == award["id"]
+    parties = {p["id"]: p for p in updates[-1]["parties"]}
+    # the buyer (found by its name, now with its USCC) and the supplier (found by its USCC)
+    assert [s["id"] for s in second["signatories"]] == ["purchaser:CD-HH-2023", "S-HXJS"]
+    assert parties["purchaser:CD-HH-2023"]["identifier"]["id"] == "11510105MB1234567X"
+
+
 def test_export_is_deterministic(all_examples: Path, tmp_path: Path) -> None:
     from tenderflow.store.eventstore import EventStore
 
@@ -204,14 +244,25 @@ def test_export_is_deterministic(all_examples: Path, tmp_path: Path) -> None:
     assert (tmp_path / "a.jsonl").read_bytes() == (tmp_path / "b.jsonl").read_bytes()
 
 
-def test_every_event_type_is_classified_for_publication() -> None:
-    """Publication is a whitelist; each event of every mode is either published (with the
-    fields its handler names) or deliberately internal — a new event type needs a decision."""
-    events = set()
+def test_every_event_type_is_classified_for_publication(all_examples: Path) -> None:
+    """Publication is a whitelist; each event of every mode, each document record and each
+    event in the examples' log is either published (with the fields its handler names) or
+    deliberately internal — a new event type needs a decision."""
+    from tenderflow.domain.agreement import DOCUMENT_EVENTS
+    from tenderflow.store.eventstore import EventStore
+
+    events = set(DOCUMENT_EVENTS) | {"ProcurementCreated"}
     for path in sorted((project_root() / "workflows").glob("*.yaml")):
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
         if isinstance(data, dict) and "transitions" in data:
             events |= {t["event"] for t in data["transitions"]}
+    store = EventStore(f"sqlite:///{all_examples}")
+    try:
+        with store.reading() as tx:
+            events |= {row.type for row in tx.raw_events()
+                       if row.stream_id.startswith("procurement:")}
+    finally:
+        store.dispose()
     unclassified = sorted(events - set(PUBLISHES) - INTERNAL)
     assert not unclassified, f"decide whether these are public: {unclassified}"
     assert not set(PUBLISHES) & INTERNAL

@@ -166,6 +166,13 @@ def test_event_hidden_below_the_first_global_seq_is_found(attacker: Any,
     assert "global_seq 0 is below 1" in p.text
 
 
+def test_sequence_number_that_is_not_an_integer_is_found(attacker: Any,
+                                                        recorded: Any) -> None:
+    attacker.set_column(AWARD, 4, "stream_seq", "four")
+    p = only(verify(recorded))
+    assert p.stream == AWARD and "is not an integer" in p.text
+
+
 def test_altered_pinned_definition_is_found(attacker: Any, recorded: Any) -> None:
     changed = attacker.sql("UPDATE definitions SET body = replace(body, "
                            "'\"value\":3', '\"value\":2') WHERE kind = 'parameters'")

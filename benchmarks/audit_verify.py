@@ -1,0 +1,151 @@
+"""How long the auditor's checks take over N events, and how much memory the walk needs.
+
+    python benchmarks/audit_verify.py [--events 10000,100000] [--streams 200]
+                                      [--backend-url URL] [--json]
+
+For each N a fresh database gets N synthetic events spread over S procurement streams (each a
+hash chain like any other; payloads shaped like transition events: trigger, data, checks with
+legal sources, ~0.6 kB of canonical JSON). Then it times:
+
+* ``audit verify`` — the full walk from the stored rows (hash, body vs columns, links, order,
+  heads, pinned definitions);
+* ``audit seal`` — verify again, then sign a checkpoint of every head;
+* ``audit verify --checkpoint`` — the walk plus the checkpoint's checks;
+* ``audit export --format jsonl``.
+
+and the peak Python memory of the verify walk (tracemalloc, in a separate pass because tracing
+slows it down). Bounded memory shows as a peak that does not grow with N for a fixed number
+of streams (the walk keeps one small record per stream and one batch of rows).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import tempfile
+import time
+import tracemalloc
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tenderflow.store.eventstore import EventStore, NewEvent
+
+T = "2023-03-01T09:00:00+08:00"
+KINDS = ("workflow", "parameters", "calendar")
+
+
+def payload(i: int) -> dict[str, Any]:
+    return {
+        "trigger": "record_round", "from": "negotiating", "to": "negotiating",
+        "data": {"round": i, "met": [f"S-{i % 7:04d}"], "group_present": ["刘专家", "周专家",
+                                                                         "采购人代表张"],
+                 "changes": ["电梯井道施工工期由120日调整为100日"], "notified": ["S-0001"]},
+        "checks": [{"guard": "round_whole_group", "rule": "negotiation.round_whole_group",
+                    "source": "政府采购法 第38条第(三)项"},
+                   {"guard": "changes_notified", "rule": "negotiation.changes_notified",
+                    "source": "政府采购法 第38条第(三)项"}],
+    }
+
+
+def generate(store: EventStore, events: int, streams: int, batch: int = 10000) -> None:
+    """``events`` events over ``streams`` streams, appended in batches, streams interleaved
+    (as a busy centre's log is), with the pinned definitions stored."""
+    from tenderflow.store.canonical import canonical_json, sha256_hex
+
+    with store.transaction() as tx:
+        for kind in KINDS:
+            body = canonical_json({"synthetic": kind})
+            tx.pin_definition(sha256_hex(body), kind, f"synthetic {kind}", body)
+    pins = {}
+    with store.reading() as tx:
+        for row in tx.definitions():
+            pins[row.kind] = row.hash
+    per_stream = [events // streams + (1 if s < events % streams else 0) for s in range(streams)]
+    versions = [0] * streams
+    done = 0
+    while done < events:
+        with store.transaction() as tx:
+            for s in range(streams):
+                n = min(batch // streams or 1, per_stream[s] - versions[s])
+                if n <= 0:
+                    continue
+                tx.append(f"procurement:BENCH-{s:05d}", versions[s],
+                          [NewEvent("NegotiationRoundRecorded", payload(versions[s] + i), T,
+                                    "evaluator:刘专家", pins) for i in range(n)], T)
+                versions[s] += n
+                done += n
+
+
+def timed(fn: Any) -> tuple[float, Any]:
+    t0 = time.perf_counter()
+    result = fn()
+    return time.perf_counter() - t0, result
+
+
+def run(url: str, events: int, streams: int, tmp: Path) -> dict[str, Any]:
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from tenderflow.audit.export import export_jsonl
+    from tenderflow.audit.seal import seal, verify_with_checkpoint
+    from tenderflow.audit.verify import verify_store
+
+    store = EventStore(url)
+    store.migrate()
+    gen_s, _ = timed(lambda: generate(store, events, streams))
+    verify_s, (report, _) = timed(lambda: verify_store(store))
+    assert report.ok and report.events == events, [p.text for p in report.problems[:3]]
+    tracemalloc.start()
+    verify_store(store)
+    _, peak = tracemalloc.get_traced_memory()
+    tracemalloc.stop()
+    key = Ed25519PrivateKey.generate()
+    checkpoint = tmp / f"seal-{events}.json"
+    seal_s, _ = timed(lambda: seal(store, key, checkpoint, "auditor:bench", T))
+    check_s, checked = timed(lambda: verify_with_checkpoint(store, checkpoint))
+    assert checked.ok
+    export_s, count = timed(lambda: export_jsonl(store, tmp / f"events-{events}.jsonl"))
+    assert count == events
+    size = (tmp / f"events-{events}.jsonl").stat().st_size
+    store.dispose()
+    return {
+        "events": events, "streams": streams, "generate_s": round(gen_s, 2),
+        "verify_s": round(verify_s, 3), "verify_events_per_s": round(events / verify_s),
+        "verify_peak_python_mb": round(peak / 2**20, 2),
+        "seal_s": round(seal_s, 3), "verify_with_checkpoint_s": round(check_s, 3),
+        "export_jsonl_s": round(export_s, 3), "jsonl_mb": round(size / 2**20, 1),
+    }
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--events", default="10000,100000", help="comma-separated sizes")
+    ap.add_argument("--streams", type=int, default=200)
+    ap.add_argument("--backend-url", help="an empty database URL (default: fresh SQLite files)")
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args()
+    sizes = [int(x) for x in args.events.split(",")]
+    if args.backend_url and len(sizes) > 1:
+        ap.error("with --backend-url give one size (the database must start empty)")
+    tmp = Path(tempfile.mkdtemp(prefix="tf-audit-bench-"))
+    results = []
+    for n in sizes:
+        url = args.backend_url or f"sqlite:///{tmp}/audit-{n}.db"
+        results.append(run(url, n, args.streams, tmp))
+    if args.json:
+        print(json.dumps(results, indent=2))
+        return
+    print(f"audit over synthetic logs ({args.streams} streams; "
+          f"{args.backend_url or 'SQLite files in ' + str(tmp)})")
+    print(f"{'events':>9} {'verify s':>9} {'events/s':>9} {'peak MB':>8} {'seal s':>8} "
+          f"{'+ckpt s':>8} {'jsonl s':>8} {'jsonl MB':>9}")
+    for r in results:
+        print(f"{r['events']:>9} {r['verify_s']:>9} {r['verify_events_per_s']:>9} "
+              f"{r['verify_peak_python_mb']:>8} {r['seal_s']:>8} "
+              f"{r['verify_with_checkpoint_s']:>8} {r['export_jsonl_s']:>8} {r['jsonl_mb']:>9}")
+
+
+if __name__ == "__main__":
+    main()
