@@ -58,3 +58,60 @@
       | fail   | 招标文件存在违法内容，依法终止 | 接受                             |
       | cancel | " "                        | 拒绝:procedure.reason_recorded   |
       | cancel | 项目纳入片区统筹，取消本次招标 | 接受                             |
+
+  @negotiation.group_min_size_tender_scale
+  场景大纲: 达到招标规模的项目转为竞争性谈判的，谈判小组为5人以上单数
+    假如 "staff:wang" 于 "2023-04-03T09:00+08:00" 以 "competitive_negotiation" 方式开启 "CN-5"，重新采购 "OT-F"，理由 "tender_failed"，批准文号 "锦财采〔2023〕41号"
+    而且 "staff:wang" 于 "2023-04-03T10:00+08:00" 对 "CN-5" 触发 "approve_method"：
+      """
+      {ground: tender_failed, justification: 公开招标无人投标（OT-F）, failed_procurement: OT-F}
+      """
+    当 "staff:wang" 于 "2023-04-04T10:00+08:00" 对 "CN-5" 触发 "form_group"：
+      """
+      members: <成员>
+      """
+    那么 结果为 "<结果>"
+
+    例子: 估算价 12,600,000 元，达到施工400万元的必须招标规模
+      | 成员 | 结果 |
+      | [{name: A, role: expert}, {name: B, role: expert}, {name: C, role: purchaser_representative}] | 拒绝:negotiation.group_min_size |
+      | [{name: A, role: expert}, {name: B, role: expert}, {name: C, role: expert}, {name: D, role: expert}, {name: E, role: purchaser_representative}] | 接受 |
+
+  @negotiation.after_tender_min
+  场景大纲: 公开招标失败后转为竞争性谈判，经财政部门批准可以与两家供应商谈判
+    假如 "staff:wang" 于 "2023-04-03T09:00+08:00" 以 "competitive_negotiation" 方式开启 "CN-2"，重新采购 "OT-F"，理由 "tender_failed"，批准文号 "锦财采〔2023〕41号"
+    而且 "staff:wang" 于 "2023-04-03T10:00+08:00" 对 "CN-2" 触发 "approve_method"：
+      """
+      {ground: tender_failed, justification: 公开招标无人投标（OT-F）, failed_procurement: OT-F, <批准>}
+      """
+    而且 "staff:wang" 于 "2023-04-04T10:00+08:00" 对 "CN-2" 触发 "form_group"：
+      """
+      members: [{name: A, role: expert}, {name: B, role: expert}, {name: C, role: expert}, {name: D, role: expert}, {name: E, role: purchaser_representative}]
+      """
+    而且 "staff:wang" 于 "2023-04-04T11:00+08:00" 对 "CN-2" 触发 "check_eligibility"：
+      """
+      candidates: [S-CDJG, S-HXJS, S-YXWY]
+      """
+    而且 "staff:wang" 于 "2023-04-04T12:00+08:00" 对 "CN-2" 触发 "invite"：
+      """
+      suppliers: [{id: S-CDJG, recommended_by: public_notice}, {id: S-HXJS, recommended_by: public_notice}, {id: S-YXWY, recommended_by: supplier_database}]
+      """
+    而且 "staff:wang" 于 "2023-04-04T14:00+08:00" 对 "CN-2" 触发 "issue_documents"：
+      """
+      {response_deadline: "2023-04-10T17:00+08:00"}
+      """
+    而且 "supplier:S-CDJG" 于 "2023-04-06T10:00+08:00" 对 "CN-2" 触发 "submit_response"：
+      """
+      {supplier: S-CDJG}
+      """
+    而且 "supplier:S-HXJS" 于 "2023-04-07T10:00+08:00" 对 "CN-2" 触发 "submit_response"：
+      """
+      {supplier: S-HXJS}
+      """
+    当 到了 "2023-04-11T00:00+08:00" 执行计时
+    那么 "CN-2" 的状态为 "<状态>"
+
+    例子: 只有两家递交响应文件
+      | 批准                                        | 状态        |
+      | finance_approval: 锦财采〔2023〕41号          | negotiating |
+      | approved_by: 锦江区财政局                    | failed      |

@@ -57,6 +57,8 @@ def _invitation(world: World, pid: str, project: str, at: str) -> None:
                                     {"variant": "invitation"})
 
 
+@given(parsers.parse('"{actor}" 于 "{at}" 以 "{mode}" 方式开启 "{new}"，重新采购 "{old}"，'
+                     '理由 "{ground}"，批准文号 "{approval}"'))
 @when(parsers.parse('"{actor}" 于 "{at}" 以 "{mode}" 方式开启 "{new}"，重新采购 "{old}"，'
                     '理由 "{ground}"，批准文号 "{approval}"'))
 def _reopen(world: World, actor: str, at: str, mode: str, new: str, old: str, ground: str,
