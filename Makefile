@@ -40,6 +40,7 @@ test: install
 
 bench: install
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/agreement.py
 	$(BIN)/python benchmarks/eligibility.py
 
 lint: install

@@ -21,7 +21,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from types import TracebackType
+from typing import Any, Self
 
 from tenderflow.domain import agreement as dom
 from tenderflow.domain.state import State
@@ -119,14 +120,49 @@ def check_output(path: Path, option: str) -> None:
         raise InputError("its folder does not exist", file=str(path), field=option)
 
 
-def write_file(path: Path, data: bytes) -> None:
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        tmp.write_bytes(data)
-        tmp.replace(path)
-    except OSError as exc:
-        tmp.unlink(missing_ok=True)
-        raise InputError(f"cannot write: {exc.strerror}", file=str(path)) from None
+class Staged:
+    """Output files written beside their targets first (``.NAME.tmp``) and renamed into place
+    only when the block ends without an error — after the record is committed; otherwise
+    removed, with any folder made for them. So a refused or conflicting step leaves nothing,
+    and a file that cannot be written is found before anything is recorded."""
+
+    def __init__(self) -> None:
+        self.files: list[tuple[Path, Path]] = []
+        self.made: list[Path] = []
+
+    def add(self, path: Path, data: bytes) -> None:
+        tmp = path.with_name(f".{path.name}.tmp")
+        try:
+            if not path.parent.exists():
+                missing = [p for p in (path.parent, *path.parent.parents) if not p.exists()]
+                path.parent.mkdir(parents=True)
+                self.made += missing
+            tmp.write_bytes(data)
+        except OSError as exc:
+            raise InputError(f"cannot write: {exc.strerror}", file=str(path)) from None
+        self.files.append((tmp, path))
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        if exc_type is None:
+            for tmp, path in self.files:
+                try:
+                    tmp.replace(path)
+                except OSError as err:
+                    raise InputError(f"recorded, but cannot be moved into place: "
+                                     f"{err.strerror}; the file is {tmp}",
+                                     file=str(path)) from None
+            return
+        for tmp, _path in self.files:
+            tmp.unlink(missing_ok=True)
+        for folder in self.made:  # deepest first
+            try:
+                folder.rmdir()
+            except OSError:
+                pass
 
 
 def page_count(pdf: bytes) -> int:
@@ -315,19 +351,20 @@ class Agreements:
             "signing_order": tdef.template.signing_order,
             "parties": terms_event.payload["parties"], "renderer": renderer_info(),
         }
-        if recorded:
-            def check(now_state: State) -> None:
-                dom.check_awarded(pid, "render", now_state)
-                dom.check_may_render(pid, now_state, digest)
-                if (now_state.get("agreement") or {}).get("terms", {}).get("seq") != log_seq:
-                    raise CheckFailed(f"{pid}: the terms changed while rendering; retry",
-                                      procurement=pid)
+        def check(now_state: State) -> None:
+            dom.check_awarded(pid, "render", now_state)
+            dom.check_may_render(pid, now_state, digest)
+            if (now_state.get("agreement") or {}).get("terms", {}).get("seq") != log_seq:
+                raise CheckFailed(f"{pid}: the terms changed while rendering; retry",
+                                  procurement=pid)
 
-            stored = self.services.record(pid, dom.RENDERED, payload, actor,
-                                          expected_version=state["version"], check=check,
-                                          definitions={"template": tdef.pin()})
-            seq = stored.stream_seq
-        write_file(out, pdf)
+        with Staged() as staged:
+            staged.add(out, pdf)
+            if recorded:
+                stored = self.services.record(pid, dom.RENDERED, payload, actor,
+                                              expected_version=state["version"], check=check,
+                                              definitions={"template": tdef.pin()})
+                seq = stored.stream_seq
         return {"ok": True, "procurement": pid, "event": dom.RENDERED, "recorded": recorded,
                 "seq": seq, "file": str(out), "sha256": digest, "bytes": len(pdf),
                 "pages": payload["pages"], "log_hash": log_hash, "log_seq": log_seq,
@@ -385,9 +422,10 @@ class Agreements:
                                   f"signed first); sign the latest file", procurement=pid)
             dom.signing_turn(pid, now_state, document, party, label)
 
-        stored = self.services.record(pid, event_type, payload, actor, when,
-                                      expected_version=state["version"], check=check)
-        write_file(out_path, signed)
+        with Staged() as staged:
+            staged.add(out_path, signed)
+            stored = self.services.record(pid, event_type, payload, actor, when,
+                                          expected_version=state["version"], check=check)
         return {"ok": True, "procurement": pid, "event": event_type, "seq": stored.stream_seq,
                 "document": document, "party": party, "signer": info.identity.to_dict(),
                 "signature": turn, "of": len(order), "file": str(out_path),
@@ -755,25 +793,24 @@ class Agreements:
         if recorded:
             dom.check_package_may_change(pid, state)
 
-            def check(now_state: State) -> None:
-                dom.check_awarded(pid, "package", now_state)
-                dom.check_fully_signed(pid, now_state)
-                dom.check_package_may_change(pid, now_state)
+        def check(now_state: State) -> None:
+            dom.check_awarded(pid, "package", now_state)
+            dom.check_fully_signed(pid, now_state)
+            dom.check_package_may_change(pid, now_state)
 
-            stored = self.services.record(
-                pid, dom.PACKAGE, payload, actor, expected_version=state["version"],
-                check=check, definitions={"cover_template": cover.pin(),
-                                          "manifest_template": mtdef.pin()})
-            seq = stored.stream_seq
-        try:
-            out_dir.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise InputError(f"cannot create the folder: {exc.strerror}",
-                             file=str(out_dir)) from None
-        for name, content in outputs.items():
-            target = out_dir / name
-            if not (target.exists() and target.read_bytes() == content):
-                write_file(target, content)
+        if out_dir.exists() and not out_dir.is_dir():
+            raise InputError("is a file, not a folder", file=str(out_dir), field="--out")
+        with Staged() as staged:
+            for name, content in outputs.items():
+                target = out_dir / name
+                if not (target.exists() and target.read_bytes() == content):
+                    staged.add(target, content)
+            if recorded:
+                stored = self.services.record(
+                    pid, dom.PACKAGE, payload, actor, expected_version=state["version"],
+                    check=check, definitions={"cover_template": cover.pin(),
+                                              "manifest_template": mtdef.pin()})
+                seq = stored.stream_seq
         return {"ok": True, "procurement": pid, "event": dom.PACKAGE, "recorded": recorded,
                 "seq": seq, "folder": str(out_dir), "manifest_sha256": manifest_sha,
                 "manifest_pdf_sha256": manifest_pdf_sha, "files": manifest["files"],

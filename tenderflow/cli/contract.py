@@ -20,9 +20,9 @@ def _agreements(obj: Ctx) -> Any:
 
 
 def _actor(obj: Ctx) -> str:
-    from tenderflow.services import check_actor
+    from tenderflow.cli.procurement import actor_of
 
-    return check_actor(obj.actor)
+    return actor_of(obj)  # --as, or on PostgreSQL the session's database user
 
 
 @click.group()

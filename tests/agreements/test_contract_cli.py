@@ -582,3 +582,33 @@ def sample_pdf():
 
     data = yaml.safe_load((contracts_dir() / "sample-data.yaml").read_text(encoding="utf-8"))
     return render_agreement(contracts_dir() / "agreement.yaml", data, "0" * 64)
+
+
+def test_a_step_whose_record_fails_leaves_no_file(awarded, monkeypatch, tmp_path):
+    """Outputs are staged beside their targets and moved into place only once recorded."""
+    from tenderflow.agreements import Agreements
+    from tenderflow.errors import ConcurrencyConflict
+
+    services = awarded.services()
+    agreements = Agreements(services)
+    agreements.record_terms(PID, TERMS, "staff:wang")
+
+    def conflict(*args, **kwargs):
+        raise ConcurrencyConflict("another officer acted first")
+
+    monkeypatch.setattr(services, "record", conflict)
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(ConcurrencyConflict):
+        agreements.render(PID, out / "agreement.pdf", "staff:wang")
+    assert list(out.iterdir()) == []
+    monkeypatch.undo()
+    agreements.render(PID, awarded.path("agreement.pdf"), "staff:wang")
+    for party in ORDER:
+        assert awarded.sign(party).exit_code == 0
+    monkeypatch.setattr(services, "record", conflict)
+    with pytest.raises(ConcurrencyConflict):
+        agreements.package(PID, awarded.path("agreement.pdf"), FINANCING, out / "pkg" / "x",
+                           "staff:wang")
+    assert list(out.iterdir()) == []  # not even the folders it made
+    services.store.dispose()

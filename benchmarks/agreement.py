@@ -1,0 +1,101 @@
+"""Agreement documents: render, sign and verify times and file sizes (issue 6's closing note).
+
+Runs the example award (examples/negotiation_award.yaml) on a fresh SQLite file, records its
+terms, then times in-process, through the application service (what the CLI runs, without the
+interpreter's start-up and imports):
+
+* ``render`` — fill the template from the recorded terms and lay out the PDF, cold (first
+  call: font registration) and warm (median of repeats; each repeat is identical and records
+  nothing new);
+* ``sign`` — each of the four parties in turn (key check, turn check, PAdES signature of the
+  growing file, the record);
+* ``verify`` — the four-signature file against the log;
+* ``package`` — the financing package (cover letter, award record, financial summary,
+  manifests).
+
+    python benchmarks/agreement.py [--repeats N] [--json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tenderflow.agreements import Agreements
+from tenderflow.paths import examples_dir
+from tenderflow.scenario import run_scenario
+from tenderflow.services import Services
+from tenderflow.store.eventstore import EventStore
+
+PID = "CN-2023-001"
+ACTOR = "staff:bench"
+
+
+def seconds(fn: Any, *args: Any, **kwargs: Any) -> tuple[float, Any]:
+    t0 = time.perf_counter()
+    result = fn(*args, **kwargs)
+    return time.perf_counter() - t0, result
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--json", action="store_true")
+    args = ap.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="tf-bench-agreement-"))
+    store = EventStore(f"sqlite:///{tmp / 'bench.db'}")
+    store.migrate()
+    services = Services(store)
+    report = run_scenario(services, examples_dir() / "negotiation_award.yaml")
+    if not report.ok:
+        sys.exit(f"the example award did not run: stopped at step {report.stopped_at}")
+    agreements = Agreements(services)
+    keys = agreements.demo_keys(PID, tmp / "keys")
+    agreements.record_terms(PID, examples_dir() / "agreement" / "CN-2023-001-terms.yaml", ACTOR)
+    pdf = tmp / "agreement.pdf"
+    cold, rendered = seconds(agreements.render, PID, pdf, ACTOR)
+    warm = [seconds(agreements.render, PID, tmp / "again.pdf", ACTOR)[0]
+            for _ in range(args.repeats)]
+    assert (tmp / "again.pdf").read_bytes() == pdf.read_bytes()
+    results: dict[str, Any] = {
+        "render_cold_s": round(cold, 3), "render_warm_median_s": round(statistics.median(warm), 3),
+        "rendered_bytes": rendered["bytes"], "pages": rendered["pages"], "sign_s": {},
+        "signed_bytes": {},
+    }
+    for party in rendered["signing_order"]:
+        took, signed = seconds(agreements.sign, PID, party, keys.party_keys[party],
+                               keys.passphrase, pdf, pdf, ACTOR)
+        results["sign_s"][party] = round(took, 3)
+        results["signed_bytes"][party] = signed["bytes"]
+    verify = [seconds(agreements.verify, pdf, [keys.ca_cert]) for _ in range(args.repeats)]
+    assert all(v[1]["ok"] for v in verify)
+    results["verify_median_s"] = round(statistics.median(v[0] for v in verify), 3)
+    took, package = seconds(agreements.package, PID, pdf,
+                            examples_dir() / "agreement" / "CN-2023-001-financing.yaml",
+                            tmp / "package", ACTOR)
+    results["package_s"] = round(took, 3)
+    results["package_bytes"] = {f["name"]: f["bytes"] for f in package["files"]}
+    store.dispose()
+    if args.json:
+        print(json.dumps(results, indent=2))
+        return
+    print(f"render: {results['render_cold_s']} s cold, {results['render_warm_median_s']} s warm "
+          f"(median of {args.repeats}); {results['pages']} pages, {results['rendered_bytes']} "
+          f"bytes")
+    for party, took in results["sign_s"].items():
+        print(f"sign {party}: {took} s → {results['signed_bytes'][party]} bytes")
+    print(f"verify (4 signatures + log): {results['verify_median_s']} s (median)")
+    print(f"package: {results['package_s']} s; "
+          + ", ".join(f"{n} {b}" for n, b in results["package_bytes"].items()))
+
+
+if __name__ == "__main__":
+    main()
