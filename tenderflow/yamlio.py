@@ -27,9 +27,12 @@ StrictLoader.add_implicit_resolver(
 
 
 def _construct_mapping(loader: StrictLoader, node: yaml.MappingNode, deep: bool = False) -> Any:
-    loader.flatten_mapping(node)
     seen: set[Any] = set()
+    # Duplicates are looked for among the mapping's own keys; a merge key (<<) brings
+    # defaults that the mapping's own keys may override.
     for key_node, _ in node.value:
+        if key_node.tag == "tag:yaml.org,2002:merge":
+            continue
         key = loader.construct_object(key_node, deep=deep)  # type: ignore[no-untyped-call]
         try:
             duplicate = key in seen
@@ -40,6 +43,7 @@ def _construct_mapping(loader: StrictLoader, node: yaml.MappingNode, deep: bool 
             raise yaml.constructor.ConstructorError(
                 None, None, f"duplicate key {key!r}", key_node.start_mark)
         seen.add(key)
+    loader.flatten_mapping(node)
     return loader.construct_mapping(node, deep=deep)
 
 
