@@ -82,7 +82,13 @@ def _records(section: Any, kind: str, file: Path) -> list[dict[str, Any]]:
     validate = validate_projects if kind == "projects" else validate_suppliers
     for i, item in enumerate(section):
         if isinstance(item, dict) and set(item) == {"file"}:
-            ref = file.parent / str(item["file"])
+            if not isinstance(item["file"], str) or not item["file"].strip():
+                raise _err(str(file), f"{kind}[{i}]", f"file {item['file']!r} is not a path",
+                           "file", "a YAML, JSON or CSV file relative to the scenario")
+            ref = file.parent / item["file"]
+            if not ref.is_file():
+                raise _err(str(file), f"{kind}[{i}]", f"no file {ref}", "file",
+                           "a YAML, JSON or CSV file relative to the scenario")
             recs = read_records(ref, kind)
             out += validate(recs, str(ref), ref.suffix.lower() == ".csv")
         elif isinstance(item, dict):
@@ -254,6 +260,14 @@ def run_scenario(services: Services, path: Path, *, default_actor: str = "staff:
                 raise InputError(f"procurement {p['id']} already exists in this database",
                                  file=sc.file, field="procurements.id",
                                  expected="a fresh database or new ids")
+        # ... or if a procurement's project is neither in the file nor registered already.
+        given = {rec["id"] for rec in sc.projects}
+        for i, p in enumerate(sc.procurements):
+            if p["project"] not in given and tx.snapshot(f"project:{p['project']}") is None:
+                raise InputError(f"project {p['project']!r} is not in this scenario's "
+                                 f"projects nor registered in the database", file=sc.file,
+                                 location=f"procurements[{i}]", field="project",
+                                 expected="the id of a project listed under projects")
     first_at = next((s["at"] for s in sc.steps if "at" in s), None)
     results: list[StepResult] = []
     if sc.projects:
@@ -313,11 +327,13 @@ def _run_step(services: Services, sc: Scenario, i: int, step: dict[str, Any],
                                   f"as expected", detail)
             return StepResult(i, "fire", False, f"{pid} {trigger}: {exc.message}", detail)
         except TenderflowError as exc:
-            if exc.exit_code == 2:
-                raise
+            # Bad data found only when deciding (e.g. a supplier that is not registered):
+            # the steps before were applied, so the run stops here (exit 1), naming the step.
             last_refused[pid] = True
-            return StepResult(i, "fire", False, f"{pid} {trigger}: {exc.message}",
-                              {"refused": exc.to_dict()})
+            text = f"{pid} {trigger}: {exc.message}"
+            if exc.exit_code == 2:
+                text = f"{where}: {text}"
+            return StepResult(i, "fire", False, text, {"refused": exc.to_dict()})
         last_refused[pid] = False
         if expected:
             return StepResult(i, "fire", False, f"{pid} {trigger}: expected refusal by "

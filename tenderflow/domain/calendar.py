@@ -321,6 +321,8 @@ def _read_override(path: Path, file_year: int) -> tuple[int, str, dict[str, froz
                          field="(file)") from None
     except UnicodeDecodeError:
         raise InputError("not UTF-8 text", file=file, field="(file)") from None
+    except RecursionError:
+        raise InputError("nested too deeply", file=file, field="(file)") from None
     if not isinstance(raw, dict):
         raise InputError("an override file must be a mapping", file=file, field="(file)",
                          expected="keys year, source, holidays, workdays")

@@ -137,8 +137,14 @@ def parse_workflow(data: Any, file: str) -> Workflow:
     if not isinstance(states, dict) or not states:
         raise _fail(file, "states", "states must be a mapping of name to {zh, en}", "states")
     for name, label in states.items():
-        if not isinstance(label, dict) or not {"zh", "en"} <= set(label):
+        if not isinstance(name, str) or not isinstance(label, dict) or \
+                not {"zh", "en"} <= set(label):
             raise _fail(file, f"states.{name}", "each state needs zh and en labels", name)
+    if not isinstance(data["initial"], str):
+        raise _fail(file, "top", "initial must be a state name", "initial")
+    if not isinstance(data.get("terminal", []), list) or not all(
+            isinstance(x, str) for x in data.get("terminal", [])):
+        raise _fail(file, "top", "terminal must be a list of state names", "terminal")
     terminal = tuple(data.get("terminal", []))
     for s in (data["initial"], *terminal):
         if s not in states:
@@ -161,6 +167,18 @@ def parse_workflow(data: Any, file: str) -> Workflow:
         for needed in ("trigger", "source", "dest", "roles", "event", "title"):
             if needed not in t:
                 raise _fail(file, where, "missing", needed)
+        for key in ("trigger", "dest", "event"):
+            if not isinstance(t[key], str) or not t[key]:
+                raise _fail(file, where, f"{key} must be a name", key, "a text")
+        if not (isinstance(t["source"], str) or (
+                isinstance(t["source"], list) and t["source"]
+                and all(isinstance(x, str) for x in t["source"]))):
+            raise _fail(file, where, "source must be a state, a list of states or '*'",
+                        "source")
+        for key in ("roles", "guards", "facts"):
+            value = t.get(key, [])
+            if not isinstance(value, list) or not all(isinstance(x, str) for x in value):
+                raise _fail(file, where, f"{key} must be a list of names", key)
         where = f"transitions[{i}] ({t['trigger']})"
         src = t["source"]
         sources = open_states if src == "*" else tuple(src if isinstance(src, list) else [src])
@@ -190,6 +208,9 @@ def parse_workflow(data: Any, file: str) -> Workflow:
             except SchemaError as exc:
                 raise _fail(file, where, f"data schema is invalid: {exc.message}", "data") from None
         title = t["title"]
+        if not isinstance(title, dict) or not all(
+                isinstance(title.get(k, ""), str) for k in ("zh", "en")):
+            raise _fail(file, where, "title must be a mapping {zh, en} of texts", "title")
         transitions.append(TransitionDef(
             trigger=str(t["trigger"]), sources=sources, dest=str(t["dest"]), roles=roles,
             event=str(t["event"]), guards=guards, facts=facts, title_zh=title.get("zh", ""),
@@ -197,13 +218,17 @@ def parse_workflow(data: Any, file: str) -> Workflow:
     timers = []
     for i, tm in enumerate(data.get("timers", []) or []):
         where = f"timers[{i}]"
-        if not isinstance(tm, dict) or set(tm) != _TIMER_KEYS:
+        if not isinstance(tm, dict) or set(tm) != _TIMER_KEYS or not all(
+                isinstance(v, str) for v in tm.values()):
             raise _fail(file, where, "a timer is {trigger, source, due}", "timers")
         if not any(t.trigger == tm["trigger"] and tm["source"] in t.sources for t in transitions):
             raise _fail(file, where, f"no transition {tm['trigger']!r} from {tm['source']!r}",
                         "trigger")
         timers.append(TimerDef(str(tm["trigger"]), str(tm["source"]), str(tm["due"])))
     title = data["title"]
+    if not isinstance(title, dict) or not all(
+            isinstance(title.get(k, ""), str) for k in ("zh", "en")):
+        raise _fail(file, "top", "title must be a mapping {zh, en} of texts", "title")
     return Workflow(
         mode=str(data["mode"]), title_zh=title.get("zh", ""), title_en=title.get("en", ""),
         source=str(data.get("source", "")), initial=str(data["initial"]), terminal=terminal,
