@@ -16,6 +16,10 @@
       """
       {sale_until: "2023-03-06T17:00+08:00", bid_deadline: "2023-03-21T09:30+08:00", bid_bond: "0"}
       """
+    而且 "staff:wang" 于 "2023-03-09T09:00+08:00" 对 "OT-B" 触发 "check_eligibility"：
+      """
+      candidates: [S-CDJG, S-HXJS, S-SLGC]
+      """
     而且 "supplier:S-CDJG" 于 "2023-03-10T10:00+08:00" 对 "OT-B" 触发 "submit_bid"：
       """
       {supplier: S-CDJG, price: "11980000.00", bond: "0"}

@@ -11,6 +11,10 @@
     假如 已登记示例项目和供应商
     而且 已登记示例项目、供应商和实施主体
     而且 项目 "CD-WJ-2023" 以 "open_tender" 方式开启采购 "OT-T"，时间 "2023-03-01T09:00+08:00"
+    而且 "staff:wang" 于 "2023-03-01T09:30+08:00" 对 "OT-T" 触发 "check_eligibility"：
+      """
+      candidates: [S-CDJG, S-HXJS, S-SLGC]
+      """
 
   @tender.bid_period_min_days
   场景大纲: 自招标文件开始发出之日起至投标截止之日止不得少于20日
@@ -140,6 +144,10 @@
   @tender.invited_min @tender.invitation_grounds
   场景大纲: 邀请招标应当向三个以上的供应商发出投标邀请书，国有资金项目须有法定情形
     假如 邀请招标"OT-I" 已开启，项目 "CD-WJ-2023"，时间 "2023-03-01T09:00+08:00"
+    而且 "staff:wang" 于 "2023-03-01T09:30+08:00" 对 "OT-I" 触发 "check_eligibility"：
+      """
+      candidates: [S-CDJG, S-HXJS, S-SLGC]
+      """
     当 "staff:wang" 于 "2023-03-01T10:00+08:00" 对 "OT-I" 触发 "issue_documents"：
       """
       {sale_until: "2023-03-06T17:00+08:00", bid_deadline: "2023-03-21T09:30+08:00", bid_bond: "200000.00", suppliers: <邀请>, <情形>}

@@ -143,6 +143,10 @@
       """
       results: [{supplier: S-CDJG, passed: true}, {supplier: S-HXJS, passed: true}, {supplier: S-SLGC, passed: true}, {supplier: S-YXWY, passed: false, reason: 业绩不足}]
       """
+    而且 "staff:wang" 于 "2023-03-14T09:00+08:00" 对 "OT-Q" 触发 "check_eligibility"：
+      """
+      candidates: [S-CDJG, S-HXJS, S-SLGC, S-YXWY]
+      """
     而且 "staff:wang" 于 "2023-03-14T10:00+08:00" 对 "OT-Q" 触发 "issue_documents"：
       """
       {sale_until: "2023-03-20T17:00+08:00", bid_deadline: "2023-04-03T09:30+08:00", bid_bond: "0"}

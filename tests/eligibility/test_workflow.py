@@ -390,3 +390,61 @@ def test_replay_finds_a_verdict_that_the_facts_do_not_give(lot: Any) -> None:
     violation = report["streams"][0]["violation"]
     assert violation["type"] == "EligibilityChecked"
     assert "findings.eligibility" in violation["message"]
+
+
+# --------------------------------------------------------------------------- open tender
+
+@pytest.fixture
+def tender(registered: Any) -> Any:
+    from tenderflow.registration import load_file
+
+    registered.register("projects", load_file(examples_dir() / "data" / "modes_projects.yaml",
+                                              "projects"), "staff:wang")
+    es.import_credit_lists(registered, CREDIT, "staff:wang", at("2025-05-06T08:00+08:00"))
+    return registered
+
+
+def tender_step(trigger: str) -> dict[str, Any]:
+    """The data of a step of the standard tender journey (tests/modes/journeys.py), so that
+    these tests follow the mode's data schema."""
+    from tests.modes.journeys import TENDER
+
+    return dict(next(d for _, _, t, d in TENDER if t == trigger and d is not None))
+
+
+def test_a_disqualified_supplier_cannot_bid_and_bidders_stay_unnamed(tender: Any) -> None:
+    tender.open_procurement("OT-E", "CD-WJ-2023", "open_tender", "staff:wang",
+                            at("2023-03-01T09:00+08:00"))
+    tender.fire("OT-E", "issue_documents", tender_step("issue_documents"), "staff:wang",
+                at("2023-03-01T10:00+08:00"))
+    es.check(tender, "OT-E", ["S-HXJS", "S-TFJS", "S-TFWY"], "staff:wang",
+             at("2023-03-09T09:00+08:00"))
+    bid = tender_step("submit_bid")
+    with pytest.raises(TriggerRefused) as err:
+        tender.fire("OT-E", "submit_bid", {**bid, "supplier": "S-TFWY"}, "supplier:S-TFWY",
+                    at("2023-03-10T10:00+08:00"))
+    [refusal] = [r for r in err.value.refusals if r.guard == "candidates_eligible"]
+    assert refusal.rule == "relation.shared_legal_representative"
+    assert "政府采购法实施条例 第18条" in refusal.source
+    tender.fire("OT-E", "submit_bid", {**bid, "supplier": "S-HXJS"}, "supplier:S-HXJS",
+                at("2023-03-10T10:00+08:00"))
+    # A later check includes the bidder so far; before the opening status names nobody.
+    es.check(tender, "OT-E", ["S-SLGC"], "staff:wang", at("2023-03-11T09:00+08:00"))
+    view = tender.status("OT-E")["eligibility"]
+    assert view["candidates"] == 2 and view["eligible"] == 2 and "ineligible" not in view
+    assert "S-HXJS" not in json.dumps(view)
+
+
+def test_an_invitation_tender_invites_only_eligible_suppliers(tender: Any) -> None:
+    tender.open_procurement("OT-I", "CD-WJ-2023", "open_tender", "staff:wang",
+                            at("2023-03-01T09:00+08:00"), {"variant": "invitation"})
+    es.check(tender, "OT-I", ["S-HXJS", "S-TFJS", "S-TFWY"], "staff:wang",
+             at("2023-03-01T09:30+08:00"))
+    data = {**tender_step("issue_documents"), "invitation_ground": "few_potential_bidders",
+            "invitation_justification": "潜在投标人少",
+            "suppliers": [{"id": s} for s in ("S-HXJS", "S-TFJS", "S-TFWY")]}
+    with pytest.raises(TriggerRefused) as err:
+        tender.fire("OT-I", "issue_documents", data, "staff:wang", at("2023-03-01T10:00+08:00"))
+    [refusal] = [r for r in err.value.refusals if r.guard == "candidates_eligible"]
+    assert refusal.rule == "relation.shared_legal_representative"
+    assert "S-TFJS" in refusal.reason and "S-TFWY" in refusal.reason

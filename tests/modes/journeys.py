@@ -21,6 +21,8 @@ MODES_DATA = ("modes_projects.yaml", "projects"), ("modes_suppliers.yaml", "supp
 SHA = "0" * 63 + "1"
 
 TENDER: list[Step] = [
+    ("2023-03-01T09:30+08:00", "staff:wang", "check_eligibility",
+     {"candidates": ["S-CDJG", "S-HXJS", "S-SLGC", "S-YXWY"]}),
     ("2023-03-01T10:00+08:00", "staff:wang", "issue_documents",
      {"sale_until": "2023-03-06T17:00+08:00", "bid_deadline": "2023-03-21T09:30+08:00",
       "bid_bond": "252000.00"}),
@@ -52,6 +54,8 @@ PPP: list[Step] = [
     ("2023-08-15T10:00+08:00", "supplier:S-HXJS", "submit_application", {"supplier": "S-HXJS"}),
     ("2023-08-22T10:00+08:00", "staff:zhao", "record_prequalification",
      {"results": [{"supplier": s, "passed": True} for s in ("S-CDJG", "S-YXWY", "S-HXJS")]}),
+    ("2023-08-23T09:00+08:00", "staff:zhao", "check_eligibility",
+     {"candidates": ["S-CDJG", "S-YXWY", "S-HXJS"]}),
     ("2023-08-23T10:00+08:00", "staff:zhao", "issue_documents",
      {"sale_until": "2023-08-28T17:00+08:00", "bid_deadline": "2023-09-12T09:30+08:00",
       "bid_bond": "800000.00"}),

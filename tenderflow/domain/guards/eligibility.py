@@ -48,13 +48,12 @@ RULE_EVALUATED = "eligibility.evaluated"
 SOURCE_EVALUATED = "政府采购法 第22条、第23条"
 
 # Where the modes record the suppliers taking part on the lot (dicts keyed by supplier id).
-_PARTICIPANT_PATHS = (("invited",), ("responses",), ("bids",), ("final_quotes",),
-                      ("prequal", "applications"))
+_PARTICIPANT_PATHS = (("invited",), ("responses",), ("bids",), ("final_quotes",))
 
 
 def participants(state: Mapping[str, Any]) -> list[str]:
-    """The suppliers (or consortia) already taking part in the procurement: invited, responded,
-    bid, applied for prequalification; sorted."""
+    """The suppliers (or consortia) already taking part on the lot: invited, responded, bid;
+    sorted. (Prequalification applicants that did not pass are not on the lot.)"""
     found: set[str] = set()
     for path in _PARTICIPANT_PATHS:
         value: Any = state
@@ -133,6 +132,8 @@ def candidates_eligible(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
     already on the lot - are invited or bid (政府采购法 第22、23条, 第38条第(三)项: invitees
     come from suppliers meeting the conditions)."""
     ids = acting_suppliers(ctx.data)
+    if not ids:  # nobody named (an open tender's notice): nothing to gate
+        return None
     checked = ctx.state.get("eligibility")
     if not checked:
         named = f" ({', '.join(ids)})" if ids else ""
@@ -206,8 +207,17 @@ def public_eligibility(state: Mapping[str, Any]) -> dict[str, Any] | None:
     if not checked:
         return None
     cands = checked["candidates"]
-    return {"checked_at": checked["at"], "checks": checked["checks"],
-            "ruleset": checked["ruleset"],
-            "eligible": sorted(i for i, c in cands.items() if c["eligible"]),
+    view: dict[str, Any] = {"checked_at": checked["at"], "checks": checked["checks"],
+                            "ruleset": checked["ruleset"]}
+    if sealed_bidding(state):  # 招标投标法 第22条: no bidder is named before the opening
+        return {**view, "candidates": len(cands),
+                "eligible": sum(1 for c in cands.values() if c["eligible"])}
+    return {**view, "eligible": sorted(i for i, c in cands.items() if c["eligible"]),
             "ineligible": {i: [f["rule"] for f in c["failed"]]
                            for i, c in sorted(cands.items()) if not c["eligible"]}}
+
+
+def sealed_bidding(state: Mapping[str, Any]) -> bool:
+    """A tender whose bids are not yet opened: who checks in keeps secret (招标投标法 第22条)."""
+    deadlines = state.get("deadlines") or {}
+    return bool(deadlines.get("bid_deadline")) and not state.get("opened")
