@@ -27,7 +27,7 @@ from typing import Any, Self
 from tenderflow.domain import agreement as dom
 from tenderflow.domain.state import State
 from tenderflow.domain.timeutil import local_date, now, parse_time
-from tenderflow.errors import CheckFailed, InputError
+from tenderflow.errors import CheckFailed, InputError, NotFound
 from tenderflow.services import Services, check_actor, stream_of
 from tenderflow.store.canonical import canonical_json, content_hash
 
@@ -730,9 +730,16 @@ class Agreements:
         keywords = [KEYWORD_PROCUREMENT + pid]
         fin_date = str(financing.get("date") or "")
         documents: dict[str, bytes] = {"agreement.pdf": signed}
-        left_out = [("eligibility-report.pdf: no eligibility report is recorded for this "
-                    "procurement (the eligibility check is not wired into the log yet)")]
-        names = ["agreement.pdf", "award-record.pdf", "financial-summary.pdf"]
+        left_out: list[str] = []
+        try:  # the eligibility report of the latest recorded check, as `eligibility report`
+            from tenderflow.eligibility_service import recorded, report_pdf
+
+            documents["eligibility-report.pdf"] = report_pdf(recorded(self.services, pid))
+        except NotFound as exc:  # a mode or procurement without an eligibility check
+            prequal = (state.get("prequal") or {}).get("results")
+            left_out.append(f"eligibility-report.pdf: {exc.message}" + (
+                " (the prequalification results are in award-record.pdf)" if prequal else ""))
+        names = [*documents, "award-record.pdf", "financial-summary.pdf"]
         data = dom.merge(data, {"financing": financing, "finance": summary.fields(),
                                 "package": {"enclosures": enclosures(names)}})
         try:

@@ -43,7 +43,11 @@ def award_record_sections(procurement: str, state: Mapping[str, Any], events: Se
     the award with the rules its event checked, the final offers and the recorded steps."""
     project = state.get("project") or {}
     award = state.get("award") or {}
-    award_event = next((e for e in reversed(events) if e.type == "ProcurementAwarded"), None)
+    # the transition that recorded the award (ProcurementAwarded, AwardNoticeIssued …): the
+    # award's time is that event's business time
+    award_event = next((e for e in reversed(events) if isinstance(e.payload, Mapping)
+                        and e.payload.get("trigger") and award.get("at")
+                        and e.occurred_at == award["at"]), None)
     purchaser = project.get("purchaser") or {}
     overview = [
         ["采购编号", procurement],
@@ -75,15 +79,7 @@ def award_record_sections(procurement: str, state: Mapping[str, Any], events: Se
             body.append({"table": {"columns": ["规则", "依据"],
                                    "rows": [[c["rule"], c["source"]] for c in checks]}})
         sections.append({"heading": "核验的规则", "body": body})
-    quotes = state.get("final_quotes") or {}
-    if quotes:
-        rows = [[str(sid), money_text(q["price"]) if q.get("price") else "—",
-                 "是" if q.get("compliant", True) else "否"]
-                for sid, q in sorted(quotes.items(), key=lambda kv: Money.parse(
-                    kv[1].get("price") or "0").amount)]
-        sections.append({"heading": "最后报价", "body": [
-            "各供应商的最后报价（按报价由低到高排列）：",
-            {"table": {"columns": ["供应商", "报价", "满足实质性要求"], "rows": rows}}]})
+    sections += _mode_sections(state)
     steps = [[str(e.stream_seq), e.occurred_at[:16].replace("T", " "), e.type,
               str(e.payload.get("trigger", ""))]
              for e in events if e.type not in _DOCUMENT_EVENTS]
@@ -91,6 +87,58 @@ def award_record_sections(procurement: str, state: Mapping[str, Any], events: Se
         "采购日志记载的各步骤（事件序号、业务时间、事件、触发动作）：",
         {"table": {"columns": ["序号", "时间", "事件", "动作"], "rows": steps}}]})
     return sections
+
+
+def _mode_sections(state: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """What the mode recorded about the competition, where it recorded it: prequalification
+    (PPP), bids or final quotations, the ranking, result-confirmation talks, the contract's
+    signing. Each section appears only when the state holds that record in the shape read."""
+    out: list[dict[str, Any]] = []
+    prequal = state.get("prequal")
+    results = prequal.get("results") if isinstance(prequal, Mapping) else None
+    if isinstance(results, Mapping) and results:
+        rows = [[str(sid), "通过" if r.get("passed") else "未通过", str(r.get("reason") or "—")]
+                for sid, r in sorted(results.items()) if isinstance(r, Mapping)]
+        attempts = prequal.get("attempts") if isinstance(prequal, Mapping) else None
+        out.append({"heading": "资格预审结果", "body": [
+            f"资格预审（共组织{attempts}次）的最终结果：" if attempts else "资格预审的结果：",
+            {"table": {"columns": ["社会资本", "结果", "原因"], "rows": rows}}]})
+    for key, heading, lead in (("final_quotes", "最后报价", "各供应商的最后报价"),
+                               ("bids", "投标报价", "各投标人的投标报价")):
+        offers = state.get(key)
+        if not isinstance(offers, Mapping) or not offers:
+            continue
+        rows = [[str(sid), money_text(q["price"]) if q.get("price") else "—",
+                 "否" if q.get("compliant") is False else "是"]
+                for sid, q in sorted(offers.items(), key=lambda kv: Money.parse(
+                    (kv[1] or {}).get("price") or "0").amount) if isinstance(q, Mapping)]
+        out.append({"heading": heading, "body": [
+            f"{lead}（按报价由低到高排列）：",
+            {"table": {"columns": ["供应商", "报价", "满足实质性要求"], "rows": rows}}]})
+    ranked = state.get("ranked")
+    if isinstance(ranked, list) and ranked and all(isinstance(r, Mapping) for r in ranked):
+        out.append({"heading": "评审排名", "body": [{"table": {
+            "columns": ["名次", "供应商", "得分"],
+            "rows": [[str(r.get("rank", "")), str(r.get("supplier", "")),
+                      str(r.get("score", "—"))] for r in ranked]}}]})
+    confirmation = state.get("confirmation")
+    talks = confirmation.get("talks") if isinstance(confirmation, Mapping) else None
+    if isinstance(talks, list) and talks:
+        rows = [[str(t.get("supplier", "")), "达成一致" if t.get("agreed") else "未达成一致",
+                 "；".join(str(c.get("term", c)) if isinstance(c, Mapping) else str(c)
+                          for c in t.get("changes") or []) or "—",
+                 str(t.get("note") or "—")] for t in talks if isinstance(t, Mapping)]
+        out.append({"heading": "采购结果确认谈判", "body": [{"table": {
+            "columns": ["社会资本", "结果", "非核心条款的变更", "说明"], "rows": rows}}]})
+    contract = state.get("contract")
+    if isinstance(contract, Mapping) and contract.get("at"):
+        rows = [["签订时间", str(contract["at"])]]
+        for key, label in (("value", "合同金额"), ("performance_bond", "履约保证金")):
+            if contract.get(key):
+                rows.append([label, money_text(contract[key])])
+        out.append({"heading": "合同签订记录", "body": [
+            {"table": {"columns": ["项目", "内容"], "rows": rows}}]})
+    return out
 
 
 _DOCUMENT_EVENTS = ("AgreementTermsRecorded", "AgreementRendered", "AgreementSigned",

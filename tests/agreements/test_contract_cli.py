@@ -473,8 +473,10 @@ def test_package_signed_by_all_and_verified(signed):
     assert res.exit_code == 0, res.output
     out = json.loads(res.output)
     names = sorted(p.name for p in pkg.iterdir())
-    assert names == ["agreement.pdf", "award-record.pdf", "financial-summary.pdf",
-                     "financing-cover.pdf", "manifest.json", "manifest.pdf"]
+    assert names == ["agreement.pdf", "award-record.pdf", "eligibility-report.pdf",
+                     "financial-summary.pdf", "financing-cover.pdf", "manifest.json",
+                     "manifest.pdf"]
+    assert out["left_out"] == []
     manifest = json.loads((pkg / "manifest.json").read_text(encoding="utf-8"))
     for entry in manifest["files"]:
         assert hashlib.sha256((pkg / entry["name"]).read_bytes()).hexdigest() == entry["sha256"]
@@ -493,6 +495,12 @@ def test_package_signed_by_all_and_verified(signed):
     assert "四川华西城市建设有限公司" in award and "negotiation.lowest_price" in award
     cover = "".join(_text((pkg / "financing-cover.pdf").read_bytes()))
     assert "¥2,100,000.00（人民币贰佰壹拾万元整）" in cover and "award-record.pdf" in cover
+    assert "社会资本方资格审查报告（eligibility-report.pdf）" in cover
+    from tenderflow.eligibility_service import recorded, report_pdf
+
+    services = signed.services()
+    assert (pkg / "eligibility-report.pdf").read_bytes() == report_pdf(recorded(services, PID))
+    services.store.dispose()
     manifest_text = "".join(_text((pkg / "manifest.pdf").read_bytes()))
     assert event.payload["manifest_sha256"] in manifest_text
     for entry in manifest["files"]:

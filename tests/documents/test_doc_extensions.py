@@ -85,3 +85,39 @@ def test_revenue_sources_keep_their_usual_order_whatever_the_key_order():
                                                           "elevators": "1.00"}]
     table = financial_summary("10.00", plan).sections()[1]["body"][1]["table"]
     assert table["columns"][:5] == ["年度", "物业服务", "停车", "加装电梯运营", "闲置空间租赁"]
+
+
+def test_award_record_shows_what_the_mode_recorded():
+    from types import SimpleNamespace
+
+    from tenderflow.documents.reports import award_record_sections
+
+    state = {
+        "project": {"name": "某项目", "estimated_investment": "100.00",
+                    "purchaser": {"name": "某局"}},
+        "award": {"supplier": "S-B", "price": "90.00", "at": "2023-10-30T09:00:00+08:00"},
+        "prequal": {"attempts": 2, "results": {"S-A": {"passed": False, "reason": "业绩不足"},
+                                               "S-B": {"passed": True, "reason": None}}},
+        "bids": {"S-B": {"price": "90.00"}, "S-C": {"price": "80.00"}},
+        "ranked": [{"rank": 1, "supplier": "S-B", "score": "91.5"}],
+        "confirmation": {"talks": [{"supplier": "S-B", "agreed": True,
+                                    "changes": [{"term": "结算周期", "core": False}]}]},
+        "contract": {"at": "2023-11-10T10:00:00+08:00", "value": "90.00",
+                     "performance_bond": "9.00"},
+    }
+    award = SimpleNamespace(type="ProcurementAwarded", stream_seq=7, hash="e" * 64, payload={
+        "trigger": "award", "checks": [{"rule": "tender.rank", "source": "条例 第55条"}]},
+        occurred_at="2023-10-30T09:00:00+08:00")
+    sections = award_record_sections("P-1", state, [award], "公开招标",
+                                     {"name": "乙公司", "uscc": "91510100MA61XY8127"})
+    headings = [s["heading"] for s in sections]
+    assert headings == ["采购项目", "采购结果", "核验的规则", "资格预审结果", "投标报价",
+                        "评审排名", "采购结果确认谈判", "合同签订记录", "采购过程"]
+    prequal = sections[3]["body"][1]["table"]["rows"]
+    assert prequal == [["S-A", "未通过", "业绩不足"], ["S-B", "通过", "—"]]
+    bids = sections[4]["body"][1]["table"]["rows"]
+    assert [r[0] for r in bids] == ["S-C", "S-B"]  # lowest first
+    assert "结算周期" in sections[6]["body"][0]["table"]["rows"][0][2]
+    # a state without those records gives only the common sections
+    plain = award_record_sections("P-1", {"project": {}, "award": {}}, [], "竞争性谈判", None)
+    assert [s["heading"] for s in plain] == ["采购项目", "采购结果", "采购过程"]
