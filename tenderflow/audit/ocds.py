@@ -17,7 +17,7 @@ NegotiationDocumentsIssued    tender              competitive negotiation: groun
 EntrustmentPublicized         tender              a direct entrustment: its ground, the entity (pending)
 ClarificationIssued           tenderAmendment     the clarification's summary, a moved deadline
 ResponsesClosed               tenderUpdate        how many suppliers responded (not who)
-BidsOpened                    tenderUpdate        bidders and bid prices read out at the opening (唱标)
+BidsOpened, BidsUnsealed      tenderUpdate        bidders and bid prices read out at the opening (唱标)
 CandidatesPublicized          award               ranked candidates as pending awards (中标候选人公示)
 ProvisionalResultPublicized   awardUpdate         the provisional result and its draft contract
 ProcurementAwarded            award               the supplier, the price; the tenderers
@@ -53,6 +53,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from tenderflow.audit.reading import events_of
 from tenderflow.store.canonical import canonical_json
 
 OCDS_VERSION = "1.1"
@@ -87,7 +88,8 @@ INTERNAL = frozenset({
     "EvaluationReported", "TenderObjectionRaised", "TenderObjectionAnswered",
     "TenderObjectionAnswerOverdue", "CandidatePublicityEnded", "CandidateWithdrawn",
     "ConfirmationNegotiationStarted", "ConfirmationAgreed", "ConfirmationEnded",
-    "ProvisionalPublicityEnded", "ContractWindowLapsed",
+    "ProvisionalPublicityEnded", "ContractWindowLapsed", "BidWithdrawn", "BidPriceExplained",
+    "CommitteeMembersAppointed", "ScoresSubmitted", "AdjustmentsRecorded",
     # the agreement's document records (tenderflow.domain.agreement): terms, the rendered PDF
     # and the financing package stay internal; each party's signature is published
     "AgreementTermsRecorded", "AgreementRendered", "FinancingPackageAssembled",
@@ -338,16 +340,21 @@ def _responses_closed(p: Process, ev: Any, state: dict[str, Any]) -> None:
     p.release(ev, "tenderUpdate")
 
 
-@publishes("BidsOpened")
+@publishes("BidsOpened", "BidsUnsealed")
 def _bids_opened(p: Process, ev: Any, state: dict[str, Any]) -> None:
+    """The public opening (开标): who bid, and each price as read out (唱标) — a sealed bid's
+    price once it is unsealed and matches its commitment; one that does not is disqualified."""
     bids = state.get("bids") or {}
+    verdicts = ((state.get("openings") or {}).get("bid") or {}).get("verdicts") or {}
     p.tender["numberOfTenderers"] = len(bids)
     p.tender["tenderers"] = [p.supplier(sid, "tenderer") for sid in sorted(bids)]
     p.bids = []
     for sid in sorted(bids):
+        verdict = verdicts.get(sid) or {}
+        status = "disqualified" if verdict.get("status") not in (None, "valid") else "pending"
         bid: dict[str, Any] = {"id": f"{p.procurement}-bid-{sid}", "date": ev.occurred_at,
-                               "status": "pending", "tenderers": [p.supplier(sid)]}
-        value = money((bids[sid] or {}).get("price"))
+                               "status": status, "tenderers": [p.supplier(sid)]}
+        value = money((bids[sid] or {}).get("price")) if status == "pending" else None
         if value:
             bid["value"] = value
         p.bids.append(bid)
@@ -435,7 +442,8 @@ def _awarded(p: Process, ev: Any, state: dict[str, Any]) -> None:
     rejected = state.get("rejected") or {}
     for bid in p.bids:
         bidder = bid["tenderers"][0]["id"]
-        bid["status"] = "disqualified" if bidder in rejected else "valid"
+        if bid["status"] != "disqualified":
+            bid["status"] = "disqualified" if bidder in rejected else "valid"
     p.release(ev, "award")
 
 
@@ -535,8 +543,9 @@ class SupplierNames:
     def __call__(self, sid: str, before_global: int) -> dict[str, Any] | None:
         if sid not in self._history:
             self._history[sid] = [(ev.global_seq, ev.payload["profile"])
-                                  for ev in self.tx.read_stream(f"supplier:{sid}")
-                                  if isinstance(ev.payload.get("profile"), dict)]
+                                  for ev in events_of(self.tx, f"supplier:{sid}")
+                                  if isinstance(ev.payload, dict)
+                                  and isinstance(ev.payload.get("profile"), dict)]
         profile = None
         for seq, prof in self._history[sid]:
             if seq >= before_global:
@@ -553,7 +562,7 @@ def process_releases(tx: Any, procurement: str, prefix: str = DEFAULT_PREFIX,
     names = names or SupplierNames(tx)
     process = Process(procurement, prefix, names)
     state = empty_state(procurement)
-    for ev in tx.read_stream(f"procurement:{procurement}"):
+    for ev in events_of(tx, f"procurement:{procurement}"):
         state = fold(state, ev.type, ev.payload, ev.occurred_at, ev.stream_seq)
         process.global_seq = ev.global_seq
         handler = PUBLISHES.get(ev.type)

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tenderflow.audit.diff import describe, first_difference
+from tenderflow.audit.reading import UnreadableEvent, events_of
 from tenderflow.errors import (
     InputError,
     InvalidTrigger,
@@ -132,7 +133,11 @@ class PinnedDefinitions:
                 raise PinnedDefinitionError(
                     f"pinned {kind} {name} {digest[:16]}… was altered: its body hashes to "
                     f"{sha256_hex(body)[:16]}…")
-            self._bodies[digest] = (name, json.loads(body))
+            try:
+                self._bodies[digest] = (name, json.loads(body))
+            except (ValueError, RecursionError):
+                raise PinnedDefinitionError(
+                    f"pinned {kind} {name} {digest[:16]}… is not JSON") from None
         return self._bodies[digest]
 
     def definitions(self, pins: dict[str, str]) -> Any:
@@ -159,6 +164,9 @@ class PinnedDefinitions:
             except TenderflowError as exc:
                 raise PinnedDefinitionError(f"a pinned definition no longer loads: "
                                             f"{exc.message}") from None
+            except Exception as exc:  # noqa: BLE001 - a forged body of any shape: say so
+                raise PinnedDefinitionError(f"a pinned definition does not load "
+                                            f"({type(exc).__name__}: {exc})") from None
             self._defs[key] = Definitions(workflow, params, calendar, ruleset)
         return self._defs[key]
 
@@ -185,9 +193,17 @@ def replay_stream(tx: Any, procurement: str, pinned: PinnedDefinitions | None = 
     result = StreamReplay(sid)
     state = empty_state(procurement)
     last_defs = None
-    for ev in tx.read_stream(sid):
+    try:
+        events = list(events_of(tx, sid))
+    except UnreadableEvent as exc:
+        result.projection.append(f"not compared: {exc.message}")
+        result.violation = Violation(0, 0, "", "unreadable", exc.message)
+        return result
+    for ev in events:
         result.events += 1
         payload = ev.payload
+        if result.violation is None and not isinstance(payload, dict):
+            result.violation = _violation(ev, "data", "the payload is not a JSON object")
         if result.violation is None:
             try:
                 defs = pinned.definitions(ev.pins) if ev.pins else None
@@ -302,7 +318,7 @@ def _check_facts(tx: Any, ev: Any) -> None:
 
 def _profile_before(tx: Any, stream: str, global_seq: int) -> dict[str, Any] | None:
     profile = None
-    for ev in tx.read_stream(stream):
+    for ev in events_of(tx, stream):
         if ev.global_seq >= global_seq:
             break
         if isinstance(ev.payload.get("profile"), dict):
@@ -351,10 +367,15 @@ def replay_registry(tx: Any, stream: str) -> StreamReplay:
     result = StreamReplay(stream)
     profile: Any = None
     version = 0
-    for ev in tx.read_stream(stream):
+    try:
+        events = list(events_of(tx, stream))
+    except UnreadableEvent as exc:
+        result.projection.append(f"not compared: {exc.message}")
+        return result
+    for ev in events:
         result.events += 1
         version = ev.stream_seq
-        if isinstance(ev.payload.get("profile"), dict):
+        if isinstance(ev.payload, dict) and isinstance(ev.payload.get("profile"), dict):
             profile = ev.payload["profile"]
     snap = tx.snapshot(stream)
     if snap is None:

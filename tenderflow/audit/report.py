@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from tenderflow.audit.reading import events_of
 from tenderflow.store.canonical import canonical_json
 
 MAX_DATA_CHARS = 300
@@ -66,11 +67,12 @@ def build_sections(procurement: str, events: list[Any], labels: Any, chain: list
                    replayed: Any) -> list[dict[str, Any]]:
     """The report's sections (see :func:`tenderflow.documents.pdf.render_document`)."""
     first, last = events[0], events[-1]
-    project = first.payload.get("project") or {}
+    project = (first.payload.get("project") if isinstance(first.payload, dict) else None) or {}
     summary = [
         _row("采购编号", procurement),
         _row("项目", f"{project.get('name', '')}（{project.get('id', '')}）"),
-        _row("采购方式", labels.mode_title or first.payload.get("mode")),
+        _row("采购方式", labels.mode_title or (first.payload.get("mode")
+                                           if isinstance(first.payload, dict) else "")),
         _row("当前状态", labels.state(replayed.state)),
         _row("事件数", len(events)),
         _row("首个事件", f"{first.occurred_at}  {first.type}"),
@@ -182,7 +184,7 @@ def render_report(store: Any, procurement: str) -> tuple[bytes, ReportResult]:
     with store.reading() as tx:
         if tx.head(stream)[0] == 0:
             raise ProcurementNotFound(f"no procurement {procurement!r}", procurement=procurement)
-        events = list(tx.read_stream(stream))
+        events = list(events_of(tx, stream))
         chain = _stream_verification(tx, stream)
         pinned = PinnedDefinitions(tx)
         replayed = replay_stream(tx, procurement, pinned)

@@ -277,3 +277,38 @@ def test_cli_replay_bad_usage_exits_2(recorded: Any, invoke: Any, args: tuple[st
                                       message: str) -> None:
     result = invoke("audit", "replay", *args)
     assert result.exit_code == 2 and message in result.stderr
+
+
+def test_unreadable_rows_are_reported_not_a_crash(attacker: Any, recorded: Any,
+                                                  invoke: Any, tmp_path: Path) -> None:
+    """A JSON column broken by hand: replay reports it, export and report refuse (exit 1)
+    and name the stream, none crashes."""
+    attacker.set_column(AWARD, 3, "payload", "{not json")
+    result = one(replay(recorded.store), AWARD)
+    assert result.violation is not None and result.violation.kind == "unreadable"
+    assert "cannot be read" in result.violation.message
+    assert "audit verify" in result.violation.message
+    for args in (("export", "--format", "ocds", "--out", str(tmp_path / "o.json")),
+                 ("report", "CN-2023-001", "--out", str(tmp_path / "r.pdf")),
+                 ("replay", "CN-2023-001")):
+        out = invoke("audit", *args)
+        assert out.exit_code == 1, (args, out.output)
+        assert "Traceback" not in out.output and "internal error" not in out.output
+
+
+def test_forged_definition_that_is_not_json_is_reported(attacker: Any, recorded: Any) -> None:
+    """A definition row whose body hashes to its key but is not JSON, pinned by a forged
+    event: replay reports it instead of crashing."""
+    from tenderflow.store.canonical import sha256_hex
+
+    body = "not json at all"
+    digest = sha256_hex(body)
+    attacker.sql("INSERT INTO definitions VALUES (?, 'parameters', 'forged', ?)",
+                 (digest, body))
+    seq = attacker.seq_of(AWARD, "ProcurementAwarded")
+    forged = event(attacker, AWARD, seq)
+    forged = NewEvent(forged.type, forged.payload, forged.occurred_at, forged.actor,
+                      {**forged.pins, "parameters": digest})
+    attacker.forge(recorded.store, AWARD, seq - 1, [forged])
+    v = one(replay(recorded.store, "CN-2023-001"), AWARD).violation
+    assert v is not None and v.kind == "definitions" and "is not JSON" in v.message
