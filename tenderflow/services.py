@@ -227,8 +227,8 @@ class Services:
             state = fold_all(pid, tx.read_stream(stream_of(pid)))
         return state
 
-    def _facts(self, tx: Tx, wf: Workflow, state: State, trigger: str, data: Any
-               ) -> dict[str, Any]:
+    def _facts(self, tx: Tx, wf: Workflow, state: State, trigger: str, data: Any,
+               where: str | None = None) -> dict[str, Any]:
         wanted: set[str] = set()
         for t in wf.by_trigger(trigger):
             if state["state"] in t.sources:
@@ -244,8 +244,12 @@ class Services:
             profiles = {}
             for sid in ids:
                 prof = self.profile(tx, "supplier", sid)
-                if prof is None:
-                    raise NotFound(f"supplier {sid!r} is not registered", supplier=sid)
+                if prof is None:  # names the data file and field it came from
+                    field = "with.supplier" if sid == data.get("supplier") else "with.suppliers"
+                    place = f"{where}: " if where else ""
+                    raise NotFound(f"{place}field '{field}': supplier {sid!r} is not registered"
+                                   " (expected a registered supplier id)", supplier=sid,
+                                   file=where, field=field)
                 profiles[sid] = prof
             facts["suppliers"] = profiles
         if "project" in wanted:
@@ -285,7 +289,7 @@ class Services:
             from tenderflow.eligibility_service import ruleset_of
 
             defs = self.definitions(state["mode"], ruleset_of(tx, state))
-            facts = self._facts(tx, defs.workflow, state, trigger, data)
+            facts = self._facts(tx, defs.workflow, state, trigger, data, where)
             decision = engine.decide(defs, pid, state, trigger, data, facts, when, actor,
                                      where=where)
             pins = self._pin(tx, defs)
