@@ -62,8 +62,9 @@ _SCHEMA_CACHE: dict[tuple[tuple[str, float], ...], dict[str, str]] = {}
 
 def supplier_fields(root: Path | None = None) -> dict[str, str]:
     """The supplier profile schema: base fields, the ``fields:`` of every ruleset in
-    ``workflows/eligibility/`` and the office fields; name -> type."""
-    from tenderflow.domain.eligibility import load_ruleset
+    ``workflows/eligibility/`` that passes the fairness lint (a ruleset that cannot be pinned
+    adds no field a supplier must be described by) and the office fields; name -> type."""
+    from tenderflow.domain.eligibility import lint_ruleset, load_ruleset
     from tenderflow.paths import workflows_dir
 
     folder = (root or workflows_dir()) / "eligibility"
@@ -72,7 +73,9 @@ def supplier_fields(root: Path | None = None) -> dict[str, str]:
     if key not in _SCHEMA_CACHE:
         fields = dict(SUPPLIER_FIELDS)
         for f in files:
-            ruleset = load_ruleset(f)
+            ruleset = load_ruleset(f, strict=False)
+            if lint_ruleset(ruleset):
+                continue
             for name, spec in ruleset.fields.items():
                 known = fields.get(name)
                 if known is not None and known != spec.type:
@@ -82,6 +85,7 @@ def supplier_fields(root: Path | None = None) -> dict[str, str]:
                 fields[name] = spec.type
         _SCHEMA_CACHE[key] = fields
     return _SCHEMA_CACHE[key]
+
 
 def read_records(path: Path, kind: str) -> list[tuple[str, dict[str, Any]]]:
     """Read a list of records (location, mapping) from a YAML, JSON or CSV file."""

@@ -56,6 +56,8 @@ def register(obj: Ctx, kind: str, file: Path) -> None:
 @click.option("--mode", required=True, help="competitive_negotiation | open_tender | delegation")
 @click.option("--at", "at", help="Business time (ISO 8601; default now, Asia/Shanghai).")
 @click.option("--variant", help="A variant of the mode, e.g. invitation (邀请招标) for open_tender.")
+@click.option("--ruleset", help="The eligibility ruleset of workflows/eligibility/ to pin "
+                                "(default renovation); refused if policy lint has findings.")
 @click.option("--reopens", help="Re-open this failed procurement of the same project.")
 @click.option("--ground", help="With --reopens: the ground, e.g. retender, tender_failed.")
 @click.option("--justification", help="With --reopens: why, in words.")
@@ -65,7 +67,7 @@ def register(obj: Ctx, kind: str, file: Path) -> None:
 def open_procurement(obj: Ctx, procurement_id: str, project: str, mode: str,
                      at: str | None, variant: str | None, reopens: str | None,
                      ground: str | None, justification: str | None,
-                     approval: str | None) -> None:
+                     approval: str | None, ruleset: str | None) -> None:
     """Open a procurement of a registered project in a mode, or re-open a failed one.
 
     A failed procurement is re-opened as a new one in a permitted mode with its ground (a
@@ -82,7 +84,8 @@ def open_procurement(obj: Ctx, procurement_id: str, project: str, mode: str,
     """
     result = obj.services().open_procurement(
         procurement_id, project, mode, actor_of(obj), parse_at(at),
-        {"variant": variant} if variant else None, reopens=reopens, ground=ground,
+        {k: v for k, v in (("variant", variant), ("ruleset", ruleset)) if v} or None,
+        reopens=reopens, ground=ground,
         justification=justification, approval=approval)
     text = f"{procurement_id}: opened in mode {mode}, state {result.to_state}"
     if reopens:
@@ -122,6 +125,8 @@ def status(obj: Ctx, procurement_id: str, at: str | None) -> None:
         lines += [f"  {k}: {', '.join(v) if isinstance(v, list) else v}"
                   for k, v in parties.items()]
     lines += _bids_text(s.get("bids") or {})
+    if s.get("eligibility"):
+        lines.append(_eligibility_text(s["eligibility"]))
     if s.get("award"):
         lines.append(f"award: {s['award']}")
     if s.get("ended"):
@@ -138,6 +143,19 @@ def status(obj: Ctx, procurement_id: str, at: str | None) -> None:
         lines.append(f"ready: {', '.join(pending['ready']) or '-'}; "
                      f"waiting: {', '.join(pending['waiting']) or '-'}")
     obj.emit(s, "\n".join(lines))
+
+
+def _eligibility_text(e: dict[str, Any]) -> str:
+    """The latest eligibility check in one line (names hidden while bids are sealed)."""
+    rs = e["ruleset"]
+    head = f"eligibility: checked {e['checked_at']} ({rs['id']} {rs['version']})"
+    if "candidates" in e:  # a tender before its opening: counts only
+        return f"{head}: {e['eligible']} of {e['candidates']} candidates eligible"
+    text = f"{head}: eligible {', '.join(e['eligible']) or '-'}"
+    if e["ineligible"]:
+        text += "; not eligible " + ", ".join(f"{c} ({', '.join(rules)})"
+                                              for c, rules in e["ineligible"].items())
+    return text
 
 
 def _bids_text(bids: dict[str, Any]) -> list[str]:

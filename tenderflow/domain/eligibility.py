@@ -238,9 +238,10 @@ def read_ruleset_data(path: str | Path) -> dict[str, Any]:
     return data
 
 
-def load_ruleset(path: str | Path) -> Ruleset:
-    """Load and strictly validate a ruleset file; expressions are compiled against its fields."""
-    return _build_ruleset(read_ruleset_data(path), file=str(path), strict=True)
+def load_ruleset(path: str | Path, *, strict: bool = True) -> Ruleset:
+    """Load and validate a ruleset file; expressions are compiled against its fields. With
+    ``strict=False`` an expression over an unknown field loads (for the lint to report it)."""
+    return _build_ruleset(read_ruleset_data(path), file=str(path), strict=strict)
 
 
 # --------------------------------------------------------------------------- validation helpers

@@ -239,3 +239,33 @@ def test_a_real_process_checks_and_refuses(tmp_path: Path) -> None:
     assert rule(data, "S-JCXY", "credit.dishonest_judgment_debtor")["verdict"] == "fail"
     res = run("policy", "lint", str(DATA / "discriminatory.yaml"))
     assert res.returncode == 1 and "Traceback" not in res.stderr
+
+
+def test_open_pins_the_ruleset_named_and_status_shows_the_check(invoke: Any, tmp_path: Path,
+                                                                 monkeypatch: Any) -> None:
+    import shutil
+
+    root = tmp_path / "home"
+    shutil.copytree(workflows_dir(), root / "workflows")
+    shutil.copy(DATA / "discriminatory.yaml", root / "workflows" / "eligibility" / "bad.yaml")
+    monkeypatch.setenv("TENDERFLOW_HOME", str(root))
+    for args in (("init",), ("register", "projects", str(DATA_DIR / "projects.yaml")),
+                 ("register", "suppliers", str(DATA_DIR / "suppliers.yaml"))):
+        assert invoke(*args).exit_code == 0
+    res = invoke("open", "CN-B", "--project", "CD-HH-2023", "--mode",
+                 "competitive_negotiation", "--ruleset", "bad")
+    assert res.exit_code == 1
+    assert "bad.yaml" in res.stderr and "bad.state_owned_only" in res.stderr
+    assert "政府采购法实施条例 第20条" in res.stderr
+    res = invoke("open", "CN-R", "--project", "CD-HH-2023", "--mode",
+                 "competitive_negotiation", "--ruleset", "renovation", "--at",
+                 "2025-05-06T09:00+08:00")
+    assert res.exit_code == 0, res.output
+    res = invoke("eligibility", "check", "CN-R", "--candidate", "S-HXJS", "--candidate",
+                 "S-TFJS", "--candidate", "S-TFWY", "--at", "2025-05-07T09:00+08:00")
+    assert res.exit_code == 0, res.output
+    line = next(ln for ln in invoke("status", "CN-R").stdout.splitlines()
+                if ln.startswith("eligibility:"))
+    assert line == ("eligibility: checked 2025-05-07T09:00:00+08:00 (renovation 2025.1): "
+                    "eligible S-HXJS; not eligible S-TFJS (relation.shared_legal_representative)"
+                    ", S-TFWY (relation.shared_legal_representative)")

@@ -12,7 +12,10 @@ from tenderflow.domain.eligibility import BASE_FIELDS, load_ruleset, normalise_p
 from tenderflow.errors import InputError
 from tenderflow.paths import examples_dir, workflows_dir
 from tenderflow.registration import (
-    SUPPLIER_FIELDS, SUPPLIER_OFFICE_FIELDS, load_file, supplier_fields,
+    SUPPLIER_FIELDS,
+    SUPPLIER_OFFICE_FIELDS,
+    load_file,
+    supplier_fields,
 )
 
 SUPPLIERS = examples_dir() / "data" / "suppliers.yaml"
