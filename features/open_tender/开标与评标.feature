@@ -22,15 +22,15 @@
       """
     而且 "supplier:S-CDJG" 于 "2023-03-10T10:00+08:00" 对 "OT-B" 触发 "submit_bid"：
       """
-      {supplier: S-CDJG, price: "11980000.00", bond: "0"}
+      {supplier: S-CDJG, commitment: 88431f4d17db7d8f6f2cf5b4eaa3b540665f3407cf41045a539b1d88ce2a0cd1, bond: "0"}
       """
     而且 "supplier:S-HXJS" 于 "2023-03-10T11:00+08:00" 对 "OT-B" 触发 "submit_bid"：
       """
-      {supplier: S-HXJS, price: "12150000.00", bond: "0"}
+      {supplier: S-HXJS, commitment: d35fcb85165a860efa4183f447230c6ba795c4de5212af842898e29ec7dfa424, bond: "0"}
       """
     而且 "<第三家>" 于 "2023-03-10T12:00+08:00" 对 "OT-B" 触发 "submit_bid"：
       """
-      {supplier: S-SLGC, price: "11760000.00", bond: "0"}
+      {supplier: S-SLGC, commitment: 177db4e6c74d8d95d21a08f181065232f17b0f1decbefb063015da77bd88c227, bond: "0"}
       """
     当 到了 "2023-03-21T09:30+08:00" 执行计时
     那么 "OT-B" 的状态为 "<状态>"

@@ -72,7 +72,7 @@
       """
     当 "supplier:S-CDJG" 于 "2023-03-10T10:00+08:00" 对 "OT-T" 触发 "submit_bid"：
       """
-      {supplier: S-CDJG, price: "11980000.00", bond: "<保证金>"}
+      {supplier: S-CDJG, commitment: 88431f4d17db7d8f6f2cf5b4eaa3b540665f3407cf41045a539b1d88ce2a0cd1, bond: "<保证金>"}
       """
     那么 结果为 "<结果>"
 
@@ -91,7 +91,7 @@
       """
     当 "supplier:S-CDJG" 于 "<递交时间>" 对 "OT-T" 触发 "submit_bid"：
       """
-      {supplier: S-CDJG, price: "11980000.00", bond: "200000.00"}
+      {supplier: S-CDJG, commitment: 88431f4d17db7d8f6f2cf5b4eaa3b540665f3407cf41045a539b1d88ce2a0cd1, bond: "200000.00"}
       """
     那么 结果为 "<结果>"
 

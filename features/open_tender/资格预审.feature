@@ -153,11 +153,11 @@
       """
     当 "supplier:S-YXWY" 于 "2023-03-20T10:00+08:00" 对 "OT-Q" 触发 "submit_bid"：
       """
-      {supplier: S-YXWY, price: "12000000.00", bond: "0"}
+      {supplier: S-YXWY, commitment: 54d7282e4e8dc9de6b5b74843365ce227676b3093daec453ac4d9bdf5b65c25c, bond: "0"}
       """
     那么 结果为 "拒绝:tender.prequal_pass_min"
     当 "supplier:S-SLGC" 于 "2023-03-20T10:00+08:00" 对 "OT-Q" 触发 "submit_bid"：
       """
-      {supplier: S-SLGC, price: "12000000.00", bond: "0"}
+      {supplier: S-SLGC, commitment: faddcb668034805ca470ed71af89c94c6ef79b1e57247e764110946723cb39e7, bond: "0"}
       """
     那么 操作成功

@@ -164,13 +164,16 @@ def _bids_text(bids: dict[str, Any]) -> list[str]:
     for kind, entry in bids.items():
         if not isinstance(entry, dict) or "sealed" not in entry:
             continue
-        lines.append(f"sealed {kind}s ({'opened' if entry['opened'] else 'not opened'}):")
-        for sid, sealed in entry["sealed"].items():
+        lines.append(f"sealed {kind}s: {entry['sealed']['count']} "
+                     f"({'opened' if entry['opened'] else 'not opened'})")
+        if "sealed_by" not in entry:  # before the opening: commitments only, no names
+            lines += [f"  commitment {c['commitment']}" for c in entry["sealed"]["commitments"]]
+            continue
+        for sid, digest in entry["sealed_by"].items():
             verdict = entry.get("verdicts", {}).get(sid, {}).get("status", "sealed")
             offer = entry.get("offers", {}).get(sid)
             price = f" price {offer['price']}" if offer else ""
-            lines.append(f"  {sid}: commitment {sealed['commitment'][:16]}… at {sealed['at']}"
-                         f" [{verdict}]{price}")
+            lines.append(f"  {sid}: commitment {digest[:16]}… [{verdict}]{price}")
     for sid, bond in bids.get("bonds", {}).items():
         state = (f"refunded {bond['refunded_on']}" if bond.get("refunded_on") else
                  f"refund due {bond['refund_due']}" if bond.get("refund_due") else "held")

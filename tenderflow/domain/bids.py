@@ -68,16 +68,31 @@ def candidates(state: State) -> list[dict[str, Any]]:
     return [state["candidate_profiles"][k] for k in sorted(state.get("candidate_profiles", {}))]
 
 
+def names_public(state: State, kind: str) -> bool:
+    """Whether the suppliers that sealed offers of ``kind`` may be named: after the opening
+    (for a tender, once the bids were opened at the deadline — 唱标 names the bidders).
+    Before it even the bidders' names stay undisclosed (招标投标法 第22条)."""
+    return opened(state, kind) or (kind == "bid" and "opened" in state)
+
+
 def public_view(state: State) -> dict[str, Any]:
     """Offers, bonds, committee and results as ``status`` shows them. Before an opening only
-    commitments; after it the verdicts and the opened offers."""
+    how many sealed offers there are and their commitments (sorted by value, so that a
+    supplier can find its own, without names); after it the suppliers, the verdicts and the
+    opened offers."""
     view: dict[str, Any] = {}
+    hidden: set[str] = set()
     for kind, sealed in sorted(state.get("sealed", {}).items()):
         entry: dict[str, Any] = {
-            "sealed": {sid: {"commitment": s["commitment"], "at": s["at"]}
-                       for sid, s in sorted(sealed.items())},
             "opened": opened(state, kind),
+            "sealed": {"count": len(sealed), "commitments": sorted(
+                ({"commitment": s["commitment"], "at": s["at"]} for s in sealed.values()),
+                key=lambda x: x["commitment"])},
         }
+        if names_public(state, kind):
+            entry["sealed_by"] = {sid: s["commitment"] for sid, s in sorted(sealed.items())}
+        else:
+            hidden |= set(sealed) | set(state.get("withdrawn_offers", {}).get(kind, {}))
         if opened(state, kind):
             entry["verdicts"] = state["openings"][kind]["verdicts"]
             entry["offers"] = {sid: {"price": o["price"], "compliant": o["compliant"],
@@ -91,13 +106,23 @@ def public_view(state: State) -> dict[str, Any]:
                 entry["explanations"] = {sid: {"accepted": e["accepted"]}
                                          for sid, e in expl.items()}
         view[kind] = entry
-    withdrawn = {kind: sorted(w) for kind, w in sorted(state.get("withdrawn_offers", {}).items())
-                 if w}
+    withdrawn: dict[str, Any] = {}
+    for kind, w in sorted(state.get("withdrawn_offers", {}).items()):
+        if w:
+            withdrawn[kind] = sorted(w) if names_public(state, kind) or kind not in \
+                state.get("sealed", {}) else len(w)
     if withdrawn:
         view["withdrawn"] = withdrawn
-    if state.get("bonds"):
-        view["bonds"] = {sid: {k: v for k, v in b.items() if v is not None}
-                         for sid, b in sorted(state["bonds"].items())}
+    bonds = {sid: {k: v for k, v in b.items() if v is not None}
+             for sid, b in sorted(state.get("bonds", {}).items()) if sid not in hidden}
+    if bonds:
+        view["bonds"] = bonds
+    refunded = {sid: b for sid, b in sorted(state.get("refunded_bonds", {}).items())
+                if sid not in hidden}
+    if refunded:
+        view["refunded_bonds"] = refunded  # bonds of withdrawn bids, refunded
+    if hidden & set(state.get("bonds", {})):
+        view["bonds_undisclosed"] = len(hidden & set(state.get("bonds", {})))
     if state.get("recused"):
         view["recused"] = state["recused"]
     if state.get("recommendation"):

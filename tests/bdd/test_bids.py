@@ -263,13 +263,15 @@ def _reason_contains(world: World, text: str) -> None:
     assert any(text in r.reason for r in world.error.refusals), world.error.message
 
 
-@then(parsers.parse('"{pid}" 的状态显示 {n:d} 个承诺值，且状态、下一步、事件日志中都找不到任何一家的报价'))
+@then(parsers.parse('"{pid}" 的状态显示 {n:d} 个承诺值但不显示供应商名称，且状态、下一步、事件日志中都找不到任何一家的报价'))
 def _only_commitments(world: World, pid: str, n: int) -> None:
     import json
 
     status = world.services.status(pid, parse_time("2023-03-14T16:00+08:00"))
     sealed = status["bids"]["final_quote"]["sealed"]
-    assert len(sealed) == n and all(len(v["commitment"]) == 64 for v in sealed.values())
+    assert sealed["count"] == n and len(sealed["commitments"]) == n
+    assert all(len(c["commitment"]) == 64 for c in sealed["commitments"])
+    assert not any(sid in json.dumps(status["bids"]) for sid in DEFAULT_PRICES)
     nxt = world.services.next(pid, parse_time("2023-03-14T16:00+08:00"))
     with world.services.store.reading() as tx:
         log = [e.payload for e in tx.read_all()]
@@ -354,3 +356,201 @@ def _deadline(world: World, pid: str, key: str, value: str) -> None:
 def _answered(world: World, kind: str) -> None:
     [challenge] = neg(world).state()["challenges"]
     assert challenge["in_time"] is (kind == "按期"), challenge
+
+
+# --- open tender: evaluation (features/evaluation/综合评分.feature) -----------------------------
+
+def tender(world: World, pid: str | None = None) -> Any:
+    from tests.bids._tender import Tender
+
+    tenders: dict[str, Any] = world.__dict__.setdefault("tenders", {})
+    if pid is None:
+        return world.__dict__["tender"]
+    if pid not in tenders:
+        tenders[pid] = Tender(world.services, pid)
+    world.__dict__["tender"] = tenders[pid]
+    return tenders[pid]
+
+
+@given(parsers.parse('公开招标 "{pid}" 已发出招标文件，评标方法为：'))
+def _tender_documents(world: World, pid: str, docstring: str) -> None:
+    from tenderflow import yamlio
+
+    tender(world, pid).bidding(yamlio.safe_load(docstring), candidates=tuple(FOUR))
+
+
+@when(parsers.parse('公开招标 "{pid}" 以评标方法发出招标文件：'))
+def _tender_documents_try(world: World, pid: str, docstring: str) -> None:
+    from tenderflow import yamlio
+    from tests.modes.journeys import register_modes_data
+
+    register_modes_data(world.services)
+    world.services.open_procurement(pid, "CD-WJ-2023", "open_tender", "staff:wang",
+                                    parse_time("2023-03-01T09:00+08:00"))
+    world.fire(pid, "issue_documents", {
+        "sale_until": "2023-03-06T17:00+08:00", "bid_deadline": "2023-03-21T09:30+08:00",
+        "bid_bond": "252000.00", "evaluation": yamlio.safe_load(docstring)},
+        "staff:wang", "2023-03-01T10:00+08:00")
+
+
+@given("投标报价为：")
+def _tender_bids(world: World, datatable: list[list[str]]) -> None:
+    for i, (sid, price) in enumerate(datatable[1:]):
+        tender(world).bid(sid, price, at=f"2023-03-1{i}T10:00+08:00")
+
+
+@given("投标截止后开标，各家如实披露")
+def _tender_opened(world: World) -> None:
+    t = tender(world)
+    world.services.tick(parse_time("2023-03-21T09:30+08:00"))
+    assert t.state()["state"] == "opened"
+    t.unseal()
+
+
+@given("评标委员会已组建（五名成员）")
+def _tender_committee(world: World) -> None:
+    tender(world).committee()
+
+
+@given("各成员的评分为：")
+def _tender_scores(world: World, datatable: list[list[str]]) -> None:
+    header, rows = datatable[0], datatable[1:]
+    sheets: dict[str, dict[str, dict[str, str]]] = {}
+    for row in rows:
+        member, sid = row[0], row[1]
+        sheets.setdefault(member, {})[sid] = dict(zip(header[2:], row[2:]))
+    for i, (member, sheet) in enumerate(sheets.items()):
+        tender(world).fire("submit_scores", {"member": member, "scores": sheet},
+                           actor=f"evaluator:{member}", at=f"2023-03-22T1{i}:00+08:00")
+
+
+@given(parsers.parse('每名成员给 "{a}" 技术方案 {sa} 分，"{b}" {sb} 分，"{c}" {sc} 分'))
+def _tender_flat_scores(world: World, a: str, sa: str, b: str, sb: str, c: str,
+                        sc: str) -> None:
+    from tests.bids._tender import MEMBERS
+
+    for i, m in enumerate(MEMBERS):
+        sheet = {a: {"technical": sa}, b: {"technical": sb}, c: {"technical": sc}}
+        tender(world).fire("submit_scores", {"member": m["name"], "scores": sheet},
+                           actor=f"evaluator:{m['name']}", at=f"2023-03-22T1{i}:00+08:00")
+
+
+@given(parsers.parse('公开招标 "{pid}" 已完成手算示例的评分'))
+def _tender_worked(world: World, pid: str) -> None:
+    from tests.bids._tender import WORKED
+
+    tender(world, pid).bidding(WORKED, candidates=tuple(FOUR)).opened().unseal()
+    tender(world).committee().scores()
+
+
+@given(parsers.parse('评标委员会记录 "{sid}" 的工期调整 "{amount}"'))
+def _tender_adjustment(world: World, sid: str, amount: str) -> None:
+    tender(world).fire("record_adjustments", {"adjustments": {sid: [
+        {"factor": "schedule", "amount": amount, "reason": "工期偏离招标文件要求"}]}},
+        actor="evaluator:技术专家甲", at="2023-03-22T10:00+08:00")
+
+
+@when(parsers.parse('评标委员会报告推荐 "{suppliers}"，总分 "{scores}"'))
+def _tender_report_scores(world: World, suppliers: str, scores: str) -> None:
+    candidates = [{"supplier": s, "rank": i + 1, "score": sc}
+                  for i, (s, sc) in enumerate(zip(ids(suppliers), ids(scores)))]
+    world.fire(tender(world).pid, "record_evaluation", {"candidates": candidates},
+               "evaluator:技术专家甲", "2023-03-22T17:00+08:00")
+
+
+@when(parsers.re(r'评标委员会报告推荐 "(?P<suppliers>[^"]+)"$'))
+def _tender_report(world: World, suppliers: str) -> None:
+    candidates = [{"supplier": s, "rank": i + 1} for i, s in enumerate(ids(suppliers))]
+    world.fire(tender(world).pid, "record_evaluation", {"candidates": candidates},
+               "evaluator:技术专家甲", "2023-03-22T17:00+08:00")
+
+
+@then("计算的排名为：")
+def _tender_ranking(world: World, datatable: list[list[str]]) -> None:
+    header, rows = datatable[0], datatable[1:]
+    ranking = tender(world).state()["recommendation"]["ranking"]
+    got = []
+    for r in ranking:
+        cells = {"排名": str(r["rank"]), "供应商": r["supplier"], "报价": r["price"],
+                 "价格分": r["price_score"], "技术分": r["technical"], "总分": r["total"]}
+        cells.update({c: v["average"] for c, v in r["criteria"].items()})
+        got.append([cells[h] for h in header])
+    assert got == rows
+
+
+@then(parsers.parse('评标基准价为 "{price}"'))
+def _tender_base(world: World, price: str) -> None:
+    assert tender(world).state()["recommendation"]["base_price"] == price
+
+
+@given(parsers.parse('"{sid}" 于 "{at}" 书面撤回投标文件'))
+@when(parsers.parse('"{sid}" 于 "{at}" 书面撤回投标文件'))
+def _tender_withdraw(world: World, sid: str, at: str) -> None:
+    world.fire(tender(world).pid, "withdraw_bid", {"supplier": sid, "notice": "书面撤回通知"},
+               f"supplier:{sid}", at)
+
+
+@then(parsers.parse('"{sid}" 的投标保证金退还期限为 "{due}"'))
+def _tender_refund_due(world: World, sid: str, due: str) -> None:
+    bond = tender(world).state()["bonds"][sid]
+    assert (bond.get("refund_due") or "无") == due, bond
+
+
+@when(parsers.parse('"{sid}" 于 "{at}" 重新密封投标 "{price}"'))
+def _tender_rebid(world: World, sid: str, at: str, price: str) -> None:
+    t = tender(world)
+    digest = commitment(t.pid, sid, "bid", {"price": price}, nonce(sid))
+    world.fire(t.pid, "submit_bid", {"supplier": sid, "commitment": digest, "bond": "252000.00"},
+               f"supplier:{sid}", at)
+
+
+@then(parsers.parse('状态显示密封投标 {n:d} 份、撤回 {w:d} 份，不显示投标人名称'))
+def _tender_sealed_view(world: World, n: int, w: int) -> None:
+    import json
+
+    status = world.services.status(tender(world).pid, parse_time("2023-03-15T10:00+08:00"))
+    view = status["bids"]
+    assert view["bid"]["sealed"]["count"] == n and view["withdrawn"] == {"bid": w}
+    assert not any(s in json.dumps(status, ensure_ascii=False) for s in FOUR)
+
+
+@when(parsers.parse('投标截止后开标，"{sid}" 披露报价 "{price}"'))
+def _tender_open_changed(world: World, sid: str, price: str) -> None:
+    import json
+
+    t = tender(world)
+    world.services.tick(parse_time("2023-03-21T09:30+08:00"))
+    reveals = []
+    for s, r in sorted(t.reveals.items()):
+        r = json.loads(json.dumps(r))
+        if s == sid:
+            r["content"]["price"] = price
+        reveals.append(r)
+    world.fire(t.pid, "unseal_bids", {"reveals": reveals}, "staff:wang",
+               "2023-03-21T09:45+08:00")
+
+
+@then(parsers.parse('"{sid}" 的投标核验结果为 "{status}"'))
+def _tender_verdict(world: World, sid: str, status: str) -> None:
+    verdicts = world.services.status(tender(world).pid)["bids"]["bid"]["verdicts"]
+    assert verdicts[sid]["status"] == status
+
+
+@when(parsers.parse('组建评标委员会，其中 "{name}" 申报关联方 "{affiliation}"'))
+def _tender_committee_with(world: World, name: str, affiliation: str) -> None:
+    from tests.bids._tender import MEMBERS
+
+    members = [dict(m, **({"affiliations": [affiliation]} if m["name"] == name else {}))
+               for m in MEMBERS]
+    world.fire(tender(world).pid, "form_committee", {"members": members}, "staff:wang",
+               "2023-03-21T10:00+08:00")
+
+
+@then(parsers.parse('回避记录为 "{spec}"，记入组建评标委员会的事件'))
+def _tender_recusals(world: World, spec: str) -> None:
+    assert world.error is None, world.error.message
+    with world.services.store.reading() as tx:
+        formed = [e for e in tx.read_stream(f"procurement:{tender(world).pid}")
+                  if e.type == "EvaluationCommitteeFormed"][-1]
+    found = formed.payload.get("findings", {}).get("recusals", [])
+    assert ";".join(f"{r['member']}/{r['supplier']}/{r['relation']}" for r in found) == spec

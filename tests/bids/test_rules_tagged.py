@@ -11,6 +11,7 @@ from tenderflow.services import load_parameters
 
 ROOT = Path(__file__).resolve().parents[2]
 AREA_PARAMETERS = ("negotiation.bond_refund_withdrawn", "negotiation.bond_refund_unsuccessful",
+                   "tender.bond_refund_withdrawn_days",
                    "negotiation.objection_working_days",
                    "negotiation.objection_answer_working_days",
                    "negotiation.contract_within_days", "award.abnormally_low_ratio")
@@ -23,11 +24,12 @@ def tags() -> set[str]:
     return found
 
 
-def test_every_negotiation_guard_rule_is_tagged() -> None:
+def test_every_negotiation_and_bid_guard_rule_is_tagged() -> None:
     load_all()
     rules = {spec.rule for spec in REGISTRY.values()
-             if spec.fn.__module__ == "tenderflow.domain.guards.negotiation"}
-    assert len(rules) >= 15
+             if spec.fn.__module__ in ("tenderflow.domain.guards.negotiation",
+                                       "tenderflow.domain.guards.bids")}
+    assert len(rules) >= 20
     assert sorted(rules - tags()) == []
 
 

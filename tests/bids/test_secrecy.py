@@ -50,7 +50,9 @@ def sealed(registered: Any) -> Negotiation:
     return n
 
 
-def outputs(invoke: Any, db_url: str, tmp_path: Path, store: Any) -> dict[str, str]:
+def outputs(invoke: Any, db_url: str, tmp_path: Path, store: Any, pid: str = "CN-SEAL",
+            mode: str = "competitive_negotiation", at: str = "2023-03-14T16:00+08:00"
+            ) -> dict[str, str]:
     from tenderflow.cli import cli
 
     out: dict[str, str] = {}
@@ -60,21 +62,21 @@ def outputs(invoke: Any, db_url: str, tmp_path: Path, store: Any) -> dict[str, s
         assert res.exit_code in (0, 1), (args, res.output)
         out[" ".join(args)] = res.output + res.stderr
 
-    at = ("--at", "2023-03-14T16:00+08:00")
+    when = ("--at", at)
     for fmt in ((), ("--json",)):
-        run(*fmt, "status", "CN-SEAL", *at)
-        run(*fmt, "next", "CN-SEAL", *at)
-        run(*fmt, "next", "CN-SEAL", *at, actor="supplier:S-HXJS")
-        run(*fmt, "next", "CN-SEAL", *at, actor="evaluator:刘专家")
+        run(*fmt, "status", pid, *when)
+        run(*fmt, "next", pid, *when)
+        run(*fmt, "next", pid, *when, actor="supplier:S-HXJS")
+        run(*fmt, "next", pid, *when, actor="evaluator:刘专家")
         run(*fmt, "list")
-        run(*fmt, "workflow", "show", "competitive_negotiation")
-    run("workflow", "show", "competitive_negotiation", "--format", "mermaid")
+        run(*fmt, "workflow", "show", mode)
+    run("workflow", "show", mode, "--format", "mermaid")
     audit = cli.get_command(None, "audit")  # type: ignore[arg-type]
     commands = getattr(audit, "commands", {})
     if "verify" in commands:
         run("--json", "audit", "verify")
     if "replay" in commands:
-        run("--json", "audit", "replay", "CN-SEAL")
+        run("--json", "audit", "replay", pid)
     if "export" in commands:
         for fmt in ("jsonl", "ocds"):
             target = tmp_path / f"export.{fmt}"
@@ -83,7 +85,7 @@ def outputs(invoke: Any, db_url: str, tmp_path: Path, store: Any) -> dict[str, s
                 out[f"export {fmt}"] = target.read_text(encoding="utf-8")
     if "report" in commands:
         target = tmp_path / "report.pdf"
-        run("audit", "report", "CN-SEAL", "--out", str(target))
+        run("audit", "report", pid, "--out", str(target))
         if target.exists():
             from pypdf import PdfReader
 
@@ -97,7 +99,7 @@ def outputs(invoke: Any, db_url: str, tmp_path: Path, store: Any) -> dict[str, s
                         "recorded_at": e.recorded_at, "actor": e.actor, "pins": e.pins,
                         "payload": e.payload, "prev_hash": e.prev_hash})
             for e in tx.read_all())
-        snap = tx.snapshot("procurement:CN-SEAL")
+        snap = tx.snapshot(f"procurement:{pid}")
         out["snapshot"] = canonical_json(snap[1] if snap else None)
     out["database file"] = Path(db_url.removeprefix("sqlite:///")).read_bytes().decode(
         "utf-8", errors="replace")
@@ -114,12 +116,36 @@ def test_no_output_reveals_a_sealed_quotation_before_the_opening(
     assert leaks == {}
     # What may be seen: that four sealed quotations exist, with their commitments.
     status = json.loads(seen["--json status CN-SEAL --at 2023-03-14T16:00+08:00"])
-    sealed_view = status["bids"]["final_quote"]["sealed"]
-    assert set(sealed_view) == set(FOUR)
-    assert all(len(v["commitment"]) == 64 for v in sealed_view.values())
+    sealed_view = status["bids"]["final_quote"]
+    assert sealed_view["sealed"]["count"] == len(FOUR) and "sealed_by" not in sealed_view
+    assert all(len(c["commitment"]) == 64 for c in sealed_view["sealed"]["commitments"])
+    assert not any(sid in json.dumps(sealed_view) for sid in FOUR)
     # After the opening the price is public, and this same search finds it.
     n.open()
     res = invoke("--json", "status", "CN-SEAL")
     assert "S-HXJS price '3198765.43'" in secrets_in(res.output)
     assert nonce("S-HXJS") in json.dumps([e.payload for e in events(registered, "CN-SEAL")],
                                          ensure_ascii=False)
+
+
+def test_no_output_reveals_a_sealed_bid_or_names_a_bidder_before_the_opening(
+        registered: Any, invoke: Any, db_url: str, tmp_path: Path, store: Any) -> None:
+    from tests.bids._tender import Tender
+
+    t = Tender(registered, "OT-SEAL").bidding()
+    for i, sid in enumerate(["S-CDJG", "S-HXJS", "S-SLGC"]):
+        t.bid(sid, PRICES[sid], at=f"2023-03-1{i}T10:00+08:00")
+    seen = outputs(invoke, db_url, tmp_path, store, "OT-SEAL", "open_tender",
+                   "2023-03-20T10:00+08:00")
+    leaks = {name: secrets_in(text) for name, text in seen.items() if secrets_in(text)}
+    assert leaks == {}
+    for name in ("status OT-SEAL --at 2023-03-20T10:00+08:00",
+                 "--json status OT-SEAL --at 2023-03-20T10:00+08:00"):
+        assert not any(sid in seen[name] for sid in PRICES), name
+    status = json.loads(seen["--json status OT-SEAL --at 2023-03-20T10:00+08:00"])
+    assert status["bids"]["bid"]["sealed"]["count"] == 3
+    # The opening names the bidders; unsealing reveals the prices, found by the same search.
+    registered.tick(__import__("tests.conftest", fromlist=["at"]).at("2023-03-21T09:30+08:00"))
+    t.unseal()
+    res = invoke("--json", "status", "OT-SEAL")
+    assert "S-HXJS price '3198765.43'" in secrets_in(res.output)

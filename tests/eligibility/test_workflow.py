@@ -409,7 +409,14 @@ def tender_step(trigger: str) -> dict[str, Any]:
     these tests follow the mode's data schema."""
     from tests.modes.journeys import TENDER
 
-    return dict(next(d for _, _, t, d in TENDER if t == trigger and d is not None))
+    data = dict(next(d for _, _, t, d in TENDER if t == trigger and d is not None))
+    if trigger == "submit_bid" and "price" in data:  # a journey names the price a bid seals
+        from tenderflow.domain.sealing import commitment
+
+        price = data.pop("price")
+        data["commitment"] = commitment("OT-E", data["supplier"], "bid", {"price": price},
+                                        "ab" * 16)
+    return data
 
 
 def test_a_disqualified_supplier_cannot_bid_and_bidders_stay_unnamed(tender: Any) -> None:

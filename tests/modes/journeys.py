@@ -11,6 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
+from tenderflow.domain.sealing import commitment
 from tenderflow.domain.timeutil import parse_time
 from tenderflow.paths import examples_dir
 
@@ -33,6 +34,7 @@ TENDER: list[Step] = [
     ("2023-03-13T10:00+08:00", "supplier:S-SLGC", "submit_bid",
      {"supplier": "S-SLGC", "price": "11760000.00", "bond": "252000.00"}),
     ("2023-03-21T09:30+08:00", "system:tick", "tick", None),
+    ("2023-03-21T09:45+08:00", "staff:wang", "unseal_bids", None),
     ("2023-03-21T10:00+08:00", "staff:wang", "form_committee",
      {"members": [{"name": n, "role": "expert"} for n in ("甲", "乙", "丙", "丁")]
       + [{"name": "招标人代表", "role": "purchaser_representative"}]}),
@@ -66,6 +68,7 @@ PPP: list[Step] = [
     ("2023-09-01T10:00+08:00", "supplier:S-HXJS", "submit_bid",
      {"supplier": "S-HXJS", "price": "39900000.00", "bond": "800000.00"}),
     ("2023-09-12T09:30+08:00", "system:tick", "tick", None),
+    ("2023-09-12T09:45+08:00", "staff:zhao", "unseal_bids", None),
     ("2023-09-12T10:00+08:00", "staff:zhao", "form_committee",
      {"members": [{"name": "技术专家陈", "role": "expert"},
                   {"name": "技术专家林", "role": "expert"},
@@ -116,12 +119,29 @@ def register_modes_data(services: Any) -> None:
         services.register(kind, load_file(data / file, kind), "staff:test")
 
 
+# Bids are sealed (tenderflow.domain.sealing): a journey step names the price a supplier seals;
+# the step records only its commitment, and ``unseal_bids`` (data None) reveals them all.
+SEALED: dict[str, dict[str, dict[str, Any]]] = {}
+
+
+def journey_nonce(pid: str, sid: str) -> str:
+    return (f"{pid}/{sid}".encode().hex() * 8)[:64]
+
+
 def run_step(services: Any, pid: str, step: Step) -> None:
     at, actor, trigger, data = step
     if trigger == "tick":
         services.tick(parse_time(at))
-    else:
-        services.fire(pid, trigger, data, actor, parse_time(at))
+        return
+    if trigger == "submit_bid" and data and "price" in data:
+        sid, content = data["supplier"], {"price": data["price"]}
+        nonce = journey_nonce(pid, sid)
+        SEALED.setdefault(pid, {})[sid] = {"supplier": sid, "content": content, "nonce": nonce}
+        data = {**{k: v for k, v in data.items() if k != "price"},
+                "commitment": commitment(pid, sid, "bid", content, nonce)}
+    elif trigger == "unseal_bids" and data is None:
+        data = {"reveals": [SEALED[pid][sid] for sid in sorted(SEALED.get(pid, {}))]}
+    services.fire(pid, trigger, data, actor, parse_time(at))
 
 
 def walk_to(services: Any, journey: str, pid: str, target: str,

@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from tenderflow.domain.sealing import commitment
 from tenderflow.domain.timeutil import parse_time
 from tenderflow.workflow.definitions import available_modes, load_workflow
 from tests.modes.journeys import register_modes_data, walk_to
@@ -106,7 +107,8 @@ def test_tick_is_idempotent_and_status_shows_the_next_due_time(registered: Any,
     walk_to(registered, "公开招标", "OT-T", "bidding")
     for sid, price in (("S-CDJG", "11980000.00"), ("S-HXJS", "12150000.00"),
                        ("S-SLGC", "11760000.00")):
-        registered.fire("OT-T", "submit_bid", {"supplier": sid, "price": price,
+        sealed = commitment("OT-T", sid, "bid", {"price": price}, "ab" * 16)
+        registered.fire("OT-T", "submit_bid", {"supplier": sid, "commitment": sealed,
                                                "bond": "252000.00"},
                         f"supplier:{sid}", parse_time("2023-03-10T10:00+08:00"))
     res = invoke("status", "OT-T", "--at", "2023-03-15T09:00+08:00")
@@ -131,7 +133,8 @@ def test_tick_is_idempotent_and_status_shows_the_next_due_time(registered: Any,
 def test_status_does_not_name_bidders_before_the_opening(registered: Any, invoke: Any) -> None:
     register_modes_data(registered)
     walk_to(registered, "公开招标", "OT-S", "bidding")
-    registered.fire("OT-S", "submit_bid", {"supplier": "S-CDJG", "price": "11980000.00",
+    sealed = commitment("OT-S", "S-CDJG", "bid", {"price": "11980000.00"}, "ab" * 16)
+    registered.fire("OT-S", "submit_bid", {"supplier": "S-CDJG", "commitment": sealed,
                                            "bond": "252000.00"}, "supplier:S-CDJG",
                     parse_time("2023-03-10T10:00+08:00"))
     res = invoke("status", "OT-S", "--at", "2023-03-11T10:00+08:00")
