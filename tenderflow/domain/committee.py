@@ -115,13 +115,13 @@ class Composition:
         if size % 2 == 0:
             out.append(("odd", f"{size} members: the number must be odd", {"members": size}))
         if size and Fraction(experts, size) < self.expert_share:
-            out.append(("expert_share", f"{experts} of {size} members are experts, at least "
-                                        f"{self.expert_share} required",
+            out.append(("expert_share", (f"{experts} of {size} members are experts, at least "
+                                         f"{self.expert_share} required"),
                         {"experts": experts, "members": size, "share": str(self.expert_share)}))
         missing = [r for r in self.required_roles if not any(m.get("role") == r for m in members)]
         if missing:
-            out.append(("roles", f"the committee lacks a {' and a '.join(missing)} "
-                                 "(PPP projects need a finance and a legal expert)",
+            out.append(("roles", (f"the committee lacks a {' and a '.join(missing)} "
+                                  "(PPP projects need a finance and a legal expert)"),
                         {"missing_roles": missing}))
         return out
 

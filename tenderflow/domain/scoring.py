@@ -112,7 +112,7 @@ class Method:
     data: dict[str, Any] = field(compare=False, default_factory=dict)
 
     @classmethod
-    def from_data(cls, data: Any, where: str = "evaluation") -> "Method":
+    def from_data(cls, data: Any, where: str = "evaluation") -> Method:
         if not isinstance(data, dict):
             raise MethodError("the evaluation method is a mapping", where)
         kind = data.get("method")
@@ -376,8 +376,8 @@ def adjustment_problems(method: Method, adjustments: Any, bidders: list[str]
         for i, a in enumerate(items or []):
             if a.get("factor") not in factors:
                 out.append((f"adjustments.{sid}[{i}].factor",
-                            f"factor {a.get('factor')!r} is not stated in the documents "
-                            f"(stated: {', '.join(sorted(factors)) or 'none'})"))
+                            (f"factor {a.get('factor')!r} is not stated in the documents "
+                             f"(stated: {', '.join(sorted(factors)) or 'none'})")))
             try:
                 to_fraction(a.get("amount"), "amount", signed=True)
             except MethodError as exc:

@@ -38,14 +38,14 @@ class Negotiation:
         return self.s.status(self.pid, parse_time(at) if at else None)  # type: ignore[no-any-return]
 
     # --- up to the negotiation ------------------------------------------------------------
-    def formed(self, group: list[dict[str, Any]] = GROUP) -> "Negotiation":
+    def formed(self, group: list[dict[str, Any]] = GROUP) -> Negotiation:
         self.s.open_procurement(self.pid, "CD-HH-2023", "competitive_negotiation", "staff:wang",
                                 parse_time("2023-03-01T09:00+08:00"))
         self.fire("approve_method", {"ground": "complex_or_special", "justification": "技术复杂"})
         self.fire("form_group", {"members": group}, at="2023-03-02T10:00+08:00")
         return self
 
-    def invited(self, suppliers: list[str] = FOUR, **kw: Any) -> "Negotiation":
+    def invited(self, suppliers: list[str] = FOUR, **kw: Any) -> Negotiation:
         self.formed(**kw)
         if "check_eligibility" in load_workflow("competitive_negotiation").triggers():
             self.fire("check_eligibility", {"candidates": suppliers}, at="2023-03-03T09:00+08:00")
@@ -54,13 +54,13 @@ class Negotiation:
         return self
 
     def issued(self, suppliers: list[str] = FOUR, documents: dict[str, Any] | None = None,
-               **kw: Any) -> "Negotiation":
+               **kw: Any) -> Negotiation:
         self.invited(suppliers, **kw)
         self.fire("issue_documents", {"response_deadline": "2023-03-08T09:30+08:00",
                                       **(documents or {})}, at="2023-03-03T11:00+08:00")
         return self
 
-    def negotiating(self, suppliers: list[str] = FOUR, **kw: Any) -> "Negotiation":
+    def negotiating(self, suppliers: list[str] = FOUR, **kw: Any) -> Negotiation:
         self.issued(suppliers, **kw)
         for i, sid in enumerate(suppliers):
             self.fire("submit_response", {"supplier": sid, "bond": {"amount": "20000.00"}},
@@ -80,7 +80,7 @@ class Negotiation:
             data["excluded"] = excluded
         return self.fire("record_round", data, actor=actor, at=at)
 
-    def final_requested(self, suppliers: list[str] = FOUR) -> "Negotiation":
+    def final_requested(self, suppliers: list[str] = FOUR) -> Negotiation:
         for sid in suppliers:
             self.round(1, sid)
         self.fire("request_final_quotes", {"deadline": "2023-03-14T17:00+08:00"},

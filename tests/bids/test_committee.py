@@ -68,7 +68,7 @@ def test_composition(members: list[dict[str, Any]], kinds: list[str]) -> None:
 def test_ppp_needs_a_finance_and_a_legal_expert() -> None:
     comp = Composition(5, Fraction(2, 3), ("finance_expert", "legal_expert"))
     five = people("expert", "expert", "finance_expert", "expert", "purchaser_representative")
-    [(kind, reason, numbers)] = comp.problems(five)
+    [(kind, _, numbers)] = comp.problems(five)
     assert kind == "roles" and numbers == {"missing_roles": ["legal_expert"]}
     five[0]["role"] = "legal_expert"
     assert comp.problems(five) == []

@@ -10,8 +10,14 @@ from typing import Any
 import pytest
 
 from tenderflow.domain.scoring import (
-    Method, MethodError, abnormally_low, adjustment_problems, comprehensive, lowest_evaluated,
-    round_half_up, sheet_problems,
+    Method,
+    MethodError,
+    abnormally_low,
+    adjustment_problems,
+    comprehensive,
+    lowest_evaluated,
+    round_half_up,
+    sheet_problems,
 )
 
 DOCS = {"method": "comprehensive", "price_weight": "30",

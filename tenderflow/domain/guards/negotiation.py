@@ -21,7 +21,11 @@ from tenderflow.domain import bids
 from tenderflow.domain.committee import Composition, candidate_of, screen
 from tenderflow.domain.guards import GuardContext, GuardSpec, guard
 from tenderflow.domain.guards.common import (
-    above_tender_threshold, deadline_of, earliest_deadline, local, period_unit_zh,
+    above_tender_threshold,
+    deadline_of,
+    earliest_deadline,
+    local,
+    period_unit_zh,
 )
 from tenderflow.domain.scoring import Method, abnormally_low, lowest_evaluated
 from tenderflow.domain.sealing import open_sealed, reveal_problems
