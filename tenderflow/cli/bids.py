@@ -17,7 +17,7 @@ from tenderflow.cli import Ctx
 
 pass_ctx = click.make_pass_decorator(Ctx)
 
-KIND = click.Choice(["bid", "final_quote", "response"])
+KIND = click.Choice(["bid", "final_quote"])
 
 
 @click.group()

@@ -9,7 +9,8 @@ its opening. Before the deadline a supplier records only a **commitment**::
          "procurement": PROCUREMENT_ID, "supplier": SUPPLIER_ID} )
 
 where CONTENT is the offer itself (price, investment, concession term, revenue plan, and the
-SHA-256 of each document), KIND says what is sealed (``bid``, ``response``, ``final_quote``)
+SHA-256 of each document), KIND says what is sealed (``bid`` in a tender, ``final_quote`` in a
+negotiation; a negotiation's response is recorded by its documents' SHA-256 only)
 and NONCE is a fresh random value of at least 128 bits (32–128 lowercase hex digits), without
 which a price could be found by trying every amount. Binding the procurement, the supplier and
 the kind stops one supplier from copying another's commitment or re-using it elsewhere.
@@ -33,7 +34,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
-KINDS = ("bid", "response", "final_quote")
+KINDS = ("bid", "final_quote")
 NONCE_RE = re.compile(r"^[0-9a-f]{32,128}$")
 HASH_RE = re.compile(r"^[0-9a-f]{64}$")
 
