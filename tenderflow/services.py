@@ -257,7 +257,12 @@ class Services:
         if "eligibility" in wanted:
             from tenderflow.eligibility_service import eligibility_facts
 
-            facts["eligibility"] = eligibility_facts(self, tx, state, data)
+            try:
+                facts["eligibility"] = eligibility_facts(self, tx, state, data)
+            except InputError as exc:  # name the data file the bad field came from
+                if where and not exc.context.get("file"):
+                    raise InputError(exc.message, file=where) from None
+                raise
         if "procurements" in wanted and isinstance(data, dict):
             # other procurements the data names (keys "procurement" or "…_procurement"):
             # their mode, state, project and award as they stand now, copied for replay
