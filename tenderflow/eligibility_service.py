@@ -95,6 +95,17 @@ def ruleset_for_opening(options: Mapping[str, Any] | None, root: Path | None = N
     return load_ruleset_file(path)
 
 
+def check_opening(options: Mapping[str, Any] | None, root: Path | None = None, *,
+                  file: str | None = None, location: str | None = None) -> None:
+    """What opening checks about the eligibility options, for a scenario file to refuse before
+    anything is written: bad input names the file and place (exit 2); a ruleset failing the
+    lint raises :class:`RulesetRefused` (exit 1)."""
+    try:
+        ruleset_for_opening(options, root)
+    except (InputError, NotFound) as exc:
+        raise InputError(exc.message, file=file, location=location) from None
+
+
 def check_options(options: Mapping[str, Any]) -> None:
     """The procurement options the eligibility check reads, validated at opening."""
     from tenderflow.domain.eligibility import GRADE_RANK, UNGRADED

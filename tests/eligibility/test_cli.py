@@ -269,3 +269,33 @@ def test_open_pins_the_ruleset_named_and_status_shows_the_check(invoke: Any, tmp
     assert line == ("eligibility: checked 2025-05-07T09:00:00+08:00 (renovation 2025.1): "
                     "eligible S-HXJS; not eligible S-TFJS (relation.shared_legal_representative)"
                     ", S-TFWY (relation.shared_legal_representative)")
+
+
+@pytest.mark.parametrize("options, words", [
+    ("{ruleset: nonesuch}", "no eligibility ruleset 'nonesuch'"),
+    ("{ruleset: ../renovation}", "options.ruleset"),
+    ("{required_qualification: {type: 建筑工程施工总承包, min_grade: 五级}}",
+     "options.required_qualification"),
+])
+def test_a_scenario_with_bad_eligibility_options_writes_nothing(invoke: Any, tmp_path: Path,
+                                                                db_url: str, options: str,
+                                                                words: str) -> None:
+    from tenderflow.store.eventstore import EventStore
+
+    scenario = tmp_path / "scenario.yaml"
+    scenario.write_text(
+        f"projects: [{{file: {DATA_DIR / 'projects.yaml'}}}]\n"
+        f"suppliers: [{{file: {DATA_DIR / 'suppliers.yaml'}}}]\n"
+        "procurements:\n"
+        "  - {id: CN-S, project: CD-HH-2023, mode: competitive_negotiation, "
+        f"at: '2025-05-06T09:00+08:00', options: {options}}}\n"
+        "steps:\n  - {expect: {on: CN-S, state: created}}\n", encoding="utf-8")
+    assert invoke("init").exit_code == 0
+    res = invoke("run", str(scenario))
+    assert res.exit_code == 2, res.output
+    assert "scenario.yaml" in res.stderr and "procurements[0]" in res.stderr
+    assert words in res.stderr
+    store = EventStore(db_url)
+    with store.reading() as tx:
+        assert tx.count_events() == 0  # not even the projects and suppliers
+    store.dispose()
