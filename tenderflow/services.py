@@ -259,7 +259,7 @@ class Services:
 
             try:
                 facts["eligibility"] = eligibility_facts(self, tx, state, data)
-            except InputError as exc:  # name the data file the bad field came from
+            except (InputError, NotFound) as exc:  # name the data file the bad field came from
                 if where and not exc.context.get("file"):
                     raise InputError(exc.message, file=where) from None
                 raise
