@@ -136,7 +136,12 @@ def decide(defs: Definitions, procurement: str, state: dict[str, Any], trigger: 
     not_applicable: list[Refusal] = []  # refusals of transitions a selecting guard ruled out
     for t in allowed:
         ctx.findings = {}
-        results = evaluate(list(t.guards), ctx)
+        try:
+            results = evaluate(list(t.guards), ctx)
+        except InputError as exc:  # a guard found bad data: name the file it came from
+            if where and not exc.context.get("file"):
+                raise InputError(exc.message, file=where) from None
+            raise
         failed = [r.refusal for r in results if r.refusal is not None]
         if not failed:
             _move(wf, current, t)
