@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from tenderflow.paths import examples_dir
 
 
-def run_demo(out: Path) -> dict[str, Any]:
+def run_demo(out: Path, sealed_at: datetime) -> dict[str, Any]:
+    """Run the examples into ``out``; ``sealed_at`` is when the audit checkpoint is sealed
+    (the CLI's clock: a seal records when it was made, it decides nothing)."""
     from tenderflow.scenario import run_scenario
     from tenderflow.services import Services
     from tenderflow.store.eventstore import EventStore
@@ -29,9 +32,9 @@ def run_demo(out: Path) -> dict[str, Any]:
 
     agreement = demo_signed_package(services, out / "agreement")
     from tenderflow.audit.bundle import audit_bundle
-    from tenderflow.domain.timeutil import iso, now
+    from tenderflow.domain.timeutil import iso
 
-    audit = audit_bundle(store, out / "audit", sealed_at=iso(now()))
+    audit = audit_bundle(store, out / "audit", sealed_at=iso(sealed_at))
     with store.reading() as tx:
         events = tx.count_events()
     store.dispose()

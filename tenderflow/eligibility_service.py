@@ -27,7 +27,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from tenderflow.domain.timeutil import iso, now
+from tenderflow.domain.timeutil import iso
 from tenderflow.errors import DefinitionError, InputError, NotFound
 from tenderflow.store.eventstore import NewEvent, Tx
 
@@ -177,7 +177,7 @@ def _entry_data(entry: Any) -> dict[str, Any]:
 
 
 def import_credit_lists(services: Any, path: Path, actor: str,
-                        at: datetime | None = None) -> dict[str, Any]:
+                        at: datetime) -> dict[str, Any]:
     """Record the entries of a credit-list CSV export as events on ``credit:<list>`` streams,
     in one transaction; idempotent. Returns counts per list."""
     from tenderflow.domain.credit import load_credit_csv
@@ -188,7 +188,12 @@ def import_credit_lists(services: Any, path: Path, actor: str,
     if not entries:
         raise InputError("no entries in the file", file=str(path),
                          expected="one line per listing after the header")
-    when = iso(at or now())
+    from tenderflow import clock
+    from tenderflow.services import load_parameters
+
+    when, recorded_at = iso(at), clock.now()
+    late = services._late(load_parameters(services.root), at, recorded_at,
+                          what=f"credit list import from {path.name}")
     lists: dict[str, dict[str, int]] = {}
     with services.store.transaction() as tx:
         for list_name in sorted({e.list_name for e in entries}):
@@ -205,18 +210,20 @@ def import_credit_lists(services: Any, path: Path, actor: str,
                 if old == data:
                     counts["unchanged"] += 1
                     continue
+                extra = {"late_entry": late} if late else {}
                 if old is None:
                     new.append(NewEvent("CreditEntryRecorded",
-                                        {"entry": data, "imported_from": origin}, when, actor, {}))
+                                        {"entry": data, "imported_from": origin, **extra},
+                                        when, actor, {}))
                     counts["recorded"] += 1
                 else:
                     new.append(NewEvent("CreditEntryAmended", {"entry": data, "previous": old,
-                                                               "imported_from": origin},
+                                                               "imported_from": origin, **extra},
                                         when, actor, {}))
                     counts["amended"] += 1
                 current["entries"][key] = data
             if new:
-                tx.append(sid, version, new, iso(now()))
+                tx.append(sid, version, new, iso(recorded_at))
                 tx.save_snapshot(sid, version + len(new), current)
             lists[list_name] = counts
     return {"file": str(path), "lists": lists}
@@ -276,7 +283,7 @@ def _profile(services: Any, tx: Tx, sid: str, what: str = "candidate") -> dict[s
 # --------------------------------------------------------------------------- check, show
 
 def check(services: Any, pid: str, candidates: list[str], actor: str,
-          at: datetime | None = None, note: str | None = None) -> dict[str, Any]:
+          at: datetime, note: str | None = None) -> dict[str, Any]:
     """Fire ``check_eligibility`` (one transaction through the services) and return the
     recorded result."""
     data: dict[str, Any] = {"candidates": list(dict.fromkeys(candidates))}

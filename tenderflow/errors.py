@@ -172,3 +172,13 @@ class ConcurrencyConflict(TenderflowError):
     """Raised when another writer appended to the stream first (expected version mismatch)."""
 
     exit_code = 3
+
+
+class BusinessTimeError(InputError):
+    """Raised when a step's business time goes back before its stream's last event or lies
+    ahead of the time of recording (DESIGN §4); nothing is written."""
+
+
+class LateEntryRefused(InputError):
+    """Raised when a step recorded long after it happened has no reason, or a deadline-bound
+    submission recorded after its deadline has no receipt reference; nothing is written."""

@@ -1,6 +1,15 @@
 """Scenario files (DESIGN §7): a whole procurement's record that staff prepare and auditors
 re-run. The file is validated completely before anything is written; steps then run in order
 and the run stops at the first refused step that was not expected to be refused.
+
+A scenario has its own clock: it starts at the first dated step (or procurement) and moves
+to each step's ``at``; a step without ``at`` (``expect``) happens at the latest time the
+scenario has reached, never at the wall clock, so a run gives the same result on any day.
+
+A scenario is usually a record entered after the fact: its steps are late entries
+(tenderflow.domain.entry). The reason recorded with them is ``entry.reason`` of the file, by
+default "recorded from scenario FILE"; a submission recorded after its deadline names its
+receipt (``receipt:`` on the step, or ``entry.receipt`` for the whole file).
 """
 
 from __future__ import annotations
@@ -9,6 +18,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from datetime import datetime
+
+from tenderflow.domain.entry import Entry
 from tenderflow.domain.timeutil import parse_time
 from tenderflow.errors import CheckFailed, InputError, NotFound, TenderflowError
 from tenderflow.registration import (
@@ -21,8 +33,10 @@ from tenderflow.services import Services, check_actor
 from tenderflow.workflow.definitions import load_workflow, load_yaml
 from tenderflow.workflow.engine import validate_data
 
-TOP_KEYS = {"title", "description", "projects", "suppliers", "procurements", "steps"}
-STEP_KEYS = {"at", "as", "fire", "on", "with", "tick", "expect", "expect_refused", "note", "open"}
+TOP_KEYS = {"title", "description", "projects", "suppliers", "procurements", "steps", "entry"}
+STEP_KEYS = {"at", "as", "fire", "on", "with", "tick", "expect", "expect_refused", "note", "open",
+             "receipt"}
+ENTRY_KEYS = {"reason", "receipt"}
 PROCUREMENT_KEYS = {"id", "project", "mode", "at", "as", "options", "reopens", "ground",
                     "justification", "approval"}
 
@@ -48,6 +62,8 @@ class Scenario:
     suppliers: list[dict[str, Any]]
     procurements: list[dict[str, Any]]
     steps: list[dict[str, Any]]
+    entry: Entry = field(default_factory=Entry)
+    start: datetime | None = None  # the scenario clock's first reading
 
 
 @dataclass
@@ -59,9 +75,16 @@ class RunReport:
     ok: bool
     stopped_at: int | None = None
 
+    @property
+    def applied(self) -> int:
+        """How many steps changed the record (fire and open steps that were accepted)."""
+        return sum(1 for r in self.results
+                   if r.ok and "refused" not in r.detail and (
+                       r.kind in ("fire", "open") or (r.kind == "tick" and r.detail.get("fired"))))
+
     def to_dict(self) -> dict[str, Any]:
         return {"scenario": self.scenario, "title": self.title, "ok": self.ok,
-                "stopped_at": self.stopped_at, "states": self.states,
+                "stopped_at": self.stopped_at, "applied": self.applied, "states": self.states,
                 "steps": [r.to_dict() for r in self.results]}
 
 
@@ -163,8 +186,33 @@ def load_scenario(path: Path) -> Scenario:
                        "opened by a step {at, as, open: ID} after the other failed", "reopens")
     for i, step in enumerate(steps):
         _check_step(step, i, file, modes, opened)
+    entry = _entry(data.get("entry"), file, path)
+    dated = [s["at"] for s in steps if isinstance(s, dict) and "at" in s]
+    dated += [p["at"] for p in procurements if "at" in p]
+    start = min((parse_time(a) for a in dated), default=None)
+    if start is None and (procurements or projects or suppliers):
+        raise _err(file, "steps", "no step or procurement gives a time: the scenario's clock "
+                   "starts at the first 'at'", "at", "at least one step with at: TIME")
     return Scenario(file, str(data.get("title", path.stem)), projects, suppliers,
-                    procurements, steps)
+                    procurements, steps, entry, start)
+
+
+def _entry(value: Any, file: str, path: Path) -> Entry:
+    """``entry: {reason, receipt}``: what the steps recorded late say (default reason: the
+    scenario file they come from)."""
+    default = f"recorded from scenario {path.name}"
+    if value is None:
+        return Entry(reason=default)
+    if not isinstance(value, dict):
+        raise _err(file, "entry", "must be a mapping", "entry", "reason, receipt")
+    unknown = sorted(set(value) - ENTRY_KEYS)
+    if unknown:
+        raise _err(file, "entry", f"unknown key {unknown[0]!r}", unknown[0],
+                   ", ".join(sorted(ENTRY_KEYS)))
+    for k in ENTRY_KEYS:
+        if k in value and (not isinstance(value[k], str) or not value[k].strip()):
+            raise _err(file, "entry", "must be non-empty text", f"entry.{k}")
+    return Entry(reason=value.get("reason", default), receipt=value.get("receipt"))
 
 
 def _check_step(step: Any, i: int, file: str, modes: dict[str, str], opened: set[str]) -> None:
@@ -181,6 +229,10 @@ def _check_step(step: Any, i: int, file: str, modes: dict[str, str], opened: set
                    "fire/tick/expect/open")
     if "at" in step:
         parse_time(step["at"], field="at", file=file, location=where)
+    if "receipt" in step and (kinds[0] != "fire" or not isinstance(step["receipt"], str)
+                              or not step["receipt"].strip()):
+        raise _err(file, where, "receipt is the text reference of a fire step's submission",
+                   "receipt", "non-empty text on a fire step")
     named = step.get("on") if kinds[0] == "fire" else (
         step["expect"].get("on") if kinds[0] == "expect" and isinstance(step["expect"], dict)
         else None)
@@ -271,25 +323,28 @@ def run_scenario(services: Services, path: Path, *, default_actor: str = "staff:
                                  f"projects nor registered in the database", file=sc.file,
                                  location=f"procurements[{i}]", field="project",
                                  expected="the id of a project listed under projects")
-    first_at = next((s["at"] for s in sc.steps if "at" in s), None)
     results: list[StepResult] = []
+    if sc.start is None:  # nothing to record
+        return RunReport(sc.file, sc.title, results, {}, True, None)
+    services = services.with_entry(sc.entry)
+    clock = _Clock(sc.start)
     if sc.projects:
-        services.register("projects", sc.projects, default_actor,
-                          parse_time(first_at) if first_at else None)
+        services.register("projects", sc.projects, default_actor, clock.now)
     if sc.suppliers:
-        services.register("suppliers", sc.suppliers, default_actor,
-                          parse_time(first_at) if first_at else None)
+        services.register("suppliers", sc.suppliers, default_actor, clock.now)
     deferred = {s["open"] for s in sc.steps if "open" in s}
     for p in sc.procurements:
         if p["id"] in deferred:
             continue
-        at = p.get("at", first_at)
         services.open_procurement(p["id"], p["project"], p["mode"], p.get("as", default_actor),
-                                  parse_time(at) if at else None, p.get("options"))
+                                  parse_time(p["at"]) if "at" in p else clock.now,
+                                  p.get("options"))
     last_refused: dict[str, bool] = {}
     stopped = None
     for i, step in enumerate(sc.steps):
-        res = _run_step(services, sc, i, step, last_refused)
+        if "at" in step:
+            clock.advance(parse_time(step["at"]))
+        res = _run_step(services, sc, i, step, last_refused, clock.now)
         results.append(res)
         if not res.ok:
             stopped = i
@@ -303,8 +358,18 @@ def run_scenario(services: Services, path: Path, *, default_actor: str = "staff:
     return RunReport(sc.file, sc.title, results, states, stopped is None, stopped)
 
 
+class _Clock:
+    """The scenario's clock: the latest business time the scenario has reached."""
+
+    def __init__(self, start: datetime) -> None:
+        self.now = start
+
+    def advance(self, at: datetime) -> None:
+        self.now = max(self.now, at)
+
+
 def _run_step(services: Services, sc: Scenario, i: int, step: dict[str, Any],
-              last_refused: dict[str, bool]) -> StepResult:
+              last_refused: dict[str, bool], now: datetime) -> StepResult:
     where = f"{sc.file}:steps[{i}]"
     if "tick" in step:
         fired = services.tick(parse_time(step["at"]))
@@ -318,8 +383,9 @@ def _run_step(services: Services, sc: Scenario, i: int, step: dict[str, Any],
         pid, trigger = step["on"], str(step["fire"])
         expected = step.get("expect_refused")
         try:
+            entry = Entry(sc.entry.reason, step.get("receipt", sc.entry.receipt))
             r = services.fire(pid, trigger, step.get("with"), step["as"],
-                              parse_time(step["at"]), where=where)
+                              parse_time(step["at"]), where=where, entry=entry)
         except CheckFailed as exc:
             refusals = getattr(exc, "refusals", [])
             last_refused[pid] = True
@@ -346,7 +412,7 @@ def _run_step(services: Services, sc: Scenario, i: int, step: dict[str, Any],
                           f"{r.from_state} → {r.to_state}", r.to_dict())
     exp = dict(step["expect"])
     pid = exp.pop("on")
-    status = services.status(pid, parse_time(step["at"]) if "at" in step else None)
+    status = services.status(pid, parse_time(step["at"]) if "at" in step else now)
     failures = []
     if "refused" in exp:
         want = exp.pop("refused")

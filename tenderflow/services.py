@@ -9,13 +9,15 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
+from tenderflow import clock
+from tenderflow.domain.entry import LATE_AFTER, Entry, late_entry, submission_deadline
 from tenderflow.domain.parameters import Parameters
 from tenderflow.domain.state import State, empty_state, fold
-from tenderflow.domain.timeutil import iso, now
+from tenderflow.domain.timeutil import iso, local_date, parse_time
 from tenderflow.errors import (
     ConcurrencyConflict, InputError, NotFound, ProcurementNotFound, TenderflowError,
 )
@@ -55,7 +57,9 @@ def load_parameters(root: Path | None = None) -> Parameters:
     return _PARAMS_CACHE[key]
 
 
-def load_calendar() -> Any:
+def load_calendar(tx: Tx | None = None) -> Any:
+    """The working-day calendar decisions use: package data, override files and, read from
+    the store through ``tx`` when given, the State Council notices imported there."""
     from tenderflow.domain.calendar import default_calendar
 
     return default_calendar()
@@ -80,16 +84,40 @@ class FireResult:
 
 
 class Services:
-    """Use cases over one store."""
+    """Use cases over one store.
 
-    def __init__(self, store: EventStore, *, definitions_root: Path | None = None) -> None:
+    Every command takes the business time it decides at from its caller (``at``); nothing
+    here reads the wall clock but :func:`tenderflow.clock.now` for ``recorded_at``. ``entry``
+    is what the person recording says of steps entered late (reason, receipt): see
+    tenderflow.domain.entry."""
+
+    def __init__(self, store: EventStore, *, definitions_root: Path | None = None,
+                 entry: Entry | None = None) -> None:
         self.store = store
         self.root = definitions_root
+        self.entry = entry
+
+    def with_entry(self, entry: Entry | None) -> Services:
+        """The same services over the same store, recording late steps with ``entry``."""
+        other = Services(self.store, definitions_root=self.root, entry=entry)
+        return other
+
+    def _late(self, params: Parameters, when: datetime, recorded: datetime, *,
+              trigger: str = "", state: State | None = None, what: str = "the step",
+              entry: Entry | None = None) -> dict[str, str] | None:
+        """The ``late_entry`` an event recorded at ``recorded`` must carry (or refuse)."""
+        days = params.value(LATE_AFTER, local_date(when))
+        due = submission_deadline(trigger, (state or {}).get("deadlines") or {})
+        return late_entry(occurred=when, recorded=recorded,
+                          late_after=timedelta(days=int(days)), skew=clock.CLOCK_SKEW,
+                          entry=entry or self.entry, trigger=trigger, what=what,
+                          deadline=parse_time(due) if due else None)
 
     # --- definitions ----------------------------------------------------------------------
-    def definitions(self, mode: str, ruleset: Any = None) -> engine.Definitions:
+    def definitions(self, mode: str, ruleset: Any = None, tx: Tx | None = None
+                    ) -> engine.Definitions:
         return engine.Definitions(load_workflow(mode, self.root), load_parameters(self.root),
-                                  load_calendar(), ruleset)
+                                  load_calendar(tx), ruleset)
 
     def _pin(self, tx: Tx, defs: engine.Definitions) -> dict[str, str]:
         pins = defs.pins()
@@ -107,13 +135,14 @@ class Services:
 
     # --- registration -------------------------------------------------------------------
     def register(self, kind: str, records: list[dict[str, Any]], actor: str,
-                 at: datetime | None = None) -> dict[str, int]:
+                 at: datetime) -> dict[str, int]:
         """Record ``ProjectRegistered`` / ``SupplierRegistered`` (or ``…Updated``) events;
         an unchanged record writes nothing."""
         check_actor(actor)
         prefix, event = ("project", "Project") if kind == "projects" else ("supplier", "Supplier")
         counts = {"registered": 0, "updated": 0, "unchanged": 0}
-        when = iso(at or now())
+        when, recorded = iso(at), clock.now()
+        params = load_parameters(self.root)
         with self.store.transaction() as tx:
             if kind == "suppliers":
                 from tenderflow.registration import check_consortia
@@ -127,8 +156,12 @@ class Services:
                     continue
                 version = snap[0] if snap else 0
                 etype = f"{event}{'ProfileUpdated' if snap else 'Registered'}"
-                tx.append(sid, version, [NewEvent(etype, {"profile": rec}, when, actor, {})],
-                          iso(now()))
+                payload: dict[str, Any] = {"profile": rec}
+                late = self._late(params, at, recorded, what=f"{etype} of {rec['id']}")
+                if late:
+                    payload["late_entry"] = late
+                tx.append(sid, version, [NewEvent(etype, payload, when, actor, {})],
+                          iso(recorded))
                 tx.save_snapshot(sid, version + 1, rec)
                 counts["updated" if snap else "registered"] += 1
         return counts
@@ -139,7 +172,7 @@ class Services:
 
     # --- procurements -------------------------------------------------------------------
     def open_procurement(self, pid: str, project_id: str, mode: str, actor: str,
-                         at: datetime | None = None, options: dict[str, Any] | None = None,
+                         at: datetime, options: dict[str, Any] | None = None,
                          *, reopens: str | None = None, ground: str | None = None,
                          justification: str | None = None, approval: str | None = None
                          ) -> FireResult:
@@ -164,7 +197,7 @@ class Services:
             raise InputError("a ground, justification or approval is given without the "
                              "procurement it re-opens", field="reopens",
                              expected="the id of the failed procurement")
-        when = at or now()
+        when, recorded = at, clock.now()
         with self.store.transaction() as tx:
             project = self.profile(tx, "project", project_id)
             if project is None:
@@ -182,8 +215,11 @@ class Services:
                                    "content_hash": defs.ruleset.content_hash}}
             if link:
                 payload["reopens"] = link
+            late = self._late(defs.params, when, recorded, what=f"opening {pid}")
+            if late:
+                payload["late_entry"] = late
             [stored] = tx.append(sid, 0, [NewEvent("ProcurementCreated", payload, iso(when),
-                                                   actor, pins)], iso(now()))
+                                                   actor, pins)], iso(recorded))
             state = fold(empty_state(pid), stored.type, stored.payload, stored.occurred_at, 1)
             self._save(tx, defs.workflow, pid, state)
         return FireResult(pid, "open", "", defs.workflow.initial, "ProcurementCreated", 1,
@@ -280,10 +316,11 @@ class Services:
             facts["procurements"] = summaries
         return facts
 
-    def fire(self, pid: str, trigger: str, data: Any, actor: str, at: datetime | None = None,
-             *, if_version: int | None = None, where: str | None = None) -> FireResult:
+    def fire(self, pid: str, trigger: str, data: Any, actor: str, at: datetime,
+             *, if_version: int | None = None, where: str | None = None,
+             entry: Entry | None = None) -> FireResult:
         check_actor(actor)
-        when = at or now()
+        when, recorded = at, clock.now()
         with self.store.transaction() as tx:
             state = self._load(tx, pid)
             if if_version is not None and state["version"] != if_version:
@@ -293,14 +330,18 @@ class Services:
                     procurement=pid, version=state["version"], expected=if_version)
             from tenderflow.eligibility_service import ruleset_of
 
-            defs = self.definitions(state["mode"], ruleset_of(tx, state))
+            defs = self.definitions(state["mode"], ruleset_of(tx, state), tx)
             facts = self._facts(tx, defs.workflow, state, trigger, data, where)
             decision = engine.decide(defs, pid, state, trigger, data, facts, when, actor,
                                      where=where)
+            late = self._late(defs.params, when, recorded, trigger=trigger, state=state,
+                              what=f"{pid} {trigger}", entry=entry)
+            if late:
+                decision.payload["late_entry"] = late
             pins = self._pin(tx, defs)
             [stored] = tx.append(stream_of(pid), state["version"],
                                  [NewEvent(decision.event_type, decision.payload, iso(when),
-                                           actor, pins)], iso(now()))
+                                           actor, pins)], iso(recorded))
             new_state = fold(state, stored.type, stored.payload, stored.occurred_at,
                              stored.stream_seq)
             self._save(tx, defs.workflow, pid, new_state)
@@ -309,7 +350,7 @@ class Services:
                           [r.to_dict() for r in decision.results])
 
     def record(self, pid: str, event_type: str, payload: dict[str, Any], actor: str,
-               at: datetime | None = None, *, expected_version: int,
+               at: datetime, *, expected_version: int,
                check: Callable[[State], None] | None = None,
                definitions: dict[str, tuple[str, str, str, str]] | None = None) -> StoredEvent:
         """Append a record that is not a workflow transition (the agreement's documents) to a
@@ -328,14 +369,18 @@ class Services:
                     procurement=pid, version=state["version"], expected=expected_version)
             if check is not None:
                 check(state)
-            defs = self.definitions(state["mode"])
+            defs = self.definitions(state["mode"], tx=tx)
+            recorded = clock.now()
+            late = self._late(defs.params, at, recorded, what=f"{pid} {event_type}")
+            if late:
+                payload = {**payload, "late_entry": late}
             pins = self._pin(tx, defs)
             for name, (digest, kind, def_name, body) in (definitions or {}).items():
                 tx.pin_definition(digest, kind, def_name, body)
                 pins[name] = digest
             [stored] = tx.append(stream_of(pid), state["version"],
-                                 [NewEvent(event_type, payload, iso(at or now()), actor, pins)],
-                                 iso(now()))
+                                 [NewEvent(event_type, payload, iso(at), actor, pins)],
+                                 iso(recorded))
             new_state = fold(state, stored.type, stored.payload, stored.occurred_at,
                              stored.stream_seq)
             self._save(tx, defs.workflow, pid, new_state)
@@ -346,10 +391,13 @@ class Services:
             return self._load(tx, pid)
 
     def status(self, pid: str, at: datetime | None = None) -> dict[str, Any]:
-        state = self.state(pid)
-        defs = self.definitions(state["mode"])
+        """The procurement as it stands at ``at`` (default: its last recorded business time,
+        so the same record gives the same answer on any day)."""
+        with self.store.reading() as tx:
+            state = self._load(tx, pid)
+            defs = self.definitions(state["mode"], tx=tx)
         wf = defs.workflow
-        when = at or now()
+        when = at or as_of(state)
         steps = engine.possible(defs, pid, state, when)
         timers = [{"trigger": t, "due": iso(d)} for t, d in engine.due_timers(wf, state)]
         return {
@@ -370,6 +418,11 @@ class Services:
             "eligibility": public_eligibility(state),
             "ended": state.get("ended"),
             "reopens": state.get("reopens"),
+            "late_entries": state.get("late_entries", []),
+            "as_of": iso(when),
+            "cannot_judge": {s["trigger"]: s["cannot_judge"] for s in steps
+                             if s.get("cannot_judge")},
+            "provisional": sorted({y for s in steps for y in s.get("provisional", [])}),
             "pending": {"timers": timers,
                         "ready": [s["trigger"] for s in steps if s["ready"] and not s["timer"]],
                         "waiting": [s["trigger"] for s in steps if not s["ready"]]},
@@ -377,15 +430,19 @@ class Services:
 
     def next(self, pid: str, at: datetime | None = None, actor: str | None = None
              ) -> dict[str, Any]:
-        state = self.state(pid)
-        defs = self.definitions(state["mode"])
+        with self.store.reading() as tx:
+            state = self._load(tx, pid)
+            defs = self.definitions(state["mode"], tx=tx)
+        when = at or as_of(state)
         return {"id": pid, "state": state["state"], "version": state["version"],
-                "triggers": engine.possible(defs, pid, state, at or now(), actor)}
+                "as_of": iso(when),
+                "triggers": engine.possible(defs, pid, state, when, actor)}
 
-    def tick(self, at: datetime | None = None, actor: str = "system:tick"
-             ) -> list[dict[str, Any]]:
-        """Fire every timer that is due; running it twice fires nothing more."""
-        when = at or now()
+    def tick(self, at: datetime, actor: str = "system:tick") -> list[dict[str, Any]]:
+        """Fire every timer due by ``at``, each at its due time; running it twice fires
+        nothing more. A timer fired after it fell due is recorded as a late entry whose reason
+        says so (the law counts the due time, not the time tick ran)."""
+        when = at
         fired: list[dict[str, Any]] = []
         with self.store.reading() as tx:
             rows = [r for r in tx.procurement_rows() if r.next_due]
@@ -397,9 +454,11 @@ class Services:
                 if not due:
                     break
                 trigger, due_at = due[0]
+                reason = (f"timer {trigger} due at {iso(due_at)}, fired by tick at {iso(when)}")
                 try:
                     result = self.fire(row.id, trigger, None, actor, due_at,
-                                       if_version=state["version"])
+                                       if_version=state["version"],
+                                       entry=Entry(reason=reason))
                 except ConcurrencyConflict:
                     continue
                 except TenderflowError as exc:
@@ -408,6 +467,11 @@ class Services:
                     break
                 fired.append({**result.to_dict(), "due": iso(due_at)})
         return fired
+
+
+def as_of(state: State) -> datetime:
+    """The latest business time a procurement's record has reached."""
+    return parse_time(state["last_event_at"])
 
 
 def public_eligibility(state: State) -> dict[str, Any] | None:

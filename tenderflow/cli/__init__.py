@@ -46,6 +46,7 @@ class Ctx:
     actor: str | None
     json: bool
     lang: str
+    late_reason: str | None = None
 
     def store(self, *, create: bool = False) -> Any:
         from tenderflow.store.eventstore import EventStore
@@ -60,10 +61,12 @@ class Ctx:
             store.require_schema()
         return store
 
-    def services(self, *, create: bool = False) -> Any:
+    def services(self, *, create: bool = False, receipt: str | None = None) -> Any:
+        from tenderflow.domain.entry import Entry
         from tenderflow.services import Services
 
-        return Services(self.store(create=create))
+        return Services(self.store(create=create),
+                        entry=Entry(reason=self.late_reason, receipt=receipt))
 
     def default_actor(self, role: str = "staff") -> str | None:
         """``--as`` when given; else, on PostgreSQL, the database user in ``role``."""
@@ -160,9 +163,13 @@ def _report(ctx: click.Context, data: dict[str, Any], message: str, code: int) -
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output on stdout.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
               help="Language of labels in text output.")
+@click.option("--late-reason", envvar="TENDERFLOW_LATE_REASON", default=None,
+              help="Why steps are recorded late: needed when a step's --at lies more than "
+                   "record.late_entry_after_days before now.")
 @click.version_option(package_name="tenderflow")
 @click.pass_context
-def cli(ctx: click.Context, db: str, actor: str | None, as_json: bool, lang: str) -> None:
+def cli(ctx: click.Context, db: str, actor: str | None, as_json: bool, lang: str,
+        late_reason: str | None) -> None:
     """tenderflow — auditable procurement of social capital for old residential community
     renovation (城镇老旧小区改造): government delegation, public tender and competitive
     negotiation as state machines whose guards carry the legal rules.
@@ -173,7 +180,7 @@ def cli(ctx: click.Context, db: str, actor: str | None, as_json: bool, lang: str
       tenderflow run examples/negotiation_award.yaml
       tenderflow status CN-2023-001
     """
-    ctx.obj = Ctx(db=db, actor=actor, json=as_json, lang=lang)
+    ctx.obj = Ctx(db=db, actor=actor, json=as_json, lang=lang, late_reason=late_reason)
 
 
 def main() -> None:

@@ -38,9 +38,10 @@ def demo(obj: Ctx, out: Path) -> None:
     Example:
       tenderflow demo --out demo-out
     """
+    from tenderflow.clock import now
     from tenderflow.demo import run_demo
 
-    summary = run_demo(out)
+    summary = run_demo(out, now())
     lines = [f"tenderflow demo — database {summary['db']}"]
     for s in summary["scenarios"]:
         lines.append(f"  {'✓' if s['ok'] else '✗'} {s['file']}: {s['title']} → "

@@ -120,7 +120,8 @@ def seal(obj: Ctx, key_path: Path, out: Path) -> None:
     from tenderflow.audit.seal import check_new_file, load_private_key
     from tenderflow.audit.seal import seal as do_seal
     from tenderflow.audit.verify import count_events
-    from tenderflow.domain.timeutil import iso, now
+    from tenderflow.clock import now
+    from tenderflow.domain.timeutil import iso
     from tenderflow.services import check_actor
 
     actor = check_actor(obj.default_actor("auditor"))

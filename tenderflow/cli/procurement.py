@@ -13,8 +13,11 @@ pass_ctx = click.make_pass_decorator(Ctx)
 
 
 def parse_at(value: str | None, option: str = "--at") -> Any:
+    """The business time an option gives; without one, now (the CLI's clock)."""
     if value is None:
-        return None
+        from tenderflow.clock import now
+
+        return now()
     from tenderflow.domain.timeutil import parse_time
 
     return parse_time(value, field=option)
@@ -29,8 +32,9 @@ def actor_of(obj: Ctx) -> str:
 @click.command()
 @click.argument("kind", type=click.Choice(["projects", "suppliers"]))
 @click.argument("file", type=click.Path(path_type=Path))
+@click.option("--at", "at", help="Business time of the registration (ISO 8601; default now).")
 @pass_ctx
-def register(obj: Ctx, kind: str, file: Path) -> None:
+def register(obj: Ctx, kind: str, file: Path, at: str | None) -> None:
     """Register projects or social-capital suppliers from a YAML, JSON or CSV file.
 
     The whole file is validated first; an error names the file, the row and the field, and
@@ -44,7 +48,7 @@ def register(obj: Ctx, kind: str, file: Path) -> None:
 
     records = load_file(file, kind)
     actor = actor_of(obj)
-    counts = obj.services().register(kind, records, actor)
+    counts = obj.services().register(kind, records, actor, parse_at(at))
     obj.emit({"ok": True, "kind": kind, **counts},
              f"{kind}: {counts['registered']} registered, {counts['updated']} updated, "
              f"{counts['unchanged']} unchanged")
@@ -99,7 +103,8 @@ def _dates_text(status: dict[str, Any]) -> list[str]:
 
 @click.command()
 @click.argument("procurement_id")
-@click.option("--at", "at", help="Judge pending steps as of this time (default now).")
+@click.option("--at", "at", help="Judge pending steps as of this time (default now; give it "
+                                "for output that does not depend on the day it is run).")
 @pass_ctx
 def status(obj: Ctx, procurement_id: str, at: str | None) -> None:
     """State, key dates, parties and what is pending.
@@ -128,7 +133,16 @@ def status(obj: Ctx, procurement_id: str, at: str | None) -> None:
     if s.get("eligibility"):
         lines.append(_eligibility_text(s["eligibility"]))
     if s.get("award"):
-        lines.append(f"award: {s['award']}")
+        a = s["award"]
+        price = f", price {a['price']} 元" if a.get("price") else ""
+        lines.append(f"award: {a.get('supplier')}{price} ({a.get('at')})")
+    if s.get("late_entries"):
+        lines.append(f"late entries: {len(s['late_entries'])}")
+        lines += [f"  #{e['seq']} {e['type']} at {e['at']}: {e['reason']}"
+                  + (f" (receipt {e['receipt']})" if e.get("receipt") else "")
+                  for e in s["late_entries"][:5]]
+        if len(s["late_entries"]) > 5:
+            lines.append(f"  … {len(s['late_entries']) - 5} more (--json lists them all)")
     if s.get("ended"):
         lines.append(f"ended: {s['ended']['reason']}")
     if s.get("reopens"):
@@ -142,6 +156,12 @@ def status(obj: Ctx, procurement_id: str, at: str | None) -> None:
     if pending["ready"] or pending["waiting"]:
         lines.append(f"ready: {', '.join(pending['ready']) or '-'}; "
                      f"waiting: {', '.join(pending['waiting']) or '-'}")
+    for trigger, why in s.get("cannot_judge", {}).items():
+        lines.append(f"cannot judge {trigger}: {why}")
+    if s.get("provisional"):
+        lines.append("provisional calendar used for: " + ", ".join(map(str, s["provisional"]))
+                     + " (dates marked provisional until the State Council's notice is "
+                       "imported: tenderflow calendar import NOTICE.txt)")
     obj.emit(s, "\n".join(lines))
 
 
@@ -213,9 +233,15 @@ def next_steps(obj: Ctx, procurement_id: str, at: str | None) -> None:
             elif g["result"] == "needs data":
                 lines.append(f"    ? {g['guard']}: needs {', '.join(g['needs'])} "
                              f"({g['source']})")
+            elif g["result"] == "cannot judge":
+                lines.append(f"    ! {g['guard']}: cannot judge: {g['reason']} "
+                             f"({g['source']})")
             else:
                 extra = f" — opens {g['opens_at']}" if g.get("opens_at") else ""
                 lines.append(f"    ✗ {g['guard']}: {g['reason']} ({g['source']}){extra}")
+        if t.get("provisional"):
+            lines.append(f"    (dates on the provisional calendar of "
+                         f"{', '.join(map(str, t['provisional']))})")
     obj.emit(n, "\n".join(lines))
 
 
@@ -227,9 +253,12 @@ def next_steps(obj: Ctx, procurement_id: str, at: str | None) -> None:
 @click.option("--at", "at", help="Business time (ISO 8601; default now).")
 @click.option("--if-version", type=int, default=None,
               help="Refuse (exit 3) unless the procurement is still at this version.")
+@click.option("--receipt", default=None,
+              help="A submission (bid, response, final quotation, objection) recorded after "
+                   "its deadline: the receipt that shows it arrived in time.")
 @pass_ctx
 def fire(obj: Ctx, procurement_id: str, trigger: str, data_file: Path | None, at: str | None,
-         if_version: int | None) -> None:
+         if_version: int | None, receipt: str | None) -> None:
     """Fire one trigger with its data. A guard's refusal exits 1 naming the rule and its
     source; nothing is recorded.
 
@@ -241,7 +270,8 @@ def fire(obj: Ctx, procurement_id: str, trigger: str, data_file: Path | None, at
     from tenderflow.services import read_data_file
 
     data = read_data_file(data_file) if data_file else None
-    result = obj.services().fire(procurement_id, trigger, data, actor_of(obj), parse_at(at),
+    result = obj.services(receipt=receipt).fire(procurement_id, trigger, data, actor_of(obj),
+                                                parse_at(at),
                                  if_version=if_version,
                                  where=str(data_file) if data_file else None)
     obj.emit({"ok": True, **result.to_dict()},

@@ -23,7 +23,9 @@ def report_text(report: object) -> str:
             for x in refused.get("refusals", []):
                 lines.append(f"      {x.get('guard') or x['rule']}: {x['reason']} — {x['source']}")
     lines.append("final states: " + ", ".join(f"{k}={v}" for k, v in report.states.items()))
-    lines.append("result: " + ("ok" if report.ok else f"stopped at step {report.stopped_at}"))
+    lines.append("result: " + ("ok" if report.ok else
+                               f"stopped at step {report.stopped_at}; {report.applied} earlier "
+                               f"step(s) were applied and stay recorded"))
     return "\n".join(lines)
 
 

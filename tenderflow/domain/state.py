@@ -44,6 +44,10 @@ def fold(state: State, event_type: str, payload: dict[str, Any], occurred_at: st
     new.setdefault("dates", {})
     new["dates"].setdefault(event_type, occurred_at)
     new["last_event_at"] = occurred_at
+    late = payload.get("late_entry")
+    if isinstance(late, dict):  # a step recorded late (tenderflow.domain.entry)
+        new.setdefault("late_entries", []).append(
+            {"seq": stream_seq, "type": event_type, "at": occurred_at, **late})
     for fn in APPLIERS.get(event_type, []):
         fn(new, payload, occurred_at)
     return new

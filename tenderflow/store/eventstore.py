@@ -114,6 +114,43 @@ def _row_to_event(row: Any) -> StoredEvent:
     )
 
 
+def _check_business_times(stream_id: str, version: int, last: str | None,
+                          new: list[NewEvent], recorded_at: str) -> None:
+    """Business time is ordered and bounded (DESIGN §4): within a stream ``occurred_at``
+    never goes back, and it is never later than ``recorded_at`` beyond the clock skew.
+    Checked here, on the one write path, so that no service can bypass it."""
+    from datetime import datetime
+
+    from tenderflow.clock import CLOCK_SKEW
+    from tenderflow.errors import BusinessTimeError
+
+    recorded = datetime.fromisoformat(recorded_at)
+    previous = datetime.fromisoformat(last) if last else None
+    seq = version
+    for ev in new:
+        seq += 1
+        try:
+            when = datetime.fromisoformat(ev.occurred_at)
+        except ValueError:
+            raise BusinessTimeError(f"{stream_id}: occurred_at {ev.occurred_at!r} is not a time",
+                                    field="--at", expected="ISO 8601 with offset") from None
+        if when.tzinfo is None:
+            raise BusinessTimeError(f"{stream_id}: occurred_at {ev.occurred_at!r} has no offset",
+                                    field="--at", expected="ISO 8601 with offset")
+        if previous is not None and when < previous:
+            raise BusinessTimeError(
+                f"{stream_id}: the step is dated {ev.occurred_at}, before the stream's last "
+                f"event (#{seq - 1} at {last}): business time never goes back; nothing was "
+                f"written", field="--at", expected=f"a time not before {last}")
+        if when > recorded + CLOCK_SKEW:
+            raise BusinessTimeError(
+                f"{stream_id}: the step is dated {ev.occurred_at}, later than the time it is "
+                f"recorded ({recorded_at}, allowing {int(CLOCK_SKEW.total_seconds() // 60)} "
+                f"minutes of clock skew): a step cannot be recorded before it happens; nothing "
+                f"was written", field="--at", expected=f"a time not after {recorded_at}")
+        previous, last = when, ev.occurred_at
+
+
 def normalise_url(url: str) -> str:
     """Accept a bare file path as SQLite; validate the scheme."""
     if "://" not in url:
@@ -282,6 +319,15 @@ class Tx:
             .where(m.streams.c.stream_id == stream_id)).first()
         return (row.version, row.head_hash) if row else (0, GENESIS)
 
+    def last_occurred_at(self, stream_id: str) -> str | None:
+        """The business time of the stream's last event (None for a new stream)."""
+        row = self.conn.execute(
+            select(m.events.c.occurred_at)
+            .join(m.streams, (m.streams.c.stream_id == m.events.c.stream_id)
+                  & (m.streams.c.version == m.events.c.stream_seq))
+            .where(m.streams.c.stream_id == stream_id)).first()
+        return str(row.occurred_at) if row else None
+
     def _next_global_seq(self) -> int:
         if self.dialect == "postgresql":
             return int(self.conn.exec_driver_sql("SELECT nextval('events_global_seq_seq')").scalar())
@@ -297,6 +343,8 @@ class Tx:
                 f"{stream_id} is at version {version}, expected {expected_version}: "
                 f"someone else acted first; look again and retry",
                 stream=stream_id, version=version, expected=expected_version)
+        _check_business_times(stream_id, version, self.last_occurred_at(stream_id), new,
+                              recorded_at)
         stored: list[StoredEvent] = []
         for ev in new:
             version += 1

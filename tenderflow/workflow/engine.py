@@ -183,23 +183,39 @@ def possible(defs: Definitions, procurement: str, state: dict[str, Any], at: dat
     data it still needs (for ``next``)."""
     wf = defs.workflow
     current = state["state"]
-    out = []
+    out: list[dict[str, Any]] = []
     if current in wf.terminal:
         return out
-    ctx = GuardContext(procurement=procurement, state=state, data={}, facts={}, at=at,
-                       actor=actor or "staff:?", params=defs.params, calendar=defs.calendar,
-                       ruleset=defs.ruleset)
     for t in wf.from_state(current):
-        ctx.trigger = t.trigger
+        # each trigger judged on its own, on a planning view of the calendar (provisional
+        # years allowed and marked), so one that cannot be judged does not fail the probe
+        calendar = _planning(defs.calendar)
+        ctx = GuardContext(procurement=procurement, state=state, data={}, facts={}, at=at,
+                           actor=actor or "staff:?", params=defs.params, calendar=calendar,
+                           ruleset=defs.ruleset, trigger=t.trigger)
         results = evaluate(list(t.guards), ctx, probe=True)
-        out.append({
-            "trigger": t.trigger, "dest": t.target(current), "title": {"zh": t.title_zh, "en": t.title_en},
+        step: dict[str, Any] = {
+            "trigger": t.trigger, "dest": t.target(current),
+            "title": {"zh": t.title_zh, "en": t.title_en},
             "roles": list(t.roles), "event": t.event,
             "ready": all(r.passed for r in results),
             "guards": [r.to_dict() for r in results],
             "timer": any(tm.trigger == t.trigger and tm.source == current for tm in wf.timers),
-        })
+        }
+        unjudged = [f"{r.guard}: {r.cannot_judge}" for r in results if r.cannot_judge]
+        if unjudged:
+            step["cannot_judge"] = "; ".join(unjudged)
+        used = sorted(getattr(calendar, "provisional_used", ()) or ())
+        if used:
+            step["provisional"] = used
+        out.append(step)
     return out
+
+
+def _planning(calendar: Any) -> Any:
+    """The calendar for planning views: provisional years usable, and recorded when used."""
+    planning = getattr(calendar, "planning", None)
+    return planning() if callable(planning) else calendar
 
 
 def lookup(state: dict[str, Any], dotted: str) -> Any:

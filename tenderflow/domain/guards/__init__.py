@@ -60,6 +60,10 @@ class GuardSpec:
     needs: tuple[str, ...] = ()
     doc: str = ""
     selects: bool = False
+    # A calculator: besides passing or refusing, it computes findings (deadlines, rankings,
+    # verdicts) that the accepted event records. Probes (``status``, ``next``) do not run it
+    # before the data it needs is given, and discard what it computes.
+    computes: bool = False
 
     def source_for(self, params: Parameters) -> str:
         if self.rule in params:
@@ -85,21 +89,23 @@ REGISTRY: dict[str, GuardSpec] = {}
 
 
 def guard(name: str, *, rule: str | None = None, source: str = "",
-          needs: tuple[str, ...] = (), selects: bool = False
+          needs: tuple[str, ...] = (), selects: bool = False, computes: bool | None = None
           ) -> Callable[[Callable[..., Refusal | None]], Callable[..., Refusal | None]]:
     """Register a guard. ``rule`` defaults to the name; ``source`` is used when the rule has
     no parameter (the parameter's own source wins otherwise); ``needs`` lists the data fields
     without which the guard cannot be judged (``next`` reports them). A ``selects`` guard
     only chooses between transitions sharing a trigger (e.g. an objection upheld or
     dismissed): when it refuses, its transition does not apply, and a refused trigger reports
-    the refusals of the transitions that did apply."""
+    the refusals of the transitions that did apply. ``computes`` marks a calculator (a guard
+    that records findings with ``ctx.note``); by default it is read off the function."""
 
     def register(fn: Callable[..., Refusal | None]) -> Callable[..., Refusal | None]:
         if name in REGISTRY:
             raise ValueError(f"guard {name} registered twice")
+        calc = "note" in fn.__code__.co_names if computes is None else computes
         REGISTRY[name] = GuardSpec(name=name, rule=rule or name, source=source, fn=fn,
                                    needs=needs, doc=(fn.__doc__ or "").strip(),
-                                   selects=selects)
+                                   selects=selects, computes=calc)
         return fn
 
     return register
@@ -113,11 +119,18 @@ class GuardResult:
     passed: bool
     refusal: Refusal | None = None
     needs: list[str] = field(default_factory=list)
+    cannot_judge: str | None = None  # probes only: why the guard could not be judged
+    computes: bool = False
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"guard": self.guard, "rule": self.rule, "source": self.source,
                              "result": "pass" if self.passed else
-                             ("needs data" if self.needs else "refused")}
+                             ("cannot judge" if self.cannot_judge else
+                              "needs data" if self.needs else "refused")}
+        if self.cannot_judge:
+            d["reason"] = self.cannot_judge
+        if self.computes:
+            d["computes"] = True
         if self.refusal:
             d["reason"] = self.refusal.reason
             d["numbers"] = self.refusal.numbers
@@ -129,8 +142,12 @@ class GuardResult:
 
 
 def evaluate(names: list[str], ctx: GuardContext, *, probe: bool = False) -> list[GuardResult]:
-    """Run the named guards. With ``probe`` (for ``next``), a guard whose data is missing is
-    reported as needing data instead of being run."""
+    """Run the named guards. With ``probe`` (for ``status`` and ``next``), a guard whose data
+    is missing is reported as needing data instead of being run; a guard that cannot judge
+    (a calendar year missing or provisional, unreadable recorded data) is reported as such
+    instead of failing the probe; what calculators compute is discarded."""
+    from tenderflow.errors import TenderflowError
+
     load_all()
     results = []
     for name in names:
@@ -138,10 +155,31 @@ def evaluate(names: list[str], ctx: GuardContext, *, probe: bool = False) -> lis
         source = spec.source_for(ctx.params)
         missing = [n for n in spec.needs if n not in ctx.data]
         if probe and missing:
-            results.append(GuardResult(name, spec.rule, source, False, needs=missing))
+            results.append(GuardResult(name, spec.rule, source, False, needs=missing,
+                                       computes=spec.computes))
             continue
-        refusal = spec.fn(ctx, spec)
-        results.append(GuardResult(name, spec.rule, source, refusal is None, refusal))
+        if not probe:
+            refusal = spec.fn(ctx, spec)
+            results.append(GuardResult(name, spec.rule, source, refusal is None, refusal))
+            continue
+        kept = ctx.findings
+        ctx.findings = {}
+        try:
+            refusal = spec.fn(ctx, spec)
+        except TenderflowError as exc:
+            results.append(GuardResult(name, spec.rule, source, False,
+                                       cannot_judge=exc.message, computes=spec.computes))
+            continue
+        except (KeyError, TypeError, ValueError, ArithmeticError) as exc:
+            results.append(GuardResult(name, spec.rule, source, False,
+                                       cannot_judge=f"the recorded data cannot be read "
+                                                    f"({type(exc).__name__}: {exc})",
+                                       computes=spec.computes))
+            continue
+        finally:
+            ctx.findings = kept
+        results.append(GuardResult(name, spec.rule, source, refusal is None, refusal,
+                                   computes=spec.computes))
     return results
 
 
