@@ -78,20 +78,6 @@ class ProcurementNotFound(NotFound):
     """Raised when no procurement stream exists under the given id."""
 
 
-class CalendarMissingYear(TenderflowError):
-    """Raised when a working-day computation needs a year that no calendar data covers."""
-
-    exit_code = 2
-
-    def __init__(self, year: int) -> None:
-        super().__init__(
-            f"no official working-day calendar for {year}: add workflows/calendars/{year}.yaml "
-            f"from the State Council's holiday notice for {year}",
-            year=year,
-        )
-        self.year = year
-
-
 @dataclass(frozen=True)
 class Refusal:
     """Why a guard refused: the rule id, a readable reason, the numbers and the legal source."""
@@ -126,6 +112,40 @@ class CheckFailed(TenderflowError):
     """Raised when a check does not hold: verification failed, an expectation failed."""
 
     exit_code = 1
+
+
+class CalendarMissingYear(CheckFailed):
+    """Raised when a working-day computation needs a year that no calendar data covers: a
+    refusal (exit 1), not bad input — the decision cannot be taken until the year is added."""
+
+    rule = "calendar.missing_year"
+
+    def __init__(self, year: int) -> None:
+        super().__init__(
+            f"no official working-day calendar for {year}: add workflows/calendars/{year}.yaml "
+            f"from the State Council's holiday notice for {year}",
+            year=year, rule=self.rule,
+        )
+        self.year = year
+
+
+class CalendarProvisional(CalendarMissingYear):
+    """Raised when a decision would count on a day of a year that has only a provisional
+    calendar (computed from the holiday principles, DESIGN §5): refused (exit 1, rule
+    ``calendar.provisional``), naming the year and the import command. Planning views count on
+    provisional days instead (``WorkingDayCalendar.planning()``)."""
+
+    rule = "calendar.provisional"
+
+    def __init__(self, year: int) -> None:
+        super().__init__(year)
+        self.message = (
+            f"{year} has only a provisional calendar (no official working-day calendar for "
+            f"{year}): import the State Council's notice for {year} (tenderflow calendar "
+            f"import NOTICE.txt)"
+        )
+        self.args = (self.message,)
+        self.context["rule"] = self.rule
 
 
 class TriggerRefused(CheckFailed):

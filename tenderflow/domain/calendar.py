@@ -28,13 +28,34 @@ Where the data comes from (:meth:`WorkingDayCalendar.load`)
     4. Override files ``<year>.yaml`` in ``overrides_dir`` (default
        ``workflows/calendars/``) replace the package data for their year entirely, whether the
        year is covered by the packages, disputed, or later than them. They are validated strictly.
+    5. State Council notices imported into the store (``tenderflow calendar import``, see
+       :mod:`tenderflow.calendar_service`) replace package data and override files for their
+       year (:meth:`WorkingDayCalendar.with_imported`): the record is the latest word.
+
+Provisional years
+    Every year after the last year of the package data up to
+    :data:`~tenderflow.domain.calendar_provisional.LAST_PROVISIONAL_YEAR` that has no official
+    data has a *provisional* calendar computed from the holiday principles of the 2025 notice
+    (:mod:`tenderflow.domain.calendar_provisional`). A decision never uses it: counting on a
+    provisional day raises :class:`~tenderflow.errors.CalendarProvisional` (rule
+    ``calendar.provisional``, exit 1) naming the year and the import command. Planning views
+    use :meth:`WorkingDayCalendar.planning`, a calendar with the same API that also counts on
+    provisional days and records the years it used in ``provisional_used``.
+    A year before the package data (before 2004) or a disputed year stays missing, also in
+    planning mode.
 
 :meth:`WorkingDayCalendar.cross_check` lists the package disagreements, and where an override
 replaces package data with something different, that too, for the report.
 
 Pinning
     :meth:`to_data`/:meth:`from_data` and :meth:`content_hash` let an audit replay rebuild exactly
-    the calendar an event was computed with, without the packages.
+    the calendar an event was computed with, without the packages. ``to_data`` holds the official
+    data of every covered year and, when the calendar has provisional years, a ``"provisional"``
+    entry ``{"rules": RULES_VERSION, "first": 2027, "last": 2099}``: provisional years are a pure
+    function of the year and the rules version, so only the version and the span are pinned,
+    never generated days, and ``to_data`` does not depend on which years were looked at. Sources
+    (package, override file, notice) are not part of the data: the hash changes when the days
+    change, and an imported notice is pinned by its own definition (kind ``calendar-year``).
 """
 
 from __future__ import annotations
@@ -52,7 +73,10 @@ from typing import Any
 import yaml
 
 from tenderflow import paths
-from tenderflow.errors import CalendarMissingYear, InputError
+from tenderflow.domain.calendar_provisional import (
+    LAST_PROVISIONAL_YEAR, RULES_SOURCE, RULES_VERSION, provisional_year,
+)
+from tenderflow.errors import CalendarMissingYear, CalendarProvisional, InputError
 
 UNITS = ("days", "working_days")
 _OVERRIDE_KEYS = ("year", "source", "holidays", "workdays")
@@ -63,8 +87,11 @@ _PACKAGE_SOURCE = "chinesecalendar + holidays(CN), cross-checked"
 class CalendarDisputedYear(CalendarMissingYear):
     """Raised for a year the two calendar packages disagree on and no override file resolves."""
 
+    rule = "calendar.disputed_year"
+
     def __init__(self, year: int, differences: list[str]) -> None:
         super().__init__(year)
+        self.context["rule"] = self.rule
         detail = "; ".join(differences)
         self.message = (
             f"no trusted working-day calendar for {year}: the calendar packages disagree "
@@ -82,6 +109,28 @@ class _Year:
     workdays: frozenset[date]
 
 
+@dataclass(frozen=True)
+class ProvisionalSpan:
+    """Years ``first``..``last`` without official data get a provisional calendar computed by
+    the rules ``rules`` (:data:`~tenderflow.domain.calendar_provisional.RULES_VERSION`)."""
+
+    rules: str
+    first: int
+    last: int
+
+    def covers(self, year: int) -> bool:
+        return self.first <= year <= self.last
+
+    def to_data(self) -> dict[str, Any]:
+        return {"rules": self.rules, "first": self.first, "last": self.last}
+
+
+@cache
+def _provisional(year: int) -> _Year:
+    p = provisional_year(year)
+    return _Year(p.holidays, p.workdays)
+
+
 def _iso(days: Iterable[date]) -> list[str]:
     return [d.isoformat() for d in sorted(days)]
 
@@ -96,6 +145,8 @@ class WorkingDayCalendar:
         sources: Mapping[int, str] | None = None,
         disputed: Mapping[int, list[str]] | None = None,
         cross_check: list[str] | None = None,
+        provisional: ProvisionalSpan | None = None,
+        kinds: Mapping[int, str] | None = None,
     ) -> None:
         years: dict[int, _Year] = {}
         for year, entry in data.items():
@@ -104,12 +155,12 @@ class WorkingDayCalendar:
             _check_year_sets(year, holidays, workdays)
             years[int(year)] = _Year(holidays, workdays)
         self._data = dict(sorted(years.items()))
-        self._holidays: frozenset[date] = frozenset().union(*(y.holidays for y in years.values()))
-        self._workdays: frozenset[date] = frozenset().union(*(y.workdays for y in years.values()))
         self._years = frozenset(self._data)
         self._sources = dict(sources or {})
+        self._kinds = {y: k for y, k in (kinds or {}).items() if y in self._years}
         self._disputed = {y: list(v) for y, v in (disputed or {}).items() if y not in self._years}
         self._cross_check = list(cross_check) if cross_check is not None else None
+        self._provisional = provisional
 
     # ---------------------------------------------------------------- building
 
@@ -122,6 +173,7 @@ class WorkingDayCalendar:
         other = _holidays_cn_data(sorted(chinese))
         data: dict[int, dict[str, frozenset[date]]] = {}
         sources: dict[int, str] = {}
+        kinds: dict[int, str] = {}
         disputed: dict[int, list[str]] = {}
         report: list[str] = []
         for year, ours in chinese.items():
@@ -132,6 +184,7 @@ class WorkingDayCalendar:
             else:
                 data[year] = ours
                 sources[year] = _PACKAGE_SOURCE
+                kinds[year] = "package"
         for year, (path, source, override) in sorted(load_overrides(directory).items()):
             if year in disputed:
                 report.append(f"{year}: resolved by override {path.name} ({source})")
@@ -141,8 +194,42 @@ class WorkingDayCalendar:
                               for d in diffs)
             data[year] = override
             sources[year] = f"{path.name}: {source}"
+            kinds[year] = "override"
             disputed.pop(year, None)
-        return cls(data, sources=sources, disputed=disputed, cross_check=report)
+        span = ProvisionalSpan(RULES_VERSION, max(chinese) + 1, LAST_PROVISIONAL_YEAR)
+        return cls(data, sources=sources, disputed=disputed, cross_check=report,
+                   provisional=span, kinds=kinds)
+
+    def with_imported(self, years: Mapping[int, tuple[Mapping[str, Iterable[date]], str]]
+                      ) -> WorkingDayCalendar:
+        """This calendar with the years of imported State Council notices replacing what it
+        had for them (package data, override file or provisional rules): year -> (data with
+        ``holidays`` and ``workdays``, source)."""
+        if not years:
+            return self
+        data: dict[int, Mapping[str, Iterable[date]]] = {
+            y: {"holidays": v.holidays, "workdays": v.workdays} for y, v in self._data.items()}
+        sources = dict(self._sources)
+        kinds = dict(self._kinds)
+        report = list(self._cross_check or [])
+        for year, (entry, source) in sorted(years.items()):
+            new = {"holidays": frozenset(entry["holidays"]),
+                   "workdays": frozenset(entry["workdays"])}
+            if year in self._data:
+                old = self._data[year]
+                report.extend(f"{year}: imported notice ({source}) differs: {d}"
+                              for d in _differences(new, {"holidays": old.holidays,
+                                                          "workdays": old.workdays},
+                                                    "the notice", self._sources.get(
+                                                        year, "earlier data")))
+            elif year in self._disputed:
+                report.append(f"{year}: resolved by imported notice ({source})")
+            data[year] = new
+            sources[year] = f"imported notice: {source}"
+            kinds[year] = "imported"
+        return WorkingDayCalendar(data, sources=sources, disputed=self._disputed,
+                                  cross_check=report, provisional=self._provisional,
+                                  kinds=kinds)
 
     @classmethod
     def from_data(cls, data: Mapping[str, Any]) -> WorkingDayCalendar:
@@ -151,7 +238,11 @@ class WorkingDayCalendar:
             raise InputError("calendar data must be a mapping of years", field="calendar",
                              expected='{"2023": {"holidays": [...], "workdays": [...]}}')
         parsed: dict[int, dict[str, frozenset[date]]] = {}
+        span: ProvisionalSpan | None = None
         for key, entry in data.items():
+            if key == "provisional":
+                span = _parse_span(entry)
+                continue
             if not (isinstance(key, str) and re.fullmatch(r"\d{4}", key)):
                 raise InputError(f"not a year: {key!r}", field="calendar",
                                  expected="a four-digit year string")
@@ -163,14 +254,20 @@ class WorkingDayCalendar:
                 name: _parse_dates(entry[name], year=year, name=name, file=None, location=key)
                 for name in ("holidays", "workdays")
             }
-        return cls(parsed, sources={y: "pinned data" for y in parsed})
+        return cls(parsed, sources={y: "pinned data" for y in parsed}, provisional=span,
+                   kinds={y: "pinned" for y in parsed})
 
-    def to_data(self) -> dict[str, dict[str, list[str]]]:
-        """JSON-able data: ``{"2023": {"holidays": [...], "workdays": [...]}}``, sorted."""
-        return {
+    def to_data(self) -> dict[str, Any]:
+        """JSON-able data: ``{"2023": {"holidays": [...], "workdays": [...]}, …,
+        "provisional": {"rules": …, "first": …, "last": …}}``, sorted; the provisional entry
+        only when the calendar has provisional years."""
+        out: dict[str, Any] = {
             str(year): {"holidays": _iso(y.holidays), "workdays": _iso(y.workdays)}
             for year, y in self._data.items()
         }
+        if self._provisional is not None:
+            out["provisional"] = self._provisional.to_data()
+        return out
 
     def content_hash(self) -> str:
         """SHA-256 (hex) of the canonical JSON of :meth:`to_data`."""
@@ -186,9 +283,48 @@ class WorkingDayCalendar:
         return list(self._data)
 
     def source_of(self, year: int) -> str:
-        """Where a covered year's data comes from (packages, or the override file and notice)."""
+        """Where a year's data comes from (packages, the override file and notice, the imported
+        notice, or for a provisional year the rules); refuses a missing or disputed year."""
+        if self.is_provisional(year):
+            return f"provisional: {RULES_SOURCE}, rules {self._provisional_rules()}"
         self._require(year)
         return self._sources.get(year, "given data")
+
+    def kind_of(self, year: int) -> str:
+        """``package``, ``override``, ``imported``, ``pinned`` or ``given`` for an official year;
+        ``provisional``, ``disputed`` or ``missing`` otherwise."""
+        if year in self._years:
+            return self._kinds.get(year, "given")
+        if year in self._disputed:
+            return "disputed"
+        return "provisional" if self.is_provisional(year) else "missing"
+
+    def is_official(self, year: int) -> bool:
+        return year in self._years
+
+    def is_provisional(self, year: int) -> bool:
+        """Whether ``year`` has no official data but a provisional calendar."""
+        return (self._provisional is not None and year not in self._years
+                and year not in self._disputed and self._provisional.covers(year))
+
+    @property
+    def provisional_span(self) -> ProvisionalSpan | None:
+        """The span of years that are provisional when they have no official data."""
+        return self._provisional
+
+    def _provisional_rules(self) -> str:
+        return self._provisional.rules if self._provisional else ""
+
+    def year_data(self, year: int) -> dict[str, list[date]]:
+        """``{"holidays": [...], "workdays": [...]}`` of a year, sorted (strict: refuses a
+        provisional year; use :meth:`planning` for that)."""
+        y = self._year(year)
+        return {"holidays": sorted(y.holidays), "workdays": sorted(y.workdays)}
+
+    def planning(self) -> PlanningCalendar:
+        """A calendar with the same API for planning views: it also counts on provisional
+        years, and records each one it used in ``provisional_used``."""
+        return PlanningCalendar(self)
 
     def cross_check(self) -> list[str]:
         """Disagreements between chinesecalendar and holidays(CN), and overrides that differ.
@@ -210,15 +346,25 @@ class WorkingDayCalendar:
         if year not in self._years:
             if year in self._disputed:
                 raise CalendarDisputedYear(year, self._disputed[year])
+            if self.is_provisional(year):
+                raise CalendarProvisional(year)
             raise CalendarMissingYear(year)
 
+    def _year(self, year: int) -> _Year:
+        found = self._data.get(year)
+        if found is None:
+            self._require(year)
+            raise CalendarMissingYear(year)  # pragma: no cover - _require raised
+        return found
+
     def is_working_day(self, d: date) -> bool:
-        """Whether ``d`` is an official working day; refuses years without data."""
+        """Whether ``d`` is an official working day; refuses years without official data
+        (a provisional year with :class:`CalendarProvisional`)."""
         d = _as_date(d)
-        self._require(d.year)
-        if d in self._workdays:
+        y = self._year(d.year)
+        if d in y.workdays:
             return True
-        return d.weekday() < 5 and d not in self._holidays
+        return d.weekday() < 5 and d not in y.holidays
 
     # ---------------------------------------------------------------- counting
 
@@ -269,7 +415,7 @@ class WorkingDayCalendar:
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, WorkingDayCalendar):
             return NotImplemented
-        return self._data == other._data
+        return self._data == other._data and self._provisional == other._provisional
 
     def __hash__(self) -> int:
         return hash(self.content_hash())
@@ -278,6 +424,34 @@ class WorkingDayCalendar:
         years = self.years
         span = f"{years[0]}–{years[-1]}" if years else "no years"
         return f"<WorkingDayCalendar {span} ({len(years)} years) {self.content_hash()[:12]}>"
+
+
+class PlanningCalendar(WorkingDayCalendar):
+    """A calendar for planning views (``status``, ``next``, ``calendar show``): the same API
+    and data as the calendar it was made from, but a year without official data inside the
+    provisional span is counted on its provisional calendar instead of being refused, and the
+    year is added to :attr:`provisional_used`. Missing and disputed years are still refused.
+    ``to_data``/``content_hash`` are those of the underlying calendar."""
+
+    def __init__(self, base: WorkingDayCalendar) -> None:  # noqa: D107 - shares base's state
+        self.__dict__.update(base.__dict__)
+        self.base = base.base if isinstance(base, PlanningCalendar) else base
+        self.provisional_used: set[int] = set()
+
+    def _year(self, year: int) -> _Year:
+        found = self._data.get(year)
+        if found is not None:
+            return found
+        if self.is_provisional(year):
+            self.provisional_used.add(year)
+            return _provisional(year)
+        return super()._year(year)
+
+    def planning(self) -> PlanningCalendar:
+        return PlanningCalendar(self.base)
+
+    def __repr__(self) -> str:
+        return f"<planning {super().__repr__()[1:]}"
 
 
 @cache
@@ -446,6 +620,23 @@ def _differences(a: Mapping[str, frozenset[date]], b: Mapping[str, frozenset[dat
 
 
 # -------------------------------------------------------------------- helpers
+
+
+def _parse_span(entry: Any) -> ProvisionalSpan:
+    expected = f'{{"rules": "{RULES_VERSION}", "first": 2027, "last": {LAST_PROVISIONAL_YEAR}}}'
+    if not isinstance(entry, Mapping) or set(entry) != {"rules", "first", "last"}:
+        raise InputError("the provisional entry must have exactly rules, first and last",
+                         location="provisional", field="calendar", expected=expected)
+    first, last, rules = entry["first"], entry["last"], entry["rules"]
+    for value in (first, last):
+        if isinstance(value, bool) or not isinstance(value, int) or not 1900 <= value <= 9999:
+            raise InputError(f"not a year: {value!r}", location="provisional",
+                             field="calendar", expected=expected)
+    if rules != RULES_VERSION:
+        raise InputError(f"unknown provisional rules {rules!r}: this version of tenderflow "
+                         f"computes {RULES_VERSION}", location="provisional",
+                         field="calendar", expected=expected)
+    return ProvisionalSpan(rules, first, last)
 
 
 def _check_year_sets(year: int, holidays: frozenset[date], workdays: frozenset[date]) -> None:

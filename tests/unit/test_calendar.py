@@ -17,7 +17,7 @@ from tenderflow.domain.calendar import (
     WorkingDayCalendar,
     default_calendar,
 )
-from tenderflow.errors import CalendarMissingYear, InputError
+from tenderflow.errors import CalendarMissingYear, CalendarProvisional, InputError
 
 README = Path(__file__).resolve().parents[2] / "workflows" / "calendars" / "README.md"
 
@@ -201,6 +201,11 @@ def test_missing_year_before_data(cal: WorkingDayCalendar) -> None:
     with pytest.raises(CalendarMissingYear, match="2003") as info:
         cal.is_working_day(D("2003-12-31"))
     assert info.value.year == 2003
+    assert not isinstance(info.value, CalendarProvisional)
+    assert info.value.exit_code == 1  # a refusal, not bad input (issue 11, item 6)
+    assert "workflows/calendars/2003.yaml" in str(info.value)
+    with pytest.raises(CalendarMissingYear, match="2003"):
+        cal.planning().is_working_day(D("2003-12-31"))
     with pytest.raises(CalendarMissingYear, match="2003"):
         cal.add_working_days(D("2003-12-30"), 1)
 
@@ -211,7 +216,11 @@ def test_missing_year_after_data_without_override(tmp_path: Path) -> None:
     with pytest.raises(CalendarMissingYear, match="2027") as info:
         cal.is_working_day(D("2027-01-04"))
     assert info.value.year == 2027
-    assert "workflows/calendars/2027.yaml" in str(info.value)
+    # 2027 has a provisional calendar only: a decision is refused, naming the import command.
+    assert isinstance(info.value, CalendarProvisional)
+    assert info.value.exit_code == 1
+    assert info.value.to_dict()["rule"] == "calendar.provisional"
+    assert "tenderflow calendar import NOTICE.txt" in str(info.value)
     # Counting across the year end refuses rather than guessing.
     with pytest.raises(CalendarMissingYear, match="2027"):
         cal.add_working_days(D("2026-12-31"), 1)
