@@ -30,6 +30,7 @@ COMMANDS = {
     "workflow": "tenderflow.cli.workflow:workflow",
     "eligibility": "tenderflow.cli.eligibility:eligibility",
     "credit": "tenderflow.cli.credit:credit",
+    "calendar": "tenderflow.cli.calendar:calendar",
     "policy": "tenderflow.cli.policy:policy",
     "contract": "tenderflow.cli.contract:contract",
     "keys": "tenderflow.cli.keys:keys",

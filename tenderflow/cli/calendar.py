@@ -1,0 +1,229 @@
+"""``tenderflow calendar import|show|list|backtest``: China's working-day calendars — package
+data, override files, State Council notices imported into the record, and provisional years
+(DESIGN §5, POLICY "Counting periods")."""
+
+from __future__ import annotations
+
+import calendar as stdcal
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+import click
+
+from tenderflow.cli import Ctx
+
+pass_ctx = click.make_pass_decorator(Ctx)
+
+KIND_LABELS = {"package": "official, package data (chinesecalendar, cross-checked)",
+               "override": "official, override file", "imported": "official, imported notice",
+               "pinned": "official, pinned data", "given": "official",
+               "provisional": "PROVISIONAL (not official)", "disputed": "disputed",
+               "missing": "missing"}
+MONTH_WIDTH = 21  # 7 cells of 3 columns
+
+
+@click.group()
+def calendar() -> None:
+    """Working-day calendars (法定节假日与调休): import the State Council's notice, show a
+    year, list the years covered."""
+
+
+@calendar.command("import")
+@click.argument("file", type=click.Path(path_type=Path))
+@click.option("--at", "at", help="Business time of the import (ISO 8601; default now).")
+@pass_ctx
+def import_notice(obj: Ctx, file: Path, at: str | None) -> None:
+    """Record the State Council's holiday notice for a year (国务院办公厅关于YYYY年部分节假日
+    安排的通知, as published) on the stream calendar:YYYY. The notice is checked first (each
+    共N天, make-up days on weekends, the statutory days of 《全国年节及纪念日放假办法》); one it
+    cannot read fully is refused with the line it stopped at, and nothing is written.
+    Importing the same text again records nothing.
+
+    \b
+    Example:
+      tenderflow --as staff:wang calendar import notices/2027.txt
+    """
+    from tenderflow.calendar_service import import_notice as do_import
+    from tenderflow.calendar_service import read_notice
+    from tenderflow.cli.procurement import actor_of, parse_at
+
+    text = read_notice(file)
+    from tenderflow.domain.calendar_notice import parse_notice
+
+    parse_notice(text, str(file))  # refuse an unreadable notice before touching the store
+    actor = actor_of(obj)
+    when = parse_at(at)
+    result = do_import(obj.services(), text, str(file), actor, when)
+    obj.emit({"ok": True, **result}, result["message"])
+
+
+@calendar.command("show")
+@click.argument("year", type=click.IntRange(1900, 9999))
+@pass_ctx
+def show(obj: Ctx, year: int) -> None:
+    """A year's calendar as a month grid: weekday rest days (法定节假日/调休) marked *, make-up
+    working days (调休上班) marked +, the source, and whether it is official or provisional.
+
+    \b
+    Example:
+      tenderflow calendar show 2027
+    """
+    data = _year(obj, year)
+    obj.emit({"ok": True, **data}, render_year(data, obj.lang))
+
+
+@calendar.command("list")
+@pass_ctx
+def list_years(obj: Ctx) -> None:
+    """Every year covered: official (package data, override file or imported notice, with
+    its source), disputed, and the provisional span.
+
+    \b
+    Example:
+      tenderflow calendar list
+    """
+    from tenderflow.calendar_service import calendar_years
+
+    store = obj.store()
+    with store.reading() as tx:
+        data = calendar_years(tx)
+    rows = [(y["year"], f"{y['year']}  {y['kind']:<9} {y['source']}") for y in data["years"]]
+    rows += [(y["year"], f"{y['year']}  {y['kind']:<9} no trusted data: add an override "
+                         f"file or import the notice") for y in data["missing_or_disputed"]]
+    lines = [text for _, text in sorted(rows)]
+    p = data["provisional"]
+    if p:
+        spans = ", ".join(f"{a}–{b}" if a != b else str(a) for a, b in p["years"])
+        lines.append(f"{spans}  provisional: computed by rules {p['rules']} from the "
+                     f"principles of 国办发明电〔2024〕12号; decisions on these years are "
+                     f"refused until the notice is imported (tenderflow calendar import)")
+    lines.append(f"calendar {data['calendar'][:16]}…")
+    obj.emit({"ok": True, **data}, "\n".join(lines))
+
+
+@calendar.command("backtest")
+@click.argument("years", nargs=-1, type=click.IntRange(1900, 9999), required=True)
+@pass_ctx
+def backtest(obj: Ctx, years: tuple[int, ...]) -> None:
+    """Compare the provisional rules with the official data of YEARS, day by day (the rules
+    follow the principles of the 2025 notice, so years before 2025 differ by design).
+
+    \b
+    Example:
+      tenderflow calendar backtest 2025 2026
+    """
+    from tenderflow.domain.calendar import default_calendar
+    from tenderflow.domain.calendar_provisional import RULES_VERSION
+    from tenderflow.domain.calendar_provisional import backtest as run
+
+    cal = default_calendar()
+    out = []
+    lines = [f"provisional rules {RULES_VERSION} against official data"]
+    for year in years:
+        official = cal.year_data(year)  # refuses a year without official data
+        diffs = run(year, set(official["holidays"]), set(official["workdays"]))
+        out.append({"year": year, "source": cal.source_of(year), "days_wrong": len(diffs),
+                    "differences": [d.to_dict() for d in diffs]})
+        lines.append(f"{year}: {len(diffs)} day(s) wrong" + (":" if diffs else ""))
+        lines.extend(f"  {d}" for d in diffs)
+    obj.emit({"ok": True, "rules": RULES_VERSION, "years": out}, "\n".join(lines))
+
+
+# ----------------------------------------------------------------------------- helpers
+
+
+def _year(obj: Ctx, year: int) -> dict[str, Any]:
+    from tenderflow.calendar_service import imported_years, merged_calendar
+    from tenderflow.domain.calendar_provisional import provisional_year
+
+    store = obj.store()
+    with store.reading() as tx:
+        cal = merged_calendar(tx)
+        imported = imported_years(tx).get(year)
+    kind = cal.kind_of(year)
+    view = cal.planning()
+    days = view.year_data(year)  # refuses a missing or disputed year
+    data: dict[str, Any] = {
+        "year": year, "kind": kind, "official": cal.is_official(year),
+        "provisional": cal.is_provisional(year), "source": cal.source_of(year),
+        "holidays": [d.isoformat() for d in days["holidays"]],
+        "workdays": [d.isoformat() for d in days["workdays"]],
+        "calendar": cal.content_hash(),
+    }
+    if imported:
+        data["notice"] = {**imported["notice"], "sha256": imported["sha256"],
+                          "imported_at": imported["imported_at"]}
+    if data["provisional"]:
+        data["arrangements"] = [a.to_dict() for a in provisional_year(year).arrangements]
+    return data
+
+
+def render_year(data: dict[str, Any], lang: str = "zh") -> str:
+    """Twelve months, three to a row (67 columns), Monday first."""
+    year = data["year"]
+    holidays = {date.fromisoformat(d) for d in data["holidays"]}
+    workdays = {date.fromisoformat(d) for d in data["workdays"]}
+    status = KIND_LABELS.get(data["kind"], data["kind"])
+    lines = [f"{year}  {status}", f"source: {data['source']}"]
+    if data.get("notice"):
+        lines.append(f"notice text sha256 {data['notice']['sha256'][:16]}…, imported "
+                     f"{data['notice']['imported_at']}")
+    if data["provisional"]:
+        lines.append(f"computed from the holiday principles: decisions on {year} are refused "
+                     f"until the notice is imported (tenderflow calendar import NOTICE.txt)")
+    lines.append("")
+    head = "一 二 三 四 五 六 日 " if lang == "zh" else "Mo Tu We Th Fr Sa Su "
+    cal = stdcal.Calendar(firstweekday=0)
+    for row in range(4):
+        blocks = []
+        for month in range(row * 3 + 1, row * 3 + 4):
+            title = f"{month}月" if lang == "zh" else stdcal.month_name[month]
+            width = MONTH_WIDTH - (len(title) if lang == "zh" else 0)
+            block = [title.center(width) if lang != "zh" else _center_cjk(title),
+                     head if lang != "zh" else _pad_cjk(head)]
+            for week in cal.monthdatescalendar(year, month):
+                cells = []
+                for d in week:
+                    if d.month != month:
+                        cells.append("   ")
+                        continue
+                    mark = "*" if d in holidays else "+" if d in workdays else " "
+                    cells.append(f"{d.day:>2}{mark}")
+                block.append("".join(cells))
+            blocks.append(block)
+        height = max(len(b) for b in blocks)
+        for b in blocks:
+            b.extend([" " * MONTH_WIDTH] * (height - len(b)))
+        for i in range(height):
+            lines.append("  ".join(_fit(b[i]) for b in blocks).rstrip())
+        lines.append("")
+    legend = ("* 放假 (weekday rest day)   + 调休上班 (make-up working day)"
+              if lang == "zh" else "* weekday rest day   + make-up working day")
+    lines.append(legend + ("   (provisional)" if data["provisional"] else ""))
+    for a in data.get("arrangements", []):
+        work = f"; 上班 {', '.join(w[5:] for w in a['workdays'])}" if a["workdays"] else ""
+        span = a["first"][5:] if a["days"] == 1 else f"{a['first'][5:]}–{a['last'][5:]}"
+        lines.append(f"  {a['name']}: {span} ({a['days']} day{'s' if a['days'] > 1 else ''}"
+                     f"{work})")
+    return "\n".join(lines)
+
+
+def _width(text: str) -> int:
+    import unicodedata
+
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def _center_cjk(text: str) -> str:
+    pad = MONTH_WIDTH - _width(text)
+    left = pad // 2
+    return " " * left + text + " " * (pad - left)
+
+
+def _pad_cjk(text: str) -> str:
+    return text + " " * max(0, MONTH_WIDTH - _width(text))
+
+
+def _fit(text: str) -> str:
+    return text + " " * max(0, MONTH_WIDTH - _width(text))
