@@ -59,10 +59,13 @@ def load_parameters(root: Path | None = None) -> Parameters:
 
 def load_calendar(tx: Tx | None = None) -> Any:
     """The working-day calendar decisions use: package data, override files and, read from
-    the store through ``tx`` when given, the State Council notices imported there."""
-    from tenderflow.domain.calendar import default_calendar
+    the store through ``tx`` when given, the State Council notices imported there (an
+    imported year replaces the package data and override file of its year). Cached on the
+    heads of the ``calendar:*`` streams, so nothing is rebuilt when nothing was imported
+    (tenderflow.calendar_service.merged_calendar)."""
+    from tenderflow.calendar_service import merged_calendar
 
-    return default_calendar()
+    return merged_calendar(tx)
 
 
 @dataclass
