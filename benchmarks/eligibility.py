@@ -117,9 +117,11 @@ def time_service(n: int) -> float:
     store.migrate()
     services = Services(store)
     services.register("projects", load_file(examples_dir() / "data" / "projects.yaml",
-                                            "projects"), "staff:bench")
+                                            "projects"), "staff:bench",
+                      parse_time("2025-05-06T08:00+08:00"))
     candidates, _ = profiles(n)
-    services.register("suppliers", candidates, "staff:bench")
+    services.register("suppliers", candidates, "staff:bench",
+                      parse_time("2025-05-06T08:00+08:00"))
     services.open_procurement("BENCH", "BJ-JS-2023", "competitive_negotiation", "staff:bench",
                               parse_time("2025-05-06T09:00+08:00"))
     t0 = time.perf_counter()

@@ -188,10 +188,9 @@ def import_credit_lists(services: Any, path: Path, actor: str,
     if not entries:
         raise InputError("no entries in the file", file=str(path),
                          expected="one line per listing after the header")
-    from tenderflow import clock
     from tenderflow.services import load_parameters
 
-    when, recorded_at = iso(at), clock.now()
+    when, recorded_at = iso(at), services.recording_clock()
     late = services._late(load_parameters(services.root), at, recorded_at,
                           what=f"credit list import from {path.name}")
     lists: dict[str, dict[str, int]] = {}

@@ -95,15 +95,18 @@ class Services:
     tenderflow.domain.entry."""
 
     def __init__(self, store: EventStore, *, definitions_root: Path | None = None,
-                 entry: Entry | None = None) -> None:
+                 entry: Entry | None = None,
+                 recording_clock: Callable[[], datetime] = clock.now) -> None:
         self.store = store
         self.root = definitions_root
         self.entry = entry
+        # when an event is recorded (``recorded_at``): the wall clock, or a test's own clock
+        self.recording_clock = recording_clock
 
     def with_entry(self, entry: Entry | None) -> Services:
         """The same services over the same store, recording late steps with ``entry``."""
-        other = Services(self.store, definitions_root=self.root, entry=entry)
-        return other
+        return Services(self.store, definitions_root=self.root, entry=entry,
+                        recording_clock=self.recording_clock)
 
     def _late(self, params: Parameters, when: datetime, recorded: datetime, *,
               trigger: str = "", state: State | None = None, what: str = "the step",
@@ -144,7 +147,7 @@ class Services:
         check_actor(actor)
         prefix, event = ("project", "Project") if kind == "projects" else ("supplier", "Supplier")
         counts = {"registered": 0, "updated": 0, "unchanged": 0}
-        when, recorded = iso(at), clock.now()
+        when, recorded = iso(at), self.recording_clock()
         params = load_parameters(self.root)
         with self.store.transaction() as tx:
             if kind == "suppliers":
@@ -200,7 +203,7 @@ class Services:
             raise InputError("a ground, justification or approval is given without the "
                              "procurement it re-opens", field="reopens",
                              expected="the id of the failed procurement")
-        when, recorded = at, clock.now()
+        when, recorded = at, self.recording_clock()
         with self.store.transaction() as tx:
             project = self.profile(tx, "project", project_id)
             if project is None:
@@ -323,7 +326,7 @@ class Services:
              *, if_version: int | None = None, where: str | None = None,
              entry: Entry | None = None) -> FireResult:
         check_actor(actor)
-        when, recorded = at, clock.now()
+        when, recorded = at, self.recording_clock()
         with self.store.transaction() as tx:
             state = self._load(tx, pid)
             if if_version is not None and state["version"] != if_version:
@@ -373,7 +376,7 @@ class Services:
             if check is not None:
                 check(state)
             defs = self.definitions(state["mode"], tx=tx)
-            recorded = clock.now()
+            recorded = self.recording_clock()
             late = self._late(defs.params, at, recorded, what=f"{pid} {event_type}")
             if late:
                 payload = {**payload, "late_entry": late}

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from tenderflow.domain.entry import Entry
 from tenderflow.domain.timeutil import parse_time
 from tenderflow.paths import examples_dir
 
@@ -32,11 +34,26 @@ def store(db_url: str) -> Iterator[Any]:
     s.dispose()
 
 
+# Tests record procurements of 2023–2024 now, years after they happened: as late entries
+# (tenderflow.domain.entry), with this reason and receipt. Tests of the late-entry rule itself
+# build their services without it.
+HISTORIC = Entry(reason="test: a historic record entered after the fact",
+                 receipt="test: the receipt in the procurement file")
+# The same for the CLI (the options --late-reason and --receipt read these).
+HISTORIC_ENV = {"TENDERFLOW_LATE_REASON": HISTORIC.reason, "TENDERFLOW_RECEIPT": HISTORIC.receipt}
+# Subprocesses the tests start (the real tenderflow command) inherit them too; a test of the
+# late-entry rule removes them from the environment it gives.
+os.environ.update(HISTORIC_ENV)
+# The business time the example projects and suppliers are registered at (before every
+# procurement the tests open), so that no test depends on the day it runs.
+REGISTERED_AT = "2023-01-03T09:00+08:00"
+
+
 @pytest.fixture
 def services(store: Any) -> Any:
     from tenderflow.services import Services
 
-    return Services(store)
+    return Services(store, entry=HISTORIC)
 
 
 @pytest.fixture
@@ -45,8 +62,11 @@ def registered(services: Any) -> Any:
     from tenderflow.registration import load_file
 
     data = examples_dir() / "data"
-    services.register("projects", load_file(data / "projects.yaml", "projects"), "staff:test")
-    services.register("suppliers", load_file(data / "suppliers.yaml", "suppliers"), "staff:test")
+    when = parse_time(REGISTERED_AT)
+    services.register("projects", load_file(data / "projects.yaml", "projects"), "staff:test",
+                      when)
+    services.register("suppliers", load_file(data / "suppliers.yaml", "suppliers"), "staff:test",
+                      when)
     return services
 
 
@@ -70,7 +90,7 @@ def invoke(cli_runner: Any, db_url: str) -> Any:
         base = ["--db", db_url]
         if actor:
             base += ["--as", actor]
-        return cli_runner.invoke(cli, [*base, *args], catch_exceptions=False)
+        return cli_runner.invoke(cli, [*base, *args], catch_exceptions=False, env=HISTORIC_ENV)
 
     return run
 

@@ -138,7 +138,7 @@ def status(obj: Ctx, procurement_id: str, at: str | None) -> None:
         lines.append(f"award: {a.get('supplier')}{price} ({a.get('at')})")
     if s.get("late_entries"):
         lines.append(f"late entries: {len(s['late_entries'])}")
-        lines += [f"  #{e['seq']} {e['type']} at {e['at']}: {e['reason']}"
+        lines += [f"  #{e['seq']} {e['type']} at {e['at']}: {e.get('reason', 'recorded in time')}"
                   + (f" (receipt {e['receipt']})" if e.get("receipt") else "")
                   for e in s["late_entries"][:5]]
         if len(s["late_entries"]) > 5:
@@ -253,7 +253,7 @@ def next_steps(obj: Ctx, procurement_id: str, at: str | None) -> None:
 @click.option("--at", "at", help="Business time (ISO 8601; default now).")
 @click.option("--if-version", type=int, default=None,
               help="Refuse (exit 3) unless the procurement is still at this version.")
-@click.option("--receipt", default=None,
+@click.option("--receipt", envvar="TENDERFLOW_RECEIPT", default=None,
               help="A submission (bid, response, final quotation, objection) recorded after "
                    "its deadline: the receipt that shows it arrived in time.")
 @pass_ctx

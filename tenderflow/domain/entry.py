@@ -5,8 +5,8 @@ Business time (``occurred_at``) is what the law counts; the time of recording (`
 is when the officer typed it in. The store keeps business time ordered and never ahead of the
 recording (tenderflow.store.eventstore). This module decides, from the two times, the pinned
 parameter ``record.late_entry_after_days`` and the submission's deadline, what the event must
-carry: nothing (recorded promptly), ``{"reason": …}`` (a late entry), and for a submission
-recorded after its deadline also ``{"receipt": …}``. The result goes into the event's payload
+carry: nothing (recorded promptly), ``{"reason": …}`` (a late entry), and ``{"receipt": …}``
+for a submission recorded after its deadline (beyond the clock skew). The result goes into the event's payload
 as ``late_entry``; the fold lists it under ``late_entries`` for ``status`` and the audit report,
 and ``audit replay`` checks it again from the stored times.
 """
@@ -59,15 +59,17 @@ def late_entry(*, occurred: datetime, recorded: datetime, late_after: timedelta,
     after_deadline = deadline is not None and recorded > deadline + skew
     if not late and not after_deadline:
         return None
-    reason = (entry.reason or "").strip()
-    if not reason:
-        raise LateEntryRefused(
-            f"{what} happened at {occurred.isoformat(timespec='seconds')} and is recorded at "
-            f"{recorded.isoformat(timespec='seconds')}, more than {_span(late_after)} later: a "
-            f"late entry states its reason; nothing was written",
-            field="--late-reason", expected="why the step is recorded late (or "
-            "TENDERFLOW_LATE_REASON; in a scenario, entry.reason)")
-    out = {"reason": reason}
+    out: dict[str, str] = {}
+    if late:
+        reason = (entry.reason or "").strip()
+        if not reason:
+            raise LateEntryRefused(
+                f"{what} happened at {occurred.isoformat(timespec='seconds')} and is recorded "
+                f"at {recorded.isoformat(timespec='seconds')}, more than {_span(late_after)} "
+                f"later: a late entry states its reason; nothing was written",
+                field="--late-reason", expected="why the step is recorded late (or "
+                "TENDERFLOW_LATE_REASON; in a scenario, entry.reason)")
+        out["reason"] = reason
     if after_deadline:
         receipt = (entry.receipt or "").strip()
         if not receipt:

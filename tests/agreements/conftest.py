@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from tenderflow.paths import examples_dir
+from tests.conftest import HISTORIC
 
 PID = "CN-2023-001"
 ORDER = ["implementing_agency", "social_capital", "residents_committee", "subdistrict_office"]
@@ -49,7 +50,7 @@ class Workspace:
         from tenderflow.services import Services
         from tenderflow.store.eventstore import EventStore
 
-        return Services(EventStore(self.db))
+        return Services(EventStore(self.db), entry=HISTORIC)
 
     def events(self, types: tuple[str, ...] = ()) -> list[Any]:
         from tenderflow.store.eventstore import EventStore
@@ -85,7 +86,7 @@ def _awarded(ws: Workspace) -> None:
 
     store = EventStore(ws.db)
     store.migrate()
-    report = run_scenario(Services(store), examples_dir() / "negotiation_award.yaml")
+    report = run_scenario(Services(store, entry=HISTORIC), examples_dir() / "negotiation_award.yaml")
     store.dispose()
     assert report.ok and report.states[PID] == "awarded", report.to_dict()
     res = ws.run("keys", "demo", PID, "--out", str(ws.path("keys")))

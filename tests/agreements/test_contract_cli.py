@@ -16,6 +16,7 @@ from PIL import Image
 from pypdf import PdfReader
 
 from tests.agreements.conftest import FINANCING, ORDER, PID, TERMS, Workspace
+from tests.conftest import at
 
 AWARD_CAPITAL = "人民币叁佰贰拾肆万伍仟元整"  # the award price 3,245,000.00 in 大写
 PARTIES = {
@@ -127,7 +128,7 @@ def test_a_party_without_a_registered_uscc_is_named(awarded, tmp_path):
     with services.store.reading() as tx:
         project = services.profile(tx, "project", "CD-HH-2023")
     del project["residents_committee"]["uscc"]
-    services.register("projects", [project], "staff:wang")
+    services.register("projects", [project], "staff:wang", at("2025-01-02T09:00+08:00"))
     services.store.dispose()
     res = awarded.run("contract", "terms", PID, str(TERMS))
     assert res.exit_code == 2

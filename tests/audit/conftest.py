@@ -13,6 +13,7 @@ import pytest
 
 from tenderflow.paths import examples_dir
 from tests.audit.attacker import Attacker
+from tests.conftest import HISTORIC
 
 AWARD = "procurement:CN-2023-001"
 FAILED = "procurement:CN-2023-002"
@@ -29,7 +30,7 @@ def recorded_template(tmp_path_factory: Any) -> Path:
     path = tmp_path_factory.mktemp("recorded") / "template.db"
     store = EventStore(f"sqlite:///{path}")
     store.migrate()
-    services = Services(store)
+    services = Services(store, entry=HISTORIC)
     for name in ("negotiation_award.yaml", "negotiation_failed.yaml"):
         report = run_scenario(services, examples_dir() / name)
         assert report.ok, report.to_dict()
@@ -53,7 +54,7 @@ def recorded(recorded_template: Path, db_url: str) -> Iterator[Any]:
         source.close()
         copy.close()
     store = EventStore(db_url)
-    yield Services(store)
+    yield Services(store, entry=HISTORIC)
     store.dispose()
 
 
@@ -85,7 +86,7 @@ def all_examples(tmp_path_factory: Any) -> Path:
     path = tmp_path_factory.mktemp("examples") / "all.db"
     store = EventStore(f"sqlite:///{path}")
     store.migrate()
-    services = Services(store)
+    services = Services(store, entry=HISTORIC)
     for scenario in sorted(examples_dir().glob("*.yaml")):
         report = run_scenario(services, scenario)
         assert report.ok, (scenario.name, report.to_dict())

@@ -21,6 +21,7 @@ from tenderflow.domain.timeutil import parse_time
 from tenderflow.paths import examples_dir, project_root
 from tenderflow.store.eventstore import NewEvent
 from tests.audit.attacker import Attacker
+from tests.conftest import HISTORIC
 
 scenarios("audit")
 
@@ -263,7 +264,7 @@ def _record_on_a_copy(audit: Audit, pid: str, monkeypatch: Any) -> None:
     monkeypatch.setenv("TENDERFLOW_HOME", str(home))
     store = EventStore(f"sqlite:///{audit.tmp / 'copy.db'}")
     store.migrate()
-    audit.services = Services(store)
+    audit.services = Services(store, entry=HISTORIC)
     assert run_scenario(audit.services, EXAMPLES / "negotiation_award.yaml").ok
     assert audit.services.state(pid)["state"] == "awarded"
 

@@ -25,6 +25,7 @@ from tenderflow.audit.seal import (
 from tenderflow.audit.verify import verify_store
 from tenderflow.errors import CheckFailed, InputError
 from tests.audit.conftest import AWARD, FAILED
+from tests.conftest import HISTORIC
 
 SEALED_AT = "2023-06-01T09:00:00+08:00"
 
@@ -481,7 +482,7 @@ def test_seal_and_checkpoint_on_each_backend(backend_url: str, keys: Any,
     store = EventStore(backend_url)
     try:
         store.migrate()
-        services = Services(store)
+        services = Services(store, entry=HISTORIC)
         assert run_scenario(services, examples_dir() / "negotiation_award.yaml").ok
         out = sealed(services, keys, tmp_path)
         report = checked(services, out, keys)

@@ -16,6 +16,7 @@ import pytest
 from tenderflow.audit.verify import ChainVerifier, Problem, VerifyReport, verify_store
 from tenderflow.store.canonical import GENESIS, canonical_json, event_body, sha256_hex
 from tests.audit.conftest import AWARD, FAILED
+from tenderflow.domain.timeutil import parse_time
 
 
 def verify(services: Any) -> VerifyReport:
@@ -267,7 +268,8 @@ def test_events_appended_while_verifying_are_caught_up(recorded: Any) -> None:
     verifier = ChainVerifier()
     with recorded.store.reading() as tx:
         verifier.feed_all(tx.raw_events())
-    recorded.register("projects", [{**_project(recorded), "households": 1300}], "staff:wang")
+    recorded.register("projects", [{**_project(recorded), "households": 1300}], "staff:wang",
+                        parse_time("2025-01-02T09:00+08:00"))
     with recorded.store.reading() as tx:
         heads = tx.heads()
         verifier.catch_up(tx, heads)

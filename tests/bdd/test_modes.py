@@ -14,6 +14,7 @@ from tenderflow.domain.timeutil import parse_time
 from tenderflow.errors import TenderflowError
 from tests.bdd.conftest import World
 from tests.modes.journeys import register_modes_data, walk_to
+from tests.conftest import REGISTERED_AT
 
 scenarios("open_tender", "delegation", "periods")
 
@@ -29,7 +30,7 @@ def _project(world: World, docstring: str) -> None:
 
     record = yamlio.safe_load(docstring)
     world.services.register("projects", validate_projects([("feature", record)], "feature"),
-                            "staff:test")
+                            "staff:test", parse_time(REGISTERED_AT))
 
 
 @given("已登记供应商：")
@@ -38,7 +39,7 @@ def _supplier(world: World, docstring: str) -> None:
 
     record = yamlio.safe_load(docstring)
     world.services.register("suppliers", validate_suppliers([("feature", record)], "feature"),
-                            "staff:test")
+                            "staff:test", parse_time(REGISTERED_AT))
 
 
 @given(parsers.parse('{journey}"{pid}" 已进行到 "{state}"'))

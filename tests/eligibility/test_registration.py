@@ -17,6 +17,7 @@ from tenderflow.registration import (
     load_file,
     supplier_fields,
 )
+from tests.conftest import REGISTERED_AT, at
 
 SUPPLIERS = examples_dir() / "data" / "suppliers.yaml"
 
@@ -102,14 +103,15 @@ def test_consortium_members_must_be_registered(services: Any, tmp_path: Path) ->
     text = GOOD + "- {id: C-A, name: 联合体, consortium: {members: [S-A, S-B], lead: S-A}}\n"
     records = load_file(write(tmp_path, text), "suppliers")
     with pytest.raises(InputError) as err:
-        services.register("suppliers", records, "staff:wang")
+        services.register("suppliers", records, "staff:wang", at(REGISTERED_AT))
     assert "S-B" in err.value.message and "consortium.members" in err.value.message
     with services.store.reading() as tx:
         assert tx.count_events() == 0  # nothing written, S-A included
     later = write(tmp_path, GOOD.replace("S-A", "S-B").replace("甲", "乙").replace(
         "91510100MA61XY8127", "91510105MA6CJK8P31"), "b.yaml")
-    services.register("suppliers", load_file(later, "suppliers"), "staff:wang")
-    assert services.register("suppliers", records, "staff:wang")["registered"] == 2
+    services.register("suppliers", load_file(later, "suppliers"), "staff:wang",
+                      at(REGISTERED_AT))
+    assert services.register("suppliers", records, "staff:wang", at(REGISTERED_AT))["registered"] == 2
 
 
 def test_csv_suppliers_carry_structures_as_json(tmp_path: Path) -> None:

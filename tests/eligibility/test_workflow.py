@@ -21,7 +21,7 @@ from tenderflow.errors import (
     TriggerRefused,
 )
 from tenderflow.paths import examples_dir, workflows_dir
-from tests.conftest import at
+from tests.conftest import HISTORIC, REGISTERED_AT, at
 
 from ._builders import DATA
 
@@ -95,7 +95,7 @@ def test_a_ruleset_failing_the_lint_cannot_be_pinned(registered: Any, tmp_path: 
     from tenderflow.services import Services
 
     root = definitions_copy(tmp_path, {"state_owned": DATA / "discriminatory.yaml"})
-    services = Services(registered.store, definitions_root=root)
+    services = Services(registered.store, definitions_root=root, entry=HISTORIC)
     before = count(services)
     with pytest.raises(RulesetRefused) as err:
         services.open_procurement("CN-X", "CD-HH-2023", "competitive_negotiation", "staff:wang",
@@ -114,7 +114,7 @@ def test_the_pinned_ruleset_decides_even_after_the_file_changes(registered: Any,
     from tenderflow.services import Services
 
     root = definitions_copy(tmp_path, {})
-    services = Services(registered.store, definitions_root=root)
+    services = Services(registered.store, definitions_root=root, entry=HISTORIC)
     services.open_procurement("CN-P", "CD-HH-2023", "competitive_negotiation", "staff:wang",
                               at("2025-05-06T09:00+08:00"))
     pinned = services.state("CN-P")["ruleset"]["content_hash"]
@@ -399,7 +399,8 @@ def tender(registered: Any) -> Any:
     from tenderflow.registration import load_file
 
     registered.register("projects", load_file(examples_dir() / "data" / "modes_projects.yaml",
-                                              "projects"), "staff:wang")
+                                              "projects"), "staff:wang",
+                        at(REGISTERED_AT))
     es.import_credit_lists(registered, CREDIT, "staff:wang", at("2025-05-06T08:00+08:00"))
     return registered
 

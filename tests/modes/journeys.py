@@ -14,6 +14,7 @@ from typing import Any
 from tenderflow.domain.sealing import commitment
 from tenderflow.domain.timeutil import parse_time
 from tenderflow.paths import examples_dir
+from tests.conftest import REGISTERED_AT
 
 Step = tuple[str, str, str, dict[str, Any] | None]
 
@@ -116,7 +117,8 @@ def register_modes_data(services: Any) -> None:
 
     data: Path = examples_dir() / "data"
     for file, kind in MODES_DATA:
-        services.register(kind, load_file(data / file, kind), "staff:test")
+        services.register(kind, load_file(data / file, kind), "staff:test",
+                          parse_time(REGISTERED_AT))
 
 
 # Bids are sealed (tenderflow.domain.sealing): a journey step names the price a supplier seals;

@@ -20,6 +20,7 @@ from tenderflow.domain.parameters import Parameters
 from tenderflow.paths import examples_dir
 from tenderflow.services import load_parameters
 from tenderflow.workflow.definitions import available_modes, load_workflow, load_yaml
+from tests.conftest import HISTORIC
 
 ROOT = Path(__file__).resolve().parents[2]
 WALKS = Path(__file__).resolve().parent / "walks"
@@ -59,7 +60,7 @@ def walked(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             store = EventStore(f"sqlite:///{db}")
             store.migrate()
             try:
-                reports[path.name] = run_scenario(Services(store), path)
+                reports[path.name] = run_scenario(Services(store, entry=HISTORIC), path)
                 with store.reading() as tx:
                     for sid in tx.stream_ids("procurement:"):
                         mode = ""

@@ -13,6 +13,7 @@ from typing import Any
 
 from tenderflow.store.canonical import GENESIS, sha256_hex
 from tenderflow.store.eventstore import EventStore
+from tests.conftest import HISTORIC
 
 COLUMNS = ("global_seq", "stream_id", "stream_seq", "type", "schema_version", "occurred_at",
            "recorded_at", "actor", "prev_hash")
@@ -120,7 +121,7 @@ def redecide(url: str, root: Any = None) -> list[str]:
 
     found: list[str] = []
     store = EventStore(url)
-    services = Services(store, definitions_root=root)
+    services = Services(store, definitions_root=root, entry=HISTORIC)
     try:
         with store.reading() as tx:
             for sid in tx.stream_ids("procurement:"):

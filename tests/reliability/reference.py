@@ -19,6 +19,7 @@ from typing import Any
 from tenderflow.domain.timeutil import parse_time
 from tenderflow.services import Services
 from tenderflow.store.eventstore import EventStore
+from tests.conftest import HISTORIC, REGISTERED_AT
 
 
 def tenderflow_cmd() -> list[str]:
@@ -48,7 +49,7 @@ def reference() -> Reference:
     folder = tempfile.mkdtemp(prefix="tf-reference-")
     store = EventStore(f"sqlite:///{folder}/reference.db")
     store.migrate()
-    services = Services(store)
+    services = Services(store, entry=HISTORIC)
     for path in sorted(examples_dir().glob("*.yaml")):
         report = run_scenario(services, path)
         assert report.ok, (path, [r.text for r in report.results if not r.ok])
@@ -80,9 +81,9 @@ def prepare(url: str, upto: int | dict[str, int]) -> tuple[Services, Reference]:
     """Register the examples' records, open their procurements and replay ``upto`` steps of
     each (fewer where a procurement has fewer; per procurement when a mapping)."""
     ref = reference()
-    services = Services(EventStore(url))
-    services.register("projects", ref.projects, "staff:wang")
-    services.register("suppliers", ref.suppliers, "staff:wang")
+    services = Services(EventStore(url), entry=HISTORIC)
+    services.register("projects", ref.projects, "staff:wang", parse_time(REGISTERED_AT))
+    services.register("suppliers", ref.suppliers, "staff:wang", parse_time(REGISTERED_AT))
     for pid, o in ref.opened.items():
         services.open_procurement(pid, o["project"], o["mode"], o["actor"],
                                   parse_time(o["at"]), o["options"])

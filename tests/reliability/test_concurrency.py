@@ -29,6 +29,7 @@ from tenderflow.services import Services
 from tenderflow.store.eventstore import EventStore
 from tests.reliability import integrity
 from tests.reliability.reference import Reference, prepare, reference, tenderflow_cmd
+from tests.conftest import HISTORIC
 
 WORKER = Path(__file__).with_name("race_worker.py")
 WORKERS = 6
@@ -202,7 +203,7 @@ def test_postgres_procurements_do_not_block_each_other(pg_server: Any, pg_url: s
 
     def officer() -> None:
         try:
-            outcome["result"] = Services(held).fire(held_pid, step["trigger"], step["data"],
+            outcome["result"] = Services(held, entry=HISTORIC).fire(held_pid, step["trigger"], step["data"],
                                                     step["as"], parse_time(step["at"]))
         except Exception as exc:  # reported by the assertion below
             outcome["error"] = exc

@@ -25,6 +25,7 @@ from tenderflow import yamlio
 from tenderflow.paths import examples_dir
 from tests.reliability import integrity
 from tests.reliability.reference import tenderflow_cmd
+from tests.conftest import HISTORIC
 
 COPIES = 2  # copies of every example besides the original (the examples grow)
 KILLS = {"sqlite": 12, "postgresql": 6}
@@ -87,7 +88,7 @@ def write_scenario(folder: Path, url: str) -> tuple[Path, list[dict[str, Any]], 
         db = folder / f"reference-{attempt}.db"
         store = EventStore(f"sqlite:///{db}")
         store.migrate()
-        report = run_scenario(Services(store), path)
+        report = run_scenario(Services(store, entry=HISTORIC), path)
         store.dispose()
         if report.ok:
             return path, integrity.events(f"sqlite:///{db}"), len(data["steps"])

@@ -33,6 +33,7 @@ from tenderflow.services import Services
 from tenderflow.store.eventstore import EventStore
 from tests.reliability import integrity
 from tests.reliability.reference import reference
+from tests.conftest import HISTORIC, REGISTERED_AT
 
 EXAMPLES = {"register": 40, "fire": 50, "run": 15, "workflow": 25, "parameters": 25,
             "calendar": 20}
@@ -167,7 +168,7 @@ def _db_at(key: Any, build: Any) -> str:
         path = _FOLDER / f"template-{len(_CACHE)}.db"
         store = EventStore(f"sqlite:///{path}")
         store.migrate()
-        build(Services(store))
+        build(Services(store, entry=HISTORIC))
         store.dispose()
         _CACHE[key] = path
     copy_ = Path(tempfile.mkdtemp(dir=_FOLDER)) / "db.sqlite"
@@ -183,8 +184,8 @@ def db_before_step(pid: str, index: int) -> str:
     ref = reference()
 
     def build(services: Services) -> None:
-        services.register("projects", ref.projects, "staff:wang")
-        services.register("suppliers", ref.suppliers, "staff:wang")
+        services.register("projects", ref.projects, "staff:wang", parse_time(REGISTERED_AT))
+        services.register("suppliers", ref.suppliers, "staff:wang", parse_time(REGISTERED_AT))
         o = ref.opened[pid]
         services.open_procurement(pid, o["project"], o["mode"], o["actor"],
                                   parse_time(o["at"]), o["options"])

@@ -36,6 +36,7 @@ from tenderflow.services import Services
 from tenderflow.store.eventstore import EventStore
 from tests.reliability import integrity
 from tests.reliability.reference import Reference, reference
+from tests.conftest import HISTORIC, REGISTERED_AT
 
 MAX_EXAMPLES = 40
 STEPS = 40
@@ -54,9 +55,9 @@ def template() -> Path:
         folder = Path(tempfile.mkdtemp(prefix="tf-stateful-"))
         store = EventStore(f"sqlite:///{folder / 'template.db'}")
         store.migrate()
-        services = Services(store)
-        services.register("projects", ref.projects, "staff:wang")
-        services.register("suppliers", ref.suppliers, "staff:wang")
+        services = Services(store, entry=HISTORIC)
+        services.register("projects", ref.projects, "staff:wang", parse_time(REGISTERED_AT))
+        services.register("suppliers", ref.suppliers, "staff:wang", parse_time(REGISTERED_AT))
         for pid, o in ref.opened.items():
             services.open_procurement(pid, o["project"], o["mode"], o["actor"],
                                       parse_time(o["at"]), o["options"])
@@ -133,7 +134,7 @@ class ProcurementMachine(RuleBasedStateMachine):
         db = self.folder / "db.sqlite"
         shutil.copyfile(template(), db)
         self.url = f"sqlite:///{db}"
-        self.services = Services(EventStore(self.url))
+        self.services = Services(EventStore(self.url), entry=HISTORIC)
         self.pids = sorted(self.ref.opened)
         self.clock = min(parse_time(o["at"]) for o in self.ref.opened.values())
         self.counts = {"accepted": 0, "refused": 0}

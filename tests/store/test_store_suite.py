@@ -19,6 +19,7 @@ from tenderflow.paths import examples_dir
 from tenderflow.store.canonical import GENESIS, canonical_json, sha256_hex
 from tenderflow.store.eventstore import EventStore, NewEvent, StoreError, head_revision
 from tests.reliability import integrity
+from tests.conftest import HISTORIC
 
 T = "2023-03-01T09:00:00+08:00"
 PINS = {"workflow": "ab" * 32, "parameters": "cd" * 32, "calendar": "ef" * 32}
@@ -163,7 +164,7 @@ def test_a_scenario_records_the_same_events_on_every_backend(services: Any,
     assert integrity.problems(services.store.url) == []
     reference = EventStore(f"sqlite:///{tmp_path}/reference.db")
     reference.migrate()
-    assert run_scenario(Services(reference), scenario).ok
+    assert run_scenario(Services(reference, entry=HISTORIC), scenario).ok
     reference.dispose()
     assert integrity.events(services.store.url) == integrity.events(reference.url)
 
