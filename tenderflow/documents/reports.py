@@ -25,6 +25,21 @@ ENCLOSURE_ORDER = ("agreement.pdf", "eligibility-report.pdf", "award-record.pdf"
                    "financial-summary.pdf")
 
 
+def time_text(value: Any) -> str:
+    """A recorded business time as printed in the documents: Beijing time (+08:00), to the
+    minute, whatever offset it was recorded with; "—" when there is none."""
+    from tenderflow.domain.timeutil import SHANGHAI, parse_time
+    from tenderflow.errors import InputError
+
+    if value is None or value == "":
+        return "—"
+    try:
+        local = parse_time(value).astimezone(SHANGHAI)
+    except InputError:
+        return str(value)
+    return f"{local:%Y-%m-%d %H:%M}"
+
+
 def money_text(value: Any) -> str:
     money = Money.parse(value)
     return f"{money.formatted()}（{money.chinese()}）"
@@ -62,7 +77,7 @@ def award_record_sections(procurement: str, state: Mapping[str, Any], events: Se
         ["成交（中标）供应商", f"{supplier.get('name', award.get('supplier'))}"],
         ["统一社会信用代码", str(supplier.get("uscc", "—"))],
         ["成交（中标）金额", money_text(award["price"]) if award.get("price") else "—"],
-        ["确定时间", str(award.get("at", "—"))],
+        ["确定时间（北京时间）", time_text(award.get("at"))],
     ]
     sections: list[dict[str, Any]] = [
         {"heading": "采购项目", "body": [{"table": {"columns": ["项目", "内容"],
@@ -80,11 +95,11 @@ def award_record_sections(procurement: str, state: Mapping[str, Any], events: Se
                                    "rows": [[c["rule"], c["source"]] for c in checks]}})
         sections.append({"heading": "核验的规则", "body": body})
     sections += _mode_sections(state)
-    steps = [[str(e.stream_seq), e.occurred_at[:16].replace("T", " "), e.type,
+    steps = [[str(e.stream_seq), time_text(e.occurred_at), e.type,
               str(e.payload.get("trigger", ""))]
              for e in events if e.type not in _DOCUMENT_EVENTS]
     sections.append({"heading": "采购过程", "body": [
-        "采购日志记载的各步骤（事件序号、业务时间、事件、触发动作）：",
+        "采购日志记载的各步骤（事件序号、业务时间（北京时间）、事件、触发动作）：",
         {"table": {"columns": ["序号", "时间", "事件", "动作"], "rows": steps}}]})
     return sections
 
@@ -132,7 +147,7 @@ def _mode_sections(state: Mapping[str, Any]) -> list[dict[str, Any]]:
             "columns": ["社会资本", "结果", "非核心条款的变更", "说明"], "rows": rows}}]})
     contract = state.get("contract")
     if isinstance(contract, Mapping) and contract.get("at"):
-        rows = [["签订时间", str(contract["at"])]]
+        rows = [["签订时间（北京时间）", time_text(contract["at"])]]
         for key, label in (("value", "合同金额"), ("performance_bond", "履约保证金")):
             if contract.get(key):
                 rows.append([label, money_text(contract[key])])

@@ -18,8 +18,19 @@ Signatures are invisible (no appearance stream): pyHanko's stamp would bring a n
 standard font into a document that otherwise embeds all its fonts; the signature page names
 the parties and viewers list the signatures in their signature panel.
 
+Time
+----
+Nothing here reads the wall clock. A signature carries the business time its caller gives
+(``signing_time``: the ``occurred_at`` the procurement log records for the signing), both as
+the CMS ``signingTime`` attribute and as the signature dictionary's ``/M``; the certificate must
+be valid at that time. Verification validates each signature's certificate chain at the time
+the signer declared (``signingTime``), so an archived document still verifies after its
+certificates expire. That time is the signer's own statement — there is no time-stamp
+authority — which the application checks against the log's ``occurred_at`` when it has one.
+Demo certificates are issued for the business time they are made for (``valid_from``).
+
 No network is used: revocation information is not fetched (demo certificates carry no CRL or
-OCSP pointers), and signing times are those the signers report (no time-stamp authority).
+OCSP pointers).
 """
 
 from __future__ import annotations
@@ -130,12 +141,23 @@ class DemoKeys:
                 "readme": str(self.readme)}
 
 
+# How long demo certificates are valid, from the day before the business time they are made
+# for: long enough for a procurement's signing dates, short enough that an archived package
+# outlives them (verification judges each signature at its signing time, not today).
+DEMO_CA_DAYS = 3650
+DEMO_PARTY_DAYS = 730
+
+
 def make_demo_keys(out_dir: str | Path, parties: Mapping[str, Mapping[str, Any]], *,
-                   passphrase: str = DEMO_PASSPHRASE, now: dt.datetime | None = None) -> DemoKeys:
+                   valid_from: dt.datetime, passphrase: str = DEMO_PASSPHRASE) -> DemoKeys:
     """A demo CA (``demo-ca.pem``) and one ``<role>.p12`` per party, for trying the whole flow.
 
     ``parties`` maps a role to ``{"name": …, "uscc": …}``. Every certificate says
     "DEMO — NOT FOR REAL USE"; the CA's private key is not kept. RSA-2048, SHA-256.
+    ``valid_from`` is the business time the keys are made for (e.g. when the procurement was
+    opened): certificates are valid from the day before it, the CA for ``DEMO_CA_DAYS``, the
+    parties for ``DEMO_PARTY_DAYS`` — never derived from the wall clock. The keys and serial
+    numbers are random, so signed files differ between two sets of demo keys.
     """
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
@@ -152,8 +174,9 @@ def make_demo_keys(out_dir: str | Path, parties: Mapping[str, Mapping[str, Any]]
             raise InputError(f"party {role!r} needs name and uscc", field=f"parties.{role}")
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    now = now or dt.datetime.now(dt.UTC)
-    not_before = now - dt.timedelta(days=1)
+    if valid_from.utcoffset() is None:
+        raise InputError("valid_from needs a time zone", field="valid_from")
+    not_before = (valid_from - dt.timedelta(days=1)).astimezone(dt.UTC).replace(microsecond=0)
 
     ca_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     ca_name = x509.Name([
@@ -167,7 +190,8 @@ def make_demo_keys(out_dir: str | Path, parties: Mapping[str, Mapping[str, Any]]
         .subject_name(ca_name).issuer_name(ca_name)
         .public_key(ca_key.public_key())
         .serial_number(x509.random_serial_number())
-        .not_valid_before(not_before).not_valid_after(now + dt.timedelta(days=3650))
+        .not_valid_before(not_before)
+        .not_valid_after(not_before + dt.timedelta(days=DEMO_CA_DAYS))
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
         .add_extension(x509.KeyUsage(
             digital_signature=False, content_commitment=False, key_encipherment=False,
@@ -195,7 +219,8 @@ def make_demo_keys(out_dir: str | Path, parties: Mapping[str, Mapping[str, Any]]
             .subject_name(subject).issuer_name(ca_name)
             .public_key(key.public_key())
             .serial_number(x509.random_serial_number())
-            .not_valid_before(not_before).not_valid_after(now + dt.timedelta(days=730))
+            .not_valid_before(not_before)
+            .not_valid_after(not_before + dt.timedelta(days=DEMO_PARTY_DAYS))
             .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
             .add_extension(x509.KeyUsage(
                 digital_signature=True, content_commitment=True, key_encipherment=False,
@@ -260,6 +285,10 @@ class KeyInfo:
 
     def valid_at(self, when: dt.datetime) -> bool:
         return self.not_before <= when <= self.not_after
+
+    def validity_problem(self, when: dt.datetime) -> str | None:
+        """Why this certificate cannot sign at ``when``, or None."""
+        return validity_problem(self.identity.name, self.not_before, self.not_after, when)
 
     def to_dict(self) -> dict[str, Any]:
         return {**self.identity.to_dict(), "issuer": self.issuer, "serial": self.serial,
@@ -366,34 +395,37 @@ def _original_revision(reader: Any, pdf_bytes: bytes) -> bytes:
 
 def sign_pdf(in_bytes: bytes, p12_path: str | Path, passphrase: str | bytes | None,
              party_role: str, expected_identity: Mapping[str, Any], *,
-             signing_order: Sequence[str] | None = None, reason: str | None = None,
-             location: str | None = None) -> bytes:
+             signing_time: dt.datetime, signing_order: Sequence[str] | None = None,
+             reason: str | None = None, location: str | None = None) -> bytes:
     """Add ``party_role``'s PAdES signature to the PDF as an incremental update.
 
-    Refused with :class:`InputError` (nothing produced) when the key file cannot be opened,
+    ``signing_time`` (aware) is the business time of the signing — the ``occurred_at`` the
+    log records for it: it becomes the CMS ``signingTime`` attribute and the ``/M`` entry
+    (whole seconds), and the certificate must be valid at that time.
+
+    Refused with :class:`InputError` (nothing produced) when the key file cannot be opened or
     when its certificate's O / serialNumber do not match ``expected_identity``
-    (``{"name": …, "uscc": …}``) or when the certificate is not valid now. Refused with
-    :class:`CheckFailed` when the party is not due to sign: it is not in the signing order,
-    it has signed already, a party before it has not signed yet, or an earlier signature
-    no longer matches the document. The order is ``signing_order`` if given, else the order
-    the renderer wrote into the PDF.
+    (``{"name": …, "uscc": …}``). Refused with :class:`CheckFailed` when the certificate is
+    not valid at ``signing_time``, or when the party is not due to sign: it is not in the
+    signing order, it has signed already, a party before it has not signed yet, or an earlier
+    signature no longer matches the document. The order is ``signing_order`` if given, else
+    the order the renderer wrote into the PDF.
     """
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.sign import fields, signers
     from pyhanko.sign.general import SigningError
 
+    when = signing_moment(signing_time)
     p12_bytes, cert = _load_p12(p12_path, passphrase)
     who = identity_of(cert)
     problems = who.matches(expected_identity)
     if problems:
         raise InputError(f"key refused for {party_role}: " + "; ".join(problems),
                          file=str(p12_path), field="key")
-    now = dt.datetime.now(dt.UTC)
-    if not (cert.not_valid_before_utc <= now <= cert.not_valid_after_utc):
-        raise InputError(f"certificate of {who.name} is valid only from "
-                         f"{cert.not_valid_before_utc:%Y-%m-%d} to "
-                         f"{cert.not_valid_after_utc:%Y-%m-%d}", file=str(p12_path), field="key")
+    refusal = validity_problem(who.name, cert.not_valid_before_utc, cert.not_valid_after_utc,
+                               when)
+    if refusal:
+        raise CheckFailed(refusal, party=party_role, file=str(p12_path))
 
     reader = _reader(in_bytes)
     order = list(signing_order) if signing_order else _metadata(reader)["signing_order"]
@@ -411,14 +443,95 @@ def sign_pdf(in_bytes: bytes, p12_path: str | Path, passphrase: str | bytes | No
         name=who.name,
     )
     try:
-        writer = IncrementalPdfFileWriter(BytesIO(in_bytes), strict=False)
-        out = signers.sign_pdf(writer, meta, signer=signer)
+        seed = hashlib.sha256(b"%s|%s|%s" % (hashlib.sha256(in_bytes).digest(),
+                                              when.isoformat().encode(),
+                                              field_name(party_role).encode())).digest()
+        writer = _writer_at(when, seed[:16])(BytesIO(in_bytes), strict=False)
+        out = _signer_at(when)(meta, signer=signer).sign_pdf(writer)
     except SigningError as exc:
         raise CheckFailed(f"pyHanko refused to sign for {party_role}: {exc}",
                           party=party_role) from None
     except PdfError as exc:
         raise InputError(f"cannot add a signature to this PDF: {exc}", field="pdf") from None
     return out.getvalue()
+
+
+def signing_moment(value: dt.datetime) -> dt.datetime:
+    """A signing time as signatures carry it: aware, whole seconds, in Asia/Shanghai (the CMS
+    attribute stores it in UTC, ``/M`` with the +08'00' offset)."""
+    from tenderflow.domain.timeutil import SHANGHAI
+
+    if not isinstance(value, dt.datetime) or value.utcoffset() is None:
+        raise InputError(f"a signing time needs a date, a time and a time zone: {value!r}",
+                         field="signing_time")
+    return value.astimezone(SHANGHAI).replace(microsecond=0)
+
+
+def validity_problem(holder: str | None, not_before: dt.datetime, not_after: dt.datetime,
+                     when: dt.datetime) -> str | None:
+    """Why a certificate cannot sign at ``when`` (its validity period), or None."""
+    if not_before <= when <= not_after:
+        return None
+    return (f"the certificate of {holder} is valid from {_local(not_before)} to "
+            f"{_local(not_after)}, not at the signing time {_local(when)}")
+
+
+def _local(value: dt.datetime) -> str:
+    from tenderflow.domain.timeutil import SHANGHAI
+
+    return value.astimezone(SHANGHAI).isoformat(timespec="seconds")
+
+
+def _signer_at(when: dt.datetime) -> Any:
+    """A pyHanko ``PdfSigner`` whose signing session uses ``when`` as its time (pyHanko takes
+    the session's ``system_time`` for the signingTime attribute and ``/M``; left alone it
+    would read the wall clock)."""
+    from pyhanko.sign import signers
+
+    class AtTime(signers.PdfSigner):  # type: ignore[misc]
+        def init_signing_session(self, pdf_out: Any, existing_fields_only: bool = False
+                                 ) -> Any:
+            session = super().init_signing_session(pdf_out,
+                                                   existing_fields_only=existing_fields_only)
+            session.system_time = when
+            return session
+
+    return AtTime
+
+
+def _writer_at(when: dt.datetime, id2: bytes) -> Any:
+    """pyHanko's incremental writer, stamping the document's modification date (``/ModDate``
+    in the Info dictionary, and XMP's if the file has it) with ``when`` and giving the updated
+    file the second ``/ID`` part ``id2`` (a hash of the input, the time and the field). Left
+    alone it writes the wall clock and a random ID, which would put the computer's day into
+    the file and make the same signature at the same business time give different bytes; so
+    the same file, key and time give the same signed bytes."""
+    import dataclasses
+
+    from pyhanko.pdf_utils import generic
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.pdf_utils.metadata.model import DocumentMetadata
+
+    class MetaAt(DocumentMetadata):  # type: ignore[misc]
+        def __setattr__(self, name: str, value: Any) -> None:
+            if name == "last_modified" and value == "now":
+                value = when
+            super().__setattr__(name, value)
+
+    class WriterAt(IncrementalPdfFileWriter):  # type: ignore[misc]
+        @classmethod
+        def _handle_id(cls, prev: Any) -> Any:
+            ids = super()._handle_id(prev)  # keeps the first part, as ISO 32000 § 14.4 asks
+            return generic.ArrayObject([ids[0], generic.ByteStringObject(id2)])
+
+        def _update_meta(self) -> None:
+            current = self._meta
+            if not isinstance(current, MetaAt):
+                self._meta = MetaAt(**{f.name: getattr(current, f.name)
+                                       for f in dataclasses.fields(current)})
+            super()._update_meta()
+
+    return WriterAt
 
 
 def _secret(passphrase: str | bytes | None) -> bytes | None:
@@ -440,7 +553,8 @@ def _check_turn(role: str, order: list[str] | None, existing: list[tuple[str, An
         # Integrity only: trust is the verifier's business, so the signer's own certificate
         # stands in as the root (an explicit root also keeps the OS trust store out of it).
         try:
-            context = ValidationContext(trust_roots=[sig.signer_cert], allow_fetching=False)
+            context = ValidationContext(trust_roots=[sig.signer_cert], allow_fetching=False,
+                                        moment=_declared_time(sig))
             status = validate_pdf_signature(sig, context, skip_diff=True)
             holds = status.intact and status.valid
         except Exception:  # noqa: BLE001 - a damaged signature is a refusal, not a crash
@@ -468,7 +582,9 @@ class VerificationReport:
     """One entry per signature, in file order; ``ok`` when every one holds and none is due.
 
     Each entry: ``field``, ``role``, ``signer`` (certificate O), ``signer_uscc``,
-    ``signer_common_name``, ``signing_time`` (ISO, as reported by the signer), ``intact``,
+    ``signer_common_name``, ``signing_time`` (ISO in +08:00, as the signer declared it; the
+    certificate chain is validated at that time), ``time_basis`` (what that time rests on),
+    ``intact``,
     ``valid``, ``trusted``, ``coverage`` and ``modification_level`` (pyHanko's names),
     ``identity_ok`` (None unless registered identities were given) and ``problems``.
     """
@@ -506,9 +622,26 @@ class VerificationReport:
 ACCEPTED_MODIFICATIONS = ("NONE", "LTA_UPDATES", "FORM_FILLING")
 
 
+# What a reported signing time rests on: the demo and the application use no time-stamp
+# authority, so it is the signer's own statement (checked against the log by the application).
+TIME_BASIS = "declared by the signer (signingTime; no time-stamp authority)"
+
+
+def _declared_time(sig: Any) -> dt.datetime | None:
+    """The signing time the signer declared in the CMS signingTime attribute (aware), if any."""
+    try:
+        when = sig.self_reported_timestamp
+    except Exception:  # noqa: BLE001 - an unreadable attribute is the same as none
+        return None
+    if when is None:
+        return None
+    return when if when.utcoffset() is not None else when.replace(tzinfo=dt.UTC)
+
+
 def verify_pdf(pdf_bytes: bytes, trust_pem_paths: Iterable[str | Path], *,
                parties: Mapping[str, Mapping[str, Any]] | None = None) -> VerificationReport:
-    """Check every signature: intact, cryptographically valid, chained to a trusted root,
+    """Check every signature: intact, cryptographically valid, chained to a trusted root at
+    the signing time it declares,
     covering its revision (the last one the whole file), later changes limited to adding
     signatures; with ``parties`` (role → ``{"name", "uscc"}``) also that each field's
     certificate names its party. Parties listed in the PDF's signing order that have not
@@ -542,7 +675,8 @@ def verify_pdf(pdf_bytes: bytes, trust_pem_paths: Iterable[str | Path], *,
         role = role_of_field(name)
         entry: dict[str, Any] = {
             "field": name, "role": role, "signer": None, "signer_uscc": None,
-            "signer_common_name": None, "signing_time": None, "intact": None,
+            "signer_common_name": None, "signing_time": None, "time_basis": None,
+            "intact": None,
             "valid": None, "trusted": None, "coverage": None, "modification_level": None,
             "identity_ok": None, "problems": [],
         }
@@ -550,15 +684,21 @@ def verify_pdf(pdf_bytes: bytes, trust_pem_paths: Iterable[str | Path], *,
         try:
             who = identity_of(sig.signer_cert)
             entry.update(signer=who.name, signer_uscc=who.uscc, signer_common_name=who.common_name)
+            declared = _declared_time(sig)
+            if declared is None:
+                entry["problems"].append("declares no signing time: its certificate cannot be "
+                                         "judged at the time it signed")
+                continue
+            entry.update(signing_time=_local(declared), time_basis=TIME_BASIS)
+            # The chain is judged at the declared signing time, so that a signature made while
+            # its certificate was valid still verifies after the certificate has expired.
             context = ValidationContext(trust_roots=roots, allow_fetching=False,
-                                        revocation_mode="soft-fail")
+                                        revocation_mode="soft-fail", moment=declared)
             status = validate_pdf_signature(sig, context)
         except Exception as exc:  # noqa: BLE001 - reported per signature, with its field
             entry["problems"].append(f"cannot be validated: {type(exc).__name__}: {exc}")
             continue
-        when = status.signer_reported_dt
         entry.update(
-            signing_time=when.isoformat() if when else None,
             intact=bool(status.intact), valid=bool(status.valid), trusted=bool(status.trusted),
             coverage=status.coverage.name if status.coverage else None,
             modification_level=(status.modification_level.name

@@ -535,8 +535,9 @@ def as_money(value: Any, path: str) -> Money:
 
 
 def as_date(value: Any, path: str) -> date:
+    """A date; a time with an offset gives its date in Beijing time (Asia/Shanghai)."""
     if isinstance(value, datetime):
-        return value.date()
+        return _beijing_date(value)
     if isinstance(value, date):
         return value
     if isinstance(value, str):
@@ -544,10 +545,16 @@ def as_date(value: Any, path: str) -> date:
             return date.fromisoformat(value.strip())
         except ValueError:
             try:
-                return datetime.fromisoformat(value.strip()).date()
+                return _beijing_date(datetime.fromisoformat(value.strip()))
             except ValueError:
                 pass
     raise InputError(f"not a date: {value!r}", field=path, expected="an ISO date like 2025-03-01")
+
+
+def _beijing_date(value: datetime) -> date:
+    from tenderflow.domain.timeutil import SHANGHAI
+
+    return value.astimezone(SHANGHAI).date() if value.utcoffset() is not None else value.date()
 
 
 def zh_date(d: date) -> str:

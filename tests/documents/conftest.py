@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import copy
+from datetime import datetime
 from pathlib import Path
 
 import pytest
 import yaml
+
+from tenderflow.domain.timeutil import SHANGHAI
 
 CONTRACTS = Path(__file__).resolve().parents[2] / "contracts"
 AGREEMENT = CONTRACTS / "agreement.yaml"
@@ -14,6 +17,10 @@ COVER = CONTRACTS / "financing_cover.yaml"
 LOG_HASH = "3f6c2a9e0b5d4c1a8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d"
 SIGNING_ORDER = ["implementing_agency", "social_capital", "residents_committee",
                  "subdistrict_office"]
+# Business times of the sample agreement (contracts/sample-data.yaml: awarded 2025-06-10,
+# dated 2025-06-30): the demo keys are made for the award, the parties sign on the date.
+KEYS_FROM = datetime(2025, 6, 10, 9, 0, tzinfo=SHANGHAI)
+SIGNED_AT = datetime(2025, 6, 30, 10, 0, tzinfo=SHANGHAI)
 
 
 @pytest.fixture(scope="session")
@@ -38,7 +45,8 @@ def registered_parties(_sample_data: dict) -> dict[str, dict[str, str]]:
 def demo_keys(tmp_path_factory: pytest.TempPathFactory, registered_parties: dict):
     from tenderflow.documents.signing import make_demo_keys
 
-    return make_demo_keys(tmp_path_factory.mktemp("demo-keys"), registered_parties)
+    return make_demo_keys(tmp_path_factory.mktemp("demo-keys"), registered_parties,
+                          valid_from=KEYS_FROM)
 
 
 @pytest.fixture(scope="session")
@@ -56,7 +64,7 @@ def signed_agreement(agreement_pdf: bytes, demo_keys, registered_parties: dict) 
     pdf = agreement_pdf
     for role in SIGNING_ORDER:
         pdf = sign_pdf(pdf, demo_keys.party_keys[role], demo_keys.passphrase, role,
-                       registered_parties[role])
+                       registered_parties[role], signing_time=SIGNED_AT)
     return pdf
 
 

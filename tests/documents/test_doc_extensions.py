@@ -16,6 +16,7 @@ from tenderflow.documents.reports import enclosures, manifest_document
 from tenderflow.documents.signing import key_info, pdf_metadata
 from tenderflow.documents.templates import fill, read_template
 from tenderflow.errors import DefinitionError, InputError
+from tests.documents.conftest import KEYS_FROM, SIGNED_AT
 
 
 def _text(pdf: bytes) -> str:
@@ -57,7 +58,9 @@ def test_key_info_describes_the_certificate(demo_keys, registered_parties):
     info = key_info(demo_keys.party_keys["social_capital"], "demo")
     assert info.identity.matches(registered_parties["social_capital"]) == []
     assert info.identity.matches(registered_parties["residents_committee"])
-    assert info.valid_at(dt.datetime.now(dt.UTC))
+    assert info.valid_at(SIGNED_AT) and info.validity_problem(SIGNED_AT) is None
+    assert info.not_before == KEYS_FROM - dt.timedelta(days=1)
+    assert not info.valid_at(info.not_before - dt.timedelta(seconds=1))
     assert not info.valid_at(info.not_after + dt.timedelta(days=1))
     assert "tenderflow Demo CA" in info.issuer and len(info.sha256) == 64
     with pytest.raises(InputError, match="passphrase"):

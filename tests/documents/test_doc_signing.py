@@ -17,6 +17,7 @@ from tenderflow.documents.signing import (
     verify_pdf,
 )
 from tenderflow.errors import CheckFailed, InputError
+from tests.documents.conftest import KEYS_FROM, SIGNED_AT
 
 
 def _flip(data: bytes, index: int) -> bytes:
@@ -90,7 +91,8 @@ def test_flipped_byte_in_the_last_signature_names_it(signed_agreement, demo_keys
 
 
 def test_unknown_root_is_not_trusted(signed_agreement, tmp_path, registered_parties):
-    other = make_demo_keys(tmp_path, {"social_capital": registered_parties["social_capital"]})
+    other = make_demo_keys(tmp_path, {"social_capital": registered_parties["social_capital"]},
+                           valid_from=KEYS_FROM)
     report = verify_pdf(signed_agreement, [other.ca_cert])
     assert not report.ok
     assert [s["trusted"] for s in report.signatures] == [False] * 4
@@ -111,7 +113,7 @@ def test_verify_checks_registered_identities(signed_agreement, demo_keys, regist
 def test_partly_signed_lists_who_is_missing(agreement_pdf, demo_keys, registered_parties):
     pdf = sign_pdf(agreement_pdf, demo_keys.party_keys["implementing_agency"],
                    demo_keys.passphrase, "implementing_agency",
-                   registered_parties["implementing_agency"])
+                   registered_parties["implementing_agency"], signing_time=SIGNED_AT)
     report = verify_pdf(pdf, [demo_keys.ca_cert])
     assert report.signatures[0]["intact"] and report.signatures[0]["trusted"]
     assert report.missing == ["social_capital", "residents_committee", "subdistrict_office"]
@@ -127,7 +129,8 @@ def test_unsigned_document_is_not_ok(agreement_pdf, demo_keys):
 def test_wrong_party_key_is_refused(agreement_pdf, demo_keys, registered_parties):
     with pytest.raises(InputError, match="key refused for implementing_agency") as caught:
         sign_pdf(agreement_pdf, demo_keys.party_keys["social_capital"], demo_keys.passphrase,
-                 "implementing_agency", registered_parties["implementing_agency"])
+                 "implementing_agency", registered_parties["implementing_agency"],
+                 signing_time=SIGNED_AT)
     assert "成都安居城市更新有限公司" in str(caught.value)
 
 
@@ -135,60 +138,66 @@ def test_key_with_right_name_but_other_uscc_is_refused(agreement_pdf, tmp_path,
                                                        registered_parties):
     impostor = {"name": registered_parties["implementing_agency"]["name"],
                 "uscc": "91510100MA6C1234XT"}
-    keys = make_demo_keys(tmp_path, {"implementing_agency": impostor})
+    keys = make_demo_keys(tmp_path, {"implementing_agency": impostor}, valid_from=KEYS_FROM)
     with pytest.raises(InputError, match="serialNumber"):
         sign_pdf(agreement_pdf, keys.party_keys["implementing_agency"], keys.passphrase,
-                 "implementing_agency", registered_parties["implementing_agency"])
+                 "implementing_agency", registered_parties["implementing_agency"],
+                 signing_time=SIGNED_AT)
 
 
 def test_full_width_brackets_match_ascii(agreement_pdf, tmp_path):
     keys = make_demo_keys(tmp_path, {"implementing_agency": {
-        "name": "成都市锦城区住房和城乡建设局（测试）", "uscc": "11510107MB01234567"}})
+        "name": "成都市锦城区住房和城乡建设局（测试）", "uscc": "11510107MB01234567"}},
+        valid_from=KEYS_FROM)
     signed = sign_pdf(agreement_pdf, keys.party_keys["implementing_agency"], keys.passphrase,
                       "implementing_agency",
-                      {"name": "成都市锦城区住房和城乡建设局(测试)", "uscc": "11510107mb01234567"})
+                      {"name": "成都市锦城区住房和城乡建设局(测试)", "uscc": "11510107mb01234567"},
+                      signing_time=SIGNED_AT)
     assert signed.startswith(agreement_pdf)
 
 
 def test_wrong_passphrase_is_refused(agreement_pdf, demo_keys, registered_parties):
     with pytest.raises(InputError, match="passphrase"):
         sign_pdf(agreement_pdf, demo_keys.party_keys["implementing_agency"], "wrong",
-                 "implementing_agency", registered_parties["implementing_agency"])
+                 "implementing_agency", registered_parties["implementing_agency"],
+                 signing_time=SIGNED_AT)
 
 
 def test_out_of_turn_is_refused(agreement_pdf, demo_keys, registered_parties):
     with pytest.raises(CheckFailed, match="implementing_agency must sign first"):
         sign_pdf(agreement_pdf, demo_keys.party_keys["social_capital"], demo_keys.passphrase,
-                 "social_capital", registered_parties["social_capital"])
+                 "social_capital", registered_parties["social_capital"], signing_time=SIGNED_AT)
 
 
 def test_signing_twice_is_refused(signed_agreement, demo_keys, registered_parties):
     with pytest.raises(CheckFailed, match="already signed"):
         sign_pdf(signed_agreement, demo_keys.party_keys["social_capital"], demo_keys.passphrase,
-                 "social_capital", registered_parties["social_capital"])
+                 "social_capital", registered_parties["social_capital"], signing_time=SIGNED_AT)
 
 
 def test_party_outside_the_order_is_refused(agreement_pdf, tmp_path):
     stranger = {"name": "某某公司", "uscc": "91510100MA6C1234XT"}
-    keys = make_demo_keys(tmp_path, {"bank": stranger})
+    keys = make_demo_keys(tmp_path, {"bank": stranger}, valid_from=KEYS_FROM)
     with pytest.raises(CheckFailed, match="not a signing party"):
-        sign_pdf(agreement_pdf, keys.party_keys["bank"], keys.passphrase, "bank", stranger)
+        sign_pdf(agreement_pdf, keys.party_keys["bank"], keys.passphrase, "bank", stranger,
+                 signing_time=SIGNED_AT)
 
 
 def test_refuses_to_sign_over_a_broken_signature(agreement_pdf, demo_keys, registered_parties):
     pdf = sign_pdf(agreement_pdf, demo_keys.party_keys["implementing_agency"],
                    demo_keys.passphrase, "implementing_agency",
-                   registered_parties["implementing_agency"])
+                   registered_parties["implementing_agency"], signing_time=SIGNED_AT)
     tampered = _flip(pdf, pdf.index(b"stream", 1000) + 200)
     with pytest.raises(CheckFailed, match="no longer matches"):
         sign_pdf(tampered, demo_keys.party_keys["social_capital"], demo_keys.passphrase,
-                 "social_capital", registered_parties["social_capital"])
+                 "social_capital", registered_parties["social_capital"], signing_time=SIGNED_AT)
 
 
 def test_explicit_signing_order_overrides_the_pdf(agreement_pdf, demo_keys, registered_parties):
     order = ["social_capital", "implementing_agency"]
     pdf = sign_pdf(agreement_pdf, demo_keys.party_keys["social_capital"], demo_keys.passphrase,
-                   "social_capital", registered_parties["social_capital"], signing_order=order)
+                   "social_capital", registered_parties["social_capital"], signing_order=order,
+                   signing_time=SIGNED_AT)
     report = verify_pdf(pdf, [demo_keys.ca_cert])
     assert [s["field"] for s in report.signatures] == ["Sig_social_capital"]
     assert report.signatures[0]["intact"] and report.signatures[0]["trusted"]
