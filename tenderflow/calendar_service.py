@@ -131,7 +131,8 @@ def import_notice(services: Any, text: str, file: str, actor: str,
     body = {k: v for k, v in notice.data().items()}
     digest = content_hash(body)
     result = _result(notice, file, digest)
-    when, recorded_at = iso(at), clock.now()
+    when = iso(at)
+    recorded_at = getattr(services, "recording_clock", clock.now)()
     late = services._late(load_parameters(services.root), at, recorded_at,
                           what=f"calendar notice import from {name}")
     sid = stream_of(notice.year)
