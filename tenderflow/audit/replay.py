@@ -15,6 +15,10 @@ Reported per procurement:
   actor's role, data the pinned schema rejects, or a decision other than the recorded one
   (another event type, destination, or payload — the checks passed, the findings);
 * supplier facts copied into an event that are not the registered profile at that time;
+* business time out of order: an event dated before the one before it, or later than its
+  recording (beyond the clock skew), a late entry without its reason, or a submission recorded
+  after its deadline without its receipt (tenderflow.domain.entry, with the pinned
+  ``record.late_entry_after_days``);
 * every difference between the replayed state and the stored projections (the snapshot and
   the ``procurements`` read model).
 
@@ -199,11 +203,20 @@ def replay_stream(tx: Any, procurement: str, pinned: PinnedDefinitions | None = 
         result.projection.append(f"not compared: {exc.message}")
         result.violation = Violation(0, 0, "", "unreadable", exc.message)
         return result
+    previous_at: str | None = None
     for ev in events:
         result.events += 1
         payload = ev.payload
         if result.violation is None and not isinstance(payload, dict):
             result.violation = _violation(ev, "data", "the payload is not a JSON object")
+        if result.violation is None:
+            try:
+                problem = _time_problem(ev, previous_at, state, pinned)
+            except TenderflowError:  # pinned definitions unreadable: reported below
+                problem = None
+            if problem:
+                result.violation = _violation(ev, "time", problem)
+        previous_at = ev.occurred_at
         if result.violation is None:
             try:
                 defs = pinned.definitions(ev.pins) if ev.pins else None
@@ -219,6 +232,8 @@ def replay_stream(tx: Any, procurement: str, pinned: PinnedDefinitions | None = 
                                              payload.get("data"), payload.get("facts") or {},
                                              parse_time(ev.occurred_at), ev.actor)
                     result.decided += 1
+                    if "late_entry" in payload:  # said by the person recording, not decided
+                        decision.payload["late_entry"] = payload["late_entry"]
                     _compare(ev, state, decision)
             except _Mismatch as exc:
                 result.violation = _violation(ev, exc.kind, exc.message)
@@ -254,6 +269,37 @@ def replay_stream(tx: Any, procurement: str, pinned: PinnedDefinitions | None = 
         return result
     result.projection += _projection_differences(tx, procurement, state, last_defs)
     return result
+
+
+def _time_problem(ev: Any, previous_at: str | None, state: dict[str, Any],
+                  pinned: PinnedDefinitions) -> str | None:
+    """What is wrong with an event's business time, or None (DESIGN §4)."""
+    from datetime import timedelta
+
+    from tenderflow.clock import CLOCK_SKEW
+    from tenderflow.domain.entry import LATE_AFTER, check_recorded_entry, submission_deadline
+    from tenderflow.domain.timeutil import local_date, parse_time
+
+    try:
+        occurred, recorded = parse_time(ev.occurred_at), parse_time(ev.recorded_at)
+    except InputError as exc:
+        return f"unreadable time: {exc.message}"
+    if previous_at is not None and occurred < parse_time(previous_at):
+        return (f"dated {ev.occurred_at}, before the event before it ({previous_at}): business "
+                f"time went back")
+    if occurred > recorded + CLOCK_SKEW:
+        return f"dated {ev.occurred_at}, later than its recording at {ev.recorded_at}"
+    defs = pinned.definitions(ev.pins) if ev.pins else None
+    if defs is None or LATE_AFTER not in defs.params:  # pinned before the rule existed
+        return None
+    payload = ev.payload if isinstance(ev.payload, dict) else {}
+    trigger = payload.get("trigger") if isinstance(payload.get("trigger"), str) else ""
+    due = submission_deadline(trigger, state.get("deadlines") or {})
+    days = defs.params.value(LATE_AFTER, local_date(occurred))
+    return check_recorded_entry(occurred=occurred, recorded=recorded,
+                                late_after=timedelta(days=int(days)), skew=CLOCK_SKEW,
+                                recorded_entry=payload.get("late_entry"), trigger=trigger,
+                                deadline=parse_time(due) if due else None)
 
 
 class _Mismatch(Exception):

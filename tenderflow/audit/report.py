@@ -94,6 +94,10 @@ def build_sections(procurement: str, events: list[Any], labels: Any, chain: list
                                 + (f"；{refusals}" if refusals else "")))
         for diff in replayed.projection:
             summary.append(_row("投影不一致", diff))
+    late = [ev for ev in events if isinstance(ev.payload, dict)
+            and isinstance(ev.payload.get("late_entry"), dict)]
+    summary.append(_row("补录", f"{len(late)} 个事件在发生后补录或于截止时间后录入，理由与签收凭证"
+                              f"见“补录”一节" if late else "无：每个事件都在发生后及时录入"))
     pin_sets: list[tuple[tuple[str, str], ...]] = []
     for ev in events:
         key = tuple(sorted((ev.pins or {}).items()))
@@ -110,6 +114,14 @@ def build_sections(procurement: str, events: list[Any], labels: Any, chain: list
         {"heading": "审计结论", "body": [{"table": {"columns": ["项目", "内容"],
                                                     "rows": summary}}]},
     ]
+    if late:
+        late_rows = [[str(ev.stream_seq), ev.type, ev.occurred_at, ev.recorded_at,
+                      ev.payload["late_entry"].get("reason", "（及时录入）"),
+                      ev.payload["late_entry"].get("receipt", "—")] for ev in late]
+        sections.append({"heading": "补录（业务时间与记录时间相隔超过规定期限，或截止后录入的递交）",
+                         "body": [{"table": {"columns": ["序号", "事件", "业务时间", "记录时间",
+                                                         "理由", "签收凭证"],
+                                             "rows": late_rows}}]})
     if pin_rows:
         sections.append({"heading": "锁定的定义（按内容哈希保存在数据库中，重放时使用）",
                          "body": [{"table": {"columns": ["定义", "SHA-256"], "rows": pin_rows}}]})
@@ -123,6 +135,11 @@ def build_sections(procurement: str, events: list[Any], labels: Any, chain: list
             rows.append(_row("状态变化", f"{start} → {labels.state(payload['to'])}"))
         rows += [_row("业务时间", ev.occurred_at), _row("记录时间", ev.recorded_at),
                  _row("操作人", ev.actor)]
+        if isinstance(payload.get("late_entry"), dict):
+            entry = payload["late_entry"]
+            rows.append(_row("补录", "；".join(
+                x for x in (entry.get("reason") and f"理由：{entry['reason']}",
+                            entry.get("receipt") and f"签收凭证：{entry['receipt']}") if x)))
         checks = payload.get("checks") or []
         if checks:
             for i, check in enumerate(checks, start=1):

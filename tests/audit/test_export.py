@@ -197,12 +197,13 @@ def test_agreement_signatures_become_the_contract_signatories(recorded: Any,
     signatures are not published."""
     from tenderflow.store.eventstore import NewEvent
 
-    def signed(n: int, name: str, uscc: str, document: str = "agreement") -> NewEvent:
+    def signed(n: int, name: str, uscc: str, document: str = "agreement",
+               day: int = 0) -> NewEvent:
         return NewEvent("AgreementSigned" if document == "agreement" else
                         "FinancingPackageSigned",
                         {"document": document, "party": f"p{n}", "signature": n, "of": 2,
                          "sha256": f"{n}" * 64, "signer": {"name": name, "uscc": uscc}},
-                        f"2023-04-0{n}T10:00:00+08:00", "staff:wang", {})
+                        f"2023-04-0{day or n}T10:00:00+08:00", "staff:wang", {})
 
     with recorded.store.reading() as tx:
         version = tx.head(AWARD)[0]
@@ -210,7 +211,7 @@ def test_agreement_signatures_become_the_contract_signatories(recorded: Any,
         tx.append(AWARD, version, [
             signed(1, "成都市青羊区住房和城乡建设局", "11510105MB1234567X"),
             signed(2, "四川华西城市建设有限公司", "91510105MA6CJK8P31"),
-            signed(1, "成都市青羊区住房和城乡建设局", "11510105MB1234567X", "package"),
+            signed(1, "成都市青羊区住房和城乡建设局", "11510105MB1234567X", "package", day=3),
         ], "2023-04-03T10:00:00+08:00")
     out = tmp_path / "o.json"
     package = export_ocds(recorded.store, out, ["CN-2023-001"], prefix=PREFIX, publisher="p")

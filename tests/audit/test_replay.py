@@ -312,3 +312,47 @@ def test_forged_definition_that_is_not_json_is_reported(attacker: Any, recorded:
     attacker.forge(recorded.store, AWARD, seq - 1, [forged])
     v = one(replay(recorded.store, "CN-2023-001"), AWARD).violation
     assert v is not None and v.kind == "definitions" and "is not JSON" in v.message
+
+
+def test_backdated_event_is_found_by_replay(attacker: Any, recorded: Any) -> None:
+    """An event whose business time is moved before the one before it (a late bid made to look
+    on time), with the chain rehashed so that verify passes: replay reports it."""
+    seq = attacker.seq_of(AWARD, "ResponseSubmitted") + 1
+    before = event(attacker, AWARD, seq - 1).occurred_at
+
+    def backdate(fields: dict[str, Any]) -> None:
+        fields["occurred_at"] = "2023-01-01T09:00:00+08:00"
+
+    attacker.rewrite(AWARD, seq, backdate)
+    v = one(replay(recorded.store, "CN-2023-001"), AWARD).violation
+    assert v is not None and (v.stream_seq, v.kind) == (seq, "time")
+    assert "2023-01-01T09:00:00+08:00" in v.message and before in v.message
+
+
+def test_late_entry_without_its_reason_is_found_by_replay(attacker: Any, recorded: Any) -> None:
+    """The examples are recorded years after they happened: every event carries its reason;
+    one with the reason removed is reported, and so is a bid's receipt removed."""
+    seq = attacker.seq_of(AWARD, "NegotiationDocumentsIssued")
+    assert event(attacker, AWARD, seq).payload["late_entry"]["reason"]
+
+    def drop(fields: dict[str, Any]) -> None:
+        del fields["payload"]["late_entry"]
+
+    attacker.rewrite(AWARD, seq, drop)
+    v = one(replay(recorded.store, "CN-2023-001"), AWARD).violation
+    assert v is not None and (v.stream_seq, v.kind) == (seq, "time")
+    assert "a late entry states its reason" in v.message
+
+
+def test_submission_recorded_after_its_deadline_without_receipt_is_found(
+        attacker: Any, recorded: Any) -> None:
+    seq = attacker.seq_of(AWARD, "ResponseSubmitted")
+    assert event(attacker, AWARD, seq).payload["late_entry"]["receipt"]
+
+    def drop(fields: dict[str, Any]) -> None:
+        del fields["payload"]["late_entry"]["receipt"]
+
+    attacker.rewrite(AWARD, seq, drop)
+    v = one(replay(recorded.store, "CN-2023-001"), AWARD).violation
+    assert v is not None and (v.stream_seq, v.kind) == (seq, "time")
+    assert "name the receipt" in v.message

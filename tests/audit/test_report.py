@@ -110,3 +110,17 @@ def test_cli_report_bad_input_exits_2(recorded: Any, invoke: Any, tmp_path: Path
                                       args: tuple[str, ...], message: str) -> None:
     result = invoke("audit", "report", *[a.format(tmp=tmp_path) for a in args])
     assert result.exit_code == 2 and message in result.stderr, result.output
+
+
+def test_report_lists_the_late_entries_with_their_reasons_and_receipts(recorded: Any) -> None:
+    """The example is recorded years after it happened: the report says so, step by step."""
+    pdf, _ = render_report(recorded.store, "CN-2023-001")
+    flat = squeezed(text_of(pdf))
+    with recorded.store.reading() as tx:
+        late = [ev for ev in tx.read_stream(AWARD) if "late_entry" in ev.payload]
+    assert late, "the recorded example should consist of late entries"
+    assert "补录（业务时间与记录时间相隔超过规定期限" in flat
+    assert f"{len(late)}个事件在发生后补录" in flat
+    assert squeezed(late[0].payload["late_entry"]["reason"]) in flat
+    receipts = [ev for ev in late if ev.payload["late_entry"].get("receipt")]
+    assert receipts and squeezed(receipts[0].payload["late_entry"]["receipt"]) in flat
