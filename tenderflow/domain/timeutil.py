@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from tenderflow.errors import InputError
@@ -57,7 +57,3 @@ def iso(dt: datetime) -> str:
 def local_date(dt: datetime) -> date:
     """The calendar date of a time in Asia/Shanghai (periods count Beijing days)."""
     return dt.astimezone(SHANGHAI).date()
-
-
-def now() -> datetime:
-    return datetime.now(timezone.utc).astimezone(SHANGHAI)
