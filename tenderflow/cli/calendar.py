@@ -88,16 +88,20 @@ def list_years(obj: Ctx) -> None:
     store = obj.store()
     with store.reading() as tx:
         data = calendar_years(tx)
-    rows = [(y["year"], f"{y['year']}  {y['kind']:<9} {y['source']}") for y in data["years"]]
+    rows = [(y["year"], f"{y['year']}  {y['kind']:<9} "
+                        f"{y['source'].removeprefix('imported notice: ')}")
+            for y in data["years"]]
     rows += [(y["year"], f"{y['year']}  {y['kind']:<9} no trusted data: add an override "
                          f"file or import the notice") for y in data["missing_or_disputed"]]
     lines = [text for _, text in sorted(rows)]
     p = data["provisional"]
     if p:
         spans = ", ".join(f"{a}–{b}" if a != b else str(a) for a, b in p["years"])
-        lines.append(f"{spans}  provisional: computed by rules {p['rules']} from the "
-                     f"principles of 国办发明电〔2024〕12号; decisions on these years are "
-                     f"refused until the notice is imported (tenderflow calendar import)")
+        lines.append(f"{spans}  provisional: rules {p['rules']},")
+        lines.append("           from the principles of 国办发明电〔2024〕12号,")
+        lines.append("           for planning only: decisions on these years are refused "
+                     "until")
+        lines.append("           the year's notice is imported (tenderflow calendar import)")
     lines.append(f"calendar {data['calendar'][:16]}…")
     obj.emit({"ok": True, **data}, "\n".join(lines))
 
@@ -170,8 +174,8 @@ def render_year(data: dict[str, Any], lang: str = "zh") -> str:
         lines.append(f"notice text sha256 {data['notice']['sha256'][:16]}…, imported "
                      f"{data['notice']['imported_at']}")
     if data["provisional"]:
-        lines.append(f"computed from the holiday principles: decisions on {year} are refused "
-                     f"until the notice is imported (tenderflow calendar import NOTICE.txt)")
+        lines.append(f"for planning only: decisions on {year} are refused until its notice")
+        lines.append("is imported (tenderflow calendar import NOTICE.txt)")
     lines.append("")
     head = "一 二 三 四 五 六 日 " if lang == "zh" else "Mo Tu We Th Fr Sa Su "
     cal = stdcal.Calendar(firstweekday=0)

@@ -286,7 +286,7 @@ class WorkingDayCalendar:
         """Where a year's data comes from (packages, the override file and notice, the imported
         notice, or for a provisional year the rules); refuses a missing or disputed year."""
         if self.is_provisional(year):
-            return f"provisional: {RULES_SOURCE}, rules {self._provisional_rules()}"
+            return f"provisional ({self._provisional_rules()}, from {RULES_SOURCE})"
         self._require(year)
         return self._sources.get(year, "given data")
 

@@ -50,7 +50,7 @@ from typing import Any
 
 # Bump the suffix whenever the rules below change what they produce: the version is pinned.
 RULES_VERSION = "holiday-principles-2025.1"
-RULES_SOURCE = "国办发明电〔2024〕12号 (放假调休原则, in force from 2025)"
+RULES_SOURCE = "国办发明电〔2024〕12号"
 LAST_PROVISIONAL_YEAR = 2099
 
 FESTIVALS = ("元旦", "春节", "清明节", "劳动节", "端午节", "中秋节", "国庆节")
