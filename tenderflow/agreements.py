@@ -2,6 +2,12 @@
 financing-approval package (DESIGN §8). The CLI (``tenderflow contract …``, ``tenderflow keys
 demo``) and the demo call it; it reads and appends through :class:`~tenderflow.services.Services`.
 
+Time is an input: every command takes the business time it happens at (``at``: the CLI's
+``--at``) and records its event at that time; nothing here reads the wall clock. A signature
+carries the signing time its ``AgreementSigned`` / ``FinancingPackageSigned`` event records
+(``occurred_at``), verification judges each certificate at that time, and every time printed
+in a document is a recorded business time in Asia/Shanghai (+08:00).
+
 Each command prepares its result from the state it read (version *v*), then records it with
 ``Services.record(…, expected_version=v)`` — one transaction that re-runs the checks on the
 state as it is then — and only after that writes its files. So a refused or conflicting step
@@ -19,14 +25,14 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
 from tenderflow.domain import agreement as dom
 from tenderflow.domain.state import State
-from tenderflow.domain.timeutil import local_date, now, parse_time
+from tenderflow.domain.timeutil import SHANGHAI, iso, local_date, parse_time
 from tenderflow.errors import CheckFailed, InputError, NotFound
 from tenderflow.services import Services, check_actor, stream_of
 from tenderflow.store.canonical import canonical_json, content_hash
@@ -241,8 +247,8 @@ class Agreements:
         return dom.merge(event.payload["derived"], event.payload["terms"]), event
 
     # --- terms -----------------------------------------------------------------------------
-    def record_terms(self, pid: str, terms_file: Path, actor: str,
-                     at: datetime | None = None) -> dict[str, Any]:
+    def record_terms(self, pid: str, terms_file: Path, actor: str, at: datetime
+                     ) -> dict[str, Any]:
         """Record the officer's agreement terms with the fields derived from the record."""
         from tenderflow.documents.finance import financial_summary
         from tenderflow.documents.templates import MissingFields, fill, placeholders
@@ -288,7 +294,9 @@ class Agreements:
         current = (state.get("agreement") or {}).get("terms")
         if current:
             previous = self._event(pid, current["seq"])
-            if canonical_json(previous.payload) == canonical_json(payload):
+            # the same terms (a late entry's note is about the recording, not the terms)
+            same = {k: v for k, v in previous.payload.items() if k != "late_entry"}
+            if canonical_json(same) == canonical_json(payload):
                 return self._terms_result(pid, previous, recorded=False)
 
         def check(now_state: State) -> None:
@@ -308,9 +316,10 @@ class Agreements:
                 "derived": sorted(dom.flatten(event.payload["derived"]))}
 
     # --- render ----------------------------------------------------------------------------
-    def render(self, pid: str, out: Path, actor: str, *,
+    def render(self, pid: str, out: Path, actor: str, at: datetime, *,
                template: Path | None = None) -> dict[str, Any]:
-        """Render the agreement from the recorded terms; record ``AgreementRendered``."""
+        """Render the agreement from the recorded terms; record ``AgreementRendered`` at
+        ``at``. The bytes depend on the record only, not on ``at``."""
         from tenderflow.documents.pdf import (
             KEYWORD_DOCUMENT,
             KEYWORD_PROCUREMENT,
@@ -361,7 +370,7 @@ class Agreements:
         with Staged() as staged:
             staged.add(out, pdf)
             if recorded:
-                stored = self.services.record(pid, dom.RENDERED, payload, actor,
+                stored = self.services.record(pid, dom.RENDERED, payload, actor, at,
                                               expected_version=state["version"], check=check,
                                               definitions={"template": tdef.pin()})
                 seq = stored.stream_seq
@@ -372,10 +381,17 @@ class Agreements:
 
     # --- sign ------------------------------------------------------------------------------
     def sign(self, pid: str, party: str, key: Path, passphrase: str | None,
-             in_path: Path, out_path: Path, actor: str) -> dict[str, Any]:
+             in_path: Path, out_path: Path, actor: str, at: datetime) -> dict[str, Any]:
         """Add ``party``'s signature to the agreement (or the package manifest) as the log
-        expects it next; record ``AgreementSigned`` / ``FinancingPackageSigned``."""
-        from tenderflow.documents.signing import field_name, key_info, sign_pdf
+        expects it next; record ``AgreementSigned`` / ``FinancingPackageSigned`` at ``at``
+        (whole seconds), the signing time the signature carries. A key whose certificate is
+        not valid at ``at`` is refused."""
+        from tenderflow.documents.signing import (
+            field_name,
+            key_info,
+            sign_pdf,
+            signing_moment,
+        )
 
         check_actor(actor)
         dom.check_role(pid, "sign", actor)
@@ -391,16 +407,19 @@ class Agreements:
         expected = doc["parties"].get(party)
         if not expected:
             raise InputError(f"no registered identity is recorded for {party}", field="--party")
+        when = signing_moment(at)
         info = key_info(key, passphrase)
         problems = info.identity.matches(expected)
-        when = now()
-        if not problems and not info.valid_at(when):
-            problems = [(f"the certificate is valid only from {info.not_before:%Y-%m-%d} to "
-                        f"{info.not_after:%Y-%m-%d}")]
         if problems:
             raise dom.identity_refusal(pid, state, party, problems)
+        expired = info.validity_problem(when)
+        if expired:
+            raise CheckFailed(f"{pid}: key refused for {party}: {expired} (--at)",
+                              procurement=pid, party=party, signing_time=iso(when),
+                              not_before=iso(info.not_before), not_after=iso(info.not_after))
         order = doc["signing_order"]
-        signed = sign_pdf(pdf, key, passphrase, party, expected, signing_order=order,
+        signed = sign_pdf(pdf, key, passphrase, party, expected, signing_time=when,
+                          signing_order=order,
                           reason=f"{party} signs ({turn} of {len(order)})")
         new_digest = sha256_hex(signed)
         event_type = dom.SIGNED if document == dom.AGREEMENT else dom.PACKAGE_SIGNED
@@ -429,7 +448,7 @@ class Agreements:
         return {"ok": True, "procurement": pid, "event": event_type, "seq": stored.stream_seq,
                 "document": document, "party": party, "signer": info.identity.to_dict(),
                 "signature": turn, "of": len(order), "file": str(out_path),
-                "sha256": new_digest, "bytes": len(signed),
+                "sha256": new_digest, "bytes": len(signed), "signed_at": stored.occurred_at,
                 "next": order[turn] if turn < len(order) else None}
 
     def _which_document(self, pid: str, state: State, digest: str, path: Path) -> str:
@@ -464,7 +483,9 @@ class Agreements:
 
     # --- demo keys -------------------------------------------------------------------------
     def demo_keys(self, pid: str, out_dir: Path) -> Any:
-        """A demo CA and one PKCS#12 per signing party of the procurement's agreement."""
+        """A demo CA and one PKCS#12 per signing party of the procurement's agreement,
+        valid from the day before the procurement was opened (its first event's business
+        time): the record decides their validity, never the day the keys are made."""
         from tenderflow.documents.signing import make_demo_keys
 
         if (out_dir / "demo-ca.pem").exists():
@@ -493,7 +514,9 @@ class Agreements:
         except OSError as exc:
             raise InputError(f"cannot create the folder: {exc.strerror}",
                              file=str(out_dir)) from None
-        return make_demo_keys(out_dir, {r: parties[r] for r in tdef.template.signing_order})
+        opened = parse_time(self._event(pid, 1).occurred_at)
+        return make_demo_keys(out_dir, {r: parties[r] for r in tdef.template.signing_order},
+                              valid_from=opened)
 
     # --- verify ----------------------------------------------------------------------------
     def verify(self, path: Path, trust: Sequence[Path], *, use_log: bool = True
@@ -618,6 +641,11 @@ class Agreements:
             elif older is not latest:
                 problems.append(f"it was rendered at {older.type} #{older.stream_seq}, "
                                 f"superseded by #{latest.stream_seq}")
+        times: list[dict[str, Any]] = []
+        if report.original_sha256 == latest.payload[key]:
+            times, mismatched = _signing_times(report.signatures, sigs)
+            problems += mismatched
+        out["signing_times"] = times
         by_seq = {e.stream_seq: e for e in events}
         basis = by_seq.get(latest.payload["log_seq"])
         if report.original_sha256 == latest.payload[key]:
@@ -657,7 +685,7 @@ class Agreements:
 
     # --- package ---------------------------------------------------------------------------
     def package(self, pid: str, agreement_pdf: Path, financing_file: Path, out_dir: Path,
-                actor: str) -> dict[str, Any]:
+                actor: str, at: datetime) -> dict[str, Any]:
         """Assemble the financing-approval package from the fully signed agreement and the
         log; record ``FinancingPackageAssembled`` with the manifest's hash. The parties then
         sign ``manifest.pdf`` in turn (``contract sign``), which signs every file it names."""
@@ -814,7 +842,7 @@ class Agreements:
                     staged.add(target, content)
             if recorded:
                 stored = self.services.record(
-                    pid, dom.PACKAGE, payload, actor, expected_version=state["version"],
+                    pid, dom.PACKAGE, payload, actor, at, expected_version=state["version"],
                     check=check, definitions={"cover_template": cover.pin(),
                                               "manifest_template": mtdef.pin()})
                 seq = stored.stream_seq
@@ -861,6 +889,31 @@ def _last_record(doc: Mapping[str, Any], render_type: str = dom.RENDERED) -> str
     return f"{render_type} #{doc['rendered']['seq']}"
 
 
+def _signing_times(signatures: Sequence[Mapping[str, Any]], events: Sequence[Any]
+                   ) -> tuple[list[dict[str, Any]], list[str]]:
+    """Each signature's declared signing time against the ``occurred_at`` of the event that
+    recorded it (the party's signature of this rendering): they must be the same instant.
+    There is no time-stamp authority, so this is what makes the declared time trustworthy."""
+    by_party = {e.payload.get("party"): e for e in events}
+    rows: list[dict[str, Any]] = []
+    problems: list[str] = []
+    for sig in signatures:
+        event = by_party.get(sig.get("role"))
+        if event is None or not sig.get("signing_time"):
+            continue  # an unrecorded signature is reported by the hash comparison
+        declared = parse_time(sig["signing_time"])
+        occurred = parse_time(event.occurred_at)
+        agrees = declared == occurred
+        rows.append({"field": sig["field"], "declared": sig["signing_time"],
+                     "event": event.type, "seq": event.stream_seq,
+                     "occurred_at": iso(occurred.astimezone(SHANGHAI)), "agrees": agrees})
+        if not agrees:
+            problems.append(f"{sig['field']} declares the signing time {sig['signing_time']}, "
+                            f"but {event.type} #{event.stream_seq} records it at "
+                            f"{iso(occurred.astimezone(SHANGHAI))}")
+    return rows, problems
+
+
 def _document_hashes(state: Mapping[str, Any]) -> set[str]:
     out = set()
     for key in ("agreement", "financing_package"):
@@ -898,14 +951,36 @@ DEMO_AWARDS = (
 )
 
 
+# Why the demo's agreement steps are late entries: like the example scenarios, they record
+# a 2023 procurement after the fact (tenderflow.domain.entry).
+DEMO_ENTRY_REASON = "示例：按已办结采购项目的档案补录（合同签署与融资材料）"
+DEMO_STEP = timedelta(minutes=30)
+DEMO_DAY_STARTS = time(9, 0)
+
+
+def demo_times(after: datetime, day: date, count: int) -> list[datetime]:
+    """``count`` business times, half an hour apart, on ``day`` from 09:00 (Asia/Shanghai) —
+    or, if the record has already passed that, from half an hour after its last step."""
+    start = max(datetime.combine(day, DEMO_DAY_STARTS, SHANGHAI), after)
+    return [start + DEMO_STEP * (i + 1) for i in range(count)]
+
+
 def demo_signed_package(services: Services, out: Path) -> dict[str, Any]:
     """After the example scenarios: demo keys, terms, render, the four parties sign in turn,
     verify, package, the parties sign its manifest, verify the package — into ``out``.
-    Returns what was done with its timings and sizes."""
+    Returns what was done with its timings and sizes.
+
+    Every step happens at a business time of the example, never at the wall clock: the
+    agreement is recorded, rendered and signed on the date it bears (``agreement.date``, the
+    procurement's ContractSigned), the package assembled and its manifest signed on the
+    financing letter's date (``financing.date``), each step half an hour after the one before;
+    the demo keys are valid from the day before the procurement was opened. So the cover
+    letter, the award record and the signatures give the same dates on any run date."""
     import json
     import shutil
-    import time
+    import time as clock_time
 
+    from tenderflow.domain.entry import Entry
     from tenderflow.paths import examples_dir
 
     examples = examples_dir() / "agreement"
@@ -922,32 +997,51 @@ def demo_signed_package(services: Services, out: Path) -> dict[str, Any]:
     pid, terms, financing = chosen
     shutil.rmtree(out, ignore_errors=True)
     out.mkdir(parents=True)
+    services = services.with_entry(Entry(reason=DEMO_ENTRY_REASON))
     agreements = Agreements(services)
     actor = "staff:demo"
     timings: dict[str, Any] = {}
+    times: dict[str, str] = {}
 
     def timed(name: str, fn: Any, *args: Any, **kwargs: Any) -> Any:
-        t0 = time.perf_counter()
+        t0 = clock_time.perf_counter()
         result = fn(*args, **kwargs)
-        timings[name] = round(time.perf_counter() - t0, 3)
+        timings[name] = round(clock_time.perf_counter() - t0, 3)
         return result
 
+    def last_at() -> datetime:
+        return parse_time(services.state(pid)["last_event_at"])
+
     keys = timed("keys", agreements.demo_keys, pid, out / "keys")
-    timed("terms", agreements.record_terms, pid, terms, actor)
+    state = services.state(pid)
+    tdef = agreements.template(AGREEMENT_TEMPLATE)
+    signing_order = tdef.template.signing_order
+    agreed = _demo_date(agreements, pid, state, tdef, terms, "agreement.date")
+    at_terms, at_render, *at_signs = demo_times(last_at(), agreed, 2 + len(signing_order))
+    times.update(terms=iso(at_terms), render=iso(at_render))
+    timed("terms", agreements.record_terms, pid, terms, actor, at_terms)
     pdf = out / "agreement.pdf"
-    rendered = timed("render", agreements.render, pid, pdf, actor)
+    rendered = timed("render", agreements.render, pid, pdf, actor, at_render)
     signed = []
-    for party in rendered["signing_order"]:
+    for party, at in zip(rendered["signing_order"], at_signs, strict=True):
         result = timed(f"sign {party}", agreements.sign, pid, party,
-                       keys.party_keys[party], keys.passphrase, pdf, pdf, actor)
+                       keys.party_keys[party], keys.passphrase, pdf, pdf, actor, at)
+        times[f"sign {party}"] = result["signed_at"]
         signed.append(result)
     verified = timed("verify", agreements.verify, pdf, [keys.ca_cert])
     package_dir = out / "package"
-    package = timed("package", agreements.package, pid, pdf, financing, package_dir, actor)
+    fin_date = _financing_date(financing)
+    mtdef = agreements.template(MANIFEST_TEMPLATE)
+    at_package, *at_manifest = demo_times(last_at(), fin_date or local_date(last_at()),
+                                          1 + len(mtdef.template.signing_order))
+    times["package"] = iso(at_package)
+    package = timed("package", agreements.package, pid, pdf, financing, package_dir, actor,
+                    at_package)
     manifest = package_dir / MANIFEST_PDF
-    for party in package["signing_order"]:
-        timed(f"sign manifest {party}", agreements.sign, pid, party, keys.party_keys[party],
-              keys.passphrase, manifest, manifest, actor)
+    for party, at in zip(package["signing_order"], at_manifest, strict=True):
+        result = timed(f"sign manifest {party}", agreements.sign, pid, party,
+                       keys.party_keys[party], keys.passphrase, manifest, manifest, actor, at)
+        times[f"sign manifest {party}"] = result["signed_at"]
     package_verified = timed("verify package", agreements.verify, package_dir, [keys.ca_cert])
     (out / "verification.json").write_text(
         json.dumps({"agreement": verified, "package": package_verified}, ensure_ascii=False,
@@ -965,6 +1059,28 @@ def demo_signed_package(services: Services, out: Path) -> dict[str, Any]:
                    "parties": [s["party"] for s in signed]},
         "verified": verified["ok"], "package_verified": package_verified["ok"],
         "manifest_sha256": package["manifest_sha256"], "finance": package["finance"],
-        "left_out": package["left_out"], "seconds": timings,
+        "left_out": package["left_out"], "business_times": times, "seconds": timings,
         "files": {str(f): f.stat().st_size for f in files},
     }
+
+
+def _demo_date(agreements: Agreements, pid: str, state: State, tdef: TemplateDef,
+               terms: Path, field: str) -> date:
+    """The date the agreement bears: recorded by the procurement (ContractSigned), else the
+    terms file's."""
+    from tenderflow.documents.templates import as_date, lookup
+
+    derived, _sources = agreements.derived(pid, state, tdef)
+    data = dom.merge(derived, read_yaml_mapping(terms, "the terms file"))
+    try:
+        return as_date(lookup(data, field), field)
+    except (KeyError, InputError):
+        return local_date(parse_time(state["last_event_at"]))
+
+
+def _financing_date(financing: Path) -> date | None:
+    from tenderflow.documents.templates import as_date
+
+    raw = read_yaml_mapping(financing, "the financing file")
+    value = (raw.get("financing") or {}).get("date")
+    return as_date(value, "financing.date") if value else None

@@ -19,6 +19,21 @@ def _agreements(obj: Ctx) -> Any:
     return Agreements(obj.services())
 
 
+def _at(value: str | None) -> Any:
+    """The business time of ``--at`` (ISO 8601; without an offset, Asia/Shanghai); without
+    it, now by the CLI's clock (tenderflow.clock). Bad input exits 2 naming --at."""
+    from tenderflow.cli.procurement import parse_at
+
+    return parse_at(value, "--at")
+
+
+def at_option(what: str) -> Any:
+    return click.option("--at", "at", default=None, metavar="TIME",
+                        help=f"Business time {what} (ISO 8601 with offset, e.g. "
+                             f"2023-11-10T10:30+08:00; without one, Asia/Shanghai; "
+                             f"default now).")
+
+
 def _actor(obj: Ctx) -> str:
     from tenderflow.cli.procurement import actor_of
 
@@ -40,8 +55,9 @@ def contract() -> None:
 @contract.command()
 @click.argument("procurement_id")
 @click.argument("terms_file", type=PATH)
+@at_option("at which the terms are recorded")
 @pass_ctx
-def terms(obj: Ctx, procurement_id: str, terms_file: Path) -> None:
+def terms(obj: Ctx, procurement_id: str, terms_file: Path, at: str | None) -> None:
     """Record the agreement's terms (AgreementTermsRecorded) from a YAML file.
 
     The parties' identities, the project, the method, the award date and the investment (the
@@ -52,9 +68,11 @@ def terms(obj: Ctx, procurement_id: str, terms_file: Path) -> None:
 
     \b
     Example:
-      tenderflow --as staff:wang contract terms CN-2023-001 examples/agreement/CN-2023-001-terms.yaml
+      tenderflow --as staff:wang contract terms CN-2023-001 \\
+          examples/agreement/CN-2023-001-terms.yaml --at 2023-04-07T09:30+08:00
     """
-    result = _agreements(obj).record_terms(procurement_id, terms_file, _actor(obj))
+    when = _at(at)
+    result = _agreements(obj).record_terms(procurement_id, terms_file, _actor(obj), when)
     what = (f"recorded as {result['event']} #{result['seq']}" if result["recorded"]
             else f"unchanged: already recorded as #{result['seq']}")
     lines = [f"{procurement_id}: agreement terms {what}",
@@ -72,8 +90,10 @@ def terms(obj: Ctx, procurement_id: str, terms_file: Path) -> None:
 @click.option("--out", "out", type=PATH, required=True, help="The PDF file to write.")
 @click.option("--template", "template", type=PATH, default=None,
               help="Another agreement template (default contracts/agreement.yaml).")
+@at_option("of the rendering (AgreementRendered)")
 @pass_ctx
-def render(obj: Ctx, procurement_id: str, out: Path, template: Path | None) -> None:
+def render(obj: Ctx, procurement_id: str, out: Path, template: Path | None,
+           at: str | None) -> None:
     """Render the agreement as PDF from the recorded terms (AgreementRendered, with its
     SHA-256). A4, embedded CJK font, amounts in figures and 大写, page numbers and the log hash
     on every page; the same record gives the same bytes. A missing field is listed (exit 2)
@@ -81,9 +101,11 @@ def render(obj: Ctx, procurement_id: str, out: Path, template: Path | None) -> N
 
     \b
     Example:
-      tenderflow --as staff:wang contract render CN-2023-001 --out agreement.pdf
+      tenderflow --as staff:wang contract render CN-2023-001 --out agreement.pdf \\
+          --at 2023-04-07T10:00+08:00
     """
-    result = _agreements(obj).render(procurement_id, out, _actor(obj), template=template)
+    when = _at(at)
+    result = _agreements(obj).render(procurement_id, out, _actor(obj), when, template=template)
     what = (f"recorded as {result['event']} #{result['seq']}" if result["recorded"]
             else f"identical to {result['event']} #{result['seq']}, nothing new recorded")
     obj.emit(result, "\n".join([
@@ -103,33 +125,40 @@ def render(obj: Ctx, procurement_id: str, out: Path, template: Path | None) -> N
               help="The PDF as the previous party left it (default: --out, signed in place).")
 @click.option("--out", "out_path", type=PATH, default=None,
               help="Where to write the signed PDF (default: --in, in place).")
+@at_option("of the signing: the signature's signing time and the event's occurred_at; the "
+           "certificate must be valid then")
 @pass_ctx
 def sign(obj: Ctx, procurement_id: str, party: str, key: Path, passphrase: str | None,
-         in_path: Path | None, out_path: Path | None) -> None:
+         in_path: Path | None, out_path: Path | None, at: str | None) -> None:
     """Sign the agreement (or the financing package's manifest.pdf) for one party: a PAdES
     signature as an incremental update, in the order the template requires; records
     AgreementSigned (FinancingPackageSigned) with the signed file's SHA-256.
 
-    The file must be the one the log last recorded. A key whose certificate does not name the
-    party as registered (O = name, serialNumber = 统一社会信用代码), or a party out of turn, is
-    refused (exit 1) and nothing is written or recorded.
+    The signature carries --at as its signing time (the CMS signingTime and /M), the same
+    instant the event records as its occurred_at. The file must be the one the log last
+    recorded. A key whose certificate does not name the party as registered (O = name,
+    serialNumber = 统一社会信用代码) or is not valid at --at, or a party out of turn, is refused
+    (exit 1) and nothing is written or recorded.
 
     \b
     Example:
       tenderflow --as staff:wang contract sign CN-2023-001 --party implementing_agency \\
-          --key keys/implementing_agency.p12 --passphrase demo --in agreement.pdf
+          --key keys/implementing_agency.p12 --passphrase demo --in agreement.pdf \\
+          --at 2023-04-07T10:30+08:00
     """
+    when = _at(at)
     if in_path is None and out_path is None:
         raise click.UsageError("give --in (the file to sign) and/or --out")
     source = in_path or out_path
     target = out_path or in_path
     assert source is not None and target is not None
     result = _agreements(obj).sign(procurement_id, party, key, passphrase, source, target,
-                                   _actor(obj))
+                                   _actor(obj), when)
     then = f"next: {result['next']}" if result["next"] else "every party has signed"
     obj.emit(result, "\n".join([
         (f"{procurement_id}: {party} signed the {result['document']} "
         f"({result['signature']} of {result['of']}) as {result['signer']['name']}"),
+        f"  signing time {result['signed_at']}",
         f"  wrote {target} ({result['bytes']} bytes), SHA-256 {result['sha256']}",
         f"  recorded as {result['event']} #{result['seq']}; {then}"]))
 
@@ -148,6 +177,11 @@ def verify(ctx: click.Context, path: Path, trust: tuple[Path, ...], db_url: str 
     integrity, trust, coverage and modification level, then whether the file is byte for
     byte the one the log recorded (the last AgreementSigned). Exit 0 only when all hold, 1
     naming what does not.
+
+    Each certificate is judged at the signing time its signature declares, so an archived
+    document still verifies after its certificates have expired. There is no time-stamp
+    authority: that time is the signer's statement, and with the log it must equal the
+    occurred_at of the event that recorded the signature.
 
     \b
     Example:
@@ -182,7 +216,8 @@ def _verify_text(report: dict[str, Any]) -> str:
     for s in report["signatures"]:
         mark = "✓" if not s["problems"] else "✗"
         lines.append(f"{mark} {s['field']}: {s['signer']} ({s['signer_uscc']}), "
-                     f"signed {s['signing_time']}")
+                     f"signed {s['signing_time']} (declared by the signer; the certificate is "
+                     f"checked at that time)")
         lines.append(f"    intact {_yes(s['intact'])}, trusted {_yes(s['trusted'])}, "
                      f"coverage {s['coverage']}, modification level {s['modification_level']}")
         lines += [f"    ✗ {p}" for p in s["problems"]]
@@ -192,9 +227,15 @@ def _verify_text(report: dict[str, Any]) -> str:
     lines += [f"✗ {p}" for p in doc_problems]
     log = report["log"]
     if not log["consulted"]:
-        lines.append("· log not consulted (--no-log)")
+        lines.append("· log not consulted (--no-log): the signing times are the signers' own "
+                     "statements (no time-stamp authority)")
     elif log["ok"]:
         lines.append(f"✓ log: the file is {log['matches']} of {log['procurement']}")
+        times = log.get("signing_times") or []
+        if times:
+            seqs = ", ".join(f"#{t['seq']}" for t in times)
+            lines.append(f"✓ log: each declared signing time equals the occurred_at of its "
+                         f"{times[0]['event']} event ({seqs}); no time-stamp authority")
     else:
         lines += [f"✗ log: {p}" for p in log["problems"]]
     return "\n".join(lines)
@@ -219,8 +260,11 @@ def _failures(report: dict[str, Any]) -> list[str]:
     log = report["log"]
     if log["consulted"] and not log["ok"]:
         expected = log.get("expected")
-        out.append(f"the file's SHA-256 differs from the log ({expected['event']} "
-                   f"#{expected['seq']})" if expected else log["problems"][0])
+        if expected and expected.get("sha256") != report.get("sha256"):
+            out.append(f"the file's SHA-256 differs from the log ({expected['event']} "
+                       f"#{expected['seq']})")
+        else:
+            out += log["problems"][:3]
     return out or ["not every check held"]
 
 
@@ -231,9 +275,10 @@ def _failures(report: dict[str, Any]) -> list[str]:
 @click.option("--financing", "financing", type=PATH, required=True,
               help="YAML with the financing letter's fields (financing: bank, amount, …).")
 @click.option("--out", "out", type=PATH, required=True, help="The package folder to write.")
+@at_option("of the assembly (FinancingPackageAssembled)")
 @pass_ctx
-def package(obj: Ctx, procurement_id: str, agreement: Path, financing: Path, out: Path
-            ) -> None:
+def package(obj: Ctx, procurement_id: str, agreement: Path, financing: Path, out: Path,
+            at: str | None) -> None:
     """Assemble the financing-approval package: the signed agreement, the award record, the
     financial summary (investment, revenue plan, payback, IRR), the cover letter, manifest.json
     (SHA-256 of each file) and manifest.pdf — the same list, which the parties then sign in
@@ -242,9 +287,12 @@ def package(obj: Ctx, procurement_id: str, agreement: Path, financing: Path, out
     \b
     Example:
       tenderflow --as staff:wang contract package CN-2023-001 --agreement agreement.pdf \\
-          --financing examples/agreement/CN-2023-001-financing.yaml --out package
+          --financing examples/agreement/CN-2023-001-financing.yaml --out package \\
+          --at 2023-04-20T09:30+08:00
     """
-    result = _agreements(obj).package(procurement_id, agreement, financing, out, _actor(obj))
+    when = _at(at)
+    result = _agreements(obj).package(procurement_id, agreement, financing, out, _actor(obj),
+                                      when)
     what = (f"recorded as {result['event']} #{result['seq']}" if result["recorded"]
             else f"identical to {result['event']} #{result['seq']}, nothing new recorded")
     lines = [f"{procurement_id}: financing package in {out} — {what}"]

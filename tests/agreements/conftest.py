@@ -1,6 +1,12 @@
 """Fixtures for the agreement tests: the example award (CN-2023-001) in a database, demo keys
 for its parties, and the agreement rendered and signed by the four parties in turn.
 
+Business time: the document commands (``contract terms|render|sign|package``) run by
+:meth:`Workspace.run` happen on the example agreement's date, 2023-04-07 from 09:30, half an
+hour after the record's last step — unless a test gives ``--at`` itself — so that every test
+gives the same result on any day it runs; they are recorded as late entries with the tests'
+stated reason (``HISTORIC_ENV``).
+
 The expensive states are built once per session and copied (SQLite file and PDFs) into each
 test's own folder, so tests stay independent.
 """
@@ -10,19 +16,25 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner
 
+from tenderflow.domain.timeutil import iso, parse_time
 from tenderflow.paths import examples_dir
-from tests.conftest import HISTORIC
+from tests.conftest import HISTORIC, HISTORIC_ENV
 
 PID = "CN-2023-001"
 ORDER = ["implementing_agency", "social_capital", "residents_committee", "subdistrict_office"]
 TERMS = examples_dir() / "agreement" / "CN-2023-001-terms.yaml"
 FINANCING = examples_dir() / "agreement" / "CN-2023-001-financing.yaml"
+# The example agreement's date (agreement.date in TERMS); document steps are this far apart.
+AGREEMENT_DAY = parse_time("2023-04-07T09:00+08:00")
+STEP = timedelta(minutes=30)
+DOCUMENT_COMMANDS = ("terms", "render", "sign", "package")
 
 
 @dataclass
@@ -40,11 +52,25 @@ class Workspace:
         return self.folder / name
 
     def run(self, *args: str, actor: str | None = "staff:wang", as_json: bool = False) -> Any:
+        """The CLI; a document command without ``--at`` gets :meth:`next_at`."""
         from tenderflow.cli import cli
 
         base = ["--db", self.db] + (["--as", actor] if actor else [])
         base += ["--json"] if as_json else []
-        return self.runner.invoke(cli, [*base, *args], catch_exceptions=False)
+        extra: list[str] = []
+        if args[:1] == ("contract",) and args[1:2] and args[1] in DOCUMENT_COMMANDS \
+                and "--at" not in args:
+            extra = ["--at", iso(self.next_at())]
+        return self.runner.invoke(cli, [*base, *args, *extra], catch_exceptions=False,
+                                  env=HISTORIC_ENV)
+
+    def last_at(self) -> datetime:
+        """The business time the procurement's record has reached."""
+        return max(parse_time(e.occurred_at) for e in self.events())
+
+    def next_at(self) -> datetime:
+        """Half an hour after the record's last step, on the agreement's date at the earliest."""
+        return max(self.last_at(), AGREEMENT_DAY) + STEP
 
     def services(self) -> Any:
         from tenderflow.services import Services
@@ -67,10 +93,11 @@ class Workspace:
         return len(self.events())
 
     def sign(self, party: str, src: str = "agreement.pdf", dst: str | None = None,
-             key: str | None = None) -> Any:
+             key: str | None = None, at: str | None = None) -> Any:
         return self.run("contract", "sign", PID, "--party", party, "--key",
                         str(self.path(f"keys/{key or party}.p12")), "--passphrase", "demo",
-                        "--in", str(self.path(src)), "--out", str(self.path(dst or src)))
+                        "--in", str(self.path(src)), "--out", str(self.path(dst or src)),
+                        *(("--at", at) if at else ()))
 
 
 def _build(folder: Path, steps: Callable[[Workspace], None]) -> Path:

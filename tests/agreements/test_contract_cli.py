@@ -7,6 +7,7 @@ import json
 import re
 import shutil
 import subprocess
+from datetime import timedelta
 from io import BytesIO
 from pathlib import Path
 
@@ -139,7 +140,7 @@ def test_a_party_without_a_registered_uscc_is_named(awarded, tmp_path):
 def test_terms_and_render_are_refused_unless_awarded(awarded, tmp_path):
     services = awarded.services()
     services.open_procurement("CN-2023-009", "CD-HH-2023", "competitive_negotiation",
-                              "staff:wang")
+                              "staff:wang", at("2023-03-20T09:00+08:00"))
     services.store.dispose()
     out = tmp_path / "x.pdf"
     for args in (("contract", "terms", "CN-2023-009", str(TERMS)),
@@ -324,10 +325,11 @@ def test_a_file_whose_hash_differs_from_the_log_is_reported(signed):
     from tenderflow.documents.signing import sign_pdf
 
     pdf = signed.path("rendered.pdf").read_bytes()
-    for party in ORDER:
+    for party, event in zip(ORDER, signed.events(("AgreementSigned",)), strict=True):
         name, uscc = PARTIES[party]
         pdf = sign_pdf(pdf, signed.path(f"keys/{party}.p12"), "demo", party,
-                       {"name": name, "uscc": uscc})
+                       {"name": name, "uscc": uscc},
+                       signing_time=at(event.occurred_at) + timedelta(days=1))
     other = signed.path("other.pdf")
     other.write_bytes(pdf)
     res = signed.run("contract", "verify", str(other), "--trust",
@@ -338,6 +340,10 @@ def test_a_file_whose_hash_differs_from_the_log_is_reported(signed):
     assert report["log"]["ok"] is False
     assert "differs from the hash in the log: AgreementSigned" in report["log"]["problems"][0]
     assert "the file's SHA-256 differs from the log (AgreementSigned #" in res.output
+    # and its signatures declare other times than the log recorded for them
+    assert [t["agrees"] for t in report["log"]["signing_times"]] == [False] * 4
+    assert "Sig_implementing_agency declares the signing time 2023-04-08T10:30:00+08:00, but " \
+           "AgreementSigned #" in " ".join(report["log"]["problems"])
 
 
 def test_a_file_signed_by_fewer_parties_than_the_log_says(signed):
@@ -361,7 +367,8 @@ def test_an_untrusted_root_fails(signed, tmp_path):
     from tenderflow.documents.signing import make_demo_keys
 
     other = make_demo_keys(tmp_path / "other", {"x": {"name": "某公司", "uscc":
-                                                      "91510100MA61XY8127"}})
+                                                      "91510100MA61XY8127"}},
+                           valid_from=at("2023-03-01T09:00+08:00"))
     res = signed.run("contract", "verify", str(signed.path("agreement.pdf")), "--trust",
                      str(other.ca_cert))
     assert res.exit_code == 1
@@ -600,7 +607,7 @@ def test_a_step_whose_record_fails_leaves_no_file(awarded, monkeypatch, tmp_path
 
     services = awarded.services()
     agreements = Agreements(services)
-    agreements.record_terms(PID, TERMS, "staff:wang")
+    agreements.record_terms(PID, TERMS, "staff:wang", at("2023-04-07T09:30+08:00"))
 
     def conflict(*args, **kwargs):
         raise ConcurrencyConflict("another officer acted first")
@@ -609,15 +616,16 @@ def test_a_step_whose_record_fails_leaves_no_file(awarded, monkeypatch, tmp_path
     out = tmp_path / "out"
     out.mkdir()
     with pytest.raises(ConcurrencyConflict):
-        agreements.render(PID, out / "agreement.pdf", "staff:wang")
+        agreements.render(PID, out / "agreement.pdf", "staff:wang", at("2023-04-07T10:00+08:00"))
     assert list(out.iterdir()) == []
     monkeypatch.undo()
-    agreements.render(PID, awarded.path("agreement.pdf"), "staff:wang")
+    agreements.render(PID, awarded.path("agreement.pdf"), "staff:wang",
+                      at("2023-04-07T10:00+08:00"))
     for party in ORDER:
         assert awarded.sign(party).exit_code == 0
     monkeypatch.setattr(services, "record", conflict)
     with pytest.raises(ConcurrencyConflict):
         agreements.package(PID, awarded.path("agreement.pdf"), FINANCING, out / "pkg" / "x",
-                           "staff:wang")
+                           "staff:wang", at("2023-04-20T09:30+08:00"))
     assert list(out.iterdir()) == []  # not even the folders it made
     services.store.dispose()
