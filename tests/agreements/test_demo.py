@@ -1,4 +1,5 @@
-"""The demo ends with a signed financing package for the example award, which verifies."""
+"""The demo ends with a signed financing package for the example award, which verifies — on
+the business dates of the example, and still three years later under libfaketime."""
 
 from __future__ import annotations
 
@@ -7,10 +8,20 @@ import json
 from click.testing import CliRunner
 
 from tenderflow.demo import run_demo
+from tenderflow.domain.timeutil import parse_time
+from tests.agreements.test_contract_subprocess import (
+    TF,
+    assert_clock_is_ahead,
+    run_ahead,
+)
+
+# When the demo's audit checkpoint is sealed: a fixed time, so the test does not depend on
+# the day it runs (the CLI's demo uses its clock).
+SEALED_AT = parse_time("2024-01-02T09:00+08:00")
 
 
 def test_demo_produces_a_signed_package_that_verifies(tmp_path):
-    summary = run_demo(tmp_path)
+    summary = run_demo(tmp_path, SEALED_AT)
     agreement = summary["agreement"]
     assert agreement["verified"] and agreement["package_verified"]
     assert agreement["signed"]["parties"] == ["implementing_agency", "social_capital",
@@ -28,6 +39,27 @@ def test_demo_produces_a_signed_package_that_verifies(tmp_path):
                                    str(folder / "keys/demo-ca.pem")])
     assert res.exit_code == 0, res.output
     assert json.loads(res.output)["ok"] is True
+    # the signatures bear the example's business dates: the agreement's date for the
+    # agreement, the financing letter's for the manifest (PPP-2023-001: contract signed
+    # 2023-11-10 10:00, financing letter 2023-12-08)
+    times = agreement["business_times"]
+    assert agreement["procurement"] == "PPP-2023-001"
+    assert times["sign implementing_agency"] == "2023-11-10T11:30:00+08:00"
+    assert times["sign subdistrict_office"] == "2023-11-10T13:00:00+08:00"
+    assert times["package"] == "2023-12-08T09:30:00+08:00"
+    assert times["sign manifest subdistrict_office"] == "2023-12-08T11:30:00+08:00"
+    report = json.loads(res.output)
+    assert [s["signing_time"] for s in report["files"]["agreement.pdf"]["signatures"]] == [
+        times[f"sign {p}"] for p in agreement["signed"]["parties"]]
+    # a bank verifies the archived package three years later: the certificates have expired,
+    # each signature is judged at its signing time
+    assert_clock_is_ahead(tmp_path)
+    late = run_ahead(TF, "--db", f"sqlite:///{summary['db']}", "contract", "verify",
+                     str(folder / "package"), "--trust", str(folder / "keys/demo-ca.pem"),
+                     cwd=tmp_path)
+    assert late.returncode == 0, late.stdout + late.stderr
+    assert late.stdout.count("intact yes, trusted yes") == 8
     # and the demo runs again into the same folder
-    again = run_demo(tmp_path)
+    again = run_demo(tmp_path, SEALED_AT)
     assert again["agreement"]["verified"]
+    assert again["agreement"]["business_times"] == times
