@@ -88,11 +88,12 @@ def list_years(obj: Ctx) -> None:
     store = obj.store()
     with store.reading() as tx:
         data = calendar_years(tx)
+    source = "no trusted data: add an override file or import the notice"
     rows = [(y["year"], f"{y['year']}  {y['kind']:<9} "
-                        f"{y['source'].removeprefix('imported notice: ')}")
+                        + y["source"].removeprefix("imported notice: "))
             for y in data["years"]]
-    rows += [(y["year"], f"{y['year']}  {y['kind']:<9} no trusted data: add an override "
-                         f"file or import the notice") for y in data["missing_or_disputed"]]
+    rows += [(y["year"], f"{y['year']}  {y['kind']:<9} {source}")
+             for y in data["missing_or_disputed"]]
     lines = [text for _, text in sorted(rows)]
     p = data["provisional"]
     if p:

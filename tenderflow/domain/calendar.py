@@ -74,7 +74,10 @@ import yaml
 
 from tenderflow import paths
 from tenderflow.domain.calendar_provisional import (
-    LAST_PROVISIONAL_YEAR, RULES_SOURCE, RULES_VERSION, provisional_year,
+    LAST_PROVISIONAL_YEAR,
+    RULES_SOURCE,
+    RULES_VERSION,
+    provisional_year,
 )
 from tenderflow.errors import CalendarMissingYear, CalendarProvisional, InputError
 
@@ -433,9 +436,9 @@ class PlanningCalendar(WorkingDayCalendar):
     year is added to :attr:`provisional_used`. Missing and disputed years are still refused.
     ``to_data``/``content_hash`` are those of the underlying calendar."""
 
-    def __init__(self, base: WorkingDayCalendar) -> None:  # noqa: D107 - shares base's state
+    def __init__(self, base: WorkingDayCalendar) -> None:
         self.__dict__.update(base.__dict__)
-        self.base = base.base if isinstance(base, PlanningCalendar) else base
+        self.base: WorkingDayCalendar = base.base if isinstance(base, PlanningCalendar) else base
         self.provisional_used: set[int] = set()
 
     def _year(self, year: int) -> _Year:

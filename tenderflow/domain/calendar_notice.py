@@ -31,6 +31,7 @@ the number's year is the date's. Anything it cannot read raises
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -67,7 +68,7 @@ class Holiday:
     workdays: tuple[date, ...]
 
     def rest_days(self) -> list[date]:
-        out = []
+        out: list[date] = []
         for first, last in self.rest:
             out.extend(first + timedelta(days=i) for i in range((last - first).days + 1))
         return out
@@ -83,10 +84,10 @@ class Notice:
     year: int
     title: str
     number: str | None
-    date: date
+    date: dt.date
     sha256: str
-    holidays: frozenset[date]  # rest days that fall on a weekday
-    workdays: frozenset[date]  # make-up working days (weekend)
+    holidays: frozenset[dt.date]  # rest days that fall on a weekday
+    workdays: frozenset[dt.date]  # make-up working days (weekend)
     items: tuple[Holiday, ...] = field(default=())
 
     @property
@@ -376,11 +377,11 @@ def _check(r: _Reader, year: int, items: list[Holiday]) -> tuple[set[date], set[
             raise r.error(item.line, f"{', '.join(sorted(d.isoformat() for d in both))} is "
                                      "both a rest day and a make-up working day")
     last_line = items[-1].line
-    for name, days in statutory_days(year).items():
+    for name, law in statutory_days(year).items():
         if name not in rest_of:
             raise r.error(last_line, f"no arrangement for {name}, a statutory holiday of "
                                      f"{year}", "one item per festival")
-        missing = [d for d in days if d not in rest_of[name]]
+        missing = [d for d in law if d not in rest_of[name]]
         if missing:
             raise r.error(seen[name], f"statutory day(s) of {name} "
                                       f"{', '.join(d.isoformat() for d in missing)} "

@@ -17,7 +17,7 @@ from tests.calendar.conftest import NOTICES
 def count(db_url: str, table: str = "events") -> int:
     con = sqlite3.connect(db_url.removeprefix("sqlite:///"))
     try:
-        return int(con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])  # noqa: S608
+        return int(con.execute(f"SELECT count(*) FROM {table}").fetchone()[0])
     finally:
         con.close()
 

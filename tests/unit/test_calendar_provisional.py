@@ -9,11 +9,24 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tenderflow.domain.calendar import PlanningCalendar, WorkingDayCalendar, default_calendar
-from tenderflow.domain.calendar_provisional import (
-    RULES_VERSION, backtest, lunar_new_year, provisional_year, statutory_days,
+from tenderflow.domain.calendar import (
+    PlanningCalendar,
+    WorkingDayCalendar,
+    default_calendar,
 )
-from tenderflow.errors import CalendarMissingYear, CalendarProvisional, CheckFailed, InputError
+from tenderflow.domain.calendar_provisional import (
+    RULES_VERSION,
+    backtest,
+    lunar_new_year,
+    provisional_year,
+    statutory_days,
+)
+from tenderflow.errors import (
+    CalendarMissingYear,
+    CalendarProvisional,
+    CheckFailed,
+    InputError,
+)
 
 
 def D(text: str) -> date:
