@@ -96,12 +96,12 @@ class Services:
 
     def __init__(self, store: EventStore, *, definitions_root: Path | None = None,
                  entry: Entry | None = None,
-                 recording_clock: Callable[[], datetime] = clock.now) -> None:
+                 recording_clock: Callable[[], datetime] | None = None) -> None:
         self.store = store
         self.root = definitions_root
         self.entry = entry
         # when an event is recorded (``recorded_at``): the wall clock, or a test's own clock
-        self.recording_clock = recording_clock
+        self.recording_clock = recording_clock or _wall_clock
 
     def with_entry(self, entry: Entry | None) -> Services:
         """The same services over the same store, recording late steps with ``entry``."""
@@ -430,8 +430,11 @@ class Services:
                              if s.get("cannot_judge")},
             "provisional": sorted({y for s in steps for y in s.get("provisional", [])}),
             "pending": {"timers": timers,
-                        "ready": [s["trigger"] for s in steps if s["ready"] and not s["timer"]],
-                        "waiting": [s["trigger"] for s in steps if not s["ready"]]},
+                        "ready": _unique(s["trigger"] for s in steps
+                                         if s["ready"] and not s["timer"]),
+                        "waiting": _unique(s["trigger"] for s in steps if not s["ready"]
+                                           and not any(o["ready"] for o in steps
+                                                       if o["trigger"] == s["trigger"]))},
         }
 
     def next(self, pid: str, at: datetime | None = None, actor: str | None = None
@@ -473,6 +476,15 @@ class Services:
                     break
                 fired.append({**result.to_dict(), "due": iso(due_at)})
         return fired
+
+
+def _wall_clock() -> datetime:
+    return clock.now()
+
+
+def _unique(names: Any) -> list[str]:
+    """Trigger names once each, in order (a trigger may have several transitions)."""
+    return list(dict.fromkeys(names))
 
 
 def as_of(state: State) -> datetime:

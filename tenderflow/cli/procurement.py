@@ -138,11 +138,7 @@ def status(obj: Ctx, procurement_id: str, at: str | None) -> None:
         lines.append(f"award: {a.get('supplier')}{price} ({a.get('at')})")
     if s.get("late_entries"):
         lines.append(f"late entries: {len(s['late_entries'])}")
-        lines += [f"  #{e['seq']} {e['type']} at {e['at']}: {e.get('reason', 'recorded in time')}"
-                  + (f" (receipt {e['receipt']})" if e.get("receipt") else "")
-                  for e in s["late_entries"][:5]]
-        if len(s["late_entries"]) > 5:
-            lines.append(f"  … {len(s['late_entries']) - 5} more (--json lists them all)")
+        lines += _late_text(s["late_entries"])
     if s.get("ended"):
         lines.append(f"ended: {s['ended']['reason']}")
     if s.get("reopens"):
@@ -163,6 +159,19 @@ def status(obj: Ctx, procurement_id: str, at: str | None) -> None:
                      + " (dates marked provisional until the State Council's notice is "
                        "imported: tenderflow calendar import NOTICE.txt)")
     obj.emit(s, "\n".join(lines))
+
+
+def _late_text(entries: list[dict[str, Any]]) -> list[str]:
+    """Late entries grouped by what was said of them: events #a–#b, reason, receipt."""
+    groups: dict[tuple[str, str], list[int]] = {}
+    for e in entries:
+        groups.setdefault((e.get("reason", ""), e.get("receipt", "")), []).append(e["seq"])
+    lines = []
+    for (reason, receipt), seqs in groups.items():
+        span = f"#{seqs[0]}" if len(seqs) == 1 else f"#{seqs[0]}–#{seqs[-1]} ({len(seqs)})"
+        said = reason or "recorded in time"
+        lines.append(f"  {span}: {said}" + (f"; receipt {receipt}" if receipt else ""))
+    return lines
 
 
 def _eligibility_text(e: dict[str, Any]) -> str:

@@ -8,8 +8,10 @@ import pytest
 from pytest_bdd import given, parsers, then, when
 
 from tenderflow import yamlio
+from tenderflow.domain.entry import Entry
 from tenderflow.domain.timeutil import parse_time
 from tenderflow.errors import CheckFailed, TenderflowError
+from tenderflow.services import Services
 
 SUPPLIERS = ["S-CDJG", "S-HXJS", "S-SLGC", "S-YXWY"]
 
@@ -102,3 +104,22 @@ def _outcome(world: World, outcome: str) -> None:
         assert rule in {r.rule for r in world.error.refusals} | \
             {r.guard for r in world.error.refusals}, world.error.message
         assert world.count() == world.events_before
+
+
+# The time of recording is the feature's own clock (tenderflow.services.Services), so a
+# feature about recording late or ahead of time holds on any day it runs.
+def _recording(world: World, recorded: str, reason: str, receipt: str = "") -> None:
+    at = parse_time(recorded)
+    world.services = Services(world.services.store, entry=Entry(reason or None, receipt or None),
+                              recording_clock=lambda: at)
+
+
+@given(parsers.re(r'录入时间为 "(?P<recorded>[^"]+)"，补录理由为 "(?P<reason>[^"]*)"$'))
+def _recorded_at(world: World, recorded: str, reason: str) -> None:
+    _recording(world, recorded, reason)
+
+
+@given(parsers.re(r'录入时间为 "(?P<recorded>[^"]+)"，补录理由为 "(?P<reason>[^"]*)"，'
+                  r'签收凭证为 "(?P<receipt>[^"]*)"$'))
+def _recorded_with_receipt(world: World, recorded: str, reason: str, receipt: str) -> None:
+    _recording(world, recorded, reason, receipt)

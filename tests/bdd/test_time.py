@@ -6,10 +6,7 @@ from __future__ import annotations
 
 from pytest_bdd import given, parsers, scenarios, then
 
-from tenderflow.domain.entry import Entry
-from tenderflow.domain.timeutil import parse_time
 from tenderflow.errors import BusinessTimeError, LateEntryRefused
-from tenderflow.services import Services
 from tests.bdd.conftest import World
 from tests.modes.journeys import register_modes_data, walk_to
 
@@ -24,23 +21,6 @@ def _modes_data(world: World) -> None:
 @given(parsers.parse('{journey}"{pid}" 已进行到 "{state}"'))
 def _walked(world: World, journey: str, pid: str, state: str) -> None:
     walk_to(world.services, journey.strip(), pid, state)
-
-
-def _recording(world: World, recorded: str, reason: str, receipt: str = "") -> None:
-    at = parse_time(recorded)
-    world.services = Services(world.services.store, entry=Entry(reason or None, receipt or None),
-                              recording_clock=lambda: at)
-
-
-@given(parsers.re(r'录入时间为 "(?P<recorded>[^"]+)"，补录理由为 "(?P<reason>[^"]*)"$'))
-def _recorded_at(world: World, recorded: str, reason: str) -> None:
-    _recording(world, recorded, reason)
-
-
-@given(parsers.re(r'录入时间为 "(?P<recorded>[^"]+)"，补录理由为 "(?P<reason>[^"]*)"，'
-                  r'签收凭证为 "(?P<receipt>[^"]*)"$'))
-def _recorded_with_receipt(world: World, recorded: str, reason: str, receipt: str) -> None:
-    _recording(world, recorded, reason, receipt)
 
 
 @then(parsers.parse('录入结果为 "{outcome}"'))
