@@ -760,9 +760,10 @@ class Agreements:
         documents: dict[str, bytes] = {"agreement.pdf": signed}
         left_out: list[str] = []
         try:  # the eligibility report of the latest recorded check, as `eligibility report`
-            from tenderflow.eligibility_service import recorded, report_pdf
+            from tenderflow.eligibility_service import recorded as recorded_check
+            from tenderflow.eligibility_service import report_pdf
 
-            documents["eligibility-report.pdf"] = report_pdf(recorded(self.services, pid))
+            documents["eligibility-report.pdf"] = report_pdf(recorded_check(self.services, pid))
         except NotFound as exc:  # a mode or procurement without an eligibility check
             prequal = (state.get("prequal") or {}).get("results")
             left_out.append(f"eligibility-report.pdf: {exc.message}" + (
@@ -986,11 +987,11 @@ def demo_signed_package(services: Services, out: Path) -> dict[str, Any]:
     examples = examples_dir() / "agreement"
     chosen = None
     with services.store.reading() as tx:
-        for pid, terms, financing in DEMO_AWARDS:
-            snap = tx.snapshot(stream_of(pid))
+        for candidate, terms_name, financing_name in DEMO_AWARDS:
+            snap = tx.snapshot(stream_of(candidate))
             if snap and snap[1].get("award") and not snap[1].get("ended") \
-                    and (examples / terms).exists():
-                chosen = (pid, examples / terms, examples / financing)
+                    and (examples / terms_name).exists():
+                chosen = (candidate, examples / terms_name, examples / financing_name)
                 break
     if chosen is None:
         raise CheckFailed("no example procurement was awarded: no agreement to sign")
