@@ -13,11 +13,15 @@ Each command prepares its result from the state it read (version *v*), then reco
 state as it is then — and only after that writes its files. So a refused or conflicting step
 writes nothing, and what is on disk is always what the log says.
 
-Which hash a document carries on every page ("log hash"): the hash of the event its data
-comes from — the agreement the ``AgreementTermsRecorded`` event (the stream's head when the
-agreement is first rendered), the package documents the last ``AgreementSigned`` event — so
-that rendering again gives the same bytes, and the chain from that event back to the
-procurement's first event is what the document rests on.
+Which digest a document carries on every page (the "record digest",
+:func:`tenderflow.documents.record.record_digest`): that of the event its data comes from —
+the agreement the ``AgreementTermsRecorded`` event (条款记录摘要, recorded as ``terms_digest``),
+the package documents the last ``AgreementSigned`` event (签署记录摘要,
+``agreement_signed_digest``). It covers what the event says, not when it was recorded, so
+rendering the same record gives the same bytes on any day; ``contract verify`` recomputes it
+from the stored event, whose place in the chain ``audit verify`` proves. Documents rendered
+before the record digest carry their event's chain hash instead (``log_hash``), which
+verification still accepts.
 """
 
 from __future__ import annotations
@@ -30,6 +34,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
+from tenderflow.documents.record import record_digest
 from tenderflow.domain import agreement as dom
 from tenderflow.domain.state import State
 from tenderflow.domain.timeutil import SHANGHAI, iso, local_date, parse_time
@@ -47,6 +52,11 @@ MAX_INPUT_BYTES = 50 * 1024 * 1024
 
 def sha256_hex(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+# What each document's footer calls its record digest.
+TERMS_DIGEST_LABEL = "条款记录摘要"
+SIGNED_DIGEST_LABEL = "签署记录摘要"
 
 
 # ---------------------------------------------------------------------------------------------
@@ -312,7 +322,7 @@ class Agreements:
     def _terms_result(pid: str, event: Any, *, recorded: bool) -> dict[str, Any]:
         return {"ok": True, "procurement": pid, "event": dom.TERMS, "recorded": recorded,
                 "seq": event.stream_seq, "hash": event.hash,
-                "parties": event.payload["parties"], "finance": event.payload["finance"],
+                "terms_digest": record_digest(event), "parties": event.payload["parties"], "finance": event.payload["finance"],
                 "derived": sorted(dom.flatten(event.payload["derived"]))}
 
     # --- render ----------------------------------------------------------------------------
@@ -345,8 +355,8 @@ class Agreements:
             raise _missing(exc, None, tdef, hint=f"the template asks for fields the recorded "
                            f"terms (event #{terms_event.stream_seq}) lack: record them with "
                            f"tenderflow contract terms {pid} FILE") from None
-        log_hash, log_seq = terms_event.hash, terms_event.stream_seq
-        pdf = render_filled(filled, log_hash, keywords=[
+        terms_digest, terms_seq = record_digest(terms_event), terms_event.stream_seq
+        pdf = render_filled(filled, terms_digest, digest_label=TERMS_DIGEST_LABEL, keywords=[
             KEYWORD_PROCUREMENT + pid, KEYWORD_DOCUMENT + dom.AGREEMENT])
         digest = sha256_hex(pdf)
         dom.check_may_render(pid, state, digest)
@@ -355,15 +365,15 @@ class Agreements:
         seq = rendered["seq"] if rendered and not recorded else None
         payload = {
             "document": dom.AGREEMENT, "sha256": digest, "bytes": len(pdf),
-            "pages": page_count(pdf), "log_hash": log_hash, "log_seq": log_seq,
-            "terms_seq": terms_event.stream_seq, "template": tdef.describe(),
+            "pages": page_count(pdf), "terms_digest": terms_digest, "terms_seq": terms_seq,
+            "template": tdef.describe(),
             "signing_order": tdef.template.signing_order,
             "parties": terms_event.payload["parties"], "renderer": renderer_info(),
         }
         def check(now_state: State) -> None:
             dom.check_awarded(pid, "render", now_state)
             dom.check_may_render(pid, now_state, digest)
-            if (now_state.get("agreement") or {}).get("terms", {}).get("seq") != log_seq:
+            if (now_state.get("agreement") or {}).get("terms", {}).get("seq") != terms_seq:
                 raise CheckFailed(f"{pid}: the terms changed while rendering; retry",
                                   procurement=pid)
 
@@ -376,7 +386,7 @@ class Agreements:
                 seq = stored.stream_seq
         return {"ok": True, "procurement": pid, "event": dom.RENDERED, "recorded": recorded,
                 "seq": seq, "file": str(out), "sha256": digest, "bytes": len(pdf),
-                "pages": payload["pages"], "log_hash": log_hash, "log_seq": log_seq,
+                "pages": payload["pages"], "terms_digest": terms_digest, "terms_seq": terms_seq,
                 "signing_order": payload["signing_order"]}
 
     # --- sign ------------------------------------------------------------------------------
@@ -482,10 +492,12 @@ class Agreements:
         return f"合同模板 {t['id']} {t['version']}"
 
     # --- demo keys -------------------------------------------------------------------------
-    def demo_keys(self, pid: str, out_dir: Path) -> Any:
+    def demo_keys(self, pid: str, out_dir: Path, *, valid_from: datetime | None = None,
+                  valid_until: datetime | None = None) -> Any:
         """A demo CA and one PKCS#12 per signing party of the procurement's agreement,
         valid from the day before the procurement was opened (its first event's business
-        time): the record decides their validity, never the day the keys are made."""
+        time), or before ``valid_from``, for the default period or until ``valid_until``: the
+        record or the caller decides their validity, never the day the keys are made."""
         from tenderflow.documents.signing import make_demo_keys
 
         if (out_dir / "demo-ca.pem").exists():
@@ -514,9 +526,9 @@ class Agreements:
         except OSError as exc:
             raise InputError(f"cannot create the folder: {exc.strerror}",
                              file=str(out_dir)) from None
-        opened = parse_time(self._event(pid, 1).occurred_at)
+        opened = valid_from or parse_time(self._event(pid, 1).occurred_at)
         return make_demo_keys(out_dir, {r: parties[r] for r in tdef.template.signing_order},
-                              valid_from=opened)
+                              valid_from=opened, valid_until=valid_until)
 
     # --- verify ----------------------------------------------------------------------------
     def verify(self, path: Path, trust: Sequence[Path], *, use_log: bool = True
@@ -646,15 +658,10 @@ class Agreements:
             times, mismatched = _signing_times(report.signatures, sigs)
             problems += mismatched
         out["signing_times"] = times
-        by_seq = {e.stream_seq: e for e in events}
-        basis = by_seq.get(latest.payload["log_seq"])
         if report.original_sha256 == latest.payload[key]:
-            if report.log_hash != latest.payload["log_hash"]:
-                problems.append(f"the log hash printed in the file ({report.log_hash}) is not "
-                                f"the one recorded ({latest.payload['log_hash']})")
-            elif basis is None or basis.hash != latest.payload["log_hash"]:
-                problems.append(f"the log hash {latest.payload['log_hash']} is not the hash of "
-                                f"event #{latest.payload['log_seq']} of {pid}")
+            digest_row, mismatched = _digest_check(pid, latest, report, events)
+            out["record_digest"] = digest_row
+            problems += mismatched
         return {**out, "ok": not problems, "problems": problems}
 
     def _verify_package_dir(self, folder: Path, trust: Sequence[Path], *,
@@ -753,8 +760,8 @@ class Agreements:
         with self.store.reading() as tx:
             events = list(tx.read_stream(stream_of(pid)))
         by_seq = {e.stream_seq: e for e in events}
-        log_event = by_seq[last_sig["seq"]]
-        log_hash = log_event.hash
+        signed_event = by_seq[last_sig["seq"]]
+        digest = record_digest(signed_event)
         keywords = [KEYWORD_PROCUREMENT + pid]
         fin_date = str(financing.get("date") or "")
         documents: dict[str, bytes] = {"agreement.pdf": signed}
@@ -778,17 +785,19 @@ class Agreements:
         except InputError as exc:
             raise InputError(exc.message, file=str(financing_file)) from None
         documents["financing-cover.pdf"] = render_filled(
-            filled_cover, log_hash, keywords=[*keywords, KEYWORD_DOCUMENT + "financing-cover"])
+            filled_cover, digest, digest_label=SIGNED_DIGEST_LABEL,
+            keywords=[*keywords, KEYWORD_DOCUMENT + "financing-cover"])
         method = self.services.definitions(state["mode"]).workflow.title_zh
         _project, supplier = self._profiles(state)
         award_date = (state.get("award") or {}).get("at")
         documents["award-record.pdf"] = render_document(
             "采购结果记录", award_record_sections(pid, state, events, method, supplier),
-            log_hash, subtitle=str(state["project"].get("name", "")),
+            digest, digest_label=SIGNED_DIGEST_LABEL,
+            subtitle=str(state["project"].get("name", "")),
             document_date=business_date(award_date) if award_date else None,
             keywords=[*keywords, KEYWORD_DOCUMENT + "award-record"])
         documents["financial-summary.pdf"] = render_document(
-            "财务摘要", summary.sections(), log_hash,
+            "财务摘要", summary.sections(), digest, digest_label=SIGNED_DIGEST_LABEL,
             subtitle=str(state["project"].get("name", "")), document_date=fin_date or None,
             keywords=[*keywords, KEYWORD_DOCUMENT + "financial-summary"])
         manifest = manifest_for(documents)
@@ -803,8 +812,8 @@ class Agreements:
             raise _missing(exc, str(financing_file), mtdef) from None
         index = [c.id for c in mtdef.template.clauses].index(MANIFEST_TABLE_CLAUSE)
         manifest_pdf = render_filled(
-            manifest_document(filled_manifest, manifest, index), log_hash,
-            keywords=[*keywords, KEYWORD_DOCUMENT + dom.PACKAGE_DOC,
+            manifest_document(filled_manifest, manifest, index), digest,
+            digest_label=SIGNED_DIGEST_LABEL, keywords=[*keywords, KEYWORD_DOCUMENT + dom.PACKAGE_DOC,
                       f"manifest-sha256={manifest_sha}"])
         manifest_pdf_sha = sha256_hex(manifest_pdf)
         outputs = {**documents, MANIFEST: manifest_json, MANIFEST_PDF: manifest_pdf}
@@ -818,7 +827,8 @@ class Agreements:
             "manifest_sha256": manifest_sha, "manifest_pdf_sha256": manifest_pdf_sha,
             "manifest_pdf_bytes": len(manifest_pdf), "files": manifest["files"],
             "agreement_sha256": agreement["sha256"], "financing": financing,
-            "finance": summary.fields(), "log_hash": log_hash, "log_seq": log_event.stream_seq,
+            "finance": summary.fields(), "agreement_signed_digest": digest,
+            "agreement_signed_seq": signed_event.stream_seq,
             "signing_order": mtdef.template.signing_order, "left_out": left_out,
             "cover_template": cover.describe(), "manifest_template": mtdef.describe(),
             "renderer": renderer_info(),
@@ -915,6 +925,47 @@ def _signing_times(signatures: Sequence[Mapping[str, Any]], events: Sequence[Any
     return rows, problems
 
 
+# Where a rendering records the digest it printed and the event it is of: (digest field, seq
+# field, what the footer calls it). Older renderings recorded the event's chain hash as
+# ``log_hash`` / ``log_seq``.
+_DIGEST_FIELDS = {dom.RENDERED: ("terms_digest", "terms_seq", TERMS_DIGEST_LABEL),
+                  dom.PACKAGE: ("agreement_signed_digest", "agreement_signed_seq",
+                                SIGNED_DIGEST_LABEL)}
+
+
+def _digest_check(pid: str, rendering: Any, report: Any, events: Sequence[Any]
+                  ) -> tuple[dict[str, Any], list[str]]:
+    """The digest printed in the file against the one its rendering recorded, and that one
+    recomputed from the stored event it names: the record digest
+    (:func:`~tenderflow.documents.record.record_digest`), or for a rendering from before it,
+    the event's chain hash."""
+    payload = rendering.payload
+    by_seq = {e.stream_seq: e for e in events}
+    if "log_hash" in payload:  # rendered before the record digest
+        kind, recorded, seq = "log_hash", payload["log_hash"], payload["log_seq"]
+        printed = report.log_hash
+        basis = by_seq.get(seq)
+        actual = basis.hash if basis is not None else None
+        what = "log hash"
+    else:
+        digest_field, seq_field, what = _DIGEST_FIELDS[rendering.type]
+        kind, recorded, seq = digest_field, payload[digest_field], payload[seq_field]
+        printed = report.record_digest
+        basis = by_seq.get(seq)
+        actual = record_digest(basis) if basis is not None else None
+    row = {"kind": kind, "printed": printed, "recorded": recorded, "event_seq": seq,
+           "event": basis.type if basis is not None else None,
+           "matches": printed == recorded == actual}
+    problems = []
+    if printed != recorded:
+        problems.append(f"the {what} printed in the file ({printed}) is not the one "
+                        f"{rendering.type} #{rendering.stream_seq} recorded ({recorded})")
+    elif actual != recorded:
+        problems.append(f"the {what} {recorded} is not that of event #{seq} of {pid} as "
+                        f"stored ({actual})")
+    return row, problems
+
+
 def _document_hashes(state: Mapping[str, Any]) -> set[str]:
     out = set()
     for key in ("agreement", "financing_package"):
@@ -967,7 +1018,7 @@ def demo_times(after: datetime, day: date, count: int) -> list[datetime]:
 
 
 def demo_signed_package(services: Services, out: Path) -> dict[str, Any]:
-    """After the example scenarios: demo keys, terms, render, the four parties sign in turn,
+    """After the example scenarios: the shipped demo keys, terms, render, the four parties sign in turn,
     verify, package, the parties sign its manifest, verify the package — into ``out``.
     Returns what was done with its timings and sizes.
 
@@ -975,8 +1026,9 @@ def demo_signed_package(services: Services, out: Path) -> dict[str, Any]:
     agreement is recorded, rendered and signed on the date it bears (``agreement.date``, the
     procurement's ContractSigned), the package assembled and its manifest signed on the
     financing letter's date (``financing.date``), each step half an hour after the one before;
-    the demo keys are valid from the day before the procurement was opened. So the cover
-    letter, the award record and the signatures give the same dates on any run date."""
+    the demo keys are the fixed ones shipped in ``examples/keys/PID/``. So the cover letter,
+    the award record, the signatures and every recorded event are the same on any run
+    date."""
     import json
     import shutil
     import time as clock_time
@@ -1013,7 +1065,7 @@ def demo_signed_package(services: Services, out: Path) -> dict[str, Any]:
     def last_at() -> datetime:
         return parse_time(services.state(pid)["last_event_at"])
 
-    keys = timed("keys", agreements.demo_keys, pid, out / "keys")
+    keys = timed("keys", shipped_demo_keys, pid, signing_roles(agreements), out / "keys")
     state = services.state(pid)
     tdef = agreements.template(AGREEMENT_TEMPLATE)
     signing_order = tdef.template.signing_order
@@ -1055,7 +1107,8 @@ def demo_signed_package(services: Services, out: Path) -> dict[str, Any]:
     return {
         "procurement": pid, "terms": str(terms), "financing": str(financing),
         "rendered": {"sha256": rendered["sha256"], "bytes": rendered["bytes"],
-                     "pages": rendered["pages"], "log_hash": rendered["log_hash"]},
+                     "pages": rendered["pages"],
+                     "terms_digest": rendered["terms_digest"]},
         "signed": {"sha256": signed[-1]["sha256"], "bytes": signed[-1]["bytes"],
                    "parties": [s["party"] for s in signed]},
         "verified": verified["ok"], "package_verified": package_verified["ok"],
@@ -1063,6 +1116,44 @@ def demo_signed_package(services: Services, out: Path) -> dict[str, Any]:
         "left_out": package["left_out"], "business_times": times, "seconds": timings,
         "files": {str(f): f.stat().st_size for f in files},
     }
+
+
+# The demo's keys: made once (examples/keys/README.md) and shipped, so that the same record
+# gives the same signatures on any run date — fresh keys would give other certificates,
+# other signatures and other recorded hashes every time.
+DEMO_KEYS_DIR = "keys"
+DEMO_CA = "demo-ca.pem"
+DEMO_README = "README-DEMO.txt"
+
+
+def signing_roles(agreements: Agreements) -> list[str]:
+    """Who signs the agreement and the package manifest, in the templates' orders."""
+    roles = list(agreements.template(AGREEMENT_TEMPLATE).template.signing_order)
+    roles += [r for r in agreements.template(MANIFEST_TEMPLATE).template.signing_order
+              if r not in roles]
+    return roles
+
+
+def shipped_demo_keys(pid: str, roles: Sequence[str], out_dir: Path) -> Any:
+    """The demo keys shipped for ``pid`` in ``examples/keys/PID/`` (the demo CA, one PKCS#12
+    per role, the DEMO notice), copied into ``out_dir``; CheckFailed naming what is missing.
+    The parties' identities and validity are checked when each signs."""
+    import shutil
+
+    from tenderflow.documents.signing import DEMO_PASSPHRASE, DemoKeys
+    from tenderflow.paths import examples_dir
+
+    source = examples_dir() / DEMO_KEYS_DIR / pid
+    wanted = [DEMO_CA, DEMO_README, *(f"{role}.p12" for role in roles)]
+    missing = [name for name in wanted if not (source / name).is_file()]
+    if missing:
+        raise CheckFailed(f"{source}: the demo keys for {pid} lack {', '.join(missing)}; make "
+                          f"them as {source.parent / 'README.md'} says", procurement=pid)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    for name in wanted:
+        shutil.copyfile(source / name, out_dir / name)
+    return DemoKeys(out_dir / DEMO_CA, {role: out_dir / f"{role}.p12" for role in roles},
+                    DEMO_PASSPHRASE, out_dir / DEMO_README)
 
 
 def _demo_date(agreements: Agreements, pid: str, state: State, tdef: TemplateDef,

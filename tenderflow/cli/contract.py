@@ -76,7 +76,7 @@ def terms(obj: Ctx, procurement_id: str, terms_file: Path, at: str | None) -> No
     what = (f"recorded as {result['event']} #{result['seq']}" if result["recorded"]
             else f"unchanged: already recorded as #{result['seq']}")
     lines = [f"{procurement_id}: agreement terms {what}",
-             f"  log hash {result['hash']}",
+             f"  record digest {result['terms_digest']} (条款记录摘要, printed on the agreement)",
              f"  from the record: {', '.join(result['derived'])}",
              (f"  payback {result['finance']['payback_years']} years, "
              f"IRR {result['finance']['irr_percent']}%"),
@@ -95,8 +95,9 @@ def terms(obj: Ctx, procurement_id: str, terms_file: Path, at: str | None) -> No
 def render(obj: Ctx, procurement_id: str, out: Path, template: Path | None,
            at: str | None) -> None:
     """Render the agreement as PDF from the recorded terms (AgreementRendered, with its
-    SHA-256). A4, embedded CJK font, amounts in figures and 大写, page numbers and the log hash
-    on every page; the same record gives the same bytes. A missing field is listed (exit 2)
+    SHA-256). A4, embedded CJK font, amounts in figures and 大写, page numbers and the terms
+    record's digest (条款记录摘要: the recorded terms, not the time they were recorded) on every
+    page; the same record gives the same bytes on any day. A missing field is listed (exit 2)
     before any file is written; refused (exit 1) unless the procurement is awarded.
 
     \b
@@ -111,7 +112,8 @@ def render(obj: Ctx, procurement_id: str, out: Path, template: Path | None,
     obj.emit(result, "\n".join([
         f"{procurement_id}: wrote {out} ({result['pages']} pages, {result['bytes']} bytes)",
         f"  SHA-256 {result['sha256']} — {what}",
-        f"  log hash on every page: {result['log_hash']} (event #{result['log_seq']})",
+        (f"  条款记录摘要 on every page: {result['terms_digest']} (of the terms, event "
+         f"#{result['terms_seq']})"),
         f"  to sign in this order: {', '.join(result['signing_order'])}"]))
 
 
@@ -236,6 +238,11 @@ def _verify_text(report: dict[str, Any]) -> str:
             seqs = ", ".join(f"#{t['seq']}" for t in times)
             lines.append(f"✓ log: each declared signing time equals the occurred_at of its "
                          f"{times[0]['event']} event ({seqs}); no time-stamp authority")
+        digest = log.get("record_digest")
+        if digest:
+            what = "log hash" if digest["kind"] == "log_hash" else "record digest"
+            lines.append(f"✓ log: the {what} on every page is that of {digest['event']} "
+                         f"#{digest['event_seq']} as stored")
     else:
         lines += [f"✗ log: {p}" for p in log["problems"]]
     return "\n".join(lines)

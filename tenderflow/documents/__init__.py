@@ -9,4 +9,6 @@ Modules (each imports reportlab / pyHanko only inside the functions that need th
   the template's order), ``verify_pdf`` → ``VerificationReport``.
 * ``finance`` — payback period and IRR (Decimal, bisection), the financial summary.
 * ``package`` — ``build_package`` writing the documents and ``manifest.json`` (SHA-256).
+* ``record`` — ``record_digest``: the digest of the event a document rests on, printed on every
+  page (what the event records, not when it was recorded).
 """

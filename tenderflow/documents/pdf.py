@@ -1,7 +1,9 @@
 """PDF rendering with reportlab: A4, an embedded TrueType CJK font, deterministic bytes.
 
-Every page carries its number (第 N 页 共 M 页) and the procurement's log hash. The same
-inputs (template, data, log hash, font file, reportlab version) give byte-identical PDFs:
+Every page carries its number (第 N 页 共 M 页) and the record digest of the event its data
+comes from (:mod:`tenderflow.documents.record`: the event as recorded, not the time it was
+recorded). The same inputs (template, data, record digest, font file, reportlab version) give
+byte-identical PDFs:
 the canvas runs in invariant mode, the creation date comes from the data, and the file ID is
 derived from the content instead of the clock.
 
@@ -36,19 +38,30 @@ _HASH = re.compile(r"^[0-9a-f]{64}$")
 # Written as the file ID while rendering, then replaced by a hash of the finished file.
 _ID_PLACEHOLDER = b"<" + b"0" * 32 + b">"
 KEYWORD_SIGNING_ORDER = "signing-order="
-KEYWORD_LOG_HASH = "log-hash="
+KEYWORD_RECORD_DIGEST = "record-digest="
+# What the footer calls the digest unless the caller names the record (e.g. 条款记录摘要).
+RECORD_DIGEST_LABEL = "记录摘要"
 KEYWORD_PROCUREMENT = "procurement="
 KEYWORD_DOCUMENT = "document="
 
 PAGE_MARGIN_MM = 22
 
 
-def check_log_hash(log_hash: str) -> str:
-    """The procurement log's head hash: 64 hexadecimal digits (SHA-256), returned lower-case."""
-    if not isinstance(log_hash, str) or not _HASH.match(log_hash.strip().lower()):
-        raise InputError(f"not a SHA-256 log hash: {log_hash!r}", field="log_hash",
+def check_digest(digest: str) -> str:
+    """A record digest: 64 hexadecimal digits (SHA-256), returned lower-case."""
+    if not isinstance(digest, str) or not _HASH.match(digest.strip().lower()):
+        raise InputError(f"not a SHA-256 record digest: {digest!r}", field="record_digest",
                          expected="64 hexadecimal digits")
-    return log_hash.strip().lower()
+    return digest.strip().lower()
+
+
+def check_label(label: str) -> str:
+    """The footer's name for the digest: one short line of text."""
+    if not isinstance(label, str) or not label.strip() or len(label) > 20 \
+            or any(c in label for c in "\r\n"):
+        raise InputError(f"not a short label for the record digest: {label!r}",
+                         field="digest_label")
+    return label.strip()
 
 
 def money_text(amount: Any) -> str:
@@ -62,25 +75,29 @@ def money_text(amount: Any) -> str:
 # Public entry points
 
 
-def render_agreement(template_path: str | Path, data: Mapping[str, Any], log_hash: str, *,
-                     keywords: Sequence[str] = ()) -> bytes:
+def render_agreement(template_path: str | Path, data: Mapping[str, Any], record_digest: str, *,
+                     keywords: Sequence[str] = (),
+                     digest_label: str = RECORD_DIGEST_LABEL) -> bytes:
     """Render a contract template (the agreement, or the financing cover letter) as PDF bytes.
 
     Raises :class:`~tenderflow.documents.templates.MissingFields` listing every missing field,
     or :class:`InputError` listing every malformed one, before any PDF is produced; a broken
     template raises :class:`DefinitionError`.
     """
-    log_hash = check_log_hash(log_hash)
+    record_digest = check_digest(record_digest)
     template = load_template(template_path)
     filled = fill(template, data)
-    return render_filled(filled, log_hash, keywords=keywords)
+    return render_filled(filled, record_digest, keywords=keywords, digest_label=digest_label)
 
 
-def render_filled(doc: FilledDocument, log_hash: str, *, keywords: Sequence[str] = ()) -> bytes:
+def render_filled(doc: FilledDocument, record_digest: str, *, keywords: Sequence[str] = (),
+                  digest_label: str = RECORD_DIGEST_LABEL) -> bytes:
     """Lay out an already filled template. ``keywords`` are added to the PDF's Keywords (the
     application writes ``procurement=ID`` and ``document=KIND`` there, so that a file names
-    the record it belongs to)."""
-    log_hash = check_log_hash(log_hash)
+    the record it belongs to). ``record_digest`` is printed on every page as
+    "``digest_label``（SHA-256）" and written to the Keywords as ``record-digest=``."""
+    record_digest = check_digest(record_digest)
+    digest_label = check_label(digest_label)
     st = _styles()
     story: list[Any] = []
     story += _title_block(doc.title, doc.subtitle, doc.number, st)
@@ -96,16 +113,18 @@ def render_filled(doc: FilledDocument, log_hash: str, *, keywords: Sequence[str]
     all_keywords = [
         f"tenderflow {doc.template_id} {doc.template_version}",
         KEYWORD_SIGNING_ORDER + ",".join(doc.signing_order),
-        KEYWORD_LOG_HASH + log_hash,
+        KEYWORD_RECORD_DIGEST + record_digest,
         *_checked_keywords(keywords),
     ]
     return _build(story, title=doc.title, subject=f"{doc.template_id} {doc.template_version}",
-                  keywords=all_keywords, log_hash=log_hash, document_date=doc.document_date)
+                  keywords=all_keywords, footer=f"{digest_label}（SHA-256）：{record_digest}",
+                  document_date=doc.document_date)
 
 
-def render_document(title: str, sections: Sequence[Mapping[str, Any]], log_hash: str, *,
+def render_document(title: str, sections: Sequence[Mapping[str, Any]], record_digest: str, *,
                     subtitle: str = "", document_date: date | str | None = None,
-                    numbered: bool = True, keywords: Sequence[str] = ()) -> bytes:
+                    numbered: bool = True, keywords: Sequence[str] = (),
+                    digest_label: str = RECORD_DIGEST_LABEL) -> bytes:
     """A generic report (eligibility report, award record, financial summary, timeline).
 
     ``sections`` is a list of ``{"heading": str, "body": [entry, ...]}`` where an entry is a
@@ -114,7 +133,8 @@ def render_document(title: str, sections: Sequence[Mapping[str, Any]], log_hash:
     ``document_date`` (ISO date) becomes the PDF's creation date; without it the fixed
     invariant date is used, so the bytes never depend on the clock.
     """
-    log_hash = check_log_hash(log_hash)
+    record_digest = check_digest(record_digest)
+    digest_label = check_label(digest_label)
     if not isinstance(title, str) or not title.strip():
         raise InputError("a document needs a title", field="title")
     when = as_date(document_date, "document_date") if document_date is not None else None
@@ -130,8 +150,8 @@ def render_document(title: str, sections: Sequence[Mapping[str, Any]], log_hash:
         story.append(_para(heading, st["heading"]))
         story += _entries(_plain_entries(section.get("body") or [], where), st)
     return _build(story, title=title, subject=title,
-                  keywords=[KEYWORD_LOG_HASH + log_hash, *_checked_keywords(keywords)],
-                  log_hash=log_hash, document_date=when)
+                  keywords=[KEYWORD_RECORD_DIGEST + record_digest, *_checked_keywords(keywords)],
+                  footer=f"{digest_label}（SHA-256）：{record_digest}", document_date=when)
 
 
 def _checked_keywords(keywords: Sequence[str]) -> list[str]:
@@ -299,7 +319,7 @@ def _signature_page(doc: FilledDocument, st: dict[str, Any]) -> list[Any]:
     return out
 
 
-def _build(story: list[Any], *, title: str, subject: str, keywords: list[str], log_hash: str,
+def _build(story: list[Any], *, title: str, subject: str, keywords: list[str], footer: str,
            document_date: date | None) -> bytes:
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
@@ -316,7 +336,7 @@ def _build(story: list[Any], *, title: str, subject: str, keywords: list[str], l
         title=title, author="tenderflow", subject=subject, creator="tenderflow",
         keywords="; ".join(keywords),
     )
-    doc.build(story, canvasmaker=_canvas_class(font, title, log_hash, stamp))
+    doc.build(story, canvasmaker=_canvas_class(font, title, footer, stamp))
     data = buf.getvalue()
     if data.count(_ID_PLACEHOLDER) != 2:
         raise RuntimeError("reportlab did not write the file ID where expected")
@@ -324,7 +344,7 @@ def _build(story: list[Any], *, title: str, subject: str, keywords: list[str], l
     return data.replace(_ID_PLACEHOLDER, file_id)
 
 
-def _canvas_class(font: str, title: str, log_hash: str, stamp: str) -> type:
+def _canvas_class(font: str, title: str, footer: str, stamp: str) -> type:
     """A canvas that writes the page footer once the page count is known."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
@@ -369,7 +389,7 @@ def _canvas_class(font: str, title: str, log_hash: str, stamp: str) -> type:
             self.setFont(font, 9)
             self.drawCentredString(width / 2, 13 * mm, f"第 {number} 页　共 {total} 页")
             self.setFont(font, 6.5)
-            self.drawCentredString(width / 2, 8.5 * mm, f"采购日志哈希（SHA-256）：{log_hash}")
+            self.drawCentredString(width / 2, 8.5 * mm, footer)
             self.restoreState()
 
     return FooterCanvas

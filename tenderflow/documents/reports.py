@@ -10,6 +10,7 @@ import dataclasses
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+from tenderflow.documents.record import record_digest
 from tenderflow.documents.templates import FilledDocument, Table
 from tenderflow.domain.money import Money
 
@@ -88,8 +89,8 @@ def award_record_sections(procurement: str, state: Mapping[str, Any], events: Se
         checks = award_event.payload.get("checks") or []
         body: list[Any] = [
             (f"采购结果记录于采购日志第{award_event.stream_seq}号事件（{award_event.type}），"
-            f"其哈希值为{award_event.hash}。确定成交（中标）供应商时，系统依据下列规则逐项核验并"
-            f"全部通过：")]
+            f"其记录摘要（SHA-256，不含录入时间）为{record_digest(award_event)}。确定成交（中标）"
+            f"供应商时，系统依据下列规则逐项核验并全部通过：")]
         if checks:
             body.append({"table": {"columns": ["规则", "依据"],
                                    "rows": [[c["rule"], c["source"]] for c in checks]}})

@@ -58,7 +58,10 @@ FIELD_PREFIX = "Sig_"
 DEMO_PASSPHRASE = "demo"
 DEMO_LABEL = "DEMO — NOT FOR REAL USE"
 _KEYWORD_ORDER = re.compile(r"signing-order=([a-z0-9_,]+)")
-_KEYWORD_HASH = re.compile(r"log-hash=([0-9a-f]{64})")
+_KEYWORD_DIGEST = re.compile(r"record-digest=([0-9a-f]{64})")
+# Before the record digest, documents carried the hash of their event (which covers the time
+# it was recorded): still read, so that a document rendered then still verifies.
+_KEYWORD_LOG_HASH = re.compile(r"log-hash=([0-9a-f]{64})")
 _KEYWORD_PROCUREMENT = re.compile(r"procurement=([A-Za-z0-9][A-Za-z0-9._-]{0,99})")
 _KEYWORD_DOCUMENT = re.compile(r"document=([a-z][a-z0-9_-]*)")
 _KEYWORD_MANIFEST = re.compile(r"manifest-sha256=([0-9a-f]{64})")
@@ -149,15 +152,18 @@ DEMO_PARTY_DAYS = 730
 
 
 def make_demo_keys(out_dir: str | Path, parties: Mapping[str, Mapping[str, Any]], *,
-                   valid_from: dt.datetime, passphrase: str = DEMO_PASSPHRASE) -> DemoKeys:
+                   valid_from: dt.datetime, valid_until: dt.datetime | None = None,
+                   passphrase: str = DEMO_PASSPHRASE) -> DemoKeys:
     """A demo CA (``demo-ca.pem``) and one ``<role>.p12`` per party, for trying the whole flow.
 
     ``parties`` maps a role to ``{"name": …, "uscc": …}``. Every certificate says
     "DEMO — NOT FOR REAL USE"; the CA's private key is not kept. RSA-2048, SHA-256.
     ``valid_from`` is the business time the keys are made for (e.g. when the procurement was
     opened): certificates are valid from the day before it, the CA for ``DEMO_CA_DAYS``, the
-    parties for ``DEMO_PARTY_DAYS`` — never derived from the wall clock. The keys and serial
-    numbers are random, so signed files differ between two sets of demo keys.
+    parties for ``DEMO_PARTY_DAYS`` — or every certificate until ``valid_until`` if given —
+    never derived from the wall clock. The keys and serial numbers are random, so signed files
+    differ between two sets of demo keys: the demo signs with the fixed set shipped in
+    ``examples/keys/`` (made once with this function, see its README.md).
     """
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
@@ -177,6 +183,15 @@ def make_demo_keys(out_dir: str | Path, parties: Mapping[str, Mapping[str, Any]]
     if valid_from.utcoffset() is None:
         raise InputError("valid_from needs a time zone", field="valid_from")
     not_before = (valid_from - dt.timedelta(days=1)).astimezone(dt.UTC).replace(microsecond=0)
+    if valid_until is not None:
+        if valid_until.utcoffset() is None:
+            raise InputError("valid_until needs a time zone", field="valid_until")
+        until = valid_until.astimezone(dt.UTC).replace(microsecond=0)
+        if until <= not_before:
+            raise InputError("valid_until is before valid_from", field="valid_until")
+    ca_until = until if valid_until is not None else not_before + dt.timedelta(days=DEMO_CA_DAYS)
+    party_until = (until if valid_until is not None
+                   else not_before + dt.timedelta(days=DEMO_PARTY_DAYS))
 
     ca_key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
     ca_name = x509.Name([
@@ -191,7 +206,7 @@ def make_demo_keys(out_dir: str | Path, parties: Mapping[str, Mapping[str, Any]]
         .public_key(ca_key.public_key())
         .serial_number(x509.random_serial_number())
         .not_valid_before(not_before)
-        .not_valid_after(not_before + dt.timedelta(days=DEMO_CA_DAYS))
+        .not_valid_after(ca_until)
         .add_extension(x509.BasicConstraints(ca=True, path_length=0), critical=True)
         .add_extension(x509.KeyUsage(
             digital_signature=False, content_commitment=False, key_encipherment=False,
@@ -220,7 +235,7 @@ def make_demo_keys(out_dir: str | Path, parties: Mapping[str, Mapping[str, Any]]
             .public_key(key.public_key())
             .serial_number(x509.random_serial_number())
             .not_valid_before(not_before)
-            .not_valid_after(not_before + dt.timedelta(days=DEMO_PARTY_DAYS))
+            .not_valid_after(party_until)
             .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
             .add_extension(x509.KeyUsage(
                 digital_signature=True, content_commitment=True, key_encipherment=False,
@@ -351,7 +366,8 @@ def _reader(pdf_bytes: bytes) -> Any:
 
 
 def pdf_metadata(pdf_bytes: bytes) -> dict[str, Any]:
-    """The signing order and log hash tenderflow wrote in the PDF's Keywords (if any)."""
+    """The signing order, record digest (or, in older files, log hash), procurement, document
+    and manifest hash tenderflow wrote in the PDF's Keywords (each None if absent)."""
     return _metadata(_reader(pdf_bytes))
 
 
@@ -361,7 +377,8 @@ def _metadata(reader: Any) -> dict[str, Any]:
     except (KeyError, TypeError, AttributeError):
         keywords = ""
     found = {name: pattern.search(keywords) for name, pattern in (
-        ("signing_order", _KEYWORD_ORDER), ("log_hash", _KEYWORD_HASH),
+        ("signing_order", _KEYWORD_ORDER), ("record_digest", _KEYWORD_DIGEST),
+        ("log_hash", _KEYWORD_LOG_HASH),
         ("procurement", _KEYWORD_PROCUREMENT), ("document", _KEYWORD_DOCUMENT),
         ("manifest_sha256", _KEYWORD_MANIFEST))}
     out: dict[str, Any] = {k: m.group(1) if m else None for k, m in found.items()}
@@ -592,7 +609,8 @@ class VerificationReport:
     signatures: list[dict[str, Any]] = field(default_factory=list)
     signing_order: list[str] | None = None
     missing: list[str] = field(default_factory=list)  # roles that have not signed
-    log_hash: str | None = None  # as written in the PDF by the renderer
+    record_digest: str | None = None  # as written in the PDF by the renderer
+    log_hash: str | None = None  # what older files carry instead: their event's hash
     original_sha256: str | None = None  # of the file as rendered, before any signature
     sha256: str | None = None  # of the whole file as verified
     problems: list[str] = field(default_factory=list)  # document-level problems
@@ -614,7 +632,8 @@ class VerificationReport:
 
     def to_dict(self) -> dict[str, Any]:
         return {"ok": self.ok, "signatures": self.signatures, "signing_order": self.signing_order,
-                "missing": self.missing, "log_hash": self.log_hash,
+                "missing": self.missing, "record_digest": self.record_digest,
+                **({"log_hash": self.log_hash} if self.log_hash else {}),
                 "original_sha256": self.original_sha256, "sha256": self.sha256,
                 "problems": self.all_problems()}
 
@@ -666,6 +685,7 @@ def verify_pdf(pdf_bytes: bytes, trust_pem_paths: Iterable[str | Path], *,
         report.problems.append(f"cannot read the signatures: {exc}")
         return report
     report.signing_order = meta["signing_order"]
+    report.record_digest = meta["record_digest"]
     report.log_hash = meta["log_hash"]
     if not sigs:
         report.problems.append("the document has no signatures")

@@ -172,6 +172,10 @@ def test_render_before_terms_lists_every_missing_field(awarded):
 def test_render_writes_the_agreement_and_records_its_hash(awarded):
     assert awarded.run("contract", "terms", PID, str(TERMS)).exit_code == 0
     head_seq, head_hash = _head(awarded)
+    from tenderflow.documents.record import record_digest
+
+    [terms] = awarded.events(("AgreementTermsRecorded",))
+    digest = record_digest(terms)
     out = awarded.path("agreement.pdf")
     res = awarded.run("contract", "render", PID, "--out", str(out), as_json=True)
     assert res.exit_code == 0, res.output
@@ -180,7 +184,10 @@ def test_render_writes_the_agreement_and_records_its_hash(awarded):
 
     [event] = awarded.events(("AgreementRendered",))
     assert event.payload["sha256"] == hashlib.sha256(pdf).hexdigest()
-    assert event.payload["log_hash"] == head_hash and event.payload["log_seq"] == head_seq
+    # the terms record's digest, not its chain hash (which covers the time it was recorded)
+    assert terms.stream_seq == head_seq and digest != head_hash
+    assert event.payload["terms_digest"] == digest and event.payload["terms_seq"] == head_seq
+    assert "log_hash" not in event.payload
     assert event.payload["signing_order"] == ORDER
     assert event.pins["template"] == awarded.events(("AgreementTermsRecorded",))[0].pins[
         "template"]
@@ -190,8 +197,9 @@ def test_render_writes_the_agreement_and_records_its_hash(awarded):
         assert name in text and uscc in text
     assert f"¥3,245,000.00（{AWARD_CAPITAL}）" in text
     assert "竞争性谈判方式（采购编号：CN-2023-001）" in text
-    for number, page in enumerate(pages, start=1):  # the log hash at render time on each page
-        assert head_hash in page and f"第{number}页共{len(pages)}页" in page
+    for number, page in enumerate(pages, start=1):  # the terms record's digest on each page
+        assert digest in page and f"第{number}页共{len(pages)}页" in page
+        assert "条款记录摘要" in page and head_hash not in page
     # rendering again gives the same bytes and records nothing new
     again = awarded.path("again.pdf")
     res2 = awarded.run("contract", "render", PID, "--out", str(again), as_json=True)

@@ -14,7 +14,7 @@ from tenderflow.domain.timeutil import SHANGHAI
 CONTRACTS = Path(__file__).resolve().parents[2] / "contracts"
 AGREEMENT = CONTRACTS / "agreement.yaml"
 COVER = CONTRACTS / "financing_cover.yaml"
-LOG_HASH = "3f6c2a9e0b5d4c1a8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d"
+RECORD_DIGEST = "3f6c2a9e0b5d4c1a8e7f6a5b4c3d2e1f0a9b8c7d6e5f4a3b2c1d0e9f8a7b6c5d"
 SIGNING_ORDER = ["implementing_agency", "social_capital", "residents_committee",
                  "subdistrict_office"]
 # Business times of the sample agreement (contracts/sample-data.yaml: awarded 2025-06-10,
@@ -53,7 +53,7 @@ def demo_keys(tmp_path_factory: pytest.TempPathFactory, registered_parties: dict
 def agreement_pdf(_sample_data: dict) -> bytes:
     from tenderflow.documents.pdf import render_agreement
 
-    return render_agreement(AGREEMENT, _sample_data, LOG_HASH)
+    return render_agreement(AGREEMENT, _sample_data, RECORD_DIGEST)
 
 
 @pytest.fixture(scope="session")
@@ -69,8 +69,8 @@ def signed_agreement(agreement_pdf: bytes, demo_keys, registered_parties: dict) 
 
 
 @pytest.fixture(scope="session")
-def log_hash() -> str:
-    return LOG_HASH
+def record_digest() -> str:
+    return RECORD_DIGEST
 
 
 @pytest.fixture(scope="session")

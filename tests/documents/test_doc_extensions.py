@@ -24,24 +24,24 @@ def _text(pdf: bytes) -> str:
                    for p in PdfReader(BytesIO(pdf)).pages)
 
 
-def test_keywords_name_the_procurement_and_document(sample_data, contracts, log_hash):
-    pdf = render_agreement(contracts / "agreement.yaml", sample_data, log_hash,
+def test_keywords_name_the_procurement_and_document(sample_data, contracts, record_digest):
+    pdf = render_agreement(contracts / "agreement.yaml", sample_data, record_digest,
                            keywords=["procurement=CD-2025-001", "document=agreement"])
     meta = pdf_metadata(pdf)
     assert meta["procurement"] == "CD-2025-001" and meta["document"] == "agreement"
-    assert meta["log_hash"] == log_hash
+    assert meta["record_digest"] == record_digest
     for bad in ("procurement=a;b", "Bad=1", "novalue"):
         with pytest.raises(InputError, match="not a keyword"):
-            render_agreement(contracts / "agreement.yaml", sample_data, log_hash,
+            render_agreement(contracts / "agreement.yaml", sample_data, record_digest,
                              keywords=[bad])
 
 
-def test_signature_note_replaces_the_default(sample_data, contracts, log_hash):
-    cover = render_agreement(contracts / "financing_cover.yaml", sample_data, log_hash)
+def test_signature_note_replaces_the_default(sample_data, contracts, record_digest):
+    cover = render_agreement(contracts / "financing_cover.yaml", sample_data, record_digest)
     text = _text(cover)
     assert "本函为融资审批文件包的组成部分，不单独签署" in text
     assert "依次以可靠的电子签名签署。各方的电子签名嵌入本文件" not in text
-    agreement = _text(render_agreement(contracts / "agreement.yaml", sample_data, log_hash))
+    agreement = _text(render_agreement(contracts / "agreement.yaml", sample_data, record_digest))
     assert "各方的电子签名嵌入本文件" in agreement
 
 
@@ -110,10 +110,15 @@ def test_award_record_shows_what_the_mode_recorded():
     }
     award = SimpleNamespace(type="ProcurementAwarded", stream_seq=7, hash="e" * 64, payload={
         "trigger": "award", "checks": [{"rule": "tender.rank", "source": "条例 第55条"}]},
-        occurred_at="2023-10-30T09:00:00+08:00")
+        occurred_at="2023-10-30T09:00:00+08:00", stream_id="procurement:P-1",
+        schema_version=1, actor="staff:zhao", pins={}, body=None)
     sections = award_record_sections("P-1", state, [award], "公开招标",
                                      {"name": "乙公司", "uscc": "91510100MA61XY8127"})
     headings = [s["heading"] for s in sections]
+    # the award's record digest (what it records, not when it was entered), not its hash
+    from tenderflow.documents.record import record_digest
+
+    assert record_digest(award) in sections[2]["body"][0] and "e" * 64 not in str(sections)
     assert headings == ["采购项目", "采购结果", "核验的规则", "资格预审结果", "投标报价",
                         "评审排名", "采购结果确认谈判", "合同签订记录", "采购过程"]
     prequal = sections[3]["body"][1]["table"]["rows"]

@@ -14,19 +14,19 @@ from tenderflow.errors import InputError
 
 
 def test_package_writes_documents_and_manifest(tmp_path, signed_agreement, sample_data,
-                                               contracts, log_hash):
+                                               contracts, record_digest):
     summary = financial_summary("40000000.00", ["4800000.00"] * 10)
     sample_data["finance"] = summary.fields()
     documents = {
         "agreement.pdf": signed_agreement,
         "financing-cover.pdf": render_agreement(contracts / "financing_cover.yaml",
-                                                sample_data, log_hash),
+                                                sample_data, record_digest),
         "eligibility-report.pdf": render_document(
-            "资格审查报告", [{"heading": "结论", "body": ["乙方符合资格条件。"]}], log_hash),
+            "资格审查报告", [{"heading": "结论", "body": ["乙方符合资格条件。"]}], record_digest),
         "award-record.pdf": render_document(
             "采购结果记录", [{"heading": "成交供应商", "body": ["成都安居城市更新有限公司"]}],
-            log_hash),
-        "financial-summary.pdf": render_document("财务摘要", summary.sections(), log_hash),
+            record_digest),
+        "financial-summary.pdf": render_document("财务摘要", summary.sections(), record_digest),
     }
     manifest = build_package(tmp_path / "pkg", documents)
     assert [f["name"] for f in manifest["files"]] == sorted(documents)

@@ -86,12 +86,12 @@ def test_text_extracts_parties_and_capital_amount(agreement_pdf, sample_data):
     assert "本合同第十二条所称的乙方违约情形" in text
 
 
-def test_every_page_has_number_and_log_hash(agreement_pdf, log_hash):
+def test_every_page_has_number_and_record_digest(agreement_pdf, record_digest):
     pages = _text(agreement_pdf)
     assert len(pages) >= 4
     for number, page in enumerate(pages, start=1):
         assert f"第{number}页共{len(pages)}页" in page
-        assert log_hash in page
+        assert record_digest in page
 
 
 def test_fonts_are_embedded_truetype(agreement_pdf):
@@ -114,19 +114,19 @@ def test_fonts_are_embedded_truetype(agreement_pdf):
     assert b"STSong" not in agreement_pdf and b"/Helvetica" not in agreement_pdf
 
 
-def test_same_inputs_same_bytes(agreement_pdf, sample_data, contracts, log_hash):
-    again = render_agreement(contracts / "agreement.yaml", sample_data, log_hash)
+def test_same_inputs_same_bytes(agreement_pdf, sample_data, contracts, record_digest):
+    again = render_agreement(contracts / "agreement.yaml", sample_data, record_digest)
     assert again == agreement_pdf
 
 
-def test_same_bytes_in_another_process(agreement_pdf, contracts, log_hash):
+def test_same_bytes_in_another_process(agreement_pdf, contracts, record_digest):
     """Hash seed and SOURCE_DATE_EPOCH do not leak into the bytes."""
     code = (
         "import sys, hashlib, yaml; from pathlib import Path;"
         "from tenderflow.documents.pdf import render_agreement;"
         f"c = Path({str(contracts)!r});"
         "d = yaml.safe_load((c / 'sample-data.yaml').read_text(encoding='utf-8'));"
-        f"sys.stdout.write(hashlib.sha256(render_agreement(c / 'agreement.yaml', d, {log_hash!r}))"
+        f"sys.stdout.write(hashlib.sha256(render_agreement(c / 'agreement.yaml', d, {record_digest!r}))"
         ".hexdigest())"
     )
     env = dict(os.environ, PYTHONHASHSEED="12345", SOURCE_DATE_EPOCH="1700000000")
@@ -135,10 +135,10 @@ def test_same_bytes_in_another_process(agreement_pdf, contracts, log_hash):
     assert out.stdout == hashlib.sha256(agreement_pdf).hexdigest()
 
 
-def test_different_data_or_log_hash_changes_bytes(agreement_pdf, sample_data, contracts,
-                                                  log_hash):
+def test_different_data_or_record_digest_changes_bytes(agreement_pdf, sample_data, contracts,
+                                                  record_digest):
     sample_data["agreement"]["number"] = "JC-PPP-2025-002"
-    assert render_agreement(contracts / "agreement.yaml", sample_data, log_hash) != agreement_pdf
+    assert render_agreement(contracts / "agreement.yaml", sample_data, record_digest) != agreement_pdf
     sample_data["agreement"]["number"] = "JC-PPP-2025-001"
     assert render_agreement(contracts / "agreement.yaml", sample_data, "0" * 64) != agreement_pdf
 
@@ -150,7 +150,7 @@ def test_creation_date_comes_from_the_data(agreement_pdf):
            "subdistrict_office" in info["/Keywords"]
 
 
-def test_missing_fields_listed_at_once_and_nothing_written(sample_data, contracts, log_hash,
+def test_missing_fields_listed_at_once_and_nothing_written(sample_data, contracts, record_digest,
                                                           tmp_path):
     del sample_data["investment"]["total"]
     sample_data["parties"]["residents_committee"]["name"] = "  "
@@ -158,7 +158,7 @@ def test_missing_fields_listed_at_once_and_nothing_written(sample_data, contract
     sample_data["term"]["start_date"] = None
     out = tmp_path / "agreement.pdf"
     with pytest.raises(MissingFields) as caught:
-        write_pdf(out, render_agreement(contracts / "agreement.yaml", sample_data, log_hash))
+        write_pdf(out, render_agreement(contracts / "agreement.yaml", sample_data, record_digest))
     assert caught.value.missing == [
         "parties.residents_committee.name",
         "investment.total",
@@ -172,31 +172,31 @@ def test_missing_fields_listed_at_once_and_nothing_written(sample_data, contract
     assert not out.exists() and not list(tmp_path.iterdir())
 
 
-def test_bad_values_listed_at_once(sample_data, contracts, log_hash):
+def test_bad_values_listed_at_once(sample_data, contracts, record_digest):
     sample_data["investment"]["basic"] = "18000000.005"  # three places
     sample_data["parties"]["social_capital"]["uscc"] = "91510100MA6C1234X0"  # bad check char
     sample_data["procurement"]["award_date"] = "10 June"
     with pytest.raises(InputError) as caught:
-        render_agreement(contracts / "agreement.yaml", sample_data, log_hash)
+        render_agreement(contracts / "agreement.yaml", sample_data, record_digest)
     message = str(caught.value)
     assert "investment.basic" in message
     assert "parties.social_capital.uscc" in message
     assert "procurement.award_date" in message
 
 
-def test_amounts_must_add_up(sample_data, contracts, log_hash):
+def test_amounts_must_add_up(sample_data, contracts, record_digest):
     sample_data["investment"]["enhancement"] = "7000000.00"
     with pytest.raises(InputError, match="基础类、完善类、提升类投资之和应等于项目总投资"):
-        render_agreement(contracts / "agreement.yaml", sample_data, log_hash)
+        render_agreement(contracts / "agreement.yaml", sample_data, record_digest)
 
 
-def test_log_hash_must_be_sha256(sample_data, contracts):
-    with pytest.raises(InputError, match="log hash"):
+def test_record_digest_must_be_sha256(sample_data, contracts):
+    with pytest.raises(InputError, match="record digest"):
         render_agreement(contracts / "agreement.yaml", sample_data, "not-a-hash")
 
 
-def test_cover_letter_renders(sample_data, contracts, log_hash):
-    pdf = render_agreement(contracts / "financing_cover.yaml", sample_data, log_hash)
+def test_cover_letter_renders(sample_data, contracts, record_digest):
+    pdf = render_agreement(contracts / "financing_cover.yaml", sample_data, record_digest)
     text = "".join(_text(pdf))
     assert "中国建设银行股份有限公司成都锦城支行：" in text
     assert "¥28,000,000.00（人民币贰仟捌佰万元整）" in text
@@ -204,11 +204,11 @@ def test_cover_letter_renders(sample_data, contracts, log_hash):
     assert "8.33年" in text and "3.46%" in text
 
 
-def test_render_document_for_reports(log_hash):
+def test_render_document_for_reports(record_digest):
     summary = financial_summary("40000000.00", ["4800000.00"] * 10)
-    pdf = render_document("浣花社区老旧小区改造项目财务摘要", summary.sections(), log_hash,
+    pdf = render_document("浣花社区老旧小区改造项目财务摘要", summary.sections(), record_digest,
                           document_date="2025-07-15")
-    again = render_document("浣花社区老旧小区改造项目财务摘要", summary.sections(), log_hash,
+    again = render_document("浣花社区老旧小区改造项目财务摘要", summary.sections(), record_digest,
                             document_date="2025-07-15")
     assert pdf == again
     text = "".join(_text(pdf))
@@ -216,15 +216,15 @@ def test_render_document_for_reports(log_hash):
     assert "静态投资回收期：8.33年" in text
     assert "3.46%" in text
     assert "第10年" in text
-    assert log_hash in text
+    assert record_digest in text
     assert b"/Helvetica" not in pdf
 
 
-def test_render_document_refuses_bad_sections(log_hash):
+def test_render_document_refuses_bad_sections(record_digest):
     with pytest.raises(InputError):
-        render_document("报告", [{"heading": "一", "body": [object()]}], log_hash)
+        render_document("报告", [{"heading": "一", "body": [object()]}], record_digest)
     with pytest.raises(InputError):
-        render_document("报告", [{"body": []}], log_hash)
+        render_document("报告", [{"body": []}], record_digest)
 
 
 def test_no_font_names_what_to_install(monkeypatch):

@@ -37,7 +37,7 @@ def _inside(index: int, byte_range: tuple[int, int, int, int]) -> bool:
 
 
 def test_four_parties_sign_in_turn_and_verify(signed_agreement, demo_keys, registered_parties,
-                                             signing_order, log_hash):
+                                             signing_order, record_digest):
     report = verify_pdf(signed_agreement, [demo_keys.ca_cert], parties=registered_parties)
     assert report.ok, report.all_problems()
     assert [s["field"] for s in report.signatures] == [field_name(r) for r in signing_order]
@@ -56,7 +56,7 @@ def test_four_parties_sign_in_turn_and_verify(signed_agreement, demo_keys, regis
         "FORM_FILLING", "FORM_FILLING", "FORM_FILLING", "NONE"]
     assert report.missing == []
     assert report.signing_order == signing_order
-    assert report.log_hash == log_hash
+    assert report.record_digest == record_digest
     assert report.to_dict()["ok"] is True
 
 
@@ -221,10 +221,11 @@ def test_demo_keys_are_labelled(demo_keys, registered_parties):
     assert subject[NameOID.ORGANIZATIONAL_UNIT_NAME] == DEMO_LABEL
 
 
-def test_metadata_survives_signing(signed_agreement, signing_order, log_hash):
+def test_metadata_survives_signing(signed_agreement, signing_order, record_digest):
     meta = pdf_metadata(signed_agreement)
-    assert meta == {"signing_order": signing_order, "log_hash": log_hash, "procurement": None,
-                    "document": None, "manifest_sha256": None}
+    assert meta == {"signing_order": signing_order, "record_digest": record_digest,
+                    "log_hash": None, "procurement": None, "document": None,
+                    "manifest_sha256": None}
 
 
 def test_not_a_pdf(demo_keys):

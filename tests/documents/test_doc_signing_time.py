@@ -140,3 +140,39 @@ def test_times_in_documents_are_beijing_time():
     assert as_date(datetime(2023, 11, 9, 20, 0, tzinfo=UTC), "x").isoformat() \
         == "2023-11-10"
     assert as_date("2023-11-10", "x").isoformat() == "2023-11-10"
+
+
+def test_rsa_signatures_are_pkcs1_v15_and_the_same_in_another_process(agreement_pdf, demo_keys,
+                                                                     registered_parties,
+                                                                     tmp_path):
+    """PKCS#1 v1.5 is deterministic (PSS is salted): the same file, key and signing time give
+    the same bytes in any process, which is what lets the demo, signing with the shipped keys
+    (examples/keys/), record the same events on any run date."""
+    import subprocess
+    import sys
+
+    role = "implementing_agency"
+    signed = sign_pdf(agreement_pdf, demo_keys.party_keys[role], demo_keys.passphrase, role,
+                      registered_parties[role], signing_time=SIGNED_AT)
+    [sig] = _reader(signed).embedded_signatures
+    assert sig.signer_info["signature_algorithm"]["algorithm"].native in (
+        "rsassa_pkcs1v15", "sha256_rsa")
+    source = tmp_path / "in.pdf"
+    source.write_bytes(agreement_pdf)
+    out = tmp_path / "out.pdf"
+    code = (
+        "import sys, json\n"
+        "from pathlib import Path\n"
+        "from datetime import datetime\n"
+        "from tenderflow.documents.signing import sign_pdf\n"
+        "a = json.loads(sys.argv[1])\n"
+        "Path(a['out']).write_bytes(sign_pdf(Path(a['in']).read_bytes(), a['key'], 'demo',\n"
+        "    a['role'], a['who'], signing_time=datetime.fromisoformat(a['at'])))\n")
+    import json
+
+    args = {"in": str(source), "out": str(out), "key": str(demo_keys.party_keys[role]),
+            "role": role, "who": registered_parties[role], "at": SIGNED_AT.isoformat()}
+    res = subprocess.run([sys.executable, "-c", code, json.dumps(args)], capture_output=True,
+                         text=True, timeout=120, check=False)
+    assert res.returncode == 0, res.stderr
+    assert out.read_bytes() == signed
