@@ -310,6 +310,8 @@ def recorded(services: Any, pid: str, version: int | None = None) -> dict[str, A
         if event is None or event.type != CHECK_EVENT:
             raise NotFound(f"{pid}: event {version} is not an eligibility check",
                            procurement=pid)
+    from tenderflow.documents.record import record_digest
+
     result = event.payload["findings"]["eligibility"]
     facts = event.payload.get("facts", {}).get("eligibility", {})
     return {"procurement": pid, "at": result["at"], "ruleset": result["ruleset"],
@@ -319,7 +321,8 @@ def recorded(services: Any, pid: str, version: int | None = None) -> dict[str, A
                        "credit_entries": len(facts.get("credit", ()))},
             "event": {"type": event.type, "stream_seq": event.stream_seq,
                       "global_seq": event.global_seq, "occurred_at": event.occurred_at,
-                      "actor": event.actor, "hash": event.hash, "pins": event.pins}}
+                      "actor": event.actor, "hash": event.hash, "pins": event.pins,
+                      "record_digest": record_digest(event)}}
 
 
 def only(report: dict[str, Any], supplier: str | None) -> dict[str, Any]:
@@ -404,8 +407,10 @@ def report_pdf(report: Mapping[str, Any]) -> bytes:
     """The eligibility report as PDF bytes (embedded CJK font; deterministic for a record)."""
     from tenderflow.documents.pdf import render_document
 
-    # The log hash in the footer is the check event's own hash: the chain up to the check.
-    return render_document("供应商资格审查报告", report_sections(report), report["event"]["hash"],
+    # The footer carries the check event's record digest (what it records, not when it was
+    # recorded), so the same record gives the same report on any day.
+    return render_document("供应商资格审查报告", report_sections(report),
+                           report["event"]["record_digest"], digest_label="审查记录摘要",
                            subtitle=f"{report['procurement']} · {report['ruleset']['id']} "
                                     f"{report['ruleset']['version']}",
                            document_date=report["at"])

@@ -463,9 +463,13 @@ class Services:
                 if not due:
                     break
                 trigger, due_at = due[0]
+                # a timer fires at its due time, or — when the record moved on after it fell
+                # due (a pause, a step recorded since) — at the record's last time: business
+                # time never goes back
+                fire_at = max(due_at, as_of(state))
                 reason = (f"timer {trigger} due at {iso(due_at)}, fired by tick at {iso(when)}")
                 try:
-                    result = self.fire(row.id, trigger, None, actor, due_at,
+                    result = self.fire(row.id, trigger, None, actor, fire_at,
                                        if_version=state["version"],
                                        entry=Entry(reason=reason))
                 except ConcurrencyConflict:

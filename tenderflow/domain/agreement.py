@@ -13,19 +13,20 @@ The agreement's data is the recorded procurement plus the terms the officer reco
 
 A field the record provides may not be given another value in the terms; a party's name and
 统一社会信用代码 (USCC) never come from the terms. Both are copied into
-``AgreementTermsRecorded``, so that a render depends only on that event, the pinned template
-and the log hash.
+``AgreementTermsRecorded``, so that a render depends only on that event and the pinned
+template (the document prints the event's record digest, tenderflow.documents.record).
 
 Document records (no ``trigger``; they do not change the workflow state)::
 
     AgreementTermsRecorded   {terms, revenue_plan, operating_costs, derived, sources,
                               parties, template}
-    AgreementRendered        {document: agreement, sha256, bytes, pages, log_hash, log_seq,
-                              template, signing_order, parties, renderer}
+    AgreementRendered        {document: agreement, sha256, bytes, pages, terms_digest,
+                              terms_seq, template, signing_order, parties, renderer}
     AgreementSigned          {document: agreement, party, field, signer, certificate, sha256,
                               previous_sha256, rendered_sha256, signature, of}
     FinancingPackageAssembled{manifest_sha256, manifest_pdf_sha256, files, agreement_sha256,
-                              financing, finance, log_hash, log_seq, signing_order, left_out}
+                              financing, finance, agreement_signed_digest,
+                              agreement_signed_seq, signing_order, left_out}
     FinancingPackageSigned   {document: package, …as AgreementSigned, manifest_sha256}
 
 This module is pure: the application service (:mod:`tenderflow.agreements`) reads the store
@@ -424,12 +425,21 @@ def _terms(state: State, payload: dict[str, Any], at: str) -> None:
     }
 
 
+def _basis(payload: dict[str, Any], digest_field: str) -> dict[str, Any]:
+    """The record a rendering rests on: its record digest (``digest_field``), or in a
+    rendering from before the record digest, the event's chain hash (``log_hash``,
+    ``log_seq``), kept as it was so that older snapshots still agree."""
+    if "log_hash" in payload:
+        return {"log_hash": payload["log_hash"], "log_seq": payload["log_seq"]}
+    return {digest_field: payload[digest_field]}
+
+
 @applies(RENDERED)
 def _rendered(state: State, payload: dict[str, Any], at: str) -> None:
     agreement = state.setdefault("agreement", {"parties": {}})
     agreement["rendered"] = {
         "seq": state["version"], "at": at, "sha256": payload["sha256"],
-        "log_hash": payload["log_hash"], "log_seq": payload["log_seq"],
+        **_basis(payload, "terms_digest"),
         "signing_order": payload["signing_order"],
     }
     agreement["signatures"] = []
@@ -454,7 +464,7 @@ def _agreement_signed(state: State, payload: dict[str, Any], at: str) -> None:
 def _package(state: State, payload: dict[str, Any], at: str) -> None:
     state["financing_package"] = {
         "rendered": {"seq": state["version"], "at": at, "sha256": payload["manifest_pdf_sha256"],
-                     "log_hash": payload["log_hash"], "log_seq": payload["log_seq"],
+                     **_basis(payload, "agreement_signed_digest"),
                      "signing_order": payload["signing_order"]},
         "manifest_sha256": payload["manifest_sha256"],
         "files": [f["name"] for f in payload.get("files", [])],

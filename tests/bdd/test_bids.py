@@ -103,7 +103,7 @@ def _round_with_dropout(world: World, met: str, leaving: str) -> None:
     n.round(2, leaving, excluded=[{"supplier": leaving, "reason": "供应商书面表示退出谈判"}],
             at="2023-03-10T08:00+08:00")
     for i, sid in enumerate(ids(met)):
-        n.round(2, sid, at=f"2023-03-10T0{i + 1}:30+08:00")
+        n.round(2, sid, at=f"2023-03-10T{9 + i:02d}:30+08:00")
 
 
 @given(parsers.parse('于 "{at}" 要求最后报价，截止 "{deadline}"'))

@@ -158,11 +158,11 @@ def test_unknown_ruleset_names_the_known_ones(registered: Any) -> None:
 # --------------------------------------------------------------------------- credit lists
 
 def test_credit_import_records_events_and_is_idempotent(registered: Any, tmp_path: Path) -> None:
-    first = es.import_credit_lists(registered, CREDIT, "staff:wang")
+    first = es.import_credit_lists(registered, CREDIT, "staff:wang", at("2025-05-06T08:00+08:00"))
     assert first["lists"] == {"失信被执行人": {"recorded": 1, "amended": 0, "unchanged": 0},
                               "重大税收违法": {"recorded": 1, "amended": 0, "unchanged": 0}}
     before = count(registered)
-    again = es.import_credit_lists(registered, CREDIT, "staff:wang")
+    again = es.import_credit_lists(registered, CREDIT, "staff:wang", at("2025-05-07T08:00+08:00"))
     assert all(c == {"recorded": 0, "amended": 0, "unchanged": 1}
                for c in again["lists"].values())
     assert count(registered) == before
@@ -179,7 +179,7 @@ def test_credit_import_records_events_and_is_idempotent(registered: Any, tmp_pat
     lifted.write_text("\n".join([lines[0], lines[1].replace("2024-11-15,,", "2024-11-15,"
                                                                            "2025-06-01,")]),
                       encoding="utf-8")
-    res = es.import_credit_lists(registered, lifted, "staff:wang")
+    res = es.import_credit_lists(registered, lifted, "staff:wang", at("2025-06-02T08:00+08:00"))
     assert res["lists"]["失信被执行人"]["amended"] == 1
     second = events(registered, "credit:失信被执行人")[1]
     assert second.type == "CreditEntryAmended"
@@ -193,7 +193,7 @@ def test_a_bad_credit_file_writes_nothing(registered: Any, tmp_path: Path) -> No
     bad.write_text(text, encoding="utf-8")
     before = count(registered)
     with pytest.raises(InputError) as err:
-        es.import_credit_lists(registered, bad, "staff:wang")
+        es.import_credit_lists(registered, bad, "staff:wang", at("2025-05-06T08:00+08:00"))
     assert "bad.csv" in err.value.message and "line 4" in err.value.message
     assert "uscc" in err.value.message
     assert count(registered) == before

@@ -67,7 +67,9 @@ def long_scenario(cut: dict[str, int]) -> dict[str, Any]:
                 mine = mine[:cut.get(path.name, len(mine))]
             for step in mine:
                 steps.append({**_rename(copy.deepcopy(step), ids), "note": f"{path.name}#{k}"})
-    return {"title": "long crash scenario", "projects": list(projects.values()),
+    return {"title": "long crash scenario",
+            "entry": {"reason": HISTORIC.reason, "receipt": HISTORIC.receipt},
+            "projects": list(projects.values()),
             "suppliers": list(suppliers.values()), "procurements": procurements,
             "steps": steps}
 
