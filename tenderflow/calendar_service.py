@@ -123,7 +123,7 @@ def import_notice(services: Any, text: str, file: str, actor: str,
     on ``calendar:<YEAR>`` and a ``calendar-year`` definition), in one transaction. Nothing is
     written when the notice cannot be read, or when the same text was imported already."""
     from tenderflow import clock
-    from tenderflow.services import check_actor, load_parameters
+    from tenderflow.app.common import check_actor, load_parameters
 
     check_actor(actor)
     notice = parse_notice(text, file)

@@ -180,15 +180,15 @@ def import_credit_lists(services: Any, path: Path, actor: str,
                         at: datetime) -> dict[str, Any]:
     """Record the entries of a credit-list CSV export as events on ``credit:<list>`` streams,
     in one transaction; idempotent. Returns counts per list."""
+    from tenderflow.app.common import check_actor
     from tenderflow.domain.credit import load_credit_csv
-    from tenderflow.services import check_actor
 
     check_actor(actor)
     entries = load_credit_csv(path)
     if not entries:
         raise InputError("no entries in the file", file=str(path),
                          expected="one line per listing after the header")
-    from tenderflow.services import load_parameters
+    from tenderflow.app.common import load_parameters
 
     when, recorded_at = iso(at), services.recording_clock()
     late = services._late(load_parameters(services.root), at, recorded_at,
@@ -296,7 +296,7 @@ def recorded(services: Any, pid: str, version: int | None = None) -> dict[str, A
     """The ``EligibilityChecked`` event at ``version`` (default: the latest) as a report:
     procurement, check date, ruleset, every rule for every candidate and the event's identity
     (its hash goes in the PDF footer)."""
-    from tenderflow.services import stream_of
+    from tenderflow.app.common import stream_of
 
     if version is None:
         checked = services.state(pid).get("eligibility")

@@ -14,6 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from tenderflow import clock
+from tenderflow.app.common import (  # noqa: F401 - re-exported for the CLI and scenarios
+    ACTOR_ROLES,
+    check_actor,
+    load_parameters,
+    stream_of,
+)
 from tenderflow.domain.entry import LATE_AFTER, Entry, late_entry, submission_deadline
 from tenderflow.domain.parameters import Parameters
 from tenderflow.domain.state import State, empty_state, fold
@@ -25,37 +31,6 @@ from tenderflow.store.canonical import canonical_json
 from tenderflow.store.eventstore import EventStore, NewEvent, StoredEvent, Tx
 from tenderflow.workflow import engine
 from tenderflow.workflow.definitions import Workflow, load_workflow, load_yaml
-
-ACTOR_ROLES = ("staff", "evaluator", "supplier", "system", "auditor", "finance", "legal")
-
-
-def check_actor(actor: str | None, *, field: str = "--as") -> str:
-    if not actor:
-        raise InputError("who is acting is not given", field=field,
-                         expected="ROLE:NAME, e.g. staff:wang (or set TENDERFLOW_ACTOR)")
-    role, sep, name = actor.partition(":")
-    if not sep or role not in ACTOR_ROLES or not name.strip() or len(actor) > 200:
-        raise InputError(f"actor {actor!r} is not ROLE:NAME", field=field,
-                         expected=f"ROLE:NAME with ROLE one of {', '.join(ACTOR_ROLES)}")
-    return actor
-
-
-def stream_of(procurement_id: str) -> str:
-    return f"procurement:{procurement_id}"
-
-
-_PARAMS_CACHE: dict[tuple[str, float], Parameters] = {}
-
-
-def load_parameters(root: Path | None = None) -> Parameters:
-    from tenderflow.paths import workflows_dir
-
-    path = (root or workflows_dir()) / "parameters.yaml"
-    key = (str(path), path.stat().st_mtime if path.exists() else 0.0)
-    if key not in _PARAMS_CACHE:
-        _PARAMS_CACHE[key] = Parameters(load_yaml(path), file=str(path))
-    return _PARAMS_CACHE[key]
-
 
 def load_calendar(tx: Tx | None = None) -> Any:
     """The working-day calendar decisions use: package data, override files and, read from

@@ -40,8 +40,8 @@ from collections.abc import Iterable, Mapping
 from datetime import date, time, timedelta
 from typing import Any
 
+from tenderflow.domain.fold import State, applies
 from tenderflow.domain.money import Money
-from tenderflow.domain.state import State, applies
 from tenderflow.domain.timeutil import SHANGHAI, local_date, parse_time
 from tenderflow.domain.uscc import uscc_problem
 from tenderflow.errors import (

@@ -23,7 +23,7 @@ from __future__ import annotations
 from typing import Any
 
 from tenderflow.domain.committee import seated
-from tenderflow.domain.state import State
+from tenderflow.domain.fold import State
 
 
 def sealed_of(state: State, kind: str) -> dict[str, dict[str, Any]]:

@@ -34,6 +34,7 @@ from typing import Any
 
 from tenderflow.domain import bids as offers
 from tenderflow.domain.committee import Composition, candidate_of, screen, seated
+from tenderflow.domain.fold import State, applies
 from tenderflow.domain.guards import GuardContext, GuardSpec, guard
 from tenderflow.domain.guards.common import deadline_of, earliest_deadline, local
 from tenderflow.domain.scoring import (
@@ -46,7 +47,6 @@ from tenderflow.domain.scoring import (
     sheet_problems,
 )
 from tenderflow.domain.sealing import open_sealed, reveal_problems
-from tenderflow.domain.state import State, applies
 from tenderflow.errors import Refusal
 
 MODE = "open_tender"

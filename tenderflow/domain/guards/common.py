@@ -2,14 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from dataclasses import replace
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from tenderflow.domain.fold import State, applies
 from tenderflow.domain.guards import GuardContext, GuardSpec, guard
-from tenderflow.domain.state import State, applies
-from tenderflow.domain.timeutil import local_date, parse_time
+from tenderflow.domain.timeutil import SHANGHAI, iso, local_date, parse_time
 from tenderflow.errors import Refusal
 
 CATEGORY_THRESHOLD = {
@@ -69,6 +70,43 @@ def earliest_deadline(ctx: GuardContext, start: date, param: str) -> date:
 
 def period_unit_zh(unit: str) -> str:
     return "工作日" if unit == "working_days" else "日"
+
+
+def refuse_as(ctx: GuardContext, spec: GuardSpec, rule: str, reason: str,
+              opens_at: str | None = None, **numbers: Any) -> Refusal:
+    """A refusal naming ``rule`` (and its parameter's citation) rather than the guard's own."""
+    refusal = spec.refuse(ctx, reason, opens_at=opens_at, **numbers)
+    source = ctx.params.get(rule).citation() if rule in ctx.params else refusal.source
+    return replace(refusal, rule=rule, source=source)
+
+
+def end_of_day(day: date) -> str:
+    """A period ending on ``day`` ends at 24:00 (民法典 第203条): the next day's 00:00, Beijing."""
+    return iso(datetime.combine(day + timedelta(days=1), time(0), SHANGHAI))
+
+
+def period(ctx: GuardContext, param: str) -> tuple[int, str]:
+    """The number and its Chinese unit (日 / 工作日) of a period parameter."""
+    return int(ctx.p(param)), period_unit_zh(ctx.params.get(param).unit)
+
+
+def data_time(ctx: GuardContext, key: str) -> datetime:
+    return parse_time(ctx.data[key], field=f"with.{key}")
+
+
+def check_min_period(ctx: GuardContext, spec: GuardSpec, param: str, start: date,
+                     end: date, what: str, start_what: str) -> Refusal | None:
+    """``end`` is on or after the last day of the period of ``param`` counted from ``start``."""
+    earliest = earliest_deadline(ctx, start, param)
+    if end < earliest:
+        n, unit = period(ctx, param)
+        return refuse_as(
+            ctx, spec, param,
+            f"{start_what} {start.isoformat()}, {what} {end.isoformat()}: at least {n} {unit} "
+            f"required, so not before {earliest.isoformat()}",
+            start=start.isoformat(), end=end.isoformat(), earliest=earliest.isoformat(),
+            minimum=n, unit=ctx.params.get(param).unit)
+    return None
 
 
 @guard("reason_given", rule="procedure.reason_recorded",

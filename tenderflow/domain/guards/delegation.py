@@ -12,15 +12,15 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+from tenderflow.domain.fold import State, applies
 from tenderflow.domain.guards import GuardContext, GuardSpec, guard
-from tenderflow.domain.guards.common import CATEGORY_THRESHOLD, above_tender_threshold
-from tenderflow.domain.guards.tender import (
+from tenderflow.domain.guards.common import (
+    CATEGORY_THRESHOLD,
+    above_tender_threshold,
     data_time,
-    deadline_reached,
-    estimated,
     refuse_as,
 )
-from tenderflow.domain.state import State, applies
+from tenderflow.domain.guards.tender import deadline_reached, estimated
 from tenderflow.domain.timeutil import iso
 from tenderflow.errors import Refusal
 

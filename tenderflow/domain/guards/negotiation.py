@@ -19,6 +19,7 @@ from typing import Any
 
 from tenderflow.domain import bids
 from tenderflow.domain.committee import Composition, candidate_of, screen
+from tenderflow.domain.fold import State, applies
 from tenderflow.domain.guards import GuardContext, GuardSpec, guard
 from tenderflow.domain.guards.common import (
     above_tender_threshold,
@@ -29,7 +30,6 @@ from tenderflow.domain.guards.common import (
 )
 from tenderflow.domain.scoring import Method, abnormally_low, lowest_evaluated
 from tenderflow.domain.sealing import open_sealed, reveal_problems
-from tenderflow.domain.state import State, applies
 from tenderflow.domain.timeutil import local_date, parse_time
 from tenderflow.errors import Refusal
 

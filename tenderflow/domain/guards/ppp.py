@@ -10,40 +10,26 @@ from __future__ import annotations
 
 from typing import Any
 
+from tenderflow.domain.fold import State, applies
 from tenderflow.domain.guards import GuardContext, GuardSpec, guard
+from tenderflow.domain.guards.common import check_min_period, data_time, refuse_as
+from tenderflow.domain.guards.publicity import check_publicity_period
 from tenderflow.domain.guards.tender import (
-    _publicity,
     active_candidates,
-    check_min_period,
-    data_time,
+    confirmation_required,
     deadline_reached,
     is_ppp,
     note_contract_window,
-    refuse_as,
+    ppp_rule_on,
 )
-from tenderflow.domain.state import State, applies
 from tenderflow.domain.timeutil import local_date
 from tenderflow.errors import Refusal
-
-
-def _on(ctx: GuardContext, rule: str) -> bool:
-    """The rule applies: a PPP project, and the (configurable) flag is on."""
-    return is_ppp(ctx.state) and bool(ctx.p(rule))
-
-
-def confirmation_required(ctx: GuardContext, spec: GuardSpec, what: str) -> Refusal | None:
-    if _on(ctx, "ppp.result_confirmation"):
-        return refuse_as(ctx, spec, "ppp.result_confirmation",
-                         f"a PPP project: {what} needs 结果确认谈判 in rank order and the "
-                         "publicity of the provisional result with the draft contract first",
-                         ppp=True)
-    return None
 
 
 @guard("ppp_prequal_before_documents", rule="ppp.prequal_mandatory")
 def prequal_before_documents(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
     """A PPP procurement issues its documents only to the prequalified (215号 第5条)."""
-    if _on(ctx, spec.rule) and ctx.state.get("prequal", {}).get("passed") is None:
+    if ppp_rule_on(ctx, spec.rule) and ctx.state.get("prequal", {}).get("passed") is None:
         return spec.refuse(ctx, "a PPP project is prequalified before the documents are issued",
                            ppp=True)
     return None
@@ -178,7 +164,7 @@ def confirmation_ended_last(ctx: GuardContext, spec: GuardSpec) -> Refusal | Non
 def provisional_publicity_period(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
     """The provisional result and the draft contract are publicized for at least 5 工作日
     (215号); without ``until`` the publicity ends at 24:00 of the fifth working day."""
-    return _publicity(ctx, spec, spec.rule, "provisional_publicity_until")
+    return check_publicity_period(ctx, spec, spec.rule, "provisional_publicity_until")
 
 
 @guard("ppp_provisional_publicity_elapsed", rule="ppp.provisional_publicity_min_working_days")

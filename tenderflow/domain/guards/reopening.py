@@ -11,7 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from tenderflow.domain.state import State, applies
+from tenderflow.domain.fold import State, applies
 from tenderflow.errors import Refusal
 
 

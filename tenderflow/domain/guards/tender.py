@@ -24,20 +24,24 @@ The state this mode adds (see the appliers at the end)::
 
 from __future__ import annotations
 
-from dataclasses import replace
-from datetime import date, datetime, time, timedelta
+from datetime import datetime
 from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
+from tenderflow.domain.fold import State, applies
 from tenderflow.domain.guards import GuardContext, GuardSpec, guard
 from tenderflow.domain.guards.common import (
+    check_min_period,
+    data_time,
     deadline_of,
     earliest_deadline,
+    end_of_day,
     local,
-    period_unit_zh,
+    period,
+    refuse_as,
 )
-from tenderflow.domain.state import State, applies
+from tenderflow.domain.guards.publicity import check_publicity_period
 from tenderflow.domain.timeutil import SHANGHAI, iso, local_date, parse_time
 from tenderflow.errors import Refusal
 
@@ -50,28 +54,6 @@ INVITATION_GROUNDS = {
 
 
 # --- helpers shared by the mode guards ---------------------------------------------------------
-
-def refuse_as(ctx: GuardContext, spec: GuardSpec, rule: str, reason: str,
-              opens_at: str | None = None, **numbers: Any) -> Refusal:
-    """A refusal naming ``rule`` (and its parameter's citation) rather than the guard's own."""
-    refusal = spec.refuse(ctx, reason, opens_at=opens_at, **numbers)
-    source = ctx.params.get(rule).citation() if rule in ctx.params else refusal.source
-    return replace(refusal, rule=rule, source=source)
-
-
-def end_of_day(day: date) -> str:
-    """A period ending on ``day`` ends at 24:00 (民法典 第203条): the next day's 00:00, Beijing."""
-    return iso(datetime.combine(day + timedelta(days=1), time(0), SHANGHAI))
-
-
-def period(ctx: GuardContext, param: str) -> tuple[int, str]:
-    """The number and its Chinese unit (日 / 工作日) of a period parameter."""
-    return int(ctx.p(param)), period_unit_zh(ctx.params.get(param).unit)
-
-
-def data_time(ctx: GuardContext, key: str) -> datetime:
-    return parse_time(ctx.data[key], field=f"with.{key}")
-
 
 def data_money(ctx: GuardContext, key: str) -> Decimal:
     return Decimal(str(ctx.data[key]))
@@ -87,21 +69,6 @@ def variant(state: State) -> str:
 
 def estimated(state: State) -> Decimal:
     return Decimal(state["project"]["estimated_investment"])
-
-
-def check_min_period(ctx: GuardContext, spec: GuardSpec, param: str, start: date,
-                     end: date, what: str, start_what: str) -> Refusal | None:
-    """``end`` is on or after the last day of the period of ``param`` counted from ``start``."""
-    earliest = earliest_deadline(ctx, start, param)
-    if end < earliest:
-        n, unit = period(ctx, param)
-        return refuse_as(
-            ctx, spec, param,
-            f"{start_what} {start.isoformat()}, {what} {end.isoformat()}: at least {n} {unit} "
-            f"required, so not before {earliest.isoformat()}",
-            start=start.isoformat(), end=end.isoformat(), earliest=earliest.isoformat(),
-            minimum=n, unit=ctx.params.get(param).unit)
-    return None
 
 
 def deadline_reached(ctx: GuardContext, spec: GuardSpec, key: str, rule: str,
@@ -128,6 +95,22 @@ def active_candidates(state: State) -> list[dict[str, Any]]:
     gone = set(state.get("withdrawn", {})) | set(state.get("confirmation", {}).get("ended", {}))
     return sorted((c for c in state.get("ranked", []) if c["supplier"] not in gone),
                   key=lambda c: c["rank"])
+
+
+def ppp_rule_on(ctx: GuardContext, rule: str) -> bool:
+    """The rule applies: a PPP project, and the (configurable) flag is on."""
+    return is_ppp(ctx.state) and bool(ctx.p(rule))
+
+
+def confirmation_required(ctx: GuardContext, spec: GuardSpec, what: str) -> Refusal | None:
+    """A PPP project goes through 结果确认谈判 and the publicity of its provisional result
+    (:mod:`.ppp`) before ``what``."""
+    if ppp_rule_on(ctx, "ppp.result_confirmation"):
+        return refuse_as(ctx, spec, "ppp.result_confirmation",
+                         f"a PPP project: {what} needs 结果确认谈判 in rank order and the "
+                         "publicity of the provisional result with the draft contract first",
+                         ppp=True)
+    return None
 
 
 # --- prequalification (资格预审) ----------------------------------------------------------------
@@ -492,26 +475,11 @@ def all_bids_rejected(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
     return None
 
 
-def _publicity(ctx: GuardContext, spec: GuardSpec, param: str, key: str) -> Refusal | None:
-    """A publicity period of at least ``param`` from today; its end is noted as ``key``."""
-    last = earliest_deadline(ctx, ctx.today, param)
-    if "until" in ctx.data:
-        until = data_time(ctx, "until")
-        refusal = check_min_period(ctx, spec, param, ctx.today, local_date(until),
-                                   "publicity ends", "published")
-        if refusal:
-            return refusal
-        ctx.note(key, iso(until))
-    else:
-        ctx.note(key, end_of_day(last))
-    return None
-
-
 @guard("tender_publicity_period", rule="tender.publicity_min_days")
 def publicity_period(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
     """The candidates are publicized for at least 3日 (条例 第54条); without ``until`` the
     publicity ends at 24:00 of its last day."""
-    return _publicity(ctx, spec, "tender.publicity_min_days", "publicity_until")
+    return check_publicity_period(ctx, spec, "tender.publicity_min_days", "publicity_until")
 
 
 @guard("tender_publicity_elapsed", rule="tender.publicity_min_days")
@@ -649,8 +617,6 @@ def award_next_candidate(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
     passes through 结果确认谈判 and its publicity again: re-open the procurement instead."""
     if not str(ctx.data["reason"]).strip():
         return spec.refuse(ctx, "the reason the winner did not sign must be recorded")
-    from tenderflow.domain.guards.ppp import confirmation_required
-
     if is_ppp(ctx.state):
         return confirmation_required(ctx, spec, "the award to another candidate")
     winner = ctx.state.get("award", {}).get("supplier")

@@ -1,0 +1,42 @@
+"""Helpers every application service uses: the acting role checked, a procurement's stream
+name, the dated legal parameters read from ``workflows/parameters.yaml`` (cached on the file's
+modification time). :mod:`tenderflow.services`, :mod:`tenderflow.eligibility_service` and
+:mod:`tenderflow.calendar_service` import them from here, none from another."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from tenderflow.domain.parameters import Parameters
+from tenderflow.errors import InputError
+from tenderflow.workflow.definitions import load_yaml
+
+ACTOR_ROLES = ("staff", "evaluator", "supplier", "system", "auditor", "finance", "legal")
+
+
+def check_actor(actor: str | None, *, field: str = "--as") -> str:
+    if not actor:
+        raise InputError("who is acting is not given", field=field,
+                         expected="ROLE:NAME, e.g. staff:wang (or set TENDERFLOW_ACTOR)")
+    role, sep, name = actor.partition(":")
+    if not sep or role not in ACTOR_ROLES or not name.strip() or len(actor) > 200:
+        raise InputError(f"actor {actor!r} is not ROLE:NAME", field=field,
+                         expected=f"ROLE:NAME with ROLE one of {', '.join(ACTOR_ROLES)}")
+    return actor
+
+
+def stream_of(procurement_id: str) -> str:
+    return f"procurement:{procurement_id}"
+
+
+_PARAMS_CACHE: dict[tuple[str, float], Parameters] = {}
+
+
+def load_parameters(root: Path | None = None) -> Parameters:
+    from tenderflow.paths import workflows_dir
+
+    path = (root or workflows_dir()) / "parameters.yaml"
+    key = (str(path), path.stat().st_mtime if path.exists() else 0.0)
+    if key not in _PARAMS_CACHE:
+        _PARAMS_CACHE[key] = Parameters(load_yaml(path), file=str(path))
+    return _PARAMS_CACHE[key]

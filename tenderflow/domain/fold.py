@@ -1,0 +1,94 @@
+"""How a procurement's state is folded from its events, without the appliers: the state type,
+the ``applies`` marker every applier module uses, one event's fold, and the appliers of the
+procurement's own lifecycle (created, failed, cancelled).
+
+Applier modules import this module; :mod:`tenderflow.domain.state` imports the applier modules
+(an explicit list) and composes the fold from them. No module here imports an applier module,
+so there is no cycle and no table filled by the side effects of imports.
+
+Every transition event carries ``{"trigger", "from", "to", "data", "facts"}`` in its payload;
+``ProcurementCreated`` carries the mode and a snapshot of the project.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from types import ModuleType
+from typing import Any
+
+State = dict[str, Any]
+Applier = Callable[[State, dict[str, Any], str], None]
+Appliers = Mapping[str, Sequence[Applier]]
+
+_EVENT_TYPES = "__applies_to__"
+
+
+def applies(*event_types: str) -> Callable[[Applier], Applier]:
+    """Mark what an event type adds to the state (beyond the state change). The mark only
+    names the event types: an applier takes part in the fold when its module is listed in
+    :data:`tenderflow.domain.state.APPLIER_MODULES`."""
+
+    def mark(fn: Applier) -> Applier:
+        setattr(fn, _EVENT_TYPES, (*getattr(fn, _EVENT_TYPES, ()), *event_types))
+        return fn
+
+    return mark
+
+
+def applied_by(fn: Any) -> tuple[str, ...]:
+    """The event types ``fn`` is marked to apply (none for anything else)."""
+    return tuple(getattr(fn, _EVENT_TYPES, ()))
+
+
+def appliers_of(modules: Iterable[ModuleType]) -> dict[str, list[Applier]]:
+    """Event type -> the appliers the modules define for it, in the order of the modules and,
+    within a module, of the definitions."""
+    table: dict[str, list[Applier]] = {}
+    for module in modules:
+        for fn in vars(module).values():
+            if callable(fn) and getattr(fn, "__module__", None) == module.__name__:
+                for t in applied_by(fn):
+                    table.setdefault(t, []).append(fn)
+    return table
+
+
+def empty_state(procurement_id: str) -> State:
+    return {"id": procurement_id, "state": None, "version": 0}
+
+
+def fold_event(appliers: Appliers, state: State, event_type: str, payload: dict[str, Any],
+               occurred_at: str, stream_seq: int) -> State:
+    """Return the state after one event (the input is not modified)."""
+    new = copy.deepcopy(state)
+    new["version"] = stream_seq
+    if "to" in payload:
+        new["state"] = payload["to"]
+    new.setdefault("dates", {})
+    new["dates"].setdefault(event_type, occurred_at)
+    new["last_event_at"] = occurred_at
+    late = payload.get("late_entry")
+    if isinstance(late, dict):  # a step recorded late (tenderflow.domain.entry)
+        new.setdefault("late_entries", []).append(
+            {"seq": stream_seq, "type": event_type, "at": occurred_at, **late})
+    for fn in appliers.get(event_type, ()):
+        fn(new, payload, occurred_at)
+    return new
+
+
+@applies("ProcurementCreated")
+def _created(state: State, payload: dict[str, Any], at: str) -> None:
+    state["mode"] = payload["mode"]
+    state["project"] = payload["project"]
+    state["variant"] = payload.get("variant", "standard")
+    state["options"] = payload.get("options", {})
+    state["deadlines"] = {}
+
+
+@applies("ProcurementFailed", "ProcurementCancelled")
+def _ended(state: State, payload: dict[str, Any], at: str) -> None:
+    reason = (payload.get("data") or {}).get("reason")
+    if not reason and payload.get("checks"):
+        check = payload["checks"][-1]
+        reason = f"{check['rule']} ({check['source']})"
+    state["ended"] = {"at": at, "reason": reason, "trigger": payload.get("trigger")}
