@@ -32,6 +32,7 @@ from tenderflow.store.eventstore import EventStore, NewEvent, StoredEvent, Tx
 from tenderflow.workflow import engine
 from tenderflow.workflow.definitions import Workflow, load_workflow, load_yaml
 
+
 def load_calendar(tx: Tx | None = None) -> Any:
     """The working-day calendar decisions use: package data, override files and, read from
     the store through ``tx`` when given, the State Council notices imported there (an
