@@ -115,12 +115,15 @@ def build_sections(procurement: str, events: list[Any], labels: Any, chain: list
                                                     "rows": summary}}]},
     ]
     if late:
-        late_rows = [[str(ev.stream_seq), ev.type, ev.occurred_at, ev.recorded_at,
-                      ev.payload["late_entry"].get("reason", "（及时录入）"),
-                      ev.payload["late_entry"].get("receipt", "—")] for ev in late]
+        groups: dict[tuple[str, str], list[int]] = {}
+        for ev in late:
+            entry = ev.payload["late_entry"]
+            key = (entry.get("reason", "（及时录入，截止后登记）"), entry.get("receipt", "—"))
+            groups.setdefault(key, []).append(ev.stream_seq)
+        late_rows = [[_ranges(seqs), str(len(seqs)), reason, receipt]
+                     for (reason, receipt), seqs in groups.items()]
         sections.append({"heading": "补录（业务时间与记录时间相隔超过规定期限，或截止后录入的递交）",
-                         "body": [{"table": {"columns": ["序号", "事件", "业务时间", "记录时间",
-                                                         "理由", "签收凭证"],
+                         "body": [{"table": {"columns": ["事件序号", "个数", "理由", "签收凭证"],
                                              "rows": late_rows}}]})
     if pin_rows:
         sections.append({"heading": "锁定的定义（按内容哈希保存在数据库中，重放时使用）",
@@ -158,6 +161,20 @@ def build_sections(procurement: str, events: list[Any], labels: Any, chain: list
         sections.append({"heading": f"第 {ev.stream_seq} 号事件  {labels.title(ev)}",
                          "body": [{"table": {"columns": ["项目", "内容"], "rows": rows}}]})
     return sections
+
+
+def _ranges(seqs: list[int]) -> str:
+    """1, 2, 3, 5 → "1–3、5"."""
+    parts: list[str] = []
+    start = prev = seqs[0]
+    for n in [*seqs[1:], None]:
+        if n is not None and n == prev + 1:
+            prev = n
+            continue
+        parts.append(str(start) if start == prev else f"{start}–{prev}")
+        if n is not None:
+            start = prev = n
+    return "、".join(parts)
 
 
 PIN_LABELS = {"workflow": "流程定义", "parameters": "法定参数", "calendar": "工作日历",
