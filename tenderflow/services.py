@@ -228,22 +228,63 @@ class Services:
             raise TriggerRefused(pid, "open", f"re-opening {reopens}", refusals)
         return link
 
+    # Procurement snapshots are a cache of the fold, stamped with the version of the code that
+    # folded them (tenderflow.domain.fold_version) and trusted only while that stamp is the
+    # running code's and they are at the stream's head. Project, supplier, credit and calendar
+    # snapshots are not read through here: their state is the latest profile or list, not a
+    # fold, so they keep no stamp (NULL) and are read as stored, as before.
     def _save(self, tx: Tx, wf: Workflow, pid: str, state: State) -> None:
-        tx.save_snapshot(stream_of(pid), state["version"], state)
+        from tenderflow.domain import fold_version
+
+        tx.save_snapshot(stream_of(pid), state["version"], state, fold_version.FOLD_VERSION)
         tx.save_procurement_row(pid, state["project"]["id"], state["mode"], state["state"],
                                 state["version"], engine.next_due(wf, state))
 
     def _load(self, tx: Tx, pid: str) -> State:
-        snap = tx.snapshot(stream_of(pid))
+        """The procurement's state at its head: the stored snapshot when the running fold made
+        it at the head, else rebuilt from the events (and saved, in a write transaction)."""
+        from tenderflow.domain import fold_version
+
+        snap = tx.stamped_snapshot(stream_of(pid))
         if snap is None:
             raise ProcurementNotFound(f"no procurement {pid!r}", procurement=pid)
-        version, state = snap
         head, _ = tx.head(stream_of(pid))
-        if head != version:  # the projection lags (should not happen: same transaction)
-            from tenderflow.domain.state import fold_all
+        if snap.fold_version == fold_version.FOLD_VERSION and snap.version == head:
+            return snap.state
+        return self._rebuild(tx, pid)  # folded by other code, or lagging the head
 
-            state = fold_all(pid, tx.read_stream(stream_of(pid)))
+    def _rebuild(self, tx: Tx, pid: str) -> State:
+        """Fold the procurement from its events; inside a write transaction, save the snapshot
+        (stamped) and the read model row too. A read only returns the rebuilt state."""
+        from tenderflow.domain.state import fold_all
+
+        state = fold_all(pid, tx.read_stream(stream_of(pid)))
+        if tx.writing:
+            self._save(tx, load_workflow(state["mode"], self.root), pid, state)
         return state
+
+    def rebuild_snapshots(self) -> dict[str, Any]:
+        """Rebuild every stale procurement snapshot (another fold version, none recorded, or
+        behind the head) and its ``procurements`` row from the events, one transaction per
+        procurement (``tenderflow init`` runs it after migrating). Returns the ids rebuilt
+        (``rebuilt``) and those whose events this code cannot fold (``failed``: id → why),
+        which keep their stale snapshot and are not trusted on read either."""
+        from tenderflow.domain import fold_version
+
+        with self.store.reading() as tx:
+            stale = tx.stale_snapshots("procurement:", fold_version.FOLD_VERSION)
+        rebuilt: list[str] = []
+        failed: dict[str, str] = {}
+        for sid in stale:
+            pid = sid.split(":", 1)[1]
+            try:
+                with self.store.transaction() as tx:
+                    self._rebuild(tx, pid)
+            except (KeyError, TypeError, ValueError, TenderflowError) as exc:
+                failed[pid] = f"{type(exc).__name__}: {exc}"
+                continue
+            rebuilt.append(pid)
+        return {"rebuilt": rebuilt, "failed": failed}
 
     def _facts(self, tx: Tx, wf: Workflow, state: State, trigger: str, data: Any,
                where: str | None = None) -> dict[str, Any]:

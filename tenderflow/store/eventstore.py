@@ -44,6 +44,16 @@ class NewEvent:
 
 
 @dataclass(frozen=True)
+class Snapshot:
+    """A stored snapshot: the state folded up to ``version``, stamped with the
+    ``fold_version`` of the code that folded it (None: unknown, or not a fold)."""
+
+    version: int
+    state: dict[str, Any]
+    fold_version: int | None
+
+
+@dataclass(frozen=True)
 class StoredEvent:
     global_seq: int
     stream_id: str
@@ -243,7 +253,7 @@ class EventStore:
         """One unit of work: everything written inside commits together or not at all."""
         try:
             with self.engine.begin() as conn:
-                yield Tx(conn, self.dialect)
+                yield Tx(conn, self.dialect, writing=True)
         except IntegrityError as exc:
             raise ConcurrencyConflict(
                 f"another writer changed the store first ({_first_line(exc)}); retry") from None
@@ -308,9 +318,11 @@ def _first_line(exc: Exception) -> str:
 class Tx:
     """Operations on one connection inside one transaction."""
 
-    def __init__(self, conn: Connection, dialect: str) -> None:
+    def __init__(self, conn: Connection, dialect: str, *, writing: bool = False) -> None:
         self.conn = conn
         self.dialect = dialect
+        # a unit of work that commits (EventStore.transaction), not a read (reading)
+        self.writing = writing
 
     # --- events -------------------------------------------------------------------------
     def head(self, stream_id: str) -> tuple[int, str]:
@@ -450,16 +462,40 @@ class Tx:
 
     # --- snapshots and read models ------------------------------------------------------
     def snapshot(self, stream_id: str) -> tuple[int, dict[str, Any]] | None:
+        """The stored ``(version, state)``, whatever code folded it (see
+        :meth:`stamped_snapshot` for a procurement's fold, which must check the stamp)."""
+        snap = self.stamped_snapshot(stream_id)
+        return (snap.version, snap.state) if snap else None
+
+    def stamped_snapshot(self, stream_id: str) -> Snapshot | None:
         row = self.conn.execute(
             select(m.snapshots).where(m.snapshots.c.stream_id == stream_id)).first()
-        return (row.version, json.loads(row.state)) if row else None
+        return Snapshot(row.version, json.loads(row.state), row.fold_version) if row else None
 
-    def save_snapshot(self, stream_id: str, version: int, state: dict[str, Any]) -> None:
-        values = {"version": version, "state": canonical_json(state)}
+    def save_snapshot(self, stream_id: str, version: int, state: dict[str, Any],
+                      fold_version: int | None = None) -> None:
+        """Store the state at ``version``, stamped with the ``fold_version`` of the code that
+        folded it (None for snapshots that are not a fold, or whose code is unknown)."""
+        values = {"version": version, "state": canonical_json(state),
+                  "fold_version": fold_version}
         done = self.conn.execute(update(m.snapshots).where(
             m.snapshots.c.stream_id == stream_id).values(**values)).rowcount
         if not done:
             self.conn.execute(insert(m.snapshots).values(stream_id=stream_id, **values))
+
+    def stale_snapshots(self, prefix: str, fold_version: int) -> list[str]:
+        """The streams starting with ``prefix`` whose snapshot was folded by other code
+        (stamp not ``fold_version``, or NULL) or lags the stream's head, by stream id.
+        (A snapshot without a stream, or a stream without a snapshot, is not stale but
+        damaged: ``audit replay`` reports it, nothing here rebuilds it.)"""
+        s, h = m.snapshots, m.streams
+        q = (select(s.c.stream_id)
+             .join(h, h.c.stream_id == s.c.stream_id)
+             .where(s.c.stream_id.startswith(prefix))
+             .where(s.c.fold_version.is_(None) | (s.c.fold_version != fold_version)
+                    | (h.c.version != s.c.version))
+             .order_by(s.c.stream_id))
+        return list(self.conn.execute(q).scalars())
 
     def save_procurement_row(self, pid: str, project: str, mode: str, state: str, version: int,
                              next_due: str | None) -> None:

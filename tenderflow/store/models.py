@@ -38,11 +38,15 @@ streams = Table(
 )
 
 # Snapshot of each stream's folded state at its head (a projection, rebuilt by replay).
+# ``fold_version`` says which code folded it (tenderflow.domain.fold_version, migration 0004):
+# a procurement snapshot with another stamp, or NULL, is stale and rebuilt from the events.
+# Registry, credit and calendar snapshots (the latest profile, not a fold) keep NULL.
 snapshots = Table(
     "snapshots", metadata,
     Column("stream_id", String(200), primary_key=True),
     Column("version", Integer, nullable=False),
     Column("state", Text, nullable=False),
+    Column("fold_version", Integer),
 )
 
 # Read model for listing and ticking procurements.
