@@ -484,7 +484,7 @@ class Services:
                 # due (a pause, a step recorded since) — at the record's last time: business
                 # time never goes back
                 fire_at = max(due_at, as_of(state))
-                reason = (f"timer {trigger} due at {iso(due_at)}, fired by tick at {iso(when)}")
+                reason = f"计时事项 {trigger} 于 {iso(due_at)} 到期，计时执行于 {iso(when)}"
                 try:
                     result = self.fire(row.id, trigger, None, actor, fire_at,
                                        if_version=state["version"],
