@@ -48,7 +48,14 @@ def register(obj: Ctx, kind: str, file: Path, at: str | None) -> None:
 
     records = load_file(file, kind)
     actor = actor_of(obj)
-    counts = obj.services().register(kind, records, actor, parse_at(at))
+    from tenderflow.errors import InputError
+
+    try:
+        counts = obj.services().register(kind, records, actor, parse_at(at))
+    except InputError as exc:  # a check across records (consortium members): name the file
+        if exc.context.get("file"):
+            raise
+        raise InputError(exc.message, file=str(file)) from None
     obj.emit({"ok": True, "kind": kind, **counts},
              f"{kind}: {counts['registered']} registered, {counts['updated']} updated, "
              f"{counts['unchanged']} unchanged")
