@@ -133,8 +133,8 @@ def import_notice(services: Any, text: str, file: str, actor: str,
     result = _result(notice, file, digest)
     when = iso(at)
     recorded_at = getattr(services, "recording_clock", clock.now)()
-    late = services._late(load_parameters(services.root), at, recorded_at,
-                          what=f"calendar notice import from {name}")
+    late = services.late_entry_for(load_parameters(services.root), at, recorded_at,
+                                   what=f"calendar notice import from {name}")
     sid = stream_of(notice.year)
     with services.store.transaction() as tx:
         version, _ = tx.head(sid)

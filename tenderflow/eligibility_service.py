@@ -191,8 +191,8 @@ def import_credit_lists(services: Any, path: Path, actor: str,
     from tenderflow.app.common import load_parameters
 
     when, recorded_at = iso(at), services.recording_clock()
-    late = services._late(load_parameters(services.root), at, recorded_at,
-                          what=f"credit list import from {path.name}")
+    late = services.late_entry_for(load_parameters(services.root), at, recorded_at,
+                                   what=f"credit list import from {path.name}")
     lists: dict[str, dict[str, int]] = {}
     with services.store.transaction() as tx:
         for list_name in sorted({e.list_name for e in entries}):

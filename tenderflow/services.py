@@ -84,10 +84,12 @@ class Services:
         return Services(self.store, definitions_root=self.root, entry=entry,
                         recording_clock=self.recording_clock)
 
-    def _late(self, params: Parameters, when: datetime, recorded: datetime, *,
-              trigger: str = "", state: State | None = None, what: str = "the step",
-              entry: Entry | None = None) -> dict[str, str] | None:
-        """The ``late_entry`` an event recorded at ``recorded`` must carry (or refuse)."""
+    def late_entry_for(self, params: Parameters, when: datetime, recorded: datetime, *,
+                       trigger: str = "", state: State | None = None,
+                       what: str = "the step", entry: Entry | None = None
+                       ) -> dict[str, str] | None:
+        """The ``late_entry`` an event recorded at ``recorded`` must carry, or LateEntryRefused
+        (every write path calls it: procurements, registrations, credit lists, calendars)."""
         days = params.value(LATE_AFTER, local_date(when))
         due = submission_deadline(trigger, (state or {}).get("deadlines") or {})
         return late_entry(occurred=when, recorded=recorded,
@@ -139,7 +141,8 @@ class Services:
                 version = snap[0] if snap else 0
                 etype = f"{event}{'ProfileUpdated' if snap else 'Registered'}"
                 payload: dict[str, Any] = {"profile": rec}
-                late = self._late(params, at, recorded, what=f"{etype} of {rec['id']}")
+                late = self.late_entry_for(params, at, recorded,
+                                           what=f"{etype} of {rec['id']}")
                 if late:
                     payload["late_entry"] = late
                 tx.append(sid, version, [NewEvent(etype, payload, when, actor, {})],
@@ -197,7 +200,7 @@ class Services:
                                    "content_hash": defs.ruleset.content_hash}}
             if link:
                 payload["reopens"] = link
-            late = self._late(defs.params, when, recorded, what=f"opening {pid}")
+            late = self.late_entry_for(defs.params, when, recorded, what=f"opening {pid}")
             if late:
                 payload["late_entry"] = late
             [stored] = tx.append(sid, 0, [NewEvent("ProcurementCreated", payload, iso(when),
@@ -357,8 +360,8 @@ class Services:
             facts = self._facts(tx, defs.workflow, state, trigger, data, where)
             decision = engine.decide(defs, pid, state, trigger, data, facts, when, actor,
                                      where=where)
-            late = self._late(defs.params, when, recorded, trigger=trigger, state=state,
-                              what=f"{pid} {trigger}", entry=entry)
+            late = self.late_entry_for(defs.params, when, recorded, trigger=trigger,
+                                       state=state, what=f"{pid} {trigger}", entry=entry)
             if late:
                 decision.payload["late_entry"] = late
             pins = self._pin(tx, defs)
@@ -394,7 +397,7 @@ class Services:
                 check(state)
             defs = self.definitions(state["mode"], tx=tx)
             recorded = self.recording_clock()
-            late = self._late(defs.params, at, recorded, what=f"{pid} {event_type}")
+            late = self.late_entry_for(defs.params, at, recorded, what=f"{pid} {event_type}")
             if late:
                 payload = {**payload, "late_entry": late}
             pins = self._pin(tx, defs)
