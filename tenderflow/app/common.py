@@ -14,10 +14,13 @@ from tenderflow.workflow.definitions import load_yaml
 ACTOR_ROLES = ("staff", "evaluator", "supplier", "system", "auditor", "finance", "legal")
 
 
-def check_actor(actor: str | None, *, field: str = "--as") -> str:
+def check_actor(actor: object, *, field: str = "--as") -> str:
     if not actor:
         raise InputError("who is acting is not given", field=field,
                          expected="ROLE:NAME, e.g. staff:wang (or set TENDERFLOW_ACTOR)")
+    if not isinstance(actor, str):  # e.g. a list or mapping in a scenario file's as:
+        raise InputError(f"actor {actor!r} is not text", field=field,
+                         expected="ROLE:NAME, e.g. staff:wang")
     role, sep, name = actor.partition(":")
     if not sep or role not in ACTOR_ROLES or not name.strip() or len(actor) > 200:
         raise InputError(f"actor {actor!r} is not ROLE:NAME", field=field,
