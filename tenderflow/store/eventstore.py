@@ -20,6 +20,7 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalErr
 from tenderflow.errors import ConcurrencyConflict, InputError, RoleNotAllowed, TenderflowError
 from tenderflow.store import models as m
 from tenderflow.store.canonical import GENESIS, canonical_json, event_body, sha256_hex
+from tenderflow.store.position import START, Position, read_committed
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -399,7 +400,9 @@ class Tx:
             yield _row_to_event(row)
 
     def read_all(self, after_global: int = 0, batch: int = 1000) -> Iterator[StoredEvent]:
-        """Every event in global order, fetched in batches (bounded memory)."""
+        """Every event in global order, fetched in batches (bounded memory). On PostgreSQL a
+        later commit can take a lower number, so a reader that resumes after the last
+        ``global_seq`` it saw uses :meth:`read_committed` instead."""
         last = after_global
         while True:
             rows = self.conn.execute(
@@ -410,6 +413,15 @@ class Tx:
             for row in rows:
                 yield _row_to_event(row)
             last = rows[-1].global_seq
+
+    def read_committed(self, after: Position = START, batch: int = 1000
+                       ) -> Iterator[tuple[Position, StoredEvent]]:
+        """Every event committed after the reader's ``after`` position, with its position, so
+        that a reader resuming after the last one it saw never misses a late commit
+        (tenderflow.store.position). ``read_all`` is for one complete read; a reader that
+        resumes uses this."""
+        for position, row in read_committed(self.conn, self.dialect, after, batch):
+            yield position, _row_to_event(row)
 
     def raw_events(self, stream_id: str | None = None, batch: int = 1000, *,
                    after: int | None = None) -> Iterator[Any]:

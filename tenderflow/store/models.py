@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from sqlalchemy import (
-    BigInteger, Column, Index, Integer, MetaData, String, Table, Text, UniqueConstraint,
+    BigInteger, Column, FetchedValue, Index, Integer, MetaData, String, Table, Text,
+    UniqueConstraint,
 )
 
 metadata = MetaData()
@@ -24,9 +25,13 @@ events = Table(
     Column("hash", String(64), nullable=False),
     # The canonical JSON the hash covers, kept as written so verification never re-serialises.
     Column("body", Text, nullable=False),
+    # The writing transaction's id, set by the database (migration 0005; 0 on SQLite and for
+    # rows older than the migration): readers resume in commit order (store.position).
+    Column("txid", BigInteger, nullable=False, server_default=FetchedValue()),
     UniqueConstraint("stream_id", "stream_seq", name="uq_events_stream_seq"),
 )
 Index("ix_events_type", events.c.type)
+Index("ix_events_commit_order", events.c.txid, events.c.global_seq)
 
 # One row per stream: its head. Appending checks and moves the head (optimistic concurrency),
 # so appending costs the same whatever the stream's length.
