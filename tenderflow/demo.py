@@ -28,7 +28,7 @@ def run_demo(out: Path, sealed_at: datetime) -> dict[str, Any]:
         report = run_scenario(services, path)
         scenarios.append({"file": path.name, "title": report.title, "ok": report.ok,
                           "states": report.states, "stopped_at": report.stopped_at})
-    from tenderflow.agreements import demo_signed_package
+    from tenderflow.app.demo_agreement import demo_signed_package
 
     agreement = demo_signed_package(services, out / "agreement")
     from tenderflow.audit.bundle import audit_bundle

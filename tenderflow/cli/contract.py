@@ -14,7 +14,7 @@ PATH = click.Path(path_type=Path)
 
 
 def _agreements(obj: Ctx) -> Any:
-    from tenderflow.agreements import Agreements
+    from tenderflow.app.agreements import Agreements
 
     return Agreements(obj.services())
 
@@ -193,7 +193,7 @@ def verify(ctx: click.Context, path: Path, trust: tuple[Path, ...], db_url: str 
     obj: Ctx = ctx.find_object(Ctx)  # type: ignore[assignment]
     if db_url:
         obj.db = db_url
-    from tenderflow.agreements import Agreements
+    from tenderflow.app.agreements import Agreements
 
     agreements = Agreements(None) if no_log else _agreements(obj)
     report = agreements.verify(path, list(trust), use_log=not no_log)

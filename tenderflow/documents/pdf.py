@@ -21,14 +21,13 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
+from tenderflow.documents.filling import as_date, fill
 from tenderflow.documents.fonts import register_cjk_font
 from tenderflow.documents.templates import (
     Entry,
     FilledDocument,
     Table,
-    as_date,
     chinese_ordinal,
-    fill,
     load_template,
 )
 from tenderflow.domain.money import Money
@@ -178,6 +177,23 @@ def write_pdf(out_path: str | Path, pdf_bytes: bytes) -> str:
     except OSError as exc:
         raise InputError(f"cannot write the PDF: {exc.strerror}", file=str(out)) from None
     return hashlib.sha256(pdf_bytes).hexdigest()
+
+
+_FONT_HASHES: dict[str, str] = {}
+
+
+def renderer_info() -> dict[str, str]:
+    """What else the bytes depend on: reportlab's version and the embedded font file."""
+    import reportlab
+
+    from tenderflow.documents.fonts import find_cjk_font
+
+    font = find_cjk_font()
+    key = str(font.path)
+    if key not in _FONT_HASHES:
+        _FONT_HASHES[key] = hashlib.sha256(font.path.read_bytes()).hexdigest()
+    return {"reportlab": reportlab.Version, "font": f"{font.path.name}#{font.subfont_index}",
+            "font_sha256": _FONT_HASHES[key]}
 
 
 def _plain_entries(body: Any, where: str) -> list[Entry]:

@@ -25,6 +25,12 @@ from tenderflow.store.canonical import canonical_json, sha256_hex
 RECORD_FIELDS = ("stream_id", "stream_seq", "type", "schema_version", "occurred_at", "actor",
                  "pins", "payload")
 
+# What each document's footer calls its record digest: the agreement that of its
+# AgreementTermsRecorded event, the financing package's documents that of the last
+# AgreementSigned event.
+TERMS_DIGEST_LABEL = "条款记录摘要"
+SIGNED_DIGEST_LABEL = "签署记录摘要"
+
 
 def record_digest(event: Any) -> str:
     """The record digest of a stored event (a ``StoredEvent`` or a mapping of its fields).

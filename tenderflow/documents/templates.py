@@ -13,6 +13,9 @@ list of signing parties, a preamble, numbered clauses and a closing. Text may ho
 
 Loading checks the template itself (:class:`DefinitionError`); filling checks the data and
 raises :class:`MissingFields` listing every missing field at once, before anything is rendered.
+
+This module holds the template model, its loading and its checks; filling a template with data
+is :mod:`tenderflow.documents.filling`.
 """
 
 from __future__ import annotations
@@ -20,23 +23,20 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime
-from decimal import Decimal
+from datetime import date
 from pathlib import Path
 from typing import Any
 
 import yaml
 
-from tenderflow.domain.money import Money
-from tenderflow.domain.uscc import uscc_problem
 from tenderflow.errors import DefinitionError, InputError
 
 FILTERS = ("money", "figures", "capital", "date")
 MONEY_FILTERS = ("money", "figures", "capital")
 RESERVED_ROOTS = ("clause",)
 
-_TOKEN = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
-_FIELD = re.compile(r"^\s*([a-z_][a-z0-9_]*(?:\.[a-z0-9_]+)*)\s*(?:\|\s*([a-z_]+)\s*)?$")
+TOKEN = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
+FIELD = re.compile(r"^\s*([a-z_][a-z0-9_]*(?:\.[a-z0-9_]+)*)\s*(?:\|\s*([a-z_]+)\s*)?$")
 _ROLE = re.compile(r"^[a-z][a-z0-9_]*$")
 _ZH_DIGITS = "零一二三四五六七八九"
 
@@ -360,7 +360,7 @@ def parse_template(raw: Any, *, source: str = "<template>") -> Template:
             continue
         fields_ = tuple(str(f) for f in chk["sum_of"])
         for f in (*fields_, chk["equals"]):
-            if not _FIELD.match(f) or "|" in f:
+            if not FIELD.match(f) or "|" in f:
                 problems.append(f"{where}: '{f}' is not a field path")
         checks.append(SumCheck(fields_, chk["equals"], str(chk.get("message") or "")))
 
@@ -369,7 +369,7 @@ def parse_template(raw: Any, *, source: str = "<template>") -> Template:
         problems.append(f"numbering: {numbering!r} is not one of {', '.join(NUMBERING)}")
         numbering = "articles"
     date_field = raw.get("date_field") or ""
-    if date_field and (not isinstance(date_field, str) or not _FIELD.match(date_field)):
+    if date_field and (not isinstance(date_field, str) or not FIELD.match(date_field)):
         problems.append(f"date_field: '{date_field}' is not a field path")
 
     template = Template(
@@ -418,14 +418,14 @@ def _describe(value: Any) -> str:
 
 def _placeholder_problems(text: str) -> list[str]:
     problems = []
-    for m in _TOKEN.finditer(text):
+    for m in TOKEN.finditer(text):
         token = m.group(0)
         if token in ("{{", "}}"):
             continue
         if m.group(1) is None:
             problems.append(f"unbalanced '{token}' (write '{token * 2}' for a literal brace)")
             continue
-        fm = _FIELD.match(m.group(1))
+        fm = FIELD.match(m.group(1))
         if not fm:
             problems.append(f"'{token}' is not a placeholder (expected {{a.b}} or {{a.b|money}} "
                             f"with lower-case keys)")
@@ -440,9 +440,9 @@ def _placeholder_problems(text: str) -> list[str]:
 def _fields_in(text: str) -> list[tuple[str, str]]:
     """(path, filter) of every placeholder in text, in order."""
     out = []
-    for m in _TOKEN.finditer(text):
+    for m in TOKEN.finditer(text):
         if m.group(1) is not None:
-            fm = _FIELD.match(m.group(1))
+            fm = FIELD.match(m.group(1))
             if fm:
                 out.append((fm.group(1), fm.group(2) or ""))
     return out
@@ -496,204 +496,3 @@ def placeholders(template: Template) -> list[str]:
         for f in (*chk.sum_of, chk.equals):
             seen.setdefault(f)
     return list(seen)
-
-
-# ---------------------------------------------------------------------------------------------
-# Filling
-
-
-_MISSING = object()
-
-
-def lookup(data: Mapping[str, Any], path: str) -> Any:
-    """The value at a dotted path in nested mappings, or a sentinel when absent."""
-    node: Any = data
-    for key in path.split("."):
-        if not isinstance(node, Mapping) or key not in node:
-            return _MISSING
-        node = node[key]
-    return node
-
-
-def _is_missing(value: Any) -> bool:
-    return value is _MISSING or value is None or (isinstance(value, str) and not value.strip())
-
-
-def missing_fields(template: Template | str | Path, data: Mapping[str, Any]) -> list[str]:
-    """Every field the template needs that the data lacks (absent, null or blank), in order."""
-    if not isinstance(template, Template):
-        template = load_template(template)
-    return [p for p in placeholders(template) if _is_missing(lookup(data, p))]
-
-
-def as_money(value: Any, path: str) -> Money:
-    if isinstance(value, Money):
-        return value
-    if isinstance(value, Decimal):
-        value = str(value)
-    return Money.parse(value, field=path)
-
-
-def as_date(value: Any, path: str) -> date:
-    """A date; a time with an offset gives its date in Beijing time (Asia/Shanghai)."""
-    if isinstance(value, datetime):
-        return _beijing_date(value)
-    if isinstance(value, date):
-        return value
-    if isinstance(value, str):
-        try:
-            return date.fromisoformat(value.strip())
-        except ValueError:
-            try:
-                return _beijing_date(datetime.fromisoformat(value.strip()))
-            except ValueError:
-                pass
-    raise InputError(f"not a date: {value!r}", field=path, expected="an ISO date like 2025-03-01")
-
-
-def _beijing_date(value: datetime) -> date:
-    from tenderflow.domain.timeutil import SHANGHAI
-
-    return value.astimezone(SHANGHAI).date() if value.utcoffset() is not None else value.date()
-
-
-def zh_date(d: date) -> str:
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
-def format_value(value: Any, path: str, filter_: str = "") -> str:
-    """The text for one placeholder; raises InputError when the value does not fit the filter."""
-    if filter_ in MONEY_FILTERS:
-        money = as_money(value, path)
-        if filter_ == "figures":
-            return money.formatted()
-        if filter_ == "capital":
-            return money.chinese()
-        return f"{money.formatted()}（{money.chinese()}）"
-    if filter_ == "date":
-        return zh_date(as_date(value, path))
-    if isinstance(value, (bool, float)):
-        raise InputError(f"{type(value).__name__} {value!r} cannot be written into a contract",
-                         field=path, expected="text, an integer or a decimal string")
-    if isinstance(value, Money):
-        return value.formatted()
-    if isinstance(value, (datetime, date)):
-        return zh_date(as_date(value, path))
-    if isinstance(value, (str, int, Decimal)):
-        return str(value).strip()
-    raise InputError(f"a {type(value).__name__} cannot be written into a sentence", field=path,
-                     expected="text, a number, an amount or a date")
-
-
-def substitute(text: str, data: Mapping[str, Any], template: Template,
-               errors: list[str] | None = None) -> str:
-    """Replace the placeholders in one text; problems are appended to ``errors`` if given."""
-
-    def replace(m: re.Match[str]) -> str:
-        token = m.group(0)
-        if token == "{{":
-            return "{"
-        if token == "}}":
-            return "}"
-        fm = _FIELD.match(m.group(1) or "")
-        if not fm:  # load_template refuses these; guard against hand-built templates
-            raise DefinitionError(f"'{token}' is not a placeholder", file=template.source)
-        path, filter_ = fm.group(1), fm.group(2) or ""
-        if path.startswith("clause."):
-            return template.clause_number(path[len("clause."):])
-        value = lookup(data, path)
-        if _is_missing(value):
-            if errors is None:
-                raise MissingFields([path], file=template.source)
-            errors.append(f"{path}: missing")
-            return ""
-        try:
-            return format_value(value, path, filter_)
-        except InputError as exc:
-            if errors is None:
-                raise
-            errors.append(exc.message)
-            return ""
-
-    return _TOKEN.sub(replace, text)
-
-
-def fill(template: Template | str | Path, data: Mapping[str, Any]) -> FilledDocument:
-    """Fill every placeholder; raise before anything is rendered if any field is wrong.
-
-    :class:`MissingFields` lists every missing field; otherwise one :class:`InputError` lists
-    every field whose value does not fit (an amount that does not parse, a date that is not a
-    date, an invalid 统一社会信用代码, figures that do not add up per the template's ``checks``).
-    """
-    if not isinstance(template, Template):
-        template = load_template(template)
-    missing = missing_fields(template, data)
-    if missing:
-        raise MissingFields(missing, file=template.source)
-    errors: list[str] = []
-
-    def sub(text: str) -> str:
-        return substitute(text, data, template, errors)
-
-    def entries(items: Sequence[Entry]) -> tuple[Entry, ...]:
-        out: list[Entry] = []
-        for entry in items:
-            if isinstance(entry, str):
-                out.append(sub(entry))
-            elif isinstance(entry, tuple):
-                out.append(tuple(sub(i) for i in entry))
-            else:
-                out.append(Table(tuple(sub(c) for c in entry.columns),
-                                 tuple(tuple(sub(c) for c in row) for row in entry.rows)))
-        return tuple(out)
-
-    parties = []
-    for p in template.signing_parties:
-        name = " ".join(str(lookup(data, f"parties.{p.role}.name")).split())
-        uscc = str(lookup(data, f"parties.{p.role}.uscc")).strip()
-        problem = uscc_problem(uscc)
-        if problem:
-            errors.append(f"field 'parties.{p.role}.uscc': 统一社会信用代码 {uscc!r} {problem}")
-        parties.append(FilledParty(p.role, sub(p.zh), name, uscc))
-
-    for chk in template.checks:
-        try:
-            total = sum((as_money(lookup(data, f), f).amount for f in chk.sum_of), Decimal(0))
-            expected = as_money(lookup(data, chk.equals), chk.equals)
-        except InputError as exc:
-            errors.append(exc.message)
-            continue
-        if total != expected.amount:
-            errors.append(
-                f"{' + '.join(chk.sum_of)} = {Money(total).formatted()} but {chk.equals} = "
-                f"{expected.formatted()}" + (f" ({chk.message})" if chk.message else ""))
-
-    document_date = None
-    if template.date_field:
-        try:
-            document_date = as_date(lookup(data, template.date_field), template.date_field)
-        except InputError as exc:
-            errors.append(exc.message)
-
-    filled = FilledDocument(
-        template_id=template.id,
-        template_version=template.version,
-        title=sub(template.title),
-        subtitle=sub(template.subtitle),
-        number=sub(template.number),
-        document_date=document_date,
-        parties=tuple(parties),
-        salutation=sub(template.salutation),
-        preamble=entries(template.preamble),
-        clauses=tuple(FilledClause(template.clause_heading_prefix(c.id), sub(c.heading),
-                                   entries(c.body))
-                      for c in template.clauses),
-        closing=entries(template.closing),
-        signature_note=sub(template.signature_note),
-    )
-    if errors:
-        unique = list(dict.fromkeys(errors))
-        raise InputError(f"{len(unique)} field(s) do not fit the template: " + "; ".join(unique),
-                         file=template.source)
-    return filled
-

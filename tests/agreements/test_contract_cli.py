@@ -372,7 +372,7 @@ def test_verify_without_the_log_checks_signatures_only(signed, tmp_path):
 
 
 def test_an_untrusted_root_fails(signed, tmp_path):
-    from tenderflow.documents.signing import make_demo_keys
+    from tenderflow.documents.keys import make_demo_keys
 
     other = make_demo_keys(tmp_path / "other", {"x": {"name": "某公司", "uscc":
                                                       "91510100MA61XY8127"}},
@@ -610,7 +610,7 @@ def sample_pdf():
 
 def test_a_step_whose_record_fails_leaves_no_file(awarded, monkeypatch, tmp_path):
     """Outputs are staged beside their targets and moved into place only once recorded."""
-    from tenderflow.agreements import Agreements
+    from tenderflow.app.agreements import Agreements
     from tenderflow.errors import ConcurrencyConflict
 
     services = awarded.services()

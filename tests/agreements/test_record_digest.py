@@ -9,8 +9,9 @@ import json
 from datetime import UTC, datetime
 from types import SimpleNamespace
 
-from tenderflow.agreements import DEMO_AWARDS, _digest_check, shipped_demo_keys
+from tenderflow.app.demo_agreement import DEMO_AWARDS, shipped_demo_keys
 from tenderflow.documents.record import RECORD_FIELDS, record_digest
+from tenderflow.documents.verification import digest_check
 from tenderflow.store.canonical import canonical_json, event_body, sha256_hex
 from tenderflow.store.eventstore import StoredEvent
 
@@ -50,15 +51,15 @@ def test_verify_recomputes_the_digest_from_the_stored_event():
     terms = stored("2026-12-02T10:00:00+08:00")
     digest = record_digest(terms)
     rendering = _rendering({"terms_digest": digest, "terms_seq": 3})
-    row, problems = _digest_check("P-1", rendering, SimpleNamespace(record_digest=digest),
+    row, problems = digest_check("P-1", rendering, SimpleNamespace(record_digest=digest),
                                   [terms])
     assert problems == [] and row["matches"] and row["kind"] == "terms_digest"
-    _row, printed = _digest_check("P-1", rendering, SimpleNamespace(record_digest="1" * 64),
+    _row, printed = digest_check("P-1", rendering, SimpleNamespace(record_digest="1" * 64),
                                   [terms])
     assert "printed in the file" in printed[0]
     # a stored event that says something else than the rendering recorded
     other = stored("2026-12-02T10:00:00+08:00", actor="staff:other")
-    _row, changed = _digest_check("P-1", rendering, SimpleNamespace(record_digest=digest),
+    _row, changed = digest_check("P-1", rendering, SimpleNamespace(record_digest=digest),
                                   [other])
     assert "is not that of event #3" in changed[0]
 
@@ -68,17 +69,17 @@ def test_verify_still_accepts_a_rendering_that_printed_the_log_hash():
     terms = stored("2023-11-10T10:30:00+08:00")
     rendering = _rendering({"log_hash": terms.hash, "log_seq": 3, "terms_seq": 3})
     report = SimpleNamespace(record_digest=None, log_hash=terms.hash)
-    row, problems = _digest_check("P-1", rendering, report, [terms])
+    row, problems = digest_check("P-1", rendering, report, [terms])
     assert problems == [] and row["kind"] == "log_hash"
     moved = stored("2023-11-10T10:31:00+08:00")
-    _row, problems = _digest_check("P-1", rendering, report, [moved])
+    _row, problems = digest_check("P-1", rendering, report, [moved])
     assert problems and "log hash" in problems[0]
 
 
 def test_the_demo_keys_are_shipped_labelled_and_valid_2023_to_2033(tmp_path):
     from cryptography import x509
 
-    from tenderflow.documents.signing import DEMO_LABEL, key_info
+    from tenderflow.documents.keys import DEMO_LABEL, key_info
 
     roles = ["implementing_agency", "social_capital", "residents_committee",
              "subdistrict_office"]

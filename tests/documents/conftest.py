@@ -43,7 +43,7 @@ def registered_parties(_sample_data: dict) -> dict[str, dict[str, str]]:
 
 @pytest.fixture(scope="session")
 def demo_keys(tmp_path_factory: pytest.TempPathFactory, registered_parties: dict):
-    from tenderflow.documents.signing import make_demo_keys
+    from tenderflow.documents.keys import make_demo_keys
 
     return make_demo_keys(tmp_path_factory.mktemp("demo-keys"), registered_parties,
                           valid_from=KEYS_FROM)

@@ -10,11 +10,13 @@ from io import BytesIO
 import pytest
 from pypdf import PdfReader
 
+from tenderflow.documents.filling import fill
 from tenderflow.documents.finance import financial_summary
+from tenderflow.documents.keys import key_info
 from tenderflow.documents.pdf import render_agreement
 from tenderflow.documents.reports import enclosures, manifest_document
-from tenderflow.documents.signing import key_info, pdf_metadata
-from tenderflow.documents.templates import fill, read_template
+from tenderflow.documents.signing import pdf_metadata
+from tenderflow.documents.templates import read_template
 from tenderflow.errors import DefinitionError, InputError
 from tests.documents.conftest import KEYS_FROM, SIGNED_AT
 

@@ -8,10 +8,9 @@ import pytest
 from cryptography import x509
 from cryptography.x509.oid import NameOID
 
+from tenderflow.documents.keys import DEMO_LABEL, make_demo_keys
 from tenderflow.documents.signing import (
-    DEMO_LABEL,
     field_name,
-    make_demo_keys,
     pdf_metadata,
     sign_pdf,
     verify_pdf,

@@ -11,17 +11,15 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from cryptography import x509
 
+from tenderflow.documents.filling import as_date
+from tenderflow.documents.keys import DEMO_CA_DAYS, DEMO_PARTY_DAYS, make_demo_keys
 from tenderflow.documents.reports import time_text
 from tenderflow.documents.signing import (
-    DEMO_CA_DAYS,
-    DEMO_PARTY_DAYS,
     TIME_BASIS,
     _reader,
-    make_demo_keys,
     sign_pdf,
     verify_pdf,
 )
-from tenderflow.documents.templates import as_date
 from tenderflow.domain.timeutil import SHANGHAI
 from tenderflow.errors import CheckFailed, InputError
 from tests.documents.conftest import SIGNED_AT

@@ -8,12 +8,11 @@ from decimal import Decimal
 import pytest
 import yaml
 
+from tenderflow.documents.filling import fill, missing_fields
 from tenderflow.documents.templates import (
     MissingFields,
     chinese_ordinal,
-    fill,
     load_template,
-    missing_fields,
     parse_template,
     placeholders,
 )
