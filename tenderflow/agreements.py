@@ -767,8 +767,8 @@ class Agreements:
         documents: dict[str, bytes] = {"agreement.pdf": signed}
         left_out: list[str] = []
         try:  # the eligibility report of the latest recorded check, as `eligibility report`
-            from tenderflow.eligibility_service import recorded as recorded_check
-            from tenderflow.eligibility_service import report_pdf
+            from tenderflow.app.eligibility import recorded as recorded_check
+            from tenderflow.app.eligibility import report_pdf
 
             documents["eligibility-report.pdf"] = report_pdf(recorded_check(self.services, pid))
         except NotFound as exc:  # a mode or procurement without an eligibility check
