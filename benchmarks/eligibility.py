@@ -37,7 +37,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tenderflow.domain.credit import CreditEntry
-from tenderflow.domain.eligibility import evaluate, load_ruleset
+from tenderflow.domain.eligibility import evaluate
+from tenderflow.workflow.rulesets import load_ruleset
 from tenderflow.domain.uscc import uscc_check_character
 from tenderflow.paths import workflows_dir
 
@@ -106,7 +107,7 @@ def time_evaluate(n: int, runs: int = 3) -> float:
 
 def time_service(n: int) -> float:
     from tenderflow.domain.timeutil import parse_time
-    from tenderflow.eligibility_service import check
+    from tenderflow.app.eligibility import check
     from tenderflow.paths import examples_dir
     from tenderflow.registration import load_file
     from tenderflow.services import Services

@@ -64,7 +64,8 @@ def supplier_fields(root: Path | None = None) -> dict[str, str]:
     """The supplier profile schema: base fields, the ``fields:`` of every ruleset in
     ``workflows/eligibility/`` that passes the fairness lint (a ruleset that cannot be pinned
     adds no field a supplier must be described by) and the office fields; name -> type."""
-    from tenderflow.domain.eligibility import lint_ruleset, load_ruleset
+    from tenderflow.domain.eligibility import lint_ruleset
+    from tenderflow.workflow.rulesets import load_ruleset
     from tenderflow.paths import workflows_dir
 
     folder = (root or workflows_dir()) / "eligibility"

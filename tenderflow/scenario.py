@@ -166,7 +166,7 @@ def load_scenario(path: Path) -> Scenario:
             check_actor(p["as"], field=f"{where}.as")
         if "options" in p and not isinstance(p["options"], dict):
             raise _err(file, where, "options must be a mapping", "options")
-        from tenderflow.eligibility_service import check_opening
+        from tenderflow.app.eligibility import check_opening
 
         check_opening(p.get("options"), file=file, location=where)  # ruleset and its options
         for k in ("reopens", "ground", "justification", "approval"):

@@ -38,8 +38,8 @@ def load_calendar(tx: Tx | None = None) -> Any:
     the store through ``tx`` when given, the State Council notices imported there (an
     imported year replaces the package data and override file of its year). Cached on the
     heads of the ``calendar:*`` streams, so nothing is rebuilt when nothing was imported
-    (tenderflow.calendar_service.merged_calendar)."""
-    from tenderflow.calendar_service import merged_calendar
+    (tenderflow.app.calendar.merged_calendar)."""
+    from tenderflow.app.calendar import merged_calendar
 
     return merged_calendar(tx)
 
@@ -112,9 +112,9 @@ class Services:
         tx.pin_definition(pins["calendar"], "calendar", "calendar",
                           canonical_json(defs.calendar.to_data()))
         if defs.ruleset is not None:
-            from tenderflow.eligibility_service import pin_definition_args
+            from tenderflow.workflow.rulesets import pin_definition_args
 
-            tx.pin_definition(*pin_definition_args(defs.ruleset))
+            tx.pin_definition(*pin_definition_args(defs.ruleset, canonical_json))
         return pins
 
     # --- registration -------------------------------------------------------------------
@@ -170,7 +170,7 @@ class Services:
         if not ID_RE.match(pid):
             raise InputError(f"procurement id {pid!r}", field="id",
                              expected="letters, digits, '.', '_' or '-'")
-        from tenderflow.eligibility_service import ruleset_for_opening
+        from tenderflow.workflow.rulesets import ruleset_for_opening
 
         defs = self.definitions(mode, ruleset_for_opening(options, self.root))
         variants = defs.workflow.data.get("variants") or {}
@@ -317,10 +317,11 @@ class Services:
         if "project" in wanted:
             facts["project"] = state["project"]
         if "eligibility" in wanted:
-            from tenderflow.eligibility_service import eligibility_facts
+            from tenderflow.app.eligibility_facts import eligibility_facts
 
             try:
-                facts["eligibility"] = eligibility_facts(self, tx, state, data)
+                facts["eligibility"] = eligibility_facts(
+                    tx, state, data, lambda sid: self.profile(tx, "supplier", sid))
             except (InputError, NotFound) as exc:  # name the data file the bad field came from
                 if where and not exc.context.get("file"):
                     raise InputError(exc.message, file=where) from None
@@ -354,9 +355,9 @@ class Services:
                     f"{pid} is at version {state['version']}, you saw {if_version}: "
                     f"someone else acted first; look again with 'tenderflow status {pid}'",
                     procurement=pid, version=state["version"], expected=if_version)
-            from tenderflow.eligibility_service import ruleset_of
+            from tenderflow.workflow.rulesets import ruleset_of
 
-            defs = self.definitions(state["mode"], ruleset_of(tx, state), tx)
+            defs = self.definitions(state["mode"], ruleset_of(state, tx.definition), tx)
             facts = self._facts(tx, defs.workflow, state, trigger, data, where)
             decision = engine.decide(defs, pid, state, trigger, data, facts, when, actor,
                                      where=where)

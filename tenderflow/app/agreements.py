@@ -466,8 +466,8 @@ class Agreements:
     def _eligibility_report(self, pid: str, state: State) -> tuple[bytes | None, list[str]]:
         """The eligibility report of the latest recorded check, as ``eligibility report``
         renders it; or None, with why it is left out of the package."""
-        from tenderflow.eligibility_service import recorded as recorded_check
-        from tenderflow.eligibility_service import report_pdf
+        from tenderflow.app.eligibility import recorded as recorded_check
+        from tenderflow.app.eligibility import report_pdf
 
         try:
             return report_pdf(recorded_check(self.services, pid)), []

@@ -44,14 +44,11 @@ def import_notice(obj: Ctx, file: Path, at: str | None) -> None:
     Example:
       tenderflow --as staff:wang calendar import notices/2027.txt
     """
-    from tenderflow.calendar_service import import_notice as do_import
-    from tenderflow.calendar_service import read_notice
+    from tenderflow.app.calendar import checked_notice
+    from tenderflow.app.calendar import import_notice as do_import
     from tenderflow.cli.procurement import actor_of, parse_at
 
-    text = read_notice(file)
-    from tenderflow.domain.calendar_notice import parse_notice
-
-    parse_notice(text, str(file))  # refuse an unreadable notice before touching the store
+    text = checked_notice(file)  # refuse an unreadable notice before touching the store
     actor = actor_of(obj)
     when = parse_at(at)
     result = do_import(obj.services(), text, str(file), actor, when)
@@ -83,11 +80,9 @@ def list_years(obj: Ctx) -> None:
     Example:
       tenderflow calendar list
     """
-    from tenderflow.calendar_service import calendar_years
+    from tenderflow.app.calendar import years_covered
 
-    store = obj.store()
-    with store.reading() as tx:
-        data = calendar_years(tx)
+    data = years_covered(obj.store())
     source = "no trusted data: add an override file or import the notice"
     rows = [(y["year"], f"{y['year']}  {y['kind']:<9} "
                         + y["source"].removeprefix("imported notice: "))
@@ -118,50 +113,23 @@ def backtest(obj: Ctx, years: tuple[int, ...]) -> None:
     Example:
       tenderflow calendar backtest 2025 2026
     """
-    from tenderflow.domain.calendar import default_calendar
-    from tenderflow.domain.calendar_provisional import RULES_VERSION
-    from tenderflow.domain.calendar_provisional import backtest as run
+    from tenderflow.app.calendar import backtest as run
 
-    cal = default_calendar()
-    out = []
-    lines = [f"provisional rules {RULES_VERSION} against official data"]
+    data, diffs = run(years)
+    lines = [f"provisional rules {data['rules']} against official data"]
     for year in years:
-        official = cal.year_data(year)  # refuses a year without official data
-        diffs = run(year, set(official["holidays"]), set(official["workdays"]))
-        out.append({"year": year, "source": cal.source_of(year), "days_wrong": len(diffs),
-                    "differences": [d.to_dict() for d in diffs]})
-        lines.append(f"{year}: {len(diffs)} day(s) wrong" + (":" if diffs else ""))
-        lines.extend(f"  {d}" for d in diffs)
-    obj.emit({"ok": True, "rules": RULES_VERSION, "years": out}, "\n".join(lines))
+        lines.append(f"{year}: {len(diffs[year])} day(s) wrong" + (":" if diffs[year] else ""))
+        lines.extend(f"  {d}" for d in diffs[year])
+    obj.emit({"ok": True, **data}, "\n".join(lines))
 
 
 # ----------------------------------------------------------------------------- helpers
 
 
 def _year(obj: Ctx, year: int) -> dict[str, Any]:
-    from tenderflow.calendar_service import imported_years, merged_calendar
-    from tenderflow.domain.calendar_provisional import provisional_year
+    from tenderflow.app.calendar import year_view
 
-    store = obj.store()
-    with store.reading() as tx:
-        cal = merged_calendar(tx)
-        imported = imported_years(tx).get(year)
-    kind = cal.kind_of(year)
-    view = cal.planning()
-    days = view.year_data(year)  # refuses a missing or disputed year
-    data: dict[str, Any] = {
-        "year": year, "kind": kind, "official": cal.is_official(year),
-        "provisional": cal.is_provisional(year), "source": cal.source_of(year),
-        "holidays": [d.isoformat() for d in days["holidays"]],
-        "workdays": [d.isoformat() for d in days["workdays"]],
-        "calendar": cal.content_hash(),
-    }
-    if imported:
-        data["notice"] = {**imported["notice"], "sha256": imported["sha256"],
-                          "imported_at": imported["imported_at"]}
-    if data["provisional"]:
-        data["arrangements"] = [a.to_dict() for a in provisional_year(year).arrangements]
-    return data
+    return year_view(obj.store(), year)
 
 
 def render_year(data: dict[str, Any], lang: str = "zh") -> str:

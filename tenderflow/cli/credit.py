@@ -31,7 +31,7 @@ def import_lists(obj: Ctx, file: Path, at: str | None) -> None:
       tenderflow --as staff:wang credit import examples/data/credit_lists.csv
     """
     from tenderflow.cli.procurement import actor_of, parse_at
-    from tenderflow.eligibility_service import import_credit_lists
+    from tenderflow.app.eligibility import import_credit_lists
 
     actor = actor_of(obj)
     result = import_credit_lists(obj.services(), file, actor, parse_at(at))
@@ -50,11 +50,9 @@ def list_entries(obj: Ctx, uscc: str | None) -> None:
     Example:
       tenderflow credit list --uscc 91510106MA6DQ2L700
     """
-    from tenderflow.eligibility_service import credit_entries
+    from tenderflow.app.eligibility import credit_list
 
-    store = obj.store()
-    with store.reading() as tx:
-        entries, versions = credit_entries(tx, {uscc} if uscc else None)
+    entries, versions = credit_list(obj.store(), uscc)
     lines = [f"{e['list']}  {e['uscc']}  {e['name']}  listed {e['listed_on']}"
              + (f", removed {e['removed_on']}" if e["removed_on"] else "")
              + f"  ({e['source']})" for e in entries]

@@ -46,7 +46,7 @@ def _cell(text: str, width: int) -> str:
 def table(report: dict[str, Any], lang: str) -> str:
     """The recorded check as text: a heading, then per candidate every rule with its verdict,
     the value seen, the threshold and the source (reasons under failed or warned rules)."""
-    from tenderflow.eligibility_service import value_text
+    from tenderflow.app.eligibility import value_text
 
     rs, ev = report["ruleset"], report["event"]
     lines = [(f"{report['procurement']}: eligibility check of {report['at']} under ruleset "
@@ -70,14 +70,12 @@ def table(report: dict[str, Any], lang: str) -> str:
 
 
 def _emit(obj: Ctx, report: dict[str, Any], pdf: Path | None) -> None:
-    from tenderflow.eligibility_service import report_pdf
+    from tenderflow.app.eligibility import write_report
 
     data: dict[str, Any] = {"ok": True, **report}
     text = table(report, obj.lang)
     if pdf is not None:
-        from tenderflow.documents.pdf import write_pdf
-
-        digest = write_pdf(pdf, report_pdf(report))
+        digest = write_report(pdf, report)
         data["report"] = {"file": str(pdf), "sha256": digest}
         text += f"\n\nreport: {pdf} (sha256 {digest})"
     obj.emit(data, text)
@@ -111,8 +109,8 @@ def check(obj: Ctx, procurement_id: str, supplier: str | None, candidates: tuple
       tenderflow eligibility check CN-2023-001 S-HXJS --report eligibility.pdf
     """
     from tenderflow.cli.procurement import actor_of, parse_at
-    from tenderflow.eligibility_service import check as run_check
-    from tenderflow.eligibility_service import only
+    from tenderflow.app.eligibility import check as run_check
+    from tenderflow.app.eligibility import only
 
     names = [*candidates, *([supplier] if supplier else [])]
     report = run_check(obj.services(), procurement_id, names, actor_of(obj), parse_at(at), note)
@@ -130,7 +128,7 @@ def show(obj: Ctx, procurement_id: str, supplier: str | None) -> None:
     Example:
       tenderflow eligibility show CN-2023-001 S-HXJS --json
     """
-    from tenderflow.eligibility_service import only, recorded
+    from tenderflow.app.eligibility import only, recorded
 
     _emit(obj, only(recorded(obj.services(), procurement_id), supplier), None)
 
@@ -149,11 +147,10 @@ def report(obj: Ctx, procurement_id: str, out: Path) -> None:
     Example:
       tenderflow eligibility report CN-2023-001 --out eligibility-report.pdf
     """
-    from tenderflow.documents.pdf import write_pdf
-    from tenderflow.eligibility_service import recorded, report_pdf
+    from tenderflow.app.eligibility import recorded, write_report
 
     rec = recorded(obj.services(), procurement_id)
-    digest = write_pdf(out, report_pdf(rec))
+    digest = write_report(out, rec)
     obj.emit({"ok": True, "procurement": procurement_id, "file": str(out), "sha256": digest,
               "event": rec["event"]},
              f"{out}: eligibility report of {procurement_id} ({rec['at']}, event "

@@ -33,15 +33,16 @@ def lint(ctx: click.Context, ruleset: str) -> None:
       tenderflow policy lint workflows/eligibility/renovation.yaml
       tenderflow policy lint renovation --json
     """
-    from tenderflow.domain.eligibility import lint_ruleset, load_ruleset
-    from tenderflow.eligibility_service import RULESET_NAME, ruleset_path
+    from tenderflow.workflow.rulesets import (
+        RULESET_NAME, lint_ruleset_file, load_ruleset, ruleset_path,
+    )
 
     obj = ctx.find_object(Ctx)
     assert obj is not None
     path = Path(ruleset)
     if not path.exists() and RULESET_NAME.match(ruleset):
         path = ruleset_path(ruleset, field="RULESET")
-    findings = lint_ruleset(path)
+    findings = lint_ruleset_file(path)
     data = {"ok": not findings, "ruleset": str(path),
             "findings": [f.to_dict() for f in findings]}
     if not findings:

@@ -7,7 +7,8 @@ Data model
     :class:`~tenderflow.errors.CalendarMissingYear`: we never guess (DESIGN §5, POLICY
     "Counting periods").
 
-Where the data comes from (:meth:`WorkingDayCalendar.load`)
+Where the data comes from (:meth:`WorkingDayCalendar.build`; the files are read by
+:func:`tenderflow.workflow.calendars.load_calendar`, this module reads none)
     1. ``chinesecalendar`` (the years it covers, 2004–2026 in 1.11) gives the rest days and the
        make-up days.
     2. ``holidays`` (country CN) is computed for the same years and compared year by year: the
@@ -25,11 +26,11 @@ Where the data comes from (:meth:`WorkingDayCalendar.load`)
        notice (国办发明电〔2005〕35号) made Saturday 2005-12-31 a working day; ``holidays`` has it,
        ``chinesecalendar`` does not (its issue #125). 2005 is therefore not covered unless
        ``2005.yaml`` is added.
-    4. Override files ``<year>.yaml`` in ``overrides_dir`` (default
+    4. Override files ``<year>.yaml`` in the overrides directory (default
        ``workflows/calendars/``) replace the package data for their year entirely, whether the
        year is covered by the packages, disputed, or later than them. They are validated strictly.
     5. State Council notices imported into the store (``tenderflow calendar import``, see
-       :mod:`tenderflow.calendar_service`) replace package data and override files for their
+       :mod:`tenderflow.app.calendar`) replace package data and override files for their
        year (:meth:`WorkingDayCalendar.with_imported`): the record is the latest word.
 
 Provisional years
@@ -67,12 +68,16 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
-from pathlib import Path
 from typing import Any
 
-import yaml
-
-from tenderflow import paths
+from tenderflow.domain.calendar_data import (
+    PACKAGE_SOURCE,
+    check_year_sets,
+    chinesecalendar_data,
+    differences,
+    holidays_cn_data,
+    parse_dates,
+)
 from tenderflow.domain.calendar_provisional import (
     LAST_PROVISIONAL_YEAR,
     RULES_SOURCE,
@@ -82,9 +87,6 @@ from tenderflow.domain.calendar_provisional import (
 from tenderflow.errors import CalendarMissingYear, CalendarProvisional, InputError
 
 UNITS = ("days", "working_days")
-_OVERRIDE_KEYS = ("year", "source", "holidays", "workdays")
-_OVERRIDE_NAME = re.compile(r"^(\d{4})\.yaml$")
-_PACKAGE_SOURCE = "chinesecalendar + holidays(CN), cross-checked"
 
 
 class CalendarDisputedYear(CalendarMissingYear):
@@ -155,7 +157,7 @@ class WorkingDayCalendar:
         for year, entry in data.items():
             holidays = frozenset(entry.get("holidays", ()))
             workdays = frozenset(entry.get("workdays", ()))
-            _check_year_sets(year, holidays, workdays)
+            check_year_sets(year, holidays, workdays)
             years[int(year)] = _Year(holidays, workdays)
         self._data = dict(sorted(years.items()))
         self._years = frozenset(self._data)
@@ -168,35 +170,37 @@ class WorkingDayCalendar:
     # ---------------------------------------------------------------- building
 
     @classmethod
-    def load(cls, overrides_dir: Path | None = None) -> WorkingDayCalendar:
-        """Package data, cross-checked, then override files from ``overrides_dir``."""
-        directory = overrides_dir if overrides_dir is not None else (
-            paths.workflows_dir() / "calendars")
-        chinese = _chinesecalendar_data()
-        other = _holidays_cn_data(sorted(chinese))
+    def build(cls, overrides: Mapping[int, tuple[str, str, Mapping[str, frozenset[date]]]]
+              ) -> WorkingDayCalendar:
+        """Package data, cross-checked, then the override years (year -> (file name, source,
+        data), validated by :func:`~tenderflow.domain.calendar_data.override_year`; read by
+        :func:`tenderflow.workflow.calendars.load_calendar`)."""
+        chinese = chinesecalendar_data()
+        other = holidays_cn_data(sorted(chinese))
         data: dict[int, dict[str, frozenset[date]]] = {}
         sources: dict[int, str] = {}
         kinds: dict[int, str] = {}
         disputed: dict[int, list[str]] = {}
         report: list[str] = []
         for year, ours in chinese.items():
-            diffs = _differences(ours, other[year], "chinesecalendar", "holidays(CN)")
+            diffs = differences(ours, other[year], "chinesecalendar", "holidays(CN)")
             if diffs:
                 disputed[year] = diffs
                 report.extend(f"{year}: {d}" for d in diffs)
             else:
                 data[year] = ours
-                sources[year] = _PACKAGE_SOURCE
+                sources[year] = PACKAGE_SOURCE
                 kinds[year] = "package"
-        for year, (path, source, override) in sorted(load_overrides(directory).items()):
+        for year, (name, source, override) in sorted(overrides.items()):
+            override = dict(override)
             if year in disputed:
-                report.append(f"{year}: resolved by override {path.name} ({source})")
+                report.append(f"{year}: resolved by override {name} ({source})")
             elif year in chinese:
-                diffs = _differences(override, chinese[year], path.name, "package data")
-                report.extend(f"{year}: override {path.name} ({source}) differs: {d}"
+                diffs = differences(override, chinese[year], name, "package data")
+                report.extend(f"{year}: override {name} ({source}) differs: {d}"
                               for d in diffs)
             data[year] = override
-            sources[year] = f"{path.name}: {source}"
+            sources[year] = f"{name}: {source}"
             kinds[year] = "override"
             disputed.pop(year, None)
         span = ProvisionalSpan(RULES_VERSION, max(chinese) + 1, LAST_PROVISIONAL_YEAR)
@@ -221,7 +225,7 @@ class WorkingDayCalendar:
             if year in self._data:
                 old = self._data[year]
                 report.extend(f"{year}: imported notice ({source}) differs: {d}"
-                              for d in _differences(new, {"holidays": old.holidays,
+                              for d in differences(new, {"holidays": old.holidays,
                                                           "workdays": old.workdays},
                                                     "the notice", self._sources.get(
                                                         year, "earlier data")))
@@ -254,7 +258,7 @@ class WorkingDayCalendar:
                 raise InputError(f"year {key} must have exactly 'holidays' and 'workdays'",
                                  location=key, field="calendar")
             parsed[year] = {
-                name: _parse_dates(entry[name], year=year, name=name, file=None, location=key)
+                name: parse_dates(entry[name], year=year, name=name, file=None, location=key)
                 for name in ("holidays", "workdays")
             }
         return cls(parsed, sources={y: "pinned data" for y in parsed}, provisional=span,
@@ -336,11 +340,11 @@ class WorkingDayCalendar:
         agrees. A calendar rebuilt with :meth:`from_data` compares the packages afresh.
         """
         if self._cross_check is None:
-            chinese = _chinesecalendar_data()
-            other = _holidays_cn_data(sorted(chinese))
+            chinese = chinesecalendar_data()
+            other = holidays_cn_data(sorted(chinese))
             self._cross_check = [
                 f"{year}: {d}" for year in chinese
-                for d in _differences(chinese[year], other[year], "chinesecalendar",
+                for d in differences(chinese[year], other[year], "chinesecalendar",
                                       "holidays(CN)")
             ]
         return list(self._cross_check)
@@ -457,171 +461,6 @@ class PlanningCalendar(WorkingDayCalendar):
         return f"<planning {super().__repr__()[1:]}"
 
 
-@cache
-def default_calendar() -> WorkingDayCalendar:
-    """The calendar from the packages and ``workflows/calendars/``, loaded once per process."""
-    return WorkingDayCalendar.load()
-
-
-# -------------------------------------------------------------------- override files
-
-
-def load_overrides(directory: Path) -> dict[int, tuple[Path, str, dict[str, frozenset[date]]]]:
-    """Read and validate every ``<year>.yaml`` in ``directory``: year -> (path, source, data).
-
-    A missing directory means no overrides. Other YAML files (misnamed, ``.yml``) are refused
-    rather than ignored; non-YAML files such as the README are ignored.
-    """
-    if not directory.is_dir():
-        return {}
-    out: dict[int, tuple[Path, str, dict[str, frozenset[date]]]] = {}
-    for path in sorted(directory.iterdir()):
-        if path.suffix.lower() not in (".yaml", ".yml"):
-            continue
-        match = _OVERRIDE_NAME.match(path.name)
-        if not match:
-            raise InputError("calendar override file must be named <year>.yaml",
-                             file=str(path), field="file name", expected="e.g. 2027.yaml")
-        year, source, data = _read_override(path, int(match.group(1)))
-        out[year] = (path, source, data)
-    return out
-
-
-def _read_override(path: Path, file_year: int) -> tuple[int, str, dict[str, frozenset[date]]]:
-    file = str(path)
-    try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        location = f"line {mark.line + 1}" if mark is not None else None
-        raise InputError(f"not valid YAML: {exc}", file=file, location=location,
-                         field="(file)") from None
-    except UnicodeDecodeError:
-        raise InputError("not UTF-8 text", file=file, field="(file)") from None
-    except RecursionError:
-        raise InputError("nested too deeply", file=file, field="(file)") from None
-    if not isinstance(raw, dict):
-        raise InputError("an override file must be a mapping", file=file, field="(file)",
-                         expected="keys year, source, holidays, workdays")
-    for key in raw:
-        if key not in _OVERRIDE_KEYS:
-            raise InputError(f"unknown key {key!r}", file=file, field=str(key),
-                             expected="only year, source, holidays, workdays")
-    for key in _OVERRIDE_KEYS:
-        if key not in raw:
-            raise InputError("missing", file=file, field=key,
-                             expected="keys year, source, holidays, workdays")
-    year = raw["year"]
-    if isinstance(year, bool) or not isinstance(year, int):
-        raise InputError(f"not a year: {year!r}", file=file, field="year",
-                         expected="an integer like 2027")
-    if year != file_year:
-        raise InputError(f"year {year} does not match the file name", file=file, field="year",
-                         expected=str(file_year))
-    source = raw["source"]
-    if not isinstance(source, str) or not source.strip():
-        raise InputError(f"not a notice reference: {source!r}", file=file, field="source",
-                         expected="the State Council notice, e.g. 国办发明电〔2025〕7号")
-    data = {
-        name: _parse_dates(raw[name], year=year, name=name, file=file, location=None)
-        for name in ("holidays", "workdays")
-    }
-    return year, source.strip(), data
-
-
-def _parse_dates(value: Any, *, year: int, name: str, file: str | None,
-                 location: str | None) -> frozenset[date]:
-    """A list of ISO dates in ``year``; holidays must be weekdays, workdays weekend days."""
-    where = f"{location}." if location else ""
-    if not isinstance(value, list):
-        raise InputError(f"not a list: {value!r}", file=file, location=location, field=name,
-                         expected="a list of ISO dates like 2027-10-01")
-    out: set[date] = set()
-    for i, item in enumerate(value):
-        loc = f"{where}{name}[{i}]"
-        if isinstance(item, datetime):
-            d: date | None = None
-        elif isinstance(item, date):
-            d = item
-        elif isinstance(item, str):
-            try:
-                d = date.fromisoformat(item) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", item) else None
-            except ValueError:
-                d = None
-        else:
-            d = None
-        if d is None:
-            raise InputError(f"not a date: {item!r}", file=file, location=loc, field=name,
-                             expected="an ISO date like 2027-10-01")
-        if d.year != year:
-            raise InputError(f"{d.isoformat()} is not in {year}", file=file, location=loc,
-                             field=name, expected=f"a date in {year}")
-        if name == "holidays" and d.weekday() >= 5:
-            raise InputError(f"{d.isoformat()} is a {d.strftime('%A')}: list only rest days "
-                             "that fall on a weekday", file=file, location=loc, field=name,
-                             expected="a Monday to Friday")
-        if name == "workdays" and d.weekday() < 5:
-            raise InputError(f"{d.isoformat()} is a {d.strftime('%A')}: list only make-up "
-                             "working days that fall on a weekend", file=file, location=loc,
-                             field=name, expected="a Saturday or Sunday")
-        if d in out:
-            raise InputError(f"{d.isoformat()} is listed twice", file=file, location=loc,
-                             field=name, expected="each date once")
-        out.add(d)
-    return frozenset(out)
-
-
-# -------------------------------------------------------------------- package data
-
-
-def _chinesecalendar_data() -> dict[int, dict[str, frozenset[date]]]:
-    from chinese_calendar import constants
-
-    rest = set(constants.holidays)
-    work = set(constants.workdays)
-    first, last = min(rest).year, max(rest).year
-    return {
-        year: {
-            "holidays": frozenset(d for d in rest if d.year == year and d.weekday() < 5),
-            "workdays": frozenset(d for d in work if d.year == year and d.weekday() >= 5),
-        }
-        for year in range(first, last + 1)
-    }
-
-
-def _holidays_cn_data(years: list[int]) -> dict[int, dict[str, frozenset[date]]]:
-    """Non-working weekdays and working weekends per year according to ``holidays`` (CN).
-
-    A make-up day can belong to the year before the holiday it pays for (2006-12-30/31 for
-    New Year 2007), so the neighbouring years are computed too and every date is filed under
-    its own year.
-    """
-    import holidays as holidays_pkg
-
-    cn = holidays_pkg.country_holidays("CN", years=range(years[0] - 1, years[-1] + 2))
-    rest = [d for d in cn if d.weekday() < 5]
-    work = [d for d in cn.weekend_workdays if d.weekday() >= 5]
-    return {
-        year: {
-            "holidays": frozenset(d for d in rest if d.year == year),
-            "workdays": frozenset(d for d in work if d.year == year),
-        }
-        for year in years
-    }
-
-
-def _differences(a: Mapping[str, frozenset[date]], b: Mapping[str, frozenset[date]],
-                 a_name: str, b_name: str) -> list[str]:
-    out: list[str] = []
-    for key, what in (("holidays", "weekday rest days"), ("workdays", "weekend working days")):
-        only_a, only_b = a[key] - b[key], b[key] - a[key]
-        if only_a:
-            out.append(f"{what} only in {a_name}: {', '.join(_iso(only_a))}")
-        if only_b:
-            out.append(f"{what} only in {b_name}: {', '.join(_iso(only_b))}")
-    return out
-
-
 # -------------------------------------------------------------------- helpers
 
 
@@ -640,15 +479,6 @@ def _parse_span(entry: Any) -> ProvisionalSpan:
                          f"computes {RULES_VERSION}", location="provisional",
                          field="calendar", expected=expected)
     return ProvisionalSpan(rules, first, last)
-
-
-def _check_year_sets(year: int, holidays: frozenset[date], workdays: frozenset[date]) -> None:
-    for d in holidays:
-        if d.year != year or d.weekday() >= 5:
-            raise ValueError(f"{year}: holiday {d} must be a weekday in {year}")
-    for d in workdays:
-        if d.year != year or d.weekday() < 5:
-            raise ValueError(f"{year}: make-up workday {d} must be a weekend day in {year}")
 
 
 def _as_date(d: date) -> date:

@@ -5,7 +5,8 @@ when checked between the procurement notice and the bid deadline. A listing has 
 a supplier is listed is always asked *at* a given date: an entry counts from ``listed_on`` and
 stops counting on ``removed_on`` (the day it was lifted no longer shows the supplier as listed).
 
-The lists arrive as CSV exports with the columns::
+The lists arrive as CSV exports (read by :mod:`tenderflow.app.eligibility`, which hands the
+header and rows to :func:`check_header` and :func:`check_entries`) with the columns::
 
     list,uscc,name,listed_on,removed_on,source
 
@@ -15,13 +16,10 @@ file, the line and the column.
 
 from __future__ import annotations
 
-import csv
-import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
 from typing import Any
 
 from tenderflow.domain.uscc import uscc_problem
@@ -73,7 +71,7 @@ class CreditEntry:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> CreditEntry:
         """Rebuild an entry from :meth:`to_dict` (or any mapping with the CSV columns)."""
-        return _entry_from_row(
+        return entry_from_row(
             {k: ("" if v is None else str(v)) for k, v in data.items()
              if k in REQUIRED_COLUMNS + OPTIONAL_COLUMNS},
             file=data.get("file"), line=data.get("line"))
@@ -91,7 +89,7 @@ def _strict_date(text: str, *, field: str, file: str | None, line: int | None) -
                          expected="a calendar date like 2023-03-01") from None
 
 
-def _entry_from_row(row: dict[str, str], *, file: str | None, line: int | None) -> CreditEntry:
+def entry_from_row(row: dict[str, str], *, file: str | None, line: int | None) -> CreditEntry:
     location = f"line {line}" if line is not None else None
     values: dict[str, str] = {}
     for column in REQUIRED_COLUMNS:
@@ -122,18 +120,8 @@ def _entry_from_row(row: dict[str, str], *, file: str | None, line: int | None) 
                        file=file, line=line)
 
 
-def parse_credit_csv(text: str, *, file: str | None = None) -> list[CreditEntry]:
-    """Parse a credit-list CSV export; strict: every error names the file, line and column."""
-    text = text.removeprefix("\ufeff")  # spreadsheet exports often start with a byte order mark
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
-    try:
-        header = next(reader)
-    except StopIteration:
-        raise InputError("the file is empty", file=file, location="line 1",
-                         expected="a header line: " + ",".join(REQUIRED_COLUMNS)) from None
-    except csv.Error as exc:
-        raise InputError(f"malformed CSV: {exc}", file=file, location="line 1") from None
-    columns = [c.strip() for c in header]
+def check_header(columns: list[str], *, file: str | None = None) -> None:
+    """The header line of a credit-list export: known columns, the required ones, each once."""
     for column in columns:
         if column not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS:
             raise InputError(f"unknown column {column!r}", file=file, location="line 1",
@@ -148,23 +136,15 @@ def parse_credit_csv(text: str, *, file: str | None = None) -> list[CreditEntry]
         column = min(duplicates)
         raise InputError("column appears twice", file=file, location="line 1", field=column)
 
+
+def check_entries(rows: Iterable[tuple[int, dict[str, str]]], *, file: str | None = None
+                  ) -> list[CreditEntry]:
+    """The entries of an export's rows (line number, column -> cell), each validated; a
+    second row for the same list, USCC and ``listed_on`` is refused naming both lines."""
     entries: list[CreditEntry] = []
     seen: dict[tuple[str, str, date], int] = {}
-    while True:
-        try:
-            cells = next(reader)
-        except StopIteration:
-            break
-        except csv.Error as exc:
-            raise InputError(f"malformed CSV: {exc}", file=file,
-                             location=f"line {reader.line_num}") from None
-        line = reader.line_num
-        if not any(c.strip() for c in cells):
-            continue  # blank line
-        if len(cells) != len(columns):
-            raise InputError(f"has {len(cells)} cells, the header has {len(columns)}", file=file,
-                             location=f"line {line}", expected=",".join(columns))
-        entry = _entry_from_row(dict(zip(columns, cells)), file=file, line=line)
+    for line, values in rows:
+        entry = entry_from_row(values, file=file, line=line)
         key = (entry.list_name, entry.uscc, entry.listed_on)
         if key in seen:
             raise InputError(f"duplicate of line {seen[key]} (same list, uscc and listed_on)",
@@ -172,19 +152,6 @@ def parse_credit_csv(text: str, *, file: str | None = None) -> list[CreditEntry]
         seen[key] = line
         entries.append(entry)
     return entries
-
-
-def load_credit_csv(path: str | Path) -> list[CreditEntry]:
-    """Read and validate a credit-list CSV file (UTF-8, with or without a byte order mark)."""
-    p = Path(path)
-    try:
-        text = p.read_text(encoding="utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text (byte {exc.start})", file=str(p),
-                         expected="a UTF-8 CSV export") from None
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", file=str(p)) from None
-    return parse_credit_csv(text, file=str(p))
 
 
 def listings_at(entries: Iterable[CreditEntry], uscc: str, at: date,

@@ -512,7 +512,7 @@ def test_package_signed_by_all_and_verified(signed):
     cover = "".join(_text((pkg / "financing-cover.pdf").read_bytes()))
     assert "¥2,100,000.00（人民币贰佰壹拾万元整）" in cover and "award-record.pdf" in cover
     assert "社会资本方资格审查报告（eligibility-report.pdf）" in cover
-    from tenderflow.eligibility_service import recorded, report_pdf
+    from tenderflow.app.eligibility import recorded, report_pdf
 
     services = signed.services()
     assert (pkg / "eligibility-report.pdf").read_bytes() == report_pdf(recorded(services, PID))

@@ -13,14 +13,14 @@ scenarios("eligibility/准入门槛.feature")
 
 @given(parsers.parse('已于 "{at}" 导入信用名单 "{name}"'))
 def _credit(world, at: str, name: str) -> None:  # type: ignore[no-untyped-def]
-    from tenderflow.eligibility_service import import_credit_lists
+    from tenderflow.app.eligibility import import_credit_lists
 
     import_credit_lists(world.services, examples_dir() / "data" / name, "staff:wang",
                         parse_time(at))
 
 
 def _latest(world, pid: str, cid: str):  # type: ignore[no-untyped-def]
-    from tenderflow.eligibility_service import recorded
+    from tenderflow.app.eligibility import recorded
 
     report = recorded(world.services, pid)
     return next(c for c in report["candidates"] if c["candidate"] == cid)

@@ -9,13 +9,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tenderflow.domain.credit import (
-    CREDIT_LISTS,
-    CreditEntry,
-    listings_at,
-    load_credit_csv,
-    parse_credit_csv,
-)
+from tenderflow.app.eligibility import load_credit_csv, parse_credit_csv
+from tenderflow.domain.credit import CREDIT_LISTS, CreditEntry, listings_at
 from tenderflow.errors import InputError
 
 from ._builders import DATA, uscc

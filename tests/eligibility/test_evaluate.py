@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tenderflow.domain.credit import load_credit_csv
+from tenderflow.app.eligibility import load_credit_csv
 from tenderflow.domain.eligibility import (
     FAIL,
     NOT_APPLICABLE,
@@ -18,10 +18,10 @@ from tenderflow.domain.eligibility import (
     EligibilityResult,
     Ruleset,
     evaluate,
-    load_ruleset,
     normalise_profile,
 )
 from tenderflow.errors import InputError
+from tenderflow.workflow.rulesets import load_ruleset
 
 from ._builders import AT, DATA, RENOVATION, consortium, procurement, supplier, uscc
 
@@ -443,7 +443,7 @@ def test_profile_error_names_the_candidate(ruleset: Ruleset) -> None:
 def test_ruleset_fields_of_type_date_and_list_work_in_expressions(tmp_path) -> None:
     import yaml
 
-    from tenderflow.domain.eligibility import read_ruleset_data
+    from tenderflow.workflow.rulesets import read_ruleset_data
 
     data = read_ruleset_data(RENOVATION)
     data["fields"]["safety_licence_valid_until"] = {"type": "date",

@@ -1,7 +1,8 @@
 """Steps for the eligibility features (features/eligibility/), calling the domain functions.
 
 The CLI and store are wired elsewhere; these steps exercise the same pure functions the
-services will call: load_ruleset, parse_credit_csv, evaluate, lint_ruleset, pin_ruleset.
+services will call: load_ruleset, parse_credit_csv, evaluate, lint_ruleset_file,
+pin_ruleset_file.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import pytest
 import yaml
 from pytest_bdd import given, parsers, scenarios, then, when
 
-from tenderflow.domain.credit import parse_credit_csv
+from tenderflow.app.eligibility import parse_credit_csv
 from tenderflow.domain.eligibility import (
     EligibilityResult,
     LintFinding,
@@ -22,11 +23,13 @@ from tenderflow.domain.eligibility import (
     RuleOutcome,
     RulesetRefused,
     evaluate,
-    lint_ruleset,
-    load_ruleset,
-    pin_ruleset,
-    read_ruleset_data,
     ruleset_from_pinned,
+)
+from tenderflow.workflow.rulesets import (
+    lint_ruleset_file,
+    load_ruleset,
+    pin_ruleset_file,
+    read_ruleset_data,
 )
 
 from ._builders import ROOT, consortium, supplier
@@ -256,7 +259,7 @@ def _add_rule(scene: Scene, rule: str, expression: str) -> None:
 @when("进行公平竞争审查")
 def _lint(scene: Scene) -> None:
     scene.ruleset_path = scene.written_ruleset()
-    scene.findings = lint_ruleset(scene.ruleset_path)
+    scene.findings = lint_ruleset_file(scene.ruleset_path)
 
 
 @then(parsers.parse('审查在该文件的规则 "{rule}" 发现 "{kind}"'))
@@ -282,7 +285,7 @@ def _clean(scene: Scene) -> None:
 def _pin(scene: Scene) -> None:
     scene.ruleset_path = scene.written_ruleset()
     try:
-        scene.pinned = pin_ruleset(scene.ruleset_path)
+        scene.pinned = pin_ruleset_file(scene.ruleset_path)
     except RulesetRefused as exc:
         scene.refused = exc
 

@@ -8,13 +8,9 @@ from typing import Any
 import pytest
 import yaml
 
-from tenderflow.domain.eligibility import (
-    concepts,
-    lint_ruleset,
-    load_ruleset,
-    read_ruleset_data,
-)
+from tenderflow.domain.eligibility import concepts, lint_ruleset
 from tenderflow.errors import InputError
+from tenderflow.workflow.rulesets import lint_ruleset_file, load_ruleset, read_ruleset_data
 
 from ._builders import DATA, RENOVATION
 
@@ -22,7 +18,7 @@ DISCRIMINATORY = DATA / "discriminatory.yaml"
 
 
 def test_default_ruleset_passes() -> None:
-    assert lint_ruleset(RENOVATION) == []
+    assert lint_ruleset_file(RENOVATION) == []
     assert lint_ruleset(load_ruleset(RENOVATION)) == []
 
 
@@ -40,7 +36,7 @@ def test_default_ruleset_passes() -> None:
 ])
 def test_each_forbidden_kind_is_found_with_file_and_rule(rule: str, field: str, kind: str,
                                                          source: str | None) -> None:
-    findings = lint_ruleset(DISCRIMINATORY)
+    findings = lint_ruleset_file(DISCRIMINATORY)
     match = [f for f in findings if (f.rule, f.field, f.kind) == (rule, field, kind)]
     assert match, [str(f) for f in findings]
     finding = match[0]
@@ -53,19 +49,19 @@ def test_each_forbidden_kind_is_found_with_file_and_rule(rule: str, field: str, 
 
 
 def test_size_is_cited_as_unconfirmed() -> None:
-    size = [f for f in lint_ruleset(DISCRIMINATORY) if f.kind == "size"]
+    size = [f for f in lint_ruleset_file(DISCRIMINATORY) if f.kind == "size"]
     assert size and all(f.status == "unconfirmed" for f in size)
     assert "status unconfirmed" in str(size[0])
 
 
 def test_declared_fields_are_reviewed_even_if_unused() -> None:
-    fields = {f.field for f in lint_ruleset(DISCRIMINATORY) if f.rule is None}
+    fields = {f.field for f in lint_ruleset_file(DISCRIMINATORY) if f.rule is None}
     assert fields == {"ownership_form", "company_type", "registered_city", "local_project_count",
                       "registered_capital"}
 
 
 def test_generic_track_record_is_allowed() -> None:
-    assert not [f for f in lint_ruleset(DISCRIMINATORY) if f.rule == "fine.similar_projects"
+    assert not [f for f in lint_ruleset_file(DISCRIMINATORY) if f.rule == "fine.similar_projects"
                 or f.field == "similar_projects"]
 
 
@@ -88,14 +84,14 @@ def _with_rule(tmp_path: Path, expression: str, **fields: Any) -> Path:
 def test_net_assets_as_an_absolute_threshold_is_size(tmp_path: Path) -> None:
     """Net assets may be compared only with the project's investment (check financial_capacity);
     an absolute threshold in an expression is a size criterion."""
-    findings = lint_ruleset(_with_rule(tmp_path, "net_assets >= 50000000"))
+    findings = lint_ruleset_file(_with_rule(tmp_path, "net_assets >= 50000000"))
     assert [(f.rule, f.field, f.kind) for f in findings] == [
         ("extra.criterion", "net_assets", "size")]
 
 
 def test_uscc_in_an_expression_is_refused(tmp_path: Path) -> None:
     """Characters 3-8 of a USCC are the registration area: a pattern on it is a location test."""
-    findings = lint_ruleset(_with_rule(tmp_path, 'uscc =~ "^..5101.*"'))
+    findings = lint_ruleset_file(_with_rule(tmp_path, 'uscc =~ "^..5101.*"'))
     assert [f.kind for f in findings] == ["specific_supplier"]
 
 
@@ -110,7 +106,7 @@ def test_uscc_in_an_expression_is_refused(tmp_path: Path) -> None:
 ])
 def test_declared_field_kinds(tmp_path: Path, name: str, description: str, kind: str) -> None:
     path = _with_rule(tmp_path, f"{name} != ''", **{name: ("string", description)})
-    findings = lint_ruleset(path)
+    findings = lint_ruleset_file(path)
     assert {f.kind for f in findings} == {kind}
     assert {f.rule for f in findings} == {None, "extra.criterion"}
 
@@ -122,7 +118,7 @@ def test_declared_field_kinds(tmp_path: Path, name: str, description: str, kind:
 def test_string_literals_are_reviewed(tmp_path: Path, literal: str, kind: str) -> None:
     path = _with_rule(tmp_path, f'note_text =~ ".*{literal}.*"',
                       note_text=("string", "补充说明"))
-    assert [(f.field, f.kind) for f in lint_ruleset(path)] == [("expression", kind)]
+    assert [(f.field, f.kind) for f in lint_ruleset_file(path)] == [("expression", kind)]
 
 
 @pytest.mark.parametrize("text", [

@@ -8,9 +8,10 @@ from typing import Any
 
 import pytest
 
-from tenderflow.domain.eligibility import BASE_FIELDS, load_ruleset, normalise_profile
+from tenderflow.domain.eligibility import BASE_FIELDS, normalise_profile
 from tenderflow.errors import InputError
 from tenderflow.paths import examples_dir, workflows_dir
+from tenderflow.workflow.rulesets import load_ruleset
 from tenderflow.registration import (
     SUPPLIER_FIELDS,
     SUPPLIER_OFFICE_FIELDS,

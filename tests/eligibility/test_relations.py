@@ -8,7 +8,8 @@ from typing import Any
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tenderflow.domain.eligibility import evaluate, load_ruleset
+from tenderflow.domain.eligibility import evaluate
+from tenderflow.workflow.rulesets import load_ruleset
 
 from ._builders import RENOVATION, consortium, procurement, supplier
 

@@ -21,12 +21,10 @@ from tenderflow.domain.eligibility import (
     Ruleset,
     RulesetRefused,
     content_hash,
-    load_ruleset,
-    pin_ruleset,
-    read_ruleset_data,
     ruleset_from_pinned,
 )
 from tenderflow.errors import CheckFailed, DefinitionError, InputError
+from tenderflow.workflow.rulesets import load_ruleset, pin_ruleset_file, read_ruleset_data
 
 from ._builders import DATA, RENOVATION, ROOT
 
@@ -114,7 +112,7 @@ def test_any_change_changes_the_hash(data: dict[str, Any]) -> None:
 
 
 def test_pin_and_replay() -> None:
-    pinned = pin_ruleset(RENOVATION)
+    pinned = pin_ruleset_file(RENOVATION)
     assert isinstance(pinned, PinnedRuleset)
     stored = json.loads(json.dumps(pinned.to_dict(), ensure_ascii=False))
     rebuilt = ruleset_from_pinned(stored)
@@ -122,7 +120,7 @@ def test_pin_and_replay() -> None:
 
 
 def test_replay_refuses_tampered_data() -> None:
-    stored = pin_ruleset(RENOVATION).to_dict()
+    stored = pin_ruleset_file(RENOVATION).to_dict()
     stored["data"]["parameters"]["record_window_years"]["value"] = 1
     with pytest.raises(DefinitionError, match="hashes to"):
         ruleset_from_pinned(stored)
@@ -130,7 +128,7 @@ def test_replay_refuses_tampered_data() -> None:
 
 def test_opening_refuses_a_ruleset_that_fails_the_lint() -> None:
     with pytest.raises(RulesetRefused) as err:
-        pin_ruleset(DATA / "discriminatory.yaml")
+        pin_ruleset_file(DATA / "discriminatory.yaml")
     assert isinstance(err.value, CheckFailed) and err.value.exit_code == 1
     assert any(f.rule == "bad.state_owned_only" for f in err.value.findings)
     assert "discriminatory.yaml" in str(err.value)

@@ -10,8 +10,7 @@ from typing import Any
 
 import pytest
 
-from tenderflow import eligibility_service as es
-from tenderflow.domain.eligibility import load_ruleset
+from tenderflow.app import eligibility as es
 from tenderflow.errors import (
     InputError,
     InvalidTrigger,
@@ -21,6 +20,7 @@ from tenderflow.errors import (
     TriggerRefused,
 )
 from tenderflow.paths import examples_dir, workflows_dir
+from tenderflow.workflow.rulesets import load_ruleset
 from tests.conftest import HISTORIC, REGISTERED_AT, at
 
 from ._builders import DATA

@@ -114,7 +114,7 @@ def redecide(url: str, root: Any = None) -> list[str]:
     """
     from tenderflow.domain.state import empty_state, fold
     from tenderflow.domain.timeutil import parse_time
-    from tenderflow.eligibility_service import ruleset_of  # the ruleset pinned at opening
+    from tenderflow.workflow.rulesets import ruleset_of  # the ruleset pinned at opening
     from tenderflow.errors import TenderflowError
     from tenderflow.services import Services
     from tenderflow.workflow import engine
@@ -134,7 +134,7 @@ def redecide(url: str, root: Any = None) -> list[str]:
                                      f"state {terminal_seen}")
                     if ev.stream_seq > 1 and "trigger" in ev.payload:
                         p = ev.payload
-                        defs = services.definitions(state["mode"], ruleset_of(tx, state))
+                        defs = services.definitions(state["mode"], ruleset_of(state, tx.definition))
                         try:
                             decision = engine.decide(
                                 defs, pid, state, p["trigger"], p.get("data"),

@@ -352,7 +352,7 @@ CALENDAR_2023 = {
 @settings(max_examples=EXAMPLES["calendar"], **SETTINGS)
 @given(st.data())
 def test_fuzz_calendar_override(data: Any) -> None:
-    from tenderflow.domain.calendar import default_calendar
+    from tenderflow.workflow.calendars import default_calendar
 
     raw = mutated_bytes(data, dump(mutated_tree(data, CALENDAR_2023), "yaml"))
     home = _home_with("calendars/2023.yaml", raw)

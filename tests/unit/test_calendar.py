@@ -15,8 +15,8 @@ from hypothesis import strategies as st
 from tenderflow.domain.calendar import (
     CalendarDisputedYear,
     WorkingDayCalendar,
-    default_calendar,
 )
+from tenderflow.workflow.calendars import default_calendar, load_calendar
 from tenderflow.errors import CalendarMissingYear, CalendarProvisional, InputError
 
 README = Path(__file__).resolve().parents[2] / "workflows" / "calendars" / "README.md"
@@ -211,7 +211,7 @@ def test_missing_year_before_data(cal: WorkingDayCalendar) -> None:
 
 
 def test_missing_year_after_data_without_override(tmp_path: Path) -> None:
-    cal = WorkingDayCalendar.load(overrides_dir=tmp_path)
+    cal = load_calendar(tmp_path)
     assert 2027 not in cal.years
     with pytest.raises(CalendarMissingYear, match="2027") as info:
         cal.is_working_day(D("2027-01-04"))
@@ -280,7 +280,7 @@ workdays:
 def test_override_for_a_later_year_is_used(tmp_path: Path) -> None:
     write(tmp_path, "2030.yaml", GOOD_2030)
     write(tmp_path, "notes.txt", "ignored: not YAML")
-    cal = WorkingDayCalendar.load(overrides_dir=tmp_path)
+    cal = load_calendar(tmp_path)
     assert cal.years[-1] == 2030
     assert "2030.yaml" in cal.source_of(2030)
     assert "国办发明电〔2029〕0号" in cal.source_of(2030)
@@ -302,7 +302,7 @@ def test_override_replaces_package_year_and_is_reported(tmp_path: Path) -> None:
     write(tmp_path, "2024.yaml", json.dumps(
         {"year": 2024, "source": "test correction", "holidays": holidays,
          "workdays": data["workdays"]}))
-    cal = WorkingDayCalendar.load(overrides_dir=tmp_path)
+    cal = load_calendar(tmp_path)
     assert cal.is_working_day(D("2024-06-10"))
     assert any(line.startswith("2024: override 2024.yaml") and "2024-06-10" in line
                for line in cal.cross_check())
@@ -316,7 +316,7 @@ def test_override_resolves_a_disputed_year(tmp_path: Path) -> None:
     write(tmp_path, "2005.yaml", json.dumps(
         {"year": 2005, "source": "国办发明电〔2005〕35号 (12-31 上班)",
          "holidays": holidays, "workdays": workdays}))
-    cal = WorkingDayCalendar.load(overrides_dir=tmp_path)
+    cal = load_calendar(tmp_path)
     assert 2005 in cal.years
     assert cal.is_working_day(D("2005-12-31"))
     assert cal.add_working_days(D("2005-12-30"), 1) == D("2005-12-31")
@@ -328,7 +328,7 @@ def test_readme_example_is_a_valid_override(tmp_path: Path) -> None:
                       re.DOTALL)
     assert block is not None
     write(tmp_path, "2031.yaml", block.group(1))
-    cal = WorkingDayCalendar.load(overrides_dir=tmp_path)
+    cal = load_calendar(tmp_path)
     assert not cal.is_working_day(D("2031-10-07"))
     assert cal.is_working_day(D("2031-10-11"))
 
@@ -366,7 +366,7 @@ def test_bad_override_files_name_file_and_field(tmp_path: Path, name: str, text:
                                                 field: str, words: str) -> None:
     path = write(tmp_path, name, text)
     with pytest.raises(InputError) as info:
-        WorkingDayCalendar.load(overrides_dir=tmp_path)
+        load_calendar(tmp_path)
     err = info.value
     assert err.context["file"] == str(path)
     assert err.context["field"] == field
@@ -377,13 +377,13 @@ def test_bad_override_files_name_file_and_field(tmp_path: Path, name: str, text:
 def test_bad_date_error_names_the_list_position(tmp_path: Path) -> None:
     write(tmp_path, "2030.yaml", GOOD_2030.replace("2030-10-02", "2030-10-05"))
     with pytest.raises(InputError) as info:
-        WorkingDayCalendar.load(overrides_dir=tmp_path)
+        load_calendar(tmp_path)
     assert info.value.context["location"] == "holidays[2]"
 
 
 def test_missing_overrides_dir_means_package_data_only(tmp_path: Path) -> None:
-    cal = WorkingDayCalendar.load(overrides_dir=tmp_path / "absent")
-    assert cal == WorkingDayCalendar.load(overrides_dir=tmp_path)
+    cal = load_calendar(tmp_path / "absent")
+    assert cal == load_calendar(tmp_path)
 
 
 # ---------------------------------------------------------------- pinning

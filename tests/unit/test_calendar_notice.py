@@ -9,7 +9,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tenderflow.domain.calendar import default_calendar
+from tenderflow.workflow.calendars import default_calendar
 from tenderflow.domain.calendar_notice import parse_notice
 from tenderflow.errors import InputError
 

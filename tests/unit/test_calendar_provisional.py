@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 from tenderflow.domain.calendar import (
     PlanningCalendar,
     WorkingDayCalendar,
-    default_calendar,
 )
 from tenderflow.domain.calendar_provisional import (
     RULES_VERSION,
@@ -21,6 +20,7 @@ from tenderflow.domain.calendar_provisional import (
     provisional_year,
     statutory_days,
 )
+from tenderflow.workflow.calendars import default_calendar
 from tenderflow.errors import (
     CalendarMissingYear,
     CalendarProvisional,

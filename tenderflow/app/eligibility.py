@@ -1,11 +1,15 @@
-"""Eligibility (准入) as application services: rulesets pinned at opening, credit lists
-recorded as events, the facts a check reads, the recorded result and its PDF report.
+"""Eligibility (准入) as application services: the eligibility options checked before opening,
+credit-list CSV exports read and recorded as events, the check fired and its recorded result,
+and its PDF report.
 
 Everything a check decides on is recorded: the ruleset by content hash in the ``definitions``
 table (kind ``ruleset``) and in every event's ``pins``; credit-list entries as events on the
 streams ``credit:<list>``; the candidates' registered profiles and the entries for their USCCs
 copied into the ``EligibilityChecked`` event (``facts.eligibility``). The domain functions are
-in :mod:`tenderflow.domain.eligibility` and :mod:`tenderflow.domain.guards.eligibility`.
+in :mod:`tenderflow.domain.eligibility` and :mod:`tenderflow.domain.guards.eligibility`; the
+rulesets are read by :mod:`tenderflow.workflow.rulesets`; what a check reads from the store
+is gathered by :mod:`tenderflow.app.eligibility_facts` (the procurement services use both,
+never this module, which uses them: :class:`~tenderflow.services.Services`).
 
 Credit-list events (stream ``credit:<list>``, one per list, e.g. ``credit:失信被执行人``)::
 
@@ -20,79 +24,25 @@ arrives as the same entry with its ``removed_on``.
 
 from __future__ import annotations
 
+import csv
+import io
 import json
-import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from tenderflow.app.common import check_actor, load_parameters, stream_of
+from tenderflow.app.eligibility_facts import credit_entries, credit_stream
+from tenderflow.domain.credit import REQUIRED_COLUMNS, CreditEntry, check_entries, check_header
 from tenderflow.domain.timeutil import iso
-from tenderflow.errors import DefinitionError, InputError, NotFound
-from tenderflow.store.eventstore import NewEvent, Tx
+from tenderflow.errors import InputError, NotFound
+from tenderflow.services import Services
+from tenderflow.store.eventstore import EventStore, NewEvent
+from tenderflow.workflow.rulesets import ruleset_for_opening
 
-DEFAULT_RULESET = "renovation"
-RULESET_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
-CREDIT_PREFIX = "credit:"
 CHECK_TRIGGER = "check_eligibility"
 CHECK_EVENT = "EligibilityChecked"
-
-_LOADED: dict[tuple[str, float], Any] = {}
-_PINNED: dict[str, Any] = {}
-
-
-# --------------------------------------------------------------------------- rulesets
-
-def rulesets_dir(root: Path | None = None) -> Path:
-    from tenderflow.paths import workflows_dir
-
-    return (root or workflows_dir()) / "eligibility"
-
-
-def available_rulesets(root: Path | None = None) -> list[str]:
-    folder = rulesets_dir(root)
-    return sorted(p.stem for p in folder.glob("*.yaml")) if folder.is_dir() else []
-
-
-def ruleset_path(name: Any, root: Path | None = None, *, field: str = "options.ruleset") -> Path:
-    """The file of a ruleset named in a procurement's options."""
-    if not isinstance(name, str) or not RULESET_NAME.match(name):
-        raise InputError(f"ruleset name {name!r}", field=field,
-                         expected="a ruleset in workflows/eligibility/ named by its file stem, "
-                                  "e.g. renovation")
-    path = rulesets_dir(root) / f"{name}.yaml"
-    if not path.is_file():
-        known = ", ".join(available_rulesets(root)) or "none"
-        raise NotFound(f"no eligibility ruleset {name!r} in {rulesets_dir(root)} (known: {known})",
-                       ruleset=name)
-    return path
-
-
-def load_ruleset_file(path: Path) -> Any:
-    """Load (and cache by modification time) a ruleset file, strictly."""
-    from tenderflow.domain.eligibility import load_ruleset
-
-    key = (str(path), path.stat().st_mtime)
-    if key not in _LOADED:
-        _LOADED[key] = load_ruleset(path)
-    return _LOADED[key]
-
-
-def ruleset_for_opening(options: Mapping[str, Any] | None, root: Path | None = None) -> Any:
-    """The ruleset an opening procurement pins: ``options.ruleset`` (default renovation),
-    refused with :class:`RulesetRefused` (exit 1) if it fails the fairness lint. Validates the
-    eligibility options (``required_qualification``, ``prior_service_providers``,
-    ``investment``) on the way."""
-    from tenderflow.domain.eligibility import lint_ruleset
-    from tenderflow.errors import RulesetRefused
-
-    options = options or {}
-    check_options(options)
-    path = ruleset_path(options.get("ruleset", DEFAULT_RULESET), root)
-    findings = lint_ruleset(path)
-    if findings:
-        raise RulesetRefused(str(path), findings)
-    return load_ruleset_file(path)
 
 
 def check_opening(options: Mapping[str, Any] | None, root: Path | None = None, *,
@@ -106,65 +56,54 @@ def check_opening(options: Mapping[str, Any] | None, root: Path | None = None, *
         raise InputError(exc.message, file=file, location=location) from None
 
 
-def check_options(options: Mapping[str, Any]) -> None:
-    """The procurement options the eligibility check reads, validated at opening."""
-    from tenderflow.domain.eligibility import GRADE_RANK, UNGRADED
-    from tenderflow.domain.money import Money
-
-    req = options.get("required_qualification")
-    if req is not None:
-        grades = [*GRADE_RANK, UNGRADED]
-        if not isinstance(req, Mapping) or set(req) != {"type", "min_grade"} or \
-                not isinstance(req.get("type"), str) or not req["type"].strip() or \
-                req.get("min_grade") not in grades:
-            raise InputError(f"got {req!r}", field="options.required_qualification",
-                             expected="{type: 建筑工程施工总承包, min_grade: "
-                                      + " | ".join(grades) + "}")
-    prior = options.get("prior_service_providers")
-    if prior is not None and (not isinstance(prior, list) or not all(
-            isinstance(x, str) and x.strip() for x in prior)):
-        raise InputError(f"got {prior!r}", field="options.prior_service_providers",
-                         expected="a list of supplier ids (or USCCs, or names) that designed, "
-                                  "supervised, managed or tested this project")
-    if options.get("investment") is not None:
-        Money.parse(options["investment"], field="options.investment", allow_zero=False)
-
-
-def pinned_ruleset(tx: Tx, digest: str) -> Any:
-    """The ruleset pinned under ``digest`` in the definitions table, rebuilt and hash-checked."""
-    from tenderflow.domain.eligibility import ruleset_from_pinned
-
-    if digest not in _PINNED:
-        row = tx.definition(digest)
-        if row is None or row[0] != "ruleset":
-            raise DefinitionError(f"pinned ruleset {digest} is missing from the definitions "
-                                  "table", ruleset=digest)
-        _kind, name, body = row
-        data = json.loads(body)
-        ident, _, version = name.partition(" ")
-        _PINNED[digest] = ruleset_from_pinned({"id": ident, "version": version,
-                                               "content_hash": digest, "data": data})
-    return _PINNED[digest]
-
-
-def ruleset_of(tx: Tx, state: Mapping[str, Any]) -> Any:
-    """The ruleset pinned into a procurement when it opened (None if opened before)."""
-    pinned = state.get("ruleset")
-    return pinned_ruleset(tx, pinned["content_hash"]) if pinned else None
-
-
-def pin_definition_args(ruleset: Any) -> tuple[str, str, str, str]:
-    """(hash, kind, name, canonical body) of a ruleset for ``Tx.pin_definition``."""
-    from tenderflow.store.canonical import canonical_json
-
-    return (ruleset.content_hash, "ruleset", f"{ruleset.id} {ruleset.version}",
-            canonical_json(ruleset.to_data()))
-
-
 # --------------------------------------------------------------------------- credit lists
 
-def credit_stream(list_name: str) -> str:
-    return f"{CREDIT_PREFIX}{list_name}"
+def parse_credit_csv(text: str, *, file: str | None = None) -> list[CreditEntry]:
+    """Parse a credit-list CSV export; strict: every error names the file, line and column
+    (the cells are checked by :mod:`tenderflow.domain.credit`)."""
+    text = text.removeprefix("\ufeff")  # spreadsheet exports often start with a byte order mark
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    try:
+        header = next(reader)
+    except StopIteration:
+        raise InputError("the file is empty", file=file, location="line 1",
+                         expected="a header line: " + ",".join(REQUIRED_COLUMNS)) from None
+    except csv.Error as exc:
+        raise InputError(f"malformed CSV: {exc}", file=file, location="line 1") from None
+    columns = [c.strip() for c in header]
+    check_header(columns, file=file)
+
+    def rows() -> Iterator[tuple[int, dict[str, str]]]:
+        while True:
+            try:
+                cells = next(reader)
+            except StopIteration:
+                return
+            except csv.Error as exc:
+                raise InputError(f"malformed CSV: {exc}", file=file,
+                                 location=f"line {reader.line_num}") from None
+            line = reader.line_num
+            if not any(c.strip() for c in cells):
+                continue  # blank line
+            if len(cells) != len(columns):
+                raise InputError(f"has {len(cells)} cells, the header has {len(columns)}",
+                                 file=file, location=f"line {line}", expected=",".join(columns))
+            yield line, dict(zip(columns, cells))
+
+    return check_entries(rows(), file=file)
+
+
+def load_credit_csv(path: str | Path) -> list[CreditEntry]:
+    """Read and validate a credit-list CSV file (UTF-8, with or without a byte order mark)."""
+    p = Path(path)
+    try:
+        text = p.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text (byte {exc.start})", file=str(p),
+                         expected="a UTF-8 CSV export") from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", file=str(p)) from None
+    return parse_credit_csv(text, file=str(p))
 
 
 def _entry_key(entry: Mapping[str, Any]) -> str:
@@ -176,20 +115,15 @@ def _entry_data(entry: Any) -> dict[str, Any]:
     return {k: d[k] for k in ("list", "uscc", "name", "listed_on", "removed_on", "source")}
 
 
-def import_credit_lists(services: Any, path: Path, actor: str,
+def import_credit_lists(services: Services, path: Path, actor: str,
                         at: datetime) -> dict[str, Any]:
     """Record the entries of a credit-list CSV export as events on ``credit:<list>`` streams,
     in one transaction; idempotent. Returns counts per list."""
-    from tenderflow.app.common import check_actor
-    from tenderflow.domain.credit import load_credit_csv
-
     check_actor(actor)
     entries = load_credit_csv(path)
     if not entries:
         raise InputError("no entries in the file", file=str(path),
                          expected="one line per listing after the header")
-    from tenderflow.app.common import load_parameters
-
     when, recorded_at = iso(at), services.recording_clock()
     late = services.late_entry_for(load_parameters(services.root), at, recorded_at,
                                    what=f"credit list import from {path.name}")
@@ -228,60 +162,16 @@ def import_credit_lists(services: Any, path: Path, actor: str,
     return {"file": str(path), "lists": lists}
 
 
-def credit_entries(tx: Tx, usccs: set[str] | None = None
-                   ) -> tuple[list[dict[str, Any]], dict[str, int]]:
-    """The recorded entries (all, or those for ``usccs``) and each list stream's version."""
-    found: list[dict[str, Any]] = []
-    versions: dict[str, int] = {}
-    for sid in tx.stream_ids(CREDIT_PREFIX):
-        snap = tx.snapshot(sid)
-        if snap is None:
-            continue
-        versions[sid[len(CREDIT_PREFIX):]] = snap[0]
-        for key in sorted(snap[1]["entries"]):
-            entry = snap[1]["entries"][key]
-            if usccs is None or entry["uscc"] in usccs:
-                found.append(entry)
-    return found, versions
-
-
-# --------------------------------------------------------------------------- the check's facts
-
-def eligibility_facts(services: Any, tx: Tx, state: Mapping[str, Any],
-                      data: Any) -> dict[str, Any]:
-    """What a check reads, copied from the store into the ``EligibilityChecked`` event."""
-    from tenderflow.domain.guards.eligibility import check_procurement, participants
-
-    named = data.get("candidates") if isinstance(data, Mapping) else None
-    named = [c for c in named if isinstance(c, str)] if isinstance(named, list) else []
-    ids = list(dict.fromkeys([*named, *participants(state)]))
-    if not ids:
-        raise InputError(f"{state['id']}: no candidate to check", field="with.candidates",
-                         expected="supplier ids (eligibility check ID --candidate S-…), or "
-                                  "suppliers already invited or bidding")
-    candidates = [_profile(services, tx, cid) for cid in ids]
-    members: list[dict[str, Any]] = []
-    for c in candidates:
-        for m in (c.get("consortium") or {}).get("members", ()):
-            if m not in ids and all(x["id"] != m for x in members):
-                members.append(_profile(services, tx, m, f"member of consortium {c['id']}"))
-    usccs = {p["uscc"] for p in [*candidates, *members] if p.get("uscc")}
-    entries, versions = credit_entries(tx, usccs)
-    return {"candidates": candidates, "suppliers": members,
-            "procurement": check_procurement(state, [*candidates, *members]),
-            "credit": entries, "credit_lists": versions}
-
-
-def _profile(services: Any, tx: Tx, sid: str, what: str = "candidate") -> dict[str, Any]:
-    profile: dict[str, Any] | None = services.profile(tx, "supplier", sid)
-    if profile is None:
-        raise NotFound(f"supplier {sid!r} ({what}) is not registered", supplier=sid)
-    return profile
+def credit_list(store: EventStore, uscc: str | None = None
+                ) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """The recorded credit-list entries (all, or those of ``uscc``) and each list's version."""
+    with store.reading() as tx:
+        return credit_entries(tx, {uscc} if uscc else None)
 
 
 # --------------------------------------------------------------------------- check, show
 
-def check(services: Any, pid: str, candidates: list[str], actor: str,
+def check(services: Services, pid: str, candidates: list[str], actor: str,
           at: datetime, note: str | None = None) -> dict[str, Any]:
     """Fire ``check_eligibility`` (one transaction through the services) and return the
     recorded result."""
@@ -292,12 +182,10 @@ def check(services: Any, pid: str, candidates: list[str], actor: str,
     return recorded(services, pid, result.version)
 
 
-def recorded(services: Any, pid: str, version: int | None = None) -> dict[str, Any]:
+def recorded(services: Services, pid: str, version: int | None = None) -> dict[str, Any]:
     """The ``EligibilityChecked`` event at ``version`` (default: the latest) as a report:
     procurement, check date, ruleset, every rule for every candidate and the event's identity
     (its hash goes in the PDF footer)."""
-    from tenderflow.app.common import stream_of
-
     if version is None:
         checked = services.state(pid).get("eligibility")
         if not checked:
@@ -401,6 +289,13 @@ def report_sections(report: Mapping[str, Any]) -> list[dict[str, Any]]:
                                "rows": rows}})
         sections.append({"heading": f"{c['candidate']} {c['name']}", "body": body})
     return sections
+
+
+def write_report(path: Path, report: Mapping[str, Any]) -> str:
+    """Write the report's PDF to ``path``; returns its SHA-256."""
+    from tenderflow.documents.pdf import write_pdf
+
+    return write_pdf(path, report_pdf(report))
 
 
 def report_pdf(report: Mapping[str, Any]) -> bytes:

@@ -20,17 +20,21 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from datetime import date, datetime
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import select
 
-from tenderflow.domain.calendar import WorkingDayCalendar, default_calendar
+from tenderflow.domain.calendar import WorkingDayCalendar
 from tenderflow.domain.calendar_notice import Notice, parse_notice
+from tenderflow.domain.calendar_provisional import RULES_VERSION, provisional_year
+from tenderflow.domain.calendar_provisional import backtest as run_backtest
 from tenderflow.domain.timeutil import iso
 from tenderflow.errors import InputError
 from tenderflow.store import models as m
 from tenderflow.store.canonical import canonical_json, content_hash
-from tenderflow.store.eventstore import NewEvent, Tx
+from tenderflow.store.eventstore import EventStore, NewEvent, Tx
+from tenderflow.workflow.calendars import default_calendar
 
 STREAM_PREFIX = "calendar:"
 EVENT = "CalendarNoticeImported"
@@ -99,8 +103,6 @@ def merged_calendar(tx: Tx | None, base: WorkingDayCalendar | None = None
 
 def read_notice(path: Any) -> str:
     """The text of a notice file (UTF-8), or an InputError naming the file."""
-    from pathlib import Path
-
     p = Path(path)
     try:
         raw = p.read_bytes()
@@ -171,6 +173,14 @@ def import_notice(services: Any, text: str, file: str, actor: str,
                           f"; same days as the previous data ({before.kind_of(notice.year)})")}
 
 
+def checked_notice(path: Path) -> str:
+    """The text of a notice file, refused (naming the file and the line it stopped at) when
+    it cannot be read fully: ``calendar import`` checks it before touching the store."""
+    text = read_notice(path)
+    parse_notice(text, str(path))
+    return text
+
+
 def _result(notice: Notice, file: str, digest: str) -> dict[str, Any]:
     return {"file": file, "year": notice.year, "source": notice.source,
             "notice": {"title": notice.title, "number": notice.number,
@@ -234,3 +244,50 @@ def _ranges(years: list[int]) -> list[list[int]]:
         else:
             out.append([y, y])
     return out
+
+
+def years_covered(store: EventStore) -> dict[str, Any]:
+    """:func:`calendar_years` of the calendar with the years imported into ``store``."""
+    with store.reading() as tx:
+        return calendar_years(tx)
+
+
+def year_view(store: EventStore, year: int) -> dict[str, Any]:
+    """A year of the calendar decisions use (``calendar show``): kind, source, the weekday
+    rest days and weekend working days (a provisional year's with their arrangements), and
+    the imported notice's identity. A missing or disputed year is refused."""
+    with store.reading() as tx:
+        cal = merged_calendar(tx)
+        imported = imported_years(tx).get(year)
+    kind = cal.kind_of(year)
+    view = cal.planning()
+    days = view.year_data(year)  # refuses a missing or disputed year
+    data: dict[str, Any] = {
+        "year": year, "kind": kind, "official": cal.is_official(year),
+        "provisional": cal.is_provisional(year), "source": cal.source_of(year),
+        "holidays": [d.isoformat() for d in days["holidays"]],
+        "workdays": [d.isoformat() for d in days["workdays"]],
+        "calendar": cal.content_hash(),
+    }
+    if imported:
+        data["notice"] = {**imported["notice"], "sha256": imported["sha256"],
+                          "imported_at": imported["imported_at"]}
+    if data["provisional"]:
+        data["arrangements"] = [a.to_dict() for a in provisional_year(year).arrangements]
+    return data
+
+
+def backtest(years: tuple[int, ...]) -> tuple[dict[str, Any], dict[int, list[str]]]:
+    """The provisional rules against the official data of ``years`` (package data and
+    override files), day by day; a year without official data is refused. Returns the data
+    and each year's differences as text."""
+    cal = default_calendar()
+    out = []
+    text: dict[int, list[str]] = {}
+    for year in years:
+        official = cal.year_data(year)  # refuses a year without official data
+        diffs = run_backtest(year, set(official["holidays"]), set(official["workdays"]))
+        out.append({"year": year, "source": cal.source_of(year), "days_wrong": len(diffs),
+                    "differences": [d.to_dict() for d in diffs]})
+        text[year] = [str(d) for d in diffs]
+    return {"rules": RULES_VERSION, "years": out}, text

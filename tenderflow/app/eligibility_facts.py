@@ -1,0 +1,70 @@
+"""What an eligibility check reads from the store, copied into its ``EligibilityChecked``
+event (``facts.eligibility``) so that replay needs nothing else: the candidates' registered
+profiles, the consortium members', the credit-list entries for their USCCs and each list's
+version. The procurement services gather these when a transition asks for the
+``eligibility`` facts; :mod:`tenderflow.app.eligibility` lists the credit entries."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any
+
+from tenderflow.domain.guards.eligibility import check_procurement, participants
+from tenderflow.errors import InputError, NotFound
+from tenderflow.store.eventstore import Tx
+
+CREDIT_PREFIX = "credit:"
+
+#: A registered supplier's profile by id, or None.
+Profile = Callable[[str], "dict[str, Any] | None"]
+
+
+def credit_stream(list_name: str) -> str:
+    return f"{CREDIT_PREFIX}{list_name}"
+
+
+def credit_entries(tx: Tx, usccs: set[str] | None = None
+                   ) -> tuple[list[dict[str, Any]], dict[str, int]]:
+    """The recorded entries (all, or those for ``usccs``) and each list stream's version."""
+    found: list[dict[str, Any]] = []
+    versions: dict[str, int] = {}
+    for sid in tx.stream_ids(CREDIT_PREFIX):
+        snap = tx.snapshot(sid)
+        if snap is None:
+            continue
+        versions[sid[len(CREDIT_PREFIX):]] = snap[0]
+        for key in sorted(snap[1]["entries"]):
+            entry = snap[1]["entries"][key]
+            if usccs is None or entry["uscc"] in usccs:
+                found.append(entry)
+    return found, versions
+
+
+def eligibility_facts(tx: Tx, state: Mapping[str, Any], data: Any,
+                      profile: Profile) -> dict[str, Any]:
+    """What a check reads, copied from the store into the ``EligibilityChecked`` event."""
+    named = data.get("candidates") if isinstance(data, Mapping) else None
+    named = [c for c in named if isinstance(c, str)] if isinstance(named, list) else []
+    ids = list(dict.fromkeys([*named, *participants(state)]))
+    if not ids:
+        raise InputError(f"{state['id']}: no candidate to check", field="with.candidates",
+                         expected="supplier ids (eligibility check ID --candidate S-…), or "
+                                  "suppliers already invited or bidding")
+    candidates = [_profile(profile, cid) for cid in ids]
+    members: list[dict[str, Any]] = []
+    for c in candidates:
+        for m in (c.get("consortium") or {}).get("members", ()):
+            if m not in ids and all(x["id"] != m for x in members):
+                members.append(_profile(profile, m, f"member of consortium {c['id']}"))
+    usccs = {p["uscc"] for p in [*candidates, *members] if p.get("uscc")}
+    entries, versions = credit_entries(tx, usccs)
+    return {"candidates": candidates, "suppliers": members,
+            "procurement": check_procurement(state, [*candidates, *members]),
+            "credit": entries, "credit_lists": versions}
+
+
+def _profile(profile: Profile, sid: str, what: str = "candidate") -> dict[str, Any]:
+    found = profile(sid)
+    if found is None:
+        raise NotFound(f"supplier {sid!r} ({what}) is not registered", supplier=sid)
+    return found
