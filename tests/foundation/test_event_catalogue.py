@@ -56,9 +56,9 @@ def test_an_edited_trigger_schema_is_caught() -> None:
     renamed = [t.__class__(**{**t.__dict__, "event": "ProcurementDropped"}) if t is cancel
                else t for t in wf.transitions]
     other = type("Renamed", (), {"mode": wf.mode, "transitions": renamed})()
-    assert drift(catalogue(), [other]) == [
-        "competitive_negotiation.cancel records ProcurementDropped, which is not in the event "
-        "catalogue"]
+    expected = ("competitive_negotiation.cancel records ProcurementDropped, which is not in the "
+                "event catalogue")
+    assert drift(catalogue(), [other]) == [expected]
 
 
 def test_every_file_is_one_event_type_at_a_version_with_its_upcasters() -> None:

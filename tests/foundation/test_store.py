@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tenderflow.errors import ConcurrencyConflict
-from tenderflow.store.canonical import GENESIS, canonical_json, sha256_hex
 from tenderflow.events.catalogue import EventType
+from tenderflow.store.canonical import GENESIS, canonical_json, sha256_hex
 from tenderflow.store.eventstore import EventStore, NewEvent
 from tests.conftest import with_generic_events
 

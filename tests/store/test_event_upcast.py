@@ -18,8 +18,8 @@ from tenderflow.audit.replay import replay
 from tenderflow.audit.verify import verify_store
 from tenderflow.domain.timeutil import parse_time
 from tenderflow.events.catalogue import EventType, catalogue
-from tenderflow.registration import load_file
 from tenderflow.paths import examples_dir
+from tenderflow.registration import load_file
 from tenderflow.services import Services
 from tenderflow.store.canonical import event_body, sha256_hex
 from tenderflow.store.eventstore import EventStore
