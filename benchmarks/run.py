@@ -23,7 +23,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.synthetic import fill_stream  # noqa: E402
+from benchmarks.synthetic import BENCH_EVENTS, fill_stream  # noqa: E402
 from tenderflow.store.eventstore import EventStore, NewEvent  # noqa: E402
 
 T = "2023-03-01T09:00:00+08:00"
@@ -52,7 +52,7 @@ def main() -> None:
     args = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="tf-bench-")
     url = args.backend_url or f"sqlite:///{tmp}/bench.db"
-    store = EventStore(url)
+    store = EventStore(url, events=BENCH_EVENTS)
     store.migrate()
     results: dict[str, Any] = {"backend": store.dialect, "appends_per_length": args.appends}
     rates = {}

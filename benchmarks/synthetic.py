@@ -2,9 +2,21 @@
 
 from __future__ import annotations
 
+from tenderflow.events.catalogue import EventType, catalogue
 from tenderflow.store.eventstore import EventStore, NewEvent
 
 T = "2023-03-01T09:00:00+08:00"
+
+# The store of a benchmark accepts its synthetic events besides tenderflow's (each checked
+# against its schema on append, like any event).
+BENCH_EVENTS = catalogue().extended(
+    EventType("SyntheticEvent", 1, {"type": "object", "additionalProperties": False,
+                                    "required": ["i", "note"],
+                                    "properties": {"i": {"type": "integer"},
+                                                   "note": {"type": "string"}}}),
+    EventType("BenchmarkEvent", 1, {"type": "object", "additionalProperties": False,
+                                    "required": ["n"],
+                                    "properties": {"n": {"type": "integer"}}}))
 
 
 def fill_stream(store: EventStore, stream: str, length: int, batch: int = 500) -> None:

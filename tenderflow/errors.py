@@ -68,6 +68,16 @@ class DefinitionError(TenderflowError):
     exit_code = 2
 
 
+class EventSchemaError(DefinitionError):
+    """Raised when the code writes an event the catalogue does not describe (an unknown type, a
+    payload its type's schema refuses, an old version): a programming or definition error, not
+    bad input; names the event type, the field path and what was expected. Nothing is written."""
+
+    def __init__(self, message: str, *, event_type: str, field: str, expected: str) -> None:
+        super().__init__(f"{message} (expected {expected})", event_type=event_type,
+                         field=field, expected=expected)
+
+
 class NotFound(TenderflowError):
     """Raised when a named procurement, project, supplier or mode does not exist."""
 

@@ -34,6 +34,20 @@ def store(db_url: str) -> Iterator[Any]:
     s.dispose()
 
 
+# The generic event types the store's own tests append ("Thing", ...): not tenderflow's, so
+# the catalogue those tests' store checks against is tenderflow's plus these (any payload).
+GENERIC_TYPES = ("Thing", "Other", "Two", "Three", "Big", "LegacyBid")
+
+
+def with_generic_events(store: Any) -> Any:
+    """``store``, accepting the generic event types besides the catalogued ones."""
+    from tenderflow.events.catalogue import EventType, catalogue
+
+    store.events = catalogue().extended(*(EventType(name, 1, {"type": "object"})
+                                          for name in GENERIC_TYPES))
+    return store
+
+
 # Tests record procurements of 2023–2024 now, years after they happened: as late entries
 # (tenderflow.domain.entry), with this reason and receipt. Tests of the late-entry rule itself
 # build their services without it.

@@ -1,7 +1,10 @@
-"""The event store: append with an expected version, read, snapshots and read models.
+"""The event store: append with an expected version, and read (upcast) or raw (as stored).
 
-The only module that knows SQL. There is no update or delete path for events; the database
-refuses them too (triggers created by the initial migration).
+With :mod:`tenderflow.store.projections` (snapshots, read models, definitions, checkpoints)
+the only code that knows SQL. There is no update or delete path for events; the database
+refuses them too (triggers created by the initial migration). Every event appended is checked
+against the event catalogue (:mod:`tenderflow.events`) and stamped with its type's current
+``schema_version``; every event read is upcast to that version, never rewritten.
 """
 
 from __future__ import annotations
@@ -18,9 +21,12 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 
 from tenderflow.errors import ConcurrencyConflict, InputError, RoleNotAllowed, TenderflowError
+from tenderflow.events.catalogue import Catalogue, catalogue
 from tenderflow.store import models as m
+from tenderflow.store.business_time import check_business_times
 from tenderflow.store.canonical import GENESIS, canonical_json, event_body, sha256_hex
 from tenderflow.store.position import START, Position, read_committed
+from tenderflow.store.projections import Projections
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
@@ -34,24 +40,15 @@ def head_revision() -> str:
 
 @dataclass(frozen=True)
 class NewEvent:
-    """An event decided by the domain, not yet stored."""
+    """An event decided by the domain, not yet stored. The store stamps the catalogue's
+    ``schema_version``; one given here must be that version (old versions are never written)."""
 
     type: str
     payload: dict[str, Any]
     occurred_at: str
     actor: str
     pins: dict[str, str]
-    schema_version: int = 1
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """A stored snapshot: the state folded up to ``version``, stamped with the
-    ``fold_version`` of the code that folded it (None: unknown, or not a fold)."""
-
-    version: int
-    state: dict[str, Any]
-    fold_version: int | None
+    schema_version: int | None = None
 
 
 @dataclass(frozen=True)
@@ -96,70 +93,15 @@ CONFLICT_STATES = ("40001", "40P01", "55P03")
 ACTOR_REFUSED = "may not record events as"
 
 
-# Upcasters turn an old schema_version of an event type into the current one when read; the
-# stored bytes are never rewritten. Register with @upcaster("Type", from_version).
-_UPCASTERS: dict[tuple[str, int], Any] = {}
-
-
-def upcaster(event_type: str, from_version: int):  # type: ignore[no-untyped-def]
-    def register(fn):  # type: ignore[no-untyped-def]
-        _UPCASTERS[(event_type, from_version)] = fn
-        return fn
-    return register
-
-
-def upcast(event_type: str, version: int, payload: dict[str, Any]) -> tuple[int, dict[str, Any]]:
-    while (event_type, version) in _UPCASTERS:
-        payload = _UPCASTERS[(event_type, version)](payload)
-        version += 1
-    return version, payload
-
-
-def _row_to_event(row: Any) -> StoredEvent:
-    version, payload = upcast(row.type, row.schema_version, json.loads(row.payload))
+def _row_to_event(row: Any, events: Catalogue) -> StoredEvent:
+    """A stored row as read: its payload upcast to the type's current version."""
+    version, payload = events.upcast(row.type, row.schema_version, json.loads(row.payload))
     return StoredEvent(
         global_seq=row.global_seq, stream_id=row.stream_id, stream_seq=row.stream_seq,
         type=row.type, schema_version=version, occurred_at=row.occurred_at,
         recorded_at=row.recorded_at, actor=row.actor, pins=json.loads(row.pins),
         payload=payload, prev_hash=row.prev_hash, hash=row.hash, body=row.body,
     )
-
-
-def _check_business_times(stream_id: str, version: int, last: str | None,
-                          new: list[NewEvent], recorded_at: str) -> None:
-    """Business time is ordered and bounded (DESIGN §4): within a stream ``occurred_at``
-    never goes back, and it is never later than ``recorded_at`` beyond the clock skew.
-    Checked here, on the one write path, so that no service can bypass it."""
-    from datetime import datetime
-
-    from tenderflow.clock import CLOCK_SKEW
-    from tenderflow.errors import BusinessTimeError
-
-    recorded = datetime.fromisoformat(recorded_at)
-    previous = datetime.fromisoformat(last) if last else None
-    seq = version
-    for ev in new:
-        seq += 1
-        try:
-            when = datetime.fromisoformat(ev.occurred_at)
-        except ValueError:
-            raise BusinessTimeError(f"{stream_id}: occurred_at {ev.occurred_at!r} is not a time",
-                                    field="--at", expected="ISO 8601 with offset") from None
-        if when.tzinfo is None:
-            raise BusinessTimeError(f"{stream_id}: occurred_at {ev.occurred_at!r} has no offset",
-                                    field="--at", expected="ISO 8601 with offset")
-        if previous is not None and when < previous:
-            raise BusinessTimeError(
-                f"{stream_id}: the step is dated {ev.occurred_at}, before the stream's last "
-                f"event (#{seq - 1} at {last}): business time never goes back; nothing was "
-                f"written", field="--at", expected=f"a time not before {last}")
-        if when > recorded + CLOCK_SKEW:
-            raise BusinessTimeError(
-                f"{stream_id}: the step is dated {ev.occurred_at}, later than the time it is "
-                f"recorded ({recorded_at}, allowing {int(CLOCK_SKEW.total_seconds() // 60)} "
-                f"minutes of clock skew): a step cannot be recorded before it happens; nothing "
-                f"was written", field="--at", expected=f"a time not after {recorded_at}")
-        previous, last = when, ev.occurred_at
 
 
 def normalise_url(url: str) -> str:
@@ -198,9 +140,12 @@ def make_engine(url: str) -> Engine:
 
 
 class EventStore:
-    """Append-only event streams with heads, snapshots and read models, over SQLAlchemy."""
+    """Append-only event streams with heads, snapshots and read models, over SQLAlchemy;
+    ``events`` is the catalogue appends are checked against (default: tenderflow's)."""
 
-    def __init__(self, url: str, engine: Engine | None = None) -> None:
+    def __init__(self, url: str, engine: Engine | None = None, *,
+                 events: Catalogue | None = None) -> None:
+        self.events = events or catalogue()
         self.url = normalise_url(url)
         self.engine = engine or make_engine(self.url)
         self.dialect = self.engine.dialect.name
@@ -254,7 +199,7 @@ class EventStore:
         """One unit of work: everything written inside commits together or not at all."""
         try:
             with self.engine.begin() as conn:
-                yield Tx(conn, self.dialect, writing=True)
+                yield Tx(conn, self.dialect, self.events, writing=True)
         except IntegrityError as exc:
             raise ConcurrencyConflict(
                 f"another writer changed the store first ({_first_line(exc)}); retry") from None
@@ -304,7 +249,7 @@ class EventStore:
     def reading(self) -> Iterator["Tx"]:
         try:
             with self.engine.connect() as conn:
-                yield Tx(conn, self.dialect)
+                yield Tx(conn, self.dialect, self.events)
         except DBAPIError as exc:
             raise self._translate(exc) from None
 
@@ -316,12 +261,14 @@ def _first_line(exc: Exception) -> str:
     return str(getattr(exc, "orig", exc)).splitlines()[0]
 
 
-class Tx:
+class Tx(Projections):
     """Operations on one connection inside one transaction."""
 
-    def __init__(self, conn: Connection, dialect: str, *, writing: bool = False) -> None:
+    def __init__(self, conn: Connection, dialect: str, events: Catalogue | None = None, *,
+                 writing: bool = False) -> None:
         self.conn = conn
         self.dialect = dialect
+        self.events = events or catalogue()
         # a unit of work that commits (EventStore.transaction), not a read (reading)
         self.writing = writing
 
@@ -356,14 +303,16 @@ class Tx:
                 f"{stream_id} is at version {version}, expected {expected_version}: "
                 f"someone else acted first; look again and retry",
                 stream=stream_id, version=version, expected=expected_version)
-        _check_business_times(stream_id, version, self.last_occurred_at(stream_id), new,
-                              recorded_at)
+        check_business_times(stream_id, version, self.last_occurred_at(stream_id), new,
+                             recorded_at)
+        # every event checked before any is written: a refusal writes nothing
+        versions = [self.events.check(ev.type, ev.payload, ev.schema_version) for ev in new]
         stored: list[StoredEvent] = []
-        for ev in new:
+        for ev, schema_version in zip(new, versions, strict=True):
             version += 1
             fields = {
                 "global_seq": self._next_global_seq(), "stream_id": stream_id,
-                "stream_seq": version, "type": ev.type, "schema_version": ev.schema_version,
+                "stream_seq": version, "type": ev.type, "schema_version": schema_version,
                 "occurred_at": ev.occurred_at, "recorded_at": recorded_at, "actor": ev.actor,
                 "pins": ev.pins, "payload": ev.payload, "prev_hash": prev,
             }
@@ -371,7 +320,7 @@ class Tx:
             digest = sha256_hex(body)
             self.conn.execute(insert(m.events).values(
                 global_seq=fields["global_seq"], stream_id=stream_id, stream_seq=version,
-                type=ev.type, schema_version=ev.schema_version, occurred_at=ev.occurred_at,
+                type=ev.type, schema_version=schema_version, occurred_at=ev.occurred_at,
                 recorded_at=recorded_at, actor=ev.actor, pins=canonical_json(ev.pins),
                 payload=canonical_json(ev.payload), prev_hash=prev, hash=digest, body=body))
             stored.append(StoredEvent(body=body, hash=digest, **fields))  # type: ignore[arg-type]
@@ -397,7 +346,7 @@ class Tx:
                                    m.events.c.stream_seq > after)
             .order_by(m.events.c.stream_seq))
         for row in rows:
-            yield _row_to_event(row)
+            yield _row_to_event(row, self.events)
 
     def read_all(self, after_global: int = 0, batch: int = 1000) -> Iterator[StoredEvent]:
         """Every event in global order, fetched in batches (bounded memory). On PostgreSQL a
@@ -411,7 +360,7 @@ class Tx:
             if not rows:
                 return
             for row in rows:
-                yield _row_to_event(row)
+                yield _row_to_event(row, self.events)
             last = rows[-1].global_seq
 
     def read_committed(self, after: Position = START, batch: int = 1000
@@ -421,7 +370,7 @@ class Tx:
         (tenderflow.store.position). ``read_all`` is for one complete read; a reader that
         resumes uses this."""
         for position, row in read_committed(self.conn, self.dialect, after, batch):
-            yield position, _row_to_event(row)
+            yield position, _row_to_event(row, self.events)
 
     def raw_events(self, stream_id: str | None = None, batch: int = 1000, *,
                    after: int | None = None) -> Iterator[Any]:
@@ -471,89 +420,3 @@ class Tx:
         return int(self.conn.execute(
             select(func.max(m.events.c.stream_seq))
             .where(m.events.c.stream_id == stream_id)).scalar() or 0)
-
-    # --- snapshots and read models ------------------------------------------------------
-    def snapshot(self, stream_id: str) -> tuple[int, dict[str, Any]] | None:
-        """The stored ``(version, state)``, whatever code folded it (see
-        :meth:`stamped_snapshot` for a procurement's fold, which must check the stamp)."""
-        snap = self.stamped_snapshot(stream_id)
-        return (snap.version, snap.state) if snap else None
-
-    def stamped_snapshot(self, stream_id: str) -> Snapshot | None:
-        row = self.conn.execute(
-            select(m.snapshots).where(m.snapshots.c.stream_id == stream_id)).first()
-        return Snapshot(row.version, json.loads(row.state), row.fold_version) if row else None
-
-    def save_snapshot(self, stream_id: str, version: int, state: dict[str, Any],
-                      fold_version: int | None = None) -> None:
-        """Store the state at ``version``, stamped with the ``fold_version`` of the code that
-        folded it (None for snapshots that are not a fold, or whose code is unknown)."""
-        values = {"version": version, "state": canonical_json(state),
-                  "fold_version": fold_version}
-        done = self.conn.execute(update(m.snapshots).where(
-            m.snapshots.c.stream_id == stream_id).values(**values)).rowcount
-        if not done:
-            self.conn.execute(insert(m.snapshots).values(stream_id=stream_id, **values))
-
-    def stale_snapshots(self, prefix: str, fold_version: int) -> list[str]:
-        """The streams starting with ``prefix`` whose snapshot was folded by other code
-        (stamp not ``fold_version``, or NULL) or lags the stream's head, by stream id.
-        (A snapshot without a stream, or a stream without a snapshot, is not stale but
-        damaged: ``audit replay`` reports it, nothing here rebuilds it.)"""
-        s, h = m.snapshots, m.streams
-        q = (select(s.c.stream_id)
-             .join(h, h.c.stream_id == s.c.stream_id)
-             .where(s.c.stream_id.startswith(prefix))
-             .where(s.c.fold_version.is_(None) | (s.c.fold_version != fold_version)
-                    | (h.c.version != s.c.version))
-             .order_by(s.c.stream_id))
-        return list(self.conn.execute(q).scalars())
-
-    def save_procurement_row(self, pid: str, project: str, mode: str, state: str, version: int,
-                             next_due: str | None) -> None:
-        values = {"project": project, "mode": mode, "state": state, "version": version,
-                  "next_due": next_due}
-        done = self.conn.execute(update(m.procurements).where(
-            m.procurements.c.id == pid).values(**values)).rowcount
-        if not done:
-            self.conn.execute(insert(m.procurements).values(id=pid, **values))
-
-    def procurement_rows(self) -> list[Any]:
-        return list(self.conn.execute(select(m.procurements).order_by(m.procurements.c.id)))
-
-    # --- pinned definitions -------------------------------------------------------------
-    def pin_definition(self, digest: str, kind: str, name: str, body: str) -> None:
-        if self.dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert as dialect_insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert as dialect_insert
-        self.conn.execute(dialect_insert(m.definitions).values(
-            hash=digest, kind=kind, name=name, body=body).on_conflict_do_nothing())
-
-    def definition(self, digest: str) -> tuple[str, str, str] | None:
-        row = self.conn.execute(
-            select(m.definitions).where(m.definitions.c.hash == digest)).first()
-        return (row.kind, row.name, row.body) if row else None
-
-    def definitions(self) -> Iterator[Any]:
-        """Every pinned definition row (hash, kind, name, body), by hash."""
-        yield from self.conn.execute(select(m.definitions).order_by(m.definitions.c.hash))
-
-    # --- checkpoints (audit seal) -------------------------------------------------------
-    def add_checkpoint(self, *, digest: str, sealed_at: str, sealed_by: str,
-                       last_global_seq: int, streams: int, events: int, merkle_root: str,
-                       key_id: str, document: str) -> int:
-        """Record a signed checkpoint (append-only); returns its number."""
-        result = self.conn.execute(insert(m.checkpoints).values(
-            digest=digest, sealed_at=sealed_at, sealed_by=sealed_by,
-            last_global_seq=last_global_seq, streams=streams, events=events,
-            merkle_root=merkle_root, key_id=key_id, document=document))
-        return int(result.inserted_primary_key[0])
-
-    def checkpoints(self) -> list[Any]:
-        """Every recorded checkpoint, oldest first."""
-        return list(self.conn.execute(select(m.checkpoints).order_by(m.checkpoints.c.number)))
-
-    def checkpoint(self, digest: str) -> Any | None:
-        return self.conn.execute(
-            select(m.checkpoints).where(m.checkpoints.c.digest == digest)).first()

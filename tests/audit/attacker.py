@@ -8,6 +8,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from tenderflow.events.catalogue import Catalogue
 from tenderflow.store.canonical import GENESIS, canonical_json, event_body, sha256_hex
 
 TRIGGERS = ("events_no_update", "events_no_delete", "checkpoints_no_update",
@@ -102,10 +103,19 @@ class Attacker:
     def forge(self, store: Any, stream: str, keep: int, events: list[Any],
               recorded_at: str = "2023-06-01T09:00:00+08:00") -> None:
         """Cut the stream after ``keep`` and append ``events`` (NewEvent) through the store's
-        own append: the forged events carry valid hashes and a consistent chain."""
+        own append: the forged events carry valid hashes and a consistent chain. The attacker's
+        copy of the code checks no payload against the event catalogue."""
         from tenderflow.domain.state import fold_all
 
         self.truncate(stream, keep, move_head=True)
+        own, store.events = store.events, unchecked(store.events)
+        try:
+            self._append(store, stream, keep, events, recorded_at, fold_all)
+        finally:
+            store.events = own
+
+    def _append(self, store: Any, stream: str, keep: int, events: list[Any], recorded_at: str,
+                fold_all: Any) -> None:
         with store.transaction() as tx:
             tx.append(stream, keep, events, recorded_at)
             # ... and the projections follow, as the attacker wants nothing to look odd
@@ -125,3 +135,13 @@ class Attacker:
 
     def version(self, stream: str) -> int:
         return max(r["stream_seq"] for r in self.rows(stream))
+
+
+def unchecked(events: Catalogue) -> Catalogue:
+    """``events`` with every payload accepted (any type, the current version stamped)."""
+
+    class Unchecked(Catalogue):
+        def check(self, name: str, payload: Any, version: int | None = None) -> int:
+            return self.get(name).version if name in self else version or 1
+
+    return Unchecked(list(events))

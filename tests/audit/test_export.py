@@ -202,7 +202,10 @@ def test_agreement_signatures_become_the_contract_signatories(recorded: Any,
         return NewEvent("AgreementSigned" if document == "agreement" else
                         "FinancingPackageSigned",
                         {"document": document, "party": f"p{n}", "signature": n, "of": 2,
-                         "sha256": f"{n}" * 64, "signer": {"name": name, "uscc": uscc}},
+                         "sha256": f"{n}" * 64, "signer": {"name": name, "uscc": uscc},
+                         "field": f"p{n}", "bytes": 1000 + n, "certificate": {},
+                         "previous_sha256": f"{n - 1}" * 64, "rendered_sha256": "0" * 64,
+                         **({"manifest_sha256": "f" * 64} if document == "package" else {})},
                         f"2023-04-0{day or n}T10:00:00+08:00", "staff:wang", {})
 
     with recorded.store.reading() as tx:

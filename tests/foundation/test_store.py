@@ -11,10 +11,18 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tenderflow.errors import ConcurrencyConflict
+from tenderflow.events.catalogue import EventType
 from tenderflow.store.canonical import GENESIS, canonical_json, sha256_hex
-from tenderflow.store.eventstore import NewEvent, upcast, upcaster
+from tenderflow.store.eventstore import EventStore, NewEvent
+from tests.conftest import with_generic_events
 
 T = "2023-03-01T09:00:00+08:00"
+
+
+@pytest.fixture
+def store(store: Any) -> Any:
+    """The store of tests/conftest.py, also accepting the generic event types written here."""
+    return with_generic_events(store)
 
 
 def ev(kind: str = "Thing", **payload: Any) -> NewEvent:
@@ -77,19 +85,24 @@ def test_database_refuses_update_and_delete(store: Any) -> None:
 
 
 def test_upcasting_reads_old_versions_without_rewriting(store: Any) -> None:
-    @upcaster("LegacyBid", 1)
     def _v1_to_v2(payload: dict[str, Any]) -> dict[str, Any]:
         """v2 names the price field 'price' instead of 'amount'."""
         return {"price": payload["amount"]}
 
+    # written by the code of version 1 (the store's catalogue has LegacyBid at version 1) …
     with store.transaction() as tx:
         [old] = tx.append("procurement:A", 0, [NewEvent("LegacyBid", {"amount": "1.00"}, T,
                                                         "staff:wang", {}, schema_version=1)], T)
-    with store.reading() as tx:
+    # … read by the code of version 2
+    events = store.events.extended(EventType("LegacyBid", 2, {"type": "object"},
+                                             {1: _v1_to_v2}))
+    newer = EventStore(store.url, events=events)
+    with newer.reading() as tx:
         [read] = list(tx.read_stream("procurement:A"))
+    newer.dispose()
     assert read.schema_version == 2 and read.payload == {"price": "1.00"}
     assert read.body == old.body  # stored bytes unchanged
-    assert upcast("LegacyBid", 2, {"price": "1"}) == (2, {"price": "1"})
+    assert events.upcast("LegacyBid", 2, {"price": "1"}) == (2, {"price": "1"})
 
 
 def test_read_all_is_batched_in_global_order(store: Any) -> None:

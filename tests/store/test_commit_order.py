@@ -26,16 +26,25 @@ from sqlalchemy import create_engine
 from sqlalchemy.engine import Engine
 
 from tenderflow.errors import InputError
+from tenderflow.events.catalogue import EventType, catalogue
 from tenderflow.store.eventstore import EventStore, NewEvent, Tx
 from tenderflow.store.position import START, Position
+from tests.conftest import GENERIC_TYPES, with_generic_events
 
 T = "2023-03-01T09:00:00+08:00"
 PINS = {"workflow": "ab" * 32}
+# what the writers' stores accept: tenderflow's event types and the tests' generic ones
+CATALOGUE = catalogue().extended(*(EventType(t, 1, {"type": "object"}) for t in GENERIC_TYPES))
 HOLD = 1.0  # seconds B is given to commit while A is still open
 
 
-def ev(kind: str) -> NewEvent:
-    return NewEvent(kind, {"n": 1}, T, "staff:wang", PINS)
+def ev(label: str) -> NewEvent:
+    return NewEvent("Thing", {"label": label}, T, "staff:wang", PINS)
+
+
+@pytest.fixture
+def store(store: EventStore) -> EventStore:
+    return with_generic_events(store)
 
 
 @pytest.fixture
@@ -50,13 +59,13 @@ Read = Callable[[Engine, str, Any], tuple[list[str], Any]]
 
 def by_position(engine: Engine, dialect: str, after: Position) -> tuple[list[str], Position]:
     with engine.connect() as conn:
-        seen = list(Tx(conn, dialect).read_committed(after))
+        seen = list(Tx(conn, dialect, CATALOGUE).read_committed(after))
     return [e.stream_id for _, e in seen], (seen[-1][0] if seen else after)
 
 
 def by_global_seq(engine: Engine, dialect: str, after: int) -> tuple[list[str], int]:
     with engine.connect() as conn:
-        seen = list(Tx(conn, dialect).read_all(after))
+        seen = list(Tx(conn, dialect, CATALOGUE).read_all(after))
     return [e.stream_id for e in seen], (seen[-1].global_seq if seen else after)
 
 
@@ -137,7 +146,7 @@ def test_the_global_seq_reader_loses_a_late_commit_on_postgresql(
 
 @pytest.fixture
 def pg_store(pg_url: str) -> Iterator[EventStore]:
-    store = EventStore(pg_url)
+    store = with_generic_events(EventStore(pg_url))
     store.migrate()
     yield store
     store.dispose()

@@ -24,10 +24,17 @@ from tenderflow.domain.state import fold_all
 from tenderflow.domain.timeutil import parse_time
 from tenderflow.paths import examples_dir
 from tenderflow.services import stream_of
-from tenderflow.store.eventstore import MIGRATIONS, EventStore, Snapshot, head_revision
-from tests.conftest import HISTORIC, HISTORIC_ENV
+from tenderflow.store.eventstore import MIGRATIONS, EventStore, head_revision
+from tenderflow.store.projections import Snapshot
+from tests.conftest import HISTORIC, HISTORIC_ENV, with_generic_events
 
 PID = "CN-1"
+
+
+@pytest.fixture
+def store(store: Any) -> Any:
+    """The store of tests/conftest.py, also accepting the generic event types written here."""
+    return with_generic_events(store)
 SID = stream_of(PID)
 PREVIOUS = "0003"  # the migration head before snapshots were stamped
 

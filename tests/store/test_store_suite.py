@@ -19,10 +19,16 @@ from tenderflow.paths import examples_dir
 from tenderflow.store.canonical import GENESIS, canonical_json, sha256_hex
 from tenderflow.store.eventstore import EventStore, NewEvent, StoreError, head_revision
 from tests.reliability import integrity
-from tests.conftest import HISTORIC
+from tests.conftest import HISTORIC, with_generic_events
 
 T = "2023-03-01T09:00:00+08:00"
 PINS = {"workflow": "ab" * 32, "parameters": "cd" * 32, "calendar": "ef" * 32}
+
+
+@pytest.fixture
+def store(store: Any) -> Any:
+    """The store of tests/conftest.py, also accepting the generic event types written here."""
+    return with_generic_events(store)
 
 
 def ev(kind: str = "Thing", actor: str = "staff:wang", **payload: Any) -> NewEvent:

@@ -1,0 +1,121 @@
+"""What the store keeps beside the events: snapshots (stamped with the fold version), the
+procurements read model, pinned definitions and signed checkpoints. A mixin of
+:class:`tenderflow.store.eventstore.Tx` (one connection, one transaction); events themselves
+are appended and read in :mod:`tenderflow.store.eventstore`.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import insert, select, update
+from sqlalchemy.engine import Connection
+
+from tenderflow.store import models as m
+from tenderflow.store.canonical import canonical_json
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A stored snapshot: the state folded up to ``version``, stamped with the
+    ``fold_version`` of the code that folded it (None: unknown, or not a fold)."""
+
+    version: int
+    state: dict[str, Any]
+    fold_version: int | None
+
+
+class Projections:
+    """Snapshots, read models, definitions and checkpoints on ``self.conn``."""
+
+    conn: Connection
+    dialect: str
+
+    # --- snapshots and read models ------------------------------------------------------
+    def snapshot(self, stream_id: str) -> tuple[int, dict[str, Any]] | None:
+        """The stored ``(version, state)``, whatever code folded it (see
+        :meth:`stamped_snapshot` for a procurement's fold, which must check the stamp)."""
+        snap = self.stamped_snapshot(stream_id)
+        return (snap.version, snap.state) if snap else None
+
+    def stamped_snapshot(self, stream_id: str) -> Snapshot | None:
+        row = self.conn.execute(
+            select(m.snapshots).where(m.snapshots.c.stream_id == stream_id)).first()
+        return Snapshot(row.version, json.loads(row.state), row.fold_version) if row else None
+
+    def save_snapshot(self, stream_id: str, version: int, state: dict[str, Any],
+                      fold_version: int | None = None) -> None:
+        """Store the state at ``version``, stamped with the ``fold_version`` of the code that
+        folded it (None for snapshots that are not a fold, or whose code is unknown)."""
+        values = {"version": version, "state": canonical_json(state),
+                  "fold_version": fold_version}
+        done = self.conn.execute(update(m.snapshots).where(
+            m.snapshots.c.stream_id == stream_id).values(**values)).rowcount
+        if not done:
+            self.conn.execute(insert(m.snapshots).values(stream_id=stream_id, **values))
+
+    def stale_snapshots(self, prefix: str, fold_version: int) -> list[str]:
+        """The streams starting with ``prefix`` whose snapshot was folded by other code
+        (stamp not ``fold_version``, or NULL) or lags the stream's head, by stream id.
+        (A snapshot without a stream, or a stream without a snapshot, is not stale but
+        damaged: ``audit replay`` reports it, nothing here rebuilds it.)"""
+        s, h = m.snapshots, m.streams
+        q = (select(s.c.stream_id)
+             .join(h, h.c.stream_id == s.c.stream_id)
+             .where(s.c.stream_id.startswith(prefix))
+             .where(s.c.fold_version.is_(None) | (s.c.fold_version != fold_version)
+                    | (h.c.version != s.c.version))
+             .order_by(s.c.stream_id))
+        return list(self.conn.execute(q).scalars())
+
+    def save_procurement_row(self, pid: str, project: str, mode: str, state: str, version: int,
+                             next_due: str | None) -> None:
+        values = {"project": project, "mode": mode, "state": state, "version": version,
+                  "next_due": next_due}
+        done = self.conn.execute(update(m.procurements).where(
+            m.procurements.c.id == pid).values(**values)).rowcount
+        if not done:
+            self.conn.execute(insert(m.procurements).values(id=pid, **values))
+
+    def procurement_rows(self) -> list[Any]:
+        return list(self.conn.execute(select(m.procurements).order_by(m.procurements.c.id)))
+
+    # --- pinned definitions -------------------------------------------------------------
+    def pin_definition(self, digest: str, kind: str, name: str, body: str) -> None:
+        if self.dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        self.conn.execute(dialect_insert(m.definitions).values(
+            hash=digest, kind=kind, name=name, body=body).on_conflict_do_nothing())
+
+    def definition(self, digest: str) -> tuple[str, str, str] | None:
+        row = self.conn.execute(
+            select(m.definitions).where(m.definitions.c.hash == digest)).first()
+        return (row.kind, row.name, row.body) if row else None
+
+    def definitions(self) -> Iterator[Any]:
+        """Every pinned definition row (hash, kind, name, body), by hash."""
+        yield from self.conn.execute(select(m.definitions).order_by(m.definitions.c.hash))
+
+    # --- checkpoints (audit seal) -------------------------------------------------------
+    def add_checkpoint(self, *, digest: str, sealed_at: str, sealed_by: str,
+                       last_global_seq: int, streams: int, events: int, merkle_root: str,
+                       key_id: str, document: str) -> int:
+        """Record a signed checkpoint (append-only); returns its number."""
+        result = self.conn.execute(insert(m.checkpoints).values(
+            digest=digest, sealed_at=sealed_at, sealed_by=sealed_by,
+            last_global_seq=last_global_seq, streams=streams, events=events,
+            merkle_root=merkle_root, key_id=key_id, document=document))
+        return int(result.inserted_primary_key[0])
+
+    def checkpoints(self) -> list[Any]:
+        """Every recorded checkpoint, oldest first."""
+        return list(self.conn.execute(select(m.checkpoints).order_by(m.checkpoints.c.number)))
+
+    def checkpoint(self, digest: str) -> Any | None:
+        return self.conn.execute(
+            select(m.checkpoints).where(m.checkpoints.c.digest == digest)).first()

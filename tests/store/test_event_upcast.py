@@ -1,0 +1,130 @@
+"""An event stored in an old shape is upcast when read — by the fold, the snapshot rebuild and
+the replay — while its stored bytes stay as written and verify (DESIGN §4, STYLE 5, issue 13).
+
+No event type has changed shape since the catalogue was introduced, so the test plays the
+change itself: the old code wrote ``ProcurementCancelled`` with ``data.why``; the new code
+names it ``data.reason`` (version 2) and ships the upcaster. The old row is written straight
+into a real SQLite file with sqlite3, bypassing the store and its catalogue.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+from tenderflow.audit.replay import replay
+from tenderflow.audit.verify import verify_store
+from tenderflow.domain.timeutil import parse_time
+from tenderflow.events.catalogue import EventType, catalogue
+from tenderflow.paths import examples_dir
+from tenderflow.registration import load_file
+from tenderflow.services import Services
+from tenderflow.store.canonical import event_body, sha256_hex
+from tenderflow.store.eventstore import EventStore
+from tests.conftest import HISTORIC, REGISTERED_AT
+
+REASON = "项目调整，终止采购"
+CANCELLED = "ProcurementCancelled"
+
+
+def _why_to_reason(payload: dict[str, Any]) -> dict[str, Any]:
+    """Version 2 names the reason for cancelling ``data.reason`` (version 1: ``data.why``)."""
+    data = {("reason" if k == "why" else k): v for k, v in payload["data"].items()}
+    return {**payload, "data": data}
+
+
+def new_code() -> Any:
+    """The catalogue of the code that made the change: version 2 and its upcaster."""
+    current = catalogue().get(CANCELLED)
+    return catalogue().extended(EventType(CANCELLED, 2, current.payload, {1: _why_to_reason},
+                                          current.data))
+
+
+def write_old_row(db: Path, stream: str, template: dict[str, Any]) -> None:
+    """Append version 1 of the cancellation to ``stream`` as the old code stored it."""
+    con = sqlite3.connect(db)
+    with con:
+        seq, prev = con.execute("SELECT version, head_hash FROM streams WHERE stream_id = ?",
+                                (stream,)).fetchone()
+        (last,) = con.execute("SELECT max(global_seq) FROM events").fetchone()
+        payload = {**template["payload"], "data": {"why": REASON}}
+        fields = {"global_seq": last + 1, "stream_id": stream, "stream_seq": seq + 1,
+                  "type": CANCELLED, "schema_version": 1,
+                  "occurred_at": template["occurred_at"],
+                  "recorded_at": template["recorded_at"], "actor": template["actor"],
+                  "pins": template["pins"], "payload": payload, "prev_hash": prev}
+        body = event_body(fields)
+        digest = sha256_hex(body)
+        con.execute("INSERT INTO events (global_seq, stream_id, stream_seq, type, schema_version,"
+                    " occurred_at, recorded_at, actor, pins, payload, prev_hash, hash, body) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (last + 1, stream, seq + 1, CANCELLED, 1, fields["occurred_at"],
+                     fields["recorded_at"], fields["actor"],
+                     json.dumps(fields["pins"], sort_keys=True, separators=(",", ":")),
+                     json.dumps(payload, sort_keys=True, separators=(",", ":"),
+                                ensure_ascii=False), prev, digest, body))
+        con.execute("UPDATE streams SET version = ?, head_hash = ? WHERE stream_id = ?",
+                    (seq + 1, digest, stream))
+    con.close()
+
+
+def stored_rows(db: Path) -> list[tuple[Any, ...]]:
+    with sqlite3.connect(db) as con:
+        return con.execute("SELECT * FROM events ORDER BY global_seq").fetchall()
+
+
+def test_an_old_shape_is_upcast_for_fold_rebuild_and_replay_and_verifies_as_stored(
+        tmp_path: Path) -> None:
+    db = tmp_path / "tenderflow.db"
+    url = f"sqlite:///{db}"
+    old = EventStore(url)
+    old.migrate()
+    services = Services(old, entry=HISTORIC)
+    data = examples_dir() / "data"
+    for kind in ("projects", "suppliers"):
+        services.register(kind, load_file(data / f"{kind}.yaml", kind), "staff:test",
+                          parse_time(REGISTERED_AT))
+    for pid in ("CN-OLD", "CN-NOW"):
+        services.open_procurement(pid, "CD-HH-2023", "competitive_negotiation", "staff:wang",
+                                  parse_time("2025-05-06T09:00+08:00"))
+    services.fire("CN-NOW", "cancel", {"reason": REASON}, "staff:wang",
+                  parse_time("2025-05-06T10:00+08:00"))
+    with old.reading() as tx:
+        [template] = [e.to_dict() for e in tx.read_stream("procurement:CN-NOW", after=1)]
+    old.dispose()
+    write_old_row(db, "procurement:CN-OLD", template)
+    before = stored_rows(db)
+
+    # the new code reads version 2: the fold, the rebuild of the stale snapshot and the replay
+    # all get the upcast payload
+    store = EventStore(url, events=new_code())
+    try:
+        with store.reading() as tx:
+            [read] = list(tx.read_stream("procurement:CN-OLD", after=1))
+        assert (read.schema_version, read.payload["data"]) == (2, {"reason": REASON})
+        services = Services(store, entry=HISTORIC)
+        state = services.state("CN-OLD")
+        assert state["state"] == "cancelled" and state["ended"]["reason"] == REASON
+        assert "CN-OLD" in services.rebuild_snapshots()["rebuilt"]
+        assert services.state("CN-OLD")["ended"]["reason"] == REASON
+        replayed = replay(store, "CN-OLD")
+        assert replayed.ok, replayed.to_dict()
+        verified, _ = verify_store(store)
+        assert verified.ok, verified.to_dict()
+    finally:
+        store.dispose()
+
+    # what was stored stays as the old code wrote it: version 1, data.why, same body and hash
+    after = stored_rows(db)
+    assert after == before
+    row = after[-1]
+    assert (row[3], row[4]) == (CANCELLED, 1) and json.loads(row[9])["data"] == {"why": REASON}
+
+    # without the upcaster the same row does not replay: it is the upcast the readers got
+    plain = EventStore(url)
+    try:
+        assert not replay(plain, "CN-OLD").ok
+    finally:
+        plain.dispose()
