@@ -5,7 +5,7 @@ Everything a check decides on is recorded: the ruleset by content hash in the ``
 table (kind ``ruleset``) and in every event's ``pins``; credit-list entries as events on the
 streams ``credit:<list>``; the candidates' registered profiles and the entries for their USCCs
 copied into the ``EligibilityChecked`` event (``facts.eligibility``). The domain functions are
-in :mod:`tenderflow.domain.eligibility` and :mod:`tenderflow.domain.guards.eligibility`.
+in :mod:`tenderflow.domain.eligibility` and :mod:`tenderflow.domain.components.eligibility`.
 
 Credit-list events (stream ``credit:<list>``, one per list, e.g. ``credit:失信被执行人``)::
 
@@ -250,7 +250,7 @@ def credit_entries(tx: Tx, usccs: set[str] | None = None
 def eligibility_facts(services: Any, tx: Tx, state: Mapping[str, Any],
                       data: Any) -> dict[str, Any]:
     """What a check reads, copied from the store into the ``EligibilityChecked`` event."""
-    from tenderflow.domain.guards.eligibility import check_procurement, participants
+    from tenderflow.domain.components.eligibility import check_procurement, participants
 
     named = data.get("candidates") if isinstance(data, Mapping) else None
     named = [c for c in named if isinstance(c, str)] if isinstance(named, list) else []

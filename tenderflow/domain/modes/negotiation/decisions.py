@@ -1,14 +1,7 @@
-"""竞争性谈判: 政府采购法 第30、38条; 财政部令第74号. Guards and what the events add to state.
-
-The flow: the method is approved on a ground of 第30条; the negotiating group is formed; the
-suppliers are invited (each member is screened against them and a related member is recused —
-回避 — with the reason recorded); documents are issued; responses arrive (sealed: only their
-documents' SHA-256 enter the log); negotiation rounds meet each remaining supplier with the
-whole group and notify substantive changes in writing to all; final quotations are sealed
-by commitment (see :mod:`tenderflow.domain.sealing`) and opened all at once after their
-deadline; abnormally low prices are explained; the group recommends candidates ranked by
-final price; the purchaser awards the lowest compliant price; objections (质疑) pause the
-award until answered.
+"""Competitive negotiation (竞争性谈判, 政府采购法 第30、38条; 财政部令第74号): the decisions — the
+method's ground, the negotiating group, invitations, responses in time, rounds with the whole
+group, final quotations and objections. Pure predicates: pass or refuse with rule, numbers
+and source.
 """
 
 from __future__ import annotations
@@ -17,19 +10,18 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from tenderflow.domain import bids
-from tenderflow.domain.committee import Composition, candidate_of, screen
-from tenderflow.domain.fold import State, applies
-from tenderflow.domain.guards import GuardContext, GuardSpec, guard
-from tenderflow.domain.guards.common import (
+from tenderflow.domain.components import bids
+from tenderflow.domain.components.committee import Composition, named_again
+from tenderflow.domain.components.common import (
     above_tender_threshold,
     deadline_of,
     earliest_deadline,
+    for_self,
     local,
     period_unit_zh,
 )
-from tenderflow.domain.scoring import Method, abnormally_low, lowest_evaluated
-from tenderflow.domain.sealing import open_sealed, reveal_problems
+from tenderflow.domain.fold import State
+from tenderflow.domain.rules import GuardContext, GuardSpec, guard
 from tenderflow.domain.timeutil import local_date, parse_time
 from tenderflow.errors import Refusal
 
@@ -42,19 +34,6 @@ GROUNDS = {
 FINAL = "final_quote"
 MODE = "competitive_negotiation"
 PPP_EXPERTS = "ppp.committee_finance_legal_min"  # 财库〔2014〕215号: a finance and a legal expert
-
-
-def this_mode(fn: Any) -> Any:
-    """Apply only to procurements in this mode (event types like ``ProcurementAwarded`` are
-    shared with other modes, which fold them their own way)."""
-
-    def applier(state: State, payload: dict[str, Any], at: str) -> None:
-        if state.get("mode") == MODE:
-            fn(state, payload, at)
-
-    applier.__name__ = fn.__name__
-    applier.__doc__ = fn.__doc__
-    return applier
 
 
 @guard("negotiation_ground", rule="negotiation.grounds", source="政府采购法 第30条",
@@ -125,30 +104,6 @@ def group_complete(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
     return refusal
 
 
-def _candidates_after(ctx: GuardContext) -> list[dict[str, Any]]:
-    """The candidates known once this trigger is recorded (invited suppliers)."""
-    known = dict(ctx.state.get("candidate_profiles", {}))
-    profiles = ctx.facts.get("suppliers", {})
-    for s in ctx.data.get("suppliers", []) if ctx.trigger == "invite" else []:
-        known[s["id"]] = candidate_of(s["id"], profiles.get(s["id"], {}))
-    return [known[k] for k in sorted(known)]
-
-
-@guard("group_screened", rule="committee.recusal",
-       source="政府采购法实施条例 第9条; 财政部令第74号 第7条")
-def group_screened(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
-    """Each member is screened against every candidate; a member related to one is recused
-    (回避) and the relation is recorded as this event's finding. Never refuses: the recusal
-    itself is the record; the group must then be completed before it acts."""
-    members = bids.seated_members(ctx.state)
-    if ctx.trigger == "appoint_members":
-        members = list(ctx.data.get("members", []))
-    found = screen(members, _candidates_after(ctx))
-    if found:
-        ctx.note("recusals", [r.to_dict() for r in found])
-    return None
-
-
 @guard("appointees_new", rule="negotiation.group_min_size", needs=("members",))
 def appointees_new(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
     """Replacement members are appointed while the group is at work (after it was formed,
@@ -157,9 +112,7 @@ def appointees_new(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
         return spec.refuse(ctx, "no negotiating group has been formed yet (form_group)")
     if ctx.state.get("recommendation"):
         return spec.refuse(ctx, "the group has already recommended its candidates")
-    names = {m["name"] for m in ctx.state.get("group", [])}
-    given = [m["name"] for m in ctx.data["members"]]
-    again = sorted((set(given) & names) | {n for n in given if given.count(n) > 1})
+    again = named_again(ctx.state.get("group", []), ctx.data["members"])
     if again:
         return spec.refuse(ctx, f"{', '.join(again)} already served or is listed twice",
                            members=again)
@@ -229,18 +182,11 @@ def response_period(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
     return None
 
 
-def _before_deadline(ctx: GuardContext, spec: GuardSpec, key: str, what: str) -> Refusal | None:
+def before_deadline(ctx: GuardContext, spec: GuardSpec, key: str, what: str) -> Refusal | None:
     deadline = deadline_of(ctx.state, key)
     if deadline is not None and ctx.at > deadline:
         return spec.refuse(ctx, f"{what} after the deadline {deadline.isoformat()}",
                            deadline=deadline.isoformat(), at=ctx.at.isoformat())
-    return None
-
-
-def _for_self(ctx: GuardContext, spec: GuardSpec, sid: str) -> Refusal | None:
-    role, _, name = ctx.actor.partition(":")
-    if role == "supplier" and name != sid:
-        return spec.refuse(ctx, f"{ctx.actor} may not act for {sid}", supplier=sid)
     return None
 
 
@@ -253,33 +199,11 @@ def response_in_time(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
         return spec.refuse(ctx, f"supplier {sid} was not invited", supplier=sid)
     if sid in ctx.state.get("responses", {}):
         return spec.refuse(ctx, f"supplier {sid} has already responded", supplier=sid)
-    return _for_self(ctx, spec, sid) or _before_deadline(ctx, spec, "response_deadline",
+    return for_self(ctx, spec, sid) or before_deadline(ctx, spec, "response_deadline",
                                                          "response submitted")
 
 
-def _refund_due(ctx: GuardContext, param: str) -> str:
-    return earliest_deadline(ctx, ctx.today, param).isoformat()
-
-
-@guard("response_withdrawal", rule="negotiation.response_deadline",
-       source="招标投标法 第29条（参照）; 财政部令第74号 第29条", needs=("supplier",))
-def response_withdrawal(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
-    """A response is withdrawn in writing before the response deadline; a bond paid with it is
-    refunded within 5 工作日 of the notice (the due date is this event's finding)."""
-    sid = ctx.data["supplier"]
-    if sid not in ctx.state.get("responses", {}):
-        return spec.refuse(ctx, f"supplier {sid} has no response to withdraw", supplier=sid)
-    late = _for_self(ctx, spec, sid) or _before_deadline(ctx, spec, "response_deadline",
-                                                         "withdrawal")
-    if late:
-        return late
-    if sid in ctx.state.get("bonds", {}):
-        ctx.note("bond_refund_due", {"supplier": sid, "due": _refund_due(
-            ctx, "negotiation.bond_refund_withdrawn"), "basis": "negotiation.bond_refund_withdrawn"})
-    return None
-
-
-def _deadline_reached(ctx: GuardContext, spec: GuardSpec, key: str) -> Refusal | None:
+def deadline_reached(ctx: GuardContext, spec: GuardSpec, key: str) -> Refusal | None:
     deadline = deadline_of(ctx.state, key)
     if deadline is None:
         return spec.refuse(ctx, f"no {key} recorded")
@@ -300,7 +224,7 @@ def _min_responses(ctx: GuardContext) -> tuple[int, str]:
 @guard("responses_min", rule="negotiation.responses_min")
 def responses_min(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
     """Negotiation goes on with at least 3 responding suppliers once the deadline passes."""
-    late = _deadline_reached(ctx, spec, "response_deadline")
+    late = deadline_reached(ctx, spec, "response_deadline")
     if late:
         return late
     n = len(ctx.state.get("responses", {}))
@@ -314,7 +238,7 @@ def responses_min(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
 @guard("responses_below_min", rule="negotiation.responses_min")
 def responses_below_min(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
     """With fewer than 3 responses at the deadline the negotiation is terminated (终止)."""
-    late = _deadline_reached(ctx, spec, "response_deadline")
+    late = deadline_reached(ctx, spec, "response_deadline")
     if late:
         return late
     n = len(ctx.state.get("responses", {}))
@@ -436,37 +360,8 @@ def final_quote_valid(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
         return spec.refuse(ctx, f"supplier {sid} is not in the negotiation", supplier=sid)
     if sid in bids.sealed_of(ctx.state, FINAL):
         return spec.refuse(ctx, f"supplier {sid} has already quoted", supplier=sid)
-    return _for_self(ctx, spec, sid) or _before_deadline(ctx, spec, "final_quote_deadline",
+    return for_self(ctx, spec, sid) or before_deadline(ctx, spec, "final_quote_deadline",
                                                          "final quotation")
-
-
-@guard("final_quotes_opening", rule="bids.commitment",
-       source="政府采购法 第38条第(四)项; 财政部令第74号 第33条", needs=("reveals",))
-def final_quotes_opening(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
-    """After the deadline every sealed final quotation is revealed at once and checked against
-    its commitment; one that does not match, or is not revealed, is rejected. Abnormally low
-    prices are flagged for explanation. Verdicts and flags are this event's findings."""
-    late = _deadline_reached(ctx, spec, "final_quote_deadline")
-    if late:
-        return late
-    sealed = bids.sealed_of(ctx.state, FINAL)
-    problems = reveal_problems(sealed, ctx.data["reveals"])
-    if problems:
-        return spec.refuse(ctx, "; ".join(problems), problems=problems)
-    for r in ctx.data["reveals"]:
-        if not r.get("meets_substantive_requirements") and not str(r.get("reason", "")).strip():
-            return spec.refuse(ctx, f"{r['supplier']} is found not to meet the substantive "
-                                    "requirements without a reason", supplier=r["supplier"])
-    verdicts = open_sealed(ctx.procurement, FINAL, sealed, ctx.data["reveals"])
-    ctx.note("opening", {sid: {"status": v.status, "reason": v.reason}
-                         for sid, v in verdicts.items()})
-    assessed = {r["supplier"]: r for r in ctx.data["reveals"]}
-    compliant = {sid: v.content["price"] for sid, v in verdicts.items()
-                 if v.valid and v.content and assessed[sid].get("meets_substantive_requirements")}
-    flagged = abnormally_low(compliant, Fraction(ctx.p("award.abnormally_low_ratio")))
-    if flagged:
-        ctx.note("abnormally_low", flagged)
-    return None
 
 
 @guard("price_flagged", rule="award.abnormally_low_ratio", needs=("supplier",))
@@ -512,33 +407,6 @@ def final_quotes_min(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
     return None
 
 
-def _ranking(ctx: GuardContext) -> Any:
-    offers = bids.eligible_offers(ctx.state, FINAL)
-    tie = ctx.state.get("negotiation_documents", {}).get("tie_break") or ["earlier_submission"]
-    method = Method.from_data({"method": "lowest_evaluated_price", "tie_break": tie})
-    sealed = bids.sealed_of(ctx.state, FINAL)
-    return lowest_evaluated(method, {s: o["price"] for s, o in offers.items()}, {},
-                            submitted={s: sealed[s]["at"] for s in offers if s in sealed},
-                            lots=ctx.data.get("lots"))
-
-
-@guard("quotations_ranked", rule="negotiation.lowest_price",
-       source="政府采购法 第38条第(五)项; 财政部令第74号 第35条")
-def quotations_ranked(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
-    """The group recommends the compliant final quotations ranked by price, lowest first,
-    ties broken by the rule of the negotiation documents; the ranking is this event's
-    finding."""
-    ranking = _ranking(ctx)
-    if not ranking.rows:
-        return spec.refuse(ctx, "no final quotation meets the substantive requirements")
-    if ranking.needs_lots:
-        tied = ranking.needs_lots[0]
-        return spec.refuse(ctx, f"{', '.join(tied)} are tied and the documents' rule ends in "
-                                "drawing lots: record the lots drawn (lots)", tied=tied)
-    ctx.note("ranking", ranking.to_dict())
-    return None
-
-
 @guard("lowest_compliant_price", rule="negotiation.lowest_price",
        source="政府采购法 第38条第(五)项; 政府采购法实施条例 第37条", needs=("supplier",))
 def lowest_compliant_price(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
@@ -566,24 +434,6 @@ def lowest_compliant_price(ctx: GuardContext, spec: GuardSpec) -> Refusal | None
     return None
 
 
-@guard("negotiation_award_periods", rule="negotiation.objection_working_days")
-def negotiation_award_periods(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
-    """The award notice starts the objection (质疑) window and the contract window; the bonds
-    of the other suppliers become due for refund. The dates are this event's findings."""
-    until = earliest_deadline(ctx, ctx.today, "negotiation.objection_working_days")
-    contract = earliest_deadline(ctx, ctx.today, "negotiation.contract_within_days")
-    ctx.note("periods", {"objection_until": f"{until.isoformat()}T23:59:59+08:00",
-                         "contract_by": f"{contract.isoformat()}T23:59:59+08:00"})
-    winner = ctx.data.get("supplier")
-    due = _refund_due(ctx, "negotiation.bond_refund_unsuccessful")
-    refunds = {sid: due for sid, b in sorted(ctx.state.get("bonds", {}).items())
-               if sid != winner and not b.get("refunded_on") and not b.get("refund_due")}
-    if refunds:
-        ctx.note("bond_refunds_due", {"due": refunds,
-                                      "basis": "negotiation.bond_refund_unsuccessful"})
-    return None
-
-
 # --- objections -----------------------------------------------------------------------------
 
 @guard("quotation_objection_in_window", rule="negotiation.objection_working_days",
@@ -594,7 +444,7 @@ def quotation_objection_in_window(ctx: GuardContext, spec: GuardSpec) -> Refusal
     sid = ctx.data["supplier"]
     if sid not in ctx.state.get("responses", {}):
         return spec.refuse(ctx, f"{sid} did not take part in this negotiation", supplier=sid)
-    refusal = _for_self(ctx, spec, sid)
+    refusal = for_self(ctx, spec, sid)
     if refusal:
         return refusal
     until = deadline_of(ctx.state, "objection_until")
@@ -604,7 +454,7 @@ def quotation_objection_in_window(ctx: GuardContext, spec: GuardSpec) -> Refusal
     return None
 
 
-def _pending_objection(state: State) -> dict[str, Any] | None:
+def pending_objection(state: State) -> dict[str, Any] | None:
     pending = [o for o in state.get("challenges", []) if "answer" not in o]
     return pending[-1] if pending else None
 
@@ -649,216 +499,9 @@ def objection_answer(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
 
 
 def _answer_time(ctx: GuardContext) -> None:
-    pending = _pending_objection(ctx.state)
+    pending = pending_objection(ctx.state)
     if pending is None:
         return
     due = earliest_deadline(ctx, local(pending["at"]),
                             "negotiation.objection_answer_working_days")
     ctx.note("answer", {"due": due.isoformat(), "in_time": ctx.today <= due})
-
-
-# --- bonds ----------------------------------------------------------------------------------
-
-@guard("bond_refund_recorded", rule="negotiation.bond_refund_unsuccessful", needs=("supplier",))
-def bond_refund_recorded(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
-    """A bond refund is recorded once for a bond that was paid; whether it came in time is this
-    event's finding (a late refund is still recorded)."""
-    sid = ctx.data["supplier"]
-    bond = ctx.state.get("bonds", {}).get(sid)
-    if bond is None:
-        return spec.refuse(ctx, f"{sid} paid no bond", supplier=sid)
-    if bond.get("refunded_on"):
-        return spec.refuse(ctx, f"the bond of {sid} was refunded on {bond['refunded_on']}",
-                           supplier=sid)
-    due = bond.get("refund_due")
-    if due:
-        ctx.note("refund", {"due": due, "in_time": ctx.today.isoformat() <= due})
-    return None
-
-
-# --- what the events add to the state -------------------------------------------------------
-
-@applies("NegotiationMethodApproved")
-@this_mode
-def _method(state: State, payload: dict[str, Any], at: str) -> None:
-    state["method"] = dict(payload["data"])
-
-
-def _recuse(state: State, payload: dict[str, Any], at: str) -> None:
-    for r in payload.get("findings", {}).get("recusals", []):
-        state.setdefault("recused", {}).setdefault(r["member"], {**r, "at": at})
-
-
-@applies("NegotiatingGroupFormed")
-@this_mode
-def _group(state: State, payload: dict[str, Any], at: str) -> None:
-    state["group"] = payload["data"]["members"]
-    _recuse(state, payload, at)
-
-
-@applies("GroupMembersAppointed")
-@this_mode
-def _appointed(state: State, payload: dict[str, Any], at: str) -> None:
-    state["group"] = state.get("group", []) + payload["data"]["members"]
-    _recuse(state, payload, at)
-
-
-@applies("SuppliersInvited")
-@this_mode
-def _candidates(state: State, payload: dict[str, Any], at: str) -> None:
-    profiles = payload.get("facts", {}).get("suppliers", {})
-    for s in payload["data"]["suppliers"]:
-        state.setdefault("candidate_profiles", {})[s["id"]] = candidate_of(s["id"],
-                                                                   profiles.get(s["id"], {}))
-    _recuse(state, payload, at)
-
-
-@applies("NegotiationDocumentsIssued")
-@this_mode
-def _documents(state: State, payload: dict[str, Any], at: str) -> None:
-    data = payload["data"]
-    state.setdefault("deadlines", {})["response_deadline"] = data["response_deadline"]
-    state["documents_issued_on"] = local(at).isoformat()
-    state["negotiation_documents"] = {k: data[k] for k in ("tie_break", "bond_amount") if k in data}
-
-
-@applies("ResponseSubmitted")
-@this_mode
-def _response(state: State, payload: dict[str, Any], at: str) -> None:
-    data = payload["data"]
-    state.setdefault("responses", {})[data["supplier"]] = {
-        "at": at, "documents": data.get("documents", [])}
-    if data.get("bond"):
-        state.setdefault("bonds", {})[data["supplier"]] = {
-            "amount": data["bond"]["amount"], "form": data["bond"].get("form", "transfer"),
-            "received_at": at, "refund_due": None, "refund_basis": None, "refunded_on": None}
-
-
-@applies("ResponseWithdrawn")
-@this_mode
-def _withdrawn(state: State, payload: dict[str, Any], at: str) -> None:
-    sid = payload["data"]["supplier"]
-    response = state.setdefault("responses", {}).pop(sid, None)
-    state.setdefault("withdrawn_offers", {}).setdefault("response", {})[sid] = {
-        "at": at, "documents": (response or {}).get("documents", [])}
-    due = payload.get("findings", {}).get("bond_refund_due")
-    if due and sid in state.get("bonds", {}):
-        state["bonds"][sid].update(refund_due=due["due"], refund_basis=due["basis"])
-
-
-@applies("NegotiationRoundRecorded")
-@this_mode
-def _round(state: State, payload: dict[str, Any], at: str) -> None:
-    data = payload["data"]
-    state.setdefault("rounds", []).append({
-        "round": data.get("round"), "at": at, "met": data["met"],
-        "changes": data["changes"], "notified": data.get("notified", []),
-        "documents": data.get("documents", [])})
-    for item in data.get("excluded", []):
-        state.setdefault("excluded", {})[item["supplier"]] = item["reason"]
-
-
-@applies("FinalQuotationsRequested")
-@this_mode
-def _final_requested(state: State, payload: dict[str, Any], at: str) -> None:
-    state.setdefault("deadlines", {})["final_quote_deadline"] = payload["data"]["deadline"]
-
-
-@applies("FinalQuotationSubmitted")
-@this_mode
-def _final_quote(state: State, payload: dict[str, Any], at: str) -> None:
-    data = payload["data"]
-    state.setdefault("sealed", {}).setdefault(FINAL, {})[data["supplier"]] = {
-        "commitment": data["commitment"], "at": at, "documents": data.get("documents", [])}
-    state.setdefault("final_quotes", {})[data["supplier"]] = {"sealed_at": at}
-
-
-@applies("FinalQuotationsOpened")
-@this_mode
-def _opened(state: State, payload: dict[str, Any], at: str) -> None:
-    findings = payload.get("findings", {})
-    verdicts = findings.get("opening", {})
-    state.setdefault("openings", {})[FINAL] = {"at": at, "verdicts": verdicts}
-    reveals = {r["supplier"]: r for r in payload["data"]["reveals"]}
-    offers = state.setdefault("offers", {}).setdefault(FINAL, {})
-    for sid, v in verdicts.items():
-        if v["status"] != "valid":
-            continue
-        r = reveals[sid]
-        offers[sid] = {"price": r["content"]["price"], "content": r["content"],
-                       "compliant": bool(r["meets_substantive_requirements"]),
-                       "reason": r.get("reason", ""), "at": at}
-        state["final_quotes"][sid].update(price=r["content"]["price"],
-                                          compliant=offers[sid]["compliant"])
-    if findings.get("abnormally_low"):
-        state.setdefault("abnormally_low", {})[FINAL] = findings["abnormally_low"]
-
-
-@applies("LowPriceExplained")
-@this_mode
-def _explained(state: State, payload: dict[str, Any], at: str) -> None:
-    data = payload["data"]
-    state.setdefault("explanations", {}).setdefault(FINAL, {})[data["supplier"]] = {
-        "accepted": bool(data["accepted"]), "explanation": data["explanation"], "at": at}
-
-
-@applies("CandidatesRecommended")
-@this_mode
-def _recommended(state: State, payload: dict[str, Any], at: str) -> None:
-    state["recommendation"] = {**payload["findings"]["ranking"], "at": at}
-
-
-@applies("ProcurementAwarded")
-@this_mode
-def _awarded(state: State, payload: dict[str, Any], at: str) -> None:
-    data = payload["data"]
-    offer = state.get("offers", {}).get(FINAL, {}).get(data["supplier"], {})
-    state["award"] = {"supplier": data["supplier"], "price": offer.get("price"), "at": at}
-    findings = payload.get("findings", {})
-    periods = findings.get("periods", {})
-    state.setdefault("deadlines", {}).update(periods)
-    refunds = findings.get("bond_refunds_due")
-    if refunds:
-        for sid, due in refunds["due"].items():
-            state["bonds"][sid].update(refund_due=due, refund_basis=refunds["basis"])
-
-
-@applies("ObjectionRaised")
-@this_mode
-def _objection(state: State, payload: dict[str, Any], at: str) -> None:
-    data = payload["data"]
-    state.setdefault("challenges", []).append({"supplier": data["supplier"],
-                                               "grounds": data["grounds"], "at": at})
-
-
-@applies("ObjectionAnswered")
-@this_mode
-def _answered(state: State, payload: dict[str, Any], at: str) -> None:
-    data = payload["data"]
-    pending = _pending_objection(state)
-    if pending is not None:
-        pending.update(answer=data["answer"], upheld=bool(data["upheld"]), answered_at=at,
-                       **({"in_time": payload["findings"]["answer"]["in_time"]}
-                          if "answer" in payload.get("findings", {}) else {}))
-    if data["upheld"]:
-        state.pop("award", None)
-        state.pop("recommendation", None)
-        for key in ("objection_until", "contract_by"):
-            state.get("deadlines", {}).pop(key, None)
-        offers = state.get("offers", {}).get(FINAL, {})
-        for c in data.get("corrections", []):
-            offers[c["supplier"]].update(compliant=bool(c["meets_substantive_requirements"]),
-                                         reason=c.get("reason", ""))
-            state["final_quotes"][c["supplier"]]["compliant"] = \
-                bool(c["meets_substantive_requirements"])
-
-
-@applies("BondRefunded")
-@this_mode
-def _refunded(state: State, payload: dict[str, Any], at: str) -> None:
-    sid = payload["data"]["supplier"]
-    state["bonds"][sid]["refunded_on"] = local(at).isoformat()
-    refund = payload.get("findings", {}).get("refund")
-    if refund:
-        state["bonds"][sid]["refunded_in_time"] = refund["in_time"]
-
