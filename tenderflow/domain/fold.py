@@ -3,9 +3,9 @@ the ``applies`` marker every applier module uses, one event's fold, and the appl
 procurement's own lifecycle (created, failed, cancelled).
 
 Applier modules import this module; :mod:`tenderflow.domain.state` imports the applier modules
-(an explicit list) and composes the fold from them. The fold applies an event to the state in
-place (issue 13): a caller keeping the state before an event copies it once. No module here imports an applier module,
-so there is no cycle and no table filled by the side effects of imports.
+(an explicit list) and composes the fold from them. No module here imports an applier module,
+so there is no cycle and no table filled by the side effects of imports. The fold applies an
+event to the state in place (issue 13): a caller keeping the state before an event copies it.
 
 Every transition event carries ``{"trigger", "from", "to", "data", "facts"}`` in its payload;
 ``ProcurementCreated`` carries the mode and a snapshot of the project.

@@ -35,6 +35,7 @@ from tenderflow.domain.modes.delegation import fold as delegation_fold
 from tenderflow.domain.modes.negotiation import calculators as negotiation_calculators
 from tenderflow.domain.modes.negotiation import decisions as negotiation_decisions
 from tenderflow.domain.modes.negotiation import fold as negotiation_fold
+from tenderflow.domain.modes.negotiation import group as negotiation_group
 from tenderflow.domain.modes.open_tender import award as tender_award
 from tenderflow.domain.modes.open_tender import calculators as tender_calculators
 from tenderflow.domain.modes.open_tender import decisions as tender_decisions
@@ -47,13 +48,17 @@ from tenderflow.domain.rules import GuardSpec, guards_of
 __all__ = ["APPLIERS", "GUARDS", "MODULES", "Applier", "State", "applies", "empty_state",
            "fold", "fold_all"]
 
-# Every module whose guards and appliers the domain uses, in the order in which the appliers
-# of one event type run: the procurement's own first, then the agreement's records, then the
-# shared components and the modes (components before the modes that build on them).
-MODULES = (procurement, agreement, common, bonds, tender_decisions, tender_evaluation,
-           tender_calculators, tender_award, tender_fold, delegation_decisions,
-           delegation_calculators, delegation_fold, eligibility, negotiation_decisions,
-           negotiation_calculators, negotiation_fold, ppp_decisions, ppp_fold, reopening)
+# Every module whose guards and appliers the domain uses. The order is the order in which the
+# appliers of one event type run, and it matters where several modules apply one type:
+# ProcurementCreated (the procurement's own, then eligibility's ruleset pin, then reopening's
+# link) and SuppliersInvited (common, then negotiation).
+MODULES = (procurement, agreement, common, bonds,
+           tender_decisions, tender_evaluation, tender_calculators, tender_award, tender_fold,
+           delegation_decisions, delegation_calculators, delegation_fold,
+           eligibility,
+           negotiation_decisions, negotiation_group, negotiation_calculators, negotiation_fold,
+           ppp_decisions, ppp_fold,
+           reopening)
 
 GUARDS: dict[str, GuardSpec] = guards_of(MODULES)
 
