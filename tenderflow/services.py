@@ -163,7 +163,7 @@ class Services:
                          ) -> FireResult:
         """Open a procurement; with ``reopens`` it re-opens that failed procurement of the same
         project in a permitted mode, recording the link, the ``ground`` and, for a change of
-        method, the ``approval`` (see tenderflow.domain.guards.reopening)."""
+        method, the ``approval`` (see tenderflow.domain.components.reopening)."""
         check_actor(actor)
         from tenderflow.registration import ID_RE
 
@@ -213,7 +213,7 @@ class Services:
     def _reopening(self, tx: Tx, pid: str, project_id: str, mode: str, reopens: str,
                    ground: str | None, justification: str | None, approval: str | None
                    ) -> dict[str, Any]:
-        from tenderflow.domain.guards.reopening import RULE, reopening
+        from tenderflow.domain.components.reopening import RULE, reopening
         from tenderflow.errors import Refusal, TriggerRefused
 
         snap = tx.snapshot(stream_of(reopens))
@@ -372,7 +372,7 @@ class Services:
             new_state = fold(state, stored.type, stored.payload, stored.occurred_at,
                              stored.stream_seq)
             self._save(tx, defs.workflow, pid, new_state)
-        return FireResult(pid, trigger, state["state"], new_state["state"], stored.type,
+        return FireResult(pid, trigger, decision.payload["from"], new_state["state"], stored.type,
                           stored.stream_seq, stored.global_seq,
                           [r.to_dict() for r in decision.results])
 
@@ -534,8 +534,8 @@ def as_of(state: State) -> datetime:
 
 def public_eligibility(state: State) -> dict[str, Any] | None:
     """The latest eligibility check: when, under which ruleset, who passed, who failed which
-    rules (tenderflow.domain.guards.eligibility)."""
-    from tenderflow.domain.guards.eligibility import public_eligibility as view
+    rules (tenderflow.domain.components.eligibility)."""
+    from tenderflow.domain.components.eligibility import public_eligibility as view
 
     return view(state)
 
@@ -558,8 +558,8 @@ def public_parties(state: State) -> dict[str, Any]:
 
 def public_bids(state: State) -> dict[str, Any]:
     """Sealed offers, openings, bonds, recusals and the ranking as ``status`` shows them
-    (before an opening only commitments: see tenderflow.domain.bids.public_view)."""
-    from tenderflow.domain.bids import public_view
+    (before an opening only commitments: see tenderflow.domain.components.bids.public_view)."""
+    from tenderflow.domain.components.bids import public_view
 
     return public_view(state)
 

@@ -6,7 +6,7 @@ Everything a check decides on is recorded: the ruleset by content hash in the ``
 table (kind ``ruleset``) and in every event's ``pins``; credit-list entries as events on the
 streams ``credit:<list>``; the candidates' registered profiles and the entries for their USCCs
 copied into the ``EligibilityChecked`` event (``facts.eligibility``). The domain functions are
-in :mod:`tenderflow.domain.eligibility` and :mod:`tenderflow.domain.guards.eligibility`; the
+in :mod:`tenderflow.domain.eligibility` and :mod:`tenderflow.domain.components.eligibility`; the
 rulesets are read by :mod:`tenderflow.workflow.rulesets`; what a check reads from the store
 is gathered by :mod:`tenderflow.app.eligibility_facts` (the procurement services use both,
 never this module, which uses them: :class:`~tenderflow.services.Services`).

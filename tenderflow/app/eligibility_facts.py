@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from tenderflow.domain.guards.eligibility import check_procurement, participants
+from tenderflow.domain.components.eligibility import check_procurement, participants
 from tenderflow.errors import InputError, NotFound
 from tenderflow.store.eventstore import Tx
 

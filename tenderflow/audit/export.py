@@ -7,7 +7,8 @@ JSON. Anyone can check a line without tenderflow: drop ``hash``, re-encode canon
 that ``prev_hash`` is the previous line's ``hash`` of the same ``stream_id`` (``"0" * 64``
 for the first). An event whose stored body does not hash to its stored hash is not exported
 (run ``audit verify``). Sealed offers are commitments in the log until their opening
-(:mod:`tenderflow.domain.sealing`), so the log, and this export of it, hold no sealed content.
+(:mod:`tenderflow.domain.components.sealing`), so the log, and this export of it, hold no
+sealed content.
 
 Files are written whole or not at all (a temporary file renamed into place); ``-`` writes to
 standard output.

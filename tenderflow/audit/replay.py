@@ -253,6 +253,7 @@ def replay_stream(tx: Any, procurement: str, pinned: PinnedDefinitions | None = 
                 result.violation = _violation(ev, "definitions", exc.message)
             except TenderflowError as exc:
                 result.violation = _violation(ev, "error", f"cannot re-decide: {exc.message}")
+        before = state.get("state")  # the fold applies in place: a failed event leaves it half
         try:
             state = fold(state, ev.type, payload, ev.occurred_at, ev.stream_seq)
         except Exception as exc:  # noqa: BLE001 - recorded data may be anything: say so, go on
@@ -260,7 +261,7 @@ def replay_stream(tx: Any, procurement: str, pinned: PinnedDefinitions | None = 
                 result.violation = _violation(
                     ev, "fold", f"this tenderflow cannot apply the event to the state "
                                 f"({type(exc).__name__}: {exc}); an old event needs an upcaster")
-            result.state = state.get("state")
+            result.state = before
             result.projection.append(f"not compared: replay stopped at event {ev.stream_seq}")
             return result
     result.state = state.get("state")

@@ -1,7 +1,7 @@
 """``tenderflow bid seal|verify``: a supplier's commitment to a sealed offer, computed offline.
 
 The offer itself never goes to the database before the opening (see
-``tenderflow.domain.sealing``): ``seal`` reads the offer, draws a fresh nonce, prints the
+``tenderflow.domain.components.sealing``): ``seal`` reads the offer, draws a fresh nonce, prints the
 commitment to submit and writes the reveal file that the supplier keeps until the opening;
 ``verify`` checks a reveal file against a commitment.
 """
@@ -34,7 +34,7 @@ def _read(path: Path) -> Any:
 def _check_content(content: Any, file: str, field: str = "") -> dict[str, Any]:
     from jsonschema import Draft202012Validator
 
-    from tenderflow.domain.sealing import CONTENT_SCHEMA
+    from tenderflow.domain.components.sealing import CONTENT_SCHEMA
     from tenderflow.errors import InputError
 
     if not isinstance(content, dict):
@@ -73,7 +73,7 @@ def seal(obj: Ctx, offer: Path, procurement: str, supplier: str, kind: str,
     """
     import yaml
 
-    from tenderflow.domain.sealing import NONCE_RE, commitment, new_nonce
+    from tenderflow.domain.components.sealing import NONCE_RE, commitment, new_nonce
     from tenderflow.errors import InputError
 
     content = _check_content(_read(offer), str(offer))
@@ -111,7 +111,7 @@ def verify(obj: Ctx, reveal: Path, procurement: str, kind: str, expected: str) -
       tenderflow bid verify reveal-S-HXJS.yaml --procurement CN-2023-001 \\
           --kind final_quote --commitment 3f1c…
     """
-    from tenderflow.domain.sealing import HASH_RE, NONCE_RE, commitment
+    from tenderflow.domain.components.sealing import HASH_RE, NONCE_RE, commitment
     from tenderflow.errors import CheckFailed, InputError
 
     data = _read(reveal)

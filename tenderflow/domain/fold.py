@@ -4,7 +4,8 @@ procurement's own lifecycle (created, failed, cancelled).
 
 Applier modules import this module; :mod:`tenderflow.domain.state` imports the applier modules
 (an explicit list) and composes the fold from them. No module here imports an applier module,
-so there is no cycle and no table filled by the side effects of imports.
+so there is no cycle and no table filled by the side effects of imports. The fold applies an
+event to the state in place (issue 13): a caller keeping the state before an event copies it.
 
 Every transition event carries ``{"trigger", "from", "to", "data", "facts"}`` in its payload;
 ``ProcurementCreated`` carries the mode and a snapshot of the project.
@@ -27,7 +28,7 @@ _EVENT_TYPES = "__applies_to__"
 def applies(*event_types: str) -> Callable[[Applier], Applier]:
     """Mark what an event type adds to the state (beyond the state change). The mark only
     names the event types: an applier takes part in the fold when its module is listed in
-    :data:`tenderflow.domain.state.APPLIER_MODULES`."""
+    :data:`tenderflow.domain.state.MODULES`."""
 
     def mark(fn: Applier) -> Applier:
         setattr(fn, _EVENT_TYPES, (*getattr(fn, _EVENT_TYPES, ()), *event_types))
@@ -59,21 +60,25 @@ def empty_state(procurement_id: str) -> State:
 
 def fold_event(appliers: Appliers, state: State, event_type: str, payload: dict[str, Any],
                occurred_at: str, stream_seq: int) -> State:
-    """Return the state after one event (the input is not modified)."""
-    new = copy.deepcopy(state)
-    new["version"] = stream_seq
+    """Apply one event to ``state`` in place and return it. Nothing copies the state: a caller
+    that must keep the state before the event copies it once itself (a snapshot is saved as
+    JSON, so it is a copy already). The appliers read a private copy of the payload, so the
+    state never shares an object with the event (a later event applied in place cannot change
+    what an earlier one recorded)."""
+    payload = copy.deepcopy(payload)
+    state["version"] = stream_seq
     if "to" in payload:
-        new["state"] = payload["to"]
-    new.setdefault("dates", {})
-    new["dates"].setdefault(event_type, occurred_at)
-    new["last_event_at"] = occurred_at
+        state["state"] = payload["to"]
+    state.setdefault("dates", {})
+    state["dates"].setdefault(event_type, occurred_at)
+    state["last_event_at"] = occurred_at
     late = payload.get("late_entry")
     if isinstance(late, dict):  # a step recorded late (tenderflow.domain.entry)
-        new.setdefault("late_entries", []).append(
+        state.setdefault("late_entries", []).append(
             {"seq": stream_seq, "type": event_type, "at": occurred_at, **late})
     for fn in appliers.get(event_type, ()):
-        fn(new, payload, occurred_at)
-    return new
+        fn(state, payload, occurred_at)
+    return state
 
 
 @applies("ProcurementCreated")

@@ -1,10 +1,12 @@
-"""A procurement's state, folded from its events. Live state and replayed state come from the
-same code: :func:`fold` applies one event; the appliers of the modules listed in
-:data:`APPLIER_MODULES` add what the event means beyond the state change.
+"""The composition of the domain: the one explicit list of the mode and component modules,
+and the two tables built from it — the guards (:data:`GUARDS`, what workflow YAML names) and
+the appliers (:data:`APPLIERS`, what each event type adds to a procurement's state). Live
+state and replayed state come from the same code: :func:`fold` applies one event.
 
-This module composes the fold: the mechanics and the ``applies`` marker are in
-:mod:`tenderflow.domain.fold`, which the applier modules import (never this one), so the list
-below is the whole of what the fold applies and no import comes back here. ``State``,
+Nothing here is filled by the side effects of imports: ``@guard`` and ``@applies`` only mark
+functions, and a module takes part when it is listed in :data:`MODULES`. The mechanics are in
+:mod:`tenderflow.domain.rules` (guards) and :mod:`tenderflow.domain.fold` (the fold), which
+the listed modules import (never this one), so no import comes back here. ``State``,
 ``applies`` and ``empty_state`` are re-exported under their old names.
 
 Every transition event carries ``{"trigger", "from", "to", "data", "facts"}`` in its payload;
@@ -18,6 +20,7 @@ from typing import Any
 
 from tenderflow.domain import agreement
 from tenderflow.domain import fold as procurement
+from tenderflow.domain.components import bonds, common, eligibility, reopening
 from tenderflow.domain.fold import (
     Applier,
     State,
@@ -26,31 +29,46 @@ from tenderflow.domain.fold import (
     empty_state,
     fold_event,
 )
-from tenderflow.domain.guards import (
-    bids,
-    common,
-    delegation,
-    eligibility,
-    negotiation,
-    ppp,
-    reopening,
-    tender,
-)
+from tenderflow.domain.modes.delegation import calculators as delegation_calculators
+from tenderflow.domain.modes.delegation import decisions as delegation_decisions
+from tenderflow.domain.modes.delegation import fold as delegation_fold
+from tenderflow.domain.modes.negotiation import calculators as negotiation_calculators
+from tenderflow.domain.modes.negotiation import decisions as negotiation_decisions
+from tenderflow.domain.modes.negotiation import fold as negotiation_fold
+from tenderflow.domain.modes.negotiation import group as negotiation_group
+from tenderflow.domain.modes.open_tender import award as tender_award
+from tenderflow.domain.modes.open_tender import calculators as tender_calculators
+from tenderflow.domain.modes.open_tender import decisions as tender_decisions
+from tenderflow.domain.modes.open_tender import evaluation as tender_evaluation
+from tenderflow.domain.modes.open_tender import fold as tender_fold
+from tenderflow.domain.modes.ppp import decisions as ppp_decisions
+from tenderflow.domain.modes.ppp import fold as ppp_fold
+from tenderflow.domain.rules import GuardSpec, guards_of
 
-__all__ = ["APPLIERS", "APPLIER_MODULES", "Applier", "State", "applies", "empty_state", "fold",
-           "fold_all"]
+__all__ = ["APPLIERS", "GUARDS", "MODULES", "Applier", "State", "applies", "empty_state",
+           "fold", "fold_all"]
 
-# The order in which the appliers of one event type run: the procurement's own first, then
-# the agreement's records, then the modes' (shared guards before the modes that build on them).
-APPLIER_MODULES = (procurement, agreement, common, bids, tender, delegation, eligibility,
-                   negotiation, ppp, reopening)
+# Every module whose guards and appliers the domain uses. The order is the order in which the
+# appliers of one event type run, and it matters where several modules apply one type:
+# ProcurementCreated (the procurement's own, then eligibility's ruleset pin, then reopening's
+# link) and SuppliersInvited (common, then negotiation).
+MODULES = (procurement, agreement, common, bonds,
+           tender_decisions, tender_evaluation, tender_calculators, tender_award, tender_fold,
+           delegation_decisions, delegation_calculators, delegation_fold,
+           eligibility,
+           negotiation_decisions, negotiation_group, negotiation_calculators, negotiation_fold,
+           ppp_decisions, ppp_fold,
+           reopening)
 
-APPLIERS: dict[str, list[Applier]] = appliers_of(APPLIER_MODULES)
+GUARDS: dict[str, GuardSpec] = guards_of(MODULES)
+
+APPLIERS: dict[str, list[Applier]] = appliers_of(MODULES)
 
 
 def fold(state: State, event_type: str, payload: dict[str, Any], occurred_at: str,
          stream_seq: int) -> State:
-    """Return the state after one event (the input is not modified)."""
+    """Apply one event to ``state`` in place and return it (see
+    :func:`tenderflow.domain.fold.fold_event`)."""
     return fold_event(APPLIERS, state, event_type, payload, occurred_at, stream_seq)
 
 

@@ -36,7 +36,7 @@ from typing import Any
 import yaml
 
 from tenderflow import yamlio
-
+from tenderflow.domain.state import GUARDS
 from tenderflow.errors import DefinitionError, InputError, NotFound
 
 ROLES = ("staff", "evaluator", "supplier", "system", "auditor", "finance", "legal")
@@ -150,9 +150,6 @@ def parse_workflow(data: Any, file: str) -> Workflow:
         if s not in states:
             raise _fail(file, "top", f"state {s!r} is not declared in states", "initial/terminal")
     open_states = tuple(s for s in states if s not in terminal)
-    from tenderflow.domain.guards import REGISTRY, load_all
-
-    load_all()
     transitions: list[TransitionDef] = []
     if not isinstance(data["transitions"], list):
         raise _fail(file, "transitions", "transitions must be a list", "transitions")
@@ -191,9 +188,9 @@ def parse_workflow(data: Any, file: str) -> Workflow:
                 raise _fail(file, where, f"unknown role {r!r}", "roles", " | ".join(ROLES))
         guards = tuple(t.get("guards", []))
         for g in guards:
-            if g not in REGISTRY:
+            if g not in GUARDS:
                 raise _fail(file, where, f"no guard named {g!r}", "guards",
-                            "a guard registered in tenderflow.domain.guards")
+                            "a guard of the modules listed in tenderflow.domain.state")
         facts = tuple(t.get("facts", []))
         for f in facts:
             if f not in FACTS:

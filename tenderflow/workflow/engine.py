@@ -10,11 +10,16 @@ from typing import Any
 
 from transitions import Machine, MachineError
 
-from tenderflow.domain.guards import REGISTRY, GuardContext, GuardResult, evaluate
 from tenderflow.domain.parameters import Parameters
+from tenderflow.domain.rules import GuardContext, GuardResult, evaluate
+from tenderflow.domain.state import GUARDS
 from tenderflow.domain.timeutil import iso, parse_time
 from tenderflow.errors import (
-    InputError, InvalidTrigger, Refusal, RoleNotAllowed, TriggerRefused,
+    InputError,
+    InvalidTrigger,
+    Refusal,
+    RoleNotAllowed,
+    TriggerRefused,
 )
 from tenderflow.workflow.definitions import TransitionDef, Workflow
 
@@ -137,7 +142,7 @@ def decide(defs: Definitions, procurement: str, state: dict[str, Any], trigger: 
     for t in allowed:
         ctx.findings = {}
         try:
-            results = evaluate(list(t.guards), ctx)
+            results = evaluate(GUARDS, list(t.guards), ctx)
         except InputError as exc:  # a guard found bad data: name the file it came from
             if where and not exc.context.get("file"):
                 raise InputError(exc.message, file=where) from None
@@ -153,7 +158,7 @@ def decide(defs: Definitions, procurement: str, state: dict[str, Any], trigger: 
             if ctx.findings:
                 payload["findings"] = ctx.findings
             return Decision(t, t.event, payload, results)
-        if any(REGISTRY[r.guard].selects for r in results if r.refusal is not None):
+        if any(GUARDS[r.guard].selects for r in results if r.refusal is not None):
             not_applicable.extend(failed)
         else:
             refusals.extend(failed)
@@ -193,7 +198,7 @@ def possible(defs: Definitions, procurement: str, state: dict[str, Any], at: dat
         ctx = GuardContext(procurement=procurement, state=state, data={}, facts={}, at=at,
                            actor=actor or "staff:?", params=defs.params, calendar=calendar,
                            ruleset=defs.ruleset, trigger=t.trigger)
-        results = evaluate(list(t.guards), ctx, probe=True)
+        results = evaluate(GUARDS, list(t.guards), ctx, probe=True)
         step: dict[str, Any] = {
             "trigger": t.trigger, "dest": t.target(current),
             "title": {"zh": t.title_zh, "en": t.title_en},

@@ -9,7 +9,7 @@ from typing import Any
 
 from pytest_bdd import given, parsers, scenarios, then, when
 
-from tenderflow.domain.sealing import commitment
+from tenderflow.domain.components.sealing import commitment
 from tenderflow.domain.timeutil import parse_time
 from tenderflow.errors import CheckFailed
 from tests.bdd.conftest import World
@@ -319,7 +319,7 @@ def _recusals(world: World, spec: str) -> None:
 
 @then(parsers.parse('仍在任的谈判小组成员为 "{names}"'))
 def _seated(world: World, names: str) -> None:
-    from tenderflow.domain.bids import seated_members
+    from tenderflow.domain.components.bids import seated_members
 
     assert [m["name"] for m in seated_members(neg(world).state())] == ids(names)
 

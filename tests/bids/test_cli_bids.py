@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from tenderflow import yamlio
-from tenderflow.domain.sealing import commitment
+from tenderflow.domain.components.sealing import commitment
 
 
 def offer(tmp_path: Path, text: str = 'price: "3245000.00"\nconcession_years: 10\n') -> Path:

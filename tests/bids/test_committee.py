@@ -7,7 +7,12 @@ from typing import Any
 
 import pytest
 
-from tenderflow.domain.committee import Composition, candidate_of, relations, screen
+from tenderflow.domain.components.committee import (
+    Composition,
+    candidate_of,
+    relations,
+    screen,
+)
 
 CANDIDATE = candidate_of("S-HXJS", {"name": "四川华西城市建设有限公司", "legal_representative": "陈红",
                                     "controlled_by": ["四川华西集团有限公司"]})

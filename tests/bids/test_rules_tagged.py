@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tenderflow.domain.guards import REGISTRY, load_all
+from tenderflow.domain.state import GUARDS
 from tenderflow.services import load_parameters
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -25,10 +25,11 @@ def tags() -> set[str]:
 
 
 def test_every_negotiation_and_bid_guard_rule_is_tagged() -> None:
-    load_all()
-    rules = {spec.rule for spec in REGISTRY.values()
-             if spec.fn.__module__ in ("tenderflow.domain.guards.negotiation",
-                                       "tenderflow.domain.guards.bids")}
+    rules = {spec.rule for spec in GUARDS.values()
+             if spec.fn.__module__ in ("tenderflow.domain.modes.negotiation.decisions",
+                                       "tenderflow.domain.modes.negotiation.calculators",
+                                       "tenderflow.domain.modes.open_tender.evaluation",
+                                       "tenderflow.domain.modes.open_tender.calculators")}
     assert len(rules) >= 20
     assert sorted(rules - tags()) == []
 

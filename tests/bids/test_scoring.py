@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from tenderflow.domain.scoring import (
+from tenderflow.domain.components.scoring import (
     Method,
     MethodError,
     abnormally_low,

@@ -10,8 +10,12 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tenderflow.domain import sealing
-from tenderflow.domain.sealing import commitment, open_sealed, reveal_problems
+from tenderflow.domain.components import sealing
+from tenderflow.domain.components.sealing import (
+    commitment,
+    open_sealed,
+    reveal_problems,
+)
 from tenderflow.store.canonical import canonical_json
 
 NONCE = "ab" * 32

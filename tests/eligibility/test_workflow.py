@@ -412,7 +412,7 @@ def tender_step(trigger: str) -> dict[str, Any]:
 
     data = dict(next(d for _, _, t, d in TENDER if t == trigger and d is not None))
     if trigger == "submit_bid" and "price" in data:  # a journey names the price a bid seals
-        from tenderflow.domain.sealing import commitment
+        from tenderflow.domain.components.sealing import commitment
 
         price = data.pop("price")
         data["commitment"] = commitment("OT-E", data["supplier"], "bid", {"price": price},

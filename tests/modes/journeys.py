@@ -11,7 +11,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tenderflow.domain.sealing import commitment
+from tenderflow.domain.components.sealing import commitment
 from tenderflow.domain.timeutil import parse_time
 from tenderflow.paths import examples_dir
 from tests.conftest import REGISTERED_AT
@@ -121,7 +121,7 @@ def register_modes_data(services: Any) -> None:
                           parse_time(REGISTERED_AT))
 
 
-# Bids are sealed (tenderflow.domain.sealing): a journey step names the price a supplier seals;
+# Bids are sealed (tenderflow.domain.components.sealing): a journey step names the price a supplier seals;
 # the step records only its commitment, and ``unseal_bids`` (data None) reveals them all.
 SEALED: dict[str, dict[str, dict[str, Any]]] = {}
 

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from tenderflow.domain.sealing import commitment
+from tenderflow.domain.components.sealing import commitment
 from tenderflow.domain.timeutil import parse_time
 from tenderflow.workflow.definitions import available_modes, load_workflow
 from tests.modes.journeys import register_modes_data, walk_to

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from tenderflow.domain.guards import REGISTRY, load_all
+from tenderflow.domain.state import GUARDS
 from tenderflow.services import load_parameters
 from tenderflow.workflow.definitions import load_workflow
 from tests.modes.test_walk import _literals
@@ -39,12 +39,11 @@ def test_every_parameter_rule_id_is_tagged_in_a_feature() -> None:
 
 
 def test_every_rule_the_mode_guards_name_is_tagged_in_a_feature() -> None:
-    load_all()
     tags = feature_tags()
     rules: set[str] = set()
     for mode in OWN_MODES:
         for t in load_workflow(mode).transitions:
-            rules.update(REGISTRY[g].rule for g in t.guards)
+            rules.update(GUARDS[g].rule for g in t.guards)
     rules.update(r for r in _literals()["refusal"] if not r.startswith("negotiation."))
     missing = sorted(r for r in rules if r not in tags)
     assert not missing, f"rules named by guards but tagged in no feature: {missing}"

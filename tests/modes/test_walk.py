@@ -15,8 +15,8 @@ from typing import Any
 
 import pytest
 
-from tenderflow.domain.guards import REGISTRY, load_all
 from tenderflow.domain.parameters import Parameters
+from tenderflow.domain.state import GUARDS
 from tenderflow.paths import examples_dir
 from tenderflow.services import load_parameters
 from tenderflow.workflow.definitions import available_modes, load_workflow, load_yaml
@@ -24,7 +24,11 @@ from tests.conftest import HISTORIC
 
 ROOT = Path(__file__).resolve().parents[2]
 WALKS = Path(__file__).resolve().parent / "walks"
-GUARD_MODULES = sorted((ROOT / "tenderflow" / "domain" / "guards").glob("*.py"))
+# The modules that hold guards: every mode, and the components with guards or rule ids.
+GUARD_MODULES = sorted([*(ROOT / "tenderflow" / "domain" / "modes").rglob("*.py"),
+                        *(ROOT / "tenderflow" / "domain" / "components" / f"{name}.py"
+                          for name in ("bonds", "common", "eligibility", "publicity",
+                                       "reopening"))])
 #: The namespaces of the parameters the modes of this package own (negotiation.* belongs to
 #: the competitive-negotiation work and is checked there).
 OWN_NAMESPACES = ("tender.", "ppp.", "regime.")
@@ -148,11 +152,10 @@ def test_every_label_and_title_has_exactly_zh_and_en(mode: str) -> None:
 def test_every_guard_named_in_yaml_exists_and_timers_name_transitions(mode: str) -> None:
     from tenderflow.workflow.definitions import workflow_path
 
-    load_all()
     raw = load_yaml(workflow_path(mode))
     for t in raw["transitions"]:
         for name in t.get("guards", []):
-            assert name in REGISTRY, f"{mode}: {t['trigger']} names unknown guard {name}"
+            assert name in GUARDS, f"{mode}: {t['trigger']} names unknown guard {name}"
     wf = load_workflow(mode)
     for tm in wf.timers:
         assert tm.due.startswith("deadlines."), f"{mode}: timer {tm.trigger} due {tm.due}"
@@ -190,8 +193,7 @@ def _literals() -> dict[str, list[str]]:
 
 def rule_ids_of_guards() -> set[str]:
     """Every rule id a guard or a refusal of the guard modules names."""
-    load_all()
-    return {spec.rule for spec in REGISTRY.values()} | set(_literals()["refusal"])
+    return {spec.rule for spec in GUARDS.values()} | set(_literals()["refusal"])
 
 
 def test_every_rule_id_literal_in_the_guards_is_a_parameter_or_a_named_rule() -> None:

@@ -1,27 +1,21 @@
-"""The PPP path of a tender (财库〔2014〕215号), taken when the project is registered ``ppp: true``:
-prequalification is mandatory (≥ 3 passing, else adjust and redo, then change method), the
-committee includes a finance and a legal expert, 结果确认谈判 follows the evaluation in rank order
-without touching the core terms, and the provisional result is publicized with the draft contract
-for at least 5 工作日 before the award. Most of these numbers are unconfirmed (POLICY.md) and so
-configurable in ``workflows/parameters.yaml``.
+"""PPP on the open tender (财金〔2014〕113号, 财库〔2014〕215号): the decisions PPP adds to the
+open tender — mandatory prequalification, the finance and legal experts, the result
+confirmation negotiations in rank order and the provisional result's publicity. Pure
+predicates: pass or refuse with rule, numbers and source.
 """
 
 from __future__ import annotations
 
-from typing import Any
-
-from tenderflow.domain.fold import State, applies
-from tenderflow.domain.guards import GuardContext, GuardSpec, guard
-from tenderflow.domain.guards.common import check_min_period, data_time, refuse_as
-from tenderflow.domain.guards.publicity import check_publicity_period
-from tenderflow.domain.guards.tender import (
+from tenderflow.domain.components.common import check_min_period, data_time, refuse_as
+from tenderflow.domain.components.publicity import check_publicity_period
+from tenderflow.domain.modes.open_tender.award import (
     active_candidates,
     confirmation_required,
-    deadline_reached,
-    is_ppp,
     note_contract_window,
     ppp_rule_on,
 )
+from tenderflow.domain.modes.open_tender.decisions import deadline_reached, is_ppp
+from tenderflow.domain.rules import GuardContext, GuardSpec, guard
 from tenderflow.domain.timeutil import local_date
 from tenderflow.errors import Refusal
 
@@ -185,23 +179,3 @@ def award_confirmed_supplier(ctx: GuardContext, spec: GuardSpec) -> Refusal | No
                            provisional=agreed)
     note_contract_window(ctx)
     return None
-
-
-# --- what the events add to the state -------------------------------------------------------
-
-@applies("ConfirmationNegotiationStarted")
-def _started(state: State, payload: dict[str, Any], at: str) -> None:
-    state["confirmation"] = {"started_at": at, "ended": {}, "agreed": None, "talks": [],
-                             "working_group": payload["data"].get("working_group", [])}
-
-
-@applies("ConfirmationAgreed", "ConfirmationEnded")
-def _talk(state: State, payload: dict[str, Any], at: str) -> None:
-    data = payload["data"]
-    conf = state["confirmation"]
-    conf["talks"].append({"supplier": data["supplier"], "agreed": data["agreed"],
-                          "changes": data["changes"], "note": data.get("note"), "at": at})
-    if data["agreed"]:
-        conf["agreed"] = data["supplier"]
-    else:
-        conf["ended"][data["supplier"]] = data.get("note") or "no agreement"

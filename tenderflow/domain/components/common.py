@@ -9,7 +9,7 @@ from fractions import Fraction
 from typing import Any
 
 from tenderflow.domain.fold import State, applies
-from tenderflow.domain.guards import GuardContext, GuardSpec, guard
+from tenderflow.domain.rules import GuardContext, GuardSpec, guard
 from tenderflow.domain.timeutil import SHANGHAI, iso, local_date, parse_time
 from tenderflow.errors import Refusal
 
@@ -106,6 +106,14 @@ def check_min_period(ctx: GuardContext, spec: GuardSpec, param: str, start: date
             f"required, so not before {earliest.isoformat()}",
             start=start.isoformat(), end=end.isoformat(), earliest=earliest.isoformat(),
             minimum=n, unit=ctx.params.get(param).unit)
+    return None
+
+
+def for_self(ctx: GuardContext, spec: GuardSpec, sid: str) -> Refusal | None:
+    """A supplier acts only for itself (staff may record for any supplier)."""
+    role, _, name = ctx.actor.partition(":")
+    if role == "supplier" and name != sid:
+        return spec.refuse(ctx, f"{ctx.actor} may not act for {sid}", supplier=sid)
     return None
 
 

@@ -1,7 +1,9 @@
-"""Named guards: the legal rules that decide whether a trigger may fire.
+"""Named guards: the legal rules that decide whether a trigger may fire, and how they are run.
 
-A guard is a pure function ``(ctx: GuardContext) -> Refusal | None`` registered under a name
-that workflow YAML refers to. Each names the rule id it enforces (a key of
+A guard is a pure function ``(ctx: GuardContext, spec: GuardSpec) -> Refusal | None`` marked
+with :func:`guard` under a name that workflow YAML refers to; the table of guards is built
+from an explicit list of modules (:data:`tenderflow.domain.state.GUARDS`), never by the side
+effects of imports. Each names the rule id it enforces (a key of
 ``workflows/parameters.yaml`` where the rule has a number) and its legal source; a refusal
 carries the numbers seen and required. Guards read only the recorded state, the trigger's
 data, the facts recorded with it, the business time and the pinned parameters and calendar,
@@ -10,9 +12,10 @@ so the auditor's replay reaches the same decision.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
+from types import ModuleType
 from typing import Any
 
 from tenderflow.domain.parameters import Parameters
@@ -85,30 +88,53 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-REGISTRY: dict[str, GuardSpec] = {}
+_SPEC = "__guard__"
 
 
 def guard(name: str, *, rule: str | None = None, source: str = "",
           needs: tuple[str, ...] = (), selects: bool = False, computes: bool | None = None
           ) -> Callable[[Callable[..., Refusal | None]], Callable[..., Refusal | None]]:
-    """Register a guard. ``rule`` defaults to the name; ``source`` is used when the rule has
-    no parameter (the parameter's own source wins otherwise); ``needs`` lists the data fields
-    without which the guard cannot be judged (``next`` reports them). A ``selects`` guard
-    only chooses between transitions sharing a trigger (e.g. an objection upheld or
-    dismissed): when it refuses, its transition does not apply, and a refused trigger reports
-    the refusals of the transitions that did apply. ``computes`` marks a calculator (a guard
-    that records findings with ``ctx.note``); by default it is read off the function."""
+    """Mark a function as the guard ``name`` (it registers nothing: a guard takes part when
+    its module is listed in :data:`tenderflow.domain.state.MODULES`). ``rule`` defaults to the
+    name; ``source`` is used when the rule has no parameter (the parameter's own source wins
+    otherwise); ``needs`` lists the data fields without which the guard cannot be judged
+    (``next`` reports them). A ``selects`` guard only chooses between transitions sharing a
+    trigger (e.g. an objection upheld or dismissed): when it refuses, its transition does not
+    apply, and a refused trigger reports the refusals of the transitions that did apply.
+    ``computes`` marks a calculator (a guard that records findings with ``ctx.note``); by
+    default it is read off the function."""
 
-    def register(fn: Callable[..., Refusal | None]) -> Callable[..., Refusal | None]:
-        if name in REGISTRY:
-            raise ValueError(f"guard {name} registered twice")
+    def mark(fn: Callable[..., Refusal | None]) -> Callable[..., Refusal | None]:
         calc = "note" in fn.__code__.co_names if computes is None else computes
-        REGISTRY[name] = GuardSpec(name=name, rule=rule or name, source=source, fn=fn,
-                                   needs=needs, doc=(fn.__doc__ or "").strip(),
-                                   selects=selects, computes=calc)
+        setattr(fn, _SPEC, GuardSpec(name=name, rule=rule or name, source=source, fn=fn,
+                                     needs=needs, doc=(fn.__doc__ or "").strip(),
+                                     selects=selects, computes=calc))
         return fn
 
-    return register
+    return mark
+
+
+def spec_of(fn: Any) -> GuardSpec | None:
+    """The guard ``fn`` is marked as (None for anything else)."""
+    spec = getattr(fn, _SPEC, None)
+    return spec if isinstance(spec, GuardSpec) else None
+
+
+def guards_of(modules: Iterable[ModuleType]) -> dict[str, GuardSpec]:
+    """Guard name -> its spec, for the guards the modules define; a name marked twice is an
+    error."""
+    table: dict[str, GuardSpec] = {}
+    for module in modules:
+        for fn in vars(module).values():
+            spec = spec_of(fn) if getattr(fn, "__module__", None) == module.__name__ else None
+            if spec is None:
+                continue
+            if spec.name in table:
+                other = table[spec.name].fn
+                raise ValueError(f"guard {spec.name} defined twice ({other.__module__}."
+                                 f"{other.__name__} and {module.__name__}.{fn.__name__})")
+            table[spec.name] = spec
+    return table
 
 
 @dataclass
@@ -141,17 +167,18 @@ class GuardResult:
         return d
 
 
-def evaluate(names: list[str], ctx: GuardContext, *, probe: bool = False) -> list[GuardResult]:
-    """Run the named guards. With ``probe`` (for ``status`` and ``next``), a guard whose data
-    is missing is reported as needing data instead of being run; a guard that cannot judge
-    (a calendar year missing or provisional, unreadable recorded data) is reported as such
-    instead of failing the probe; what calculators compute is discarded."""
+def evaluate(guards: Mapping[str, GuardSpec], names: list[str], ctx: GuardContext, *,
+             probe: bool = False) -> list[GuardResult]:
+    """Run the named guards of the table ``guards``. With ``probe`` (for ``status`` and
+    ``next``), a guard whose data is missing is reported as needing data instead of being run;
+    a guard that cannot judge (a calendar year missing or provisional, unreadable recorded
+    data) is reported as such instead of failing the probe; what calculators compute is
+    discarded."""
     from tenderflow.errors import TenderflowError
 
-    load_all()
     results = []
     for name in names:
-        spec = REGISTRY[name]
+        spec = guards[name]
         source = spec.source_for(ctx.params)
         missing = [n for n in spec.needs if n not in ctx.data]
         if probe and missing:
@@ -181,19 +208,3 @@ def evaluate(names: list[str], ctx: GuardContext, *, probe: bool = False) -> lis
         results.append(GuardResult(name, spec.rule, source, refusal is None, refusal,
                                    computes=spec.computes))
     return results
-
-
-_LOADED = False
-
-
-def load_all() -> None:
-    """Import the guard modules so that they register."""
-    global _LOADED
-    if _LOADED:
-        return
-    import importlib
-    import pkgutil
-
-    for mod in pkgutil.iter_modules(__path__):
-        importlib.import_module(f"{__name__}.{mod.name}")
-    _LOADED = True

@@ -149,3 +149,34 @@ def reveal_problems(sealed: dict[str, dict[str, Any]], reveals: list[dict[str, A
         if sid not in sealed:
             problems.append(f"{sid} has no sealed offer to reveal")
     return problems
+
+
+# --- what sealing and opening add to a procurement's state (tender and negotiation) ----------
+
+def seal(state: dict[str, Any], kind: str, data: dict[str, Any], at: str) -> None:
+    """Record a sealed offer of ``kind``: its commitment, when, and its documents."""
+    state.setdefault("sealed", {}).setdefault(kind, {})[data["supplier"]] = {
+        "commitment": data["commitment"], "at": at, "documents": data.get("documents", [])}
+
+
+def opening(state: dict[str, Any], payload: dict[str, Any], kind: str, at: str
+            ) -> tuple[dict[str, Any], dict[str, Any], dict[str, Any]]:
+    """Record the opening of the offers of ``kind`` (its verdicts); return the verdicts, the
+    reveals by supplier and the opened offers of ``kind`` for the mode to fill."""
+    verdicts = payload.get("findings", {}).get("opening", {})
+    state.setdefault("openings", {})[kind] = {"at": at, "verdicts": verdicts}
+    reveals = {r["supplier"]: r for r in payload["data"]["reveals"]}
+    return verdicts, reveals, state.setdefault("offers", {}).setdefault(kind, {})
+
+
+def flag_abnormally_low(state: dict[str, Any], payload: dict[str, Any], kind: str) -> None:
+    """The offers of ``kind`` the opening found abnormally low, if any."""
+    findings = payload.get("findings", {})
+    if findings.get("abnormally_low"):
+        state.setdefault("abnormally_low", {})[kind] = findings["abnormally_low"]
+
+
+def explain(state: dict[str, Any], kind: str, data: dict[str, Any], at: str) -> None:
+    """A supplier's explanation of an abnormally low offer of ``kind``, accepted or not."""
+    state.setdefault("explanations", {}).setdefault(kind, {})[data["supplier"]] = {
+        "accepted": bool(data["accepted"]), "explanation": data["explanation"], "at": at}

@@ -39,7 +39,7 @@ from typing import Any
 from tenderflow.domain.credit import CreditEntry
 from tenderflow.domain.eligibility import FAIL, WARN, evaluate
 from tenderflow.domain.fold import State, applies
-from tenderflow.domain.guards import GuardContext, GuardSpec, guard
+from tenderflow.domain.rules import GuardContext, GuardSpec, guard
 from tenderflow.errors import Refusal
 
 RULE_CHECKED = "eligibility.checked"

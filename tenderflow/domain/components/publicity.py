@@ -7,13 +7,13 @@ as a finding so the event states it and a replay recomputes it.
 
 from __future__ import annotations
 
-from tenderflow.domain.guards import GuardContext, GuardSpec
-from tenderflow.domain.guards.common import (
+from tenderflow.domain.components.common import (
     check_min_period,
     data_time,
     earliest_deadline,
     end_of_day,
 )
+from tenderflow.domain.rules import GuardContext, GuardSpec
 from tenderflow.domain.timeutil import iso, local_date
 from tenderflow.errors import Refusal
 

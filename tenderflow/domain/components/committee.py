@@ -129,3 +129,25 @@ class Composition:
 def seated(group: list[dict[str, Any]], recused: dict[str, Any]) -> list[dict[str, Any]]:
     """The members still serving after recusals."""
     return [m for m in group if m.get("name") not in recused]
+
+
+def named_again(members: list[dict[str, Any]], given: list[dict[str, Any]]) -> list[str]:
+    """The names of ``given`` (replacement members) that already served among ``members`` or
+    are listed twice."""
+    names = {m["name"] for m in members}
+    new = [m["name"] for m in given]
+    return sorted((set(new) & names) | {n for n in new if new.count(n) > 1})
+
+
+# --- what a committee's events add to a procurement's state (tender and negotiation) ---------
+
+def recuse(state: dict[str, Any], payload: dict[str, Any], at: str) -> None:
+    """Record the recusals an accepted event found (``findings.recusals``): the first stands."""
+    for r in payload.get("findings", {}).get("recusals", []):
+        state.setdefault("recused", {}).setdefault(r["member"], {**r, "at": at})
+
+
+def appoint(state: dict[str, Any], key: str, payload: dict[str, Any], at: str) -> None:
+    """Members appointed to the committee or group kept under ``key``, and their recusals."""
+    state[key] = state.get(key, []) + payload["data"]["members"]
+    recuse(state, payload, at)

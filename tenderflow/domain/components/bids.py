@@ -22,7 +22,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tenderflow.domain.committee import seated
+from tenderflow.domain.components.committee import seated
 from tenderflow.domain.fold import State
 
 

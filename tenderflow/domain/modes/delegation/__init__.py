@@ -1,0 +1,1 @@
+"""Government delegation (政府委托): decisions, calculators, fold."""
