@@ -1,6 +1,6 @@
 """The agreement's application service: record terms, render, sign, verify, assemble the
 financing-approval package (DESIGN §8). The CLI (``tenderflow contract …``, ``tenderflow keys
-demo``) and the demo call it; it reads and appends through :class:`~tenderflow.services.Services`.
+demo``) and the demo call it; it reads and appends through :class:`~tenderflow.app.procurement.Services`.
 
 Time is an input: every command takes the business time it happens at (``at``: the CLI's
 ``--at``) and records its event at that time; nothing here reads the wall clock. A signature
@@ -39,7 +39,7 @@ from tenderflow.domain import agreement as dom
 from tenderflow.domain.state import State
 from tenderflow.domain.timeutil import SHANGHAI, iso, local_date, parse_time
 from tenderflow.errors import CheckFailed, InputError, NotFound
-from tenderflow.services import Services, check_actor, stream_of
+from tenderflow.app.procurement import Services, check_actor, stream_of
 from tenderflow.store.canonical import canonical_json, content_hash
 
 AGREEMENT_TEMPLATE = "agreement.yaml"

@@ -1,6 +1,6 @@
 """Helpers every application service uses: the acting role checked, a procurement's stream
 name, the dated legal parameters read from ``workflows/parameters.yaml`` (cached on the file's
-modification time). :mod:`tenderflow.services`, :mod:`tenderflow.eligibility_service` and
+modification time). :mod:`tenderflow.app.procurement`, :mod:`tenderflow.eligibility_service` and
 :mod:`tenderflow.calendar_service` import them from here, none from another."""
 
 from __future__ import annotations

@@ -189,7 +189,7 @@ def replay_stream(tx: Any, procurement: str, pinned: PinnedDefinitions | None = 
     """Fold and re-decide one procurement stream; compare with its stored projections."""
     from tenderflow.domain.state import empty_state, fold
     from tenderflow.domain.timeutil import parse_time
-    from tenderflow.services import stream_of
+    from tenderflow.app.procurement import stream_of
     from tenderflow.workflow import engine
 
     pinned = pinned or PinnedDefinitions(tx)
@@ -379,7 +379,7 @@ def _plain(value: Any) -> Any:
 
 def _projection_differences(tx: Any, procurement: str, state: dict[str, Any],
                             defs: Any) -> list[str]:
-    from tenderflow.services import stream_of
+    from tenderflow.app.procurement import stream_of
     from tenderflow.workflow import engine
 
     out = []
@@ -439,7 +439,7 @@ def replay(store: Any, procurement: str | None = None, progress: Any = None) -> 
     """Replay one procurement (``ProcurementNotFound`` if it has no stream) or, without an
     id, every procurement and registry stream, and the read model's rows."""
     from tenderflow.errors import ProcurementNotFound
-    from tenderflow.services import stream_of
+    from tenderflow.app.procurement import stream_of
 
     report = ReplayReport()
     with store.reading() as tx:

@@ -64,7 +64,7 @@ class Ctx:
 
     def services(self, *, create: bool = False, receipt: str | None = None) -> Any:
         from tenderflow.domain.entry import Entry
-        from tenderflow.services import Services
+        from tenderflow.app.procurement import Services
 
         return Services(self.store(create=create),
                         entry=Entry(reason=self.late_reason, receipt=receipt))

@@ -22,7 +22,7 @@ def init(obj: Ctx) -> None:
       tenderflow --db sqlite:///centre.db init
     """
     store = obj.store(create=True)
-    from tenderflow.services import Services
+    from tenderflow.app.procurement import Services
 
     # procurement snapshots folded by other code (or before migration 0004 stamped them)
     # are rebuilt from the events: tenderflow.domain.fold_version
@@ -53,7 +53,7 @@ def demo(obj: Ctx, out: Path) -> None:
       tenderflow demo --out demo-out
     """
     from tenderflow.clock import now
-    from tenderflow.demo import run_demo
+    from tenderflow.app.demo import run_demo
 
     summary = run_demo(out, now())
     lines = [f"tenderflow demo — database {summary['db']}"]

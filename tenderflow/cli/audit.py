@@ -122,7 +122,7 @@ def seal(obj: Ctx, key_path: Path, out: Path) -> None:
     from tenderflow.audit.verify import count_events
     from tenderflow.clock import now
     from tenderflow.domain.timeutil import iso
-    from tenderflow.services import check_actor
+    from tenderflow.app.procurement import check_actor
 
     actor = check_actor(obj.default_actor("auditor"))
     check_new_file(out, "--out")

@@ -26,7 +26,7 @@ def bid() -> None:
 
 
 def _read(path: Path) -> Any:
-    from tenderflow.services import read_data_file
+    from tenderflow.app.procurement import read_data_file
 
     return read_data_file(path)
 

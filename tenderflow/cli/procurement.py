@@ -24,7 +24,7 @@ def parse_at(value: str | None, option: str = "--at") -> Any:
 
 
 def actor_of(obj: Ctx) -> str:
-    from tenderflow.services import check_actor
+    from tenderflow.app.procurement import check_actor
 
     return check_actor(obj.default_actor())
 
@@ -44,7 +44,7 @@ def register(obj: Ctx, kind: str, file: Path, at: str | None) -> None:
     Example:
       tenderflow --as staff:wang register suppliers examples/data/suppliers.yaml
     """
-    from tenderflow.registration import load_file
+    from tenderflow.app.registration import load_file
 
     records = load_file(file, kind)
     actor = actor_of(obj)
@@ -283,7 +283,7 @@ def fire(obj: Ctx, procurement_id: str, trigger: str, data_file: Path | None, at
       tenderflow --as staff:wang fire CN-2023-001 invite --data invite.yaml \\
           --at 2023-03-03T10:00+08:00 --if-version 3
     """
-    from tenderflow.services import read_data_file
+    from tenderflow.app.procurement import read_data_file
 
     data = read_data_file(data_file) if data_file else None
     result = obj.services(receipt=receipt).fire(procurement_id, trigger, data, actor_of(obj),

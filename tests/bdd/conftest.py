@@ -11,7 +11,7 @@ from tenderflow import yamlio
 from tenderflow.domain.entry import Entry
 from tenderflow.domain.timeutil import parse_time
 from tenderflow.errors import CheckFailed, TenderflowError
-from tenderflow.services import Services
+from tenderflow.app.procurement import Services
 
 SUPPLIERS = ["S-CDJG", "S-HXJS", "S-SLGC", "S-YXWY"]
 
@@ -106,7 +106,7 @@ def _outcome(world: World, outcome: str) -> None:
         assert world.count() == world.events_before
 
 
-# The time of recording is the feature's own clock (tenderflow.services.Services), so a
+# The time of recording is the feature's own clock (tenderflow.app.procurement.Services), so a
 # feature about recording late or ahead of time holds on any day it runs.
 def _recording(world: World, recorded: str, reason: str, receipt: str = "") -> None:
     at = parse_time(recorded)

@@ -26,7 +26,7 @@ def _modes_data(world: World) -> None:
 
 @given("已登记项目：")
 def _project(world: World, docstring: str) -> None:
-    from tenderflow.registration import validate_projects
+    from tenderflow.app.registration import validate_projects
 
     record = yamlio.safe_load(docstring)
     world.services.register("projects", validate_projects([("feature", record)], "feature"),
@@ -35,7 +35,7 @@ def _project(world: World, docstring: str) -> None:
 
 @given("已登记供应商：")
 def _supplier(world: World, docstring: str) -> None:
-    from tenderflow.registration import validate_suppliers
+    from tenderflow.app.registration import validate_suppliers
 
     record = yamlio.safe_load(docstring)
     world.services.register("suppliers", validate_suppliers([("feature", record)], "feature"),

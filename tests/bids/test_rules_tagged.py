@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 from tenderflow.domain.guards import REGISTRY, load_all
-from tenderflow.services import load_parameters
+from tenderflow.app.procurement import load_parameters
 
 ROOT = Path(__file__).resolve().parents[2]
 AREA_PARAMETERS = ("negotiation.bond_refund_withdrawn", "negotiation.bond_refund_unsuccessful",

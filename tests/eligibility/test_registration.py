@@ -11,7 +11,7 @@ import pytest
 from tenderflow.domain.eligibility import BASE_FIELDS, load_ruleset, normalise_profile
 from tenderflow.errors import InputError
 from tenderflow.paths import examples_dir, workflows_dir
-from tenderflow.registration import (
+from tenderflow.app.registration import (
     SUPPLIER_FIELDS,
     SUPPLIER_OFFICE_FIELDS,
     load_file,

@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 
 from tenderflow.domain.guards import REGISTRY, load_all
-from tenderflow.services import load_parameters
+from tenderflow.app.procurement import load_parameters
 from tenderflow.workflow.definitions import load_workflow
 from tests.modes.test_walk import _literals
 

@@ -23,13 +23,13 @@ from datetime import datetime
 from tenderflow.domain.entry import Entry
 from tenderflow.domain.timeutil import parse_time
 from tenderflow.errors import CheckFailed, InputError, NotFound, TenderflowError
-from tenderflow.registration import (
+from tenderflow.app.registration import (
     ID_RE,
     read_records,
     validate_projects,
     validate_suppliers,
 )
-from tenderflow.services import Services, check_actor
+from tenderflow.app.procurement import Services, check_actor
 from tenderflow.workflow.definitions import load_workflow, load_yaml
 from tenderflow.workflow.engine import validate_data
 

@@ -129,7 +129,7 @@ class Services:
         params = load_parameters(self.root)
         with self.store.transaction() as tx:
             if kind == "suppliers":
-                from tenderflow.registration import check_consortia
+                from tenderflow.app.registration import check_consortia
 
                 check_consortia(records, lambda sid: self.profile(tx, "supplier", sid))
             for rec in records:
@@ -165,7 +165,7 @@ class Services:
         project in a permitted mode, recording the link, the ``ground`` and, for a change of
         method, the ``approval`` (see tenderflow.domain.guards.reopening)."""
         check_actor(actor)
-        from tenderflow.registration import ID_RE
+        from tenderflow.app.registration import ID_RE
 
         if not ID_RE.match(pid):
             raise InputError(f"procurement id {pid!r}", field="id",
