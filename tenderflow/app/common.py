@@ -5,7 +5,9 @@ modification time). :mod:`tenderflow.app.procurement`, :mod:`tenderflow.eligibil
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 from tenderflow.domain.parameters import Parameters
 from tenderflow.errors import InputError
@@ -43,3 +45,27 @@ def load_parameters(root: Path | None = None) -> Parameters:
     if key not in _PARAMS_CACHE:
         _PARAMS_CACHE[key] = Parameters(load_yaml(path), file=str(path))
     return _PARAMS_CACHE[key]
+
+
+def read_data_file(path: Path) -> Any:
+    """The ``--data FILE`` of ``fire``: YAML or JSON mapping."""
+    data = load_yaml(path) if path.suffix.lower() != ".json" else _load_json(path)
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise InputError("trigger data must be a mapping", file=str(path), field="with")
+    return data
+
+
+def _load_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError("file not found", file=str(path)) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text (byte {exc.start})", file=str(path)) from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not valid JSON: {exc.msg}", file=str(path),
+                         location=f"line {exc.lineno}") from None
+    except RecursionError:
+        raise InputError("nested too deeply", file=str(path)) from None

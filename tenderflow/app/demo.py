@@ -12,8 +12,8 @@ from tenderflow.paths import examples_dir
 def run_demo(out: Path, sealed_at: datetime) -> dict[str, Any]:
     """Run the examples into ``out``; ``sealed_at`` is when the audit checkpoint is sealed
     (the CLI's clock: a seal records when it was made, it decides nothing)."""
-    from tenderflow.app.scenario import run_scenario
     from tenderflow.app.procurement import Services
+    from tenderflow.app.scenario import run_scenario
     from tenderflow.store.eventstore import EventStore
 
     out.mkdir(parents=True, exist_ok=True)

@@ -15,21 +15,20 @@ receipt (``receipt:`` on the step, or ``entry.receipt`` for the whole file).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from datetime import datetime
-
-from tenderflow.domain.entry import Entry
-from tenderflow.domain.timeutil import parse_time
-from tenderflow.errors import CheckFailed, InputError, NotFound, TenderflowError
+from tenderflow.app.procurement import Services, check_actor
 from tenderflow.app.registration import (
     ID_RE,
     read_records,
     validate_projects,
     validate_suppliers,
 )
-from tenderflow.app.procurement import Services, check_actor
+from tenderflow.domain.entry import Entry
+from tenderflow.domain.timeutil import parse_time
+from tenderflow.errors import CheckFailed, InputError, NotFound, TenderflowError
 from tenderflow.workflow.definitions import load_workflow, load_yaml
 from tenderflow.workflow.engine import validate_data
 
