@@ -61,6 +61,13 @@ def load_calendar(tx: Tx | None = None) -> Any:
     return merged_calendar(tx)
 
 
+def services_for(store: EventStore, *, late_reason: str | None = None,
+                 receipt: str | None = None) -> Services:
+    """The services the CLI uses: late steps recorded with ``late_reason`` and, for a
+    submission after its deadline, ``receipt`` (tenderflow.domain.entry)."""
+    return Services(store, entry=Entry(reason=late_reason, receipt=receipt))
+
+
 @dataclass
 class FireResult:
     procurement: str

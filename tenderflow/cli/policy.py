@@ -3,8 +3,6 @@ eligibility ruleset."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from tenderflow.cli import Ctx
@@ -33,14 +31,13 @@ def lint(ctx: click.Context, ruleset: str) -> None:
       tenderflow policy lint workflows/eligibility/renovation.yaml
       tenderflow policy lint renovation --json
     """
-    from tenderflow.domain.eligibility import lint_ruleset, load_ruleset
-    from tenderflow.eligibility_service import RULESET_NAME, ruleset_path
+    from tenderflow.app.policy import lint as lint_ruleset
+    from tenderflow.app.policy import load as load_ruleset
+    from tenderflow.app.policy import ruleset_file
 
     obj = ctx.find_object(Ctx)
     assert obj is not None
-    path = Path(ruleset)
-    if not path.exists() and RULESET_NAME.match(ruleset):
-        path = ruleset_path(ruleset, field="RULESET")
+    path = ruleset_file(ruleset)
     findings = lint_ruleset(path)
     data = {"ok": not findings, "ruleset": str(path),
             "findings": [f.to_dict() for f in findings]}
