@@ -26,13 +26,7 @@ from tenderflow.app.snapshots import (
     save_state,
     stored_snapshot,
 )
-from tenderflow.app.views import (
-    as_of,
-    public_bids,
-    public_eligibility,
-    public_parties,
-    unique_triggers,
-)
+from tenderflow.app.views import as_of, status_view
 from tenderflow.domain.entry import LATE_AFTER, Entry, late_entry, submission_deadline
 from tenderflow.domain.parameters import Parameters
 from tenderflow.domain.state import State, empty_state, fold
@@ -178,6 +172,16 @@ class Services:
     def profile(self, tx: Tx, kind: str, rid: str) -> dict[str, Any] | None:
         snap = stored_snapshot(tx, f"{kind}:{rid}")
         return snap[1] if snap else None
+
+    def registered(self, kind: str, rid: str) -> dict[str, Any] | None:
+        """The registered profile of a ``project`` or ``supplier``, or None."""
+        with self.store.reading() as tx:
+            return self.profile(tx, kind, rid)
+
+    def exists(self, pid: str) -> bool:
+        """Whether procurement ``pid`` has any event recorded."""
+        with self.store.reading() as tx:
+            return bool(tx.head(stream_of(pid))[0])
 
     # --- procurements -------------------------------------------------------------------
     def open_procurement(self, pid: str, project_id: str, mode: str, actor: str,
@@ -416,40 +420,7 @@ class Services:
         with self.store.reading() as tx:
             state = self._load(tx, pid)
             defs = self.definitions(state["mode"], tx=tx)
-        wf = defs.workflow
-        when = at or as_of(state)
-        steps = engine.possible(defs, pid, state, when)
-        timers = [{"trigger": t, "due": iso(d)} for t, d in engine.due_timers(wf, state)]
-        return {
-            "id": pid, "mode": state["mode"],
-            "mode_title": {"zh": wf.title_zh, "en": wf.title_en},
-            "state": state["state"],
-            "state_label": {"zh": wf.label(state["state"], "zh"),
-                            "en": wf.label(state["state"], "en")},
-            "final": state["state"] in wf.terminal,
-            "version": state["version"],
-            "project": {"id": state["project"]["id"], "name": state["project"]["name"],
-                        "estimated_investment": state["project"]["estimated_investment"]},
-            "key_dates": state.get("dates", {}),
-            "deadlines": state.get("deadlines", {}),
-            "parties": public_parties(state),
-            "bids": public_bids(state),
-            "award": state.get("award"),
-            "eligibility": public_eligibility(state),
-            "ended": state.get("ended"),
-            "reopens": state.get("reopens"),
-            "late_entries": state.get("late_entries", []),
-            "as_of": iso(when),
-            "cannot_judge": {s["trigger"]: s["cannot_judge"] for s in steps
-                             if s.get("cannot_judge")},
-            "provisional": sorted({y for s in steps for y in s.get("provisional", [])}),
-            "pending": {"timers": timers,
-                        "ready": unique_triggers(s["trigger"] for s in steps
-                                         if s["ready"] and not s["timer"]),
-                        "waiting": unique_triggers(s["trigger"] for s in steps if not s["ready"]
-                                           and not any(o["ready"] for o in steps
-                                                       if o["trigger"] == s["trigger"]))},
-        }
+        return status_view(defs, pid, state, at or as_of(state))
 
     def next(self, pid: str, at: datetime | None = None, actor: str | None = None
              ) -> dict[str, Any]:

@@ -7,7 +7,8 @@ from datetime import datetime
 from typing import Any
 
 from tenderflow.domain.state import State
-from tenderflow.domain.timeutil import parse_time
+from tenderflow.domain.timeutil import iso, parse_time
+from tenderflow.workflow import engine
 
 
 def unique_triggers(names: Any) -> list[str]:
@@ -50,3 +51,43 @@ def public_bids(state: State) -> dict[str, Any]:
     from tenderflow.domain.bids import public_view
 
     return public_view(state)
+
+
+def status_view(defs: engine.Definitions, pid: str, state: State, when: datetime
+                ) -> dict[str, Any]:
+    """What ``status`` shows: the procurement's state, key dates, parties, bids and what is
+    pending at business time ``when``."""
+    wf = defs.workflow
+    steps = engine.possible(defs, pid, state, when)
+    timers = [{"trigger": t, "due": iso(d)} for t, d in engine.due_timers(wf, state)]
+    return {
+        "id": pid, "mode": state["mode"],
+        "mode_title": {"zh": wf.title_zh, "en": wf.title_en},
+        "state": state["state"],
+        "state_label": {"zh": wf.label(state["state"], "zh"),
+                        "en": wf.label(state["state"], "en")},
+        "final": state["state"] in wf.terminal,
+        "version": state["version"],
+        "project": {"id": state["project"]["id"], "name": state["project"]["name"],
+                    "estimated_investment": state["project"]["estimated_investment"]},
+        "key_dates": state.get("dates", {}),
+        "deadlines": state.get("deadlines", {}),
+        "parties": public_parties(state),
+        "bids": public_bids(state),
+        "award": state.get("award"),
+        "eligibility": public_eligibility(state),
+        "ended": state.get("ended"),
+        "reopens": state.get("reopens"),
+        "late_entries": state.get("late_entries", []),
+        "as_of": iso(when),
+        "cannot_judge": {s["trigger"]: s["cannot_judge"] for s in steps
+                         if s.get("cannot_judge")},
+        "provisional": sorted({y for s in steps for y in s.get("provisional", [])}),
+        "pending": {"timers": timers,
+                    "ready": unique_triggers(s["trigger"] for s in steps
+                                             if s["ready"] and not s["timer"]),
+                    "waiting": unique_triggers(s["trigger"] for s in steps
+                                               if not s["ready"]
+                                               and not any(o["ready"] for o in steps
+                                                           if o["trigger"] == s["trigger"]))},
+    }
