@@ -9,6 +9,8 @@ cryptography) inside the functions that need them.
 
 from __future__ import annotations
 
+from typing import Any
+
 from tenderflow.audit.bundle import audit_bundle
 from tenderflow.audit.export import export_jsonl, export_ocds
 from tenderflow.audit.replay import count_streams, replay
@@ -27,5 +29,19 @@ from tenderflow.audit.verify import count_events, verify_store
 __all__ = [
     "audit_bundle", "check_new_file", "count_events", "count_streams", "export_jsonl",
     "export_ocds", "generate_key", "load_private_key", "load_public_key", "read_checkpoint",
-    "replay", "seal", "verify_store", "verify_with_checkpoint", "write_report",
+    "recorded_events", "replay", "seal", "stream_ids", "verify_store",
+    "verify_with_checkpoint", "write_report",
 ]
+
+
+def recorded_events(store: Any, stream: str | None = None) -> list[Any]:
+    """The events as stored (StoredEvent: type, payload, times, actor, hashes): one
+    ``stream`` in order, or the whole log in global order."""
+    with store.reading() as tx:
+        return list(tx.read_stream(stream) if stream is not None else tx.read_all())
+
+
+def stream_ids(store: Any, prefix: str = "") -> list[str]:
+    """The ids of the streams recorded, those starting with ``prefix``."""
+    with store.reading() as tx:
+        return list(tx.stream_ids(prefix))

@@ -56,10 +56,13 @@ def load_calendar(tx: Tx | None = None) -> Any:
 
 
 def services_for(store: EventStore, *, late_reason: str | None = None,
-                 receipt: str | None = None) -> Services:
-    """The services the CLI uses: late steps recorded with ``late_reason`` and, for a
-    submission after its deadline, ``receipt`` (tenderflow.domain.entry)."""
-    return Services(store, entry=Entry(reason=late_reason, receipt=receipt))
+                 receipt: str | None = None,
+                 recording_clock: Callable[[], datetime] | None = None) -> Services:
+    """The services the CLI and the features use: late steps recorded with ``late_reason``
+    and, for a submission after its deadline, ``receipt`` (tenderflow.domain.entry); events
+    recorded at ``recording_clock`` (default the wall clock)."""
+    return Services(store, entry=Entry(reason=late_reason, receipt=receipt),
+                    recording_clock=recording_clock)
 
 
 @dataclass

@@ -53,6 +53,13 @@ def public_bids(state: State) -> dict[str, Any]:
     return public_view(state)
 
 
+def seated_members(state: State) -> list[dict[str, Any]]:
+    """The committee or negotiation group members still seated (not recused or replaced)."""
+    from tenderflow.domain.bids import seated_members as seated
+
+    return seated(state)
+
+
 def status_view(defs: engine.Definitions, pid: str, state: State, when: datetime
                 ) -> dict[str, Any]:
     """What ``status`` shows: the procurement's state, key dates, parties, bids and what is

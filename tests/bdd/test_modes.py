@@ -10,11 +10,11 @@ from typing import Any
 from pytest_bdd import given, parsers, scenarios, then, when
 
 from tenderflow import yamlio
-from tenderflow.domain.timeutil import parse_time
+from tenderflow.app.common import parse_time
 from tenderflow.errors import TenderflowError
 from tests.bdd.conftest import World
-from tests.modes.journeys import register_modes_data, walk_to
 from tests.conftest import REGISTERED_AT
+from tests.modes.journeys import register_modes_data, walk_to
 
 scenarios("open_tender", "delegation", "periods")
 
