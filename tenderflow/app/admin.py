@@ -14,10 +14,14 @@ def open_store(url: str, *, create: bool = False) -> EventStore:
     revision; otherwise it must already be current (else an error naming ``tenderflow
     init``). The caller disposes of it when done."""
     store = EventStore(url)
-    if create:
-        store.migrate()
-    else:
-        store.require_schema()
+    try:
+        if create:
+            store.migrate()
+        else:
+            store.require_schema()
+    except BaseException:
+        store.dispose()  # no connection left open behind a refusal
+        raise
     return store
 
 
