@@ -37,8 +37,8 @@ from tenderflow.app.agreements import Agreements
 from tenderflow.domain.entry import Entry
 from tenderflow.domain.timeutil import parse_time
 from tenderflow.paths import examples_dir
-from tenderflow.scenario import run_scenario
-from tenderflow.services import Services
+from tenderflow.app.scenario import run_scenario
+from tenderflow.app.procurement import Services
 from tenderflow.store.eventstore import EventStore
 
 PID = "CN-2023-001"

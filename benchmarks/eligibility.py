@@ -109,8 +109,8 @@ def time_service(n: int) -> float:
     from tenderflow.domain.timeutil import parse_time
     from tenderflow.app.eligibility import check
     from tenderflow.paths import examples_dir
-    from tenderflow.registration import load_file
-    from tenderflow.services import Services
+    from tenderflow.app.registration import load_file
+    from tenderflow.app.procurement import Services
     from tenderflow.store.eventstore import EventStore
 
     tmp = tempfile.mkdtemp(prefix="tf-bench-elig-")

@@ -65,7 +65,7 @@ REGISTERED_AT = "2023-01-03T09:00+08:00"
 
 @pytest.fixture
 def services(store: Any) -> Any:
-    from tenderflow.services import Services
+    from tenderflow.app.procurement import Services
 
     return Services(store, entry=HISTORIC)
 
@@ -73,7 +73,7 @@ def services(store: Any) -> Any:
 @pytest.fixture
 def registered(services: Any) -> Any:
     """Services with the example projects and suppliers registered."""
-    from tenderflow.registration import load_file
+    from tenderflow.app.registration import load_file
 
     data = examples_dir() / "data"
     when = parse_time(REGISTERED_AT)

@@ -1,7 +1,7 @@
 """The agreement's application service: record terms, render, sign, verify, assemble the
 financing-approval package (DESIGN §8). The CLI (``tenderflow contract …``, ``tenderflow keys
 demo``) and the demo (:mod:`tenderflow.app.demo_agreement`) call it; it reads and appends
-through :class:`~tenderflow.services.Services`. It orchestrates only: the terms are built in
+through :class:`~tenderflow.app.procurement.Services`. It orchestrates only: the terms are built in
 :mod:`tenderflow.domain.terms` and checked in :mod:`tenderflow.domain.agreement`; rendering,
 signing, the package's documents and verification are in :mod:`tenderflow.documents`.
 
@@ -56,7 +56,7 @@ from tenderflow.domain import terms as terms_of
 from tenderflow.domain.state import State
 from tenderflow.domain.timeutil import iso, parse_time
 from tenderflow.errors import CheckFailed, InputError, NotFound
-from tenderflow.services import Services
+from tenderflow.app.procurement import Services
 from tenderflow.store.canonical import canonical_json, sha256_hex
 
 

@@ -1,15 +1,26 @@
 """Helpers every application service uses: the acting role checked, a procurement's stream
 name, the dated legal parameters read from ``workflows/parameters.yaml`` (cached on the file's
-modification time). :mod:`tenderflow.services`, :mod:`tenderflow.app.eligibility` and
-:mod:`tenderflow.app.calendar` import them from here, none from another."""
+modification time), a trigger's data file, a mode's workflow, and the time helpers the CLI
+uses (the clock for defaults, ISO 8601 parsing and printing). The application modules
+(:mod:`tenderflow.app.procurement`, :mod:`tenderflow.app.eligibility`,
+:mod:`tenderflow.app.calendar`) and the CLI import them from here."""
 
 from __future__ import annotations
 
+import json
+from datetime import datetime
 from pathlib import Path
+from typing import Any
 
+from tenderflow import clock
 from tenderflow.domain.parameters import Parameters
+from tenderflow.domain.timeutil import iso, parse_time
 from tenderflow.errors import InputError
-from tenderflow.workflow.definitions import load_yaml
+from tenderflow.workflow.definitions import Workflow, load_workflow, load_yaml
+
+# what the CLI needs of time: the wall clock for its defaults, and ISO 8601 both ways
+__all__ = ["ACTOR_ROLES", "Workflow", "check_actor", "iso", "load_parameters", "now",
+           "parse_time", "read_data_file", "stream_of", "workflow_of"]
 
 ACTOR_ROLES = ("staff", "evaluator", "supplier", "system", "auditor", "finance", "legal")
 
@@ -28,6 +39,12 @@ def check_actor(actor: object, *, field: str = "--as") -> str:
     return actor
 
 
+def now() -> datetime:
+    """The wall clock (tenderflow.clock, looked up on each call): the CLI's default business
+    time when no ``--at`` is given."""
+    return clock.now()
+
+
 def stream_of(procurement_id: str) -> str:
     return f"procurement:{procurement_id}"
 
@@ -43,3 +60,33 @@ def load_parameters(root: Path | None = None) -> Parameters:
     if key not in _PARAMS_CACHE:
         _PARAMS_CACHE[key] = Parameters(load_yaml(path), file=str(path))
     return _PARAMS_CACHE[key]
+
+
+def workflow_of(mode: str, root: Path | None = None) -> Workflow:
+    """A procurement mode's state machine (``workflows/MODE.yaml``), as ``workflow show`` shows
+    it."""
+    return load_workflow(mode, root)
+
+
+def read_data_file(path: Path) -> Any:
+    """The ``--data FILE`` of ``fire``: YAML or JSON mapping."""
+    data = load_yaml(path) if path.suffix.lower() != ".json" else _load_json(path)
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise InputError("trigger data must be a mapping", file=str(path), field="with")
+    return data
+
+
+def _load_json(path: Path) -> Any:
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError("file not found", file=str(path)) from None
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text (byte {exc.start})", file=str(path)) from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"not valid JSON: {exc.msg}", file=str(path),
+                         location=f"line {exc.lineno}") from None
+    except RecursionError:
+        raise InputError("nested too deeply", file=str(path)) from None

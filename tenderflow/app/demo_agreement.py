@@ -24,7 +24,7 @@ from tenderflow.domain import agreement as dom
 from tenderflow.domain.state import State
 from tenderflow.domain.timeutil import SHANGHAI, iso, local_date, parse_time
 from tenderflow.errors import CheckFailed, InputError
-from tenderflow.services import Services
+from tenderflow.app.procurement import Services
 
 # (procurement, terms, financing) in order of preference: the PPP example suits the PPP
 # agreement best; the competitive negotiation example is always there.

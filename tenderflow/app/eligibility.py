@@ -9,7 +9,7 @@ copied into the ``EligibilityChecked`` event (``facts.eligibility``). The domain
 in :mod:`tenderflow.domain.eligibility` and :mod:`tenderflow.domain.components.eligibility`; the
 rulesets are read by :mod:`tenderflow.workflow.rulesets`; what a check reads from the store
 is gathered by :mod:`tenderflow.app.eligibility_facts` (the procurement services use both,
-never this module, which uses them: :class:`~tenderflow.services.Services`).
+never this module, which uses them: :class:`~tenderflow.app.procurement.Services`).
 
 Credit-list events (stream ``credit:<list>``, one per list, e.g. ``credit:失信被执行人``)::
 
@@ -37,7 +37,7 @@ from tenderflow.app.eligibility_facts import credit_entries, credit_stream
 from tenderflow.domain.credit import REQUIRED_COLUMNS, CreditEntry, check_entries, check_header
 from tenderflow.domain.timeutil import iso
 from tenderflow.errors import InputError, NotFound
-from tenderflow.services import Services
+from tenderflow.app.procurement import Services
 from tenderflow.store.eventstore import EventStore, NewEvent
 from tenderflow.workflow.rulesets import ruleset_for_opening
 

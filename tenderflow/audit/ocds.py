@@ -1,5 +1,8 @@
 """OCDS release packages with the PPP profile (``audit export --format ocds``).
 
+Longer than 500 lines: on purpose, it is one job, the whitelist of what each event makes
+public — the table below and one handler per row — which an auditor reviews as a whole.
+
 Each procurement is one contracting process (``ocid`` = prefix + procurement id). Its events
 are folded in order with the live code; an event that makes something **public** produces a
 release carrying everything public about the process at that moment (planning, tender,

@@ -187,9 +187,9 @@ class PinnedDefinitions:
 def replay_stream(tx: Any, procurement: str, pinned: PinnedDefinitions | None = None
                   ) -> StreamReplay:
     """Fold and re-decide one procurement stream; compare with its stored projections."""
+    from tenderflow.app.common import stream_of
     from tenderflow.domain.state import empty_state, fold
     from tenderflow.domain.timeutil import parse_time
-    from tenderflow.services import stream_of
     from tenderflow.workflow import engine
 
     pinned = pinned or PinnedDefinitions(tx)
@@ -278,7 +278,11 @@ def _time_problem(ev: Any, previous_at: str | None, state: dict[str, Any],
     from datetime import timedelta
 
     from tenderflow.clock import CLOCK_SKEW
-    from tenderflow.domain.entry import LATE_AFTER, check_recorded_entry, submission_deadline
+    from tenderflow.domain.entry import (
+        LATE_AFTER,
+        check_recorded_entry,
+        submission_deadline,
+    )
     from tenderflow.domain.timeutil import local_date, parse_time
 
     try:
@@ -380,12 +384,13 @@ def _plain(value: Any) -> Any:
 
 def _projection_differences(tx: Any, procurement: str, state: dict[str, Any],
                             defs: Any) -> list[str]:
-    from tenderflow.services import stream_of
+    from tenderflow.app.common import stream_of
+    from tenderflow.app.snapshots import stored_snapshot
     from tenderflow.workflow import engine
 
     out = []
     replayed = _plain(state)
-    snap = tx.snapshot(stream_of(procurement))
+    snap = stored_snapshot(tx, stream_of(procurement))  # the projection as stored
     if snap is None:
         out.append("no stored snapshot")
     else:
@@ -424,7 +429,9 @@ def replay_registry(tx: Any, stream: str) -> StreamReplay:
         version = ev.stream_seq
         if isinstance(ev.payload, dict) and isinstance(ev.payload.get("profile"), dict):
             profile = ev.payload["profile"]
-    snap = tx.snapshot(stream)
+    from tenderflow.app.snapshots import stored_snapshot
+
+    snap = stored_snapshot(tx, stream)
     if snap is None:
         result.projection.append("no stored snapshot")
     else:
@@ -439,8 +446,8 @@ def replay_registry(tx: Any, stream: str) -> StreamReplay:
 def replay(store: Any, procurement: str | None = None, progress: Any = None) -> ReplayReport:
     """Replay one procurement (``ProcurementNotFound`` if it has no stream) or, without an
     id, every procurement and registry stream, and the read model's rows."""
+    from tenderflow.app.common import stream_of
     from tenderflow.errors import ProcurementNotFound
-    from tenderflow.services import stream_of
 
     report = ReplayReport()
     with store.reading() as tx:

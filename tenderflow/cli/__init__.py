@@ -50,38 +50,27 @@ class Ctx:
     late_reason: str | None = None
 
     def store(self, *, create: bool = False) -> Any:
-        from tenderflow.store.eventstore import EventStore
+        from tenderflow.app.admin import open_store
 
-        store = EventStore(self.db)
+        store = open_store(self.db, create=create)
         ctx = click.get_current_context(silent=True)
         if ctx is not None:  # close the pool's connections when the command ends
             ctx.call_on_close(store.dispose)
-        if create:
-            store.migrate()
-        else:
-            store.require_schema()
         return store
 
     def services(self, *, create: bool = False, receipt: str | None = None) -> Any:
-        from tenderflow.domain.entry import Entry
-        from tenderflow.services import Services
+        from tenderflow.app.procurement import services_for
 
-        return Services(self.store(create=create),
-                        entry=Entry(reason=self.late_reason, receipt=receipt))
+        return services_for(self.store(create=create), late_reason=self.late_reason,
+                            receipt=receipt)
 
     def default_actor(self, role: str = "staff") -> str | None:
         """``--as`` when given; else, on PostgreSQL, the database user in ``role``."""
         if self.actor:
             return self.actor
-        from tenderflow.store.eventstore import EventStore, normalise_url
+        from tenderflow.app.admin import default_actor
 
-        if not normalise_url(self.db).startswith("postgresql"):
-            return None
-        store = EventStore(self.db)
-        try:
-            return store.default_actor(role)  # type: ignore[no-any-return]
-        finally:
-            store.dispose()
+        return default_actor(self.db, role)
 
     def emit(self, data: Any, text: str | None = None) -> None:
         if self.json:

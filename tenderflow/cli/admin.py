@@ -22,11 +22,11 @@ def init(obj: Ctx) -> None:
       tenderflow --db sqlite:///centre.db init
     """
     store = obj.store(create=True)
-    from tenderflow.services import Services
+    from tenderflow.app.admin import rebuild_snapshots
 
     # procurement snapshots folded by other code (or before migration 0004 stamped them)
     # are rebuilt from the events: tenderflow.domain.fold_version
-    snapshots = Services(store).rebuild_snapshots()
+    snapshots = rebuild_snapshots(store)
     rebuilt, failed = snapshots["rebuilt"], snapshots["failed"]
     lines = [f"database {store.url} at revision {store.revision()}"]
     if rebuilt:
@@ -52,8 +52,8 @@ def demo(obj: Ctx, out: Path) -> None:
     Example:
       tenderflow demo --out demo-out
     """
-    from tenderflow.clock import now
-    from tenderflow.demo import run_demo
+    from tenderflow.app.common import now
+    from tenderflow.app.demo import run_demo
 
     summary = run_demo(out, now())
     lines = [f"tenderflow demo — database {summary['db']}"]

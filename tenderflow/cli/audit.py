@@ -60,8 +60,7 @@ def verify(obj: Ctx, checkpoint: Path | None, pubkey: Path | None) -> None:
       tenderflow audit verify
       tenderflow audit verify --checkpoint seal.json --pubkey auditor.pub.pem --json
     """
-    from tenderflow.audit.seal import verify_with_checkpoint
-    from tenderflow.audit.verify import count_events, verify_store
+    from tenderflow.app.audit import count_events, verify_store, verify_with_checkpoint
     from tenderflow.errors import InputError
 
     if pubkey is not None and checkpoint is None:
@@ -69,7 +68,7 @@ def verify(obj: Ctx, checkpoint: Path | None, pubkey: Path | None) -> None:
                          field="--pubkey", expected="--checkpoint FILE --pubkey KEY.pub.pem")
     store = obj.store()
     if checkpoint is not None:  # read (and validate) the files before the long walk
-        from tenderflow.audit.seal import load_public_key, read_checkpoint
+        from tenderflow.app.audit import load_public_key, read_checkpoint
 
         read_checkpoint(checkpoint)
         if pubkey is not None:
@@ -117,12 +116,9 @@ def seal(obj: Ctx, key_path: Path, out: Path) -> None:
     Example:
       tenderflow --as auditor:zhao audit seal --key auditor.pem --out seal-2024-05.json
     """
-    from tenderflow.audit.seal import check_new_file, load_private_key
-    from tenderflow.audit.seal import seal as do_seal
-    from tenderflow.audit.verify import count_events
-    from tenderflow.clock import now
-    from tenderflow.domain.timeutil import iso
-    from tenderflow.services import check_actor
+    from tenderflow.app.audit import check_new_file, count_events, load_private_key
+    from tenderflow.app.audit import seal as do_seal
+    from tenderflow.app.common import check_actor, iso, now
 
     actor = check_actor(obj.default_actor("auditor"))
     check_new_file(out, "--out")
@@ -154,7 +150,7 @@ def keygen(obj: Ctx, out: Path, pub_out: Path | None) -> None:
     Example:
       tenderflow audit keygen --out auditor.pem    # writes auditor.pem and auditor.pub.pem
     """
-    from tenderflow.audit.seal import generate_key
+    from tenderflow.app.audit import generate_key
 
     private, public, kid = generate_key(out, pub_out)
     obj.emit({"ok": True, "private_key": str(private), "public_key": str(public),
@@ -178,8 +174,8 @@ def replay(obj: Ctx, procurement_id: str | None, all_: bool) -> None:
       tenderflow audit replay CN-2023-001
       tenderflow --json audit replay --all
     """
-    from tenderflow.audit.replay import count_streams
-    from tenderflow.audit.replay import replay as do_replay
+    from tenderflow.app.audit import count_streams
+    from tenderflow.app.audit import replay as do_replay
     from tenderflow.errors import InputError
 
     if all_ == (procurement_id is not None):
@@ -238,7 +234,7 @@ def export(obj: Ctx, fmt: str, out: Path, procurements: tuple[str, ...], ocid_pr
     """
     import re
 
-    from tenderflow.audit.export import export_jsonl, export_ocds
+    from tenderflow.app.audit import export_jsonl, export_ocds
     from tenderflow.errors import InputError
 
     if not re.fullmatch(r"ocds-[a-z0-9]{6}", ocid_prefix):
@@ -281,7 +277,7 @@ def report(obj: Ctx, procurement_id: str, out: Path) -> None:
     Example:
       tenderflow audit report CN-2023-001 --out CN-2023-001-audit.pdf
     """
-    from tenderflow.audit.report import write_report
+    from tenderflow.app.audit import write_report
 
     result = write_report(obj.store(), procurement_id, out)
     lines = [f"wrote {out}: {result.events} events, SHA-256 {result.sha256}"]

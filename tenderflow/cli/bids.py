@@ -26,29 +26,9 @@ def bid() -> None:
 
 
 def _read(path: Path) -> Any:
-    from tenderflow.services import read_data_file
+    from tenderflow.app.common import read_data_file
 
     return read_data_file(path)
-
-
-def _check_content(content: Any, file: str, field: str = "") -> dict[str, Any]:
-    from jsonschema import Draft202012Validator
-
-    from tenderflow.domain.components.sealing import CONTENT_SCHEMA
-    from tenderflow.errors import InputError
-
-    if not isinstance(content, dict):
-        raise InputError("an offer is a mapping", file=file, field=field or None,
-                         expected="price, investment, concession_years, revenue_plan, documents")
-    errors = sorted(Draft202012Validator(CONTENT_SCHEMA).iter_errors(content),
-                    key=lambda e: list(e.absolute_path))
-    if errors:
-        err = errors[0]
-        path = ".".join(str(p) for p in err.absolute_path)
-        where = ".".join(p for p in (field, path) if p) or None
-        raise InputError(err.message, file=file, field=where,
-                         expected="price as a decimal string like \"3245000.00\"")
-    return content
 
 
 @bid.command("seal")
@@ -73,15 +53,11 @@ def seal(obj: Ctx, offer: Path, procurement: str, supplier: str, kind: str,
     """
     import yaml
 
-    from tenderflow.domain.components.sealing import NONCE_RE, commitment, new_nonce
+    from tenderflow.app.sealing import check_offer, commit_offer
     from tenderflow.errors import InputError
 
-    content = _check_content(_read(offer), str(offer))
-    if nonce is not None and not NONCE_RE.match(nonce):
-        raise InputError("the nonce is not 32–128 lowercase hex digits", field="--nonce",
-                         expected="e.g. the output of `openssl rand -hex 32`")
-    nonce = nonce or new_nonce()
-    digest = commitment(procurement, supplier, kind, content, nonce)
+    content = check_offer(_read(offer), str(offer))
+    digest, nonce = commit_offer(procurement, supplier, kind, content, nonce)
     reveal = {"supplier": supplier, "content": content, "nonce": nonce}
     if out is not None:
         try:
@@ -111,25 +87,9 @@ def verify(obj: Ctx, reveal: Path, procurement: str, kind: str, expected: str) -
       tenderflow bid verify reveal-S-HXJS.yaml --procurement CN-2023-001 \\
           --kind final_quote --commitment 3f1c…
     """
-    from tenderflow.domain.components.sealing import HASH_RE, NONCE_RE, commitment
-    from tenderflow.errors import CheckFailed, InputError
+    from tenderflow.app.sealing import verify_reveal
 
     data = _read(reveal)
-    for key in ("supplier", "content", "nonce"):
-        if key not in data:
-            raise InputError("missing", file=str(reveal), field=key,
-                             expected="supplier, content and nonce")
-    if not isinstance(data["supplier"], str) or not data["supplier"]:
-        raise InputError("not a supplier id", file=str(reveal), field="supplier")
-    if not isinstance(data["nonce"], str) or not NONCE_RE.match(data["nonce"]):
-        raise InputError("not 32–128 lowercase hex digits", file=str(reveal), field="nonce")
-    if not HASH_RE.match(expected):
-        raise InputError("not 64 lowercase hex digits", field="--commitment")
-    content = _check_content(data["content"], str(reveal), "content")
-    got = commitment(procurement, data["supplier"], kind, content, data["nonce"])
-    if got != expected:
-        raise CheckFailed(f"{reveal}: the revealed {kind} of {data['supplier']} hashes to "
-                          f"{got}, not the commitment {expected}", commitment=expected,
-                          revealed=got)
+    got = verify_reveal(reveal, data, procurement, kind, expected)
     obj.emit({"ok": True, "commitment": got, "supplier": data["supplier"]},
              f"{data['supplier']}: the reveal matches the commitment {got}")

@@ -46,7 +46,7 @@ def keys_demo(obj: Ctx, procurement_id: str, out: Path, valid_from: str | None,
       tenderflow keys demo PPP-2023-001 --out examples/keys/PPP-2023-001 \\
           --valid-from 2023-01-02T00:00+08:00 --valid-until 2033-12-31T23:59:59+08:00
     """
-    from tenderflow.domain.timeutil import parse_time
+    from tenderflow.app.common import parse_time
 
     start = parse_time(valid_from, field="--valid-from") if valid_from else None
     end = parse_time(valid_until, field="--valid-until") if valid_until else None

@@ -3,8 +3,6 @@ eligibility ruleset."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import click
 
 from tenderflow.cli import Ctx
@@ -33,16 +31,14 @@ def lint(ctx: click.Context, ruleset: str) -> None:
       tenderflow policy lint workflows/eligibility/renovation.yaml
       tenderflow policy lint renovation --json
     """
-    from tenderflow.workflow.rulesets import (
-        RULESET_NAME, lint_ruleset_file, load_ruleset, ruleset_path,
-    )
+    from tenderflow.app.policy import lint as lint_ruleset
+    from tenderflow.app.policy import load as load_ruleset
+    from tenderflow.app.policy import ruleset_file
 
     obj = ctx.find_object(Ctx)
     assert obj is not None
-    path = Path(ruleset)
-    if not path.exists() and RULESET_NAME.match(ruleset):
-        path = ruleset_path(ruleset, field="RULESET")
-    findings = lint_ruleset_file(path)
+    path = ruleset_file(ruleset)
+    findings = lint_ruleset(path)
     data = {"ok": not findings, "ruleset": str(path),
             "findings": [f.to_dict() for f in findings]}
     if not findings:

@@ -15,16 +15,16 @@ pass_ctx = click.make_pass_decorator(Ctx)
 def parse_at(value: str | None, option: str = "--at") -> Any:
     """The business time an option gives; without one, now (the CLI's clock)."""
     if value is None:
-        from tenderflow.clock import now
+        from tenderflow.app.common import now
 
         return now()
-    from tenderflow.domain.timeutil import parse_time
+    from tenderflow.app.common import parse_time
 
     return parse_time(value, field=option)
 
 
 def actor_of(obj: Ctx) -> str:
-    from tenderflow.services import check_actor
+    from tenderflow.app.common import check_actor
 
     return check_actor(obj.default_actor())
 
@@ -44,7 +44,7 @@ def register(obj: Ctx, kind: str, file: Path, at: str | None) -> None:
     Example:
       tenderflow --as staff:wang register suppliers examples/data/suppliers.yaml
     """
-    from tenderflow.registration import load_file
+    from tenderflow.app.registration import load_file
 
     records = load_file(file, kind)
     actor = actor_of(obj)
@@ -283,7 +283,7 @@ def fire(obj: Ctx, procurement_id: str, trigger: str, data_file: Path | None, at
       tenderflow --as staff:wang fire CN-2023-001 invite --data invite.yaml \\
           --at 2023-03-03T10:00+08:00 --if-version 3
     """
-    from tenderflow.services import read_data_file
+    from tenderflow.app.common import read_data_file
 
     data = read_data_file(data_file) if data_file else None
     result = obj.services(receipt=receipt).fire(procurement_id, trigger, data, actor_of(obj),
@@ -323,9 +323,8 @@ def list_procurements(obj: Ctx) -> None:
     Example:
       tenderflow list --json
     """
-    store = obj.store()
-    with store.reading() as tx:
-        rows = [{"id": r.id, "project": r.project, "mode": r.mode, "state": r.state,
-                 "version": r.version, "next_due": r.next_due} for r in tx.procurement_rows()]
+    from tenderflow.app.admin import list_procurements
+
+    rows = list_procurements(obj.store())
     obj.emit(rows, "\n".join(f"{r['id']:<20} {r['mode']:<24} {r['state']:<18} "
                              f"{r['next_due'] or ''}" for r in rows) or "no procurements")

@@ -12,7 +12,7 @@ pass_ctx = click.make_pass_decorator(Ctx)
 
 
 def report_text(report: object) -> str:
-    from tenderflow.scenario import RunReport
+    from tenderflow.app.scenario import RunReport
 
     assert isinstance(report, RunReport)
     lines = [f"scenario: {report.title} ({report.scenario})"]
@@ -41,7 +41,7 @@ def run(obj: Ctx, scenario: Path) -> None:
     Example:
       tenderflow --db sqlite:///cn.db run examples/negotiation_failed.yaml
     """
-    from tenderflow.scenario import load_scenario, run_scenario
+    from tenderflow.app.scenario import load_scenario, run_scenario
 
     load_scenario(scenario)  # validate completely before creating or touching the database
     services = obj.services(create=True)

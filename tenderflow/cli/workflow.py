@@ -15,7 +15,7 @@ def workflow() -> None:
 
 
 def mermaid(wf: object, lang: str = "zh") -> str:
-    from tenderflow.workflow.definitions import Workflow
+    from tenderflow.app.common import Workflow
 
     assert isinstance(wf, Workflow)
     lines = ["stateDiagram-v2"]
@@ -58,9 +58,9 @@ def show(obj: Ctx, mode: str, fmt: str) -> None:
     Example:
       tenderflow workflow show competitive_negotiation --format mermaid
     """
-    from tenderflow.workflow.definitions import load_workflow
+    from tenderflow.app.common import workflow_of
 
-    wf = load_workflow(mode)
+    wf = workflow_of(mode)
     if fmt == "mermaid":
         text = mermaid(wf, obj.lang)
     else:

@@ -29,7 +29,7 @@ Document records (no ``trigger``; they do not change the workflow state)::
                               agreement_signed_seq, signing_order, left_out}
     FinancingPackageSigned   {document: package, …as AgreementSigned, manifest_sha256}
 
-This module is pure: the application service (:mod:`tenderflow.agreements`) reads the store
+This module is pure: the application service (:mod:`tenderflow.app.agreements`) reads the store
 and renders; the checks and the state they fold into live here, so a replay reaches the same
 decisions from the same events.
 """

@@ -73,7 +73,7 @@ class Workspace:
         return max(self.last_at(), AGREEMENT_DAY) + STEP
 
     def services(self) -> Any:
-        from tenderflow.services import Services
+        from tenderflow.app.procurement import Services
         from tenderflow.store.eventstore import EventStore
 
         return Services(EventStore(self.db), entry=HISTORIC)
@@ -107,8 +107,8 @@ def _build(folder: Path, steps: Callable[[Workspace], None]) -> Path:
 
 
 def _awarded(ws: Workspace) -> None:
-    from tenderflow.scenario import run_scenario
-    from tenderflow.services import Services
+    from tenderflow.app.scenario import run_scenario
+    from tenderflow.app.procurement import Services
     from tenderflow.store.eventstore import EventStore
 
     store = EventStore(ws.db)

@@ -7,7 +7,7 @@ import json
 
 from click.testing import CliRunner
 
-from tenderflow.demo import run_demo
+from tenderflow.app.demo import run_demo
 from tenderflow.domain.timeutil import parse_time
 from tests.agreements.test_contract_subprocess import (
     TF,

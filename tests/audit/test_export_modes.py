@@ -71,7 +71,7 @@ def _tender_opening(steps: list[dict[str, Any]]) -> int:
 def test_offers_are_not_exported_before_the_opening(
         services: Any, tmp_path: Path, scenario: str, opening: Any,
         exports: tuple[str, ...]) -> None:
-    from tenderflow.scenario import run_scenario
+    from tenderflow.app.scenario import run_scenario
 
     data = yamlio.safe_load((EXAMPLES / scenario).read_text(encoding="utf-8"))
     cut = opening(data["steps"])

@@ -208,7 +208,7 @@ def test_replay_uses_the_pinned_definitions_not_todays_files(home: Path, service
 
     from tenderflow.domain.timeutil import parse_time
     from tenderflow.errors import TriggerRefused
-    from tenderflow.scenario import run_scenario
+    from tenderflow.app.scenario import run_scenario
     from tenderflow.workflow import engine
 
     assert run_scenario(services, EXAMPLES / "negotiation_award.yaml").ok

@@ -189,7 +189,7 @@ def test_event_slipped_under_a_sealed_global_seq_is_found(
     """PostgreSQL sequences leave gaps (a rolled-back append); an attacker may fill one with a
     new, self-consistent stream. The checkpoint's event count below its last number finds it."""
     from tenderflow.paths import examples_dir
-    from tenderflow.scenario import run_scenario
+    from tenderflow.app.scenario import run_scenario
     from tenderflow.store.canonical import (
         GENESIS,
         canonical_json,
@@ -475,8 +475,8 @@ def test_progress_bar_only_on_a_terminal(monkeypatch: Any) -> None:
 def test_seal_and_checkpoint_on_each_backend(backend_url: str, keys: Any,
                                              tmp_path: Path) -> None:
     from tenderflow.paths import examples_dir
-    from tenderflow.scenario import run_scenario
-    from tenderflow.services import Services
+    from tenderflow.app.scenario import run_scenario
+    from tenderflow.app.procurement import Services
     from tenderflow.store.eventstore import EventStore
 
     store = EventStore(backend_url)

@@ -8,10 +8,10 @@ import pytest
 from pytest_bdd import given, parsers, then, when
 
 from tenderflow import yamlio
-from tenderflow.domain.entry import Entry
-from tenderflow.domain.timeutil import parse_time
+from tenderflow.app.audit import count_events, stream_ids
+from tenderflow.app.common import parse_time
+from tenderflow.app.procurement import services_for
 from tenderflow.errors import CheckFailed, TenderflowError
-from tenderflow.services import Services
 
 SUPPLIERS = ["S-CDJG", "S-HXJS", "S-SLGC", "S-YXWY"]
 
@@ -26,8 +26,7 @@ class World:
         self.result: Any = None
 
     def count(self) -> int:
-        with self.services.store.reading() as tx:
-            return int(tx.count_events())
+        return count_events(self.services.store)
 
     def fire(self, pid: str, trigger: str, data: Any, actor: str, at: str) -> None:
         self.error = None
@@ -45,8 +44,7 @@ def world(registered: Any) -> World:
 
 @given(parsers.parse('已登记示例项目和供应商'))
 def _registered(world: World) -> None:
-    with world.services.store.reading() as tx:
-        assert tx.stream_ids("supplier:")
+    assert stream_ids(world.services.store, "supplier:")
 
 
 @given(parsers.parse('项目 "{project}" 以 "{mode}" 方式开启采购 "{pid}"，时间 "{at}"'))
@@ -106,12 +104,12 @@ def _outcome(world: World, outcome: str) -> None:
         assert world.count() == world.events_before
 
 
-# The time of recording is the feature's own clock (tenderflow.services.Services), so a
+# The time of recording is the feature's own clock (tenderflow.app.procurement.Services), so a
 # feature about recording late or ahead of time holds on any day it runs.
 def _recording(world: World, recorded: str, reason: str, receipt: str = "") -> None:
     at = parse_time(recorded)
-    world.services = Services(world.services.store, entry=Entry(reason or None, receipt or None),
-                              recording_clock=lambda: at)
+    world.services = services_for(world.services.store, late_reason=reason or None,
+                                  receipt=receipt or None, recording_clock=lambda: at)
 
 
 @given(parsers.re(r'录入时间为 "(?P<recorded>[^"]+)"，补录理由为 "(?P<reason>[^"]*)"$'))

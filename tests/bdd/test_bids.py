@@ -9,8 +9,9 @@ from typing import Any
 
 from pytest_bdd import given, parsers, scenarios, then, when
 
-from tenderflow.domain.components.sealing import commitment
-from tenderflow.domain.timeutil import parse_time
+from tenderflow.app.audit import recorded_events
+from tenderflow.app.common import parse_time
+from tenderflow.app.sealing import commit_offer
 from tenderflow.errors import CheckFailed
 from tests.bdd.conftest import World
 from tests.bids._flow import FOUR, GROUP, Negotiation, nonce
@@ -190,7 +191,7 @@ def _state_given(world: World, pid: str, state: str) -> None:
 @when(parsers.parse('"{sid}" 于 "{at}" 密封提交最后报价 "{price}"'))
 def _seal(world: World, sid: str, at: str, price: str) -> None:
     n = neg(world)
-    digest = commitment(n.pid, sid, "final_quote", {"price": price}, nonce(sid))
+    digest, _ = commit_offer(n.pid, sid, "final_quote", {"price": price}, nonce(sid))
     world.fire(n.pid, "submit_final_quote", {"supplier": sid, "commitment": digest},
                f"supplier:{sid}", at)
 
@@ -273,8 +274,7 @@ def _only_commitments(world: World, pid: str, n: int) -> None:
     assert all(len(c["commitment"]) == 64 for c in sealed["commitments"])
     assert not any(sid in json.dumps(status["bids"]) for sid in DEFAULT_PRICES)
     nxt = world.services.next(pid, parse_time("2023-03-14T16:00+08:00"))
-    with world.services.store.reading() as tx:
-        log = [e.payload for e in tx.read_all()]
+    log = [e.payload for e in recorded_events(world.services.store)]
     text = json.dumps([status, nxt, log], ensure_ascii=False)
     for sid, price in DEFAULT_PRICES.items():
         assert price not in text and price.split(".")[0] not in text, sid
@@ -307,9 +307,8 @@ def _refund_recorded(world: World, sid: str, kind: str) -> None:
 
 @then(parsers.parse('回避记录为 "{spec}"'))
 def _recusals(world: World, spec: str) -> None:
-    with world.services.store.reading() as tx:
-        invite = [e for e in tx.read_stream(f"procurement:{neg(world).pid}")
-                  if e.type == "SuppliersInvited"][-1]
+    invite = [e for e in recorded_events(world.services.store, f"procurement:{neg(world).pid}")
+              if e.type == "SuppliersInvited"][-1]
     found = invite.payload.get("findings", {}).get("recusals", [])
     got = ";".join(f"{r['member']}/{r['supplier']}/{r['relation']}" for r in found) or "无"
     assert got == spec
@@ -319,7 +318,7 @@ def _recusals(world: World, spec: str) -> None:
 
 @then(parsers.parse('仍在任的谈判小组成员为 "{names}"'))
 def _seated(world: World, names: str) -> None:
-    from tenderflow.domain.components.bids import seated_members
+    from tenderflow.app.views import seated_members
 
     assert [m["name"] for m in seated_members(neg(world).state())] == ids(names)
 
@@ -332,7 +331,7 @@ def _award(world: World, sid: str, price: str) -> None:
 
 @then(parsers.parse('审计重放 "{pid}" 没有发现问题，重放状态为 "{state}"'))
 def _replayed(world: World, pid: str, state: str) -> None:
-    from tenderflow.audit.replay import replay
+    from tenderflow.app.audit import replay
 
     report = replay(world.services.store, pid)
     assert report.ok, report.to_dict()
@@ -499,7 +498,7 @@ def _tender_refund_due(world: World, sid: str, due: str) -> None:
 @when(parsers.parse('"{sid}" 于 "{at}" 重新密封投标 "{price}"'))
 def _tender_rebid(world: World, sid: str, at: str, price: str) -> None:
     t = tender(world)
-    digest = commitment(t.pid, sid, "bid", {"price": price}, nonce(sid))
+    digest, _ = commit_offer(t.pid, sid, "bid", {"price": price}, nonce(sid))
     world.fire(t.pid, "submit_bid", {"supplier": sid, "commitment": digest, "bond": "252000.00"},
                f"supplier:{sid}", at)
 
@@ -549,8 +548,8 @@ def _tender_committee_with(world: World, name: str, affiliation: str) -> None:
 @then(parsers.parse('回避记录为 "{spec}"，记入组建评标委员会的事件'))
 def _tender_recusals(world: World, spec: str) -> None:
     assert world.error is None, world.error.message
-    with world.services.store.reading() as tx:
-        formed = [e for e in tx.read_stream(f"procurement:{tender(world).pid}")
-                  if e.type == "EvaluationCommitteeFormed"][-1]
+    stream = f"procurement:{tender(world).pid}"
+    formed = [e for e in recorded_events(world.services.store, stream)
+              if e.type == "EvaluationCommitteeFormed"][-1]
     found = formed.payload.get("findings", {}).get("recusals", [])
     assert ";".join(f"{r['member']}/{r['supplier']}/{r['relation']}" for r in found) == spec

@@ -56,7 +56,7 @@ def _reason_contains(world: World, text: str) -> None:
 
 
 def _calendar(world: World) -> Any:
-    from tenderflow.services import load_calendar
+    from tenderflow.app.procurement import load_calendar
 
     with world.services.store.reading() as tx:
         return load_calendar(tx)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pytest_bdd import given, parsers, scenarios, then
 
-from tenderflow.domain.timeutil import parse_time
+from tenderflow.app.common import parse_time
 from tenderflow.paths import examples_dir
 
 scenarios("eligibility/准入门槛.feature")

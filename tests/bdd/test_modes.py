@@ -10,11 +10,11 @@ from typing import Any
 from pytest_bdd import given, parsers, scenarios, then, when
 
 from tenderflow import yamlio
-from tenderflow.domain.timeutil import parse_time
+from tenderflow.app.common import parse_time
 from tenderflow.errors import TenderflowError
 from tests.bdd.conftest import World
-from tests.modes.journeys import register_modes_data, walk_to
 from tests.conftest import REGISTERED_AT
+from tests.modes.journeys import register_modes_data, walk_to
 
 scenarios("open_tender", "delegation", "periods")
 
@@ -26,7 +26,7 @@ def _modes_data(world: World) -> None:
 
 @given("已登记项目：")
 def _project(world: World, docstring: str) -> None:
-    from tenderflow.registration import validate_projects
+    from tenderflow.app.registration import validate_projects
 
     record = yamlio.safe_load(docstring)
     world.services.register("projects", validate_projects([("feature", record)], "feature"),
@@ -35,7 +35,7 @@ def _project(world: World, docstring: str) -> None:
 
 @given("已登记供应商：")
 def _supplier(world: World, docstring: str) -> None:
-    from tenderflow.registration import validate_suppliers
+    from tenderflow.app.registration import validate_suppliers
 
     record = yamlio.safe_load(docstring)
     world.services.register("suppliers", validate_suppliers([("feature", record)], "feature"),

@@ -6,8 +6,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from tenderflow.app.procurement import load_parameters
 from tenderflow.domain.state import GUARDS
-from tenderflow.services import load_parameters
 
 ROOT = Path(__file__).resolve().parents[2]
 AREA_PARAMETERS = ("negotiation.bond_refund_withdrawn", "negotiation.bond_refund_unsuccessful",

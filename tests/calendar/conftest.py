@@ -18,7 +18,7 @@ def fix_recording_clock(monkeypatch: pytest.MonkeyPatch, at: str = RECORDED_AT) 
     """Make ``recorded_at`` (and the CLI's default ``--at``) a fixed time: both the clock
     module and the services' default recording clock."""
     from tenderflow import clock
-    from tenderflow.services import Services
+    from tenderflow.app.procurement import Services
 
     when = parse_time(at)
 

@@ -20,8 +20,8 @@ from tenderflow.cli import cli
 from tenderflow.domain.timeutil import parse_time
 from tenderflow.errors import CalendarProvisional
 from tenderflow.paths import examples_dir
-from tenderflow.scenario import run_scenario
-from tenderflow.services import Services
+from tenderflow.app.scenario import run_scenario
+from tenderflow.app.procurement import Services
 from tests.conftest import HISTORIC
 
 PID = "CN-2023-001"

@@ -12,7 +12,7 @@ from tenderflow.domain.eligibility import BASE_FIELDS, normalise_profile
 from tenderflow.errors import InputError
 from tenderflow.paths import examples_dir, workflows_dir
 from tenderflow.workflow.rulesets import load_ruleset
-from tenderflow.registration import (
+from tenderflow.app.registration import (
     SUPPLIER_FIELDS,
     SUPPLIER_OFFICE_FIELDS,
     load_file,

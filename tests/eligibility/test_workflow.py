@@ -92,7 +92,7 @@ def definitions_copy(tmp_path: Path, extra: dict[str, Path]) -> Path:
 
 
 def test_a_ruleset_failing_the_lint_cannot_be_pinned(registered: Any, tmp_path: Path) -> None:
-    from tenderflow.services import Services
+    from tenderflow.app.procurement import Services
 
     root = definitions_copy(tmp_path, {"state_owned": DATA / "discriminatory.yaml"})
     services = Services(registered.store, definitions_root=root, entry=HISTORIC)
@@ -111,7 +111,7 @@ def test_a_ruleset_failing_the_lint_cannot_be_pinned(registered: Any, tmp_path: 
 
 def test_the_pinned_ruleset_decides_even_after_the_file_changes(registered: Any,
                                                                tmp_path: Path) -> None:
-    from tenderflow.services import Services
+    from tenderflow.app.procurement import Services
 
     root = definitions_copy(tmp_path, {})
     services = Services(registered.store, definitions_root=root, entry=HISTORIC)
@@ -396,7 +396,7 @@ def test_replay_finds_a_verdict_that_the_facts_do_not_give(lot: Any) -> None:
 
 @pytest.fixture
 def tender(registered: Any) -> Any:
-    from tenderflow.registration import load_file
+    from tenderflow.app.registration import load_file
 
     registered.register("projects", load_file(examples_dir() / "data" / "modes_projects.yaml",
                                               "projects"), "staff:wang",

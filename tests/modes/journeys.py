@@ -113,7 +113,7 @@ JOURNEYS: dict[str, tuple[str, str, str, list[Step]]] = {
 
 def register_modes_data(services: Any) -> None:
     """The projects and implementing entities of examples/data/modes_*.yaml."""
-    from tenderflow.registration import load_file
+    from tenderflow.app.registration import load_file
 
     data: Path = examples_dir() / "data"
     for file, kind in MODES_DATA:

@@ -7,8 +7,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from tenderflow.app.procurement import load_parameters
 from tenderflow.domain.state import GUARDS
-from tenderflow.services import load_parameters
 from tenderflow.workflow.definitions import load_workflow
 from tests.modes.test_walk import _literals
 

@@ -18,7 +18,7 @@ import pytest
 from tenderflow.domain.parameters import Parameters
 from tenderflow.domain.state import GUARDS
 from tenderflow.paths import examples_dir
-from tenderflow.services import load_parameters
+from tenderflow.app.procurement import load_parameters
 from tenderflow.workflow.definitions import available_modes, load_workflow, load_yaml
 from tests.conftest import HISTORIC
 
@@ -43,8 +43,8 @@ def scenario_files() -> list[Path]:
 def walked(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """Run every scenario file on its own fresh database, recording each transition taken
     and each parameter read."""
-    from tenderflow.scenario import run_scenario
-    from tenderflow.services import Services
+    from tenderflow.app.scenario import run_scenario
+    from tenderflow.app.procurement import Services
     from tenderflow.store.eventstore import EventStore
 
     reads: set[str] = set()

@@ -116,7 +116,7 @@ def redecide(url: str, root: Any = None) -> list[str]:
     from tenderflow.domain.timeutil import parse_time
     from tenderflow.workflow.rulesets import ruleset_of  # the ruleset pinned at opening
     from tenderflow.errors import TenderflowError
-    from tenderflow.services import Services
+    from tenderflow.app.procurement import Services
     from tenderflow.workflow import engine
 
     found: list[str] = []

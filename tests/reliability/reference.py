@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from tenderflow.domain.timeutil import parse_time
-from tenderflow.services import Services
+from tenderflow.app.procurement import Services
 from tenderflow.store.eventstore import EventStore
 from tests.conftest import HISTORIC, REGISTERED_AT
 
@@ -44,7 +44,7 @@ class Reference:
 @functools.lru_cache(maxsize=1)
 def reference() -> Reference:
     from tenderflow.paths import examples_dir
-    from tenderflow.scenario import run_scenario
+    from tenderflow.app.scenario import run_scenario
 
     folder = tempfile.mkdtemp(prefix="tf-reference-")
     store = EventStore(f"sqlite:///{folder}/reference.db")

@@ -25,7 +25,7 @@ import pytest
 from sqlalchemy.engine import make_url
 
 from tenderflow.domain.timeutil import parse_time
-from tenderflow.services import Services
+from tenderflow.app.procurement import Services
 from tenderflow.store.eventstore import EventStore
 from tests.reliability import integrity
 from tests.reliability.reference import Reference, prepare, reference, tenderflow_cmd

@@ -45,7 +45,7 @@ def long_scenario(cut: dict[str, int]) -> dict[str, Any]:
     """Every example and ``COPIES`` renamed copies of it in one scenario. ``cut`` limits the
     copies of an example to their first steps (a copy cannot reuse data bound to the
     original id, such as a sealed offer's commitment)."""
-    from tenderflow.scenario import load_scenario
+    from tenderflow.app.scenario import load_scenario
 
     projects: dict[str, Any] = {}
     suppliers: dict[str, Any] = {}
@@ -77,8 +77,8 @@ def long_scenario(cut: dict[str, int]) -> dict[str, Any]:
 def write_scenario(folder: Path, url: str) -> tuple[Path, list[dict[str, Any]], int]:
     """Write the long scenario and run it uninterrupted into ``url``; the copies of an
     example are cut where a copy's step is refused, until the whole run goes through."""
-    from tenderflow.scenario import run_scenario
-    from tenderflow.services import Services
+    from tenderflow.app.scenario import run_scenario
+    from tenderflow.app.procurement import Services
     from tenderflow.store.eventstore import EventStore
 
     cut: dict[str, int] = {}

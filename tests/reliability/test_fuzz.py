@@ -29,7 +29,7 @@ from tenderflow import yamlio
 from tenderflow.cli import COMMANDS, cli
 from tenderflow.domain.timeutil import parse_time
 from tenderflow.paths import examples_dir, workflows_dir
-from tenderflow.services import Services
+from tenderflow.app.procurement import Services
 from tenderflow.store.eventstore import EventStore
 from tests.reliability import integrity
 from tests.reliability.reference import reference

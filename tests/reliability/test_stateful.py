@@ -32,7 +32,7 @@ from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, ru
 from tenderflow.domain.state import fold_all
 from tenderflow.domain.timeutil import iso, parse_time
 from tenderflow.errors import TenderflowError
-from tenderflow.services import Services
+from tenderflow.app.procurement import Services
 from tenderflow.store.eventstore import EventStore
 from tests.reliability import integrity
 from tests.reliability.reference import Reference, reference

@@ -19,8 +19,8 @@ from tenderflow.audit.verify import verify_store
 from tenderflow.domain.timeutil import parse_time
 from tenderflow.events.catalogue import EventType, catalogue
 from tenderflow.paths import examples_dir
-from tenderflow.registration import load_file
-from tenderflow.services import Services
+from tenderflow.app.registration import load_file
+from tenderflow.app.procurement import Services
 from tenderflow.store.canonical import event_body, sha256_hex
 from tenderflow.store.eventstore import EventStore
 from tests.conftest import HISTORIC, REGISTERED_AT

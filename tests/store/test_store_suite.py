@@ -160,8 +160,8 @@ def test_a_scenario_records_the_same_events_on_every_backend(services: Any,
                                                             tmp_path: Path) -> None:
     """The example scenario, run through the services, leaves a sound log whose content
     (everything but the wall-clock fields) equals a fresh SQLite run's."""
-    from tenderflow.scenario import run_scenario
-    from tenderflow.services import Services
+    from tenderflow.app.scenario import run_scenario
+    from tenderflow.app.procurement import Services
 
     scenario = examples_dir() / "negotiation_award.yaml"
     report = run_scenario(services, scenario)

@@ -15,21 +15,20 @@ receipt (``receipt:`` on the step, or ``entry.receipt`` for the whole file).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from datetime import datetime
-
-from tenderflow.domain.entry import Entry
-from tenderflow.domain.timeutil import parse_time
-from tenderflow.errors import CheckFailed, InputError, NotFound, TenderflowError
-from tenderflow.registration import (
+from tenderflow.app.procurement import Services, check_actor
+from tenderflow.app.registration import (
     ID_RE,
     read_records,
     validate_projects,
     validate_suppliers,
 )
-from tenderflow.services import Services, check_actor
+from tenderflow.domain.entry import Entry
+from tenderflow.domain.timeutil import parse_time
+from tenderflow.errors import CheckFailed, InputError, NotFound, TenderflowError
 from tenderflow.workflow.definitions import load_workflow, load_yaml
 from tenderflow.workflow.engine import validate_data
 
@@ -309,20 +308,19 @@ def run_scenario(services: Services, path: Path, *, default_actor: str = "staff:
     """Apply a scenario; returns the report (``ok`` false when a step failed)."""
     sc = load_scenario(path)
     # Refuse before writing anything if a procurement id is already taken.
-    with services.store.reading() as tx:
-        for p in sc.procurements:
-            if tx.head(f"procurement:{p['id']}")[0]:
-                raise InputError(f"procurement {p['id']} already exists in this database",
-                                 file=sc.file, field="procurements.id",
-                                 expected="a fresh database or new ids")
-        # ... or if a procurement's project is neither in the file nor registered already.
-        given = {rec["id"] for rec in sc.projects}
-        for i, p in enumerate(sc.procurements):
-            if p["project"] not in given and tx.snapshot(f"project:{p['project']}") is None:
-                raise InputError(f"project {p['project']!r} is not in this scenario's "
-                                 f"projects nor registered in the database", file=sc.file,
-                                 location=f"procurements[{i}]", field="project",
-                                 expected="the id of a project listed under projects")
+    for p in sc.procurements:
+        if services.exists(p["id"]):
+            raise InputError(f"procurement {p['id']} already exists in this database",
+                             file=sc.file, field="procurements.id",
+                             expected="a fresh database or new ids")
+    # ... or if a procurement's project is neither in the file nor registered already.
+    given = {rec["id"] for rec in sc.projects}
+    for i, p in enumerate(sc.procurements):
+        if p["project"] not in given and services.registered("project", p["project"]) is None:
+            raise InputError(f"project {p['project']!r} is not in this scenario's "
+                             f"projects nor registered in the database", file=sc.file,
+                             location=f"procurements[{i}]", field="project",
+                             expected="the id of a project listed under projects")
     results: list[StepResult] = []
     if sc.start is None:  # nothing to record
         return RunReport(sc.file, sc.title, results, {}, True, None)

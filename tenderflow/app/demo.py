@@ -12,16 +12,17 @@ from tenderflow.paths import examples_dir
 def run_demo(out: Path, sealed_at: datetime) -> dict[str, Any]:
     """Run the examples into ``out``; ``sealed_at`` is when the audit checkpoint is sealed
     (the CLI's clock: a seal records when it was made, it decides nothing)."""
-    from tenderflow.scenario import run_scenario
-    from tenderflow.services import Services
-    from tenderflow.store.eventstore import EventStore
+    from tenderflow.app.admin import open_store
+    from tenderflow.app.audit import audit_bundle, count_events
+    from tenderflow.app.common import iso
+    from tenderflow.app.procurement import Services
+    from tenderflow.app.scenario import run_scenario
 
     out.mkdir(parents=True, exist_ok=True)
     db = out / "tenderflow.db"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{db}{suffix}").unlink(missing_ok=True)
-    store = EventStore(f"sqlite:///{db}")
-    store.migrate()
+    store = open_store(f"sqlite:///{db}", create=True)
     services = Services(store)
     scenarios = []
     for path in sorted(examples_dir().glob("*.yaml")):
@@ -31,12 +32,8 @@ def run_demo(out: Path, sealed_at: datetime) -> dict[str, Any]:
     from tenderflow.app.demo_agreement import demo_signed_package
 
     agreement = demo_signed_package(services, out / "agreement")
-    from tenderflow.audit.bundle import audit_bundle
-    from tenderflow.domain.timeutil import iso
-
     audit = audit_bundle(store, out / "audit", sealed_at=iso(sealed_at))
-    with store.reading() as tx:
-        events = tx.count_events()
+    events = count_events(store)
     store.dispose()
     return {"db": str(db), "scenarios": scenarios, "events": events,
             "summary": str(out / "summary.json"), "agreement": agreement, "audit": audit,

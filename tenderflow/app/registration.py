@@ -16,7 +16,6 @@ from typing import Any
 import yaml
 
 from tenderflow import yamlio
-
 from tenderflow.domain.eligibility import BASE_FIELDS
 from tenderflow.domain.money import Money
 from tenderflow.domain.uscc import uscc_problem

@@ -6,7 +6,6 @@ the expected version, updating the snapshot and read models, all in one transact
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
@@ -20,17 +19,29 @@ from tenderflow.app.common import (  # noqa: F401 - re-exported for the CLI and 
     load_parameters,
     stream_of,
 )
+from tenderflow.app.snapshots import (
+    find_state,
+    load_state,
+    rebuild_state,
+    save_state,
+    stored_snapshot,
+)
+from tenderflow.app.views import as_of, status_view
 from tenderflow.domain.entry import LATE_AFTER, Entry, late_entry, submission_deadline
 from tenderflow.domain.parameters import Parameters
 from tenderflow.domain.state import State, empty_state, fold
 from tenderflow.domain.timeutil import iso, local_date, parse_time
 from tenderflow.errors import (
-    ConcurrencyConflict, InputError, NotFound, ProcurementNotFound, TenderflowError,
+    ConcurrencyConflict,
+    InputError,
+    NotFound,
+    ProcurementNotFound,
+    TenderflowError,
 )
 from tenderflow.store.canonical import canonical_json
 from tenderflow.store.eventstore import EventStore, NewEvent, StoredEvent, Tx
 from tenderflow.workflow import engine
-from tenderflow.workflow.definitions import Workflow, load_workflow, load_yaml
+from tenderflow.workflow.definitions import Workflow, load_workflow
 
 
 def load_calendar(tx: Tx | None = None) -> Any:
@@ -42,6 +53,16 @@ def load_calendar(tx: Tx | None = None) -> Any:
     from tenderflow.app.calendar import merged_calendar
 
     return merged_calendar(tx)
+
+
+def services_for(store: EventStore, *, late_reason: str | None = None,
+                 receipt: str | None = None,
+                 recording_clock: Callable[[], datetime] | None = None) -> Services:
+    """The services the CLI and the features use: late steps recorded with ``late_reason``
+    and, for a submission after its deadline, ``receipt`` (tenderflow.domain.entry); events
+    recorded at ``recording_clock`` (default the wall clock)."""
+    return Services(store, entry=Entry(reason=late_reason, receipt=receipt),
+                    recording_clock=recording_clock)
 
 
 @dataclass
@@ -129,12 +150,12 @@ class Services:
         params = load_parameters(self.root)
         with self.store.transaction() as tx:
             if kind == "suppliers":
-                from tenderflow.registration import check_consortia
+                from tenderflow.app.registration import check_consortia
 
                 check_consortia(records, lambda sid: self.profile(tx, "supplier", sid))
             for rec in records:
                 sid = f"{prefix}:{rec['id']}"
-                snap = tx.snapshot(sid)
+                snap = stored_snapshot(tx, sid)
                 if snap and snap[1] == rec:
                     counts["unchanged"] += 1
                     continue
@@ -152,8 +173,18 @@ class Services:
         return counts
 
     def profile(self, tx: Tx, kind: str, rid: str) -> dict[str, Any] | None:
-        snap = tx.snapshot(f"{kind}:{rid}")
+        snap = stored_snapshot(tx, f"{kind}:{rid}")
         return snap[1] if snap else None
+
+    def registered(self, kind: str, rid: str) -> dict[str, Any] | None:
+        """The registered profile of a ``project`` or ``supplier``, or None."""
+        with self.store.reading() as tx:
+            return self.profile(tx, kind, rid)
+
+    def exists(self, pid: str) -> bool:
+        """Whether procurement ``pid`` has any event recorded."""
+        with self.store.reading() as tx:
+            return bool(tx.head(stream_of(pid))[0])
 
     # --- procurements -------------------------------------------------------------------
     def open_procurement(self, pid: str, project_id: str, mode: str, actor: str,
@@ -165,7 +196,7 @@ class Services:
         project in a permitted mode, recording the link, the ``ground`` and, for a change of
         method, the ``approval`` (see tenderflow.domain.components.reopening)."""
         check_actor(actor)
-        from tenderflow.registration import ID_RE
+        from tenderflow.app.registration import ID_RE
 
         if not ID_RE.match(pid):
             raise InputError(f"procurement id {pid!r}", field="id",
@@ -216,55 +247,26 @@ class Services:
         from tenderflow.domain.components.reopening import RULE, reopening
         from tenderflow.errors import Refusal, TriggerRefused
 
-        snap = tx.snapshot(stream_of(reopens))
-        if snap is None:
+        failed = find_state(tx, reopens, self.root)
+        if failed is None:
             raise ProcurementNotFound(f"no procurement {reopens!r} to re-open",
                                       procurement=reopens)
-        link, refusals = reopening(reopens, snap[1], mode, project_id, ground, justification,
+        link, refusals = reopening(reopens, failed, mode, project_id, ground, justification,
                                    approval)
         for row in tx.procurement_rows():  # a failure is re-opened once
-            other = tx.snapshot(stream_of(row.id)) if row.project == project_id else None
-            if other and (other[1].get("reopens") or {}).get("procurement") == reopens:
+            other = find_state(tx, row.id, self.root) if row.project == project_id else None
+            if other and (other.get("reopens") or {}).get("procurement") == reopens:
                 refusals.append(Refusal(RULE, f"{reopens} was already re-opened as {row.id}",
                                         "政府采购法 第36、37条", {"successor": row.id}))
         if refusals or link is None:
             raise TriggerRefused(pid, "open", f"re-opening {reopens}", refusals)
         return link
 
-    # Procurement snapshots are a cache of the fold, stamped with the version of the code that
-    # folded them (tenderflow.domain.fold_version) and trusted only while that stamp is the
-    # running code's and they are at the stream's head. Project, supplier, credit and calendar
-    # snapshots are not read through here: their state is the latest profile or list, not a
-    # fold, so they keep no stamp (NULL) and are read as stored, as before.
     def _save(self, tx: Tx, wf: Workflow, pid: str, state: State) -> None:
-        from tenderflow.domain import fold_version
-
-        tx.save_snapshot(stream_of(pid), state["version"], state, fold_version.FOLD_VERSION)
-        tx.save_procurement_row(pid, state["project"]["id"], state["mode"], state["state"],
-                                state["version"], engine.next_due(wf, state))
+        save_state(tx, wf, pid, state)
 
     def _load(self, tx: Tx, pid: str) -> State:
-        """The procurement's state at its head: the stored snapshot when the running fold made
-        it at the head, else rebuilt from the events (and saved, in a write transaction)."""
-        from tenderflow.domain import fold_version
-
-        snap = tx.stamped_snapshot(stream_of(pid))
-        if snap is None:
-            raise ProcurementNotFound(f"no procurement {pid!r}", procurement=pid)
-        head, _ = tx.head(stream_of(pid))
-        if snap.fold_version == fold_version.FOLD_VERSION and snap.version == head:
-            return snap.state
-        return self._rebuild(tx, pid)  # folded by other code, or lagging the head
-
-    def _rebuild(self, tx: Tx, pid: str) -> State:
-        """Fold the procurement from its events; inside a write transaction, save the snapshot
-        (stamped) and the read model row too. A read only returns the rebuilt state."""
-        from tenderflow.domain.state import fold_all
-
-        state = fold_all(pid, tx.read_stream(stream_of(pid)))
-        if tx.writing:
-            self._save(tx, load_workflow(state["mode"], self.root), pid, state)
-        return state
+        return load_state(tx, pid, self.root)
 
     def rebuild_snapshots(self) -> dict[str, Any]:
         """Rebuild every stale procurement snapshot (another fold version, none recorded, or
@@ -282,7 +284,7 @@ class Services:
             pid = sid.split(":", 1)[1]
             try:
                 with self.store.transaction() as tx:
-                    self._rebuild(tx, pid)
+                    rebuild_state(tx, pid, self.root)
             except (KeyError, TypeError, ValueError, TenderflowError) as exc:
                 failed[pid] = f"{type(exc).__name__}: {exc}"
                 continue
@@ -333,10 +335,9 @@ class Services:
                     and (k == "procurement" or k.endswith("_procurement"))]
             summaries = {}
             for ref in refs:
-                snap = tx.snapshot(stream_of(ref))
-                if snap is None:
+                other = find_state(tx, ref, self.root)
+                if other is None:
                     raise NotFound(f"procurement {ref!r} does not exist", procurement=ref)
-                other = snap[1]
                 summaries[ref] = {"mode": other["mode"], "state": other["state"],
                                   "project": other["project"]["id"],
                                   "award": other.get("award")}
@@ -438,40 +439,7 @@ class Services:
         with self.store.reading() as tx:
             state = self._load(tx, pid)
             defs = self.definitions(state["mode"], tx=tx)
-        wf = defs.workflow
-        when = at or as_of(state)
-        steps = engine.possible(defs, pid, state, when)
-        timers = [{"trigger": t, "due": iso(d)} for t, d in engine.due_timers(wf, state)]
-        return {
-            "id": pid, "mode": state["mode"],
-            "mode_title": {"zh": wf.title_zh, "en": wf.title_en},
-            "state": state["state"],
-            "state_label": {"zh": wf.label(state["state"], "zh"),
-                            "en": wf.label(state["state"], "en")},
-            "final": state["state"] in wf.terminal,
-            "version": state["version"],
-            "project": {"id": state["project"]["id"], "name": state["project"]["name"],
-                        "estimated_investment": state["project"]["estimated_investment"]},
-            "key_dates": state.get("dates", {}),
-            "deadlines": state.get("deadlines", {}),
-            "parties": public_parties(state),
-            "bids": public_bids(state),
-            "award": state.get("award"),
-            "eligibility": public_eligibility(state),
-            "ended": state.get("ended"),
-            "reopens": state.get("reopens"),
-            "late_entries": state.get("late_entries", []),
-            "as_of": iso(when),
-            "cannot_judge": {s["trigger"]: s["cannot_judge"] for s in steps
-                             if s.get("cannot_judge")},
-            "provisional": sorted({y for s in steps for y in s.get("provisional", [])}),
-            "pending": {"timers": timers,
-                        "ready": _unique(s["trigger"] for s in steps
-                                         if s["ready"] and not s["timer"]),
-                        "waiting": _unique(s["trigger"] for s in steps if not s["ready"]
-                                           and not any(o["ready"] for o in steps
-                                                       if o["trigger"] == s["trigger"]))},
-        }
+        return status_view(defs, pid, state, at or as_of(state))
 
     def next(self, pid: str, at: datetime | None = None, actor: str | None = None
              ) -> dict[str, Any]:
@@ -520,69 +488,3 @@ class Services:
 
 def _wall_clock() -> datetime:
     return clock.now()
-
-
-def _unique(names: Any) -> list[str]:
-    """Trigger names once each, in order (a trigger may have several transitions)."""
-    return list(dict.fromkeys(names))
-
-
-def as_of(state: State) -> datetime:
-    """The latest business time a procurement's record has reached."""
-    return parse_time(state["last_event_at"])
-
-
-def public_eligibility(state: State) -> dict[str, Any] | None:
-    """The latest eligibility check: when, under which ruleset, who passed, who failed which
-    rules (tenderflow.domain.components.eligibility)."""
-    from tenderflow.domain.components.eligibility import public_eligibility as view
-
-    return view(state)
-
-
-def public_parties(state: State) -> dict[str, Any]:
-    """The parties as ``status`` shows them (no sealed content)."""
-    return {
-        "group": [m.get("name") for m in state.get("group", [])],
-        "invited": sorted(state.get("invited", {})),
-        "responded": sorted(state.get("responses", {})),
-        "excluded": state.get("excluded", {}),
-        "final_quotes": sorted(state.get("final_quotes", {})),
-        # open tender: bidders are named once the bids are opened (招标投标法 第22条)
-        "bidders": sorted(state.get("bids", {})) if state.get("opened") else [],
-        "committee": [m.get("name") for m in state.get("committee", [])],
-        "ranked": [c["supplier"] for c in state.get("ranked", [])],
-        "entity": (state.get("entrustment") or {}).get("entity"),
-    }
-
-
-def public_bids(state: State) -> dict[str, Any]:
-    """Sealed offers, openings, bonds, recusals and the ranking as ``status`` shows them
-    (before an opening only commitments: see tenderflow.domain.components.bids.public_view)."""
-    from tenderflow.domain.components.bids import public_view
-
-    return public_view(state)
-
-
-def read_data_file(path: Path) -> Any:
-    """The ``--data FILE`` of ``fire``: YAML or JSON mapping."""
-    data = load_yaml(path) if path.suffix.lower() != ".json" else _load_json(path)
-    if data is None:
-        return {}
-    if not isinstance(data, dict):
-        raise InputError("trigger data must be a mapping", file=str(path), field="with")
-    return data
-
-
-def _load_json(path: Path) -> Any:
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError("file not found", file=str(path)) from None
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text (byte {exc.start})", file=str(path)) from None
-    except json.JSONDecodeError as exc:
-        raise InputError(f"not valid JSON: {exc.msg}", file=str(path),
-                         location=f"line {exc.lineno}") from None
-    except RecursionError:
-        raise InputError("nested too deeply", file=str(path)) from None

@@ -1,0 +1,51 @@
+"""The administration facade: open the store a ``--db`` URL names (creating or upgrading its
+schema, or requiring it to be current), the default actor of a PostgreSQL user, ``init``'s
+rebuild of stale procurement snapshots, and the list of procurements from the read model."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tenderflow.store.eventstore import EventStore, normalise_url
+
+
+def open_store(url: str, *, create: bool = False) -> EventStore:
+    """The store at ``url``: with ``create`` the schema is created or migrated to the head
+    revision; otherwise it must already be current (else an error naming ``tenderflow
+    init``). The caller disposes of it when done."""
+    store = EventStore(url)
+    try:
+        if create:
+            store.migrate()
+        else:
+            store.require_schema()
+    except BaseException:
+        store.dispose()  # no connection left open behind a refusal
+        raise
+    return store
+
+
+def default_actor(url: str, role: str) -> str | None:
+    """On PostgreSQL, ``role:<database user>``; elsewhere None (the caller must say who)."""
+    if not normalise_url(url).startswith("postgresql"):
+        return None
+    store = EventStore(url)
+    try:
+        return store.default_actor(role)
+    finally:
+        store.dispose()
+
+
+def rebuild_snapshots(store: EventStore) -> dict[str, Any]:
+    """Rebuild every procurement snapshot folded by other code (or before migration 0004
+    stamped them) from the events: ``rebuilt`` ids and ``failed`` (id → why)."""
+    from tenderflow.app.procurement import Services
+
+    return Services(store).rebuild_snapshots()
+
+
+def list_procurements(store: EventStore) -> list[dict[str, Any]]:
+    """Every procurement in the read model: id, project, mode, state, version, next due."""
+    with store.reading() as tx:
+        return [{"id": r.id, "project": r.project, "mode": r.mode, "state": r.state,
+                 "version": r.version, "next_due": r.next_due} for r in tx.procurement_rows()]

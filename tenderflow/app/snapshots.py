@@ -1,0 +1,74 @@
+"""Procurement snapshots: the one way the application reads a procurement's folded state.
+
+A snapshot is a cache of the fold, stamped with the version of the code that folded it
+(tenderflow.domain.fold_version) and trusted only while that stamp is the running code's and it
+is at the stream's head; otherwise the state is rebuilt from the events (and, inside a write
+transaction, saved again). Every reader of a procurement's state — the services' commands, a
+re-opening's look at the failed procurement, the facts copied from another procurement — goes
+through :func:`load_state` or :func:`find_state`. Project, supplier, credit and calendar
+snapshots are not folds: their state is the latest profile or list, kept without a stamp
+(NULL) and read as stored (:func:`stored_snapshot`), as is the stored projection that
+``audit replay`` compares with its own fold.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from tenderflow.app.common import stream_of
+from tenderflow.domain.state import State
+from tenderflow.errors import ProcurementNotFound
+from tenderflow.store.eventstore import Tx
+from tenderflow.workflow import engine
+from tenderflow.workflow.definitions import Workflow, load_workflow
+
+
+def stored_snapshot(tx: Tx, stream: str) -> tuple[int, dict[str, Any]] | None:
+    """The snapshot row of ``stream`` as stored, ``(version, state)``, whatever code folded it:
+    for what is not a fold (a profile) and for comparing the stored projection (replay)."""
+    return tx.snapshot(stream)
+
+
+def save_state(tx: Tx, wf: Workflow, pid: str, state: State) -> None:
+    """Store the procurement's snapshot, stamped with the running fold version, and its row
+    in the ``procurements`` read model."""
+    from tenderflow.domain import fold_version
+
+    tx.save_snapshot(stream_of(pid), state["version"], state, fold_version.FOLD_VERSION)
+    tx.save_procurement_row(pid, state["project"]["id"], state["mode"], state["state"],
+                            state["version"], engine.next_due(wf, state))
+
+
+def find_state(tx: Tx, pid: str, root: Path | None = None) -> State | None:
+    """The procurement's state at its head, or None if there is no such procurement: the
+    stored snapshot when the running fold made it at the head, else rebuilt from the events
+    (and saved, in a write transaction)."""
+    from tenderflow.domain import fold_version
+
+    snap = tx.stamped_snapshot(stream_of(pid))
+    if snap is None:
+        return None
+    head, _ = tx.head(stream_of(pid))
+    if snap.fold_version == fold_version.FOLD_VERSION and snap.version == head:
+        return snap.state
+    return rebuild_state(tx, pid, root)  # folded by other code, or lagging the head
+
+
+def load_state(tx: Tx, pid: str, root: Path | None = None) -> State:
+    """As :func:`find_state`; a procurement that does not exist is ProcurementNotFound."""
+    state = find_state(tx, pid, root)
+    if state is None:
+        raise ProcurementNotFound(f"no procurement {pid!r}", procurement=pid)
+    return state
+
+
+def rebuild_state(tx: Tx, pid: str, root: Path | None = None) -> State:
+    """Fold the procurement from its events; inside a write transaction, save the snapshot
+    (stamped) and the read model row too. A read only returns the rebuilt state."""
+    from tenderflow.domain.state import fold_all
+
+    state = fold_all(pid, tx.read_stream(stream_of(pid)))
+    if tx.writing:
+        save_state(tx, load_workflow(state["mode"], root), pid, state)
+    return state
