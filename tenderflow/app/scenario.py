@@ -242,7 +242,8 @@ def _check_step(step: Any, i: int, file: str, modes: dict[str, str], opened: set
             if k not in step:
                 raise _err(file, where, "missing", k)
         check_actor(step["as"], field=f"{where}.as")
-        if step["open"] not in modes or step["open"] in opened:
+        if not isinstance(step["open"], str) or step["open"] not in modes \
+                or step["open"] in opened:
             raise _err(file, where, f"{step['open']!r} is not a procurement of this scenario "
                        "waiting to be opened", "open", ", ".join(sorted(set(modes) - opened)))
         if "expect_refused" in step and not isinstance(step["expect_refused"], str):
@@ -255,7 +256,7 @@ def _check_step(step: Any, i: int, file: str, modes: dict[str, str], opened: set
             if k not in step:
                 raise _err(file, where, "missing", k)
         check_actor(step["as"], field=f"{where}.as")
-        if step["on"] not in modes:
+        if not isinstance(step["on"], str) or step["on"] not in modes:
             raise _err(file, where, f"no procurement {step['on']!r} in this scenario", "on",
                        ", ".join(modes))
         wf = load_workflow(modes[step["on"]])

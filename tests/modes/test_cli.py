@@ -207,6 +207,11 @@ OPEN_B = '  - {at: "2023-04-01T10:00+08:00", as: "staff:wang", open: B}'
     ('  - {at: "2023-04-01T09:00+08:00", open: B}', "field 'as': missing"),
     (OPEN_B + "\n" + OPEN_B, "'B' is not a procurement of this scenario waiting"),
     ('  - {expect: {on: A, state: created}}', "opened by a step"),
+    # a list where a procurement id is expected (found by the fuzz suite: it crashed)
+    ('  - {at: "2023-04-01T09:00+08:00", as: "staff:wang", open: [B]}\n' + OPEN_B,
+     "is not a procurement of this scenario waiting to be opened"),
+    ('  - {at: "2023-03-01T10:00+08:00", as: "staff:wang", fire: cancel, on: [A]}\n' + OPEN_B,
+     "no procurement ['A'] in this scenario"),
 ])
 def test_scenario_open_steps_are_validated_before_anything_is_written(
         tmp_path: Path, invoke: Any, steps: str, message: str) -> None:
