@@ -32,7 +32,7 @@ def _modes_data(world: World) -> None:
 @given(parsers.parse('已导入放假通知 "{name}"'))
 def _imported(world: World, name: str) -> None:
     from tenderflow.app.calendar import import_notice
-    from tenderflow.domain.timeutil import parse_time
+    from tenderflow.app.common import parse_time
 
     text = (NOTICES / name).read_text(encoding="utf-8")
     result = import_notice(world.services, text, name, "staff:wang",
