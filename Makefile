@@ -42,6 +42,7 @@ bench: install
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/agreement.py
 	$(BIN)/python benchmarks/eligibility.py
+	$(BIN)/python benchmarks/fold.py
 
 lint: install
 	$(BIN)/ruff check tenderflow tests benchmarks
