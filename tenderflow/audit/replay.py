@@ -230,7 +230,8 @@ def replay_stream(tx: Any, procurement: str, pinned: PinnedDefinitions | None = 
                     _check_facts(tx, ev)
                     decision = engine.decide(defs, procurement, state, payload["trigger"],
                                              payload.get("data"), payload.get("facts") or {},
-                                             parse_time(ev.occurred_at), ev.actor)
+                                             parse_time(ev.occurred_at), ev.actor,
+                                             recorded_data=_stored_data(ev))
                     result.decided += 1
                     if "late_entry" in payload:  # said by the person recording, not decided
                         decision.payload["late_entry"] = payload["late_entry"]
@@ -270,6 +271,16 @@ def replay_stream(tx: Any, procurement: str, pinned: PinnedDefinitions | None = 
         return result
     result.projection += _projection_differences(tx, procurement, state, last_defs)
     return result
+
+
+def _stored_data(ev: Any) -> Any:
+    """The trigger's data as stored (before any upcast): the shape the pinned workflow's
+    schema accepted when the event was recorded."""
+    try:
+        stored = json.loads(ev.body)["payload"]
+    except (ValueError, TypeError, KeyError, RecursionError):
+        return ev.payload.get("data")  # unreadable bytes: audit verify reports them
+    return stored.get("data") if isinstance(stored, dict) else None
 
 
 def _time_problem(ev: Any, previous_at: str | None, state: dict[str, Any],

@@ -104,10 +104,17 @@ def validate_data(t: TransitionDef, data: Any, *, where: str | None = None) -> d
     return data
 
 
+_AS_GIVEN: Any = object()
+
+
 def decide(defs: Definitions, procurement: str, state: dict[str, Any], trigger: str,
            data: Any, facts: dict[str, Any], at: datetime, actor: str,
-           *, where: str | None = None) -> Decision:
-    """Decide whether ``trigger`` may fire now; raise with every reason if not."""
+           *, where: str | None = None, recorded_data: Any = _AS_GIVEN) -> Decision:
+    """Decide whether ``trigger`` may fire now; raise with every reason if not.
+
+    A replay gives ``recorded_data``, the data as stored with the event: the pinned trigger's
+    schema judges that shape (the one it accepted when the event was recorded), while the
+    guards, today's code, get ``data`` as upcast to the event's current version."""
     wf = defs.workflow
     current = state["state"]
     if current in wf.terminal:
@@ -133,7 +140,11 @@ def decide(defs: Definitions, procurement: str, state: dict[str, Any], trigger: 
             f"{procurement}: role '{role}' may not fire '{trigger}' "
             f"(allowed: {', '.join(candidates[0].roles)})",
             procurement=procurement, trigger=trigger, actor=actor)
-    data = validate_data(allowed[0], data, where=where)
+    if recorded_data is _AS_GIVEN:
+        data = validate_data(allowed[0], data, where=where)
+    else:
+        validate_data(allowed[0], recorded_data, where=where)
+        data = data if data is not None else {}
     ctx = GuardContext(procurement=procurement, state=state, data=data, facts=facts, at=at,
                        actor=actor, params=defs.params, calendar=defs.calendar, trigger=trigger,
                        ruleset=defs.ruleset)

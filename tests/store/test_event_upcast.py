@@ -4,7 +4,9 @@ the replay — while its stored bytes stay as written and verify (DESIGN §4, ST
 No event type has changed shape since the catalogue was introduced, so the test plays the
 change itself: the old code wrote ``ProcurementCancelled`` with ``data.why``; the new code
 names it ``data.reason`` (version 2) and ships the upcaster. The old row is written straight
-into a real SQLite file with sqlite3, bypassing the store and its catalogue.
+into a real SQLite file with sqlite3, bypassing the store and its catalogue, pinned to the
+workflow the old code used (its ``cancel`` took ``why``). Replay judges the stored data with
+that pinned schema and gives the guards, today's code, the upcast data.
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from tenderflow.events.catalogue import EventType, catalogue
 from tenderflow.paths import examples_dir
 from tenderflow.app.registration import load_file
 from tenderflow.app.procurement import Services
-from tenderflow.store.canonical import event_body, sha256_hex
+from tenderflow.store.canonical import canonical_json, event_body, sha256_hex
 from tenderflow.store.eventstore import EventStore
 from tests.conftest import HISTORIC, REGISTERED_AT
 
@@ -94,6 +96,8 @@ def test_an_old_shape_is_upcast_for_fold_rebuild_and_replay_and_verifies_as_stor
     with old.reading() as tx:
         [template] = [e.to_dict() for e in tx.read_stream("procurement:CN-NOW", after=1)]
     old.dispose()
+    # the old code pinned its own workflow, whose cancel trigger took ``why``
+    template = {**template, "pins": pin_old_workflow(db, template["pins"])}
     write_old_row(db, "procurement:CN-OLD", template)
     before = stored_rows(db)
 
@@ -128,3 +132,56 @@ def test_an_old_shape_is_upcast_for_fold_rebuild_and_replay_and_verifies_as_stor
         assert not replay(plain, "CN-OLD").ok
     finally:
         plain.dispose()
+
+
+def pin_old_workflow(db: Path, pins: dict[str, str]) -> dict[str, str]:
+    """The workflow the old code pinned: the same mode, but its ``cancel`` trigger took
+    ``why`` (and nothing else). Stored in the definitions table by its content hash, as the
+    old code stored what it pinned; returns the pins of the old row."""
+    con = sqlite3.connect(db)
+    with con:
+        name, body = con.execute("SELECT name, body FROM definitions WHERE hash = ?",
+                                 (pins["workflow"],)).fetchone()
+        workflow = json.loads(body)
+        [cancel] = [t for t in workflow["transitions"] if t["trigger"] == "cancel"]
+        cancel["data"] = {"type": "object", "additionalProperties": False, "required": ["why"],
+                          "properties": {"why": {"type": "string", "minLength": 1}}}
+        old_body = canonical_json(workflow)
+        digest = sha256_hex(old_body)
+        con.execute("INSERT INTO definitions (hash, kind, name, body) VALUES (?, ?, ?, ?)",
+                    (digest, "workflow", name, old_body))
+    con.close()
+    return {**pins, "workflow": digest}
+
+
+def test_replay_judges_the_stored_data_with_the_pinned_schema(tmp_path: Path) -> None:
+    """Replay checks the data as stored against the schema the event pinned, not the upcast
+    data: an old-shaped row pinned to a workflow that never accepted ``why`` is reported as a
+    data mismatch, although its upcast would pass today's schema."""
+    db = tmp_path / "tenderflow.db"
+    url = f"sqlite:///{db}"
+    old = EventStore(url)
+    old.migrate()
+    services = Services(old, entry=HISTORIC)
+    data = examples_dir() / "data"
+    for kind in ("projects", "suppliers"):
+        services.register(kind, load_file(data / f"{kind}.yaml", kind), "staff:test",
+                          parse_time(REGISTERED_AT))
+    for pid in ("CN-OLD", "CN-NOW"):
+        services.open_procurement(pid, "CD-HH-2023", "competitive_negotiation", "staff:wang",
+                                  parse_time("2025-05-06T09:00+08:00"))
+    services.fire("CN-NOW", "cancel", {"reason": REASON}, "staff:wang",
+                  parse_time("2025-05-06T10:00+08:00"))
+    with old.reading() as tx:
+        [template] = [e.to_dict() for e in tx.read_stream("procurement:CN-NOW", after=1)]
+    old.dispose()
+    write_old_row(db, "procurement:CN-OLD", template)  # pins today's workflow: reason only
+
+    store = EventStore(url, events=new_code())
+    try:
+        stream = replay(store, "CN-OLD").to_dict()["streams"][0]
+    finally:
+        store.dispose()
+    assert not stream["ok"]
+    assert stream["violation"]["kind"] == "data"
+    assert "pinned schema" in stream["violation"]["message"]
