@@ -34,11 +34,11 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tenderflow.app.agreements import Agreements
+from tenderflow.app.procurement import Services
+from tenderflow.app.scenario import run_scenario
 from tenderflow.domain.entry import Entry
 from tenderflow.domain.timeutil import parse_time
 from tenderflow.paths import examples_dir
-from tenderflow.app.scenario import run_scenario
-from tenderflow.app.procurement import Services
 from tenderflow.store.eventstore import EventStore
 
 PID = "CN-2023-001"

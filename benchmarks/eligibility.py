@@ -38,9 +38,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from tenderflow.domain.credit import CreditEntry
 from tenderflow.domain.eligibility import evaluate
-from tenderflow.workflow.rulesets import load_ruleset
 from tenderflow.domain.uscc import uscc_check_character
 from tenderflow.paths import workflows_dir
+from tenderflow.workflow.rulesets import load_ruleset
 
 RULESET = workflows_dir() / "eligibility" / "renovation.yaml"
 GRADES = ["特级", "一级", "二级", "三级"]
@@ -106,11 +106,11 @@ def time_evaluate(n: int, runs: int = 3) -> float:
 
 
 def time_service(n: int) -> float:
-    from tenderflow.domain.timeutil import parse_time
     from tenderflow.app.eligibility import check
-    from tenderflow.paths import examples_dir
-    from tenderflow.app.registration import load_file
     from tenderflow.app.procurement import Services
+    from tenderflow.app.registration import load_file
+    from tenderflow.domain.timeutil import parse_time
+    from tenderflow.paths import examples_dir
     from tenderflow.store.eventstore import EventStore
 
     tmp = tempfile.mkdtemp(prefix="tf-bench-elig-")

@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any
 
 from tenderflow.app.common import check_actor, stream_of
+from tenderflow.app.procurement import Services
 from tenderflow.documents.contract_templates import (
     AGREEMENT_TEMPLATE,
     COVER_TEMPLATE,
@@ -56,7 +57,6 @@ from tenderflow.domain import terms as terms_of
 from tenderflow.domain.state import State
 from tenderflow.domain.timeutil import iso, parse_time
 from tenderflow.errors import CheckFailed, InputError, NotFound
-from tenderflow.app.procurement import Services
 from tenderflow.store.canonical import canonical_json, sha256_hex
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from tenderflow.app.agreements import Agreements
+from tenderflow.app.procurement import Services
 from tenderflow.documents.contract_templates import (
     AGREEMENT_TEMPLATE,
     MANIFEST_PDF,
@@ -24,7 +25,6 @@ from tenderflow.domain import agreement as dom
 from tenderflow.domain.state import State
 from tenderflow.domain.timeutil import SHANGHAI, iso, local_date, parse_time
 from tenderflow.errors import CheckFailed, InputError
-from tenderflow.app.procurement import Services
 
 # (procurement, terms, financing) in order of preference: the PPP example suits the PPP
 # agreement best; the competitive negotiation example is always there.

@@ -34,10 +34,15 @@ from typing import Any
 
 from tenderflow.app.common import check_actor, load_parameters, stream_of
 from tenderflow.app.eligibility_facts import credit_entries, credit_stream
-from tenderflow.domain.credit import REQUIRED_COLUMNS, CreditEntry, check_entries, check_header
+from tenderflow.app.procurement import Services
+from tenderflow.domain.credit import (
+    REQUIRED_COLUMNS,
+    CreditEntry,
+    check_entries,
+    check_header,
+)
 from tenderflow.domain.timeutil import iso
 from tenderflow.errors import InputError, NotFound
-from tenderflow.app.procurement import Services
 from tenderflow.store.eventstore import EventStore, NewEvent
 from tenderflow.workflow.rulesets import ruleset_for_opening
 

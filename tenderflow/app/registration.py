@@ -64,8 +64,8 @@ def supplier_fields(root: Path | None = None) -> dict[str, str]:
     ``workflows/eligibility/`` that passes the fairness lint (a ruleset that cannot be pinned
     adds no field a supplier must be described by) and the office fields; name -> type."""
     from tenderflow.domain.eligibility import lint_ruleset
-    from tenderflow.workflow.rulesets import load_ruleset
     from tenderflow.paths import workflows_dir
+    from tenderflow.workflow.rulesets import load_ruleset
 
     folder = (root or workflows_dir()) / "eligibility"
     files = sorted(folder.glob("*.yaml")) if folder.is_dir() else []

@@ -30,8 +30,8 @@ def import_lists(obj: Ctx, file: Path, at: str | None) -> None:
     Example:
       tenderflow --as staff:wang credit import examples/data/credit_lists.csv
     """
-    from tenderflow.cli.procurement import actor_of, parse_at
     from tenderflow.app.eligibility import import_credit_lists
+    from tenderflow.cli.procurement import actor_of, parse_at
 
     actor = actor_of(obj)
     result = import_credit_lists(obj.services(), file, actor, parse_at(at))

@@ -108,9 +108,9 @@ def check(obj: Ctx, procurement_id: str, supplier: str | None, candidates: tuple
           --candidate S-HXJS --candidate S-SLGC --at 2023-03-03T09:00+08:00
       tenderflow eligibility check CN-2023-001 S-HXJS --report eligibility.pdf
     """
-    from tenderflow.cli.procurement import actor_of, parse_at
     from tenderflow.app.eligibility import check as run_check
     from tenderflow.app.eligibility import only
+    from tenderflow.cli.procurement import actor_of, parse_at
 
     names = [*candidates, *([supplier] if supplier else [])]
     report = run_check(obj.services(), procurement_id, names, actor_of(obj), parse_at(at), note)

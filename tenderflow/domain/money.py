@@ -30,7 +30,7 @@ class Money:
 
     @classmethod
     def parse(cls, value: Any, *, field: str = "amount", file: str | None = None,
-              location: str | None = None, allow_zero: bool = True) -> "Money":
+              location: str | None = None, allow_zero: bool = True) -> Money:
         """Parse a decimal string or integer in yuan; floats are refused (they lose cents)."""
         if isinstance(value, bool) or isinstance(value, float):
             raise InputError(f"money must be a decimal string, got {value!r}", file=file,
@@ -67,13 +67,13 @@ class Money:
     def to_json(self) -> str:
         return str(self)
 
-    def __add__(self, other: "Money") -> "Money":
+    def __add__(self, other: Money) -> Money:
         return Money(self.amount + other.amount)
 
-    def __sub__(self, other: "Money") -> "Money":
+    def __sub__(self, other: Money) -> Money:
         return Money(self.amount - other.amount)
 
-    def times(self, factor: Decimal) -> "Money":
+    def times(self, factor: Decimal) -> Money:
         return Money(self.amount * factor)
 
     def formatted(self) -> str:

@@ -59,7 +59,7 @@ class GuardSpec:
     name: str
     rule: str
     source: str
-    fn: Callable[["GuardContext", "GuardSpec"], Refusal | None]
+    fn: Callable[[GuardContext, GuardSpec], Refusal | None]
     needs: tuple[str, ...] = ()
     doc: str = ""
     selects: bool = False

@@ -20,7 +20,12 @@ from sqlalchemy import create_engine, event, func, insert, inspect, select, upda
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 
-from tenderflow.errors import ConcurrencyConflict, InputError, RoleNotAllowed, TenderflowError
+from tenderflow.errors import (
+    ConcurrencyConflict,
+    InputError,
+    RoleNotAllowed,
+    TenderflowError,
+)
 from tenderflow.events.catalogue import Catalogue, catalogue
 from tenderflow.store import models as m
 from tenderflow.store.business_time import check_business_times
@@ -195,7 +200,7 @@ class EventStore:
 
     # --- transactions -------------------------------------------------------------------
     @contextmanager
-    def transaction(self) -> Iterator["Tx"]:
+    def transaction(self) -> Iterator[Tx]:
         """One unit of work: everything written inside commits together or not at all."""
         try:
             with self.engine.begin() as conn:
@@ -246,7 +251,7 @@ class EventStore:
         return f"{role}:{user}" if user else None
 
     @contextmanager
-    def reading(self) -> Iterator["Tx"]:
+    def reading(self) -> Iterator[Tx]:
         try:
             with self.engine.connect() as conn:
                 yield Tx(conn, self.dialect, self.events)

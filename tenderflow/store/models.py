@@ -3,7 +3,15 @@
 from __future__ import annotations
 
 from sqlalchemy import (
-    BigInteger, Column, FetchedValue, Index, Integer, MetaData, String, Table, Text,
+    BigInteger,
+    Column,
+    FetchedValue,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
     UniqueConstraint,
 )
 

@@ -107,8 +107,8 @@ def _build(folder: Path, steps: Callable[[Workspace], None]) -> Path:
 
 
 def _awarded(ws: Workspace) -> None:
-    from tenderflow.app.scenario import run_scenario
     from tenderflow.app.procurement import Services
+    from tenderflow.app.scenario import run_scenario
     from tenderflow.store.eventstore import EventStore
 
     store = EventStore(ws.db)

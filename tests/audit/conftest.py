@@ -23,8 +23,8 @@ PREFIX = "ocds-tndrfl"
 @pytest.fixture(scope="session")
 def recorded_template(tmp_path_factory: Any) -> Path:
     """Both competitive-negotiation examples, recorded once per test session."""
-    from tenderflow.app.scenario import run_scenario
     from tenderflow.app.procurement import Services
+    from tenderflow.app.scenario import run_scenario
     from tenderflow.store.eventstore import EventStore
 
     path = tmp_path_factory.mktemp("recorded") / "template.db"
@@ -79,8 +79,8 @@ def keys(tmp_path: Path) -> tuple[Path, Path]:
 @pytest.fixture(scope="session")
 def all_examples(tmp_path_factory: Any) -> Path:
     """Every example scenario recorded in one database (the demo's way)."""
-    from tenderflow.app.scenario import run_scenario
     from tenderflow.app.procurement import Services
+    from tenderflow.app.scenario import run_scenario
     from tenderflow.store.eventstore import EventStore
 
     path = tmp_path_factory.mktemp("examples") / "all.db"

@@ -255,8 +255,8 @@ def _replay_outcome(audit: Audit, pid: str, outcome: str) -> None:
 
 @given(parsers.parse('在规则文件副本上重新记录示例采购 "{pid}"'))
 def _record_on_a_copy(audit: Audit, pid: str, monkeypatch: Any) -> None:
-    from tenderflow.app.scenario import run_scenario
     from tenderflow.app.procurement import Services
+    from tenderflow.app.scenario import run_scenario
     from tenderflow.store.eventstore import EventStore
 
     home = audit.tmp / "home"

@@ -206,9 +206,9 @@ def home(tmp_path: Path, monkeypatch: Any) -> Path:
 def test_replay_uses_the_pinned_definitions_not_todays_files(home: Path, services: Any) -> None:
     import yaml
 
+    from tenderflow.app.scenario import run_scenario
     from tenderflow.domain.timeutil import parse_time
     from tenderflow.errors import TriggerRefused
-    from tenderflow.app.scenario import run_scenario
     from tenderflow.workflow import engine
 
     assert run_scenario(services, EXAMPLES / "negotiation_award.yaml").ok

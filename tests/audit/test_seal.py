@@ -188,8 +188,8 @@ def test_event_slipped_under_a_sealed_global_seq_is_found(
         services: Any, keys: Any, tmp_path: Path, monkeypatch: Any, db_path: Path) -> None:
     """PostgreSQL sequences leave gaps (a rolled-back append); an attacker may fill one with a
     new, self-consistent stream. The checkpoint's event count below its last number finds it."""
-    from tenderflow.paths import examples_dir
     from tenderflow.app.scenario import run_scenario
+    from tenderflow.paths import examples_dir
     from tenderflow.store.canonical import (
         GENESIS,
         canonical_json,
@@ -474,9 +474,9 @@ def test_progress_bar_only_on_a_terminal(monkeypatch: Any) -> None:
                                                             marks=pytest.mark.postgres)])
 def test_seal_and_checkpoint_on_each_backend(backend_url: str, keys: Any,
                                              tmp_path: Path) -> None:
-    from tenderflow.paths import examples_dir
-    from tenderflow.app.scenario import run_scenario
     from tenderflow.app.procurement import Services
+    from tenderflow.app.scenario import run_scenario
+    from tenderflow.paths import examples_dir
     from tenderflow.store.eventstore import EventStore
 
     store = EventStore(backend_url)

@@ -14,9 +14,9 @@ from typing import Any
 import pytest
 
 from tenderflow.audit.verify import ChainVerifier, Problem, VerifyReport, verify_store
+from tenderflow.domain.timeutil import parse_time
 from tenderflow.store.canonical import GENESIS, canonical_json, event_body, sha256_hex
 from tests.audit.conftest import AWARD, FAILED
-from tenderflow.domain.timeutil import parse_time
 
 
 def verify(services: Any) -> VerifyReport:

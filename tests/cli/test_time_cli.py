@@ -16,12 +16,12 @@ import yaml
 from click.testing import CliRunner
 
 from tenderflow import yamlio
+from tenderflow.app.procurement import Services
+from tenderflow.app.scenario import run_scenario
 from tenderflow.cli import cli
 from tenderflow.domain.timeutil import parse_time
 from tenderflow.errors import CalendarProvisional
 from tenderflow.paths import examples_dir
-from tenderflow.app.scenario import run_scenario
-from tenderflow.app.procurement import Services
 from tests.conftest import HISTORIC
 
 PID = "CN-2023-001"

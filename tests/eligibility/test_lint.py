@@ -10,7 +10,11 @@ import yaml
 
 from tenderflow.domain.eligibility import concepts, lint_ruleset
 from tenderflow.errors import InputError
-from tenderflow.workflow.rulesets import lint_ruleset_file, load_ruleset, read_ruleset_data
+from tenderflow.workflow.rulesets import (
+    lint_ruleset_file,
+    load_ruleset,
+    read_ruleset_data,
+)
 
 from ._builders import DATA, RENOVATION
 

@@ -8,16 +8,16 @@ from typing import Any
 
 import pytest
 
-from tenderflow.domain.eligibility import BASE_FIELDS, normalise_profile
-from tenderflow.errors import InputError
-from tenderflow.paths import examples_dir, workflows_dir
-from tenderflow.workflow.rulesets import load_ruleset
 from tenderflow.app.registration import (
     SUPPLIER_FIELDS,
     SUPPLIER_OFFICE_FIELDS,
     load_file,
     supplier_fields,
 )
+from tenderflow.domain.eligibility import BASE_FIELDS, normalise_profile
+from tenderflow.errors import InputError
+from tenderflow.paths import examples_dir, workflows_dir
+from tenderflow.workflow.rulesets import load_ruleset
 from tests.conftest import REGISTERED_AT, at
 
 SUPPLIERS = examples_dir() / "data" / "suppliers.yaml"

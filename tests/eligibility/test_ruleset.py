@@ -24,7 +24,11 @@ from tenderflow.domain.eligibility import (
     ruleset_from_pinned,
 )
 from tenderflow.errors import CheckFailed, DefinitionError, InputError
-from tenderflow.workflow.rulesets import load_ruleset, pin_ruleset_file, read_ruleset_data
+from tenderflow.workflow.rulesets import (
+    load_ruleset,
+    pin_ruleset_file,
+    read_ruleset_data,
+)
 
 from ._builders import DATA, RENOVATION, ROOT
 

@@ -7,7 +7,11 @@ from typing import Any
 import pytest
 
 from tenderflow.errors import (
-    InputError, InvalidTrigger, NotFound, RoleNotAllowed, TriggerRefused,
+    InputError,
+    InvalidTrigger,
+    NotFound,
+    RoleNotAllowed,
+    TriggerRefused,
 )
 from tenderflow.workflow.definitions import load_workflow
 from tenderflow.workflow.engine import machine_for

@@ -15,10 +15,10 @@ from typing import Any
 
 import pytest
 
+from tenderflow.app.procurement import load_parameters
 from tenderflow.domain.parameters import Parameters
 from tenderflow.domain.state import GUARDS
 from tenderflow.paths import examples_dir
-from tenderflow.app.procurement import load_parameters
 from tenderflow.workflow.definitions import available_modes, load_workflow, load_yaml
 from tests.conftest import HISTORIC
 
@@ -43,8 +43,8 @@ def scenario_files() -> list[Path]:
 def walked(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     """Run every scenario file on its own fresh database, recording each transition taken
     and each parameter read."""
-    from tenderflow.app.scenario import run_scenario
     from tenderflow.app.procurement import Services
+    from tenderflow.app.scenario import run_scenario
     from tenderflow.store.eventstore import EventStore
 
     reads: set[str] = set()

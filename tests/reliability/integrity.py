@@ -112,12 +112,12 @@ def redecide(url: str, root: Any = None) -> list[str]:
     A step applied on a stale state (a fork: two writers deciding on the same version) shows
     up here as an event the rules would not have allowed on the state it actually follows.
     """
+    from tenderflow.app.procurement import Services
     from tenderflow.domain.state import empty_state, fold
     from tenderflow.domain.timeutil import parse_time
-    from tenderflow.workflow.rulesets import ruleset_of  # the ruleset pinned at opening
     from tenderflow.errors import TenderflowError
-    from tenderflow.app.procurement import Services
     from tenderflow.workflow import engine
+    from tenderflow.workflow.rulesets import ruleset_of  # the ruleset pinned at opening
 
     found: list[str] = []
     store = EventStore(url)

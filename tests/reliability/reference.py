@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from tenderflow.domain.timeutil import parse_time
 from tenderflow.app.procurement import Services
+from tenderflow.domain.timeutil import parse_time
 from tenderflow.store.eventstore import EventStore
 from tests.conftest import HISTORIC, REGISTERED_AT
 
@@ -43,8 +43,8 @@ class Reference:
 
 @functools.lru_cache(maxsize=1)
 def reference() -> Reference:
-    from tenderflow.paths import examples_dir
     from tenderflow.app.scenario import run_scenario
+    from tenderflow.paths import examples_dir
 
     folder = tempfile.mkdtemp(prefix="tf-reference-")
     store = EventStore(f"sqlite:///{folder}/reference.db")

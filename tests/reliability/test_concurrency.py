@@ -24,12 +24,12 @@ from typing import Any
 import pytest
 from sqlalchemy.engine import make_url
 
-from tenderflow.domain.timeutil import parse_time
 from tenderflow.app.procurement import Services
+from tenderflow.domain.timeutil import parse_time
 from tenderflow.store.eventstore import EventStore
+from tests.conftest import HISTORIC
 from tests.reliability import integrity
 from tests.reliability.reference import Reference, prepare, reference, tenderflow_cmd
-from tests.conftest import HISTORIC
 
 WORKER = Path(__file__).with_name("race_worker.py")
 WORKERS = 6

@@ -23,9 +23,9 @@ import yaml
 
 from tenderflow import yamlio
 from tenderflow.paths import examples_dir
+from tests.conftest import HISTORIC
 from tests.reliability import integrity
 from tests.reliability.reference import tenderflow_cmd
-from tests.conftest import HISTORIC
 
 COPIES = 2  # copies of every example besides the original (the examples grow)
 KILLS = {"sqlite": 12, "postgresql": 6}
@@ -77,8 +77,8 @@ def long_scenario(cut: dict[str, int]) -> dict[str, Any]:
 def write_scenario(folder: Path, url: str) -> tuple[Path, list[dict[str, Any]], int]:
     """Write the long scenario and run it uninterrupted into ``url``; the copies of an
     example are cut where a copy's step is refused, until the whole run goes through."""
-    from tenderflow.app.scenario import run_scenario
     from tenderflow.app.procurement import Services
+    from tenderflow.app.scenario import run_scenario
     from tenderflow.store.eventstore import EventStore
 
     cut: dict[str, int] = {}

@@ -26,14 +26,14 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 from tenderflow import yamlio
-from tenderflow.cli import COMMANDS, cli
+from tenderflow.app.procurement import Services
+from tenderflow.cli import cli
 from tenderflow.domain.timeutil import parse_time
 from tenderflow.paths import examples_dir, workflows_dir
-from tenderflow.app.procurement import Services
 from tenderflow.store.eventstore import EventStore
+from tests.conftest import HISTORIC, REGISTERED_AT
 from tests.reliability import integrity
 from tests.reliability.reference import reference
-from tests.conftest import HISTORIC, REGISTERED_AT
 
 EXAMPLES = {"register": 40, "fire": 50, "run": 15, "workflow": 25, "parameters": 25,
             "calendar": 20}

@@ -29,14 +29,14 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, initialize, invariant, rule
 
+from tenderflow.app.procurement import Services
 from tenderflow.domain.state import fold_all
 from tenderflow.domain.timeutil import iso, parse_time
 from tenderflow.errors import TenderflowError
-from tenderflow.app.procurement import Services
 from tenderflow.store.eventstore import EventStore
+from tests.conftest import HISTORIC, REGISTERED_AT
 from tests.reliability import integrity
 from tests.reliability.reference import Reference, reference
-from tests.conftest import HISTORIC, REGISTERED_AT
 
 MAX_EXAMPLES = 40
 STEPS = 40

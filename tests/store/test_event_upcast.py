@@ -16,13 +16,13 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+from tenderflow.app.procurement import Services
+from tenderflow.app.registration import load_file
 from tenderflow.audit.replay import replay
 from tenderflow.audit.verify import verify_store
 from tenderflow.domain.timeutil import parse_time
 from tenderflow.events.catalogue import EventType, catalogue
 from tenderflow.paths import examples_dir
-from tenderflow.app.registration import load_file
-from tenderflow.app.procurement import Services
 from tenderflow.store.canonical import canonical_json, event_body, sha256_hex
 from tenderflow.store.eventstore import EventStore
 from tests.conftest import HISTORIC, REGISTERED_AT

@@ -18,12 +18,12 @@ import pytest
 from click.testing import CliRunner
 from sqlalchemy import inspect
 
+from tenderflow.app.procurement import stream_of
 from tenderflow.domain import fold_version
 from tenderflow.domain import state as fold_module
 from tenderflow.domain.state import fold_all
 from tenderflow.domain.timeutil import parse_time
 from tenderflow.paths import examples_dir
-from tenderflow.app.procurement import stream_of
 from tenderflow.store.eventstore import MIGRATIONS, EventStore, head_revision
 from tenderflow.store.projections import Snapshot
 from tests.conftest import HISTORIC, HISTORIC_ENV, with_generic_events
@@ -251,9 +251,9 @@ def test_a_database_of_the_previous_revision_upgrades_and_replays_clean(empty_ur
     """Built at revision 0003 for real: the schema of before, then the examples recorded,
     then the snapshots' new column taken away again by the migration's own downgrade —
     what a database written by the code before this change looks like."""
-    from tenderflow.cli import cli
-    from tenderflow.app.scenario import run_scenario
     from tenderflow.app.procurement import Services
+    from tenderflow.app.scenario import run_scenario
+    from tenderflow.cli import cli
 
     _alembic(empty_url, PREVIOUS)
     store = EventStore(empty_url)

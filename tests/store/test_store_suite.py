@@ -18,8 +18,8 @@ from tenderflow.errors import ConcurrencyConflict
 from tenderflow.paths import examples_dir
 from tenderflow.store.canonical import GENESIS, canonical_json, sha256_hex
 from tenderflow.store.eventstore import EventStore, NewEvent, StoreError, head_revision
-from tests.reliability import integrity
 from tests.conftest import HISTORIC, with_generic_events
+from tests.reliability import integrity
 
 T = "2023-03-01T09:00:00+08:00"
 PINS = {"workflow": "ab" * 32, "parameters": "cd" * 32, "calendar": "ef" * 32}
@@ -160,8 +160,8 @@ def test_a_scenario_records_the_same_events_on_every_backend(services: Any,
                                                             tmp_path: Path) -> None:
     """The example scenario, run through the services, leaves a sound log whose content
     (everything but the wall-clock fields) equals a fresh SQLite run's."""
-    from tenderflow.app.scenario import run_scenario
     from tenderflow.app.procurement import Services
+    from tenderflow.app.scenario import run_scenario
 
     scenario = examples_dir() / "negotiation_award.yaml"
     report = run_scenario(services, scenario)

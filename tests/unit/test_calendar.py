@@ -16,8 +16,8 @@ from tenderflow.domain.calendar import (
     CalendarDisputedYear,
     WorkingDayCalendar,
 )
-from tenderflow.workflow.calendars import default_calendar, load_calendar
 from tenderflow.errors import CalendarMissingYear, CalendarProvisional, InputError
+from tenderflow.workflow.calendars import default_calendar, load_calendar
 
 README = Path(__file__).resolve().parents[2] / "workflows" / "calendars" / "README.md"
 

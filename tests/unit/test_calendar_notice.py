@@ -9,9 +9,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tenderflow.workflow.calendars import default_calendar
 from tenderflow.domain.calendar_notice import parse_notice
 from tenderflow.errors import InputError
+from tenderflow.workflow.calendars import default_calendar
 
 # The texts of shared/data/calendar-notices, copied with their SOURCE.md (official documents).
 NOTICES = Path(__file__).resolve().parents[1] / "calendar" / "notices"

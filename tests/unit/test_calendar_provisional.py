@@ -20,13 +20,13 @@ from tenderflow.domain.calendar_provisional import (
     provisional_year,
     statutory_days,
 )
-from tenderflow.workflow.calendars import default_calendar
 from tenderflow.errors import (
     CalendarMissingYear,
     CalendarProvisional,
     CheckFailed,
     InputError,
 )
+from tenderflow.workflow.calendars import default_calendar
 
 
 def D(text: str) -> date:

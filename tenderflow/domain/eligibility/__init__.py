@@ -34,9 +34,24 @@ from tenderflow.domain.eligibility.evaluation import (
     RuleOutcome,
     evaluate,
 )
-from tenderflow.domain.eligibility.lint import LINT_SOURCES, LintFinding, concepts, lint_ruleset
-from tenderflow.domain.eligibility.model import CheckSpec, FieldSpec, Finding, Parameter, Rule
-from tenderflow.domain.eligibility.pinned import PinnedRuleset, pin_ruleset, ruleset_from_pinned
+from tenderflow.domain.eligibility.lint import (
+    LINT_SOURCES,
+    LintFinding,
+    concepts,
+    lint_ruleset,
+)
+from tenderflow.domain.eligibility.model import (
+    CheckSpec,
+    FieldSpec,
+    Finding,
+    Parameter,
+    Rule,
+)
+from tenderflow.domain.eligibility.pinned import (
+    PinnedRuleset,
+    pin_ruleset,
+    ruleset_from_pinned,
+)
 from tenderflow.domain.eligibility.profile import (
     check_options,
     normalise_profile,

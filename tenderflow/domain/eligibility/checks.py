@@ -11,13 +11,23 @@ from decimal import Decimal
 from typing import Any
 
 from tenderflow.domain.credit import CREDIT_LISTS, listings_at
-from tenderflow.domain.eligibility.context import Candidate, Evaluation, names_of, norm_name
+from tenderflow.domain.eligibility.context import (
+    Candidate,
+    Evaluation,
+    names_of,
+    norm_name,
+)
 from tenderflow.domain.eligibility.model import CheckSpec, Finding, Rule
 from tenderflow.domain.eligibility.schema import (
-    FAIL, GRADE_RANK, MAJOR_RECORD_KINDS, NOT_APPLICABLE, PASS, UNGRADED, WARN,
+    FAIL,
+    GRADE_RANK,
+    MAJOR_RECORD_KINDS,
+    NOT_APPLICABLE,
+    PASS,
+    UNGRADED,
+    WARN,
 )
 from tenderflow.errors import InputError
-
 
 KNOWN_PARAMETERS: dict[str, str] = {
     "record_window_years": "integer",

@@ -20,7 +20,13 @@ from tenderflow.domain.eligibility.model import FieldSpec, Finding, Rule
 from tenderflow.domain.eligibility.profile import normalise_profile
 from tenderflow.domain.eligibility.ruleset import Ruleset, qualification_requirement
 from tenderflow.domain.eligibility.schema import (
-    FAIL, PASS, WARN, Where, check_date, check_str_list, check_text,
+    FAIL,
+    PASS,
+    WARN,
+    Where,
+    check_date,
+    check_str_list,
+    check_text,
 )
 from tenderflow.domain.money import Money
 from tenderflow.domain.timeutil import SHANGHAI, local_date

@@ -13,7 +13,6 @@ from tenderflow.domain.eligibility.ruleset import Ruleset
 from tenderflow.domain.eligibility.schema import IDENTITY_FIELDS, SIZE_FIELDS
 from tenderflow.errors import Refusal
 
-
 # --------------------------------------------------------------------------- the fairness lint
 #
 # What the lint reviews, and why (公平竞争审查):

@@ -10,8 +10,18 @@ from typing import Any
 from tenderflow.domain.eligibility.model import FieldSpec
 from tenderflow.domain.eligibility.ruleset import Ruleset
 from tenderflow.domain.eligibility.schema import (
-    BASE_FIELDS, GRADE_RANK, RECORD_KINDS, SIMPLE_TYPES, UNGRADED, Where, check_bool, check_date,
-    check_decimal, check_keys, check_str_list, check_text,
+    BASE_FIELDS,
+    GRADE_RANK,
+    RECORD_KINDS,
+    SIMPLE_TYPES,
+    UNGRADED,
+    Where,
+    check_bool,
+    check_date,
+    check_decimal,
+    check_keys,
+    check_str_list,
+    check_text,
 )
 from tenderflow.domain.money import Money
 from tenderflow.domain.uscc import uscc_problem

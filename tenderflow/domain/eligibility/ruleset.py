@@ -21,13 +21,26 @@ import rule_engine.ast
 from rule_engine import DataType
 
 from tenderflow.domain.credit import CREDIT_LISTS
-from tenderflow.domain.eligibility.checks import CHECKS, KNOWN_PARAMETERS, OPTIONAL_PARAMETERS
+from tenderflow.domain.eligibility.checks import (
+    CHECKS,
+    KNOWN_PARAMETERS,
+    OPTIONAL_PARAMETERS,
+)
 from tenderflow.domain.eligibility.model import FieldSpec, Parameter, Rule
 from tenderflow.domain.eligibility.schema import (
-    BASE_FIELDS, GRADE_RANK, SEVERITIES, SIMPLE_TYPES, STATUSES, UNGRADED, Where, check_decimal,
-    check_keys, check_str_list, check_text, json_plain,
+    BASE_FIELDS,
+    GRADE_RANK,
+    SEVERITIES,
+    SIMPLE_TYPES,
+    STATUSES,
+    UNGRADED,
+    Where,
+    check_decimal,
+    check_keys,
+    check_str_list,
+    check_text,
+    json_plain,
 )
-
 
 _RULE_ID = re.compile(r"[a-z][a-z0-9_]*(\.[a-z][a-z0-9_]*)+")
 _FIELD_NAME = re.compile(r"[a-z][a-z0-9_]*")

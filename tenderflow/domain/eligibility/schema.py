@@ -12,7 +12,6 @@ from typing import Any
 
 from tenderflow.errors import InputError
 
-
 PASS, FAIL, WARN, NOT_APPLICABLE = "pass", "fail", "warn", "not_applicable"
 VERDICTS = (PASS, FAIL, WARN, NOT_APPLICABLE)
 SEVERITIES = ("disqualify", "warn")
