@@ -72,15 +72,9 @@ def write_old_row(db: Path, stream: str, template: dict[str, Any]) -> None:
     con.close()
 
 
-def stored_rows(db: Path) -> list[tuple[Any, ...]]:
-    with sqlite3.connect(db) as con:
-        return con.execute("SELECT * FROM events ORDER BY global_seq").fetchall()
-
-
-def test_an_old_shape_is_upcast_for_fold_rebuild_and_replay_and_verifies_as_stored(
-        tmp_path: Path) -> None:
-    db = tmp_path / "tenderflow.db"
-    url = f"sqlite:///{db}"
+def two_procurements(url: str) -> dict[str, Any]:
+    """CN-OLD and CN-NOW opened with today's code; CN-NOW cancelled. Returns the cancellation
+    as stored, the template of the old row written to CN-OLD."""
     old = EventStore(url)
     old.migrate()
     services = Services(old, entry=HISTORIC)
@@ -96,6 +90,19 @@ def test_an_old_shape_is_upcast_for_fold_rebuild_and_replay_and_verifies_as_stor
     with old.reading() as tx:
         [template] = [e.to_dict() for e in tx.read_stream("procurement:CN-NOW", after=1)]
     old.dispose()
+    return template
+
+
+def stored_rows(db: Path) -> list[tuple[Any, ...]]:
+    with sqlite3.connect(db) as con:
+        return con.execute("SELECT * FROM events ORDER BY global_seq").fetchall()
+
+
+def test_an_old_shape_is_upcast_for_fold_rebuild_and_replay_and_verifies_as_stored(
+        tmp_path: Path) -> None:
+    db = tmp_path / "tenderflow.db"
+    url = f"sqlite:///{db}"
+    template = two_procurements(url)
     # the old code pinned its own workflow, whose cancel trigger took ``why``
     template = {**template, "pins": pin_old_workflow(db, template["pins"])}
     write_old_row(db, "procurement:CN-OLD", template)
@@ -160,21 +167,7 @@ def test_replay_judges_the_stored_data_with_the_pinned_schema(tmp_path: Path) ->
     data mismatch, although its upcast would pass today's schema."""
     db = tmp_path / "tenderflow.db"
     url = f"sqlite:///{db}"
-    old = EventStore(url)
-    old.migrate()
-    services = Services(old, entry=HISTORIC)
-    data = examples_dir() / "data"
-    for kind in ("projects", "suppliers"):
-        services.register(kind, load_file(data / f"{kind}.yaml", kind), "staff:test",
-                          parse_time(REGISTERED_AT))
-    for pid in ("CN-OLD", "CN-NOW"):
-        services.open_procurement(pid, "CD-HH-2023", "competitive_negotiation", "staff:wang",
-                                  parse_time("2025-05-06T09:00+08:00"))
-    services.fire("CN-NOW", "cancel", {"reason": REASON}, "staff:wang",
-                  parse_time("2025-05-06T10:00+08:00"))
-    with old.reading() as tx:
-        [template] = [e.to_dict() for e in tx.read_stream("procurement:CN-NOW", after=1)]
-    old.dispose()
+    template = two_procurements(url)
     write_old_row(db, "procurement:CN-OLD", template)  # pins today's workflow: reason only
 
     store = EventStore(url, events=new_code())
