@@ -11,6 +11,12 @@ from typing import Any
 from tenderflow.events.catalogue import Catalogue
 from tenderflow.store.canonical import GENESIS, canonical_json, event_body, sha256_hex
 
+# A row as the attacker writes it: every column the hash covers, named (the database fills
+# the rest, e.g. the writing transaction's ``txid``, with its defaults).
+INSERT_EVENT = ("INSERT INTO events (global_seq, stream_id, stream_seq, type, schema_version, "
+                "occurred_at, recorded_at, actor, pins, payload, prev_hash, hash, body) "
+                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")
+
 TRIGGERS = ("events_no_update", "events_no_delete", "checkpoints_no_update",
             "checkpoints_no_delete")
 

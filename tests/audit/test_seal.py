@@ -197,7 +197,7 @@ def test_event_slipped_under_a_sealed_global_seq_is_found(
         sha256_hex,
     )
     from tenderflow.store.eventstore import Tx
-    from tests.audit.attacker import Attacker
+    from tests.audit.attacker import INSERT_EVENT, Attacker
 
     original = Tx._next_global_seq
     calls = {"n": 0}
@@ -220,7 +220,7 @@ def test_event_slipped_under_a_sealed_global_seq_is_found(
               "payload": {"profile": {"id": "FAKE"}}, "prev_hash": GENESIS}
     body = event_body(fields)
     attacker = Attacker(db_path)
-    attacker.sql("INSERT INTO events VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)", (
+    attacker.sql(INSERT_EVENT, (
         gap, "project:FAKE", 1, "ProjectRegistered", 1, fields["occurred_at"],
         fields["recorded_at"], "staff:wang", "{}", canonical_json(fields["payload"]), GENESIS,
         sha256_hex(body), body))
