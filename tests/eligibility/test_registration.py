@@ -72,6 +72,8 @@ GOOD = """- id: S-A
     ("  records: [{kind: jail, date: '2024-01-01', authority: 某局, description: x}]\n",
      "kind", "unknown record kind"),
     ("  qualifications: [{type: 建筑工程施工总承包, grade: 五级}]\n", "grade", "unknown grade"),
+    # found by tests/reliability/test_fuzz.py: a list as the grade crashed with TypeError
+    ("  qualifications: [{type: 建筑工程施工总承包, grade: [一级]}]\n", "grade", "unknown grade"),
     ("  qualifications: [{type: 建筑工程施工总承包, grade: 一级, valid_until: 2027-02-30}]\n",
      "valid_until", "not a date"),
     ("  controlled_by: 某集团\n", "controlled_by", "list of text"),

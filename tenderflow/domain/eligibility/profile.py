@@ -59,7 +59,7 @@ def _normalise_qualification(data: Any, w: Where) -> dict[str, Any]:
     check_keys(data, w, required=("type", "grade"), optional=("scope", "valid_until", "certificate"),
           what="a qualification")
     grade = data["grade"]
-    if grade not in GRADE_RANK and grade != UNGRADED:
+    if not isinstance(grade, str) or (grade not in GRADE_RANK and grade != UNGRADED):
         raise w.error(f"unknown grade {grade!r}", field="grade",
                       expected=" | ".join([*GRADE_RANK, UNGRADED]))
     out: dict[str, Any] = {"type": check_text(data["type"], w, "type"), "grade": grade,
