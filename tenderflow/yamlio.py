@@ -13,7 +13,13 @@ from typing import Any
 import yaml
 
 
-class StrictLoader(yaml.SafeLoader):
+# libyaml's parser when PyYAML was built with it (Debian's and the wheels are): the same
+# safe constructors, about ten times faster on the workflow and parameter files every command
+# reads.
+SafeBase: type[yaml.SafeLoader] = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
+class StrictLoader(SafeBase):  # type: ignore[valid-type,misc]
     """SafeLoader with YAML 1.2 booleans and no duplicate keys."""
 
 

@@ -27,6 +27,7 @@ from jsonschema.exceptions import SchemaError, ValidationError
 
 from tenderflow.errors import DefinitionError, EventSchemaError
 from tenderflow.events.upcasters import UPCASTERS, Payload, Upcaster
+from tenderflow.schemacheck import check_schema
 
 SCHEMAS = Path(__file__).parent / "schemas"
 
@@ -163,7 +164,7 @@ def event_type(body: dict[str, Any], upcasters: Mapping[tuple[str, int], Upcaste
         data = body.get("data") if body.get("transition") else None
         payload = ({**ENVELOPE, "properties": {**ENVELOPE["properties"], "data": data}}
                    if data is not None else body["payload"])
-        Draft202012Validator.check_schema(payload)
+        check_schema(payload)
     except (KeyError, TypeError, ValueError) as exc:
         raise DefinitionError(f"{file}: not an event catalogue entry ({exc})") from None
     except SchemaError as exc:

@@ -10,9 +10,11 @@ against the event catalogue (:mod:`tenderflow.events`) and stamped with its type
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -36,11 +38,25 @@ from tenderflow.store.projections import Projections
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-def head_revision() -> str:
-    """The newest Alembic revision shipped with this tenderflow."""
-    from alembic.script import ScriptDirectory
+_REVISION_LINE = re.compile(r"""^(down_revision|revision)\s*=\s*(?:"([^"]*)"|None)\s*$""", re.M)
 
-    return str(ScriptDirectory(str(MIGRATIONS)).get_current_head())
+
+@cache
+def head_revision() -> str:
+    """The newest Alembic revision shipped with this tenderflow: the one no other revision
+    names as its ``down_revision``. Read from the migration files' two assignment lines rather
+    than through Alembic's ScriptDirectory, whose import costs a quarter of a second on every
+    command; tests/store/test_store_suite.py checks that both agree."""
+    revisions: dict[str, str | None] = {}
+    for path in sorted((MIGRATIONS / "versions").glob("[0-9]*.py")):
+        found = dict((k, v or None) for k, v in _REVISION_LINE.findall(path.read_text("utf-8")))
+        if "revision" not in found or "down_revision" not in found:
+            raise StoreError(f"{path.name}: a migration needs revision and down_revision lines")
+        revisions[str(found["revision"])] = found["down_revision"]
+    heads = set(revisions) - set(revisions.values())
+    if len(heads) != 1:
+        raise StoreError(f"migrations have {len(heads)} heads {sorted(heads)}: expected one")
+    return heads.pop()
 
 
 @dataclass(frozen=True)

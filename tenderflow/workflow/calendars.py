@@ -15,6 +15,7 @@ import yaml
 from tenderflow.domain.calendar import WorkingDayCalendar
 from tenderflow.domain.calendar_data import override_year
 from tenderflow.errors import InputError
+from tenderflow.yamlio import SafeBase
 
 _OVERRIDE_NAME = re.compile(r"^(\d{4})\.yaml$")
 
@@ -63,7 +64,7 @@ def load_overrides(directory: Path) -> dict[int, tuple[Path, str, dict[str, froz
 def _read_override(path: Path, file_year: int) -> tuple[int, str, dict[str, frozenset[date]]]:
     file = str(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=SafeBase)  # noqa: S506
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         location = f"line {mark.line + 1}" if mark is not None else None

@@ -197,11 +197,12 @@ def parse_workflow(data: Any, file: str) -> Workflow:
                 raise _fail(file, where, f"unknown facts {f!r}", "facts", " | ".join(FACTS))
         schema = t.get("data")
         if schema is not None:
-            from jsonschema import Draft202012Validator
             from jsonschema.exceptions import SchemaError
 
+            from tenderflow.schemacheck import check_schema
+
             try:
-                Draft202012Validator.check_schema(schema)
+                check_schema(schema)
             except SchemaError as exc:
                 raise _fail(file, where, f"data schema is invalid: {exc.message}", "data") from None
         title = t["title"]

@@ -25,6 +25,7 @@ from tenderflow.domain.eligibility import (
     ruleset_from_pinned,
 )
 from tenderflow.errors import DefinitionError, InputError, NotFound, RulesetRefused
+from tenderflow.yamlio import SafeBase
 
 DEFAULT_RULESET = "renovation"
 RULESET_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
@@ -35,7 +36,7 @@ _PINNED: dict[str, Ruleset] = {}
 
 # --------------------------------------------------------------------------- reading a file
 
-class _StrictLoader(yaml.SafeLoader):
+class _StrictLoader(SafeBase):  # type: ignore[valid-type,misc]
     """SafeLoader that refuses duplicate keys (PyYAML keeps the last one silently)."""
 
 

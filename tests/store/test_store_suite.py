@@ -17,7 +17,13 @@ from tenderflow.domain.timeutil import parse_time
 from tenderflow.errors import ConcurrencyConflict
 from tenderflow.paths import examples_dir
 from tenderflow.store.canonical import GENESIS, canonical_json, sha256_hex
-from tenderflow.store.eventstore import EventStore, NewEvent, StoreError, head_revision
+from tenderflow.store.eventstore import (
+    MIGRATIONS,
+    EventStore,
+    NewEvent,
+    StoreError,
+    head_revision,
+)
 from tests.conftest import HISTORIC, with_generic_events
 from tests.reliability import integrity
 
@@ -33,6 +39,12 @@ def store(store: Any) -> Any:
 
 def ev(kind: str = "Thing", actor: str = "staff:wang", **payload: Any) -> NewEvent:
     return NewEvent(kind, payload or {"n": 1}, T, actor, PINS)
+
+
+def test_head_revision_read_from_the_files_is_alembics_head() -> None:
+    from alembic.script import ScriptDirectory
+
+    assert head_revision() == ScriptDirectory(str(MIGRATIONS)).get_current_head()
 
 
 def test_schema_is_at_head_and_migrating_again_changes_nothing(store: EventStore) -> None:

@@ -11,8 +11,6 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-import rule_engine
-
 from tenderflow.domain.credit import CreditEntry
 from tenderflow.domain.eligibility.checks import CHECKS
 from tenderflow.domain.eligibility.context import Candidate, Evaluation
@@ -153,6 +151,8 @@ def _expression_finding(rule: Rule, supplier: Mapping[str, Any],
         if isinstance(value, date):
             value = datetime(value.year, value.month, value.day, tzinfo=UTC)
         context[name] = value
+    import rule_engine
+
     try:
         matched = bool(rule.compiled.matches(context))
     except rule_engine.EngineError as exc:

@@ -1,0 +1,80 @@
+"""Start-up cost of the read-only commands, as a ratio to ``python -c pass`` (issue 17).
+
+    python benchmarks/startup.py [--rounds 7]
+
+Builds the demo database once (``tenderflow demo`` into a temporary folder), then runs
+``--help``, ``list``, ``status`` and ``next`` as real subprocesses, interleaved with
+``python -c pass`` in every round, and prints the median wall time of each and its ratio to
+the bare interpreter's median in the same run. Absolute times swing 2–3× on a shared machine;
+the ratios are the figures to compare. Targets (issue 17): ``status``, ``next``, ``list`` under
+300 ms and within 5× ``python -c pass``; ``--help`` within 2×.
+
+Byte-code caching is left on (``PYTHONDONTWRITEBYTECODE`` is removed from the environment), as
+on an installed system: without .pyc files every command recompiles the package.
+
+What the profiler showed (cProfile of ``status`` on the demo database, before → after):
+the event catalogue checked its 68 JSON Schemas against the 2020-12 meta-schema on every start
+(~0.4 s; now once per schema text, :mod:`tenderflow.schemacheck`); importing rule-engine built
+its PLY parser (~0.28 s; now imported only where an eligibility expression is compiled or
+evaluated, which ``status`` never does); the workflow and parameter YAML went through
+PyYAML's pure-Python parser (~0.25 s; now libyaml's ``CSafeLoader`` with the same safe
+constructors); ``head_revision`` imported Alembic (~0.23 s; now read from the migration files'
+``revision`` lines, checked against Alembic in tests). What remains is mostly importing
+SQLAlchemy (~0.15 s) and building the 22-year calendar from ``holidays`` (~0.1 s).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BIN = Path(sys.executable).parent
+
+
+def _run(argv: list[str], env: dict[str, str]) -> float:
+    t0 = time.perf_counter()
+    subprocess.run(argv, env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL,
+                   stderr=subprocess.DEVNULL)
+    return time.perf_counter() - t0
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rounds", type=int, default=7)
+    args = ap.parse_args()
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    tenderflow = str(BIN / "tenderflow")
+    with tempfile.TemporaryDirectory(prefix="tf-startup-") as tmp:
+        subprocess.run([tenderflow, "demo", "--out", tmp], env=env, cwd=ROOT, check=True,
+                       stdout=subprocess.DEVNULL)
+        env["TENDERFLOW_DB"] = f"sqlite:///{tmp}/tenderflow.db"
+        commands = {
+            "python -c pass": [sys.executable, "-c", "pass"],
+            "tenderflow --help": [tenderflow, "--help"],
+            "tenderflow list": [tenderflow, "list"],
+            "tenderflow status OT-2023-001": [tenderflow, "status", "OT-2023-001"],
+            "tenderflow next OT-2023-001": [tenderflow, "next", "OT-2023-001"],
+        }
+        for argv in commands.values():  # warm the byte-code and schema caches
+            _run(argv, env)
+        times: dict[str, list[float]] = {name: [] for name in commands}
+        for _ in range(args.rounds):
+            for name, argv in commands.items():
+                times[name].append(_run(argv, env))
+    base = statistics.median(times["python -c pass"])
+    print(f"start-up, median of {args.rounds} interleaved rounds")
+    print(f"{'command':34} {'ms':>8} {'× python -c pass':>18}")
+    for name, values in times.items():
+        median = statistics.median(values)
+        print(f"{name:34} {median * 1000:8.0f} {median / base:18.1f}")
+
+
+if __name__ == "__main__":
+    main()
