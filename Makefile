@@ -43,6 +43,7 @@ bench: install
 	$(BIN)/python benchmarks/agreement.py
 	$(BIN)/python benchmarks/eligibility.py
 	$(BIN)/python benchmarks/fold.py
+	$(BIN)/python benchmarks/startup.py
 
 lint: install
 	$(BIN)/ruff check tenderflow tests benchmarks
