@@ -1,0 +1,264 @@
+"""Questions and complaints (质疑 / 投诉), one component for every mode: a supplier's question
+(质疑, called 异议 in tenders) within a window counted from the day it knew or should have known
+of the harm, its answer within a period of receipt, a complaint (投诉) to the supervising
+department within a window after the answer period, and the department's decision within a
+period of receipt (政府采购法 第52–56条; 招标投标法实施条例 第54、60、61条).
+
+Every date is an input: the command's business time, never the clock. Every window ends at 24:00
+of its last day (民法典 第203条), written as the next day's 00:00 (:func:`end_of_day`). A late
+question or complaint is refused naming the rule and the window; a late answer or decision is
+recorded (in time or not) — the law binds the purchaser and the department, and the record is
+the evidence. A mode names its parameters (:class:`Periods`) and uses the guards' building
+blocks here; what a pending question or complaint pauses is in the mode's workflow (a state the
+paused steps cannot be taken from, as ``objection_pending``), and :func:`pending_refusal` names
+the pending question or complaint for a step that must refuse while one is open.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from tenderflow.domain.components.common import (
+    deadline_of,
+    earliest_deadline,
+    end_of_day,
+    for_self,
+    local,
+    period,
+    refuse_as,
+)
+from tenderflow.domain.fold import State, applies
+from tenderflow.domain.rules import GuardContext, GuardSpec, guard
+from tenderflow.domain.timeutil import parse_time
+from tenderflow.errors import Refusal
+
+
+@dataclass(frozen=True)
+class Periods:
+    """The parameters of a mode's question-and-complaint periods."""
+
+    question: str
+    answer: str
+    complaint: str
+    decision: str
+
+
+def window_end(ctx: GuardContext, start: date, param: str) -> datetime:
+    """24:00 of the last day of the period ``param`` counted from ``start`` (not counted)."""
+    return parse_time(end_of_day(earliest_deadline(ctx, start, param)))
+
+
+def window_open(ctx: GuardContext, spec: GuardSpec, key: str, param: str,
+                what: str) -> Refusal | None:
+    """Refuse when the window whose end is the recorded deadline ``key`` has ended: at its end
+    (24:00 of the last day, the next day's 00:00) it is closed."""
+    until = deadline_of(ctx.state, key)
+    if until is not None and ctx.at >= until:
+        n, unit = period(ctx, param)
+        return refuse_as(ctx, spec, param,
+                         f"{what} of {n} {unit} ended {until.isoformat()}",
+                         deadline=until.isoformat(), at=ctx.at.isoformat(), period=n)
+    return None
+
+
+# --- questions (质疑) --------------------------------------------------------------------------
+
+def questions(state: State) -> list[dict[str, Any]]:
+    return state.get("challenges", [])  # type: ignore[no-any-return]
+
+
+def pending_question(state: State) -> dict[str, Any] | None:
+    """The question awaiting its answer (the last one raised and neither answered nor taken to
+    a complaint)."""
+    pending = [q for q in questions(state) if "answer" not in q and not q.get("complaint")]
+    return pending[-1] if pending else None
+
+
+def answer_due(ctx: GuardContext, question: dict[str, Any], periods: Periods) -> date:
+    """The last day of the answer period, counted from the day the question was received."""
+    return earliest_deadline(ctx, local(question["at"]), periods.answer)
+
+
+def note_answer_time(ctx: GuardContext, periods: Periods) -> None:
+    """Record whether the answer to the pending question came within its period."""
+    pending = pending_question(ctx.state)
+    if pending is None:
+        return
+    due = answer_due(ctx, pending, periods)
+    ctx.note("answer", {"due": due.isoformat(), "in_time": ctx.today <= due})
+
+
+# --- complaints (投诉) -------------------------------------------------------------------------
+
+def complaints(state: State) -> list[dict[str, Any]]:
+    return state.get("complaints", [])  # type: ignore[no-any-return]
+
+
+def pending_complaint(state: State) -> dict[str, Any] | None:
+    pending = [c for c in complaints(state) if "decision" not in c]
+    return pending[-1] if pending else None
+
+
+def complaint_in_window(ctx: GuardContext, spec: GuardSpec, periods: Periods,
+                        sid: str) -> Refusal | None:
+    """Only a supplier that questioned (质疑供应商) complains, and only once its question was
+    answered or the answer period ended; the window runs from the end of the answer period
+    (答复期满后, 政府采购法 第55条), however early the answer came, and ends at 24:00 of its last
+    working day."""
+    refusal = for_self(ctx, spec, sid)
+    if refusal:
+        return refusal
+    own = [q for q in questions(ctx.state) if q["supplier"] == sid]
+    if not own:
+        return refuse_as(ctx, spec, periods.complaint,
+                         f"{sid} raised no question (质疑): a complaint follows a question",
+                         supplier=sid)
+    question = own[-1]
+    due = answer_due(ctx, question, periods)
+    answer_period_end = parse_time(end_of_day(due))
+    if "answer" not in question and ctx.at < answer_period_end:
+        n, unit = period(ctx, periods.answer)
+        return refuse_as(
+            ctx, spec, periods.answer,
+            f"the question of {sid} received {local(question['at']).isoformat()} awaits its "
+            f"answer until {answer_period_end.isoformat()} ({n} {unit}): a complaint lies after "
+            "the answer or after that period", answer_period_end.isoformat(),
+            supplier=sid, answer_due=due.isoformat())
+    until = window_end(ctx, due, periods.complaint)
+    if ctx.at >= until:
+        n, unit = period(ctx, periods.complaint)
+        return refuse_as(
+            ctx, spec, periods.complaint,
+            f"the complaint window of {n} {unit} after the answer period (ended "
+            f"{answer_period_end.isoformat()}) ended {until.isoformat()}",
+            supplier=sid, answer_due=due.isoformat(), deadline=until.isoformat(),
+            at=ctx.at.isoformat(), period=n)
+    ctx.note("complaint", {"answer_due": due.isoformat(), "window_until": until.isoformat(),
+                           "decision_due": earliest_deadline(ctx, ctx.today,
+                                                             periods.decision).isoformat()})
+    return None
+
+
+def decision_recorded(ctx: GuardContext, spec: GuardSpec, periods: Periods) -> Refusal | None:
+    """The department's written decision on the pending complaint: an upheld complaint names
+    its remedy, a dismissed one none; whether it came within the decision period is this
+    event's finding."""
+    pending = pending_complaint(ctx.state)
+    if pending is None:
+        return spec.refuse(ctx, "no complaint is pending")
+    upheld = bool(ctx.data.get("upheld"))
+    remedy = ctx.data.get("remedy")
+    if upheld and not remedy:
+        return spec.refuse(ctx, "an upheld complaint names its remedy (re_evaluate or "
+                                "re_procure)")
+    if not upheld and remedy:
+        return spec.refuse(ctx, "a dismissed complaint has no remedy", remedy=remedy)
+    due = earliest_deadline(ctx, local(pending["at"]), periods.decision)
+    ctx.note("decision", {"due": due.isoformat(), "in_time": ctx.today <= due})
+    return None
+
+
+def pending_refusal(ctx: GuardContext, spec: GuardSpec, what: str) -> Refusal | None:
+    """Refuse ``what`` while a question or a complaint is pending, naming it."""
+    question = pending_question(ctx.state)
+    if question is not None:
+        return spec.refuse(ctx, f"{what} is paused: the question of {question['supplier']} "
+                                f"raised {question['at']} awaits its answer",
+                           supplier=question["supplier"], raised=question["at"])
+    complaint = pending_complaint(ctx.state)
+    if complaint is not None:
+        return spec.refuse(ctx, f"{what} is paused: the complaint of {complaint['supplier']} "
+                                f"filed {complaint['at']} awaits the department's decision",
+                           supplier=complaint["supplier"], filed=complaint["at"])
+    return None
+
+
+PERIODS = {
+    "competitive_negotiation": Periods(
+        question="negotiation.objection_working_days",
+        answer="negotiation.objection_answer_working_days",
+        complaint="negotiation.complaint_working_days",
+        decision="negotiation.complaint_decision_working_days"),
+}
+
+
+def periods_of(ctx: GuardContext) -> Periods:
+    return PERIODS[ctx.state.get("mode", "")]
+
+
+@guard("complaint_in_window", rule="negotiation.complaint_working_days",
+       source="政府采购法 第55条", needs=("supplier", "grounds"))
+def complaint_in_window_guard(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
+    """A questioning supplier complains to the department within the window after the answer
+    period; the window and the decision's due date are this event's findings."""
+    return complaint_in_window(ctx, spec, periods_of(ctx), ctx.data["supplier"])
+
+
+@guard("complaint_decided", rule="negotiation.complaint_decision_working_days",
+       source="政府采购法 第56条", needs=("decision", "upheld"))
+def complaint_decided(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
+    """The department's written decision, in time or not (recorded)."""
+    return decision_recorded(ctx, spec, periods_of(ctx))
+
+
+def _outcome(ctx: GuardContext) -> str:
+    return str(ctx.data.get("remedy") or "") if ctx.data.get("upheld") else "dismissed"
+
+
+def _select(ctx: GuardContext, spec: GuardSpec, outcome: str) -> Refusal | None:
+    got = _outcome(ctx)
+    if got != outcome:
+        return spec.refuse(ctx, f"the decision is {got or 'upheld without a remedy'}, "
+                                f"not {outcome}", outcome=got)
+    return None
+
+
+@guard("complaint_dismissed_branch", rule="negotiation.complaint_decision_working_days",
+       source="政府采购法 第56条", needs=("upheld",), selects=True)
+def complaint_dismissed_branch(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
+    """Selects the decision that dismisses the complaint: the procedure resumes."""
+    return _select(ctx, spec, "dismissed")
+
+
+@guard("complaint_reevaluate_branch", rule="negotiation.complaint_decision_working_days",
+       source="政府采购法 第56条", needs=("upheld",), selects=True)
+def complaint_reevaluate_branch(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
+    """Selects the decision that upholds the complaint and orders a new evaluation: the award
+    is withdrawn and the group recommends again."""
+    return _select(ctx, spec, "re_evaluate")
+
+
+@guard("complaint_reprocure_branch", rule="negotiation.complaint_decision_working_days",
+       source="政府采购法 第56条", needs=("upheld",), selects=True)
+def complaint_reprocure_branch(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
+    """Selects the decision that upholds the complaint and orders the procurement done again:
+    this procurement fails."""
+    return _select(ctx, spec, "re_procure")
+
+
+@applies("ComplaintFiled")
+def _filed(state: State, payload: dict[str, Any], at: str) -> None:
+    """A complaint: the complainant's open question is closed by it."""
+    data = payload["data"]
+    sid = data["supplier"]
+    for q in questions(state):
+        if q["supplier"] == sid and "answer" not in q:
+            q["complaint"] = at
+    state.setdefault("complaints", []).append({
+        "supplier": sid, "grounds": data["grounds"], "at": at,
+        **payload.get("findings", {}).get("complaint", {})})
+
+
+@applies("ComplaintDecided")
+def _decided(state: State, payload: dict[str, Any], at: str) -> None:
+    data = payload["data"]
+    findings = payload.get("findings", {})
+    pending = pending_complaint(state)
+    if pending is None:
+        return
+    pending.update(decision=data["decision"], upheld=bool(data["upheld"]), decided_at=at,
+                   **({"remedy": data["remedy"]} if data.get("remedy") else {}),
+                   **({"in_time": findings["decision"]["in_time"]}
+                      if "decision" in findings else {}))
