@@ -99,7 +99,8 @@ INTERNAL = frozenset({
     "FinancingPackageSigned",
     # questions' complaints to the finance department and its decisions
     # (tenderflow.domain.components.challenges)
-    "ComplaintFiled", "ComplaintDecided",
+    "ComplaintFiled", "ComplaintDecided", "TenderOpeningObjectionRecorded",
+    "TenderComplaintFiled", "TenderComplaintDecided",
 })
 
 

@@ -31,7 +31,7 @@ from tenderflow.domain.components.common import (
 )
 from tenderflow.domain.fold import State, applies
 from tenderflow.domain.rules import GuardContext, GuardSpec, guard
-from tenderflow.domain.timeutil import parse_time
+from tenderflow.domain.timeutil import local_date, parse_time
 from tenderflow.errors import Refusal
 
 
@@ -262,3 +262,148 @@ def _decided(state: State, payload: dict[str, Any], at: str) -> None:
                    **({"remedy": data["remedy"]} if data.get("remedy") else {}),
                    **({"in_time": findings["decision"]["in_time"]}
                       if "decision" in findings else {}))
+
+
+# --- tenders (招标投标法实施条例 第44、60、61条) ------------------------------------------------
+# The objection to the candidates' publicity (第54条) is the open tender's own
+# (objection_pending); here: the objection at the opening, answered on the spot, and the
+# complaint to the supervising department, which does not pause the tender by itself (the
+# department may order a pause, 第62条: not modelled).
+
+@guard("tender_opening_objection", rule="tender.opening_objection", source="招标投标法实施条例 第44条",
+       needs=("objection", "by", "content", "answer"))
+def tender_opening_objection(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
+    """A bidder objects to the opening at the opening (在开标现场) and the tenderer answers on
+    the spot: both are recorded together, on the day of the opening; an objection raised on a
+    later day is refused."""
+    oid, sid = ctx.data["objection"], ctx.data["by"]
+    opened = ctx.state.get("opened")
+    if not opened:
+        return spec.refuse(ctx, "the bids have not been opened")
+    if oid in ctx.state.get("opening_objections", {}) or oid in ctx.state.get("objections", {}):
+        return spec.refuse(ctx, f"objection {oid} is already recorded", objection=oid)
+    if sid not in opened.get("bidders", []):
+        return spec.refuse(ctx, f"{sid} did not bid", supplier=sid)
+    refusal = for_self(ctx, spec, sid)
+    if refusal:
+        return refusal
+    day = local(opened["at"])
+    if ctx.today != day:
+        return spec.refuse(ctx, f"the bids were opened on {day.isoformat()}: an objection to "
+                                "the opening is raised at the opening and answered on the spot",
+                           opened_on=day.isoformat(), at=ctx.at.isoformat())
+    if not str(ctx.data["answer"]).strip():
+        return spec.refuse(ctx, "the answer given on the spot is recorded with the objection")
+    return None
+
+
+@applies("TenderOpeningObjectionRecorded")
+def _opening_objection(state: State, payload: dict[str, Any], at: str) -> None:
+    data = payload["data"]
+    state.setdefault("opening_objections", {})[data["objection"]] = {
+        "by": data["by"], "content": data["content"], "answer": data["answer"], "at": at}
+
+
+def _objection_days(state: State, oid: str) -> tuple[dict[str, Any] | None, int]:
+    """The objection ``oid`` (at the opening or to the publicity) and the calendar days its
+    answer took (0 at the opening: answered on the spot)."""
+    if oid in state.get("opening_objections", {}):
+        return state["opening_objections"][oid], 0
+    objection = state.get("objections", {}).get(oid)
+    if objection is None or not objection.get("answered_at"):
+        return objection, 0
+    return objection, (local(objection["answered_at"]) - local(objection["at"])).days
+
+
+@guard("tender_complaint_in_window", rule="tender.complaint_days", source="招标投标法实施条例 第60条",
+       needs=("complaint", "by", "content", "known_on"))
+def tender_complaint_in_window(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
+    """A complaint to the supervising department within 10日 of the day the complainant knew or
+    should have known (given as ``known_on``, not after today); on a matter of 第22、44、54条 the
+    objection comes first (``objection``, answered), and the days its answer took are not
+    counted. The window's end and the acceptance's due date are this event's findings."""
+    cid, sid = ctx.data["complaint"], ctx.data["by"]
+    if any(c.get("complaint") == cid for c in complaints(ctx.state)):
+        return spec.refuse(ctx, f"complaint {cid} is already recorded", complaint=cid)
+    refusal = for_self(ctx, spec, sid)
+    if refusal:
+        return refusal
+    known = local_date(parse_time(ctx.data["known_on"], field="with.known_on"))
+    if known > ctx.today:
+        return spec.refuse(ctx, f"known_on {known.isoformat()} is after the complaint "
+                                f"({ctx.today.isoformat()})", known_on=known.isoformat())
+    extra = 0
+    oid = ctx.data.get("objection")
+    if oid:
+        objection, extra = _objection_days(ctx.state, oid)
+        if objection is None:
+            return spec.refuse(ctx, f"objection {oid} is not recorded", objection=oid)
+        if objection.get("by") != sid:
+            return spec.refuse(ctx, f"objection {oid} was raised by {objection.get('by')}, "
+                                    f"not {sid}", objection=oid)
+        if "answer" not in objection:
+            return refuse_as(ctx, spec, "tender.objection_answer_days",
+                             f"objection {oid} awaits its answer: the complaint follows it",
+                             objection=oid)
+    n = int(ctx.p("tender.complaint_days"))
+    last = ctx.calendar.period_end(known, n + extra, ctx.params.get("tender.complaint_days").unit)
+    until = parse_time(end_of_day(last))
+    if ctx.at >= until:
+        return spec.refuse(
+            ctx, f"known on {known.isoformat()}: the complaint window of {n} 日"
+                 + (f" (plus {extra} 日 of the objection's answer, not counted)" if extra else "")
+                 + f" ended {until.isoformat()}",
+            known_on=known.isoformat(), deadline=until.isoformat(), period=n,
+            objection_days=extra)
+    ctx.note("complaint", {"window_until": until.isoformat(), "acceptance_due": earliest_deadline(
+        ctx, ctx.today, "tender.complaint_acceptance_working_days").isoformat()})
+    return None
+
+
+@guard("tender_complaint_decided", rule="tender.complaint_decision_working_days",
+       source="招标投标法实施条例 第61条", needs=("complaint", "accepted_on", "decision", "upheld"))
+def tender_complaint_decided(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
+    """The department's decision on a recorded complaint: whether it decided to accept within
+    3 工作日 of receipt, and decided within 30 工作日 of acceptance, are this event's findings
+    (a late department is recorded, not refused)."""
+    cid = ctx.data["complaint"]
+    found = [c for c in complaints(ctx.state) if c.get("complaint") == cid]
+    if not found:
+        return spec.refuse(ctx, f"complaint {cid} is not recorded", complaint=cid)
+    complaint = found[0]
+    if "decision" in complaint:
+        return spec.refuse(ctx, f"complaint {cid} was decided {complaint['decided_at']}",
+                           complaint=cid)
+    accepted = local_date(parse_time(ctx.data["accepted_on"], field="with.accepted_on"))
+    received = local(complaint["at"])
+    if not received <= accepted <= ctx.today:
+        return spec.refuse(ctx, f"accepted_on {accepted.isoformat()} is not between the "
+                                f"complaint ({received.isoformat()}) and the decision "
+                                f"({ctx.today.isoformat()})", accepted_on=accepted.isoformat())
+    accept_due = earliest_deadline(ctx, received, "tender.complaint_acceptance_working_days")
+    decide_due = earliest_deadline(ctx, accepted, "tender.complaint_decision_working_days")
+    ctx.note("decision", {"acceptance_due": accept_due.isoformat(),
+                          "accepted_in_time": accepted <= accept_due,
+                          "due": decide_due.isoformat(), "in_time": ctx.today <= decide_due})
+    return None
+
+
+@applies("TenderComplaintFiled")
+def _tender_filed(state: State, payload: dict[str, Any], at: str) -> None:
+    data = payload["data"]
+    state.setdefault("complaints", []).append({
+        "complaint": data["complaint"], "supplier": data["by"], "grounds": data["content"],
+        "known_on": data["known_on"], "at": at,
+        **({"objection": data["objection"]} if data.get("objection") else {}),
+        **payload.get("findings", {}).get("complaint", {})})
+
+
+@applies("TenderComplaintDecided")
+def _tender_decided(state: State, payload: dict[str, Any], at: str) -> None:
+    data = payload["data"]
+    findings = payload.get("findings", {}).get("decision", {})
+    for c in complaints(state):
+        if c.get("complaint") == data["complaint"]:
+            c.update(decision=data["decision"], upheld=bool(data["upheld"]), decided_at=at,
+                     accepted_on=data["accepted_on"],
+                     **{k: findings[k] for k in ("accepted_in_time", "in_time") if k in findings})
