@@ -9,15 +9,17 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
 
 from tenderflow.domain.components import bids
-from tenderflow.domain.components.challenges import PERIODS, note_answer_time, window_open
+from tenderflow.domain.components.challenges import (
+    PERIODS,
+    note_answer_time,
+    window_open,
+)
 from tenderflow.domain.components.common import (
     deadline_of,
     earliest_deadline,
     for_self,
-    local,
     period_unit_zh,
 )
 from tenderflow.domain.fold import State

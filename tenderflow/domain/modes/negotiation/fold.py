@@ -7,10 +7,10 @@ from __future__ import annotations
 from typing import Any
 
 from tenderflow.domain.components import bonds, committee, sealing
+from tenderflow.domain.components.challenges import pending_question
 from tenderflow.domain.components.committee import candidate_of
 from tenderflow.domain.components.common import local
 from tenderflow.domain.fold import State, applies
-from tenderflow.domain.components.challenges import pending_question
 from tenderflow.domain.modes.negotiation.decisions import FINAL
 
 
