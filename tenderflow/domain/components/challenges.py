@@ -10,8 +10,8 @@ question or complaint is refused naming the rule and the window; a late answer o
 recorded (in time or not) — the law binds the purchaser and the department, and the record is
 the evidence. A mode names its parameters (:class:`Periods`) and uses the guards' building
 blocks here; what a pending question or complaint pauses is in the mode's workflow (a state the
-paused steps cannot be taken from, as ``objection_pending``), and :func:`pending_refusal` names
-the pending question or complaint for a step that must refuse while one is open.
+paused steps cannot be taken from, as ``objection_pending`` and ``complaint_pending``): a step
+tried there is refused naming the pending state.
 """
 
 from __future__ import annotations
@@ -157,21 +157,6 @@ def decision_recorded(ctx: GuardContext, spec: GuardSpec, periods: Periods) -> R
         return spec.refuse(ctx, "a dismissed complaint has no remedy", remedy=remedy)
     due = earliest_deadline(ctx, local(pending["at"]), periods.decision)
     ctx.note("decision", {"due": due.isoformat(), "in_time": ctx.today <= due})
-    return None
-
-
-def pending_refusal(ctx: GuardContext, spec: GuardSpec, what: str) -> Refusal | None:
-    """Refuse ``what`` while a question or a complaint is pending, naming it."""
-    question = pending_question(ctx.state)
-    if question is not None:
-        return spec.refuse(ctx, f"{what} is paused: the question of {question['supplier']} "
-                                f"raised {question['at']} awaits its answer",
-                           supplier=question["supplier"], raised=question["at"])
-    complaint = pending_complaint(ctx.state)
-    if complaint is not None:
-        return spec.refuse(ctx, f"{what} is paused: the complaint of {complaint['supplier']} "
-                                f"filed {complaint['at']} awaits the department's decision",
-                           supplier=complaint["supplier"], filed=complaint["at"])
     return None
 
 
