@@ -97,6 +97,10 @@ INTERNAL = frozenset({
     # and the financing package stay internal; each party's signature is published
     "AgreementTermsRecorded", "AgreementRendered", "FinancingPackageAssembled",
     "FinancingPackageSigned",
+    # questions' complaints to the finance department and its decisions
+    # (tenderflow.domain.components.challenges)
+    "ComplaintFiled", "ComplaintDecided", "TenderOpeningObjectionRecorded",
+    "TenderComplaintFiled", "TenderComplaintDecided",
 })
 
 

@@ -11,7 +11,7 @@ can all name it without import cycles.
 
 from __future__ import annotations
 
-FOLD_VERSION: int = 1
+FOLD_VERSION: int = 2
 """The version of the procurement fold: bump it whenever an applier (anything registered with
 ``tenderflow.domain.state.applies``, or :func:`~tenderflow.domain.state.fold` itself) or the
 shape of the folded state changes, so that every stored snapshot folded by the old code is

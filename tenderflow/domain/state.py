@@ -20,7 +20,13 @@ from typing import Any
 
 from tenderflow.domain import agreement
 from tenderflow.domain import fold as procurement
-from tenderflow.domain.components import bonds, common, eligibility, reopening
+from tenderflow.domain.components import (
+    bonds,
+    challenges,
+    common,
+    eligibility,
+    reopening,
+)
 from tenderflow.domain.fold import (
     Applier,
     State,
@@ -52,7 +58,7 @@ __all__ = ["APPLIERS", "GUARDS", "MODULES", "Applier", "State", "applies", "empt
 # appliers of one event type run, and it matters where several modules apply one type:
 # ProcurementCreated (the procurement's own, then eligibility's ruleset pin, then reopening's
 # link) and SuppliersInvited (common, then negotiation).
-MODULES = (procurement, agreement, common, bonds,
+MODULES = (procurement, agreement, common, bonds, challenges,
            tender_decisions, tender_evaluation, tender_calculators, tender_award, tender_fold,
            delegation_decisions, delegation_calculators, delegation_fold,
            eligibility,

@@ -12,7 +12,7 @@ from pytest_bdd import given, parsers, scenarios, then, when
 from tenderflow.app.audit import recorded_events
 from tenderflow.app.common import parse_time
 from tenderflow.app.sealing import commit_offer
-from tenderflow.errors import CheckFailed
+from tenderflow.errors import CheckFailed, InvalidTrigger
 from tests.bdd.conftest import World
 from tests.bids._flow import FOUR, GROUP, Negotiation, nonce
 
@@ -355,6 +355,20 @@ def _deadline(world: World, pid: str, key: str, value: str) -> None:
 def _answered(world: World, kind: str) -> None:
     [challenge] = neg(world).state()["challenges"]
     assert challenge["in_time"] is (kind == "按期"), challenge
+
+
+@then(parsers.parse('投诉处理决定记录为 "{kind}"'))
+def _decided(world: World, kind: str) -> None:
+    complaint = neg(world).state()["complaints"][-1]
+    assert complaint["in_time"] is (kind == "按期"), complaint
+
+
+@then(parsers.parse('"{trigger}" 暂停，"{pid}" 处于 "{state}"'))
+def _paused(world: World, trigger: str, pid: str, state: str) -> None:
+    """The paused step is not possible in the pending state, and nothing is written."""
+    assert isinstance(world.error, InvalidTrigger), f"not paused: {world.result}"
+    assert trigger in world.error.message and state in world.error.message, world.error.message
+    assert world.count() == world.events_before
 
 
 # --- open tender: evaluation (features/evaluation/综合评分.feature) -----------------------------

@@ -72,7 +72,10 @@ def test_three_rounds_one_dropout_award_and_replay(registered: Any) -> None:
     assert stream.state == "awarded" and stream.decided == len(events(registered)) - 1
     assert fold_all("CN-B", events(registered)) == live
     award = next(e for e in events(registered) if e.type == "ProcurementAwarded")
-    assert award.payload["findings"]["periods"]["objection_until"] == "2023-03-24T23:59:59+08:00"
+    assert award.payload["findings"]["periods"] == {
+        "result_publicity_until": "2023-03-17T00:00:00+08:00",
+        "objection_until": "2023-03-28T00:00:00+08:00",
+        "contract_by": "2023-04-15T00:00:00+08:00"}
 
 
 def test_a_related_member_is_recused_and_the_recusal_is_in_the_log(registered: Any) -> None:
@@ -292,11 +295,15 @@ def test_an_upheld_objection_withdraws_the_award(registered: Any) -> None:
 
 def test_objection_after_the_window_is_refused(registered: Any) -> None:
     n = awarded(registered)
-    # Award on Wednesday 3-15: seven working days end Friday 3-24.
+    # Award on Wednesday 3-15, result published to Thursday 3-16 (1 工作日); seven working days
+    # from that end (政府采购法实施条例 第53条) end Monday 3-27 at 24:00 (3-28 00:00).
     [r] = refused(n.fire, "raise_objection", {"supplier": "S-HXJS", "grounds": "x"},
-                  actor="supplier:S-HXJS", at="2023-03-25T09:00+08:00")
+                  actor="supplier:S-HXJS", at="2023-03-28T00:00+08:00")
     assert r.rule == "negotiation.objection_working_days"
-    assert "2023-03-24T23:59:59+08:00" in r.reason
+    assert "2023-03-28T00:00:00+08:00" in r.reason and "第53条" in r.source
+    n.fire("raise_objection", {"supplier": "S-HXJS", "grounds": "x"},
+           actor="supplier:S-HXJS", at="2023-03-27T23:59+08:00")
+    assert n.state()["state"] == "objection_pending"
 
 
 def test_a_group_member_that_is_not_seated_may_not_act(registered: Any) -> None:

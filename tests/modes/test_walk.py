@@ -27,8 +27,8 @@ WALKS = Path(__file__).resolve().parent / "walks"
 # The modules that hold guards: every mode, and the components with guards or rule ids.
 GUARD_MODULES = sorted([*(ROOT / "tenderflow" / "domain" / "modes").rglob("*.py"),
                         *(ROOT / "tenderflow" / "domain" / "components" / f"{name}.py"
-                          for name in ("bonds", "common", "eligibility", "publicity",
-                                       "reopening"))])
+                          for name in ("bonds", "challenges", "common", "eligibility",
+                                       "publicity", "reopening"))])
 #: The namespaces of the parameters the modes of this package own (negotiation.* belongs to
 #: the competitive-negotiation work and is checked there).
 OWN_NAMESPACES = ("tender.", "ppp.", "regime.")

@@ -16,6 +16,7 @@ State layout (keys of the procurement state)::
     bonds:       {supplier: {amount, form, received_at, refund_due, refund_basis, refunded_on}}
     group / recused / candidate_profiles                           # committee (回避)
     challenges:  [{supplier, grounds, at, answer?, upheld?}]       # 质疑 after the award
+    complaints:  [{supplier, grounds, at, decision?, upheld?}]     # 投诉 (components.challenges)
 """
 
 from __future__ import annotations
@@ -132,4 +133,6 @@ def public_view(state: State) -> dict[str, Any]:
                            for r in state["recommendation"]["ranking"]]
     if state.get("challenges"):
         view["challenges"] = state["challenges"]
+    if state.get("complaints"):
+        view["complaints"] = state["complaints"]
     return view

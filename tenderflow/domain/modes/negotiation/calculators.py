@@ -11,6 +11,7 @@ from tenderflow.domain.components import bids
 from tenderflow.domain.components.committee import candidate_of, screen
 from tenderflow.domain.components.common import (
     earliest_deadline,
+    end_of_day,
     for_self,
 )
 from tenderflow.domain.components.scoring import (
@@ -130,14 +131,32 @@ def quotations_ranked(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
     return None
 
 
+RESULT_PUBLICITY = "negotiation.result_publicity_working_days"
+
+
 @guard("negotiation_award_periods", rule="negotiation.objection_working_days")
 def negotiation_award_periods(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
-    """The award notice starts the objection (质疑) window and the contract window; the bonds
-    of the other suppliers become due for refund. The dates are this event's findings."""
-    until = earliest_deadline(ctx, ctx.today, "negotiation.objection_working_days")
-    contract = earliest_deadline(ctx, ctx.today, "negotiation.contract_within_days")
-    ctx.note("periods", {"objection_until": f"{until.isoformat()}T23:59:59+08:00",
-                         "contract_by": f"{contract.isoformat()}T23:59:59+08:00"})
+    """The award notice publishes the result: its publicity period ends, and the objection
+    (质疑) window runs from that end (政府采购法实施条例 第53条第(三)项); the contract window runs
+    from the notice; the bonds of the other suppliers become due for refund. Every period ends
+    at 24:00 of its last day (民法典 第203条), written as the next day's 00:00 as in the
+    tender. The dates are this event's findings.
+
+    An award recorded under parameters without the result's publicity period (before it was
+    encoded) keeps the reading of its day — the window from the award notice, ending 23:59:59 —
+    so that replay with the pinned parameters decides as it did."""
+    if RESULT_PUBLICITY not in ctx.params:
+        until = earliest_deadline(ctx, ctx.today, "negotiation.objection_working_days")
+        contract = earliest_deadline(ctx, ctx.today, "negotiation.contract_within_days")
+        ctx.note("periods", {"objection_until": f"{until.isoformat()}T23:59:59+08:00",
+                             "contract_by": f"{contract.isoformat()}T23:59:59+08:00"})
+    else:
+        published = earliest_deadline(ctx, ctx.today, RESULT_PUBLICITY)
+        until = earliest_deadline(ctx, published, "negotiation.objection_working_days")
+        contract = earliest_deadline(ctx, ctx.today, "negotiation.contract_within_days")
+        ctx.note("periods", {"result_publicity_until": end_of_day(published),
+                             "objection_until": end_of_day(until),
+                             "contract_by": end_of_day(contract)})
     winner = ctx.data.get("supplier")
     due = _refund_due(ctx, "negotiation.bond_refund_unsuccessful")
     refunds = {sid: due for sid, b in sorted(ctx.state.get("bonds", {}).items())

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 from decimal import Decimal
 from fractions import Fraction
-from typing import Any
 
 from tenderflow.domain.components import bids
+from tenderflow.domain.components.challenges import (
+    PERIODS,
+    note_answer_time,
+    window_open,
+)
 from tenderflow.domain.components.common import (
     deadline_of,
     earliest_deadline,
     for_self,
-    local,
     period_unit_zh,
 )
 from tenderflow.domain.fold import State
@@ -359,16 +362,8 @@ def quotation_objection_in_window(ctx: GuardContext, spec: GuardSpec) -> Refusal
     refusal = for_self(ctx, spec, sid)
     if refusal:
         return refusal
-    until = deadline_of(ctx.state, "objection_until")
-    if until is not None and ctx.at > until:
-        return spec.refuse(ctx, f"the objection window ended {until.isoformat()}",
-                           deadline=until.isoformat(), at=ctx.at.isoformat())
-    return None
-
-
-def pending_objection(state: State) -> dict[str, Any] | None:
-    pending = [o for o in state.get("challenges", []) if "answer" not in o]
-    return pending[-1] if pending else None
+    return window_open(ctx, spec, "objection_until", "negotiation.objection_working_days",
+                       "the objection window (from the end of the result's publicity)")
 
 
 @guard("objection_dismissed_branch", rule="negotiation.objection_answer_working_days",
@@ -406,14 +401,5 @@ def objection_answer(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
                                supplier=c["supplier"])
     if ctx.data.get("corrections") and not ctx.data["upheld"]:
         return spec.refuse(ctx, "corrections come with an upheld objection")
-    _answer_time(ctx)
+    note_answer_time(ctx, PERIODS[MODE])
     return None
-
-
-def _answer_time(ctx: GuardContext) -> None:
-    pending = pending_objection(ctx.state)
-    if pending is None:
-        return
-    due = earliest_deadline(ctx, local(pending["at"]),
-                            "negotiation.objection_answer_working_days")
-    ctx.note("answer", {"due": due.isoformat(), "in_time": ctx.today <= due})

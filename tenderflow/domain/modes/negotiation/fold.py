@@ -7,10 +7,11 @@ from __future__ import annotations
 from typing import Any
 
 from tenderflow.domain.components import bonds, committee, sealing
+from tenderflow.domain.components.challenges import pending_question
 from tenderflow.domain.components.committee import candidate_of
 from tenderflow.domain.components.common import local
 from tenderflow.domain.fold import State, applies
-from tenderflow.domain.modes.negotiation.decisions import FINAL, pending_objection
+from tenderflow.domain.modes.negotiation.decisions import FINAL
 
 
 @applies("NegotiationMethodApproved")
@@ -137,19 +138,32 @@ def _objection(state: State, payload: dict[str, Any], at: str) -> None:
 @applies("ObjectionAnswered")
 def _answered(state: State, payload: dict[str, Any], at: str) -> None:
     data = payload["data"]
-    pending = pending_objection(state)
+    pending = pending_question(state)
     if pending is not None:
         pending.update(answer=data["answer"], upheld=bool(data["upheld"]), answered_at=at,
                        **({"in_time": payload["findings"]["answer"]["in_time"]}
                           if "answer" in payload.get("findings", {}) else {}))
     if data["upheld"]:
-        state.pop("award", None)
-        state.pop("recommendation", None)
-        for key in ("objection_until", "contract_by"):
-            state.get("deadlines", {}).pop(key, None)
+        _withdraw_award(state)
         offers = state.get("offers", {}).get(FINAL, {})
         for c in data.get("corrections", []):
             offers[c["supplier"]].update(compliant=bool(c["meets_substantive_requirements"]),
                                          reason=c.get("reason", ""))
             state["final_quotes"][c["supplier"]]["compliant"] = \
                 bool(c["meets_substantive_requirements"])
+
+
+def _withdraw_award(state: State) -> None:
+    """An upheld question or complaint withdraws the award and the recommendation."""
+    state.pop("award", None)
+    state.pop("recommendation", None)
+    for key in ("result_publicity_until", "objection_until", "contract_by"):
+        state.get("deadlines", {}).pop(key, None)
+
+
+@applies("ComplaintDecided")
+def _complaint_decided(state: State, payload: dict[str, Any], at: str) -> None:
+    """A complaint upheld with a new evaluation withdraws the award (the question's record and
+    the complaint's are folded by tenderflow.domain.components.challenges)."""
+    if payload["data"].get("remedy") == "re_evaluate":
+        _withdraw_award(state)
