@@ -20,7 +20,7 @@ from typing import Any
 
 from tenderflow.domain import agreement
 from tenderflow.domain import fold as procurement
-from tenderflow.domain.components import bonds, common, eligibility, reopening
+from tenderflow.domain.components import bonds, common, contract, eligibility, reopening
 from tenderflow.domain.fold import (
     Applier,
     State,
@@ -33,6 +33,7 @@ from tenderflow.domain.modes.delegation import calculators as delegation_calcula
 from tenderflow.domain.modes.delegation import decisions as delegation_decisions
 from tenderflow.domain.modes.delegation import fold as delegation_fold
 from tenderflow.domain.modes.negotiation import calculators as negotiation_calculators
+from tenderflow.domain.modes.negotiation import contract as negotiation_contract
 from tenderflow.domain.modes.negotiation import decisions as negotiation_decisions
 from tenderflow.domain.modes.negotiation import fold as negotiation_fold
 from tenderflow.domain.modes.negotiation import group as negotiation_group
@@ -52,11 +53,12 @@ __all__ = ["APPLIERS", "GUARDS", "MODULES", "Applier", "State", "applies", "empt
 # appliers of one event type run, and it matters where several modules apply one type:
 # ProcurementCreated (the procurement's own, then eligibility's ruleset pin, then reopening's
 # link) and SuppliersInvited (common, then negotiation).
-MODULES = (procurement, agreement, common, bonds,
+MODULES = (procurement, agreement, common, bonds, contract,
            tender_decisions, tender_evaluation, tender_calculators, tender_award, tender_fold,
            delegation_decisions, delegation_calculators, delegation_fold,
            eligibility,
            negotiation_decisions, negotiation_group, negotiation_calculators, negotiation_fold,
+           negotiation_contract,
            ppp_decisions, ppp_fold,
            reopening)
 
