@@ -42,6 +42,7 @@ from tenderflow.domain.modes.open_tender import calculators as tender_calculator
 from tenderflow.domain.modes.open_tender import decisions as tender_decisions
 from tenderflow.domain.modes.open_tender import evaluation as tender_evaluation
 from tenderflow.domain.modes.open_tender import fold as tender_fold
+from tenderflow.domain.modes.ppp import contract as ppp_contract
 from tenderflow.domain.modes.ppp import decisions as ppp_decisions
 from tenderflow.domain.modes.ppp import fold as ppp_fold
 from tenderflow.domain.rules import GuardSpec, guards_of
@@ -59,7 +60,7 @@ MODULES = (procurement, agreement, common, bonds, contract,
            eligibility,
            negotiation_decisions, negotiation_group, negotiation_calculators, negotiation_fold,
            negotiation_contract,
-           ppp_decisions, ppp_fold,
+           ppp_decisions, ppp_fold, ppp_contract,
            reopening)
 
 GUARDS: dict[str, GuardSpec] = guards_of(MODULES)

@@ -97,6 +97,8 @@ PPP: list[Step] = [
      {"draft_contract": {"name": "PPP项目合同（草案）.pdf", "sha256": SHA}}),
     ("2023-09-28T00:00+08:00", "system:tick", "tick", None),
     ("2023-09-28T10:00+08:00", "staff:zhao", "award", {"supplier": "S-YXWY"}),
+    ("2023-09-28T15:00+08:00", "staff:zhao", "sign_contract",
+     {"contract_value": "38600000.00", "performance_bond": "3860000.00"}),
 ]
 
 DELEGATION: list[Step] = [

@@ -20,6 +20,8 @@ from tenderflow.errors import Refusal
 
 #: The deadline keys under which the modes keep the end of the contract window.
 WINDOW_KEYS = ("contract_deadline", "contract_by")
+#: The deadline key of a signed contract's publication, where a mode's signing notes one.
+PUBLICATION_DUE = "contract_publication_due"
 
 
 def money(ctx: GuardContext, key: str) -> Decimal:
@@ -98,5 +100,9 @@ def _contract(state: State, payload: dict[str, Any], at: str) -> None:
                          "performance_bond": data["performance_bond"], "at": at,
                          "late_reason": data.get("late_reason"),
                          "document": data.get("document")}
+    deadlines = state.setdefault("deadlines", {})
     for key in WINDOW_KEYS:
-        state.get("deadlines", {}).pop(key, None)
+        deadlines.pop(key, None)
+    due = payload.get("findings", {}).get(PUBLICATION_DUE)
+    if due:  # a contract to be published by a day (the PPP path: tenderflow.domain.modes.ppp)
+        deadlines[PUBLICATION_DUE] = due
