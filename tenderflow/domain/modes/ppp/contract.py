@@ -10,16 +10,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from tenderflow.domain.components.contract import PUBLICATION_DUE
 from tenderflow.domain.components.common import (
     deadline_of,
     earliest_deadline,
     end_of_day,
     period,
 )
+from tenderflow.domain.components.contract import PUBLICATION_DUE
 from tenderflow.domain.fold import State, applies
 from tenderflow.domain.modes.open_tender.award import ppp_rule_on
 from tenderflow.domain.rules import GuardContext, GuardSpec, guard
+from tenderflow.domain.timeutil import parse_time
 from tenderflow.errors import Refusal
 
 RULE = "ppp.contract_publication_max_working_days"
@@ -56,8 +57,10 @@ def publication_required(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
 def published_in_time(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
     """The PPP project contract is published within 2 工作日 of its signing (counted on the
     official working-day calendar, ending at 24:00); published later, the reason is recorded."""
-    due = deadline_of(ctx.state, DUE) or deadline_of(
-        {"deadlines": ctx.state.get("contract_publication_lapsed", {})}, "deadline")
+    due = deadline_of(ctx.state, DUE)
+    if due is None:  # the timer recorded the lapse and moved the deadline there
+        lapsed = (ctx.state.get("contract_publication_lapsed") or {}).get("deadline")
+        due = parse_time(lapsed) if lapsed else None
     if due is None:
         return spec.refuse(ctx, "no publication deadline recorded for this contract")
     if ctx.at >= due and not str(ctx.data.get("late_reason", "")).strip():
