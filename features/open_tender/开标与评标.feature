@@ -81,6 +81,20 @@
       | [{supplier: S-CDJG, rank: 1}, {supplier: S-CDJG, rank: 2}] | 拒绝:tender.candidates_max |
       | [{supplier: S-CDJG, rank: 1}, {supplier: S-YXWY, rank: 2}] | 拒绝:tender.candidates_max |
 
+  @tender.candidates_max
+  场景大纲: 四家有效投标时，评标委员会也只推荐不超过3个中标候选人
+    假如 四家投标的公开招标"OT-F" 已进行到 "committee_formed"
+    当 "evaluator:甲" 于 "2023-03-22T17:00+08:00" 对 "OT-F" 触发 "record_evaluation"：
+      """
+      candidates: <候选人>
+      """
+    那么 结果为 "<结果>"
+
+    例子: S-CDJG、S-SLGC、S-HXJS、S-YXWY 四家投标，报价均有效
+      | 候选人 | 结果 |
+      | [{supplier: S-SLGC, rank: 1}, {supplier: S-CDJG, rank: 2}, {supplier: S-HXJS, rank: 3}] | 接受 |
+      | [{supplier: S-SLGC, rank: 1}, {supplier: S-CDJG, rank: 2}, {supplier: S-HXJS, rank: 3}, {supplier: S-YXWY, rank: 4}] | 拒绝:tender.candidates_max |
+
   @tender.candidates_max @tender.all_bids_rejected
   场景大纲: 否决全部投标的，招标失败；未说明理由的否决不被接受
     假如 公开招标"OT-R" 已进行到 "committee_formed"

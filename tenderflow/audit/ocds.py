@@ -25,6 +25,7 @@ CandidatesPublicized          award               ranked candidates as pending a
 ProvisionalResultPublicized   awardUpdate         the provisional result and its draft contract
 ProcurementAwarded            award               the supplier, the price; the tenderers
 AwardNoticeIssued             award               the supplier, the price; the tenderers
+NextSupplierAwarded           award               the next supplier, its price (the first did not sign)
 EntrustmentAgreed             award, contract     the entrusted entity, the agreed value
 ContractSigned                contract            the contract value, the date signed
 AgreementSigned               contractUpdate      each party's signature; active once all have signed
@@ -101,6 +102,8 @@ INTERNAL = frozenset({
     # (tenderflow.domain.components.challenges)
     "ComplaintFiled", "ComplaintDecided", "TenderOpeningObjectionRecorded",
     "TenderComplaintFiled", "TenderComplaintDecided",
+    # the PPP contract's publication (its value and date were published with ContractSigned)
+    "ContractPublished", "ContractPublicationLapsed",
 })
 
 
@@ -415,7 +418,7 @@ def _provisional(p: Process, ev: Any, state: dict[str, Any]) -> None:
     p.release(ev, "awardUpdate")
 
 
-@publishes("ProcurementAwarded", "AwardNoticeIssued")
+@publishes("ProcurementAwarded", "AwardNoticeIssued", "NextSupplierAwarded")
 def _awarded(p: Process, ev: Any, state: dict[str, Any]) -> None:
     award_state = state.get("award") or {}
     sid = award_state.get("supplier") or _data(ev).get("supplier")

@@ -24,6 +24,7 @@ from tenderflow.domain.components import (
     bonds,
     challenges,
     common,
+    contract,
     eligibility,
     reopening,
 )
@@ -39,6 +40,7 @@ from tenderflow.domain.modes.delegation import calculators as delegation_calcula
 from tenderflow.domain.modes.delegation import decisions as delegation_decisions
 from tenderflow.domain.modes.delegation import fold as delegation_fold
 from tenderflow.domain.modes.negotiation import calculators as negotiation_calculators
+from tenderflow.domain.modes.negotiation import contract as negotiation_contract
 from tenderflow.domain.modes.negotiation import decisions as negotiation_decisions
 from tenderflow.domain.modes.negotiation import fold as negotiation_fold
 from tenderflow.domain.modes.negotiation import group as negotiation_group
@@ -47,6 +49,7 @@ from tenderflow.domain.modes.open_tender import calculators as tender_calculator
 from tenderflow.domain.modes.open_tender import decisions as tender_decisions
 from tenderflow.domain.modes.open_tender import evaluation as tender_evaluation
 from tenderflow.domain.modes.open_tender import fold as tender_fold
+from tenderflow.domain.modes.ppp import contract as ppp_contract
 from tenderflow.domain.modes.ppp import decisions as ppp_decisions
 from tenderflow.domain.modes.ppp import fold as ppp_fold
 from tenderflow.domain.rules import GuardSpec, guards_of
@@ -58,12 +61,13 @@ __all__ = ["APPLIERS", "GUARDS", "MODULES", "Applier", "State", "applies", "empt
 # appliers of one event type run, and it matters where several modules apply one type:
 # ProcurementCreated (the procurement's own, then eligibility's ruleset pin, then reopening's
 # link) and SuppliersInvited (common, then negotiation).
-MODULES = (procurement, agreement, common, bonds, challenges,
+MODULES = (procurement, agreement, common, bonds, challenges, contract,
            tender_decisions, tender_evaluation, tender_calculators, tender_award, tender_fold,
            delegation_decisions, delegation_calculators, delegation_fold,
            eligibility,
            negotiation_decisions, negotiation_group, negotiation_calculators, negotiation_fold,
-           ppp_decisions, ppp_fold,
+           negotiation_contract,
+           ppp_decisions, ppp_fold, ppp_contract,
            reopening)
 
 GUARDS: dict[str, GuardSpec] = guards_of(MODULES)

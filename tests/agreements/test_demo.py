@@ -41,7 +41,7 @@ def test_demo_produces_a_signed_package_that_verifies(tmp_path):
     assert json.loads(res.output)["ok"] is True
     # the signatures bear the example's business dates: the agreement's date for the
     # agreement, the financing letter's for the manifest (PPP-2023-001: contract signed
-    # 2023-11-10 10:00, financing letter 2023-12-08)
+    # 2023-11-10 09:30 and published 10:00, financing letter 2023-12-08)
     times = agreement["business_times"]
     assert agreement["procurement"] == "PPP-2023-001"
     assert times["sign implementing_agency"] == "2023-11-10T11:30:00+08:00"

@@ -49,6 +49,15 @@ TENDER: list[Step] = [
      {"contract_value": "11980000.00", "performance_bond": "1198000.00"}),
 ]
 
+# The same tender with a fourth bidder (S-YXWY): the committee could rank four, the law lets it
+# recommend three at most (招标投标法实施条例 第53条).
+TENDER_FOUR_BIDS: list[Step] = [
+    *TENDER[:5],
+    ("2023-03-14T10:00+08:00", "supplier:S-YXWY", "submit_bid",
+     {"supplier": "S-YXWY", "price": "12260000.00", "bond": "252000.00"}),
+    *TENDER[5:],
+]
+
 PPP: list[Step] = [
     ("2023-08-01T10:00+08:00", "staff:zhao", "publish_prequalification",
      {"sale_until": "2023-08-07T17:00+08:00", "application_deadline": "2023-08-22T09:00+08:00"}),
@@ -88,6 +97,8 @@ PPP: list[Step] = [
      {"draft_contract": {"name": "PPP项目合同（草案）.pdf", "sha256": SHA}}),
     ("2023-09-28T00:00+08:00", "system:tick", "tick", None),
     ("2023-09-28T10:00+08:00", "staff:zhao", "award", {"supplier": "S-YXWY"}),
+    ("2023-09-28T15:00+08:00", "staff:zhao", "sign_contract",
+     {"contract_value": "38600000.00", "performance_bond": "3860000.00"}),
 ]
 
 DELEGATION: list[Step] = [
@@ -106,6 +117,7 @@ DELEGATION: list[Step] = [
 JOURNEYS: dict[str, tuple[str, str, str, list[Step]]] = {
     # name: (mode, project, opened at, steps)
     "公开招标": ("open_tender", "CD-WJ-2023", "2023-03-01T09:00+08:00", TENDER),
+    "四家投标的公开招标": ("open_tender", "CD-WJ-2023", "2023-03-01T09:00+08:00", TENDER_FOUR_BIDS),
     "PPP招标": ("open_tender", "BJ-JS-2023", "2023-08-01T09:00+08:00", PPP),
     "政府委托": ("delegation", "CD-CT-2024", "2024-03-04T09:00+08:00", DELEGATION),
 }

@@ -6,20 +6,17 @@ Pure predicates: pass or refuse with rule, numbers and source.
 
 from __future__ import annotations
 
-from decimal import Decimal
 from typing import Any
 
+from tenderflow.domain.components import contract
 from tenderflow.domain.components.common import (
-    deadline_of,
     earliest_deadline,
     end_of_day,
-    period,
     refuse_as,
 )
 from tenderflow.domain.components.publicity import check_publicity_period
 from tenderflow.domain.fold import State
 from tenderflow.domain.modes.open_tender.decisions import (
-    data_money,
     deadline_reached,
     is_ppp,
 )
@@ -231,13 +228,9 @@ def award_next_candidate(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
 @guard("tender_contract_in_window", rule="tender.contract_within_days")
 def contract_in_window(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
     """The contract is signed within 30日 of the award notice (法 第46条)."""
-    deadline = deadline_of(ctx.state, "contract_deadline")
-    if deadline is not None and ctx.at >= deadline:
-        n, unit = period(ctx, spec.rule)
-        return spec.refuse(ctx, f"the {n} {unit} window ended {deadline.isoformat()}: run tick "
-                                "and sign late with the reason recorded, or award the next "
-                                "candidate", deadline=deadline.isoformat(), minimum=n)
-    return None
+    return contract.in_window(ctx, spec, "contract_deadline", spec.rule,
+                              "run tick and sign late with the reason recorded, or award the "
+                              "next candidate")
 
 
 @guard("tender_contract_window_elapsed", rule="tender.contract_within_days")
@@ -249,9 +242,7 @@ def contract_window_elapsed(ctx: GuardContext, spec: GuardSpec) -> Refusal | Non
 @guard("tender_late_signing_explained", rule="tender.contract_within_days", needs=("late_reason",))
 def late_signing_explained(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
     """A contract signed after the 30日 window records why (法 第46条)."""
-    if not str(ctx.data.get("late_reason", "")).strip():
-        return spec.refuse(ctx, "signed after the contract window: the reason must be recorded")
-    return None
+    return contract.late_reason(ctx, spec)
 
 
 @guard("tender_contract_matches_award", rule="tender.contract_terms", source="招标投标法 第46条",
@@ -259,25 +250,11 @@ def late_signing_explained(ctx: GuardContext, spec: GuardSpec) -> Refusal | None
 def contract_matches_award(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
     """The contract follows the tender documents and the winning bid: its value is the awarded
     price (法 第46条: no agreement departing from the substance)."""
-    award = ctx.state.get("award") or {}
-    price = award.get("price")
-    value = data_money(ctx, "contract_value")
-    if price is not None and value != Decimal(price):
-        return spec.refuse(ctx, f"contract value {value:.2f} differs from the awarded price "
-                                f"{Decimal(price):.2f}", contract_value=f"{value:.2f}",
-                           awarded=f"{Decimal(price):.2f}")
-    return None
+    return contract.matches_award(ctx, spec)
 
 
 @guard("tender_performance_bond_cap", rule="tender.performance_bond_max_ratio",
        needs=("contract_value", "performance_bond"))
 def performance_bond_cap(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
     """The performance bond is at most 10% of the contract value (条例 第58条)."""
-    value, bond = data_money(ctx, "contract_value"), data_money(ctx, "performance_bond")
-    ratio = Decimal(str(ctx.p(spec.rule)))
-    cap = value * ratio
-    if bond > cap:
-        return spec.refuse(ctx, f"performance bond {bond:.2f} exceeds {ratio:%} of the contract "
-                                f"value {value:.2f} ({cap:.2f})", bond=f"{bond:.2f}",
-                           cap=f"{cap:.2f}", ratio=str(ratio))
-    return None
+    return contract.bond_within_cap(ctx, spec)

@@ -244,19 +244,3 @@ def _award(state: State, payload: dict[str, Any], at: str) -> None:
     state["award"] = {"supplier": sid, "name": bid.get("name", sid), "price": bid.get("price"),
                       "rank": rank, "at": at, "notice": data.get("notice")}
     state["deadlines"]["contract_deadline"] = _findings(payload)["contract_deadline"]
-
-
-@applies("ContractWindowLapsed")
-def _lapsed(state: State, payload: dict[str, Any], at: str) -> None:
-    state["contract_window_lapsed"] = {"at": at,
-                                       "deadline": state["deadlines"].pop("contract_deadline")}
-
-
-@applies("ContractSigned")
-def _contract(state: State, payload: dict[str, Any], at: str) -> None:
-    data = payload["data"]
-    state["contract"] = {"value": data["contract_value"],
-                         "performance_bond": data["performance_bond"], "at": at,
-                         "late_reason": data.get("late_reason"),
-                         "document": data.get("document")}
-    state["deadlines"].pop("contract_deadline", None)
