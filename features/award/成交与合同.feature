@@ -19,7 +19,7 @@
 
   @negotiation.contract_within_days
   场景大纲: 成交通知书发出之日起30日内签订政府采购合同
-    那么 "CN-A" 的期限 "contract_by" 为 "2023-04-14T23:59:59+08:00"
+    那么 "CN-A" 的期限 "contract_by" 为 "2023-04-15T00:00:00+08:00"
     当 "staff:wang" 于 "<签订时间>" 对 "CN-A" 触发 "sign_contract"：
       """
       {contract_value: "3245000.00", performance_bond: "162250.00"}
@@ -83,7 +83,7 @@
       {supplier: S-YXWY, ground: refused_to_sign, reason: S-HXJS 书面声明拒绝签订合同, notice: 青财采成〔2023〕15号}
       """
     那么 成交供应商为 "S-YXWY"，成交价 "3290000.00"
-    而且 "CN-A" 的期限 "contract_by" 为 "2023-04-19T23:59:59+08:00"
+    而且 "CN-A" 的期限 "contract_by" 为 "2023-04-20T00:00:00+08:00"
     当 "staff:wang" 于 "2023-04-19T17:00+08:00" 对 "CN-A" 触发 "sign_contract"：
       """
       {contract_value: "3290000.00", performance_bond: "0.00"}

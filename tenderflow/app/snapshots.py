@@ -18,7 +18,7 @@ from typing import Any
 
 from tenderflow.app.common import stream_of
 from tenderflow.domain.state import State
-from tenderflow.errors import ProcurementNotFound
+from tenderflow.errors import ProcurementNotFound, TenderflowError
 from tenderflow.store.eventstore import Tx
 from tenderflow.workflow import engine
 from tenderflow.workflow.definitions import Workflow, load_workflow
@@ -68,7 +68,28 @@ def rebuild_state(tx: Tx, pid: str, root: Path | None = None) -> State:
     (stamped) and the read model row too. A read only returns the rebuilt state."""
     from tenderflow.domain.state import fold_all
 
-    state = fold_all(pid, tx.read_stream(stream_of(pid)))
+    events = tx.read_stream(stream_of(pid))
+    state = fold_all(pid, events)
     if tx.writing:
-        save_state(tx, load_workflow(state["mode"], root), pid, state)
+        save_state(tx, _workflow_in_force(tx, events, state["mode"], root), pid, state)
     return state
+
+
+def _workflow_in_force(tx: Tx, events: list[Any], mode: str, root: Path | None) -> Workflow:
+    """The workflow the stream's last step was decided with (its pin in the definitions
+    table), as when that step saved the read model: a timer added to the workflow later does
+    not appear as due until a step is taken under it, and ``audit replay`` finds the same
+    ``next_due``. The current file when the pin is not there to read."""
+    import json
+
+    from tenderflow.store.canonical import sha256_hex
+    from tenderflow.workflow.definitions import workflow_from_data
+
+    digest = (events[-1].pins or {}).get("workflow") if events else None
+    row = tx.definition(digest) if isinstance(digest, str) else None
+    if row is not None and row[0] == "workflow" and sha256_hex(row[2]) == digest:
+        try:
+            return workflow_from_data(json.loads(row[2]), row[1])
+        except (ValueError, TenderflowError):
+            pass
+    return load_workflow(mode, root)
