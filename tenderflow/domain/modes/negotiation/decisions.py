@@ -65,14 +65,19 @@ def invited_min_suppliers(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
 
 @guard("recommended_share", rule="negotiation.recommended_max_share", needs=("suppliers",))
 def recommended_share(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
-    """Suppliers recommended by the purchaser are at most half of those invited (74号令 第12条)."""
+    """Where suppliers are chosen by written recommendation of the purchaser and the experts,
+    those the purchaser recommended are at most half of the *recommended* suppliers (采购人推荐
+    供应商的比例不得高于推荐供应商总数的50%, 74号令 第12条); suppliers found by public notice or
+    drawn from the supplier database are not part of that count."""
     suppliers = ctx.data["suppliers"]
     by_purchaser = sum(1 for s in suppliers if s.get("recommended_by") == "purchaser")
+    recommended = sum(1 for s in suppliers if s.get("recommended_by") in ("purchaser", "experts"))
     limit = Fraction(ctx.p("negotiation.recommended_max_share"))
-    if suppliers and Fraction(by_purchaser, len(suppliers)) > limit:
-        return spec.refuse(ctx, f"{by_purchaser} of {len(suppliers)} invited suppliers were "
-                                f"recommended by the purchaser, at most {limit}",
-                           recommended=by_purchaser, invited=len(suppliers), limit=str(limit))
+    if recommended and Fraction(by_purchaser, recommended) > limit:
+        return spec.refuse(ctx, f"{by_purchaser} of the {recommended} recommended suppliers "
+                                f"were recommended by the purchaser, at most {limit} of the "
+                                "recommended suppliers", recommended_by_purchaser=by_purchaser,
+                           recommended=recommended, invited=len(suppliers), limit=str(limit))
     return None
 
 
