@@ -63,16 +63,30 @@ def invited_min_suppliers(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
     return None
 
 
+RECOMMENDED_BASE = "negotiation.recommended_share_of_recommended"
+
+
 @guard("recommended_share", rule="negotiation.recommended_max_share", needs=("suppliers",))
 def recommended_share(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
     """Where suppliers are chosen by written recommendation of the purchaser and the experts,
     those the purchaser recommended are at most half of the *recommended* suppliers (采购人推荐
     供应商的比例不得高于推荐供应商总数的50%, 74号令 第12条); suppliers found by public notice or
-    drawn from the supplier database are not part of that count."""
+    drawn from the supplier database are not part of that count.
+
+    The denominator is the parameter ``negotiation.recommended_share_of_recommended``: a
+    procurement whose pinned parameters predate it was decided with the share of all invited
+    suppliers, and replay re-decides its history with the rules it pinned."""
     suppliers = ctx.data["suppliers"]
     by_purchaser = sum(1 for s in suppliers if s.get("recommended_by") == "purchaser")
-    recommended = sum(1 for s in suppliers if s.get("recommended_by") in ("purchaser", "experts"))
     limit = Fraction(ctx.p("negotiation.recommended_max_share"))
+    if not (RECOMMENDED_BASE in ctx.params and ctx.p(RECOMMENDED_BASE)):
+        if suppliers and Fraction(by_purchaser, len(suppliers)) > limit:
+            return spec.refuse(ctx, f"{by_purchaser} of {len(suppliers)} invited suppliers "
+                                    f"were recommended by the purchaser, at most {limit}",
+                               recommended=by_purchaser, invited=len(suppliers),
+                               limit=str(limit))
+        return None
+    recommended = sum(1 for s in suppliers if s.get("recommended_by") in ("purchaser", "experts"))
     if recommended and Fraction(by_purchaser, recommended) > limit:
         return spec.refuse(ctx, f"{by_purchaser} of the {recommended} recommended suppliers "
                                 f"were recommended by the purchaser, at most {limit} of the "
