@@ -33,6 +33,7 @@ from tenderflow.domain.modes.delegation import calculators as delegation_calcula
 from tenderflow.domain.modes.delegation import decisions as delegation_decisions
 from tenderflow.domain.modes.delegation import fold as delegation_fold
 from tenderflow.domain.modes.negotiation import calculators as negotiation_calculators
+from tenderflow.domain.modes.negotiation import continuation as negotiation_continuation
 from tenderflow.domain.modes.negotiation import decisions as negotiation_decisions
 from tenderflow.domain.modes.negotiation import fold as negotiation_fold
 from tenderflow.domain.modes.negotiation import group as negotiation_group
@@ -56,7 +57,8 @@ MODULES = (procurement, agreement, common, bonds,
            tender_decisions, tender_evaluation, tender_calculators, tender_award, tender_fold,
            delegation_decisions, delegation_calculators, delegation_fold,
            eligibility,
-           negotiation_decisions, negotiation_group, negotiation_calculators, negotiation_fold,
+           negotiation_decisions, negotiation_continuation, negotiation_group,
+           negotiation_calculators, negotiation_fold,
            ppp_decisions, ppp_fold,
            reopening)
 
