@@ -56,6 +56,15 @@ METHOD_CHANGE_SOURCE = "政府采购法 第37条"
 FAILED_ONLY_SOURCE = "政府采购法 第36、37条; 招标投标法实施条例 第44条"
 RETENDER_FIRST_RULE = "procedure.works_retender_first"
 RETENDER_FIRST_SOURCE = "工程建设项目施工招标投标办法 第38条第3款; 招标投标法 第28条"
+
+
+def _retenders_required(params: Parameters | None, on: date | None) -> tuple[int, str]:
+    """How many failed re-tenders must precede a change of method for works that must be
+    tendered (the parameter ``procedure.works_retender_first``; 1 without parameters), and the
+    citation of the rule."""
+    if params is None or on is None or RETENDER_FIRST_RULE not in params:
+        return 1, RETENDER_FIRST_SOURCE
+    return int(params.value(RETENDER_FIRST_RULE, on)), params.get(RETENDER_FIRST_RULE).citation()
 MUST_TENDER_WORKS = "regime.must_tender_works"
 
 
@@ -105,16 +114,17 @@ def reopening(failed_id: str, failed: State, new_mode: str, project_id: str,
     are at the must-tender scale."""
     old_mode = failed["mode"]
     refusals: list[Refusal] = []
-    if old_mode == "open_tender" and new_mode != "open_tender" and \
-            must_tender_works(failed["project"], params, on) and not _retendered(failed):
+    required, cited = _retenders_required(params, on)
+    done = 1 if _retendered(failed) else 0
+    if old_mode == "open_tender" and new_mode != "open_tender" and done < required and \
+            must_tender_works(failed["project"], params, on):
         refusals.append(Refusal(
             RETENDER_FIRST_RULE,
             f"{failed_id} is a failed tender of works that must be tendered: re-tender first "
             f"(open_tender, ground retender); only when the re-tender fails too may the method "
             f"change to {new_mode}, with approval",
-            RETENDER_FIRST_SOURCE,
-            {"procurement": failed_id, "category": "works", "from": old_mode, "to": new_mode,
-             "retendered": False}))
+            cited, {"procurement": failed_id, "category": "works", "from": old_mode,
+                    "to": new_mode, "retenders": done, "required": required}))
     if failed["state"] != "failed":
         refusals.append(Refusal(
             RULE, f"{failed_id} is {failed['state']}, not failed: only a failed procurement is "
