@@ -62,8 +62,11 @@
       | [{id: S-CDJG, recommended_by: public_notice}, {id: S-HXJS, recommended_by: public_notice}, {id: S-SLGC, recommended_by: experts}] | 接受 |
       | [{id: S-CDJG, recommended_by: public_notice}, {id: S-HXJS, recommended_by: public_notice}, {id: S-SLGC, recommended_by: experts}, {id: S-YXWY, recommended_by: experts}] | 接受 |
 
-  @negotiation.recommended_max_share
-  场景大纲: 采购人推荐的供应商不超过邀请总数的50%（待核实）
+  @negotiation.recommended_max_share @negotiation.recommended_share_of_recommended
+  场景大纲: 采用书面推荐方式的，采购人推荐的供应商不得高于推荐供应商总数的50%
+    # 财政部令第74号 第12条："采取采购人和评审专家书面推荐方式选择供应商的……采购人推荐供应商的
+    # 比例不得高于推荐供应商总数的50%。"比例的分母是推荐的供应商（采购人推荐 + 评审专家推荐），
+    # 不是全部受邀供应商；通过公告或者供应商库抽取的供应商不计入。
     假如 "staff:wang" 于 "2023-03-02T10:00+08:00" 对 "CN-T" 触发 "form_group"：
       """
       members: [{name: A, role: expert}, {name: B, role: expert}, {name: C, role: purchaser_representative}]
@@ -74,7 +77,23 @@
       """
     那么 结果为 "<结果>"
 
-    例子:
+    例子: 推荐的供应商中采购人推荐的占 2/4、2/3、1/2、1/1
       | 供应商 | 结果 |
       | [{id: S-CDJG, recommended_by: purchaser}, {id: S-HXJS, recommended_by: purchaser}, {id: S-SLGC, recommended_by: experts}, {id: S-YXWY, recommended_by: experts}] | 接受 |
       | [{id: S-CDJG, recommended_by: purchaser}, {id: S-HXJS, recommended_by: purchaser}, {id: S-SLGC, recommended_by: experts}] | 拒绝:negotiation.recommended_max_share |
+      | [{id: S-CDJG, recommended_by: purchaser}, {id: S-HXJS, recommended_by: experts}, {id: S-SLGC, recommended_by: public_notice}] | 接受 |
+      | [{id: S-CDJG, recommended_by: purchaser}, {id: S-HXJS, recommended_by: public_notice}, {id: S-SLGC, recommended_by: supplier_database}] | 拒绝:negotiation.recommended_max_share |
+
+  @negotiation.recommended_max_share @negotiation.recommended_share_of_recommended
+  场景: 公告征集的供应商不计入推荐总数：采购人推荐2家、专家推荐1家时不因另有公告供应商而合规
+    # 按旧的读法（占全部受邀供应商的比例）2/5 = 40% 会被接受；按第12条，推荐总数为3家，采购人
+    # 推荐2家，占 2/3，超过50%。
+    假如 "staff:wang" 于 "2023-03-02T10:00+08:00" 对 "CN-T" 触发 "form_group"：
+      """
+      members: [{name: A, role: expert}, {name: B, role: expert}, {name: C, role: purchaser_representative}]
+      """
+    当 "staff:wang" 于 "2023-03-03T10:00+08:00" 对 "CN-T" 触发 "invite"：
+      """
+      suppliers: [{id: S-CDJG, recommended_by: purchaser}, {id: S-HXJS, recommended_by: purchaser}, {id: S-SLGC, recommended_by: experts}, {id: S-YXWY, recommended_by: public_notice}]
+      """
+    那么 被规则 "negotiation.recommended_max_share" 拒绝，依据 "财政部令第74号 第12条"

@@ -223,7 +223,7 @@ class Services:
                 raise InputError(f"procurement {pid} already exists", field="id",
                                  expected="a new procurement id")
             link = self._reopening(tx, pid, project_id, mode, reopens, ground, justification,
-                                   approval) if reopens is not None else None
+                                   approval, defs.params, when) if reopens is not None else None
             pins = self._pin(tx, defs)
             payload = {"mode": mode, "project": project, "options": options or {},
                        "to": defs.workflow.initial,
@@ -242,8 +242,8 @@ class Services:
                           stored.global_seq)
 
     def _reopening(self, tx: Tx, pid: str, project_id: str, mode: str, reopens: str,
-                   ground: str | None, justification: str | None, approval: str | None
-                   ) -> dict[str, Any]:
+                   ground: str | None, justification: str | None, approval: str | None,
+                   params: Parameters, when: datetime) -> dict[str, Any]:
         from tenderflow.domain.components.reopening import RULE, reopening
         from tenderflow.errors import Refusal, TriggerRefused
 
@@ -252,7 +252,7 @@ class Services:
             raise ProcurementNotFound(f"no procurement {reopens!r} to re-open",
                                       procurement=reopens)
         link, refusals = reopening(reopens, failed, mode, project_id, ground, justification,
-                                   approval)
+                                   approval, params, local_date(when))
         for row in tx.procurement_rows():  # a failure is re-opened once
             other = find_state(tx, row.id, self.root) if row.project == project_id else None
             if other and (other.get("reopens") or {}).get("procurement") == reopens:

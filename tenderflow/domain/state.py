@@ -41,6 +41,7 @@ from tenderflow.domain.modes.delegation import decisions as delegation_decisions
 from tenderflow.domain.modes.delegation import fold as delegation_fold
 from tenderflow.domain.modes.negotiation import calculators as negotiation_calculators
 from tenderflow.domain.modes.negotiation import contract as negotiation_contract
+from tenderflow.domain.modes.negotiation import continuation as negotiation_continuation
 from tenderflow.domain.modes.negotiation import decisions as negotiation_decisions
 from tenderflow.domain.modes.negotiation import fold as negotiation_fold
 from tenderflow.domain.modes.negotiation import group as negotiation_group
@@ -65,8 +66,8 @@ MODULES = (procurement, agreement, common, bonds, challenges, contract,
            tender_decisions, tender_evaluation, tender_calculators, tender_award, tender_fold,
            delegation_decisions, delegation_calculators, delegation_fold,
            eligibility,
-           negotiation_decisions, negotiation_group, negotiation_calculators, negotiation_fold,
-           negotiation_contract,
+           negotiation_decisions, negotiation_continuation, negotiation_group,
+           negotiation_calculators, negotiation_fold, negotiation_contract,
            ppp_decisions, ppp_fold, ppp_contract,
            reopening)
 

@@ -121,3 +121,13 @@ def _recorded_at(world: World, recorded: str, reason: str) -> None:
                   r'签收凭证为 "(?P<receipt>[^"]*)"$'))
 def _recorded_with_receipt(world: World, recorded: str, reason: str, receipt: str) -> None:
     _recording(world, recorded, reason, receipt)
+
+
+@given("已登记项目：")
+def _project(world: World, docstring: str) -> None:
+    from tenderflow.app.registration import validate_projects
+    from tests.conftest import REGISTERED_AT
+
+    record = yamlio.safe_load(docstring)
+    world.services.register("projects", validate_projects([("feature", record)], "feature"),
+                            "staff:test", parse_time(REGISTERED_AT))

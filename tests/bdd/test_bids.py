@@ -26,12 +26,12 @@ def ids(text: str) -> list[str]:
     return [x.strip() for x in text.split(",") if x.strip()]
 
 
-def neg(world: World, pid: str | None = None) -> Negotiation:
+def neg(world: World, pid: str | None = None, project: str = "CD-HH-2023") -> Negotiation:
     negs: dict[str, Negotiation] = world.__dict__.setdefault("negs", {})
     if pid is None:
         return world.__dict__["neg"]  # type: ignore[no-any-return]
     if pid not in negs:
-        negs[pid] = Negotiation(world.services, pid)
+        negs[pid] = Negotiation(world.services, pid, project)
     world.__dict__["neg"] = negs[pid]
     return negs[pid]
 
@@ -62,6 +62,14 @@ def _negotiating(world: World, pid: str) -> None:
 @given(parsers.parse('采购 "{pid}" 已进入谈判，并要求最后报价，截止 "{deadline}"'))
 def _final_requested(world: World, pid: str, deadline: str) -> None:
     n = neg(world, pid).negotiating()
+    for sid in FOUR:
+        n.round(1, sid)
+    request_final(n, deadline)
+
+
+@given(parsers.parse('采购 "{pid}"（项目 "{project}"）已进入谈判，并要求最后报价，截止 "{deadline}"'))
+def _final_requested_of(world: World, pid: str, project: str, deadline: str) -> None:
+    n = neg(world, pid, project).negotiating()
     for sid in FOUR:
         n.round(1, sid)
     request_final(n, deadline)

@@ -14,7 +14,7 @@ from tenderflow.app.common import parse_time
 from tenderflow.errors import TenderflowError
 from tests.bdd.conftest import World
 from tests.conftest import REGISTERED_AT
-from tests.modes.journeys import register_modes_data, walk_to
+from tests.modes.journeys import register_modes_data, run_step, walk_to
 
 scenarios("open_tender", "delegation", "periods")
 
@@ -22,15 +22,6 @@ scenarios("open_tender", "delegation", "periods")
 @given("已登记示例项目、供应商和实施主体")
 def _modes_data(world: World) -> None:
     register_modes_data(world.services)
-
-
-@given("已登记项目：")
-def _project(world: World, docstring: str) -> None:
-    from tenderflow.app.registration import validate_projects
-
-    record = yamlio.safe_load(docstring)
-    world.services.register("projects", validate_projects([("feature", record)], "feature"),
-                            "staff:test", parse_time(REGISTERED_AT))
 
 
 @given("已登记供应商：")
@@ -73,6 +64,32 @@ def _reopen(world: World, actor: str, at: str, mode: str, new: str, old: str, gr
             approval=None if approval == "无" else approval)
     except TenderflowError as exc:
         world.error = exc
+
+
+@given(parsers.parse('"{suppliers}" 已对 "{pid}" 密封投标'))
+def _sealed_bids(world: World, suppliers: str, pid: str) -> None:
+    """The suppliers ("无" for none) seal bids of the journey's price and bond, a day apart,
+    before a deadline on or after 2023-03-21."""
+    if suppliers == "无":
+        return
+    opened = world.services.state(pid)["deadlines"]["bid_deadline"][:10]
+    day = "2023-03-1" if opened <= "2023-03-21" else "2023-04-1"
+    for i, sid in enumerate(suppliers.split(",")):
+        run_step(world.services, pid, (f"{day}{i}T10:00+08:00", f"supplier:{sid}", "submit_bid",
+                                       {"supplier": sid, "price": "11980000.00",
+                                        "bond": "252000.00"}))
+
+
+@given(parsers.parse('"{suppliers}" 已对 "{pid}" 递交响应文件'))
+def _responses(world: World, suppliers: str, pid: str) -> None:
+    for i, sid in enumerate(suppliers.split(",")):
+        world.services.fire(pid, "submit_response", {"supplier": sid}, f"supplier:{sid}",
+                            parse_time(f"2023-04-0{6 + i}T10:00+08:00"))
+
+
+@given(parsers.parse('"{pid}" 的状态为 "{state}"'))
+def _state_given(world: World, pid: str, state: str) -> None:
+    assert world.services.state(pid)["state"] == state
 
 
 @when(parsers.parse('查看 "{pid}" 在 "{at}" 的下一步'))

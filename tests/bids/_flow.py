@@ -22,9 +22,10 @@ def nonce(sid: str) -> str:
 class Negotiation:
     """One procurement in competitive negotiation, with a clock the steps move forward."""
 
-    def __init__(self, services: Any, pid: str = "CN-B") -> None:
+    def __init__(self, services: Any, pid: str = "CN-B", project: str = "CD-HH-2023") -> None:
         self.s = services
         self.pid = pid
+        self.project = project
         self.reveals: dict[str, dict[str, Any]] = {}
 
     def fire(self, trigger: str, data: Any = None, actor: str = "staff:wang",
@@ -39,7 +40,7 @@ class Negotiation:
 
     # --- up to the negotiation ------------------------------------------------------------
     def formed(self, group: list[dict[str, Any]] = GROUP) -> Negotiation:
-        self.s.open_procurement(self.pid, "CD-HH-2023", "competitive_negotiation", "staff:wang",
+        self.s.open_procurement(self.pid, self.project, "competitive_negotiation", "staff:wang",
                                 parse_time("2023-03-01T09:00+08:00"))
         self.fire("approve_method", {"ground": "complex_or_special", "justification": "技术复杂"})
         self.fire("form_group", {"members": group}, at="2023-03-02T10:00+08:00")

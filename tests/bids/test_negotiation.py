@@ -200,7 +200,9 @@ def test_abnormally_low_price_is_explained_before_the_recommendation(registered:
     assert flag == {"S-SLGC": {"price": "2500000.00", "others_mean": "3305000.00",
                                "threshold": "2644000.00", "ratio": "4/5"}}
     [r] = refused(n.fire, "recommend", {}, at="2023-03-15T09:00+08:00")
-    assert r.rule == "award.abnormally_low_ratio" and "explain_price" in r.reason
+    # CD-HH-2023 is works: the tendering law's rule, not 87号令 (goods and services)
+    assert r.rule == "award.abnormally_low_ratio_works" and "explain_price" in r.reason
+    assert "招标投标法实施条例 第51条第(五)项" in r.source
     [r] = refused(n.fire, "explain_price", {"supplier": "S-CDJG", "explanation": "x",
                                             "accepted": True}, at="2023-03-15T09:00+08:00")
     assert "not flagged" in r.reason

@@ -145,8 +145,24 @@ def test_open_reopens_a_failed_tender_as_a_negotiation(registered: Any, invoke: 
     register_modes_data(registered)
     walk_to(registered, "公开招标", "OT-F", "bidding")
     registered.tick(parse_time("2023-03-21T09:30+08:00"))  # no bid: the tender fails
+    # works that must be tendered are re-tendered first (施工招标投标办法 第38条)
+    res = invoke("open", "CN-X", "--project", "CD-WJ-2023", "--mode", "competitive_negotiation",
+                 "--reopens", "OT-F", "--ground", "tender_failed", "--approval", "锦财采〔2023〕40号",
+                 "--at", "2023-04-03T09:00+08:00")
+    assert res.exit_code == 1
+    assert "procedure.works_retender_first" in res.output and "第38条" in res.output
+    res = invoke("open", "OT-R", "--project", "CD-WJ-2023", "--mode", "open_tender",
+                 "--reopens", "OT-F", "--ground", "retender", "--at", "2023-04-03T09:00+08:00")
+    assert res.exit_code == 0, res.output
+    registered.fire("OT-R", "check_eligibility", {"candidates": ["S-CDJG", "S-HXJS"]},
+                    "staff:wang", parse_time("2023-04-03T09:30+08:00"))
+    registered.fire("OT-R", "issue_documents",
+                    {"sale_until": "2023-04-10T17:00+08:00",
+                     "bid_deadline": "2023-04-24T09:30+08:00", "bid_bond": "252000.00"},
+                    "staff:wang", parse_time("2023-04-03T10:00+08:00"))
+    registered.tick(parse_time("2023-04-24T09:30+08:00"))  # the re-tender fails too
     args = ("open", "CN-R", "--project", "CD-WJ-2023", "--mode", "competitive_negotiation",
-            "--reopens", "OT-F", "--ground", "tender_failed", "--at", "2023-04-03T09:00+08:00")
+            "--reopens", "OT-R", "--ground", "tender_failed", "--at", "2023-04-25T09:00+08:00")
     res = invoke(*args)
     assert res.exit_code == 1
     assert "procedure.reopen_method_change" in res.output and "政府采购法 第37条" in res.output
@@ -155,9 +171,9 @@ def test_open_reopens_a_failed_tender_as_a_negotiation(registered: Any, invoke: 
     res = invoke(*args, "--approval", "锦财采〔2023〕41号")
     assert res.exit_code == 0, res.output
     assert res.output.strip() == ("CN-R: opened in mode competitive_negotiation, state created "
-                                  "(re-opens OT-F, ground tender_failed)")
+                                  "(re-opens OT-R, ground tender_failed)")
     res = invoke("status", "CN-R")
-    assert ("re-opens: OT-F (open_tender), ground tender_failed — 政府采购法 第30条第(一)项; "
+    assert ("re-opens: OT-R (open_tender), ground tender_failed — 政府采购法 第30条第(一)项; "
             "财政部令第74号 第27条; approval 锦财采〔2023〕41号") in res.output
 
 

@@ -80,6 +80,19 @@ def refuse_as(ctx: GuardContext, spec: GuardSpec, rule: str, reason: str,
     return replace(refusal, rule=rule, source=source)
 
 
+LOW_PRICE = "award.abnormally_low_ratio"
+LOW_PRICE_WORKS = "award.abnormally_low_ratio_works"
+
+
+def low_price_rule(ctx: GuardContext) -> str:
+    """The abnormally-low-price rule of the project's category: works follow the tendering law
+    (招标投标法 第33条; 招标投标法实施条例 第51条第(五)项; 评标委员会和评标方法暂行规定),
+    goods and services 财政部令第87号 第60条. Parameters pinned before the works rule existed
+    decide with the one rule they held."""
+    works = ctx.state["project"].get("procurement_category", "works") == "works"
+    return LOW_PRICE_WORKS if works and LOW_PRICE_WORKS in ctx.params else LOW_PRICE
+
+
 def end_of_day(day: date) -> str:
     """A period ending on ``day`` ends at 24:00 (民法典 第203条): the next day's 00:00, Beijing."""
     return iso(datetime.combine(day + timedelta(days=1), time(0), SHANGHAI))

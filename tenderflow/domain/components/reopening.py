@@ -4,14 +4,24 @@ A procurement that failed (流标 / 终止) is not revived: a new procurement of
 opened and its ``ProcurementCreated`` records the link, the ground and its source. Which switches
 are permitted, on which grounds, is the table :data:`PERMITTED` (policy as data); a change of
 method also records the approval of the supervising department (政府采购法 第37条).
+
+Works that must be tendered are re-tendered first: only when the re-tender fails too may the
+method change, with approval (工程建设项目施工招标投标办法 第38条第3款). The link records who bid
+in the failed tender and whose bids were found responsive, so that a negotiation may continue
+with exactly those two (财政部令第74号 第27条第2款; see
+:mod:`tenderflow.domain.modes.negotiation.decisions`).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
 from typing import Any
 
+from tenderflow.domain.components import bids
 from tenderflow.domain.fold import State, applies
+from tenderflow.domain.parameters import Parameters
 from tenderflow.errors import Refusal
 
 
@@ -44,14 +54,77 @@ RULE = "procedure.reopen"
 METHOD_CHANGE_RULE = "procedure.reopen_method_change"
 METHOD_CHANGE_SOURCE = "政府采购法 第37条"
 FAILED_ONLY_SOURCE = "政府采购法 第36、37条; 招标投标法实施条例 第44条"
+RETENDER_FIRST_RULE = "procedure.works_retender_first"
+RETENDER_FIRST_SOURCE = "工程建设项目施工招标投标办法 第38条第3款; 招标投标法 第28条"
+
+
+def _retenders_required(params: Parameters | None, on: date | None) -> tuple[int, str]:
+    """How many failed re-tenders must precede a change of method for works that must be
+    tendered (the parameter ``procedure.works_retender_first``; 1 without parameters), and the
+    citation of the rule."""
+    if params is None or on is None or RETENDER_FIRST_RULE not in params:
+        return 1, RETENDER_FIRST_SOURCE
+    return int(params.value(RETENDER_FIRST_RULE, on)), params.get(RETENDER_FIRST_RULE).citation()
+MUST_TENDER_WORKS = "regime.must_tender_works"
+
+
+def must_tender_works(project: dict[str, Any], params: Parameters | None, on: date | None
+                      ) -> bool:
+    """Works at the must-tender scale (发改委令第16号). Without parameters (a caller that gives
+    none) every works project is treated as one: the stricter reading."""
+    if project.get("procurement_category", "works") != "works":
+        return False
+    if params is None or on is None or MUST_TENDER_WORKS not in params:
+        return True
+    return Decimal(project["estimated_investment"]) >= Decimal(params.value(MUST_TENDER_WORKS, on))
+
+
+def _retendered(failed: State) -> bool:
+    return (failed.get("reopens") or {}).get("ground") == _RETENDER.code
+
+
+def tender_participants(failed: State) -> dict[str, Any]:
+    """How many suppliers bid in a failed tender (sealed bids not withdrawn) and, if the bids
+    were opened, how many were found responsive (valid, meeting the substantive requirements,
+    not rejected): what 74号令 第27条第2款 counts. The names are recorded only when exactly two
+    (``two``), the case in which the negotiation may continue with them; otherwise the names of
+    the bidders of an unopened tender stay undisclosed (招标投标法 第22条)."""
+    if failed.get("mode") != "open_tender":
+        return {}
+    bidders = sorted(bids.sealed_of(failed, "bid"))
+    out: dict[str, Any] = {"bidders": len(bidders)}
+    responsive: list[str] | None = None
+    if bids.opened(failed, "bid"):
+        rejected = set(failed.get("rejected", {}))
+        responsive = sorted(s for s in bids.eligible_offers(failed, "bid") if s not in rejected)
+        out["responsive"] = len(responsive)
+    if responsive is not None and len(responsive) == 2:
+        out["two"] = responsive
+    elif len(bidders) == 2:
+        out["two"] = bidders
+    return out
 
 
 def reopening(failed_id: str, failed: State, new_mode: str, project_id: str,
-              ground: str | None, justification: str | None, approval: str | None
+              ground: str | None, justification: str | None, approval: str | None,
+              params: Parameters | None = None, on: date | None = None
               ) -> tuple[dict[str, Any] | None, list[Refusal]]:
-    """The link to record in the new procurement's ``ProcurementCreated``, or the refusals."""
+    """The link to record in the new procurement's ``ProcurementCreated``, or the refusals.
+    ``params`` and ``on`` (the parameters in force and the business date) decide whether works
+    are at the must-tender scale."""
     old_mode = failed["mode"]
     refusals: list[Refusal] = []
+    required, cited = _retenders_required(params, on)
+    done = 1 if _retendered(failed) else 0
+    if old_mode == "open_tender" and new_mode != "open_tender" and done < required and \
+            must_tender_works(failed["project"], params, on):
+        refusals.append(Refusal(
+            RETENDER_FIRST_RULE,
+            f"{failed_id} is a failed tender of works that must be tendered: re-tender first "
+            f"(open_tender, ground retender); only when the re-tender fails too may the method "
+            f"change to {new_mode}, with approval",
+            cited, {"procurement": failed_id, "category": "works", "from": old_mode,
+                    "to": new_mode, "retenders": done, "required": required}))
     if failed["state"] != "failed":
         refusals.append(Refusal(
             RULE, f"{failed_id} is {failed['state']}, not failed: only a failed procurement is "
@@ -91,7 +164,7 @@ def reopening(failed_id: str, failed: State, new_mode: str, project_id: str,
             "justification": (justification or "").strip() or None,
             "approval": (approval or "").strip() or None,
             "failed": {"at": ended.get("at"), "reason": ended.get("reason"),
-                       "trigger": ended.get("trigger")}}, []
+                       "trigger": ended.get("trigger"), **tender_participants(failed)}}, []
 
 
 @applies("ProcurementCreated")

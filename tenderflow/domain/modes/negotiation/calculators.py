@@ -13,6 +13,7 @@ from tenderflow.domain.components.common import (
     earliest_deadline,
     end_of_day,
     for_self,
+    low_price_rule,
 )
 from tenderflow.domain.components.scoring import (
     Method,
@@ -98,7 +99,7 @@ def final_quotes_opening(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
     assessed = {r["supplier"]: r for r in ctx.data["reveals"]}
     compliant = {sid: v.content["price"] for sid, v in verdicts.items()
                  if v.valid and v.content and assessed[sid].get("meets_substantive_requirements")}
-    flagged = abnormally_low(compliant, Fraction(ctx.p("award.abnormally_low_ratio")))
+    flagged = abnormally_low(compliant, Fraction(ctx.p(low_price_rule(ctx))))
     if flagged:
         ctx.note("abnormally_low", flagged)
     return None

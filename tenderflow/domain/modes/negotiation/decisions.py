@@ -20,9 +20,13 @@ from tenderflow.domain.components.common import (
     deadline_of,
     earliest_deadline,
     for_self,
+    local,
+    low_price_rule,
     period_unit_zh,
+    refuse_as,
 )
 from tenderflow.domain.fold import State
+from tenderflow.domain.modes.negotiation.continuation import two_after_tender
 from tenderflow.domain.rules import GuardContext, GuardSpec, guard
 from tenderflow.domain.timeutil import local_date, parse_time
 from tenderflow.errors import Refusal
@@ -54,28 +58,56 @@ def negotiation_ground(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
 
 @guard("invited_min_suppliers", rule="negotiation.invited_min", needs=("suppliers",))
 def invited_min_suppliers(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
-    """At least 3 suppliers are invited to negotiate (法 第38条)."""
+    """At least 3 suppliers are invited to negotiate (法 第38条); when continuing after a
+    failed open tender (74号令 第27条第2款) exactly its two suppliers."""
     ids = [s["id"] for s in ctx.data["suppliers"]]
     minimum = int(ctx.p("negotiation.invited_min"))
     if len(set(ids)) != len(ids):
         dup = next(i for i in ids if ids.count(i) > 1)
         return spec.refuse(ctx, f"supplier {dup} is invited twice", supplier=dup)
+    two = two_after_tender(ctx.state)
+    if two is not None:
+        if sorted(ids) != two:
+            return refuse_as(ctx, spec, "negotiation.after_tender_min",
+                             f"after the failed tender the negotiation continues with its two "
+                             f"suppliers {', '.join(two)} only, not {', '.join(sorted(ids))}",
+                             invited=sorted(ids), allowed=two)
+        return None
     if len(ids) < minimum:
         return spec.refuse(ctx, f"{len(ids)} suppliers invited, at least {minimum} required",
                            invited=len(ids), minimum=minimum)
     return None
 
 
+RECOMMENDED_BASE = "negotiation.recommended_share_of_recommended"
+
+
 @guard("recommended_share", rule="negotiation.recommended_max_share", needs=("suppliers",))
 def recommended_share(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
-    """Suppliers recommended by the purchaser are at most half of those invited (74号令 第12条)."""
+    """Where suppliers are chosen by written recommendation of the purchaser and the experts,
+    those the purchaser recommended are at most half of the *recommended* suppliers (采购人推荐
+    供应商的比例不得高于推荐供应商总数的50%, 74号令 第12条); suppliers found by public notice or
+    drawn from the supplier database are not part of that count.
+
+    The denominator is the parameter ``negotiation.recommended_share_of_recommended``: a
+    procurement whose pinned parameters predate it was decided with the share of all invited
+    suppliers, and replay re-decides its history with the rules it pinned."""
     suppliers = ctx.data["suppliers"]
     by_purchaser = sum(1 for s in suppliers if s.get("recommended_by") == "purchaser")
     limit = Fraction(ctx.p("negotiation.recommended_max_share"))
-    if suppliers and Fraction(by_purchaser, len(suppliers)) > limit:
-        return spec.refuse(ctx, f"{by_purchaser} of {len(suppliers)} invited suppliers were "
-                                f"recommended by the purchaser, at most {limit}",
-                           recommended=by_purchaser, invited=len(suppliers), limit=str(limit))
+    if not (RECOMMENDED_BASE in ctx.params and ctx.p(RECOMMENDED_BASE)):
+        if suppliers and Fraction(by_purchaser, len(suppliers)) > limit:
+            return spec.refuse(ctx, f"{by_purchaser} of {len(suppliers)} invited suppliers "
+                                    f"were recommended by the purchaser, at most {limit}",
+                               recommended=by_purchaser, invited=len(suppliers),
+                               limit=str(limit))
+        return None
+    recommended = sum(1 for s in suppliers if s.get("recommended_by") in ("purchaser", "experts"))
+    if recommended and Fraction(by_purchaser, recommended) > limit:
+        return spec.refuse(ctx, f"{by_purchaser} of the {recommended} recommended suppliers "
+                                f"were recommended by the purchaser, at most {limit} of the "
+                                "recommended suppliers", recommended_by_purchaser=by_purchaser,
+                           recommended=recommended, invited=len(suppliers), limit=str(limit))
     return None
 
 
@@ -129,9 +161,9 @@ def deadline_reached(ctx: GuardContext, spec: GuardSpec, key: str) -> Refusal | 
 
 
 def _min_responses(ctx: GuardContext) -> tuple[int, str]:
-    """3, or 2 after a failed open tender with finance-department approval (74号令 第27条)."""
-    options = ctx.state.get("method", {})
-    if options.get("ground") == "tender_failed" and options.get("finance_approval"):
+    """3, or 2 when continuing with the two suppliers of a failed goods or services open
+    tender with finance-department approval (74号令 第27条第2款, :func:`two_after_tender`)."""
+    if two_after_tender(ctx.state) is not None:
         return int(ctx.p("negotiation.after_tender_min")), "negotiation.after_tender_min"
     return int(ctx.p("negotiation.responses_min")), "negotiation.responses_min"
 
@@ -282,14 +314,17 @@ def final_quote_valid(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
 @guard("price_flagged", rule="award.abnormally_low_ratio", needs=("supplier",))
 def price_flagged(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
     """An explanation is recorded for a price flagged abnormally low, once; if it is not
-    accepted the quotation is treated as invalid (财政部令第87号 第60条)."""
+    accepted the quotation is treated as invalid (财政部令第87号 第60条; for works the tendering
+    law's rule, :func:`low_price_rule`)."""
     sid = ctx.data["supplier"]
+    rule = low_price_rule(ctx)
     flagged = ctx.state.get("abnormally_low", {}).get(FINAL, {})
     if sid not in flagged:
-        return spec.refuse(ctx, f"the price of {sid} was not flagged as abnormally low",
-                           supplier=sid)
+        return refuse_as(ctx, spec, rule, f"the price of {sid} was not flagged as abnormally "
+                                          "low", supplier=sid)
     if sid in ctx.state.get("explanations", {}).get(FINAL, {}):
-        return spec.refuse(ctx, f"the explanation of {sid} is already recorded", supplier=sid)
+        return refuse_as(ctx, spec, rule, f"the explanation of {sid} is already recorded",
+                         supplier=sid)
     return None
 
 
@@ -300,11 +335,11 @@ def low_price_explained(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
     if waiting:
         flags = ctx.state["abnormally_low"][FINAL]
         s = waiting[0]
-        return spec.refuse(ctx, f"the price of {s} ({flags[s]['price']}) is below "
-                                f"{flags[s]['ratio']} of the mean of the other compliant prices "
-                                f"({flags[s]['others_mean']}); record its explanation first "
-                                "(explain_price)", suppliers=waiting,
-                           threshold=flags[s]["threshold"])
+        return refuse_as(ctx, spec, low_price_rule(ctx),
+                         f"the price of {s} ({flags[s]['price']}) is below {flags[s]['ratio']} "
+                         f"of the mean of the other compliant prices "
+                         f"({flags[s]['others_mean']}); record its explanation first "
+                         "(explain_price)", suppliers=waiting, threshold=flags[s]["threshold"])
     return None
 
 

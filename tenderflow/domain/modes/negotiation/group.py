@@ -6,22 +6,39 @@ new appointees, and members acting. Pure predicates over the committee component
 
 from __future__ import annotations
 
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
 from tenderflow.domain.components import bids
 from tenderflow.domain.components.committee import Composition, named_again
-from tenderflow.domain.components.common import (
-    above_tender_threshold,
-)
+from tenderflow.domain.components.common import CATEGORY_THRESHOLD, estimated_price
 from tenderflow.domain.rules import GuardContext, GuardSpec, guard
 from tenderflow.errors import Refusal
 
 PPP_EXPERTS = "ppp.committee_finance_legal_min"  # 财库〔2014〕215号: a finance and a legal expert
 
 
+#: 74号令 第7条: goods and services reach the scale at the government-procurement open-tender
+#: threshold (公开招标数额标准); works at the tender scale of 发改委令第16号.
+GP_OPEN_TENDER = {"goods": "regime.gp_open_tender_goods",
+                  "services": "regime.gp_open_tender_services"}
+
+
+def tender_scale(ctx: GuardContext) -> tuple[bool, str]:
+    """Whether the project reaches the scale at which the group has ≥ 5 members (74号令 第7条:
+    达到公开招标数额标准的货物或者服务采购项目，或者达到招标规模标准的政府采购工程), and the
+    threshold parameter that decided it. Parameters pinned before the government-procurement
+    thresholds were added decide with the 16号令 figure, as they did."""
+    category = ctx.state["project"].get("procurement_category", "works")
+    key = GP_OPEN_TENDER.get(category, "")
+    if key not in ctx.params:
+        key = CATEGORY_THRESHOLD[category]
+    return estimated_price(ctx.state) >= Decimal(ctx.p(key)), key
+
+
 def _composition(ctx: GuardContext) -> tuple[Composition, bool]:
-    big = above_tender_threshold(ctx)
+    big, _ = tender_scale(ctx)
     min_size = int(ctx.p("negotiation.group_min_size_tender_scale" if big
                          else "negotiation.group_min_size"))
     share = Fraction(ctx.p("negotiation.group_expert_share"))
@@ -43,8 +60,11 @@ def _composition_refusal(ctx: GuardContext, spec: GuardSpec, members: list[dict[
     refusal = spec.refuse(ctx, reason, **numbers)
     extra = []
     if kind == "size" and big:
+        _, key = tender_scale(ctx)
         extra.append(ctx.params.get("negotiation.group_min_size_tender_scale").citation())
-        reason += " (project at tender scale)"
+        extra.append(ctx.params.get(key).citation())
+        reason += (f" (project at tender scale: estimated {estimated_price(ctx.state)} yuan "
+                   f"≥ {ctx.p(key)} yuan, {key})")
     if kind == "roles":
         extra.append(ctx.params.get(PPP_EXPERTS).citation())
     if extra:

@@ -19,6 +19,7 @@ from tenderflow.domain.components.common import (
     earliest_deadline,
     end_of_day,
     for_self,
+    low_price_rule,
     period,
     refuse_as,
 )
@@ -172,7 +173,7 @@ def tender_bids_unsealing(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
     ctx.note("opening", {sid: {"status": v.status, "reason": v.reason}
                          for sid, v in verdicts.items()})
     prices = {sid: v.content["price"] for sid, v in verdicts.items() if v.valid and v.content}
-    flagged = abnormally_low(prices, Fraction(ctx.p("award.abnormally_low_ratio")))
+    flagged = abnormally_low(prices, Fraction(ctx.p(low_price_rule(ctx))))
     if flagged:
         ctx.note("abnormally_low", flagged)
     return None

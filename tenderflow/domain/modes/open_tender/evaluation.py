@@ -15,6 +15,7 @@ from tenderflow.domain.components.committee import (
     named_again,
     seated,
 )
+from tenderflow.domain.components.common import low_price_rule, refuse_as
 from tenderflow.domain.components.scoring import (
     Method,
     MethodError,
@@ -63,13 +64,16 @@ def tender_bids_unsealed(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
 @guard("tender_bid_price_flagged", rule="award.abnormally_low_ratio", needs=("supplier",))
 def tender_bid_price_flagged(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
     """The explanation of a price flagged abnormally low is recorded once; if it is not
-    accepted the bid is invalid (招标投标法实施条例 第51条第(五)项)."""
+    accepted the bid is invalid (招标投标法实施条例 第51条第(五)项). A works procurement's
+    refusal names the works rule (:func:`low_price_rule`)."""
     sid = ctx.data["supplier"]
+    rule = low_price_rule(ctx)
     if sid not in ctx.state.get("abnormally_low", {}).get(KIND, {}):
-        return spec.refuse(ctx, f"the price of {sid} was not flagged as abnormally low",
-                           supplier=sid)
+        return refuse_as(ctx, spec, rule, f"the price of {sid} was not flagged as abnormally "
+                                          "low", supplier=sid)
     if sid in ctx.state.get("explanations", {}).get(KIND, {}):
-        return spec.refuse(ctx, f"the explanation of {sid} is already recorded", supplier=sid)
+        return refuse_as(ctx, spec, rule, f"the explanation of {sid} is already recorded",
+                         supplier=sid)
     return None
 
 
