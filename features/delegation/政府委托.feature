@@ -123,6 +123,34 @@
       | publicity_ended   | S-CDJG   | 拒绝:delegation.concession_investor  |
 
   @delegation.concession_investor
+  场景大纲: 特许经营项目投资人须依法能够自行建设（持有有效的施工资质），方可不再招标
+    《招标投标法实施条例》第9条第(三)项："已通过招标方式选定的特许经营项目投资人依法能够自行建设、
+    生产或者提供"——与第(二)项一样，要看投资人自己的资质（建筑法 第13条）。
+
+    假如 公开招标"OT-9" 已进行到 "awarded"
+    而且 已登记供应商：
+      """
+      {id: S-CDJG, name: 成都建工城市更新有限公司, uscc: 91510100MA61XY8127, legal_representative: 李建国, independent_civil_liability: true, good_commercial_reputation: true, accounts_sound: true, has_equipment_and_technical_capacity: true, tax_social_security_ok: true, records: [], qualifications: [{type: <资质>, grade: 一级, valid_until: "<有效期>"}]}
+      """
+    而且 项目 "CD-WJ-2023" 以 "delegation" 方式开启采购 "DL-9"，时间 "2023-04-01T09:00+08:00"
+    当 "staff:he" 于 "2023-04-03T10:00+08:00" 对 "DL-9" 触发 "decide_entrustment"：
+      """
+      supplier: S-CDJG
+      decided_by: 成都市锦江区人民政府
+      ground: {basis: government_decision, reference: 锦府发〔2023〕3号, justification: 特许经营项目投资人实施}
+      eligibility: {conclusion: 具备第22条规定的条件}
+      works: concession_investor
+      investor_procurement: OT-9
+      """
+    那么 结果为 "<结果>"
+
+    例子: OT-9 中标人为 S-CDJG；委托决定日为 2023-04-03
+      | 资质               | 有效期     | 结果                                |
+      | 建筑工程施工总承包 | 2023-04-03 | 接受                                |
+      | 建筑工程施工总承包 | 2023-04-02 | 拒绝:delegation.concession_investor |
+      | 工程监理综合资质   | 2027-06-30 | 拒绝:delegation.concession_investor |
+
+  @delegation.concession_investor
   场景: 投资人的招标项目须是本项目的
     假如 公开招标"OT-9" 已进行到 "awarded"
     当 "staff:he" 于 "2024-03-05T10:00+08:00" 对 "DL-1" 触发 "decide_entrustment"：
