@@ -24,6 +24,9 @@ SELF_BUILD_QUALIFICATIONS = {
     "goods": ("生产",),
 }
 
+SELF_BUILD_RULE = "delegation.self_build"  # 招标投标法实施条例 第9条第(二)项
+CONCESSION_RULE = "delegation.concession_investor"  # 第9条第(三)项
+
 
 @guard("delegation_works_tendering", rule="delegation.works_tendering", source="招标投标法 第3条",
        needs=("supplier", "works"))
@@ -51,7 +54,7 @@ def works_tendering(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
             estimated=f"{estimated(ctx.state):.2f}", threshold=f"{threshold:.2f}",
             category=category)
     if how == "self_build":
-        return own_qualification(ctx, spec, entity, category, "delegation.self_build",
+        return own_qualification(ctx, spec, entity, category, SELF_BUILD_RULE,
                                  "招标投标法实施条例 第9条第(二)项; 建筑法 第13条")
     # concession_investor
     ref = ctx.data.get("investor_procurement")
@@ -69,12 +72,12 @@ def works_tendering(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
     elif tender["project"] != project["id"]:
         problem = f"{ref} is for project {tender['project']}, not {project['id']}"
     if problem:
-        return Refusal("delegation.concession_investor", problem,
+        return Refusal(CONCESSION_RULE, problem,
                        "招标投标法实施条例 第9条第(三)项",
                        {"entity": entity["id"], "investor_procurement": ref}, guard=spec.name)
     # 第9条第(三)项: the investor chosen by tender skips the tender only if it may itself
     # lawfully build (produce, provide) — the same qualification test as 第(二)项.
-    return own_qualification(ctx, spec, entity, category, "delegation.concession_investor",
+    return own_qualification(ctx, spec, entity, category, CONCESSION_RULE,
                              "招标投标法实施条例 第9条第(三)项; 建筑法 第13条")
 
 
