@@ -20,7 +20,7 @@ from typing import Any
 
 from tenderflow.domain import agreement
 from tenderflow.domain import fold as procurement
-from tenderflow.domain.components import bonds, common, eligibility, reopening
+from tenderflow.domain.components import bonds, common, eligibility, expert_draw, reopening
 from tenderflow.domain.fold import (
     Applier,
     State,
@@ -55,7 +55,7 @@ __all__ = ["APPLIERS", "GUARDS", "MODULES", "Applier", "State", "applies", "empt
 MODULES = (procurement, agreement, common, bonds,
            tender_decisions, tender_evaluation, tender_calculators, tender_award, tender_fold,
            delegation_decisions, delegation_calculators, delegation_fold,
-           eligibility,
+           eligibility, expert_draw,
            negotiation_decisions, negotiation_group, negotiation_calculators, negotiation_fold,
            ppp_decisions, ppp_fold,
            reopening)

@@ -269,7 +269,8 @@ def available_modes(root: Path | None = None) -> list[str]:
     from tenderflow.paths import workflows_dir
 
     folder = root or workflows_dir()
-    return sorted(p.stem for p in folder.glob("*.yaml") if p.stem != "parameters")
+    return sorted(p.stem for p in folder.glob("*.yaml")
+                  if p.stem not in ("parameters", "rules"))  # rules.yaml: rule statuses
 
 
 @lru_cache(maxsize=32)
