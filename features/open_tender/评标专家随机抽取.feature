@@ -55,6 +55,16 @@
     那么 "OT-D" 的状态为 "committee_formed"
     而且 "OT-D" 的记录 "experts_draw.pool_sha256" 为 "71a0c7556557b5c6f51ee291c5314cfd3034b2b593f08ba5433fb24dd0f75ffc"
     而且 "OT-D" 的记录 "experts_draw.witness" 为 "市公共资源交易中心 刘监督"
+    而且 "OT-D" 的 "parties.experts_draw.drawn" 为 "True"
+
+  @committee.random_draw
+  场景: 没有记录抽取而组建的评标委员会，状态中标明专家不是在系统中抽取的
+    当 "staff:wang" 于 "2023-03-21T10:00+08:00" 对 "OT-D" 触发 "form_committee"：
+      """
+      members: [{name: 专家己, role: expert}, {name: 专家癸, role: expert}, {name: 专家丙, role: expert}, {name: 专家甲, role: expert}, {name: 招标人代表, role: purchaser_representative}]
+      """
+    那么 "OT-D" 的状态为 "committee_formed"
+    而且 "OT-D" 的 "parties.experts_draw.drawn" 为 "False"
 
   @committee.random_draw
   场景: 不能从专家库抽出多于库中人数的专家
