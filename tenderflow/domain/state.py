@@ -20,7 +20,13 @@ from typing import Any
 
 from tenderflow.domain import agreement
 from tenderflow.domain import fold as procurement
-from tenderflow.domain.components import bonds, common, eligibility, expert_draw, reopening
+from tenderflow.domain.components import (
+    bonds,
+    common,
+    eligibility,
+    expert_draw,
+    reopening,
+)
 from tenderflow.domain.fold import (
     Applier,
     State,
