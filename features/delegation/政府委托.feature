@@ -53,6 +53,63 @@
       | true     | " "                  | 拒绝:delegation.entity_eligibility  |
       | true     | 具备第22条规定的条件 | 接受                                |
 
+  @delegation.entity_eligibility
+  场景大纲: 实施主体按政府委托的资格规则审查，不要求施工资质；近三年有重大违法记录的不得受托
+    委托开启时固定（pin）本方式的资格规则 workflows/eligibility/delegation.yaml：政府采购法第22条的
+    条件（含实施条例第19条的重大违法记录）和信用名单，不含施工资质——实施主体不自行建设时，工程依法
+    招标（招标投标法 第3条），能否自行建设由第9条第(二)、(三)项另行判断。改造项目的规则
+    renovation 要求施工资质，委托时选用它会把没有资质的实施主体拒之门外。
+
+    假如 已登记供应商：
+      """
+      {id: E-3, name: 某区城市更新事业发展中心, uscc: 91510100MA6B7HW1PB, legal_representative: 赵平, independent_civil_liability: true, good_commercial_reputation: true, accounts_sound: true, has_equipment_and_technical_capacity: true, tax_social_security_ok: true, qualifications: [], records: [<记录>]}
+      """
+    而且 项目 "CD-CT-2024" 以 "delegation" 方式、资格规则 "<规则>" 开启采购 "DL-E"，时间 "2024-03-04T09:00+08:00"
+    当 "staff:he" 于 "2024-03-05T10:00+08:00" 对 "DL-E" 触发 "decide_entrustment"：
+      """
+      supplier: E-3
+      decided_by: 成都市青羊区人民政府
+      ground: {basis: government_decision, reference: 青府发〔2024〕5号, justification: 区属事业单位统筹实施}
+      eligibility: {conclusion: 具备第22条规定的条件}
+      works: tender
+      """
+    那么 结果为 "<结果>"
+
+    例子: 委托决定日 2024-03-05；重大违法记录看此前三年（自 2021-03-05 起，民法典 第201条的算法）
+      | 规则       | 记录                                                                                     | 结果                               |
+      | delegation |                                                                                          | 接受                               |
+      | delegation | {kind: large_fine, date: "2021-03-04", authority: 某区市场监督管理局, description: 罚款} | 接受                               |
+      | delegation | {kind: large_fine, date: "2021-03-05", authority: 某区市场监督管理局, description: 罚款} | 拒绝:delegation.entity_eligibility |
+      | renovation |                                                                                          | 拒绝:delegation.entity_eligibility |
+
+  @delegation.entity_eligibility
+  场景: 委托决定记录所依据的资格规则和审查日期，拒绝时写明未通过的规则及其依据
+    假如 已登记供应商：
+      """
+      {id: E-4, name: 某区城市建设有限公司, uscc: 91510100MA6B7HW1PB, legal_representative: 钱明, independent_civil_liability: true, good_commercial_reputation: true, accounts_sound: true, has_equipment_and_technical_capacity: false, tax_social_security_ok: true, qualifications: []}
+      """
+    当 "staff:he" 于 "2024-03-05T10:00+08:00" 对 "DL-1" 触发 "decide_entrustment"：
+      """
+      supplier: E-4
+      decided_by: 成都市青羊区人民政府
+      ground: {basis: government_decision, reference: 青府发〔2024〕5号, justification: 区属国企统筹实施}
+      eligibility: {conclusion: 具备第22条规定的条件}
+      works: tender
+      """
+    那么 被规则 "delegation.entity_eligibility" 拒绝，依据 "政府采购法 第22条"
+    当 "staff:he" 于 "2024-03-05T10:00+08:00" 对 "DL-1" 触发 "decide_entrustment"：
+      """
+      supplier: S-QYZY
+      decided_by: 成都市青羊区人民政府
+      ground: {basis: government_decision, reference: 青府发〔2024〕5号, justification: 区属国企统筹实施}
+      eligibility: {conclusion: 具备第22条规定的条件}
+      works: tender
+      """
+    那么 "DL-1" 的状态为 "decided"
+    而且 "DL-1" 的记录 "entrustment.eligibility_check.ruleset.id" 为 "delegation"
+    而且 "DL-1" 的记录 "entrustment.eligibility_check.date" 为 "2024-03-05"
+    而且 "DL-1" 的记录 "entrustment.eligibility_check.eligible" 为 "True"
+
   @delegation.works_tendering @regime.must_tender_works @regime.must_tender_goods @regime.must_tender_services
   场景大纲: 达到必须招标规模的，实施主体不得不经招标而发包
     假如 已登记项目：
@@ -121,6 +178,34 @@
       | awarded           | S-CDJG   | 接受                                 |
       | awarded           | S-HXJS   | 拒绝:delegation.concession_investor  |
       | publicity_ended   | S-CDJG   | 拒绝:delegation.concession_investor  |
+
+  @delegation.concession_investor
+  场景大纲: 特许经营项目投资人须依法能够自行建设（持有有效的施工资质），方可不再招标
+    《招标投标法实施条例》第9条第(三)项："已通过招标方式选定的特许经营项目投资人依法能够自行建设、
+    生产或者提供"——与第(二)项一样，要看投资人自己的资质（建筑法 第13条）。
+
+    假如 公开招标"OT-9" 已进行到 "awarded"
+    而且 已登记供应商：
+      """
+      {id: S-CDJG, name: 成都建工城市更新有限公司, uscc: 91510100MA61XY8127, legal_representative: 李建国, independent_civil_liability: true, good_commercial_reputation: true, accounts_sound: true, has_equipment_and_technical_capacity: true, tax_social_security_ok: true, records: [], qualifications: [{type: <资质>, grade: 一级, valid_until: "<有效期>"}]}
+      """
+    而且 项目 "CD-WJ-2023" 以 "delegation" 方式开启采购 "DL-9"，时间 "2023-04-01T09:00+08:00"
+    当 "staff:he" 于 "2023-04-03T10:00+08:00" 对 "DL-9" 触发 "decide_entrustment"：
+      """
+      supplier: S-CDJG
+      decided_by: 成都市锦江区人民政府
+      ground: {basis: government_decision, reference: 锦府发〔2023〕3号, justification: 特许经营项目投资人实施}
+      eligibility: {conclusion: 具备第22条规定的条件}
+      works: concession_investor
+      investor_procurement: OT-9
+      """
+    那么 结果为 "<结果>"
+
+    例子: OT-9 中标人为 S-CDJG；委托决定日为 2023-04-03
+      | 资质               | 有效期     | 结果                                |
+      | 建筑工程施工总承包 | 2023-04-03 | 接受                                |
+      | 建筑工程施工总承包 | 2023-04-02 | 拒绝:delegation.concession_investor |
+      | 工程监理综合资质   | 2027-06-30 | 拒绝:delegation.concession_investor |
 
   @delegation.concession_investor
   场景: 投资人的招标项目须是本项目的

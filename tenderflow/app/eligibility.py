@@ -44,6 +44,7 @@ from tenderflow.domain.credit import (
 from tenderflow.domain.timeutil import iso
 from tenderflow.errors import InputError, NotFound
 from tenderflow.store.eventstore import EventStore, NewEvent
+from tenderflow.workflow.definitions import load_workflow
 from tenderflow.workflow.rulesets import ruleset_for_opening
 
 CHECK_TRIGGER = "check_eligibility"
@@ -51,12 +52,15 @@ CHECK_EVENT = "EligibilityChecked"
 
 
 def check_opening(options: Mapping[str, Any] | None, root: Path | None = None, *,
-                  file: str | None = None, location: str | None = None) -> None:
+                  file: str | None = None, location: str | None = None,
+                  mode: str | None = None) -> None:
     """What opening checks about the eligibility options, for a scenario file to refuse before
     anything is written: bad input names the file and place (exit 2); a ruleset failing the
-    lint raises :class:`RulesetRefused` (exit 1)."""
+    lint raises :class:`RulesetRefused` (exit 1). ``mode`` gives the default ruleset (the
+    mode's ``ruleset:``)."""
     try:
-        ruleset_for_opening(options, root)
+        default = load_workflow(mode, root).data.get("ruleset") if mode else None
+        ruleset_for_opening(options, root, default)
     except (InputError, NotFound) as exc:
         raise InputError(exc.message, file=file, location=location) from None
 

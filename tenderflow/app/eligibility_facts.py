@@ -9,7 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from tenderflow.domain.components.eligibility import check_procurement, participants
+from tenderflow.domain.components.eligibility import (
+    acting_suppliers,
+    check_procurement,
+    participants,
+)
 from tenderflow.errors import InputError, NotFound
 from tenderflow.store.eventstore import Tx
 
@@ -45,7 +49,10 @@ def eligibility_facts(tx: Tx, state: Mapping[str, Any], data: Any,
     """What a check reads, copied from the store into the ``EligibilityChecked`` event."""
     named = data.get("candidates") if isinstance(data, Mapping) else None
     named = [c for c in named if isinstance(c, str)] if isinstance(named, list) else []
-    ids = list(dict.fromkeys([*named, *participants(state)]))
+    # the candidates named, the supplier a decision names (a delegation's entity), and who is
+    # already on the lot
+    ids = list(dict.fromkeys([*named, *(acting_suppliers(data) if isinstance(data, Mapping)
+                                       else ()), *participants(state)]))
     if not ids:
         raise InputError(f"{state['id']}: no candidate to check", field="with.candidates",
                          expected="supplier ids (eligibility check ID --candidate S-…), or "

@@ -203,7 +203,8 @@ class Services:
                              expected="letters, digits, '.', '_' or '-'")
         from tenderflow.workflow.rulesets import ruleset_for_opening
 
-        defs = self.definitions(mode, ruleset_for_opening(options, self.root))
+        defs = self.definitions(mode, ruleset_for_opening(
+            options, self.root, load_workflow(mode, self.root).data.get("ruleset")))
         variants = defs.workflow.data.get("variants") or {}
         if (options or {}).get("variant") is not None and options["variant"] not in variants:
             raise InputError(f"mode {mode} has no variant {options['variant']!r}",

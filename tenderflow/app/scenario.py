@@ -167,7 +167,8 @@ def load_scenario(path: Path) -> Scenario:
             raise _err(file, where, "options must be a mapping", "options")
         from tenderflow.app.eligibility import check_opening
 
-        check_opening(p.get("options"), file=file, location=where)  # ruleset and its options
+        check_opening(p.get("options"), file=file, location=where,  # ruleset and its options
+                      mode=p["mode"])
         for k in ("reopens", "ground", "justification", "approval"):
             if k in p and not isinstance(p[k], str):
                 raise _err(file, where, "must be text", k)

@@ -42,7 +42,23 @@ def public_parties(state: State) -> dict[str, Any]:
         "committee": [m.get("name") for m in state.get("committee", [])],
         "ranked": [c["supplier"] for c in state.get("ranked", [])],
         "entity": (state.get("entrustment") or {}).get("entity"),
+        "experts_draw": experts_draw_view(state),
     }
+
+
+def experts_draw_view(state: State) -> dict[str, Any] | None:
+    """The recorded draw of the experts (no names: the committee's names are shown once it is
+    formed), or, for a committee or group formed without one, the flag that its experts were
+    not drawn in tenderflow (tenderflow.domain.components.expert_draw)."""
+    draw = state.get("experts_draw")
+    if draw:
+        return {"drawn": True, "at": draw["at"], "count": draw["count"],
+                "pool_sha256": draw["pool_sha256"], "seed": draw["seed"],
+                "witness": draw["witness"]}
+    if state.get("committee") or state.get("group"):
+        return {"drawn": False, "note": "no draw recorded (ExpertsDrawn): the experts were not "
+                                        "drawn at random in tenderflow"}
+    return None
 
 
 def public_bids(state: State) -> dict[str, Any]:

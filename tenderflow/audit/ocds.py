@@ -93,7 +93,7 @@ INTERNAL = frozenset({
     "TenderObjectionAnswerOverdue", "CandidatePublicityEnded", "CandidateWithdrawn",
     "ConfirmationNegotiationStarted", "ConfirmationAgreed", "ConfirmationEnded",
     "ProvisionalPublicityEnded", "ContractWindowLapsed", "BidWithdrawn", "BidPriceExplained",
-    "CommitteeMembersAppointed", "ScoresSubmitted", "AdjustmentsRecorded",
+    "CommitteeMembersAppointed", "ScoresSubmitted", "AdjustmentsRecorded", "ExpertsDrawn",
     # the agreement's document records (tenderflow.domain.agreement): terms, the rendered PDF
     # and the financing package stay internal; each party's signature is published
     "AgreementTermsRecorded", "AgreementRendered", "FinancingPackageAssembled",

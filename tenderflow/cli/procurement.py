@@ -68,7 +68,8 @@ def register(obj: Ctx, kind: str, file: Path, at: str | None) -> None:
 @click.option("--at", "at", help="Business time (ISO 8601; default now, Asia/Shanghai).")
 @click.option("--variant", help="A variant of the mode, e.g. invitation (邀请招标) for open_tender.")
 @click.option("--ruleset", help="The eligibility ruleset of workflows/eligibility/ to pin "
-                                "(default renovation); refused if policy lint has findings.")
+                                "(default: the mode's, renovation or delegation for "
+                                "delegation); refused if policy lint has findings.")
 @click.option("--reopens", help="Re-open this failed procurement of the same project.")
 @click.option("--ground", help="With --reopens: the ground, e.g. retender, tender_failed.")
 @click.option("--justification", help="With --reopens: why, in words.")

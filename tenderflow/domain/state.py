@@ -26,6 +26,7 @@ from tenderflow.domain.components import (
     common,
     contract,
     eligibility,
+    expert_draw,
     reopening,
 )
 from tenderflow.domain.fold import (
@@ -65,7 +66,7 @@ __all__ = ["APPLIERS", "GUARDS", "MODULES", "Applier", "State", "applies", "empt
 MODULES = (procurement, agreement, common, bonds, challenges, contract,
            tender_decisions, tender_evaluation, tender_calculators, tender_award, tender_fold,
            delegation_decisions, delegation_calculators, delegation_fold,
-           eligibility,
+           eligibility, expert_draw,
            negotiation_decisions, negotiation_continuation, negotiation_group,
            negotiation_calculators, negotiation_fold, negotiation_contract,
            ppp_decisions, ppp_fold, ppp_contract,

@@ -27,6 +27,7 @@ A mode file::
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from hashlib import sha256
@@ -42,7 +43,7 @@ from tenderflow.errors import DefinitionError, InputError, NotFound
 ROLES = ("staff", "evaluator", "supplier", "system", "auditor", "finance", "legal")
 FACTS = ("suppliers", "project", "eligibility", "procurements")
 _MODE_KEYS = {"mode", "title", "source", "initial", "terminal", "states", "transitions", "timers",
-              "variants", "description"}
+              "variants", "description", "ruleset"}
 _TRANSITION_KEYS = {"trigger", "source", "dest", "roles", "event", "guards", "facts", "title",
                     "data", "note"}
 _TIMER_KEYS = {"trigger", "source", "due"}
@@ -133,6 +134,12 @@ def parse_workflow(data: Any, file: str) -> Workflow:
     for needed in ("mode", "title", "initial", "states", "transitions"):
         if needed not in data:
             raise _fail(file, "top", "missing", needed)
+    # The eligibility ruleset a procurement of this mode pins unless its options name another
+    # (tenderflow.workflow.rulesets.ruleset_for_opening); absent: the project default.
+    if "ruleset" in data and not (isinstance(data["ruleset"], str)
+                                  and re.match(r"^[a-z0-9][a-z0-9_-]{0,63}$", data["ruleset"])):
+        raise _fail(file, "top", f"ruleset {data['ruleset']!r}", "ruleset",
+                    "a ruleset in workflows/eligibility/ named by its file stem")
     states = data["states"]
     if not isinstance(states, dict) or not states:
         raise _fail(file, "states", "states must be a mapping of name to {zh, en}", "states")

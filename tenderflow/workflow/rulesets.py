@@ -130,14 +130,16 @@ def load_ruleset_file(path: Path) -> Ruleset:
     return _LOADED[key]
 
 
-def ruleset_for_opening(options: Mapping[str, Any] | None, root: Path | None = None) -> Ruleset:
-    """The ruleset an opening procurement pins: ``options.ruleset`` (default renovation),
-    refused with :class:`RulesetRefused` (exit 1) if it fails the fairness lint. Validates the
-    eligibility options (``required_qualification``, ``prior_service_providers``,
-    ``investment``) on the way."""
+def ruleset_for_opening(options: Mapping[str, Any] | None, root: Path | None = None,
+                        default: str | None = None) -> Ruleset:
+    """The ruleset an opening procurement pins: ``options.ruleset``, else ``default`` (the
+    mode's ``ruleset:``, e.g. delegation), else renovation; refused with
+    :class:`RulesetRefused` (exit 1) if it fails the fairness lint. Validates the eligibility
+    options (``required_qualification``, ``prior_service_providers``, ``investment``) on the
+    way."""
     options = options or {}
     check_options(options)
-    path = ruleset_path(options.get("ruleset", DEFAULT_RULESET), root)
+    path = ruleset_path(options.get("ruleset", default or DEFAULT_RULESET), root)
     findings = lint_ruleset_file(path)
     if findings:
         raise RulesetRefused(str(path), findings)

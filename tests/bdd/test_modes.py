@@ -43,6 +43,14 @@ def _walked_project(world: World, journey: str, pid: str, project: str, state: s
     walk_to(world.services, journey.strip(), pid, state, project=project)
 
 
+@given(parsers.parse('项目 "{project}" 以 "{mode}" 方式、资格规则 "{ruleset}" 开启采购 "{pid}"，'
+                     '时间 "{at}"'))
+def _open_with_ruleset(world: World, project: str, mode: str, ruleset: str, pid: str,
+                       at: str) -> None:
+    world.services.open_procurement(pid, project, mode, "staff:wang", parse_time(at),
+                                    {"ruleset": ruleset})
+
+
 @given(parsers.parse('邀请招标"{pid}" 已开启，项目 "{project}"，时间 "{at}"'))
 def _invitation(world: World, pid: str, project: str, at: str) -> None:
     world.services.open_procurement(pid, project, "open_tender", "staff:wang", parse_time(at),

@@ -118,12 +118,20 @@ def eligibility_evaluated(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
                                 "before rulesets were pinned): open a new procurement")
     if not inputs.get("candidates"):
         return spec.refuse(ctx, "no candidate to check", candidates=0)
+    ctx.note("eligibility", evaluate_recorded(ctx, ruleset, inputs))
+    return None
+
+
+def evaluate_recorded(ctx: GuardContext, ruleset: Any,
+                      inputs: Mapping[str, Any]) -> dict[str, Any]:
+    """The pinned ruleset evaluated against the recorded ``facts.eligibility`` at the event's
+    business date (``EligibilityResult.to_dict()``); also used by the delegation's decision,
+    which checks the entity it names in the same event."""
     procurement = {**inputs.get("procurement", {}), "id": ctx.procurement, "at": ctx.at}
     result = evaluate(ruleset, inputs["candidates"], procurement=procurement,
                       credit_entries=[CreditEntry.from_dict(e) for e in inputs.get("credit", ())],
                       suppliers=inputs.get("suppliers", ()))
-    ctx.note("eligibility", result.to_dict())
-    return None
+    return result.to_dict()
 
 
 @guard("candidates_eligible", rule=RULE_CHECKED, source=SOURCE_CHECKED)

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from tenderflow.domain.components.common import (
     CATEGORY_THRESHOLD,
@@ -22,6 +23,9 @@ SELF_BUILD_QUALIFICATIONS = {
     "services": ("勘察", "设计", "监理"),
     "goods": ("生产",),
 }
+
+SELF_BUILD_RULE = "delegation.self_build"  # 招标投标法实施条例 第9条第(二)项
+CONCESSION_RULE = "delegation.concession_investor"  # 第9条第(三)项
 
 
 @guard("delegation_works_tendering", rule="delegation.works_tendering", source="招标投标法 第3条",
@@ -50,18 +54,8 @@ def works_tendering(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
             estimated=f"{estimated(ctx.state):.2f}", threshold=f"{threshold:.2f}",
             category=category)
     if how == "self_build":
-        words = SELF_BUILD_QUALIFICATIONS[category]
-        held = [q for q in entity.get("qualifications") or []
-                if isinstance(q, dict) and any(w in str(q.get("type", "")) for w in words)
-                and str(q.get("valid_until", "9999-12-31")) >= ctx.today.isoformat()]
-        if not held:
-            return Refusal("delegation.self_build",
-                           f"{entity['id']} holds no valid qualification for {category} "
-                           f"({' / '.join(words)}): it may not build itself",
-                           "招标投标法实施条例 第9条第(二)项; 建筑法 第13条",
-                           {"entity": entity["id"], "needed": list(words)}, guard=spec.name)
-        ctx.note("self_build_qualification", held[0])
-        return None
+        return own_qualification(ctx, spec, entity, category, SELF_BUILD_RULE,
+                                 "招标投标法实施条例 第9条第(二)项; 建筑法 第13条")
     # concession_investor
     ref = ctx.data.get("investor_procurement")
     tender = (ctx.facts.get("procurements") or {}).get(ref) if ref else None
@@ -78,7 +72,28 @@ def works_tendering(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
     elif tender["project"] != project["id"]:
         problem = f"{ref} is for project {tender['project']}, not {project['id']}"
     if problem:
-        return Refusal("delegation.concession_investor", problem,
+        return Refusal(CONCESSION_RULE, problem,
                        "招标投标法实施条例 第9条第(三)项",
                        {"entity": entity["id"], "investor_procurement": ref}, guard=spec.name)
+    # 第9条第(三)项: the investor chosen by tender skips the tender only if it may itself
+    # lawfully build (produce, provide) — the same qualification test as 第(二)项.
+    return own_qualification(ctx, spec, entity, category, CONCESSION_RULE,
+                             "招标投标法实施条例 第9条第(三)项; 建筑法 第13条")
+
+
+def own_qualification(ctx: GuardContext, spec: GuardSpec, entity: dict[str, Any],
+                      category: str, rule: str, source: str) -> Refusal | None:
+    """The entity itself holds a qualification, valid on the decision's day, whose type names
+    the work of the category (SELF_BUILD_QUALIFICATIONS); noted as
+    ``self_build_qualification``. Without one it "may not lawfully build itself"."""
+    words = SELF_BUILD_QUALIFICATIONS[category]
+    held = [q for q in entity.get("qualifications") or []
+            if isinstance(q, dict) and any(w in str(q.get("type", "")) for w in words)
+            and str(q.get("valid_until", "9999-12-31")) >= ctx.today.isoformat()]
+    if not held:
+        return Refusal(rule, f"{entity['id']} holds no valid qualification for {category} "
+                             f"({' / '.join(words)}) on {ctx.today.isoformat()}: it may not "
+                             "build (produce, provide) itself",
+                       source, {"entity": entity["id"], "needed": list(words)}, guard=spec.name)
+    ctx.note("self_build_qualification", held[0])
     return None

@@ -9,22 +9,14 @@ from typing import Any
 from tenderflow.domain.components.common import (
     data_time,
 )
+from tenderflow.domain.components.eligibility import evaluate_recorded
+from tenderflow.domain.eligibility import FAIL
 from tenderflow.domain.modes.open_tender.decisions import deadline_reached
 from tenderflow.domain.rules import GuardContext, GuardSpec, guard
 from tenderflow.domain.timeutil import iso
 from tenderflow.errors import Refusal
 
 PROCEDURE_SOURCE = "政府委托程序：委托决定、法律依据和实施主体资格应当记录并在签订协议前公开（POLICY.md 政府委托）"
-
-#: The profile flags of 政府采购法 第22条 that a registered entity must show.
-ELIGIBILITY_FLAGS = {
-    "independent_civil_liability": "具有独立承担民事责任的能力",
-    "good_commercial_reputation": "具有良好的商业信誉",
-    "accounts_sound": "具有健全的财务会计制度",
-    "has_equipment_and_technical_capacity": "具有履行合同所必需的设备和专业技术能力",
-    "tax_social_security_ok": "有依法缴纳税收和社会保障资金的良好记录",
-}
-
 
 def entity_of(ctx: GuardContext) -> dict[str, Any]:
     sid = ctx.data["supplier"]
@@ -50,14 +42,35 @@ def entrustment_ground(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
 @guard("delegation_entity_eligible", rule="delegation.entity_eligibility", source="政府采购法 第22条",
        needs=("supplier", "eligibility"))
 def entity_eligible(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
-    """The entity's registered profile shows the conditions of 政府采购法 第22条 and the
-    assessment of its eligibility is recorded."""
+    """The entity passes every disqualifying rule of the eligibility ruleset the delegation
+    pinned when it opened (the mode's default: workflows/eligibility/delegation.yaml — 政府采购法
+    第22条 without a construction qualification), evaluated in this event against its
+    registered profile and the credit-list entries for its USCC (``facts.eligibility``) on the
+    decision's day; the result is the event's ``findings.eligibility``. The assessment's
+    conclusion is recorded."""
     entity = entity_of(ctx)
-    lacking = [f"{flag} ({text})" for flag, text in ELIGIBILITY_FLAGS.items()
-               if entity.get(flag) is not True]
-    if lacking:
-        return spec.refuse(ctx, f"{entity['id']}'s profile does not show: {'; '.join(lacking)}",
-                           entity=entity["id"], lacking=[x.split(" ")[0] for x in lacking])
+    inputs = ctx.facts.get("eligibility")
+    if inputs is not None:  # ``next`` probes without facts: nothing to evaluate yet
+        ruleset = getattr(ctx, "ruleset", None)
+        if ruleset is None:
+            return spec.refuse(ctx, f"{ctx.procurement} has no pinned eligibility ruleset "
+                                    "(opened before rulesets were pinned): open a new "
+                                    "procurement", entity=entity["id"])
+        result = evaluate_recorded(ctx, ruleset, inputs)
+        ctx.note("eligibility", result)
+        mine = next(c for c in result["candidates"] if c["candidate"] == entity["id"])
+        failed = [o for o in mine["outcomes"] if o["verdict"] == FAIL]
+        if failed:
+            sources = list(dict.fromkeys([spec.source, *(o["source"] for o in failed)]))
+            return Refusal(
+                spec.rule, f"{entity['id']} fails the eligibility ruleset "
+                           f"{result['ruleset']['id']} {result['ruleset']['version']} on "
+                           f"{result['at']}: " + "; ".join(
+                               f"[{o['rule']}] {o['reason']} ({o['source']})" for o in failed),
+                "; ".join(sources),
+                {"entity": entity["id"], "failed": [o["rule"] for o in failed],
+                 "ruleset": result["ruleset"].get("version"), "checked_on": result["at"]},
+                guard=spec.name)
     if not str(ctx.data["eligibility"].get("conclusion", "")).strip():
         return spec.refuse(ctx, "the eligibility assessment's conclusion is not recorded",
                            entity=entity["id"])

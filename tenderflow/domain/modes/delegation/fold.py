@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from tenderflow.domain.eligibility import WARN
 from tenderflow.domain.fold import State, applies
 
 # --- what the events add to the state -------------------------------------------------------
@@ -20,6 +21,12 @@ def _decided(state: State, payload: dict[str, Any], at: str) -> None:
         "eligibility": data["eligibility"], "works": data["works"],
         "must_tender": findings.get("must_tender"),
         "investor_procurement": data.get("investor_procurement"), "at": at}
+    checked = findings.get("eligibility")
+    if checked:  # the entity's check against the pinned ruleset, in brief
+        mine = next(c for c in checked["candidates"] if c["candidate"] == data["supplier"])
+        state["entrustment"]["eligibility_check"] = {
+            "ruleset": checked["ruleset"], "date": checked["at"], "eligible": mine["eligible"],
+            "warnings": [o["rule"] for o in mine["outcomes"] if o["verdict"] == WARN]}
 
 
 @applies("EntrustmentPublicized")
