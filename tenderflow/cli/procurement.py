@@ -135,8 +135,7 @@ def status(obj: Ctx, procurement_id: str, at: str | None) -> None:
     parties = {k: v for k, v in s["parties"].items() if v}
     if parties:
         lines.append("parties:")
-        lines += [f"  {k}: {', '.join(v) if isinstance(v, list) else v}"
-                  for k, v in parties.items()]
+        lines += [f"  {k}: {_party_text(v)}" for k, v in parties.items()]
     lines += _bids_text(s.get("bids") or {})
     if s.get("eligibility"):
         lines.append(_eligibility_text(s["eligibility"]))
@@ -193,6 +192,21 @@ def _eligibility_text(e: dict[str, Any]) -> str:
         text += "; not eligible " + ", ".join(f"{c} ({', '.join(rules)})"
                                               for c, rules in e["ineligible"].items())
     return text
+
+
+def _party_text(value: Any) -> str:
+    """A party entry of ``status`` as text: names joined, the experts' draw in words."""
+    if isinstance(value, list):
+        return ", ".join(value)
+    if isinstance(value, dict) and "drawn" in value:
+        if not value["drawn"]:
+            return value["note"]
+        return (f"{value['count']} drawn at random {value['at']} from the pool "
+                f"sha256 {value['pool_sha256'][:16]}…, seed {value['seed']}, "
+                f"witness {value['witness']}")
+    if isinstance(value, dict):
+        return "; ".join(f"{k} {v}" for k, v in value.items())
+    return str(value)
 
 
 def _bids_text(bids: dict[str, Any]) -> list[str]:
