@@ -64,7 +64,7 @@ def works_tendering(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
         problem = "the tender that chose the concession investor is not named"
     elif tender["mode"] != "open_tender":
         problem = f"{ref} is a {tender['mode']} procurement, not a tender"
-    elif tender["state"] not in ("awarded", "contracted"):
+    elif tender["state"] not in ("awarded", "contract_overdue", "contract_signed", "contracted"):
         problem = f"{ref} has not been awarded (state {tender['state']})"
     elif (tender.get("award") or {}).get("supplier") != entity["id"]:
         problem = f"{ref} was awarded to {(tender.get('award') or {}).get('supplier')}, " \
