@@ -252,6 +252,10 @@ def load_yaml(path: Path) -> Any:
         raise InputError("nested too deeply", file=str(path)) from None
 
 
+# The files of workflows/ that are not modes: the dated parameters and the rule status registry.
+NOT_MODES = ("parameters", "rules")
+
+
 def workflow_path(mode: str, root: Path | None = None) -> Path:
     from tenderflow.paths import workflows_dir
 
@@ -262,7 +266,7 @@ def available_modes(root: Path | None = None) -> list[str]:
     from tenderflow.paths import workflows_dir
 
     folder = root or workflows_dir()
-    return sorted(p.stem for p in folder.glob("*.yaml") if p.stem != "parameters")
+    return sorted(p.stem for p in folder.glob("*.yaml") if p.stem not in NOT_MODES)
 
 
 @lru_cache(maxsize=32)
