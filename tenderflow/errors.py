@@ -118,8 +118,9 @@ class Refusal:
 
     def __str__(self) -> str:
         text = f"[{self.rule}] {self.reason} ({self.source})"
-        if self.status in STATUS_NOTES:
-            text += " " + STATUS_NOTES[self.status]["en"]
+        note = status_note(self.status, "en", self.source)
+        if note:
+            text += f" {note}"
         if self.opens_at:
             text += f"; allowed from {self.opens_at}"
         return text
@@ -132,10 +133,14 @@ STATUS_NOTES: dict[str, dict[str, str]] = {
 }
 
 
-def status_note(status: str | None, lang: str = "zh") -> str:
-    """The words a refusal on a rule of ``status`` adds ('' for P or unknown)."""
+def status_note(status: str | None, lang: str = "zh", source: str | None = None) -> str:
+    """The words a refusal on a rule of ``status`` adds: '' for P or unknown, and '' when the
+    ``source`` shown already ends with the status (a parameter's citation,
+    "财政部令第74号 第29条, secondary")."""
     notes = STATUS_NOTES.get(status or "")
-    return notes.get(lang, notes["en"]) if notes else ""
+    if not notes or (source and source.rstrip().endswith(f", {status}")):
+        return ""
+    return notes.get(lang, notes["en"])
 
 
 class CheckFailed(TenderflowError):

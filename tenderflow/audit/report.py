@@ -89,7 +89,7 @@ def build_sections(procurement: str, events: list[Any], labels: Any, chain: list
         v = replayed.violation
         if v is not None:
             refusals = "；".join(f"{r.get('guard') or r['rule']}［{r['rule']}］{r['reason']}"
-                                f"（{r['source']}）{status_note(r.get('status'), 'zh')}"
+                                f"（{r['source']}）{status_note(r.get('status'), 'zh', r.get('source'))}"
                                 for r in v.refusals)
             summary.append(_row("按锁定规则重放",
                                 f"未通过：第 {v.stream_seq} 号事件 {v.type}：{v.message}"

@@ -157,8 +157,9 @@ def _report(ctx: click.Context, data: dict[str, Any], message: str, code: int) -
     for r in refusals:
         name = f"{r['guard']} [{r['rule']}]" if r.get("guard") else r["rule"]
         line = f"  ✗ {name}: {r['reason']} — {r['source']}"
-        if status_note(r.get("status"), lang):
-            line += f" {status_note(r.get('status'), lang)}"
+        note = status_note(r.get("status"), lang, r.get("source"))
+        if note:
+            line += f" {note}"
         if r.get("opens_at"):
             line += f" (allowed from {r['opens_at']})"
         click.echo(line, err=True)

@@ -247,7 +247,7 @@ def next_steps(obj: Ctx, procurement_id: str, at: str | None) -> None:
                      f"[{', '.join(t['roles'])}]")
         for g in t["guards"]:
             # a rule whose source is secondary or unconfirmed says so (issue 12 item 17)
-            note = status_note(g.get("status"), obj.lang)
+            note = status_note(g.get("status"), obj.lang, g.get("source"))
             note = f" {note}" if note else ""
             if g["result"] == "pass":
                 lines.append(f"    ✓ {g['guard']} ({g['rule']}; {g['source']}){note}")

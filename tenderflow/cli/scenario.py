@@ -22,7 +22,7 @@ def report_text(report: object, lang: str = "zh") -> str:
         refused = r.detail.get("refused")
         if refused and not r.ok:
             for x in refused.get("refusals", []):
-                note = status_note(x.get("status"), lang)
+                note = status_note(x.get("status"), lang, x.get("source"))
                 lines.append(f"      {x.get('guard') or x['rule']}: {x['reason']} — {x['source']}"
                              + (f" {note}" if note else ""))
     lines.append("final states: " + ", ".join(f"{k}={v}" for k, v in report.states.items()))

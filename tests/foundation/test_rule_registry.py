@@ -236,6 +236,14 @@ def test_a_refusal_on_an_unconfirmed_rule_says_so() -> None:
     assert err.to_dict()["refusals"][0]["status"] == "unconfirmed"
 
 
+def test_a_citation_that_already_names_the_status_is_not_repeated() -> None:
+    refusal = labelled([_refusal("negotiation.recommended_max_share",
+                                 "财政部令第74号 第12条, unconfirmed")], load_parameters())[0]
+    assert refusal.status == "unconfirmed"
+    assert str(refusal).endswith("(财政部令第74号 第12条, unconfirmed)")
+    assert status_note("unconfirmed", "zh", refusal.source) == ""
+
+
 def test_a_refusal_on_a_primary_rule_adds_nothing() -> None:
     refusal = labelled([_refusal("tender.invited_min", "招标投标法 第17条")],
                        load_parameters())[0]
