@@ -98,6 +98,9 @@ class Refusal:
     numbers: dict[str, Any] = field(default_factory=dict)
     opens_at: str | None = None  # when the rule will allow it (period guards), ISO date
     guard: str = ""  # the named guard that refused (workflow YAML refers to it)
+    # the rule's status (P | secondary | unconfirmed: tenderflow.domain.rulebook), set when the
+    # refusal is reported; a secondary or unconfirmed rule says so wherever it is shown
+    status: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {
@@ -109,13 +112,35 @@ class Refusal:
         }
         if self.opens_at:
             d["opens_at"] = self.opens_at
+        if self.status:
+            d["status"] = self.status
         return d
 
     def __str__(self) -> str:
         text = f"[{self.rule}] {self.reason} ({self.source})"
+        note = status_note(self.status, "en", self.source)
+        if note:
+            text += f" {note}"
         if self.opens_at:
             text += f"; allowed from {self.opens_at}"
         return text
+
+
+#: What a refusal on a rule whose source is not the statutory text read says, by language.
+STATUS_NOTES: dict[str, dict[str, str]] = {
+    "secondary": {"zh": "（依据仅见于转引来源：secondary）", "en": "(secondary source)"},
+    "unconfirmed": {"zh": "（依据未经核实：unconfirmed）", "en": "(source unconfirmed)"},
+}
+
+
+def status_note(status: str | None, lang: str = "zh", source: str | None = None) -> str:
+    """The words a refusal on a rule of ``status`` adds: '' for P or unknown, and '' when the
+    ``source`` shown already ends with the status (a parameter's citation,
+    "财政部令第74号 第29条, secondary")."""
+    notes = STATUS_NOTES.get(status or "")
+    if not notes or (source and source.rstrip().endswith(f", {status}")):
+        return ""
+    return notes.get(lang, notes["en"])
 
 
 class CheckFailed(TenderflowError):

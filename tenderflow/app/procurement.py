@@ -42,6 +42,7 @@ from tenderflow.store.canonical import canonical_json
 from tenderflow.store.eventstore import EventStore, NewEvent, StoredEvent, Tx
 from tenderflow.workflow import engine
 from tenderflow.workflow.definitions import Workflow, load_workflow
+from tenderflow.workflow.rulebook import load_rules
 
 
 def load_calendar(tx: Tx | None = None) -> Any:
@@ -122,7 +123,7 @@ class Services:
     def definitions(self, mode: str, ruleset: Any = None, tx: Tx | None = None
                     ) -> engine.Definitions:
         return engine.Definitions(load_workflow(mode, self.root), load_parameters(self.root),
-                                  load_calendar(tx), ruleset)
+                                  load_calendar(tx), ruleset, load_rules(self.root))
 
     def _pin(self, tx: Tx, defs: engine.Definitions) -> dict[str, str]:
         pins = defs.pins()
@@ -260,7 +261,11 @@ class Services:
                 refusals.append(Refusal(RULE, f"{reopens} was already re-opened as {row.id}",
                                         "政府采购法 第36、37条", {"successor": row.id}))
         if refusals or link is None:
-            raise TriggerRefused(pid, "open", f"re-opening {reopens}", refusals)
+            from tenderflow.workflow.rulebook import labelled
+
+            raise TriggerRefused(pid, "open", f"re-opening {reopens}",
+                                 labelled(refusals, load_parameters(self.root),
+                                          rules=load_rules(self.root)))
         return link
 
     def _save(self, tx: Tx, wf: Workflow, pid: str, state: State) -> None:

@@ -39,6 +39,7 @@ from tenderflow.errors import (
     RoleNotAllowed,
     TenderflowError,
     TriggerRefused,
+    status_note,
 )
 from tenderflow.store.canonical import canonical_json, sha256_hex
 
@@ -74,8 +75,9 @@ class Violation:
                 + f" at {self.occurred_at} by {self.actor}: {self.message}")
         lines = [head]
         for r in self.refusals:
+            note = status_note(r.get("status"), "en", r.get("source"))
             lines.append(f"    ✗ {r.get('guard') or r['rule']} [{r['rule']}]: {r['reason']} — "
-                         f"{r['source']}")
+                         f"{r['source']}" + (f" {note}" if note else ""))
         return "\n".join(lines)
 
 

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from tenderflow.audit.reading import events_of
+from tenderflow.errors import status_note
 from tenderflow.store.canonical import canonical_json
 
 MAX_DATA_CHARS = 300
@@ -88,7 +89,8 @@ def build_sections(procurement: str, events: list[Any], labels: Any, chain: list
         v = replayed.violation
         if v is not None:
             refusals = "；".join(f"{r.get('guard') or r['rule']}［{r['rule']}］{r['reason']}"
-                                f"（{r['source']}）" for r in v.refusals)
+                                f"（{r['source']}）{status_note(r.get('status'), 'zh', r.get('source'))}"
+                                for r in v.refusals)
             summary.append(_row("按锁定规则重放",
                                 f"未通过：第 {v.stream_seq} 号事件 {v.type}：{v.message}"
                                 + (f"；{refusals}" if refusals else "")))

@@ -103,6 +103,7 @@ class TenderflowGroup(LazyGroup):
         try:
             return super().invoke(ctx)
         except TenderflowError as exc:
+            exc = _labelled(exc)
             _report(ctx, exc.to_dict(), exc.message, exc.exit_code)
         except click.exceptions.Exit:
             raise
@@ -126,10 +127,28 @@ class TenderflowGroup(LazyGroup):
                     f"traceback in {log}", EXIT_CRASH)
 
 
+def _labelled(exc: Any) -> Any:
+    """A refusal labelled with its rules' statuses (a refusal on a secondary or unconfirmed rule
+    says so); the error itself when the labels cannot be read."""
+    from tenderflow.errors import TenderflowError
+
+    if not getattr(exc, "refusals", None):
+        return exc
+    try:
+        from tenderflow.app.policy import labelled
+
+        return labelled(exc)
+    except TenderflowError:
+        return exc
+
+
 def _report(ctx: click.Context, data: dict[str, Any], message: str, code: int) -> None:
     obj = ctx.find_object(Ctx)
     if obj is not None and obj.json:
         click.echo(json.dumps({"ok": False, **data}, ensure_ascii=False, indent=2, default=str))
+    from tenderflow.errors import status_note
+
+    lang = obj.lang if obj is not None else "zh"
     refusals = data.get("refusals") or []
     if refusals:  # the headline, then one line per refusal with its rule and source
         message = (f"{data.get('procurement')}: '{data.get('trigger')}' refused in state "
@@ -138,6 +157,9 @@ def _report(ctx: click.Context, data: dict[str, Any], message: str, code: int) -
     for r in refusals:
         name = f"{r['guard']} [{r['rule']}]" if r.get("guard") else r["rule"]
         line = f"  ✗ {name}: {r['reason']} — {r['source']}"
+        note = status_note(r.get("status"), lang, r.get("source"))
+        if note:
+            line += f" {note}"
         if r.get("opens_at"):
             line += f" (allowed from {r['opens_at']})"
         click.echo(line, err=True)

@@ -249,6 +249,8 @@ def next_steps(obj: Ctx, procurement_id: str, at: str | None) -> None:
     Example:
       tenderflow next CN-2023-001 --at 2023-03-06T09:00+08:00
     """
+    from tenderflow.errors import status_note
+
     n = obj.services().next(procurement_id, parse_at(at), obj.actor)
     lines = [f"{n['id']}: state {n['state']}, version {n['version']}"]
     if not n["triggers"]:
@@ -259,17 +261,20 @@ def next_steps(obj: Ctx, procurement_id: str, at: str | None) -> None:
         lines.append(f"{mark} {t['trigger']}{timer} → {t['dest']}  {t['title'][obj.lang]}  "
                      f"[{', '.join(t['roles'])}]")
         for g in t["guards"]:
+            # a rule whose source is secondary or unconfirmed says so (issue 12 item 17)
+            note = status_note(g.get("status"), obj.lang, g.get("source"))
+            note = f" {note}" if note else ""
             if g["result"] == "pass":
-                lines.append(f"    ✓ {g['guard']} ({g['rule']}; {g['source']})")
+                lines.append(f"    ✓ {g['guard']} ({g['rule']}; {g['source']}){note}")
             elif g["result"] == "needs data":
                 lines.append(f"    ? {g['guard']}: needs {', '.join(g['needs'])} "
-                             f"({g['source']})")
+                             f"({g['source']}){note}")
             elif g["result"] == "cannot judge":
                 lines.append(f"    ! {g['guard']}: cannot judge: {g['reason']} "
-                             f"({g['source']})")
+                             f"({g['source']}){note}")
             else:
                 extra = f" — opens {g['opens_at']}" if g.get("opens_at") else ""
-                lines.append(f"    ✗ {g['guard']}: {g['reason']} ({g['source']}){extra}")
+                lines.append(f"    ✗ {g['guard']}: {g['reason']} ({g['source']}){note}{extra}")
         if t.get("provisional"):
             lines.append(f"    (dates on the provisional calendar of "
                          f"{', '.join(map(str, t['provisional']))})")

@@ -11,8 +11,9 @@ from tenderflow.cli import Ctx
 pass_ctx = click.make_pass_decorator(Ctx)
 
 
-def report_text(report: object) -> str:
+def report_text(report: object, lang: str = "zh") -> str:
     from tenderflow.app.scenario import RunReport
+    from tenderflow.errors import status_note
 
     assert isinstance(report, RunReport)
     lines = [f"scenario: {report.title} ({report.scenario})"]
@@ -21,7 +22,9 @@ def report_text(report: object) -> str:
         refused = r.detail.get("refused")
         if refused and not r.ok:
             for x in refused.get("refusals", []):
-                lines.append(f"      {x.get('guard') or x['rule']}: {x['reason']} — {x['source']}")
+                note = status_note(x.get("status"), lang, x.get("source"))
+                lines.append(f"      {x.get('guard') or x['rule']}: {x['reason']} — {x['source']}"
+                             + (f" {note}" if note else ""))
     lines.append("final states: " + ", ".join(f"{k}={v}" for k, v in report.states.items()))
     lines.append("result: " + ("ok" if report.ok else
                                f"stopped at step {report.stopped_at}; {report.applied} earlier "
@@ -49,6 +52,6 @@ def run(obj: Ctx, scenario: Path) -> None:
     own = services.store.default_actor()
     report = run_scenario(services, scenario,
                           default_actor=(obj.actor or own) if own else "staff:scenario")
-    obj.emit(report.to_dict(), report_text(report))
+    obj.emit(report.to_dict(), report_text(report, obj.lang))
     if not report.ok:
         raise click.exceptions.Exit(1)

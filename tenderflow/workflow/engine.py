@@ -34,6 +34,17 @@ class Definitions:
     # The eligibility ruleset pinned when the procurement opened (domain.eligibility.Ruleset);
     # None only for procurements opened before rulesets were pinned.
     ruleset: Any = None
+    # The rule status registry (workflows/rules.yaml, tenderflow.domain.rulebook.RuleBook):
+    # labels each refusal with its rule's status; not pinned (a label, not a decision input).
+    # None reads the project's file.
+    rules: Any = None
+
+    def status_of(self, rule: str) -> str | None:
+        from tenderflow.domain.rulebook import status_of
+        from tenderflow.workflow.rulebook import load_rules
+
+        return status_of(rule, params=self.params, ruleset=self.ruleset,
+                         rules=self.rules if self.rules is not None else load_rules())
 
     def pins(self) -> dict[str, str]:
         pins = {
@@ -173,7 +184,11 @@ def decide(defs: Definitions, procurement: str, state: dict[str, Any], trigger: 
             not_applicable.extend(failed)
         else:
             refusals.extend(failed)
-    raise TriggerRefused(procurement, trigger, current, refusals or not_applicable)
+    from tenderflow.workflow.rulebook import labelled
+
+    raise TriggerRefused(procurement, trigger, current,
+                         labelled(refusals or not_applicable, defs.params, defs.ruleset,
+                                  defs.rules))
 
 
 def _move(wf: Workflow, current: str, t: TransitionDef) -> None:
@@ -215,7 +230,9 @@ def possible(defs: Definitions, procurement: str, state: dict[str, Any], at: dat
             "title": {"zh": t.title_zh, "en": t.title_en},
             "roles": list(t.roles), "event": t.event,
             "ready": all(r.passed for r in results),
-            "guards": [r.to_dict() for r in results],
+            "guards": [{**r.to_dict(),
+                        "status": defs.status_of(r.refusal.rule if r.refusal else r.rule)}
+                       for r in results],
             "timer": any(tm.trigger == t.trigger and tm.source == current for tm in wf.timers),
         }
         unjudged = [f"{r.guard}: {r.cannot_judge}" for r in results if r.cannot_judge]

@@ -1,4 +1,5 @@
-"""Runs features/calendar/: a provisional year refuses a decision naming the import command;
+"""Runs features/calendar/: a provisional year refuses a decision naming the import command, a
+missing or disputed year is refused naming the year and the override file;
 an imported notice makes the year official. Shared steps are in conftest.py; the steps here
 import a notice and look at the calendar the services decide with. The recording clock is
 set in 2027 so that the scenario's late-2026 business times can be recorded on any day."""
@@ -9,9 +10,9 @@ from datetime import date
 from typing import Any
 
 import pytest
-from pytest_bdd import given, parsers, scenarios, then
+from pytest_bdd import given, parsers, scenarios, then, when
 
-from tenderflow.errors import CalendarProvisional
+from tenderflow.errors import CalendarMissingYear
 from tests.bdd.conftest import World
 from tests.calendar.conftest import NOTICES, fix_recording_clock
 from tests.modes.journeys import register_modes_data
@@ -43,7 +44,7 @@ def _imported(world: World, name: str) -> None:
 @then(parsers.parse('被规则 "{rule}" 拒绝，指出 "{text}"'))
 def _refused_naming(world: World, rule: str, text: str) -> None:
     err = world.error
-    assert isinstance(err, CalendarProvisional), f"not refused: {world.result}"
+    assert isinstance(err, CalendarMissingYear), f"not refused: {world.result}"
     assert err.exit_code == 1
     assert err.to_dict()["rule"] == rule
     assert text in err.message, err.message
@@ -80,3 +81,23 @@ def _official(world: World) -> None:
     assert cal.kind_of(2027) == "imported"
     assert "国务院办公厅关于2027年部分节假日安排的通知" in cal.source_of(2027)
     assert cal.is_working_day(date(2027, 2, 13))
+
+
+@when(parsers.parse("查看 {year:d} 年的工作日历"))
+def _show_year(world: World, year: int) -> None:
+    from tenderflow.app.calendar import year_view
+    from tenderflow.errors import TenderflowError
+
+    world.error = None
+    world.events_before = world.count()
+    try:
+        world.result = year_view(world.services.store, year)
+    except TenderflowError as exc:
+        world.error = exc
+
+
+@then(parsers.parse('{year:d} 年是官方日历，来源为 "{kind}"'))
+def _official_year(world: World, year: int, kind: str) -> None:
+    assert world.error is None, world.error.message
+    assert world.result["year"] == year and world.result["official"] is True
+    assert world.result["kind"] == kind
