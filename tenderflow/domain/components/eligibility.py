@@ -34,17 +34,23 @@ Event shapes (see also ``Services.fire``)::
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import date
 from typing import Any
 
 from tenderflow.domain.credit import CreditEntry
-from tenderflow.domain.eligibility import FAIL, WARN, evaluate
+from tenderflow.domain.eligibility import FAIL, NOT_CHECKED, WARN, evaluate
 from tenderflow.domain.fold import State, applies
 from tenderflow.domain.rules import GuardContext, GuardSpec, guard
+from tenderflow.domain.timeutil import parse_time
 from tenderflow.errors import Refusal
 
 RULE_CHECKED = "eligibility.checked"
 SOURCE_CHECKED = "政府采购法 第22条、第23条; 政府采购法 第38条第(三)项; 招标投标法 第18条"
 RULE_EVALUATED = "eligibility.evaluated"
+SOURCE_CREDIT = "财库〔2016〕125号"
+RULE_WINDOW = "credit.check_window"
+RULE_NOT_CHECKED = "credit.list_not_checked"
+PARAM_MAX_AGE = "credit.list_max_age_days"
 SOURCE_EVALUATED = "政府采购法 第22条、第23条"
 
 # Where the modes record the suppliers taking part on the lot (dicts keyed by supplier id).
@@ -87,7 +93,8 @@ def check_procurement(state: Mapping[str, Any],
     ``investment``: ``options.investment`` or the project's estimated investment;
     ``required_qualification``: ``options.required_qualification`` when given (else the
     ruleset's default applies); ``prior_service_providers``: ``options.prior_service_providers``
-    and every supplier whose registered ``designed_or_supervised`` names this project.
+    and every supplier whose registered ``designed_or_supervised`` names this project;
+    ``window``: the notice date and the submission deadline, once recorded.
     """
     options = state.get("options") or {}
     project = state.get("project") or {}
@@ -97,6 +104,14 @@ def check_procurement(state: Mapping[str, Any],
         out["investment"] = str(investment)
     if options.get("required_qualification") is not None:
         out["required_qualification"] = options["required_qualification"]
+    # 财库〔2016〕125号: the credit check happens between the notice (the documents first
+    # issued) and the submission deadline; a check before any notice prepares an invitation.
+    documents = state.get("documents") or {}
+    notice = documents.get("first_issued_on") or state.get("documents_issued_on")
+    deadlines = state.get("deadlines") or {}
+    deadline = deadlines.get("bid_deadline") or deadlines.get("response_deadline")
+    if notice or deadline:
+        out["window"] = {"notice_date": notice, "deadline": deadline}
     prior = set(options.get("prior_service_providers") or ())
     for profile in profiles:
         if project.get("id") and project["id"] in (profile.get("designed_or_supervised") or ()):
@@ -118,11 +133,36 @@ def eligibility_evaluated(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
                                 "before rulesets were pinned): open a new procurement")
     if not inputs.get("candidates"):
         return spec.refuse(ctx, "no candidate to check", candidates=0)
+    outside = outside_window(ctx, inputs.get("procurement", {}).get("window"))
+    if outside is not None:
+        return Refusal(rule=RULE_WINDOW, reason=outside, source=SOURCE_CREDIT,
+                       numbers={"at": ctx.at.isoformat(),
+                                **inputs.get("procurement", {}).get("window", {})},
+                       guard=spec.name)
     procurement = {**inputs.get("procurement", {}), "id": ctx.procurement, "at": ctx.at}
+    imports = inputs.get("credit_imports")  # absent in checks recorded before imports were
+    max_age = int(ctx.p(PARAM_MAX_AGE)) if imports is not None else None
     result = evaluate(ruleset, inputs["candidates"], procurement=procurement,
                       credit_entries=[CreditEntry.from_dict(e) for e in inputs.get("credit", ())],
-                      suppliers=inputs.get("suppliers", ()))
+                      suppliers=inputs.get("suppliers", ()), credit_imports=imports,
+                      credit_max_age_days=max_age)
     ctx.note("eligibility", result.to_dict())
+    return None
+
+
+def outside_window(ctx: GuardContext, window: Mapping[str, Any] | None) -> str | None:
+    """Why the check time lies outside 财库〔2016〕125号's window (from the notice to the
+    submission deadline), or None."""
+    if not window:
+        return None
+    notice, deadline = window.get("notice_date"), window.get("deadline")
+    if notice and ctx.today < date.fromisoformat(notice):
+        return (f"the credit check on {ctx.today.isoformat()} is before the notice of "
+                f"{notice}: check between the notice and the deadline {deadline or '—'}")
+    if deadline and ctx.at > parse_time(deadline):
+        return (f"the credit check at {ctx.at.isoformat()} is after the submission deadline "
+                f"{deadline}: the lists are checked between the notice ({notice or '—'}) and "
+                "the deadline")
     return None
 
 
@@ -155,17 +195,32 @@ def candidates_eligible(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
     if not failed:
         return None
     rules = [f for _, c in failed for f in c["failed"]]
-    sources = list(dict.fromkeys(f["source"] for f in rules))
-    reason = "; ".join(
-        f"{i} ({c['name']}) failed the eligibility check of {checked['date']}: " + ", ".join(
-            f"[{f['rule']}] {f['reason']} ({f['source']})" for f in c["failed"])
-        for i, c in failed)
-    return Refusal(rule=rules[0]["rule"], reason=reason, source="; ".join(sources),
+    unchecked = [f for _, c in failed for f in c.get("unchecked", ())]
+    sources = list(dict.fromkeys(f["source"] for f in [*rules, *unchecked]))
+    reason = "; ".join(f"{i} ({c['name']}) " + _why_not(c, checked["date"]) for i, c in failed)
+    rule = rules[0]["rule"] if rules else RULE_NOT_CHECKED
+    return Refusal(rule=rule, reason=reason, source="; ".join(sources),
                    numbers={"failed": [{"candidate": i, "rules": [f["rule"] for f in c["failed"]]}
                                        for i, c in failed],
+                            "not_checked": [{"candidate": i,
+                                             "rules": [f["rule"] for f in c["unchecked"]]}
+                                            for i, c in failed if c.get("unchecked")],
                             "checked_on": checked["date"],
                             "ruleset": checked["ruleset"].get("version")},
                    guard=spec.name)
+
+
+def _why_not(candidate: Mapping[str, Any], checked_on: str) -> str:
+    """The failed rules and the disqualifying rules not checked (never a pass: fail closed)."""
+    parts = []
+    if candidate["failed"]:
+        parts.append(f"failed the eligibility check of {checked_on}: " + ", ".join(
+            f"[{f['rule']}] {f['reason']} ({f['source']})" for f in candidate["failed"]))
+    if candidate.get("unchecked"):
+        parts.append(f"was not checked on {checked_on}, and not checked is not a pass: "
+                     + ", ".join(f"[{f['rule']}] {f['reason']} ({f['source']})"
+                                 for f in candidate["unchecked"]))
+    return "; ".join(parts)
 
 
 # --------------------------------------------------------------------------- appliers
@@ -193,6 +248,10 @@ def _checked(state: State, payload: dict[str, Any], at: str) -> None:
             "name": c["name"], "eligible": c["eligible"],
             "failed": [_brief(o) for o in c["outcomes"] if o["verdict"] == FAIL],
             "warnings": [_brief(o) for o in c["outcomes"] if o["verdict"] == WARN]}
+        unchecked = [_brief(o) for o in c["outcomes"]
+                     if o["verdict"] == NOT_CHECKED and o["severity"] == "disqualify"]
+        if unchecked:  # fail closed: a disqualifying rule not checked keeps the gate shut
+            entry["unchecked"] = unchecked
         if c["consortium"]:
             entry["members"] = members.get(c["candidate"], [])
         candidates[c["candidate"]] = entry
