@@ -218,8 +218,7 @@ def _why_not(candidate: Mapping[str, Any], checked_on: str) -> str:
             f"[{f['rule']}] {f['reason']} ({f['source']})" for f in candidate["failed"]))
     if candidate.get("unchecked"):
         parts.append(f"was not checked on {checked_on}, and not checked is not a pass: "
-                     + ", ".join(f"[{f['rule']}] {f['reason']} ({f['source']})"
-                                 for f in candidate["unchecked"]))
+                     + ", ".join(f"[{f['rule']}] {f['reason']}" for f in candidate["unchecked"]))
     return "; ".join(parts)
 
 
