@@ -272,6 +272,7 @@ def public_eligibility(state: Mapping[str, Any]) -> dict[str, Any] | None:
                 "eligible": sum(1 for c in cands.values() if c["eligible"])}
     return {**view, "eligible": sorted(i for i, c in cands.items() if c["eligible"]),
             "ineligible": {i: [f["rule"] for f in c["failed"]]
+                              + [f"{f['rule']} not checked" for f in c.get("unchecked", ())]
                            for i, c in sorted(cands.items()) if not c["eligible"]}}
 
 
