@@ -56,7 +56,7 @@ def table(report: dict[str, Any], lang: str) -> str:
               f"{ev['type']} #{ev['stream_seq']} by {ev['actor']}")]
     imports = report["inputs"].get("credit_imports")
     if imports is not None:  # the credit lists read, each with its date (fail closed)
-        from tenderflow.domain.credit import CREDIT_LISTS
+        from tenderflow.app.eligibility import CREDIT_LISTS
 
         lines += [f"  credit list {name}: " + (
             f"as of {imports[name]['as_of']}, imported {imports[name]['imported_at']} "
