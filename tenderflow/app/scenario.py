@@ -20,13 +20,13 @@ from pathlib import Path
 from typing import Any
 
 from tenderflow.app.procurement import Services, check_actor
-from tenderflow.app.scenario_credit import check_credit_step, run_credit_step
 from tenderflow.app.registration import (
     ID_RE,
     read_records,
     validate_projects,
     validate_suppliers,
 )
+from tenderflow.app.scenario_credit import check_credit_step, run_credit_step
 from tenderflow.domain.entry import Entry
 from tenderflow.domain.timeutil import parse_time
 from tenderflow.errors import CheckFailed, InputError, NotFound, TenderflowError

@@ -16,6 +16,14 @@ shared legal representative, control links, consortium members bidding twice - c
 candidates with each other), in the latest recorded check, and must have passed every
 disqualifying rule there. A refusal names the failed rule ids of the ruleset and their sources.
 
+Fail closed (财库〔2016〕125号): a credit list never imported, or older than
+``credit.list_max_age_days`` at the check date, leaves its rule ``not_checked``; a candidate
+with a disqualifying rule not checked is not eligible, and the gate refuses with
+``credit.list_not_checked`` naming the lists and the import command. A check after the
+submission deadline (or before the notice) is refused with ``credit.check_window``. A check
+recorded before imports were recorded (no ``credit_imports`` in its facts) is re-decided as it
+was: from the entries alone.
+
 Event shapes (see also ``Services.fire``)::
 
     EligibilityChecked.payload = {
@@ -25,9 +33,11 @@ Event shapes (see also ``Services.fire``)::
       "facts": {"eligibility": {
           "candidates": [profile, ...],          # as registered, consortia included
           "suppliers": [profile, ...],           # consortium members not bidding themselves
-          "procurement": {"investment", "required_qualification"?, "prior_service_providers"},
+          "procurement": {"investment", "required_qualification"?, "prior_service_providers",
+                          "window"?: {"notice_date", "deadline"}},
           "credit": [{"list", "uscc", "name", "listed_on", "removed_on", "source"}, ...],
-          "credit_lists": {list name: version of stream credit:<list> read}}},
+          "credit_lists": {list name: version of stream credit:<list> read},
+          "credit_imports": {list name: {"as_of", "imported_at", "file"}}}},
       "findings": {"eligibility": EligibilityResult.to_dict()}}
 """
 
