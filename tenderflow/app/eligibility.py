@@ -46,6 +46,7 @@ from tenderflow.app.eligibility_facts import (
     credit_entries,
     credit_imports,
     credit_stream,
+    import_record,
     import_stream,
 )
 from tenderflow.app.procurement import Services
@@ -210,6 +211,7 @@ def import_credit_lists(services: Services, path: Path, actor: str, at: datetime
                     {"list": name, "as_of": as_of.isoformat(), "file": path.name,
                      "entries": sum(1 for e in entries if e.list_name == name), **extra},
                     when, actor, {})], iso(recorded_at))
+                tx.save_snapshot(sid, 1, import_record(as_of.isoformat(), when, path.name))
             imports[name] = {"as_of": as_of.isoformat(), "recorded": recorded}
     return {"file": str(path), "lists": counted, "imports": imports}
 

@@ -34,6 +34,11 @@ def import_stream(list_name: str, as_of: str) -> str:
     return f"{IMPORT_PREFIX}{list_name}:{as_of}"
 
 
+def import_record(as_of: str, imported_at: str, file: str | None) -> dict[str, Any]:
+    """What a check reads of one import (the snapshot of its ``credit-asof`` stream)."""
+    return {"as_of": as_of, "imported_at": imported_at, "file": file}
+
+
 def credit_imports(tx: Tx, at: datetime | None = None) -> dict[str, dict[str, Any]]:
     """Each credit list as last imported before ``at`` (all imports when None): the latest
     as-of date recorded at or before ``at``, with its import time and file."""
@@ -47,8 +52,7 @@ def credit_imports(tx: Tx, at: datetime | None = None) -> dict[str, dict[str, An
         if event is None or (at is not None and parse_time(event.occurred_at) > at):
             continue
         if name not in found or as_of >= found[name]["as_of"]:
-            found[name] = {"as_of": as_of, "imported_at": event.occurred_at,
-                           "file": event.payload.get("file")}
+            found[name] = import_record(as_of, event.occurred_at, event.payload.get("file"))
     return dict(sorted(found.items()))
 
 

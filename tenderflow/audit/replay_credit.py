@@ -24,6 +24,7 @@ def replay_credit(tx: Any, stream: str, result: Any, violation: Any) -> Any:
         result.projection.append(f"not compared: {exc.message}")
         return result
     entries: dict[str, Any] = {}
+    replayed: Any = None
     for ev in events:
         result.events += 1
         payload = ev.payload if isinstance(ev.payload, dict) else {}
@@ -38,19 +39,21 @@ def replay_credit(tx: Any, stream: str, result: Any, violation: Any) -> Any:
                 result.violation = violation(ev, "differs", f"an export as of {as_of} imported "
                                              f"before that day ({ev.occurred_at})")
                 return result
+            replayed = {"as_of": as_of, "imported_at": ev.occurred_at,
+                        "file": payload.get("file")}
         elif isinstance(payload.get("entry"), dict):
             entry = payload["entry"]
             entries[f"{entry.get('uscc')}|{entry.get('listed_on')}"] = entry
-    if kind == ENTRIES:
-        from tenderflow.app.snapshots import stored_snapshot
+    from tenderflow.app.snapshots import stored_snapshot
 
-        snap = stored_snapshot(tx, stream)
-        if snap is None:
-            result.projection.append("no stored snapshot")
-        else:
-            if snap[0] != len(events):
-                result.projection.append(f"snapshot version {snap[0]}, replayed {len(events)}")
-            found = first_difference({"entries": entries}, snap[1], "snapshot")
-            if found is not None:
-                result.projection.append(describe(found, "replayed", "stored"))
+    snap = stored_snapshot(tx, stream)
+    if snap is None:
+        result.projection.append("no stored snapshot")
+    else:
+        if snap[0] != len(events):
+            result.projection.append(f"snapshot version {snap[0]}, replayed {len(events)}")
+        found = first_difference({"entries": entries} if kind == ENTRIES else replayed,
+                                 snap[1], "snapshot")
+        if found is not None:
+            result.projection.append(describe(found, "replayed", "stored"))
     return result
