@@ -163,7 +163,7 @@ def load_scenario(path: Path) -> Scenario:
         if "at" in p:
             parse_time(p["at"], field="at", file=file, location=where)
         if "as" in p:
-            check_actor(p["as"], field=f"{where}.as")
+            _actor(p["as"], file, where)
         if "options" in p and not isinstance(p["options"], dict):
             raise _err(file, where, "options must be a mapping", "options")
         from tenderflow.app.eligibility import check_opening
@@ -215,6 +215,14 @@ def _entry(value: Any, file: str, path: Path) -> Entry:
     return Entry(reason=value.get("reason", default), receipt=value.get("receipt"))
 
 
+def _actor(value: Any, file: str, where: str) -> None:
+    """A step's or procurement's ``as``, refused naming the scenario file and place."""
+    try:
+        check_actor(value, field=f"{where}.as")
+    except InputError as exc:
+        raise _err(file, where, exc.message) from None
+
+
 def _check_step(step: Any, i: int, file: str, modes: dict[str, str], opened: set[str]) -> None:
     where = f"steps[{i}]"
     if not isinstance(step, dict):
@@ -245,7 +253,7 @@ def _check_step(step: Any, i: int, file: str, modes: dict[str, str], opened: set
         for k in ("at", "as"):
             if k not in step:
                 raise _err(file, where, "missing", k)
-        check_actor(step["as"], field=f"{where}.as")
+        _actor(step["as"], file, where)
         if not isinstance(step["open"], str) or step["open"] not in modes \
                 or step["open"] in opened:
             raise _err(file, where, f"{step['open']!r} is not a procurement of this scenario "
@@ -259,7 +267,7 @@ def _check_step(step: Any, i: int, file: str, modes: dict[str, str], opened: set
         for k in ("at", "as", "on"):
             if k not in step:
                 raise _err(file, where, "missing", k)
-        check_actor(step["as"], field=f"{where}.as")
+        _actor(step["as"], file, where)
         if not isinstance(step["on"], str) or step["on"] not in modes:
             raise _err(file, where, f"no procurement {step['on']!r} in this scenario", "on",
                        ", ".join(modes))

@@ -37,7 +37,10 @@ def check_credit_step(step: dict[str, Any], where: str, file: str) -> None:
     for k in ("at", "as"):
         if k not in step:
             raise _err(file, where, "missing", k)
-    check_actor(step["as"], field=f"{where}.as")
+    try:
+        check_actor(step["as"], field=f"{where}.as")
+    except InputError as exc:
+        raise InputError(exc.message, file=file, location=where) from None
     spec = step[STEP]
     if not isinstance(spec, dict) or not isinstance(spec.get("file"), str):
         raise _err(file, where, "credit_import is {file, as_of?, lists?}", STEP,
