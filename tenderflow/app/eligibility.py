@@ -20,6 +20,15 @@ Credit-list events (stream ``credit:<list>``, one per list, e.g. ``credit:失信
 An entry is identified by its list, USCC and ``listed_on``; importing the same file again
 records nothing, and an import never deletes (the exports are incremental): a lifted listing
 arrives as the same entry with its ``removed_on``.
+
+Each import also records, per list the export covers, that the list was imported as of a date
+(stream ``credit-asof:<list>:<YYYY-MM-DD>``)::
+
+    CreditListImported  {"list", "as_of", "file", "entries"}
+
+A check reads each list's latest import before it: a list never imported, or older than
+``credit.list_max_age_days``, is not checked, and a candidate with a disqualifying rule not
+checked is not eligible (fail closed; 财库〔2016〕125号).
 """
 
 from __future__ import annotations
@@ -27,21 +36,28 @@ from __future__ import annotations
 import csv
 import io
 import json
-from collections.abc import Iterator, Mapping
-from datetime import datetime
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 
 from tenderflow.app.common import check_actor, load_parameters, stream_of
-from tenderflow.app.eligibility_facts import credit_entries, credit_stream
+from tenderflow.app.eligibility_facts import (
+    credit_entries,
+    credit_imports,
+    credit_stream,
+    import_record,
+    import_stream,
+)
 from tenderflow.app.procurement import Services
 from tenderflow.domain.credit import (
+    CREDIT_LISTS,
     REQUIRED_COLUMNS,
     CreditEntry,
     check_entries,
     check_header,
 )
-from tenderflow.domain.timeutil import iso
+from tenderflow.domain.timeutil import iso, local_date
 from tenderflow.errors import InputError, NotFound
 from tenderflow.store.eventstore import EventStore, NewEvent
 from tenderflow.workflow.definitions import load_workflow
@@ -124,19 +140,39 @@ def _entry_data(entry: Any) -> dict[str, Any]:
     return {k: d[k] for k in ("list", "uscc", "name", "listed_on", "removed_on", "source")}
 
 
-def import_credit_lists(services: Services, path: Path, actor: str,
-                        at: datetime) -> dict[str, Any]:
+def import_credit_lists(services: Services, path: Path, actor: str, at: datetime,
+                        as_of: date | None = None,
+                        lists: Sequence[str] | None = None) -> dict[str, Any]:
     """Record the entries of a credit-list CSV export as events on ``credit:<list>`` streams,
-    in one transaction; idempotent. Returns counts per list."""
+    and that each list the export covers was imported as of ``as_of`` (default: the day of
+    ``at``) on ``credit-asof:<list>:<as_of>``, in one transaction; idempotent. ``lists`` names
+    the lists the export covers (default: those its lines name), so that an export without a
+    listing still counts as checked. Returns counts per list and the imports recorded."""
     check_actor(actor)
     entries = load_credit_csv(path)
-    if not entries:
+    covered = sorted(set(lists) if lists else {e.list_name for e in entries})
+    for name in covered:
+        if name not in CREDIT_LISTS:
+            raise InputError(f"unknown credit list {name!r}", field="--list",
+                             expected=" | ".join(CREDIT_LISTS))
+    outside = sorted({e.list_name for e in entries} - set(covered))
+    if outside:
+        raise InputError(f"the file has lines of {outside[0]} but --list does not name it",
+                         file=str(path), field="--list", expected=", ".join(covered))
+    if not entries and not covered:
         raise InputError("no entries in the file", file=str(path),
-                         expected="one line per listing after the header")
+                         expected="one line per listing after the header, or --list naming "
+                                  "the lists the (empty) export covers")
+    day = local_date(at)
+    as_of = as_of or day
+    if as_of > day:
+        raise InputError(f"the export is as of {as_of.isoformat()}, after the import on "
+                         f"{day.isoformat()}", field="--as-of",
+                         expected=f"a date on or before {day.isoformat()}")
     when, recorded_at = iso(at), services.recording_clock()
     late = services.late_entry_for(load_parameters(services.root), at, recorded_at,
                                    what=f"credit list import from {path.name}")
-    lists: dict[str, dict[str, int]] = {}
+    counted: dict[str, dict[str, int]] = {}
     with services.store.transaction() as tx:
         for list_name in sorted({e.list_name for e in entries}):
             sid = credit_stream(list_name)
@@ -167,8 +203,21 @@ def import_credit_lists(services: Services, path: Path, actor: str,
             if new:
                 tx.append(sid, version, new, iso(recorded_at))
                 tx.save_snapshot(sid, version + len(new), current)
-            lists[list_name] = counts
-    return {"file": str(path), "lists": lists}
+            counted[list_name] = counts
+        imports: dict[str, dict[str, Any]] = {}
+        for name in covered:
+            sid = import_stream(name, as_of.isoformat())
+            recorded = tx.head(sid)[0] == 0
+            if recorded:
+                extra = {"late_entry": late} if late else {}
+                tx.append(sid, 0, [NewEvent(
+                    "CreditListImported",
+                    {"list": name, "as_of": as_of.isoformat(), "file": path.name,
+                     "entries": sum(1 for e in entries if e.list_name == name), **extra},
+                    when, actor, {})], iso(recorded_at))
+                tx.save_snapshot(sid, 1, import_record(as_of.isoformat(), when, path.name))
+            imports[name] = {"as_of": as_of.isoformat(), "recorded": recorded}
+    return {"file": str(path), "lists": counted, "imports": imports}
 
 
 def credit_list(store: EventStore, uscc: str | None = None
@@ -176,6 +225,12 @@ def credit_list(store: EventStore, uscc: str | None = None
     """The recorded credit-list entries (all, or those of ``uscc``) and each list's version."""
     with store.reading() as tx:
         return credit_entries(tx, {uscc} if uscc else None)
+
+
+def credit_list_imports(store: EventStore) -> dict[str, dict[str, Any]]:
+    """Each credit list's latest recorded import: as-of date, import time, file."""
+    with store.reading() as tx:
+        return credit_imports(tx)
 
 
 # --------------------------------------------------------------------------- check, show
@@ -215,6 +270,7 @@ def recorded(services: Services, pid: str, version: int | None = None) -> dict[s
             "candidates": result["candidates"],
             "inputs": {"procurement": facts.get("procurement", {}),
                        "credit_lists": facts.get("credit_lists", {}),
+                       "credit_imports": facts.get("credit_imports"),
                        "credit_entries": len(facts.get("credit", ()))},
             "event": {"type": event.type, "stream_seq": event.stream_seq,
                       "global_seq": event.global_seq, "occurred_at": event.occurred_at,
@@ -237,7 +293,23 @@ def only(report: dict[str, Any], supplier: str | None) -> dict[str, Any]:
 
 # --------------------------------------------------------------------------- PDF report
 
-VERDICT_ZH = {"pass": "通过", "fail": "不通过", "warn": "警告", "not_applicable": "不适用"}
+VERDICT_ZH = {"pass": "通过", "fail": "不通过", "warn": "警告", "not_applicable": "不适用",
+              "not_checked": "未核查"}
+
+
+def credit_basis(inputs: Mapping[str, Any]) -> list[str]:
+    """The credit lists the check read, each with its as-of date and import time; a list
+    never imported says so (its rule was not checked, which is not a pass)."""
+    imports = inputs.get("credit_imports")
+    entries = f"涉及候选人的名单记录 {inputs['credit_entries']} 条（财库〔2016〕125号）。"
+    if imports is None:  # recorded before imports were recorded
+        lists = ", ".join(f"{k}（版本 {v}）" for k, v in sorted(inputs["credit_lists"].items()))
+        return [f"信用记录：{lists or '未导入信用名单'}；{entries}"]
+    lines = [f"信用名单（{name}）：" + (
+        f"截至 {imports[name]['as_of']}，导入于 {imports[name]['imported_at']}"
+        f"（文件 {imports[name]['file']}）。" if name in imports else
+        "未导入，相关规则未核查（未核查不等于通过）。") for name in CREDIT_LISTS]
+    return [*lines, f"信用记录：{entries}"]
 
 
 def value_text(value: Any, limit: int = 400) -> str:
@@ -256,12 +328,10 @@ def report_sections(report: Mapping[str, Any]) -> list[dict[str, Any]]:
     table, then every rule for every candidate."""
     rs = report["ruleset"]
     inputs = report["inputs"]
-    lists = ", ".join(f"{k}（版本 {v}）" for k, v in sorted(inputs["credit_lists"].items()))
     basis = [
         f"采购项目编号：{report['procurement']}；审查日期：{report['at']}。",
         f"适用规则集：{rs['id']} {rs['version']}，内容哈希 {rs['content_hash']}（开启采购时锁定）。",
-        (f"信用记录：{lists or '未导入信用名单'}；涉及候选人的名单记录 "
-         f"{inputs['credit_entries']} 条（财库〔2016〕125号）。"),
+        *credit_basis(inputs),
         (f"审查结果记录为事件 {report['event']['type']}（第 {report['event']['stream_seq']} 号，"
          f"{report['event']['occurred_at']}，{report['event']['actor']}）。"),
     ]
@@ -273,7 +343,8 @@ def report_sections(report: Mapping[str, Any]) -> list[dict[str, Any]]:
         basis.append(f"本项目资质要求：{q['type']} {q['min_grade']} 及以上。")
     summary_rows = []
     for c in report["candidates"]:
-        failed = [o["rule"] for o in c["outcomes"] if o["verdict"] == "fail"]
+        failed = [o["rule"] + ("（未核查）" if o["verdict"] == "not_checked" else "")
+                  for o in c["outcomes"] if o["verdict"] in ("fail", "not_checked")]
         warned = [o["rule"] for o in c["outcomes"] if o["verdict"] == "warn"]
         summary_rows.append([c["candidate"], c["name"] + ("（联合体）" if c["consortium"] else ""),
                              "合格" if c["eligible"] else "不合格",
@@ -290,7 +361,7 @@ def report_sections(report: Mapping[str, Any]) -> list[dict[str, Any]]:
                  o["source"] + ("" if o["status"] == "P" else f"（{o['status']}）")]
                 for o in c["outcomes"]]
         reasons = [f"{o['rule']}：{o['reason']}" for o in c["outcomes"]
-                   if o["verdict"] in ("fail", "warn")]
+                   if o["verdict"] in ("fail", "warn", "not_checked")]
         body: list[Any] = [f"结论：{'合格' if c['eligible'] else '不合格'}。"]
         if reasons:
             body.append(reasons)

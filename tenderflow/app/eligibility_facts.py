@@ -1,12 +1,14 @@
 """What an eligibility check reads from the store, copied into its ``EligibilityChecked``
 event (``facts.eligibility``) so that replay needs nothing else: the candidates' registered
 profiles, the consortium members', the credit-list entries for their USCCs and each list's
-version. The procurement services gather these when a transition asks for the
+version, and each list's latest import before the check (as-of date, import time, file). The
+procurement services gather these when a transition asks for the
 ``eligibility`` facts; :mod:`tenderflow.app.eligibility` lists the credit entries."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from datetime import datetime
 from typing import Any
 
 from tenderflow.domain.components.eligibility import (
@@ -14,10 +16,15 @@ from tenderflow.domain.components.eligibility import (
     check_procurement,
     participants,
 )
+from tenderflow.domain.timeutil import local_date, parse_time
 from tenderflow.errors import InputError, NotFound
 from tenderflow.store.eventstore import Tx
 
 CREDIT_PREFIX = "credit:"
+#: One stream per list and as-of date of an export (``credit-asof:<list>:<YYYY-MM-DD>``), holding
+#: its ``CreditListImported`` event: which lists were imported, as of when, and when. Kept apart
+#: from the entries so that records entered after the fact may import an older export.
+IMPORT_PREFIX = "credit-asof:"
 
 #: A registered supplier's profile by id, or None.
 Profile = Callable[[str], "dict[str, Any] | None"]
@@ -25,6 +32,32 @@ Profile = Callable[[str], "dict[str, Any] | None"]
 
 def credit_stream(list_name: str) -> str:
     return f"{CREDIT_PREFIX}{list_name}"
+
+
+def import_stream(list_name: str, as_of: str) -> str:
+    return f"{IMPORT_PREFIX}{list_name}:{as_of}"
+
+
+def import_record(as_of: str, imported_at: str, file: str | None) -> dict[str, Any]:
+    """What a check reads of one import (the snapshot of its ``credit-asof`` stream)."""
+    return {"as_of": as_of, "imported_at": imported_at, "file": file}
+
+
+def credit_imports(tx: Tx, at: datetime | None = None) -> dict[str, dict[str, Any]]:
+    """Each credit list as last imported before ``at`` (all imports when None): the latest
+    as-of date recorded at or before ``at``, with its import time and file."""
+    found: dict[str, dict[str, Any]] = {}
+    day = local_date(at).isoformat() if at is not None else None
+    for sid in tx.stream_ids(IMPORT_PREFIX):
+        name, _, as_of = sid[len(IMPORT_PREFIX):].rpartition(":")
+        if day is not None and as_of > day:
+            continue
+        event = next(iter(tx.read_stream(sid)), None)
+        if event is None or (at is not None and parse_time(event.occurred_at) > at):
+            continue
+        if name not in found or as_of >= found[name]["as_of"]:
+            found[name] = import_record(as_of, event.occurred_at, event.payload.get("file"))
+    return dict(sorted(found.items()))
 
 
 def credit_entries(tx: Tx, usccs: set[str] | None = None
@@ -45,7 +78,7 @@ def credit_entries(tx: Tx, usccs: set[str] | None = None
 
 
 def eligibility_facts(tx: Tx, state: Mapping[str, Any], data: Any,
-                      profile: Profile) -> dict[str, Any]:
+                      profile: Profile, at: datetime) -> dict[str, Any]:
     """What a check reads, copied from the store into the ``EligibilityChecked`` event."""
     named = data.get("candidates") if isinstance(data, Mapping) else None
     named = [c for c in named if isinstance(c, str)] if isinstance(named, list) else []
@@ -67,7 +100,8 @@ def eligibility_facts(tx: Tx, state: Mapping[str, Any], data: Any,
     entries, versions = credit_entries(tx, usccs)
     return {"candidates": candidates, "suppliers": members,
             "procurement": check_procurement(state, [*candidates, *members]),
-            "credit": entries, "credit_lists": versions}
+            "credit": entries, "credit_lists": versions,
+            "credit_imports": credit_imports(tx, at)}
 
 
 def _profile(profile: Profile, sid: str, what: str = "candidate") -> dict[str, Any]:

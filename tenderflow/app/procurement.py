@@ -298,7 +298,7 @@ class Services:
         return {"rebuilt": rebuilt, "failed": failed}
 
     def _facts(self, tx: Tx, wf: Workflow, state: State, trigger: str, data: Any,
-               where: str | None = None) -> dict[str, Any]:
+               at: datetime, where: str | None = None) -> dict[str, Any]:
         wanted: set[str] = set()
         for t in wf.by_trigger(trigger):
             if state["state"] in t.sources:
@@ -329,7 +329,7 @@ class Services:
 
             try:
                 facts["eligibility"] = eligibility_facts(
-                    tx, state, data, lambda sid: self.profile(tx, "supplier", sid))
+                    tx, state, data, lambda sid: self.profile(tx, "supplier", sid), at)
             except (InputError, NotFound) as exc:  # name the data file the bad field came from
                 if where and not exc.context.get("file"):
                     raise InputError(exc.message, file=where) from None
@@ -365,7 +365,7 @@ class Services:
             from tenderflow.workflow.rulesets import ruleset_of
 
             defs = self.definitions(state["mode"], ruleset_of(state, tx.definition), tx)
-            facts = self._facts(tx, defs.workflow, state, trigger, data, where)
+            facts = self._facts(tx, defs.workflow, state, trigger, data, when, where)
             decision = engine.decide(defs, pid, state, trigger, data, facts, when, actor,
                                      where=where)
             late = self.late_entry_for(defs.params, when, recorded, trigger=trigger,

@@ -26,6 +26,7 @@ from tenderflow.app.registration import (
     validate_projects,
     validate_suppliers,
 )
+from tenderflow.app.scenario_credit import check_credit_step, run_credit_step
 from tenderflow.domain.entry import Entry
 from tenderflow.domain.timeutil import parse_time
 from tenderflow.errors import CheckFailed, InputError, NotFound, TenderflowError
@@ -34,7 +35,7 @@ from tenderflow.workflow.engine import validate_data
 
 TOP_KEYS = {"title", "description", "projects", "suppliers", "procurements", "steps", "entry"}
 STEP_KEYS = {"at", "as", "fire", "on", "with", "tick", "expect", "expect_refused", "note", "open",
-             "receipt"}
+             "receipt", "credit_import"}
 ENTRY_KEYS = {"reason", "receipt"}
 PROCUREMENT_KEYS = {"id", "project", "mode", "at", "as", "options", "reopens", "ground",
                     "justification", "approval"}
@@ -79,7 +80,7 @@ class RunReport:
         """How many steps changed the record (fire and open steps that were accepted)."""
         return sum(1 for r in self.results
                    if r.ok and "refused" not in r.detail and (
-                       r.kind in ("fire", "open") or (r.kind == "tick" and r.detail.get("fired"))))
+                       r.kind in ("fire", "open", "credit_import") or (r.kind == "tick" and r.detail.get("fired"))))
 
     def to_dict(self) -> dict[str, Any]:
         return {"scenario": self.scenario, "title": self.title, "ok": self.ok,
@@ -162,7 +163,7 @@ def load_scenario(path: Path) -> Scenario:
         if "at" in p:
             parse_time(p["at"], field="at", file=file, location=where)
         if "as" in p:
-            check_actor(p["as"], field=f"{where}.as")
+            _actor(p["as"], file, where)
         if "options" in p and not isinstance(p["options"], dict):
             raise _err(file, where, "options must be a mapping", "options")
         from tenderflow.app.eligibility import check_opening
@@ -215,6 +216,14 @@ def _entry(value: Any, file: str, path: Path) -> Entry:
     return Entry(reason=value.get("reason", default), receipt=value.get("receipt"))
 
 
+def _actor(value: Any, file: str, where: str) -> None:
+    """A step's or procurement's ``as``, refused naming the scenario file and place."""
+    try:
+        check_actor(value, field=f"{where}.as")
+    except InputError as exc:
+        raise _err(file, where, exc.message) from None
+
+
 def _check_step(step: Any, i: int, file: str, modes: dict[str, str], opened: set[str]) -> None:
     where = f"steps[{i}]"
     if not isinstance(step, dict):
@@ -223,10 +232,10 @@ def _check_step(step: Any, i: int, file: str, modes: dict[str, str], opened: set
     if unknown:
         raise _err(file, where, f"unknown key {unknown[0]!r}", unknown[0],
                    ", ".join(sorted(STEP_KEYS)))
-    kinds = [k for k in ("fire", "tick", "expect", "open") if k in step]
+    kinds = [k for k in ("fire", "tick", "expect", "open", "credit_import") if k in step]
     if len(kinds) != 1:
-        raise _err(file, where, "a step is exactly one of fire, tick, expect, open",
-                   "fire/tick/expect/open")
+        raise _err(file, where, "a step is exactly one of fire, tick, expect, open, "
+                   "credit_import", "fire/tick/expect/open/credit_import")
     if "at" in step:
         parse_time(step["at"], field="at", file=file, location=where)
     if "receipt" in step and (kinds[0] != "fire" or not isinstance(step["receipt"], str)
@@ -238,11 +247,14 @@ def _check_step(step: Any, i: int, file: str, modes: dict[str, str], opened: set
         else None)
     if isinstance(named, str) and named in modes and named not in opened:
         raise _err(file, where, f"{named} is not open yet: its open step comes later", "on")
+    if kinds[0] == "credit_import":
+        check_credit_step(step, where, file)
+        return
     if kinds[0] == "open":
         for k in ("at", "as"):
             if k not in step:
                 raise _err(file, where, "missing", k)
-        check_actor(step["as"], field=f"{where}.as")
+        _actor(step["as"], file, where)
         if not isinstance(step["open"], str) or step["open"] not in modes \
                 or step["open"] in opened:
             raise _err(file, where, f"{step['open']!r} is not a procurement of this scenario "
@@ -256,7 +268,7 @@ def _check_step(step: Any, i: int, file: str, modes: dict[str, str], opened: set
         for k in ("at", "as", "on"):
             if k not in step:
                 raise _err(file, where, "missing", k)
-        check_actor(step["as"], field=f"{where}.as")
+        _actor(step["as"], file, where)
         if not isinstance(step["on"], str) or step["on"] not in modes:
             raise _err(file, where, f"no procurement {step['on']!r} in this scenario", "on",
                        ", ".join(modes))
@@ -379,6 +391,9 @@ def _run_step(services: Services, sc: Scenario, i: int, step: dict[str, Any],
         return StepResult(i, "tick", True, text, {"fired": fired})
     if "open" in step:
         return _open_step(services, sc, i, step, last_refused)
+    if "credit_import" in step:
+        text, detail = run_credit_step(services, step, where, sc.file, parse_time(step["at"]))
+        return StepResult(i, "credit_import", True, text, detail)
     if "fire" in step:
         pid, trigger = step["on"], str(step["fire"])
         expected = step.get("expect_refused")

@@ -33,6 +33,7 @@ from typing import Any
 
 from tenderflow.audit.diff import describe, first_difference
 from tenderflow.audit.reading import UnreadableEvent, events_of
+from tenderflow.audit.replay_credit import replay_credit
 from tenderflow.errors import (
     InputError,
     InvalidTrigger,
@@ -478,6 +479,8 @@ def replay(store: Any, procurement: str | None = None, progress: Any = None) -> 
                 report.streams.append(replay_stream(tx, rid, pinned))
             elif kind in ("project", "supplier"):
                 report.streams.append(replay_registry(tx, sid))
+            elif kind in ("credit", "credit-asof"):
+                report.streams.append(replay_credit(tx, sid, StreamReplay(sid), _violation))
             if progress is not None:
                 progress(1)
         known = {s.partition(":")[2] for s in streams if s.startswith("procurement:")}

@@ -13,9 +13,11 @@ from tenderflow.cli import Ctx
 
 pass_ctx = click.make_pass_decorator(Ctx)
 
-VERDICT = {"zh": {"pass": "通过", "fail": "不通过", "warn": "警告", "not_applicable": "不适用"},
-           "en": {"pass": "pass", "fail": "FAIL", "warn": "warn", "not_applicable": "n/a"}}
-MARK = {"pass": "✓", "fail": "✗", "warn": "!", "not_applicable": "·"}
+VERDICT = {"zh": {"pass": "通过", "fail": "不通过", "warn": "警告", "not_applicable": "不适用",
+                  "not_checked": "未核查"},
+           "en": {"pass": "pass", "fail": "FAIL", "warn": "warn", "not_applicable": "n/a",
+                  "not_checked": "NOT CHECKED"}}
+MARK = {"pass": "✓", "fail": "✗", "warn": "!", "not_applicable": "·", "not_checked": "?"}
 WIDTHS = (40, 8, 34, 40)  # rule, verdict, value, threshold; the source takes the rest
 
 
@@ -52,6 +54,15 @@ def table(report: dict[str, Any], lang: str) -> str:
     lines = [(f"{report['procurement']}: eligibility check of {report['at']} under ruleset "
               f"{rs['id']} {rs['version']} ({rs['content_hash'][:12]}…), recorded as "
               f"{ev['type']} #{ev['stream_seq']} by {ev['actor']}")]
+    imports = report["inputs"].get("credit_imports")
+    if imports is not None:  # the credit lists read, each with its date (fail closed)
+        from tenderflow.app.eligibility import CREDIT_LISTS
+
+        lines += [f"  credit list {name}: " + (
+            f"as of {imports[name]['as_of']}, imported {imports[name]['imported_at']} "
+            f"({imports[name]['file']})" if name in imports else
+            "NOT IMPORTED - its rule is not checked (tenderflow credit import FILE --as-of "
+            f"DATE --list {name})") for name in CREDIT_LISTS]
     head = "  " + "".join(_cell(h, w) + " " for h, w in zip(
         ("rule", "verdict", "value seen", "threshold"), WIDTHS)) + "source"
     for c in report["candidates"]:
@@ -64,7 +75,7 @@ def table(report: dict[str, Any], lang: str) -> str:
             status = "" if o["status"] == "P" else f" ({o['status']})"
             lines.append("  " + "".join(_cell(t, w) + " " for t, w in zip(cells, WIDTHS))
                          + o["source"] + status)
-            if o["verdict"] in ("fail", "warn"):
+            if o["verdict"] in ("fail", "warn", "not_checked"):
                 lines.append(f"      → {o['reason']}")
     return "\n".join(lines)
 

@@ -270,6 +270,10 @@ def workflow_path(mode: str, root: Path | None = None) -> Path:
     return (root or workflows_dir()) / f"{mode}.yaml"
 
 
+#: Files beside the modes that are not modes: the dated numbers and the rule status registry.
+NOT_MODES = ("parameters", "rules")
+
+
 def available_modes(root: Path | None = None) -> list[str]:
     from tenderflow.paths import workflows_dir
 

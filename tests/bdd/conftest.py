@@ -12,6 +12,7 @@ from tenderflow.app.audit import count_events, stream_ids
 from tenderflow.app.common import parse_time
 from tenderflow.app.procurement import services_for
 from tenderflow.errors import CheckFailed, TenderflowError
+from tests.credit_lists import import_current
 
 SUPPLIERS = ["S-CDJG", "S-HXJS", "S-SLGC", "S-YXWY"]
 
@@ -24,12 +25,18 @@ class World:
         self.error: TenderflowError | None = None
         self.events_before: int | None = None
         self.result: Any = None
+        # The example credit lists are imported as of the day of each eligibility check, as
+        # an office does (tests/credit_lists.py); a feature about credit lists themselves
+        # turns this off ('信用名单由本场景自行导入') and imports what it shows.
+        self.credit_current = True
 
     def count(self) -> int:
         return count_events(self.services.store)
 
     def fire(self, pid: str, trigger: str, data: Any, actor: str, at: str) -> None:
         self.error = None
+        if trigger == "check_eligibility" and self.credit_current:
+            import_current(self.services, parse_time(at))
         self.events_before = self.count()
         try:
             self.result = self.services.fire(pid, trigger, data, actor, parse_time(at))

@@ -8,6 +8,7 @@ from typing import Any
 from tenderflow.domain.components.sealing import commitment
 from tenderflow.domain.timeutil import parse_time
 from tenderflow.workflow.definitions import load_workflow
+from tests.credit_lists import import_current
 
 GROUP = [{"name": "刘专家", "role": "expert"}, {"name": "周专家", "role": "expert"},
          {"name": "采购人代表张", "role": "purchaser_representative"}]
@@ -30,6 +31,8 @@ class Negotiation:
 
     def fire(self, trigger: str, data: Any = None, actor: str = "staff:wang",
              at: str = "2023-03-01T10:00+08:00") -> Any:
+        if trigger == "check_eligibility":  # the credit lists as of the day (fail closed)
+            import_current(self.s, parse_time(at))
         return self.s.fire(self.pid, trigger, data, actor, parse_time(at))
 
     def state(self) -> dict[str, Any]:

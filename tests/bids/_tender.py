@@ -9,6 +9,7 @@ from typing import Any
 from tenderflow.domain.components.sealing import commitment
 from tenderflow.domain.timeutil import parse_time
 from tests.bids._flow import nonce
+from tests.credit_lists import import_current
 
 WORKED = {  # the worked example of features/evaluation/综合评分.feature
     "method": "comprehensive", "price_weight": "30",
@@ -41,6 +42,8 @@ class Tender:
 
     def fire(self, trigger: str, data: Any = None, actor: str = "staff:wang",
              at: str = "2023-03-01T10:00+08:00") -> Any:
+        if trigger == "check_eligibility":  # the credit lists as of the day (fail closed)
+            import_current(self.s, parse_time(at))
         return self.s.fire(self.pid, trigger, data, actor, parse_time(at))
 
     def state(self) -> dict[str, Any]:

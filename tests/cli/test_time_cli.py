@@ -32,6 +32,13 @@ def count(services: Any) -> int:
         return int(tx.count_events())
 
 
+def absolute_credit_files(data: Any) -> None:
+    """The example's credit_import steps name their export relative to the example."""
+    for step in data["steps"]:
+        if "credit_import" in step:
+            step["credit_import"]["file"] = str(examples_dir() / step["credit_import"]["file"])
+
+
 @pytest.fixture
 def before_award(services: Any, tmp_path: Path) -> Any:
     """examples/negotiation_award.yaml up to (not including) its award."""
@@ -41,6 +48,7 @@ def before_award(services: Any, tmp_path: Path) -> Any:
     data["steps"] = data["steps"][:cut]
     for section in ("projects", "suppliers"):
         data[section] = [{"file": str(examples_dir() / s["file"])} for s in data[section]]
+    absolute_credit_files(data)
     path = tmp_path / "before_award.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     assert run_scenario(services, path).ok
@@ -141,6 +149,7 @@ def test_a_scenario_stopped_after_applied_steps_exits_1_and_says_how_many(
     data = yamlio.safe_load(source.read_text(encoding="utf-8"))
     for section in ("projects", "suppliers"):
         data[section] = [{"file": str(examples_dir() / s["file"])} for s in data[section]]
+    absolute_credit_files(data)
     # the fourth step is dated before the third: refused once three steps were applied
     data["steps"][3]["at"] = "2023-02-01T09:00+08:00"
     path = tmp_path / "backdated.yaml"

@@ -19,6 +19,8 @@ from ._builders import DATA
 DATA_DIR = examples_dir() / "data"
 CREDIT = DATA_DIR / "credit_lists.csv"
 TF = str(Path(sys.executable).parent / "tenderflow")
+# The export covers all three lists (a list never imported leaves its rule not checked).
+LISTS = ("--list", "失信被执行人", "--list", "重大税收违法", "--list", "政府采购严重违法失信")
 
 
 @pytest.fixture
@@ -26,7 +28,7 @@ def opened(invoke: Any) -> Any:
     """Projects, suppliers and credit lists registered; CN-E opened on 2025-05-06."""
     for args in (("init",), ("register", "projects", str(DATA_DIR / "projects.yaml")),
                  ("register", "suppliers", str(DATA_DIR / "suppliers.yaml")),
-                 ("credit", "import", str(CREDIT), "--at", "2025-05-06T08:00+08:00"),
+                 ("credit", "import", str(CREDIT), "--at", "2025-05-06T08:00+08:00", *LISTS),
                  ("open", "CN-E", "--project", "CD-HH-2023", "--mode",
                   "competitive_negotiation", "--at", "2025-05-06T09:00+08:00")):
         res = invoke(*args)
@@ -188,6 +190,14 @@ def test_credit_commands(opened: Any, tmp_path: Path) -> None:
     assert "bad.csv" in res.stderr and "line 2" in res.stderr and "'list'" in res.stderr
     res = opened("credit", "import", str(CREDIT), actor=None)
     assert res.exit_code == 2 and "--as" in res.stderr
+    # An export cannot be as of a day after its import, nor a day that does not parse.
+    res = opened("credit", "import", str(CREDIT), "--at", "2025-05-06T08:00+08:00",
+                 "--as-of", "2025-05-07")
+    assert res.exit_code == 2 and "--as-of" in res.stderr
+    res = opened("credit", "import", str(CREDIT), "--as-of", "5月7日")
+    assert res.exit_code == 2 and "--as-of" in res.stderr
+    res = opened("credit", "import", str(CREDIT), "--list", "黑名单")
+    assert res.exit_code == 2 and "黑名单" in res.stderr
 
 
 def test_policy_lint(invoke: Any, tmp_path: Path) -> None:
@@ -227,7 +237,7 @@ def test_a_real_process_checks_and_refuses(tmp_path: Path) -> None:
 
     for args in (("init",), ("register", "projects", str(DATA_DIR / "projects.yaml")),
                  ("register", "suppliers", str(DATA_DIR / "suppliers.yaml")),
-                 ("credit", "import", str(CREDIT)),
+                 ("credit", "import", str(CREDIT), "--at", "2025-05-06T08:00+08:00", *LISTS),
                  ("open", "CN-P", "--project", "CD-HH-2023", "--mode",
                   "competitive_negotiation", "--at", "2025-05-06T09:00+08:00")):
         assert run(*args).returncode == 0, args
@@ -261,6 +271,18 @@ def test_open_pins_the_ruleset_named_and_status_shows_the_check(invoke: Any, tmp
                  "competitive_negotiation", "--ruleset", "renovation", "--at",
                  "2025-05-06T09:00+08:00")
     assert res.exit_code == 0, res.output
+    # Without credit lists the credit rules are not checked, and nobody is eligible.
+    res = invoke("eligibility", "check", "CN-R", "--candidate", "S-HXJS", "--candidate",
+                 "S-TFJS", "--candidate", "S-TFWY", "--at", "2025-05-07T08:00+08:00")
+    assert res.exit_code == 0, res.output
+    assert "NOT IMPORTED" in res.stdout and "--list 政府采购严重违法失信" in res.stdout
+    line = next(ln for ln in invoke("status", "CN-R").stdout.splitlines()
+                if ln.startswith("eligibility:"))
+    assert "eligible -; not eligible S-HXJS (credit.dishonest_judgment_debtor not checked, " \
+           "credit.major_tax_violation not checked, credit.procurement_serious_dishonesty " \
+           "not checked)" in line, line
+    assert invoke("credit", "import", str(CREDIT), "--at", "2025-05-07T08:30+08:00",
+                  *LISTS).exit_code == 0
     res = invoke("eligibility", "check", "CN-R", "--candidate", "S-HXJS", "--candidate",
                  "S-TFJS", "--candidate", "S-TFWY", "--at", "2025-05-07T09:00+08:00")
     assert res.exit_code == 0, res.output

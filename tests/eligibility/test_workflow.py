@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 
 from tenderflow.app import eligibility as es
+from tenderflow.domain.credit import CREDIT_LISTS
 from tenderflow.errors import (
     InputError,
     InvalidTrigger,
@@ -48,7 +49,8 @@ def count(services: Any) -> int:
 def lot(registered: Any) -> Any:
     """A competitive negotiation opened on 2025-05-06 with the example credit lists recorded;
     the negotiating group is formed, so suppliers could be invited next."""
-    es.import_credit_lists(registered, CREDIT, "staff:wang", at("2025-05-06T08:00+08:00"))
+    es.import_credit_lists(registered, CREDIT, "staff:wang", at("2025-05-06T08:00+08:00"),
+                           lists=CREDIT_LISTS)
     registered.open_procurement("CN-E", "CD-HH-2023", "competitive_negotiation", "staff:wang",
                                 at("2025-05-06T09:00+08:00"))
     registered.fire("CN-E", "approve_method", {"ground": "complex_or_special",
@@ -161,11 +163,21 @@ def test_credit_import_records_events_and_is_idempotent(registered: Any, tmp_pat
     first = es.import_credit_lists(registered, CREDIT, "staff:wang", at("2025-05-06T08:00+08:00"))
     assert first["lists"] == {"失信被执行人": {"recorded": 1, "amended": 0, "unchanged": 0},
                               "重大税收违法": {"recorded": 1, "amended": 0, "unchanged": 0}}
+    assert first["imports"] == {"失信被执行人": {"as_of": "2025-05-06", "recorded": True},
+                                "重大税收违法": {"as_of": "2025-05-06", "recorded": True}}
     before = count(registered)
-    again = es.import_credit_lists(registered, CREDIT, "staff:wang", at("2025-05-07T08:00+08:00"))
+    again = es.import_credit_lists(registered, CREDIT, "staff:wang", at("2025-05-06T18:00+08:00"))
     assert all(c == {"recorded": 0, "amended": 0, "unchanged": 1}
                for c in again["lists"].values())
     assert count(registered) == before
+    # The next day's export records no entry, only that each list was imported as of that day.
+    later = es.import_credit_lists(registered, CREDIT, "staff:wang", at("2025-05-07T08:00+08:00"))
+    assert all(c["recorded"] == 0 for c in later["lists"].values())
+    assert count(registered) == before + 2
+    [marker] = events(registered, "credit-asof:失信被执行人:2025-05-07")
+    assert marker.type == "CreditListImported"
+    assert {k: v for k, v in marker.payload.items() if k != "late_entry"} == {
+        "list": "失信被执行人", "as_of": "2025-05-07", "file": "credit_lists.csv", "entries": 1}
     [ev] = events(registered, "credit:失信被执行人")
     assert ev.type == "CreditEntryRecorded"
     assert ev.payload["entry"] == {"list": "失信被执行人", "uscc": "91510106MA6DQ2L700",
@@ -401,7 +413,9 @@ def tender(registered: Any) -> Any:
     registered.register("projects", load_file(examples_dir() / "data" / "modes_projects.yaml",
                                               "projects"), "staff:wang",
                         at(REGISTERED_AT))
-    es.import_credit_lists(registered, CREDIT, "staff:wang", at("2025-05-06T08:00+08:00"))
+    # The lists as exported on 2023-03-06, fresh for the checks of the following week.
+    es.import_credit_lists(registered, CREDIT, "staff:wang", at("2023-03-06T08:00+08:00"),
+                           lists=CREDIT_LISTS)
     return registered
 
 

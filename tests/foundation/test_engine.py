@@ -16,6 +16,7 @@ from tenderflow.errors import (
 from tenderflow.workflow.definitions import load_workflow
 from tenderflow.workflow.engine import machine_for
 from tests.conftest import at
+from tests.credit_lists import import_current
 
 GROUP = {"members": [{"name": "A", "role": "expert"}, {"name": "B", "role": "expert"},
                      {"name": "C", "role": "purchaser_representative"}]}
@@ -28,7 +29,9 @@ def opened(services: Any, pid: str = "CN-1") -> Any:
                               at("2023-03-01T09:00+08:00"))
     services.fire(pid, "approve_method", {"ground": "urgent", "justification": "汛期"},
                   "staff:wang", at("2023-03-01T10:00+08:00"))
-    # Candidates are checked for eligibility before they are invited (candidates_eligible).
+    # Candidates are checked for eligibility before they are invited (candidates_eligible),
+    # with the credit lists imported as of the day (a list never imported is not checked).
+    import_current(services, at("2023-03-01T11:00+08:00"))
     services.fire(pid, "check_eligibility", {"candidates": ["S-CDJG", "S-HXJS", "S-SLGC"]},
                   "staff:wang", at("2023-03-01T11:00+08:00"))
     return services

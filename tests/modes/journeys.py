@@ -15,6 +15,7 @@ from tenderflow.domain.components.sealing import commitment
 from tenderflow.domain.timeutil import parse_time
 from tenderflow.paths import examples_dir
 from tests.conftest import REGISTERED_AT
+from tests.credit_lists import import_current
 
 Step = tuple[str, str, str, dict[str, Any] | None]
 
@@ -155,6 +156,8 @@ def run_step(services: Any, pid: str, step: Step) -> None:
                 "commitment": commitment(pid, sid, "bid", content, nonce)}
     elif trigger == "unseal_bids" and data is None:
         data = {"reveals": [SEALED[pid][sid] for sid in sorted(SEALED.get(pid, {}))]}
+    elif trigger == "check_eligibility":  # the credit lists as of the day (fail closed)
+        import_current(services, parse_time(at))
     services.fire(pid, trigger, data, actor, parse_time(at))
 
 

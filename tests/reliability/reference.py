@@ -20,6 +20,7 @@ from tenderflow.app.procurement import Services
 from tenderflow.domain.timeutil import parse_time
 from tenderflow.store.eventstore import EventStore
 from tests.conftest import HISTORIC, REGISTERED_AT
+from tests.credit_lists import import_current
 
 
 def tenderflow_cmd() -> list[str]:
@@ -88,6 +89,8 @@ def prepare(url: str, upto: int | dict[str, int]) -> tuple[Services, Reference]:
         services.open_procurement(pid, o["project"], o["mode"], o["actor"],
                                   parse_time(o["at"]), o["options"])
         for step in ref.steps[pid][:upto if isinstance(upto, int) else upto.get(pid, 0)]:
+            if step["trigger"] == "check_eligibility":  # the examples import the lists then
+                import_current(services, parse_time(step["at"]))
             services.fire(pid, step["trigger"], step["data"], step["as"],
                           parse_time(step["at"]))
     return services, ref

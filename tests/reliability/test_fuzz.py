@@ -32,6 +32,7 @@ from tenderflow.domain.timeutil import parse_time
 from tenderflow.paths import examples_dir, workflows_dir
 from tenderflow.store.eventstore import EventStore
 from tests.conftest import HISTORIC, REGISTERED_AT
+from tests.credit_lists import import_current
 from tests.reliability import integrity
 from tests.reliability.reference import reference
 
@@ -190,6 +191,8 @@ def db_before_step(pid: str, index: int) -> str:
         services.open_procurement(pid, o["project"], o["mode"], o["actor"],
                                   parse_time(o["at"]), o["options"])
         for step in ref.steps[pid][:index]:
+            if step["trigger"] == "check_eligibility":  # the examples import the lists then
+                import_current(services, parse_time(step["at"]))
             services.fire(pid, step["trigger"], step["data"], step["as"],
                           parse_time(step["at"]))
 

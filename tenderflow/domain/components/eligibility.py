@@ -16,6 +16,14 @@ shared legal representative, control links, consortium members bidding twice - c
 candidates with each other), in the latest recorded check, and must have passed every
 disqualifying rule there. A refusal names the failed rule ids of the ruleset and their sources.
 
+Fail closed (财库〔2016〕125号): a credit list never imported, or older than
+``credit.list_max_age_days`` at the check date, leaves its rule ``not_checked``; a candidate
+with a disqualifying rule not checked is not eligible, and the gate refuses with
+``credit.list_not_checked`` naming the lists and the import command. A check after the
+submission deadline (or before the notice) is refused with ``credit.check_window``. A check
+recorded before imports were recorded (no ``credit_imports`` in its facts) is re-decided as it
+was: from the entries alone.
+
 Event shapes (see also ``Services.fire``)::
 
     EligibilityChecked.payload = {
@@ -25,26 +33,34 @@ Event shapes (see also ``Services.fire``)::
       "facts": {"eligibility": {
           "candidates": [profile, ...],          # as registered, consortia included
           "suppliers": [profile, ...],           # consortium members not bidding themselves
-          "procurement": {"investment", "required_qualification"?, "prior_service_providers"},
+          "procurement": {"investment", "required_qualification"?, "prior_service_providers",
+                          "window"?: {"notice_date", "deadline"}},
           "credit": [{"list", "uscc", "name", "listed_on", "removed_on", "source"}, ...],
-          "credit_lists": {list name: version of stream credit:<list> read}}},
+          "credit_lists": {list name: version of stream credit:<list> read},
+          "credit_imports": {list name: {"as_of", "imported_at", "file"}}}},
       "findings": {"eligibility": EligibilityResult.to_dict()}}
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from datetime import date
 from typing import Any
 
 from tenderflow.domain.credit import CreditEntry
-from tenderflow.domain.eligibility import FAIL, WARN, evaluate
+from tenderflow.domain.eligibility import FAIL, NOT_CHECKED, WARN, evaluate
 from tenderflow.domain.fold import State, applies
 from tenderflow.domain.rules import GuardContext, GuardSpec, guard
+from tenderflow.domain.timeutil import parse_time
 from tenderflow.errors import Refusal
 
 RULE_CHECKED = "eligibility.checked"
 SOURCE_CHECKED = "政府采购法 第22条、第23条; 政府采购法 第38条第(三)项; 招标投标法 第18条"
 RULE_EVALUATED = "eligibility.evaluated"
+SOURCE_CREDIT = "财库〔2016〕125号"
+RULE_WINDOW = "credit.check_window"
+RULE_NOT_CHECKED = "credit.list_not_checked"
+PARAM_MAX_AGE = "credit.list_max_age_days"
 SOURCE_EVALUATED = "政府采购法 第22条、第23条"
 
 # Where the modes record the suppliers taking part on the lot (dicts keyed by supplier id).
@@ -87,7 +103,8 @@ def check_procurement(state: Mapping[str, Any],
     ``investment``: ``options.investment`` or the project's estimated investment;
     ``required_qualification``: ``options.required_qualification`` when given (else the
     ruleset's default applies); ``prior_service_providers``: ``options.prior_service_providers``
-    and every supplier whose registered ``designed_or_supervised`` names this project.
+    and every supplier whose registered ``designed_or_supervised`` names this project;
+    ``window``: the notice date and the submission deadline, once recorded.
     """
     options = state.get("options") or {}
     project = state.get("project") or {}
@@ -97,6 +114,14 @@ def check_procurement(state: Mapping[str, Any],
         out["investment"] = str(investment)
     if options.get("required_qualification") is not None:
         out["required_qualification"] = options["required_qualification"]
+    # 财库〔2016〕125号: the credit check happens between the notice (the documents first
+    # issued) and the submission deadline; a check before any notice prepares an invitation.
+    documents = state.get("documents") or {}
+    notice = documents.get("first_issued_on") or state.get("documents_issued_on")
+    deadlines = state.get("deadlines") or {}
+    deadline = deadlines.get("bid_deadline") or deadlines.get("response_deadline")
+    if notice or deadline:
+        out["window"] = {"notice_date": notice, "deadline": deadline}
     prior = set(options.get("prior_service_providers") or ())
     for profile in profiles:
         if project.get("id") and project["id"] in (profile.get("designed_or_supervised") or ()):
@@ -118,6 +143,12 @@ def eligibility_evaluated(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
                                 "before rulesets were pinned): open a new procurement")
     if not inputs.get("candidates"):
         return spec.refuse(ctx, "no candidate to check", candidates=0)
+    outside = outside_window(ctx, inputs.get("procurement", {}).get("window"))
+    if outside is not None:
+        return Refusal(rule=RULE_WINDOW, reason=outside, source=SOURCE_CREDIT,
+                       numbers={"at": ctx.at.isoformat(),
+                                **inputs.get("procurement", {}).get("window", {})},
+                       guard=spec.name)
     ctx.note("eligibility", evaluate_recorded(ctx, ruleset, inputs))
     return None
 
@@ -128,10 +159,29 @@ def evaluate_recorded(ctx: GuardContext, ruleset: Any,
     business date (``EligibilityResult.to_dict()``); also used by the delegation's decision,
     which checks the entity it names in the same event."""
     procurement = {**inputs.get("procurement", {}), "id": ctx.procurement, "at": ctx.at}
+    imports = inputs.get("credit_imports")  # absent in checks recorded before imports were
+    max_age = int(ctx.p(PARAM_MAX_AGE)) if imports is not None else None
     result = evaluate(ruleset, inputs["candidates"], procurement=procurement,
                       credit_entries=[CreditEntry.from_dict(e) for e in inputs.get("credit", ())],
-                      suppliers=inputs.get("suppliers", ()))
+                      suppliers=inputs.get("suppliers", ()), credit_imports=imports,
+                      credit_max_age_days=max_age)
     return result.to_dict()
+
+
+def outside_window(ctx: GuardContext, window: Mapping[str, Any] | None) -> str | None:
+    """Why the check time lies outside 财库〔2016〕125号's window (from the notice to the
+    submission deadline), or None."""
+    if not window:
+        return None
+    notice, deadline = window.get("notice_date"), window.get("deadline")
+    if notice and ctx.today < date.fromisoformat(notice):
+        return (f"the credit check on {ctx.today.isoformat()} is before the notice of "
+                f"{notice}: check between the notice and the deadline {deadline or '—'}")
+    if deadline and ctx.at > parse_time(deadline):
+        return (f"the credit check at {ctx.at.isoformat()} is after the submission deadline "
+                f"{deadline}: the lists are checked between the notice ({notice or '—'}) and "
+                "the deadline")
+    return None
 
 
 @guard("candidates_eligible", rule=RULE_CHECKED, source=SOURCE_CHECKED)
@@ -163,17 +213,31 @@ def candidates_eligible(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
     if not failed:
         return None
     rules = [f for _, c in failed for f in c["failed"]]
-    sources = list(dict.fromkeys(f["source"] for f in rules))
-    reason = "; ".join(
-        f"{i} ({c['name']}) failed the eligibility check of {checked['date']}: " + ", ".join(
-            f"[{f['rule']}] {f['reason']} ({f['source']})" for f in c["failed"])
-        for i, c in failed)
-    return Refusal(rule=rules[0]["rule"], reason=reason, source="; ".join(sources),
+    unchecked = [f for _, c in failed for f in c.get("unchecked", ())]
+    sources = list(dict.fromkeys(f["source"] for f in [*rules, *unchecked]))
+    reason = "; ".join(f"{i} ({c['name']}) " + _why_not(c, checked["date"]) for i, c in failed)
+    rule = rules[0]["rule"] if rules else RULE_NOT_CHECKED
+    return Refusal(rule=rule, reason=reason, source="; ".join(sources),
                    numbers={"failed": [{"candidate": i, "rules": [f["rule"] for f in c["failed"]]}
                                        for i, c in failed],
+                            "not_checked": [{"candidate": i,
+                                             "rules": [f["rule"] for f in c["unchecked"]]}
+                                            for i, c in failed if c.get("unchecked")],
                             "checked_on": checked["date"],
                             "ruleset": checked["ruleset"].get("version")},
                    guard=spec.name)
+
+
+def _why_not(candidate: Mapping[str, Any], checked_on: str) -> str:
+    """The failed rules and the disqualifying rules not checked (never a pass: fail closed)."""
+    parts = []
+    if candidate["failed"]:
+        parts.append(f"failed the eligibility check of {checked_on}: " + ", ".join(
+            f"[{f['rule']}] {f['reason']} ({f['source']})" for f in candidate["failed"]))
+    if candidate.get("unchecked"):
+        parts.append(f"was not checked on {checked_on}, and not checked is not a pass: "
+                     + ", ".join(f"[{f['rule']}] {f['reason']}" for f in candidate["unchecked"]))
+    return "; ".join(parts)
 
 
 # --------------------------------------------------------------------------- appliers
@@ -201,6 +265,10 @@ def _checked(state: State, payload: dict[str, Any], at: str) -> None:
             "name": c["name"], "eligible": c["eligible"],
             "failed": [_brief(o) for o in c["outcomes"] if o["verdict"] == FAIL],
             "warnings": [_brief(o) for o in c["outcomes"] if o["verdict"] == WARN]}
+        unchecked = [_brief(o) for o in c["outcomes"]
+                     if o["verdict"] == NOT_CHECKED and o["severity"] == "disqualify"]
+        if unchecked:  # fail closed: a disqualifying rule not checked keeps the gate shut
+            entry["unchecked"] = unchecked
         if c["consortium"]:
             entry["members"] = members.get(c["candidate"], [])
         candidates[c["candidate"]] = entry
@@ -222,6 +290,7 @@ def public_eligibility(state: Mapping[str, Any]) -> dict[str, Any] | None:
                 "eligible": sum(1 for c in cands.values() if c["eligible"])}
     return {**view, "eligible": sorted(i for i, c in cands.items() if c["eligible"]),
             "ineligible": {i: [f["rule"] for f in c["failed"]]
+                              + [f"{f['rule']} not checked" for f in c.get("unchecked", ())]
                            for i, c in sorted(cands.items()) if not c["eligible"]}}
 
 

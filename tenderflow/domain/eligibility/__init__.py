@@ -70,6 +70,7 @@ from tenderflow.domain.eligibility.schema import (
     IDENTITY_FIELDS,
     MAJOR_RECORD_KINDS,
     NOT_APPLICABLE,
+    NOT_CHECKED,
     PASS,
     RECORD_KINDS,
     SEVERITIES,
@@ -85,7 +86,7 @@ from tenderflow.errors import RulesetRefused
 
 __all__ = [
     "BASE_FIELDS", "CHECKS", "FAIL", "GRADE_RANK", "IDENTITY_FIELDS", "KNOWN_PARAMETERS",
-    "LINT_SOURCES", "MAJOR_RECORD_KINDS", "NOT_APPLICABLE", "PASS", "RECORD_KINDS", "SEVERITIES",
+    "LINT_SOURCES", "MAJOR_RECORD_KINDS", "NOT_APPLICABLE", "NOT_CHECKED", "PASS", "RECORD_KINDS", "SEVERITIES",
     "SIMPLE_TYPES", "SIZE_FIELDS", "STATUSES", "STRUCTURED_TYPES", "UNGRADED", "VERDICTS", "WARN",
     "CandidateResult", "CheckSpec", "EligibilityResult", "FieldSpec", "Finding", "LintFinding",
     "Parameter", "PinnedRuleset", "Rule", "RuleOutcome", "Ruleset", "RulesetRefused",

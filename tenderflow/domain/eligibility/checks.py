@@ -23,6 +23,7 @@ from tenderflow.domain.eligibility.schema import (
     GRADE_RANK,
     MAJOR_RECORD_KINDS,
     NOT_APPLICABLE,
+    NOT_CHECKED,
     PASS,
     UNGRADED,
     WARN,
@@ -100,10 +101,40 @@ def check_major_illegal_record_within_window(supplier: Mapping[str, Any], ev: Ev
     return Finding(PASS, value, threshold, "no major illegal record in the window")
 
 
+IMPORT_HINT = "tenderflow credit import FILE --as-of DATE --list {name}"
+
+
+def credit_list_unchecked(name: str, ev: Evaluation) -> str | None:
+    """Why the list ``name`` cannot be checked at the check date, or None when it can: it was
+    never imported, or the export is older than ``credit.list_max_age_days`` (fail closed)."""
+    if ev.credit_imports is None:  # recorded before imports were recorded: not judged here
+        return None
+    hint = IMPORT_HINT.format(name=name)
+    imported = ev.credit_imports.get(name)
+    if not imported:
+        return f"{name} list not imported: no {name} list recorded on {ev.at.isoformat()}; " \
+               f"import it ({hint})"
+    as_of = date.fromisoformat(str(imported["as_of"]))
+    max_age = ev.credit_max_age_days
+    if max_age is not None and (ev.at - as_of).days > int(max_age):
+        return (f"{name} list as of {as_of.isoformat()} is {(ev.at - as_of).days} days old on "
+                f"{ev.at.isoformat()}, more than {max_age} (credit.list_max_age_days); import "
+                f"a current export ({hint})")
+    return None
+
+
 def check_credit_lists(supplier: Mapping[str, Any], ev: Evaluation, rule: Rule) -> Finding:
-    """财库〔2016〕125号: refuse a supplier listed on the named credit list at the check date."""
+    """财库〔2016〕125号: refuse a supplier listed on the named credit list at the check date.
+    A list never imported, or older than its freshness, is not checked (never a pass)."""
     name = rule.params["list"]
     threshold = f"not listed on {name} on {ev.at.isoformat()}"
+    unchecked = credit_list_unchecked(name, ev)
+    if unchecked is not None:
+        return Finding(NOT_CHECKED, {"list": name, "imported": (ev.credit_imports or {})
+                                     .get(name)}, threshold, unchecked)
+    if ev.credit_imports is not None:
+        imported = ev.credit_imports[name]
+        threshold += f" (list as of {imported['as_of']}, imported {imported['imported_at']})"
     hits = listings_at(ev.credit_by_uscc.get(supplier["uscc"], ()), supplier["uscc"], ev.at,
                        [name])
     value = [h.to_dict() for h in hits]

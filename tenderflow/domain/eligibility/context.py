@@ -65,7 +65,9 @@ class Evaluation:
 
     def __init__(self, ruleset_id: str, parameters: Mapping[str, Parameter],
                  fields: Mapping[str, FieldSpec], procurement: Mapping[str, Any],
-                 candidates: list[Candidate], credit_entries: Sequence[CreditEntry]) -> None:
+                 candidates: list[Candidate], credit_entries: Sequence[CreditEntry],
+                 credit_imports: Mapping[str, Mapping[str, Any]] | None = None,
+                 credit_max_age_days: int | None = None) -> None:
         self.ruleset_id = ruleset_id
         self.parameters = parameters
         self.fields = fields
@@ -75,6 +77,10 @@ class Evaluation:
         self.investment: Decimal | None = procurement.get("investment")
         self.candidates = candidates
         self.credit_entries = credit_entries
+        # Each credit list as last imported before the check ({list: {as_of, imported_at,
+        # file}}); None for a check recorded before imports were recorded (replay only).
+        self.credit_imports = credit_imports
+        self.credit_max_age_days = credit_max_age_days
         self.credit_by_uscc: dict[str, list[CreditEntry]] = {}
         for entry in credit_entries:
             self.credit_by_uscc.setdefault(entry.uscc, []).append(entry)

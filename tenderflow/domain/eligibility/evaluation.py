@@ -19,6 +19,7 @@ from tenderflow.domain.eligibility.profile import normalise_profile
 from tenderflow.domain.eligibility.ruleset import Ruleset, qualification_requirement
 from tenderflow.domain.eligibility.schema import (
     FAIL,
+    NOT_CHECKED,
     PASS,
     WARN,
     Where,
@@ -59,7 +60,8 @@ class RuleOutcome:
 
 @dataclass(frozen=True)
 class CandidateResult:
-    """Every rule's outcome for one candidate; eligible when no rule failed."""
+    """Every rule's outcome for one candidate; eligible when no rule failed and every
+    disqualifying rule was checked."""
 
     candidate: str
     name: str
@@ -178,12 +180,16 @@ def _supplier_level(rule: Rule, candidate: Candidate,
         return one(candidate.profile)
     findings = {m["id"]: one(m) for m in candidate.members}
     failed = [m for m, f in findings.items() if f.verdict == FAIL]
+    unchecked = [m for m, f in findings.items() if f.verdict == NOT_CHECKED]
     warned = [m for m, f in findings.items() if f.verdict == WARN]
     value = {m: f.value for m, f in findings.items()}
     threshold = next(iter(findings.values())).threshold
     if failed:
         reason = "; ".join(f"member {m}: {findings[m].reason}" for m in failed)
         return Finding(FAIL, value, f"every member: {threshold}", reason)
+    if unchecked:
+        reason = "; ".join(f"member {m}: {findings[m].reason}" for m in unchecked)
+        return Finding(NOT_CHECKED, value, f"every member: {threshold}", reason)
     if warned:
         reason = "; ".join(f"member {m}: {findings[m].reason}" for m in warned)
         return Finding(WARN, value, f"every member: {threshold}", reason)
@@ -202,14 +208,20 @@ def _outcome(rule: Rule, finding: Finding) -> RuleOutcome:
 
 def evaluate(ruleset: Ruleset, candidates: Sequence[Mapping[str, Any]], *,
              procurement: Mapping[str, Any], credit_entries: Iterable[CreditEntry] = (),
-             suppliers: Sequence[Mapping[str, Any]] = ()) -> EligibilityResult:
+             suppliers: Sequence[Mapping[str, Any]] = (),
+             credit_imports: Mapping[str, Mapping[str, Any]] | None = None,
+             credit_max_age_days: int | None = None) -> EligibilityResult:
     """Check every rule for every candidate on one lot at ``procurement['at']``.
 
     ``candidates`` are the bids on the lot: supplier profiles or consortium profiles.
     ``suppliers`` are profiles of consortium members that do not bid themselves. The
     procurement gives ``id``, ``at`` (the check date), and as the rules need them
     ``investment``, ``notice_date``/``bid_deadline``, ``required_qualification`` and
-    ``prior_service_providers``. Pure: the same inputs give the same result.
+    ``prior_service_providers``. ``credit_imports`` says which credit lists were imported
+    and as of when ({list: {as_of, imported_at, file}}): a list missing, or older than
+    ``credit_max_age_days`` at the check date, makes its rule ``not_checked`` and a candidate
+    with a disqualifying rule not checked is not eligible. None (a check recorded before
+    imports were recorded) checks the entries alone. Pure: the same inputs give the same result.
     """
     proc = _normalise_procurement(procurement)
     profiles = [normalise_profile(c, ruleset=ruleset, location=_where_profile("candidate", i, c))
@@ -236,7 +248,7 @@ def evaluate(ruleset: Ruleset, candidates: Sequence[Mapping[str, Any]], *,
             members = tuple(registry[m] for m in profile["consortium"]["members"])
         norm.append(Candidate(profile["id"], profile, members))
     ev = Evaluation(ruleset.id, ruleset.parameters, ruleset.fields, proc, norm,
-                    tuple(credit_entries))
+                    tuple(credit_entries), credit_imports, credit_max_age_days)
 
     results: list[CandidateResult] = []
     for candidate in norm:
@@ -244,7 +256,9 @@ def evaluate(ruleset: Ruleset, candidates: Sequence[Mapping[str, Any]], *,
         for rule in ruleset.rules:
             finding = _evaluate_rule(rule, candidate, ev)
             outcomes.append(_outcome(rule, finding))
-        eligible = not any(o.verdict == FAIL for o in outcomes)
+        eligible = not any(o.verdict == FAIL or (o.verdict == NOT_CHECKED
+                                                 and o.severity == "disqualify")
+                           for o in outcomes)
         results.append(CandidateResult(candidate.id, candidate.profile["name"],
                                        bool(candidate.members), eligible, tuple(outcomes)))
     return EligibilityResult(

@@ -228,3 +228,36 @@ def lint_ruleset(ruleset: Ruleset) -> list[LintFinding]:
     the load), build it leniently first (:func:`tenderflow.workflow.rulesets.lint_ruleset_file`).
     """
     return _lint_findings(ruleset)
+
+
+# --------------------------------------------------------------------------- scoring criteria
+
+SCORING_RULE = "fairness.scoring_criteria"
+
+
+def lint_scoring(method: Any, where: str = "evaluation") -> list[LintFinding]:
+    """The same review of the scoring criteria (and price adjustment factors) of tender
+    documents: a criterion on ownership form, organisation form, location, regional or sector
+    track record or size is refused (政府采购法实施条例 第20条第(四)项 forbids such a criterion
+    as 评审因素; 招标投标法实施条例 第32条; size: 财政部令第87号 第17条, unconfirmed).
+    ``method`` is the documents' evaluation as data ({method, criteria, factors, ...})."""
+    out: list[LintFinding] = []
+    if not isinstance(method, dict):
+        return out
+    for key in ("criteria", "factors"):
+        items = method.get(key)
+        if not isinstance(items, list):
+            continue
+        for i, item in enumerate(items):
+            if not isinstance(item, dict):
+                continue
+            text = " ".join(str(item[k]) for k in ("id", "name", "description")
+                            if isinstance(item.get(k), str))
+            label = f"{item.get('id')} ({item['name']})" if item.get("name") else \
+                str(item.get("id"))
+            for kind in sorted(concepts(text) - {"specific_supplier"}):
+                source, status = LINT_SOURCES[kind]
+                out.append(LintFinding(None, SCORING_RULE, f"{where}.{key}[{i}]", kind,
+                                       f"scoring {'factor' if key == 'factors' else 'criterion'}"
+                                       f" {label} {_WHY[kind]}", source, status))
+    return out

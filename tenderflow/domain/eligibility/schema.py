@@ -13,7 +13,10 @@ from typing import Any
 from tenderflow.errors import InputError
 
 PASS, FAIL, WARN, NOT_APPLICABLE = "pass", "fail", "warn", "not_applicable"
-VERDICTS = (PASS, FAIL, WARN, NOT_APPLICABLE)
+#: The check could not be made (e.g. a credit list never imported, or too old): not a pass; a
+#: candidate with a disqualifying rule not checked is not eligible (fail closed).
+NOT_CHECKED = "not_checked"
+VERDICTS = (PASS, FAIL, WARN, NOT_APPLICABLE, NOT_CHECKED)
 SEVERITIES = ("disqualify", "warn")
 STATUSES = ("P", "secondary", "unconfirmed")
 

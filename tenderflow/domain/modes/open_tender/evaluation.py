@@ -22,6 +22,7 @@ from tenderflow.domain.components.scoring import (
     adjustment_problems,
     sheet_problems,
 )
+from tenderflow.domain.eligibility.lint import SCORING_RULE, lint_scoring
 from tenderflow.domain.fold import State
 from tenderflow.domain.rules import GuardContext, GuardSpec, guard
 from tenderflow.errors import Refusal
@@ -42,7 +43,10 @@ def method_of(state: State) -> Method | None:
 def tender_evaluation_method(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
     """The evaluation method the documents state holds together: comprehensive scoring with a
     price weight and technical criteria adding up to 100, or lowest evaluated price with its
-    adjustment factors; and a tie rule."""
+    adjustment factors; and a tie rule. Its criteria and factors pass the fair-competition
+    review (rule ``fairness.scoring_criteria``): none scores ownership form, organisation form,
+    location, regional or sector track record or size (政府采购法实施条例 第20条; 招标投标法实施
+    条例 第32条; 财政部令第87号 第17条, unconfirmed)."""
     data = ctx.data.get("evaluation")
     if data is None:
         return None
@@ -50,7 +54,22 @@ def tender_evaluation_method(ctx: GuardContext, spec: GuardSpec) -> Refusal | No
         Method.from_data(data, "with.evaluation")
     except MethodError as exc:
         return spec.refuse(ctx, f"{exc.field}: {exc}", field=exc.field)
-    return None
+    return scoring_fairness(data, spec.name)
+
+
+def scoring_fairness(data: Any, guard_name: str) -> Refusal | None:
+    """The fair-competition review of the documents' scoring criteria as one refusal naming
+    every criterion found, its kind and its source (an unconfirmed source says so)."""
+    findings = lint_scoring(data, "with.evaluation")
+    if not findings:
+        return None
+    sources = list(dict.fromkeys(s for f in findings for s in (f.source or "").split("; ") if s))
+    reason = "; ".join(
+        f"{f.field}: {f.message}" + (f" [{f.source}, status {f.status}]"
+                                     if f.status != "P" else "") for f in findings)
+    return Refusal(rule=SCORING_RULE, reason=reason, source="; ".join(sources),
+                   numbers={"criteria": [{"field": f.field, "kind": f.kind} for f in findings]},
+                   guard=guard_name)
 
 
 @guard("tender_bids_unsealed", rule="bids.commitment", source="招标投标法 第36条")
