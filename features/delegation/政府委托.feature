@@ -110,6 +110,39 @@
     而且 "DL-1" 的记录 "entrustment.eligibility_check.date" 为 "2024-03-05"
     而且 "DL-1" 的记录 "entrustment.eligibility_check.eligible" 为 "True"
 
+  @credit.list_not_checked @credit.list_max_age_days
+  场景: 信用名单未导入或已过时效的，实施主体未经核查，不得作出委托决定
+    假如 信用名单由本场景自行导入
+    当 "staff:he" 于 "2024-03-05T10:00+08:00" 对 "DL-1" 触发 "decide_entrustment"：
+      """
+      supplier: S-QYZY
+      decided_by: 成都市青羊区人民政府
+      ground: {basis: government_decision, reference: 青府发〔2024〕5号, justification: 区属国企统筹实施}
+      eligibility: {conclusion: 具备第22条规定的条件}
+      works: tender
+      """
+    那么 被规则 "credit.list_not_checked" 拒绝，依据 "财库〔2016〕125号"
+    假如 于 "2024-03-05T09:00+08:00" 导入截至 "2024-02-26" 的信用名单 "失信被执行人, 重大税收违法, 政府采购严重违法失信"
+    当 "staff:he" 于 "2024-03-05T10:00+08:00" 对 "DL-1" 触发 "decide_entrustment"：
+      """
+      supplier: S-QYZY
+      decided_by: 成都市青羊区人民政府
+      ground: {basis: government_decision, reference: 青府发〔2024〕5号, justification: 区属国企统筹实施}
+      eligibility: {conclusion: 具备第22条规定的条件}
+      works: tender
+      """
+    那么 被规则 "credit.list_not_checked" 拒绝，依据 "财库〔2016〕125号"
+    假如 于 "2024-03-05T09:30+08:00" 导入截至 "2024-03-05" 的信用名单 "失信被执行人, 重大税收违法, 政府采购严重违法失信"
+    当 "staff:he" 于 "2024-03-05T10:00+08:00" 对 "DL-1" 触发 "decide_entrustment"：
+      """
+      supplier: S-QYZY
+      decided_by: 成都市青羊区人民政府
+      ground: {basis: government_decision, reference: 青府发〔2024〕5号, justification: 区属国企统筹实施}
+      eligibility: {conclusion: 具备第22条规定的条件}
+      works: tender
+      """
+    那么 "DL-1" 的状态为 "decided"
+
   @delegation.works_tendering @regime.must_tender_works @regime.must_tender_goods @regime.must_tender_services
   场景大纲: 达到必须招标规模的，实施主体不得不经招标而发包
     假如 已登记项目：

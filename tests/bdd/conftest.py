@@ -35,7 +35,7 @@ class World:
 
     def fire(self, pid: str, trigger: str, data: Any, actor: str, at: str) -> None:
         self.error = None
-        if trigger == "check_eligibility" and self.credit_current:
+        if trigger in ("check_eligibility", "decide_entrustment") and self.credit_current:
             import_current(self.services, parse_time(at))
         self.events_before = self.count()
         try:
@@ -128,6 +128,24 @@ def _recorded_at(world: World, recorded: str, reason: str) -> None:
                   r'签收凭证为 "(?P<receipt>[^"]*)"$'))
 def _recorded_with_receipt(world: World, recorded: str, reason: str, receipt: str) -> None:
     _recording(world, recorded, reason, receipt)
+
+
+# Credit lists (features/eligibility/信用名单时效.feature, features/delegation/政府委托.feature)
+@given(parsers.parse('信用名单由本场景自行导入'))
+def _credit_by_scenario(world: World) -> None:
+    world.credit_current = False
+
+
+@given(parsers.parse('于 "{at}" 导入截至 "{as_of}" 的信用名单 "{lists}"'))
+def _credit_as_of(world: World, at: str, as_of: str, lists: str) -> None:
+    from datetime import date
+
+    from tenderflow.app.eligibility import import_credit_lists
+    from tenderflow.paths import examples_dir
+
+    names = [n.strip() for n in lists.split(",")]
+    import_credit_lists(world.services, examples_dir() / "data" / "credit_lists.csv",
+                        "staff:wang", parse_time(at), date.fromisoformat(as_of), names)
 
 
 @given("已登记项目：")

@@ -5,7 +5,6 @@ invite and submit_response gated."""
 from __future__ import annotations
 
 import re
-from datetime import date
 
 from pytest_bdd import given, parsers, scenarios, then
 
@@ -14,20 +13,6 @@ from tenderflow.paths import examples_dir
 
 scenarios("eligibility/准入门槛.feature", "eligibility/信用名单时效.feature",
           "eligibility/信用查询时段.feature")
-
-
-@given(parsers.parse('信用名单由本场景自行导入'))
-def _credit_by_scenario(world) -> None:  # type: ignore[no-untyped-def]
-    world.credit_current = False
-
-
-@given(parsers.parse('于 "{at}" 导入截至 "{as_of}" 的信用名单 "{lists}"'))
-def _credit_as_of(world, at: str, as_of: str, lists: str) -> None:  # type: ignore[no-untyped-def]
-    from tenderflow.app.eligibility import import_credit_lists
-
-    names = [n.strip() for n in lists.split(",")]
-    import_credit_lists(world.services, examples_dir() / "data" / "credit_lists.csv",
-                        "staff:wang", parse_time(at), date.fromisoformat(as_of), names)
 
 
 @then(parsers.re(r'拒绝理由包含 (?P<texts>.+)$'))

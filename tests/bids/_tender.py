@@ -42,7 +42,7 @@ class Tender:
 
     def fire(self, trigger: str, data: Any = None, actor: str = "staff:wang",
              at: str = "2023-03-01T10:00+08:00") -> Any:
-        if trigger == "check_eligibility":  # the credit lists as of the day (fail closed)
+        if trigger in ("check_eligibility", "decide_entrustment"):  # credit lists of the day
             import_current(self.s, parse_time(at))
         return self.s.fire(self.pid, trigger, data, actor, parse_time(at))
 

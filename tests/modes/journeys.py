@@ -156,7 +156,7 @@ def run_step(services: Any, pid: str, step: Step) -> None:
                 "commitment": commitment(pid, sid, "bid", content, nonce)}
     elif trigger == "unseal_bids" and data is None:
         data = {"reveals": [SEALED[pid][sid] for sid in sorted(SEALED.get(pid, {}))]}
-    elif trigger == "check_eligibility":  # the credit lists as of the day (fail closed)
+    elif trigger in ("check_eligibility", "decide_entrustment"):  # credit lists of the day
         import_current(services, parse_time(at))
     services.fire(pid, trigger, data, actor, parse_time(at))
 

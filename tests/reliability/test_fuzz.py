@@ -191,7 +191,7 @@ def db_before_step(pid: str, index: int) -> str:
         services.open_procurement(pid, o["project"], o["mode"], o["actor"],
                                   parse_time(o["at"]), o["options"])
         for step in ref.steps[pid][:index]:
-            if step["trigger"] == "check_eligibility":  # the examples import the lists then
+            if step["trigger"] in ("check_eligibility", "decide_entrustment"):  # lists imported then
                 import_current(services, parse_time(step["at"]))
             services.fire(pid, step["trigger"], step["data"], step["as"],
                           parse_time(step["at"]))

@@ -9,8 +9,8 @@ from typing import Any
 from tenderflow.domain.components.common import (
     data_time,
 )
-from tenderflow.domain.components.eligibility import evaluate_recorded
-from tenderflow.domain.eligibility import FAIL
+from tenderflow.domain.components.eligibility import RULE_NOT_CHECKED, evaluate_recorded
+from tenderflow.domain.eligibility import FAIL, NOT_CHECKED
 from tenderflow.domain.modes.open_tender.decisions import deadline_reached
 from tenderflow.domain.rules import GuardContext, GuardSpec, guard
 from tenderflow.domain.timeutil import iso
@@ -59,7 +59,20 @@ def entity_eligible(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
         result = evaluate_recorded(ctx, ruleset, inputs)
         ctx.note("eligibility", result)
         mine = next(c for c in result["candidates"] if c["candidate"] == entity["id"])
+        # fail closed: a disqualifying rule that could not be checked (a credit list never
+        # imported or too old) refuses as a failed one does, under credit.list_not_checked
         failed = [o for o in mine["outcomes"] if o["verdict"] == FAIL]
+        unchecked = [o for o in mine["outcomes"]
+                     if o["verdict"] == NOT_CHECKED and o["severity"] == "disqualify"]
+        if unchecked and not failed:
+            return Refusal(
+                RULE_NOT_CHECKED, f"{entity['id']} was not checked on {result['at']}, and not "
+                                  "checked is not a pass: " + "; ".join(
+                                      f"[{o['rule']}] {o['reason']}" for o in unchecked),
+                "; ".join(dict.fromkeys(o["source"] for o in unchecked)),
+                {"entity": entity["id"], "not_checked": [o["rule"] for o in unchecked],
+                 "ruleset": result["ruleset"].get("version"), "checked_on": result["at"]},
+                guard=spec.name)
         if failed:
             sources = list(dict.fromkeys([spec.source, *(o["source"] for o in failed)]))
             return Refusal(
