@@ -66,7 +66,11 @@ def long_scenario(cut: dict[str, int]) -> dict[str, Any]:
             if k:
                 mine = mine[:cut.get(path.name, len(mine))]
             for step in mine:
-                steps.append({**_rename(copy.deepcopy(step), ids), "note": f"{path.name}#{k}"})
+                step = {**_rename(copy.deepcopy(step), ids), "note": f"{path.name}#{k}"}
+                if "credit_import" in step:  # the export is named relative to the example
+                    given = step["credit_import"]["file"]
+                    step["credit_import"]["file"] = str((path.parent / given).resolve())
+                steps.append(step)
     return {"title": "long crash scenario",
             "entry": {"reason": HISTORIC.reason, "receipt": HISTORIC.receipt},
             "projects": list(projects.values()),
