@@ -152,3 +152,15 @@ def _invited(state: State, payload: dict[str, Any], at: str) -> None:
 
 def local(dt_text: str) -> date:
     return local_date(parse_time(dt_text))
+
+
+def deadline_reached(ctx: GuardContext, spec: GuardSpec, key: str, rule: str,
+                     what: str) -> Refusal | None:
+    """The recorded deadline ``key`` has come (``opens_at`` says when it will)."""
+    deadline = deadline_of(ctx.state, key)
+    if deadline is None:
+        return refuse_as(ctx, spec, rule, f"no {key} recorded")
+    if ctx.at < deadline:
+        return refuse_as(ctx, spec, rule, f"{what} not before {deadline.isoformat()}",
+                         opens_at=deadline.isoformat(), deadline=deadline.isoformat())
+    return None

@@ -13,7 +13,12 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from tenderflow.domain.components.common import deadline_of, period, refuse_as
+from tenderflow.domain.components.common import (
+    deadline_of,
+    deadline_reached,
+    period,
+    refuse_as,
+)
 from tenderflow.domain.fold import State, applies
 from tenderflow.domain.rules import GuardContext, GuardSpec
 from tenderflow.errors import Refusal
@@ -42,13 +47,7 @@ def in_window(ctx: GuardContext, spec: GuardSpec, key: str, rule: str,
 
 def window_lapsed(ctx: GuardContext, spec: GuardSpec, key: str, rule: str) -> Refusal | None:
     """The window ``key`` has ended without a contract (``opens_at`` says when it will)."""
-    deadline = deadline_of(ctx.state, key)
-    if deadline is None:
-        return refuse_as(ctx, spec, rule, f"no {key} recorded")
-    if ctx.at < deadline:
-        return refuse_as(ctx, spec, rule, f"the window lapses not before {deadline.isoformat()}",
-                         opens_at=deadline.isoformat(), deadline=deadline.isoformat())
-    return None
+    return deadline_reached(ctx, spec, key, rule, "the window lapses")
 
 
 def late_reason(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:

@@ -20,7 +20,6 @@ from tenderflow.domain.components.common import (
     deadline_of,
     earliest_deadline,
     for_self,
-    local,
     low_price_rule,
     period_unit_zh,
     refuse_as,

@@ -13,6 +13,7 @@ from tenderflow.domain.components.common import (
     check_min_period,
     data_time,
     deadline_of,
+    deadline_reached,
     refuse_as,
 )
 from tenderflow.domain.fold import State
@@ -44,18 +45,6 @@ def variant(state: State) -> str:
 
 def estimated(state: State) -> Decimal:
     return Decimal(state["project"]["estimated_investment"])
-
-
-def deadline_reached(ctx: GuardContext, spec: GuardSpec, key: str, rule: str,
-                     what: str) -> Refusal | None:
-    """The recorded deadline ``key`` has come (``opens_at`` says when it will)."""
-    deadline = deadline_of(ctx.state, key)
-    if deadline is None:
-        return refuse_as(ctx, spec, rule, f"no {key} recorded")
-    if ctx.at < deadline:
-        return refuse_as(ctx, spec, rule, f"{what} not before {deadline.isoformat()}",
-                         opens_at=deadline.isoformat(), deadline=deadline.isoformat())
-    return None
 
 
 def actor_may_act_for(ctx: GuardContext, spec: GuardSpec, rule: str, sid: str) -> Refusal | None:

@@ -12,6 +12,7 @@ from typing import Any
 
 from tenderflow.domain.components.common import (
     deadline_of,
+    deadline_reached,
     earliest_deadline,
     end_of_day,
     period,
@@ -77,13 +78,7 @@ def published_in_time(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
 @guard("ppp_contract_publication_lapsed", rule=RULE)
 def publication_lapsed(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
     """The 2 工作日 after the signing ended without the contract's publication."""
-    due = deadline_of(ctx.state, DUE)
-    if due is None:
-        return spec.refuse(ctx, f"no {DUE} recorded")
-    if ctx.at < due:
-        return spec.refuse(ctx, f"the publication period ends {due.isoformat()}",
-                           opens_at=due.isoformat(), deadline=due.isoformat())
-    return None
+    return deadline_reached(ctx, spec, DUE, spec.rule, "the publication period ends")
 
 
 @applies("ContractPublicationLapsed")
