@@ -68,7 +68,7 @@ def rebuild_state(tx: Tx, pid: str, root: Path | None = None) -> State:
     (stamped) and the read model row too. A read only returns the rebuilt state."""
     from tenderflow.domain.state import fold_all
 
-    events = tx.read_stream(stream_of(pid))
+    events = list(tx.read_stream(stream_of(pid)))
     state = fold_all(pid, events)
     if tx.writing:
         save_state(tx, _workflow_in_force(tx, events, state["mode"], root), pid, state)

@@ -108,6 +108,11 @@ def test_the_actor_is_the_database_user(pg_server: PgServer, tmp_path: Path) -> 
             due = step["at"]
             break
         role = step["as"].split(":", 1)[0]
+        if step["trigger"] in ("check_eligibility", "decide_entrustment"):  # fail closed:
+            r = tf(pg_server, "wang", "--as", "staff:wang", "credit", "import",  # lists of the day
+                   str(examples_dir() / "data" / "credit_lists.csv"), "--at", step["at"],
+                   "--list", "失信被执行人", "--list", "重大税收违法", "--list", "政府采购严重违法失信")
+            assert r.exit_code == 0, r.output
         args = ["--as", f"{role}:wang", "fire", "T-1", step["trigger"], "--at", step["at"]]
         if step["data"]:
             path = tmp_path / f"{i}.json"
