@@ -15,14 +15,18 @@ flat.
 What the profiler showed (issue 17): ``procurement_rows()``, the whole ``procurements`` read
 model, was read and indexed once per procurement in ``_projection_differences`` — quadratic.
 Now ``replay`` reads it once per run and passes the rows down (a single ``replay_stream`` reads
-its own row by key). Measured in one run on the 2-core development container (a CI run
-beside it), medians of 3 interleaved rounds:
+its own row by key). Measured on the 2-core development container (a CI run beside it), the
+code before and after run one after the other, medians of 3 interleaved rounds
+(``--sizes 50,400,2000``):
 
-    before: 50 → 21.9 ms/procurement, 400 → 25.5 ms/procurement, ratio 1.17
-    after:  50 → 20.6 ms/procurement, 400 → 20.7 ms/procurement, ratio 1.00
+    before: 50 → 15.60, 400 → 16.38, 2000 → 23.09 ms/procurement (2000/50: 1.48)
+    after:  50 → 15.21, 400 → 14.82, 2000 → 15.05 ms/procurement (2000/50: 0.99)
 
-(The read model is one small row per procurement, so the quadratic term is modest at 400 and
-dominates only at a national year's 51,189 procurements.)
+At 400 the quadratic term is within the noise of this machine (earlier pairs of runs gave
+400/50 ratios of 1.02–1.15 before and 0.89–1.15 after); at 2000 it is a third of the time,
+and at a national year's 51,189 procurements it was most of it. What remains per event
+(profile at N=400): comparing the replayed payloads and state (audit.diff.first_difference),
+the fold's copies, and the ``transitions`` machine adding the model at every decision (20%).
 """
 
 from __future__ import annotations
