@@ -44,6 +44,8 @@ bench: install
 	$(BIN)/python benchmarks/eligibility.py
 	$(BIN)/python benchmarks/fold.py
 	$(BIN)/python benchmarks/startup.py
+	$(BIN)/python benchmarks/audit_verify.py --events 100000 --bare-only
+	$(BIN)/python benchmarks/replay.py
 
 lint: install
 	$(BIN)/ruff check tenderflow tests benchmarks

@@ -38,7 +38,6 @@ from tenderflow.errors import (
     ProcurementNotFound,
     TenderflowError,
 )
-from tenderflow.store.canonical import canonical_json
 from tenderflow.store.eventstore import EventStore, NewEvent, StoredEvent, Tx
 from tenderflow.workflow import engine
 from tenderflow.workflow.definitions import Workflow, load_workflow
@@ -126,17 +125,12 @@ class Services:
                                   load_calendar(tx), ruleset, load_rules(self.root))
 
     def _pin(self, tx: Tx, defs: engine.Definitions) -> dict[str, str]:
-        pins = defs.pins()
-        tx.pin_definition(pins["workflow"], "workflow", defs.workflow.mode,
-                          canonical_json(defs.workflow.data))
-        tx.pin_definition(pins["parameters"], "parameters", "parameters",
-                          canonical_json(defs.params.data))
-        tx.pin_definition(pins["calendar"], "calendar", "calendar",
-                          canonical_json(defs.calendar.to_data()))
-        if defs.ruleset is not None:
-            from tenderflow.workflow.rulesets import pin_definition_args
+        """The event's pins; each definition stored under its hash unless already there
+        (hashes and bodies computed once per loaded definition: tenderflow.app.pinning)."""
+        from tenderflow.app.pinning import definition_pins
 
-            tx.pin_definition(*pin_definition_args(defs.ruleset, canonical_json))
+        pins, rows = definition_pins(defs)
+        tx.pin_definitions(rows)
         return pins
 
     # --- registration -------------------------------------------------------------------

@@ -187,9 +187,12 @@ class PinnedDefinitions:
                                     "data": data})
 
 
-def replay_stream(tx: Any, procurement: str, pinned: PinnedDefinitions | None = None
-                  ) -> StreamReplay:
-    """Fold and re-decide one procurement stream; compare with its stored projections."""
+def replay_stream(tx: Any, procurement: str, pinned: PinnedDefinitions | None = None,
+                  rows: dict[str, Any] | None = None) -> StreamReplay:
+    """Fold and re-decide one procurement stream; compare with its stored projections.
+
+    ``rows`` is the ``procurements`` read model by id, read once for a whole run (``replay``
+    of every stream); without it the procurement's own row is read."""
     from tenderflow.app.common import stream_of
     from tenderflow.domain.state import empty_state, fold
     from tenderflow.domain.timeutil import parse_time
@@ -272,7 +275,7 @@ def replay_stream(tx: Any, procurement: str, pinned: PinnedDefinitions | None = 
     if result.events == 0:
         result.projection.append("the stream has no events")
         return result
-    result.projection += _projection_differences(tx, procurement, state, last_defs)
+    result.projection += _projection_differences(tx, procurement, state, last_defs, rows)
     return result
 
 
@@ -397,7 +400,7 @@ def _plain(value: Any) -> Any:
 
 
 def _projection_differences(tx: Any, procurement: str, state: dict[str, Any],
-                            defs: Any) -> list[str]:
+                            defs: Any, rows: dict[str, Any] | None = None) -> list[str]:
     from tenderflow.app.common import stream_of
     from tenderflow.app.snapshots import stored_snapshot
     from tenderflow.workflow import engine
@@ -414,8 +417,7 @@ def _projection_differences(tx: Any, procurement: str, state: dict[str, Any],
         found = first_difference(replayed, stored, "snapshot")
         if found is not None:
             out.append(describe(found, "replayed", "stored"))
-    rows = {r.id: r for r in tx.procurement_rows()}
-    row = rows.get(procurement)
+    row = rows.get(procurement) if rows is not None else tx.procurement_row(procurement)
     if row is None:
         out.append("no row in the procurements read model")
         return out
@@ -473,10 +475,11 @@ def replay(store: Any, procurement: str | None = None, progress: Any = None) -> 
             report.streams.append(replay_stream(tx, procurement, pinned))
             return report
         streams = tx.stream_ids()
+        rows = {r.id: r for r in tx.procurement_rows()}  # once for the run, not per stream
         for sid in streams:
             kind, _, rid = sid.partition(":")
             if kind == "procurement":
-                report.streams.append(replay_stream(tx, rid, pinned))
+                report.streams.append(replay_stream(tx, rid, pinned, rows))
             elif kind in ("project", "supplier"):
                 report.streams.append(replay_registry(tx, sid))
             elif kind in ("credit", "credit-asof"):
@@ -484,7 +487,7 @@ def replay(store: Any, procurement: str | None = None, progress: Any = None) -> 
             if progress is not None:
                 progress(1)
         known = {s.partition(":")[2] for s in streams if s.startswith("procurement:")}
-        for row in tx.procurement_rows():
+        for row in rows.values():
             if row.id not in known:
                 report.problems.append(f"the procurements read model lists {row.id} but there "
                                        f"is no stream procurement:{row.id}")

@@ -277,10 +277,14 @@ class WorkingDayCalendar:
         return out
 
     def content_hash(self) -> str:
-        """SHA-256 (hex) of the canonical JSON of :meth:`to_data`."""
-        canonical = json.dumps(self.to_data(), sort_keys=True, separators=(",", ":"),
-                               ensure_ascii=False).encode()
-        return hashlib.sha256(canonical).hexdigest()
+        """SHA-256 (hex) of the canonical JSON of :meth:`to_data`; computed once (a calendar
+        is not changed once built: ``with_imported`` makes a new one)."""
+        found: str | None = self.__dict__.get("_content_hash")
+        if found is None:
+            canonical = json.dumps(self.to_data(), sort_keys=True, separators=(",", ":"),
+                                   ensure_ascii=False).encode()
+            found = self.__dict__["_content_hash"] = hashlib.sha256(canonical).hexdigest()
+        return found
 
     # ---------------------------------------------------------------- facts
 

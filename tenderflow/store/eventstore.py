@@ -410,6 +410,18 @@ class Tx(Projections):
             yield from rows
             last = rows[-1].global_seq
 
+    def verify_rows(self, batch: int = 1000) -> Iterator[Any]:
+        """Every row in global order for ``audit verify``, streamed. On SQLite the database
+        says whether the stored ``body`` is, byte for byte, the canonical JSON the columns
+        describe (``matches``); such a row brings only what the chain check needs (its body
+        as bytes, to be hashed as stored), any other row all its columns, for the verifier to
+        say what differs (read again by its rowid). Elsewhere: :meth:`raw_events` (the verifier compares in Python)."""
+        if self.dialect != "sqlite":
+            return self.raw_events(batch=batch)
+        from tenderflow.store.verifying import sqlite_verify_rows
+
+        return sqlite_verify_rows(self.conn, batch)
+
     def stream_ids(self, prefix: str = "") -> list[str]:
         q = select(m.streams.c.stream_id).order_by(m.streams.c.stream_id)
         if prefix:

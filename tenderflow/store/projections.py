@@ -83,6 +83,11 @@ class Projections:
     def procurement_rows(self) -> list[Any]:
         return list(self.conn.execute(select(m.procurements).order_by(m.procurements.c.id)))
 
+    def procurement_row(self, pid: str) -> Any:
+        """One procurement's row of the read model, or None."""
+        return self.conn.execute(
+            select(m.procurements).where(m.procurements.c.id == pid)).first()
+
     # --- pinned definitions -------------------------------------------------------------
     def pin_definition(self, digest: str, kind: str, name: str, body: str) -> None:
         if self.dialect == "postgresql":
@@ -91,6 +96,16 @@ class Projections:
             from sqlalchemy.dialects.sqlite import insert as dialect_insert
         self.conn.execute(dialect_insert(m.definitions).values(
             hash=digest, kind=kind, name=name, body=body).on_conflict_do_nothing())
+
+    def pin_definitions(self, rows: list[tuple[str, str, str, str]]) -> None:
+        """Store each ``(hash, kind, name, body)`` whose hash is not in the table yet: one
+        keyed read, and a write only for a definition never pinned before."""
+        stored = set(self.conn.execute(select(m.definitions.c.hash).where(
+            m.definitions.c.hash.in_([r[0] for r in rows]))).scalars())
+        for digest, kind, name, body in rows:
+            if digest not in stored:
+                self.pin_definition(digest, kind, name, body)
+                stored.add(digest)
 
     def definition(self, digest: str) -> tuple[str, str, str] | None:
         row = self.conn.execute(
