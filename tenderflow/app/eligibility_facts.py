@@ -46,17 +46,22 @@ def import_record(as_of: str, imported_at: str, file: str | None) -> dict[str, A
 def credit_imports(tx: Tx, at: datetime | None = None) -> dict[str, dict[str, Any]]:
     """Each credit list as last imported before ``at`` (all imports when None): the latest
     as-of date recorded at or before ``at``, with its import time and file."""
-    found: dict[str, dict[str, Any]] = {}
     day = local_date(at).isoformat() if at is not None else None
+    by_list: dict[str, list[str]] = {}
     for sid in tx.stream_ids(IMPORT_PREFIX):
         name, _, as_of = sid[len(IMPORT_PREFIX):].rpartition(":")
-        if day is not None and as_of > day:
-            continue
-        event = next(iter(tx.read_stream(sid)), None)
-        if event is None or (at is not None and parse_time(event.occurred_at) > at):
-            continue
-        if name not in found or as_of >= found[name]["as_of"]:
+        if day is None or as_of <= day:
+            by_list.setdefault(name, []).append(as_of)
+    found: dict[str, dict[str, Any]] = {}
+    for name, dates in by_list.items():
+        # newest as-of first: only the imports that could be the answer are read, not every
+        # import ever recorded (one stream per list and day accumulates over the years)
+        for as_of in sorted(dates, reverse=True):
+            event = next(iter(tx.read_stream(import_stream(name, as_of))), None)
+            if event is None or (at is not None and parse_time(event.occurred_at) > at):
+                continue
             found[name] = import_record(as_of, event.occurred_at, event.payload.get("file"))
+            break
     return dict(sorted(found.items()))
 
 
