@@ -146,7 +146,8 @@ class ChainVerifier:
             details.append(f"stored hash {row.hash[:16]}… but the stored body hashes to "
                            f"{digest[:16]}…")
             kind = "hash"
-        if getattr(row, "matches", False) or row.body == _body_from_columns(row):
+        if getattr(row, "matches", False) or (row.body == _body_from_columns(row)
+                                              and _json_texts(row.payload, row.pins)):
             # Fast path: the stored body is, byte for byte, the canonical JSON of the columns
             # (compared by the database for Tx.verify_rows, else here), so every column equals
             # the body's field (the body itself is hashed above, as stored).
@@ -225,7 +226,10 @@ class ChainVerifier:
 
     def _note_pins(self, text: str) -> None:
         if text not in self._pins_seen:
-            pins = json.loads(text)
+            try:
+                pins = json.loads(text)
+            except (TypeError, ValueError, RecursionError):
+                return  # not JSON: the row's column problem is reported by feed
             self._pins_seen.add(text)
             if isinstance(pins, dict):
                 self.pinned.update((str(k), str(v)) for k, v in pins.items())
@@ -304,6 +308,18 @@ class ChainVerifier:
                 f"after {first[0]}); PostgreSQL sequences leave gaps on rollback, SQLite does "
                 f"not — a checkpoint proves whether events were deleted")
         return report
+
+
+def _json_texts(*texts: Any) -> bool:
+    """Whether each text is JSON. ``payload`` and ``pins`` are pasted into the body as text:
+    only when both are JSON does an equal body mean each equals its field (a JSON text cannot
+    hold an unescaped ``,"pins":``, so the body splits between them in one place only)."""
+    for text in texts:
+        try:
+            json.loads(text)
+        except (TypeError, ValueError, RecursionError):
+            return False
+    return True
 
 
 def _body_from_columns(row: Any) -> str:

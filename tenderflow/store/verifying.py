@@ -42,8 +42,13 @@ _CANONICAL_FROM_COLUMNS = " || ".join([
     "',\"recorded_at\":'", _quoted("recorded_at"), "',\"schema_version\":'",
     _quoted("schema_version"), "',\"stream_id\":'", _quoted("stream_id"),
     "',\"stream_seq\":'", _quoted("stream_seq"), "',\"type\":'", _quoted("type"), "'}'"])
+# ``payload`` and ``pins`` are pasted in as text, so both must be valid JSON for the match to
+# mean each column equals its field: a JSON text cannot hold an unescaped ``,"pins":``, so two
+# valid JSON columns split the body in one place only; two invalid ones that shift text from
+# one into the other take the slow path, which parses them and reports the column.
 _VERIFY_SELECT = ("SELECT rowid, global_seq, stream_id, stream_seq, pins, prev_hash, hash, "
-                  f"CAST(body AS BLOB), body = {_CANONICAL_FROM_COLUMNS} FROM events ")
+                  f"CAST(body AS BLOB), body = {_CANONICAL_FROM_COLUMNS} "
+                  "AND json_valid(payload) AND json_valid(pins) FROM events ")
 _VERIFY_ORDER = " ORDER BY events.global_seq LIMIT ?"
 
 

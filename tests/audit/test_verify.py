@@ -307,3 +307,39 @@ def test_the_database_finds_every_sound_body_equal_to_its_columns(recorded: Any)
     assert not isinstance(rows[3], VerifyRow) and rows[3].payload is not None
     report, _ = verify_store(recorded.store)
     assert [p.kind for p in report.problems] == ["column"]
+
+
+def test_payload_and_pins_shifted_into_each_other_are_found(store: Any) -> None:
+    """``payload`` and ``pins`` are compared as text pasted into the body, so text moved
+    across the ``,"pins":`` between them keeps the concatenation equal when the payload has a
+    key ``pins`` of its own. Such columns are not both valid JSON: the database sends the row
+    to the slow path and the verifier names the column."""
+    from tenderflow.store.eventstore import NewEvent
+    from tenderflow.store.verifying import VerifyRow
+    from tests.conftest import with_generic_events
+
+    store = with_generic_events(store)
+    at = "2023-03-01T09:00:00+08:00"
+    with store.transaction() as tx:
+        tx.append("thing:1", 0, [NewEvent("Thing", {"a": 1, "pins": {"b": 2}}, at,
+                                          "staff:wang", {})], at)
+    with store.reading() as tx:
+        row = next(iter(tx.raw_events()))
+    assert row.payload == '{"a":1,"pins":{"b":2}}' and row.pins == "{}"
+    with store.engine.begin() as conn:
+        conn.exec_driver_sql("DROP TRIGGER IF EXISTS events_no_update")
+        conn.exec_driver_sql("UPDATE events SET payload = ?, pins = ?",
+                             ('{"a":1', '{"b":2}},"pins":{}'))
+    with store.reading() as tx:
+        shifted = next(iter(tx.verify_rows()))
+    assert not isinstance(shifted, VerifyRow)
+    report, _ = verify_store(store)
+    assert [p.kind for p in report.problems] == ["column"], report.problems
+    # the comparison made in Python (PostgreSQL's path) is held to the same
+    from tenderflow.audit.verify import ChainVerifier
+
+    python_side = ChainVerifier()
+    with store.reading() as tx:
+        python_side.feed_all(tx.raw_events())
+        found = python_side.finish(tx.heads(), tx.definitions())
+    assert [p.kind for p in found.problems] == ["column"], found.problems
