@@ -36,6 +36,9 @@ interleaved rounds (``--events 100000 --bare-only``):
 
     before: verify  43,594 events/s, bare loop 218,727 events/s: bare/verify 4.92
     after:  verify 112,240 events/s, bare loop 209,120 events/s: bare/verify 1.95
+    with json_valid() on payload and pins added to the database's comparison (a row whose
+    two columns trade text is no longer taken as sound), same command, a full test run
+    beside it: verify 73,825 events/s, bare loop 165,111 events/s: bare/verify 2.09
 
 What remains: SQLite building the canonical text from the columns (about 2 µs a row here) and
 the SQLAlchemy rows of each batch; the issue's target is 1.5.
