@@ -210,17 +210,59 @@ def make_demo_keys(out_dir: str | Path, parties: Mapping[str, Mapping[str, Any]]
     return DemoKeys(ca_path, paths, passphrase, readme)
 
 
-def load_p12(p12_path: str | Path, passphrase: str | bytes | None) -> tuple[bytes, Any]:
-    """The PKCS#12 bytes and the certificate inside; InputError if it cannot be opened."""
+# PKCS#12 files opened in this process, by SHA-256 of (file bytes, passphrase): opening one
+# runs its key derivation (tens of thousands of iterations), which a signature did three times
+# (the key's identity, the identity check, pyHanko's signer) - issue 17. Bounded: a command
+# opens a handful of keys.
+_OPENED: dict[str, tuple[Any, Any, list[Any]]] = {}
+
+
+def open_p12(data: bytes, passphrase: str | bytes | None) -> tuple[Any, Any, list[Any]]:
+    """``(private key, certificate, other certificates)`` of PKCS#12 ``data``, decrypted once
+    per process; ValueError as :func:`cryptography...pkcs12.load_key_and_certificates`."""
     from cryptography.hazmat.primitives.serialization import pkcs12
 
+    secret = passphrase_bytes(passphrase)
+    digest = hashlib.sha256(hashlib.sha256(data).digest() + b"|" + (secret or b"")).hexdigest()
+    hit = _OPENED.get(digest)
+    if hit is None:
+        key, cert, extra = pkcs12.load_key_and_certificates(data, secret)
+        if len(_OPENED) >= 16:
+            _OPENED.clear()
+        hit = _OPENED[digest] = (key, cert, list(extra))
+    return hit
+
+
+def pyhanko_signer(p12_bytes: bytes, passphrase: str | bytes | None) -> Any:
+    """pyHanko's signer for a PKCS#12 key, from the key opened once per process
+    (:func:`open_p12`) - what ``SimpleSigner.load_pkcs12_data`` builds, without decrypting
+    the file again."""
+    from asn1crypto import keys as asn1_keys
+    from asn1crypto import x509 as asn1_x509
+    from cryptography.hazmat.primitives import serialization
+    from pyhanko.sign import signers
+    from pyhanko_certvalidator.registry import SimpleCertificateStore
+
+    key, cert, extra = open_p12(p12_bytes, passphrase)
+    der = serialization.Encoding.DER
+    registry = SimpleCertificateStore()
+    registry.register_multiple([asn1_x509.Certificate.load(c.public_bytes(der)) for c in extra])
+    return signers.SimpleSigner(
+        signing_key=asn1_keys.PrivateKeyInfo.load(key.private_bytes(
+            der, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())),
+        signing_cert=asn1_x509.Certificate.load(cert.public_bytes(der)),
+        cert_registry=registry)
+
+
+def load_p12(p12_path: str | Path, passphrase: str | bytes | None) -> tuple[bytes, Any]:
+    """The PKCS#12 bytes and the certificate inside; InputError if it cannot be opened."""
     path = Path(p12_path)
     try:
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read key file: {exc.strerror}", file=str(path)) from None
     try:
-        key, cert, _extra = pkcs12.load_key_and_certificates(data, passphrase_bytes(passphrase))
+        key, cert, _extra = open_p12(data, passphrase)
     except ValueError:
         raise InputError("cannot open the PKCS#12 key file: wrong passphrase or not a "
                          "PKCS#12 file", file=str(path), field="passphrase") from None

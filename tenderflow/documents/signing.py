@@ -50,7 +50,7 @@ from tenderflow.documents.keys import (
     identity_of,
     load_p12,
     load_trust_roots,
-    passphrase_bytes,
+    pyhanko_signer,
     shanghai_time,
     validity_problem,
 )
@@ -184,8 +184,7 @@ def sign_pdf(in_bytes: bytes, p12_path: str | Path, passphrase: str | bytes | No
     existing = _existing_signatures(reader)
     _check_turn(party_role, order, existing)
 
-    signer = signers.SimpleSigner.load_pkcs12_data(p12_bytes, other_certs=[],
-                                                   passphrase=passphrase_bytes(passphrase))
+    signer = pyhanko_signer(p12_bytes, passphrase)
     meta = signers.PdfSignatureMetadata(
         field_name=field_name(party_role),
         md_algorithm="sha256",
