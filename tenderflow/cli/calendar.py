@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from tenderflow.cli import Ctx
+from tenderflow.cli.text import width
 
 pass_ctx = click.make_pass_decorator(Ctx)
 
@@ -182,21 +183,15 @@ def render_year(data: dict[str, Any], lang: str = "zh") -> str:
     return "\n".join(lines)
 
 
-def _width(text: str) -> int:
-    import unicodedata
-
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
-
-
 def _center_cjk(text: str) -> str:
-    pad = MONTH_WIDTH - _width(text)
+    pad = MONTH_WIDTH - width(text)
     left = pad // 2
     return " " * left + text + " " * (pad - left)
 
 
 def _pad_cjk(text: str) -> str:
-    return text + " " * max(0, MONTH_WIDTH - _width(text))
+    return text + " " * max(0, MONTH_WIDTH - width(text))
 
 
 def _fit(text: str) -> str:
-    return text + " " * max(0, MONTH_WIDTH - _width(text))
+    return text + " " * max(0, MONTH_WIDTH - width(text))

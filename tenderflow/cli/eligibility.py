@@ -3,13 +3,13 @@ candidate, recorded as an event, shown as a table and written as a PDF report.""
 
 from __future__ import annotations
 
-import unicodedata
 from pathlib import Path
 from typing import Any
 
 import click
 
 from tenderflow.cli import Ctx
+from tenderflow.cli.text import cell
 
 pass_ctx = click.make_pass_decorator(Ctx)
 
@@ -27,22 +27,6 @@ def eligibility() -> None:
     procurement opened, see the recorded result, write the report."""
 
 
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(ch) in ("W", "F") else 1 for ch in text)
-
-
-def _cell(text: str, width: int) -> str:
-    """``text`` on one line, cut to ``width`` display columns and padded to it."""
-    text = " ".join(str(text).split())
-    if _width(text) > width:
-        out, used = "", 0
-        for ch in text:
-            w = _width(ch)
-            if used + w > width - 1:
-                break
-            out, used = out + ch, used + w
-        text = out + "…"
-    return text + " " * (width - _width(text))
 
 
 def table(report: dict[str, Any], lang: str) -> str:
@@ -63,7 +47,7 @@ def table(report: dict[str, Any], lang: str) -> str:
             f"({imports[name]['file']})" if name in imports else
             "NOT IMPORTED - its rule is not checked (tenderflow credit import FILE --as-of "
             f"DATE --list {name})") for name in CREDIT_LISTS]
-    head = "  " + "".join(_cell(h, w) + " " for h, w in zip(
+    head = "  " + "".join(cell(h, w) + " " for h, w in zip(
         ("rule", "verdict", "value seen", "threshold"), WIDTHS)) + "source"
     for c in report["candidates"]:
         verdict = ("eligible (合格)" if c["eligible"] else "NOT eligible (不合格)")
@@ -73,7 +57,7 @@ def table(report: dict[str, Any], lang: str) -> str:
             cells = (f"{MARK[o['verdict']]} {o['rule']}", VERDICT[lang][o["verdict"]],
                      value_text(o["value"]), value_text(o["threshold"]))
             status = "" if o["status"] == "P" else f" ({o['status']})"
-            lines.append("  " + "".join(_cell(t, w) + " " for t, w in zip(cells, WIDTHS))
+            lines.append("  " + "".join(cell(t, w) + " " for t, w in zip(cells, WIDTHS))
                          + o["source"] + status)
             if o["verdict"] in ("fail", "warn", "not_checked"):
                 lines.append(f"      → {o['reason']}")

@@ -337,7 +337,7 @@ def tick(obj: Ctx, at: str | None) -> None:
 @click.command("list")
 @pass_ctx
 def list_procurements(obj: Ctx) -> None:
-    """List procurements with their mode, state and next due time.
+    """List procurements with their project, mode, state, version and next due time.
 
     \b
     Example:
@@ -345,6 +345,11 @@ def list_procurements(obj: Ctx) -> None:
     """
     from tenderflow.app.admin import list_procurements
 
+    from tenderflow.cli.text import table
+
     rows = list_procurements(obj.store())
-    obj.emit(rows, "\n".join(f"{r['id']:<20} {r['mode']:<24} {r['state']:<18} "
-                             f"{r['next_due'] or ''}" for r in rows) or "no procurements")
+    header = (["采购编号", "项目", "方式", "状态", "版本", "下一计时到期"] if obj.lang == "zh" else
+              ["procurement", "project", "mode", "state", "version", "next due"])
+    obj.emit(rows, table(header, [[r["id"], r["project"], r["mode"], r["state"],
+                                   str(r["version"]), r["next_due"] or "—"] for r in rows])
+             if rows else ("没有采购" if obj.lang == "zh" else "no procurements"))
