@@ -258,8 +258,7 @@ class Services:
             from tenderflow.workflow.rulebook import labelled
 
             raise TriggerRefused(pid, "open", f"re-opening {reopens}",
-                                 labelled(refusals, load_parameters(self.root),
-                                          rules=load_rules(self.root)))
+                                 labelled(refusals, params, rules=load_rules(self.root)))
         return link
 
     def _save(self, tx: Tx, wf: Workflow, pid: str, state: State) -> None:

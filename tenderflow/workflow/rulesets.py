@@ -172,11 +172,3 @@ def ruleset_of(state: Mapping[str, Any], definition: Definition) -> Ruleset | No
     """The ruleset pinned into a procurement when it opened (None if opened before)."""
     pinned = state.get("ruleset")
     return pinned_ruleset(pinned["content_hash"], definition) if pinned else None
-
-
-def pin_definition_args(ruleset: Ruleset, canonical: Callable[[Any], str]
-                        ) -> tuple[str, str, str, str]:
-    """(hash, kind, name, canonical body) of a ruleset for ``Tx.pin_definition``, the body
-    written by the store's ``canonical`` JSON."""
-    return (ruleset.content_hash, "ruleset", f"{ruleset.id} {ruleset.version}",
-            canonical(ruleset.to_data()))
