@@ -192,6 +192,9 @@ def cli(ctx: click.Context, db: str, actor: str | None, as_json: bool, lang: str
       tenderflow run examples/negotiation_award.yaml
       tenderflow status CN-2023-001
     """
+    from tenderflow.i18n import set_language
+
+    set_language(lang)
     ctx.obj = Ctx(db=db, actor=actor, json=as_json, lang=lang, late_reason=late_reason)
 
 
