@@ -34,26 +34,28 @@ def dot_source(wf: Any) -> str:
     for name, label in wf.states.items():
         extra = ', peripheries=2, fillcolor="#f3f3f3"' if name in wf.terminal else ""
         lines.append(f"  {_q(name)} [label={_q(label.get('zh', name) + chr(10) + name)}{extra}];")
-    shown: set[tuple[str, str, str]] = set()
-    any_node = False
+    # one edge per (from, to) with every trigger taking it, so that the many self-loops of a
+    # state (bids recorded, objections raised, …) stay legible
+    edges: dict[tuple[str, str], list[str]] = {}
+    dashed: set[tuple[str, str]] = set()
     for t in wf.transitions:
-        label = f"{t.title_zh}\n{t.trigger}"
+        label = f"{t.title_zh}（{t.trigger}）"
         if len(t.sources) > 3:
-            if not any_node:
-                lines.append('  "__any" [label="任一进行中状态\\nany open state", '
-                             'style="dashed,rounded"];')
-                any_node = True
-            dest = "__any" if t.dest == "=" else t.dest
-            key = ("__any", dest, t.trigger)
-            if key not in shown:
-                shown.add(key)
-                lines.append(f"  \"__any\" -> {_q(dest)} [label={_q(label)}, style=dashed];")
-            continue
-        for s in t.sources:
-            key = (s, t.target(s), t.trigger)
-            if key not in shown:
-                shown.add(key)
-                lines.append(f"  {_q(s)} -> {_q(t.target(s))} [label={_q(label)}];")
+            pair = ("__any", "__any" if t.dest == "=" else t.dest)
+            dashed.add(pair)
+            pairs = [pair]
+        else:
+            pairs = [(s, t.target(s)) for s in t.sources]
+        for pair in pairs:
+            labels = edges.setdefault(pair, [])
+            if label not in labels:
+                labels.append(label)
+    if dashed:
+        lines.append('  "__any" [label="任一进行中状态\\nany open state", '
+                     'style="dashed,rounded"];')
+    for (src, dst), labels in edges.items():
+        style = ", style=dashed" if (src, dst) in dashed else ""
+        lines.append(f"  {_q(src)} -> {_q(dst)} [label={_q(chr(10).join(labels))}{style}];")
     lines.append("}")
     return "\n".join(lines)
 

@@ -69,6 +69,28 @@ class Feature:
     background: list[Step]
     scenarios: list[Scenario]
 
+    @property
+    def paragraphs(self) -> list[str]:
+        """The description as paragraphs: its lines are wrapped in the file, so they are
+        joined (Chinese takes no space between lines; a Latin word boundary keeps one); a line
+        citing the legal basis (法律依据) starts a new paragraph, as does an empty line."""
+        out: list[str] = []
+        current = ""
+        for line in self.description.splitlines():
+            line = line.strip()
+            if not line or line.startswith(("法律依据", "依据")):
+                if current:
+                    out.append(current)
+                current = line
+                continue
+            if current and current[-1].isascii() and line[0].isascii() and \
+                    current[-1].isalnum() and line[0].isalnum():
+                current += " "
+            current += line
+        if current:
+            out.append(current)
+        return out
+
 
 def _slug(text: str) -> str:
     return re.sub(r"[^0-9A-Za-z\u4e00-\u9fff]+", "-", text).strip("-")
@@ -135,29 +157,51 @@ def feature_test_modules(tests: Path) -> list[Path]:
                   if _BINDS.search(p.read_text(encoding="utf-8")))
 
 
-def run_features(project: Path, report: Path, python: str | None = None) -> dict[str, Any]:
-    """Run every feature with pytest-bdd into the cucumber JSON ``report``. Without a
-    ``tests/`` folder (an installed tenderflow) this is CheckFailed saying to give
-    ``--results``."""
+@dataclass
+class FeatureRun:
+    """A run of the features in progress (a pytest subprocess writing ``report``)."""
+
+    process: Any
+    report: Path
+    command: list[str]
+    modules: list[str]
+
+    def wait(self) -> dict[str, Any]:
+        """Wait for the run; what it said. No report written is CheckFailed."""
+        out, err = self.process.communicate()
+        tail = (out or "").strip().splitlines()[-1:] or [""]
+        if not self.report.is_file():
+            raise CheckFailed(f"the feature run wrote no report (pytest exit "
+                              f"{self.process.returncode}): {tail[0]} {(err or '')[-400:]}")
+        return {"command": " ".join(self.command[1:]), "exit": self.process.returncode,
+                "summary": tail[0], "modules": self.modules}
+
+
+def start_features(project: Path, report: Path, python: str | None = None) -> FeatureRun:
+    """Start running every feature with pytest-bdd into the cucumber JSON ``report`` (in the
+    background: :meth:`FeatureRun.wait`). Without a ``tests/`` folder (an installed
+    tenderflow) this is CheckFailed saying to give ``--results``."""
     tests = project / "tests"
     if not tests.is_dir() or not (tests / "bdd").is_dir():
         raise CheckFailed(
             f"the features cannot be run here: {tests} is missing (an installed tenderflow "
             "has no step definitions); run them in a source checkout with `pytest "
             "--cucumberjson=FILE tests/bdd …` and give the report with --results FILE")
-    modules = feature_test_modules(tests)
+    report = report.resolve()  # pytest runs in the project folder
+    modules = [str(m.relative_to(project)) for m in feature_test_modules(tests)]
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(project), env.get("PYTHONPATH")]))
     cmd = [python or sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-           f"--cucumberjson={report}", *[str(m.relative_to(project)) for m in modules]]
-    done = subprocess.run(cmd, cwd=project, env=env, capture_output=True, text=True,
-                          check=False)
-    tail = (done.stdout or "").strip().splitlines()[-1:] or [""]
-    if not report.is_file():
-        raise CheckFailed(f"the feature run wrote no report (pytest exit {done.returncode}): "
-                          f"{tail[0]} {done.stderr.strip()[-400:]}")
-    return {"command": " ".join(cmd[1:]), "exit": done.returncode, "summary": tail[0],
-            "modules": [str(m.relative_to(project)) for m in modules]}
+           f"--cucumberjson={report}", *modules]
+    report.unlink(missing_ok=True)
+    proc = subprocess.Popen(cmd, cwd=project, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, stdin=subprocess.DEVNULL, text=True)
+    return FeatureRun(proc, report, cmd, modules)
+
+
+def run_features(project: Path, report: Path, python: str | None = None) -> dict[str, Any]:
+    """Run every feature (:func:`start_features`) and wait for the report."""
+    return start_features(project, report, python).wait()
 
 
 def read_results(path: Path) -> list[dict[str, Any]]:

@@ -127,7 +127,10 @@ def rule_registry(root: Path | None = None) -> dict[str, RuleRow]:
     out: dict[str, RuleRow] = {}
     for name in available_rulesets(root):
         rs = load_ruleset(ruleset_path(name, root))
-        for r in rs.rules:
+        for r in rs.rules:  # a rule shared by rulesets is listed once, with each file
+            if r.id in out:
+                out[r.id].origin += f", eligibility/{name}.yaml"
+                continue
             out[r.id] = RuleRow(r.id, r.title_zh, r.title_en, r.source, str(r.status),
                                 f"eligibility/{name}.yaml")
     for kind, (source, status) in LINT_SOURCES.items():
@@ -279,34 +282,37 @@ def write(book: Handbook, out: Path) -> list[str]:
 
 
 def make_handbook(out: Path, *, results: Path | None = None, since: str | None = None,
-                  run: bool = True) -> tuple[Handbook, list[str]]:
-    """Run the features (or read ``results``, a cucumber JSON report), build the handbook and
-    write it into ``out``: ``handbook.html``, ``handbook.pdf``, ``coverage.json`` and, when the
-    features were run here, their report ``features-results.json``. Bad input (a report that
-    is not one, a revision git does not know) is refused before anything is written."""
+                  run: bool = True, started: Any = None) -> tuple[Handbook, list[str]]:
+    """Run the features (or read ``results``, a cucumber JSON report; or wait for
+    ``started``, a run begun with :func:`tenderflow.app.features.start_features`), build the
+    handbook and write it into ``out``: ``handbook.html``, ``handbook.pdf``,
+    ``coverage.json`` and, when the features were run here, their report
+    ``features-results.json``. Bad input (a report that is not one, a revision git does not
+    know) is refused before anything is written."""
     import tempfile
 
-    from tenderflow.app.features import read_results, run_features
+    from tenderflow.app.features import read_results, start_features
     from tenderflow.paths import project_root
 
     if since is not None:
         changes_since(since)  # a bad revision fails here, before the run and any file
+    report = None
     if results is not None:
         report = read_results(results)
         info = {"summary_zh": f"读取已有的特性运行结果 {results}（cucumber JSON）",
                 "results": str(results)}
-    elif run:
+    elif run or started is not None:
         with tempfile.TemporaryDirectory(prefix="tenderflow-features-") as tmp:
-            path = Path(tmp) / "features-results.json"
-            done = run_features(project_root(), path)
-            report = read_results(path)
+            feature_run = started or start_features(project_root(),
+                                                    Path(tmp) / "features-results.json")
+            done = feature_run.wait()
+            report = read_results(feature_run.report)
             out.mkdir(parents=True, exist_ok=True)
-            (out / "features-results.json").write_bytes(path.read_bytes())
+            (out / "features-results.json").write_bytes(feature_run.report.read_bytes())
         info = {"summary_zh": f"在本机运行全部特性（pytest-bdd，{len(done['modules'])} 个测试"
                               f"模块）：{done['summary']}", **done,
                 "results": str(out / "features-results.json")}
     else:
-        report = None
         info = {"summary_zh": "未运行特性：每个场景标为未运行"}
     book = build(report, info, since=since)
     return book, write(book, out)

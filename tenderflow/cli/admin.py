@@ -62,6 +62,13 @@ def demo(obj: Ctx, out: Path) -> None:
                      + ", ".join(f"{k}={v}" for k, v in s["states"].items()))
     for name in summary.get("artifacts", []):
         lines.append(f"  wrote {name}")
+    book = summary.get("handbook") or {}
+    if book.get("counts"):
+        from tenderflow.i18n import _
+
+        lines.append(_("policy handbook: {passed} of {scenarios} scenarios passed, {failed} "
+                       "failed, {not_run} not run; {uncovered} rules uncovered")
+                     .format(**book["counts"]) + (f" ({book['note']})" if book["note"] else ""))
     lines.append(f"events recorded: {summary['events']}; summary: {summary['summary']}")
     obj.emit(summary, "\n".join(lines))
     if not all(s["ok"] for s in summary["scenarios"]):

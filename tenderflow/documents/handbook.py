@@ -17,6 +17,8 @@ from tenderflow.errors import InputError
 
 TITLE = "老旧小区改造社会资本采购 政策手册"
 MARKS = {"passed": "✓ 通过", "failed": "✗ 未通过", "not run": "○ 未运行"}
+# The embedded font (WenQuanYi Zen Hei) has no ✓ ✗ ○: the PDF says it in words.
+PDF_MARKS = {"passed": "【通过】", "failed": "【未通过】", "not run": "【未运行】"}
 STATUS_LABELS = {"P": "P（已读原文）", "secondary": "二手资料（secondary）",
                  "unconfirmed": "未经核实（unconfirmed）"}
 CHANGE_LABELS = {"added": "新增", "removed": "删除", "changed": "修改"}
@@ -102,7 +104,7 @@ def pdf_sections(book: Any) -> list[dict[str, Any]]:
             body.append(f"法律依据：{ch.workflow.source}")
         for f in ch.features:
             body.append(f"【{f.name}】（features/{f.uri}）")
-            body += [line for line in f.description.splitlines() if line.strip()]
+            body += f.paragraphs
             ids = [t for s in f.scenarios for t in s.tags if t in book.rules]
             ids = list(dict.fromkeys(ids))
             if ids:
@@ -110,24 +112,24 @@ def pdf_sections(book: Any) -> list[dict[str, Any]]:
                                        "rows": [[i, book.rules[i].title_zh,
                                                  book.rules[i].source,
                                                  STATUS_LABELS[book.rules[i].status],
-                                                 MARKS[book.rules[i].result]] for i in ids]}})
+                                                 PDF_MARKS[book.rules[i].result]] for i in ids]}})
             if f.background:
                 body.append("背景：")
                 body += _step_lines(f.background)
             for s in f.scenarios:
                 tags = " ".join(f"@{t}" for t in s.tags)
-                body.append(f"{MARKS[s.result]}　{s.keyword}：{s.name}　{tags}")
+                body.append(f"{PDF_MARKS[s.result]}{s.keyword}：{s.name}　{tags}")
                 body += _step_lines(s.steps)
                 for ex in s.examples:
                     results = ex.results or ["not run"] * len(ex.rows)
                     body.append({"table": {"columns": ["结果", *ex.header],
-                                           "rows": [[MARKS[r], *row]
+                                           "rows": [[PDF_MARKS[r], *row]
                                                     for r, row in zip(results, ex.rows)]}})
         sections.append({"heading": f"{ch.title_zh}（{ch.title_en}）", "body": body})
     sections.append({"heading": "规则覆盖表", "body": [
         {"table": {"columns": ["规则", "标题", "法律依据", "状态", "场景数", "结果"],
                    "rows": [[r.id, r.title_zh, r.source, r.status, str(len(r.scenarios)),
-                             MARKS[r.result] if r.scenarios else "未覆盖"]
+                             PDF_MARKS[r.result] if r.scenarios else "未覆盖"]
                             for r in book.rules.values()]}}]})
     sections.append({"heading": "法律依据索引", "body": [
         {"table": {"columns": ["法律依据", "规则"],
