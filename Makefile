@@ -33,7 +33,7 @@ system-deps:
 	fi
 
 demo: install
-	$(BIN)/tenderflow demo --out demo-out
+	$(BIN)/tenderflow demo --out demo-out --features
 
 test: install
 	$(BIN)/python -m pytest -W error $(PYTEST_ARGS)

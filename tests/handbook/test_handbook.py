@@ -24,7 +24,7 @@ from tenderflow.app.features import (
     read_results,
     start_features,
 )
-from tenderflow.app.handbook import AREAS, build, cover, make_handbook, rule_registry
+from tenderflow.app.handbook import AREAS, cover, make_handbook, rule_registry
 from tenderflow.cli import cli
 from tenderflow.errors import CheckFailed, InputError
 from tests.conftest import ROOT
@@ -147,7 +147,7 @@ def test_policy_docs_writes_the_handbook(ran: Path, tmp_path: Path) -> None:
 @pytest.mark.skipif(shutil.which("chromium") is None,
                     reason="Debian chromium is not installed (Makefile APT_PACKAGES)")
 def test_the_handbook_renders_in_chromium(ran: Path, tmp_path: Path) -> None:
-    book, files = make_handbook(tmp_path / "hb", results=ran)
+    book, _ = make_handbook(tmp_path / "hb", results=ran)
     html = tmp_path / "hb" / "handbook.html"
     chromium = ["chromium", "--headless", "--no-sandbox", "--disable-gpu",
                 "--hide-scrollbars", f"--user-data-dir={tmp_path / 'profile'}"]
