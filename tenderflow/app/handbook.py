@@ -193,50 +193,57 @@ def chapters(features: list[Feature], diagrams: bool = True) -> list[Chapter]:
     return out
 
 
-def changes_since(rev: str) -> list[dict[str, Any]]:
+def changes_since(rev: str, store: Any = None) -> list[dict[str, Any]]:
     """The definitions' changes since git revision ``rev``: the parameters, each mode file
-    and each ruleset, each diffed rule by rule; a file not at ``rev`` is new."""
-    from tenderflow.app.policy_diff import diff_versions, load_version
+    and each ruleset, each diffed rule by rule (a file not at ``rev`` is new). With ``store``,
+    each changed file's current version is also tried against the recorded procurements
+    (``policy diff --against-log``). An unknown revision, or definitions outside a git
+    checkout, is InputError."""
+    import subprocess
+
+    from tenderflow.app.policy_diff import against_log, diff_versions, load_version
     from tenderflow.errors import InputError
     from tenderflow.paths import workflows_dir
 
     folder = workflows_dir()
+    top = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=folder,
+                         capture_output=True, text=True, check=False)
+    known = subprocess.run(["git", "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}"],
+                           cwd=folder, capture_output=True, text=True, check=False)
+    if top.returncode != 0:
+        raise InputError("the definitions are not in a git repository", file=str(folder),
+                         expected="--since REV only in a git checkout")
+    if known.returncode != 0:
+        raise InputError(f"git knows no revision {rev!r}", field="--since",
+                         expected="a commit, branch or tag, e.g. HEAD~10 or main")
+    root = Path(top.stdout.strip()).resolve()
     files = [folder / "parameters.yaml", *sorted(p for p in folder.glob("*.yaml")
                                                  if p.name not in ("parameters.yaml",
                                                                    "rules.yaml")),
              *sorted((folder / "eligibility").glob("*.yaml"))]
     out = []
     for path in files:
-        rel = path.relative_to(folder.parent).as_posix()
+        rel = path.resolve().relative_to(root).as_posix()
         new = load_version(str(path))
+        entry: dict[str, Any] = {"file": rel, "kind": new.kind, "note": "", "changes": [],
+                                 "against_log": None}
         try:
-            old = load_version(f"{rev}:./{rel}" if Path.cwd() == folder.parent
-                               else f"{rev}:{_git_path(path)}")
+            old = load_version(f"{rev}:{rel}", cwd=folder)
         except InputError as exc:
-            out.append({"file": rel, "kind": new.kind, "note": f"not compared: {exc.message}",
-                        "changes": []})
+            entry["note"] = f"not compared: {exc.message}"
+            out.append(entry)
             continue
-        out.append({"file": rel, "kind": new.kind, "note": "",
-                    "changes": [c.to_dict() for c in diff_versions(old, new)]})
+        entry["changes"] = [c.to_dict() for c in diff_versions(old, new)]
+        if store is not None and entry["changes"]:
+            report = against_log(store, new)
+            entry["against_log"] = [o.to_dict() for o in report.outcomes
+                                    if o.status in ("refused", "differs", "not_compared")]
+        out.append(entry)
     return out
 
 
-def _git_path(path: Path) -> str:
-    """``path`` relative to the top of its git repository (for ``REV:path``)."""
-    import subprocess
-
-    from tenderflow.errors import InputError
-
-    done = subprocess.run(["git", "rev-parse", "--show-toplevel"], cwd=path.parent,
-                          capture_output=True, text=True, check=False)
-    if done.returncode != 0:
-        raise InputError("the definitions are not in a git repository", file=str(path),
-                         expected="--since REV only in a git checkout")
-    return path.resolve().relative_to(Path(done.stdout.strip()).resolve()).as_posix()
-
-
 def build(results: list[dict[str, Any]] | None, run: dict[str, Any],
-          since: str | None = None, diagrams: bool = True) -> Handbook:
+          since: str | None = None, diagrams: bool = True, store: Any = None) -> Handbook:
     """The handbook from the features, the rule registry and a cucumber JSON report
     (``None``: no run, every scenario *not run*)."""
     from tenderflow.app.features import apply_results, load_features
@@ -251,7 +258,7 @@ def build(results: list[dict[str, Any]] | None, run: dict[str, Any],
     book = Handbook(chapters(features, diagrams), rules, source_index(rules), run,
                     since=since)
     if since:
-        book.changes = changes_since(since)
+        book.changes = changes_since(since, store)
     return book
 
 
@@ -282,7 +289,8 @@ def write(book: Handbook, out: Path) -> list[str]:
 
 
 def make_handbook(out: Path, *, results: Path | None = None, since: str | None = None,
-                  run: bool = True, started: Any = None) -> tuple[Handbook, list[str]]:
+                  run: bool = True, started: Any = None,
+                  store: Any = None) -> tuple[Handbook, list[str]]:
     """Run the features (or read ``results``, a cucumber JSON report; or wait for
     ``started``, a run begun with :func:`tenderflow.app.features.start_features`), build the
     handbook and write it into ``out``: ``handbook.html``, ``handbook.pdf``,
@@ -314,5 +322,5 @@ def make_handbook(out: Path, *, results: Path | None = None, since: str | None =
                 "results": str(out / "features-results.json")}
     else:
         info = {"summary_zh": "未运行特性：每个场景标为未运行"}
-    book = build(report, info, since=since)
+    book = build(report, info, since=since, store=store)
     return book, write(book, out)

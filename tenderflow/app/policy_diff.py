@@ -49,8 +49,9 @@ class RuleChange:
                 "fields": [{"field": f, "old": o, "new": n} for f, o, n in self.fields]}
 
 
-def read_text(spec: str) -> tuple[str, str]:
-    """``(label, text)`` of a version named as a file or ``REV:path``."""
+def read_text(spec: str, cwd: Path | None = None) -> tuple[str, str]:
+    """``(label, text)`` of a version named as a file or ``REV:path`` (git run in ``cwd``,
+    by default the current folder)."""
     path = Path(spec)
     if path.is_file():
         try:
@@ -64,7 +65,7 @@ def read_text(spec: str) -> tuple[str, str]:
                                   "HEAD~1:workflows/parameters.yaml)")
     try:
         done = subprocess.run(["git", "show", spec], capture_output=True, check=False,
-                              timeout=60)
+                              timeout=60, cwd=cwd)
     except (OSError, subprocess.TimeoutExpired) as exc:
         raise InputError(f"cannot run git: {exc}", file=spec,
                          expected="git on PATH, run inside the repository") from None
@@ -78,13 +79,13 @@ def read_text(spec: str) -> tuple[str, str]:
         raise InputError("not UTF-8 text", file=spec) from None
 
 
-def load_version(spec: str) -> Version:
+def load_version(spec: str, cwd: Path | None = None) -> Version:
     """A version read and loaded as tenderflow loads its kind."""
     import yaml
 
     from tenderflow import yamlio
 
-    label, text = read_text(spec)
+    label, text = read_text(spec, cwd)
     try:
         data = yamlio.safe_load(text)
     except yaml.YAMLError as exc:

@@ -66,8 +66,14 @@ def lint(ctx: click.Context, ruleset: str) -> None:
               help="Render from this cucumber JSON report instead of running the features.")
 @click.option("--since", default=None, metavar="REV",
               help="Add a chapter of the definitions' changes since this git revision.")
+@click.option("--run/--no-run", "run", default=True, show_default=True,
+              help="Run the features (--no-run: render with every scenario marked not run).")
+@click.option("--against-log", is_flag=True,
+              help="In the changes chapter, re-decide the procurements recorded in --db "
+                   "under the current definitions (needs --since).")
 @click.pass_context
-def docs(ctx: click.Context, out: Path, results: Path | None, since: str | None) -> None:
+def docs(ctx: click.Context, out: Path, results: Path | None, since: str | None,
+         run: bool, against_log: bool) -> None:
     """Write the policy handbook: every feature as a chapter per area and mode, each rule
     with its zh title, legal source and status (P / secondary / unconfirmed), its scenarios
     in Gherkin with the outline tables and a pass / fail mark from this run; the workflow
@@ -80,13 +86,21 @@ def docs(ctx: click.Context, out: Path, results: Path | None, since: str | None)
     Example:
       tenderflow policy docs --out handbook
       tenderflow policy docs --out handbook --results features-results.json --since HEAD~10
+      tenderflow --db sqlite:///demo-out/tenderflow.db policy docs --out handbook \\
+          --since v0.1 --against-log
     """
     from tenderflow.app.handbook import make_handbook
     from tenderflow.i18n import _
 
     obj = ctx.find_object(Ctx)
     assert obj is not None
-    book, files = make_handbook(out, results=results, since=since)
+    if against_log and since is None:
+        from tenderflow.errors import InputError
+
+        raise InputError(_("--against-log compares the changes since a revision"),
+                         field="--against-log", expected="--since REV as well")
+    book, files = make_handbook(out, results=results, since=since, run=run,
+                                store=obj.store() if against_log else None)
     c = book.counts()
     lines = [_("policy handbook: {features} features, {scenarios} scenarios, {rules} rules")
              .format(**c),

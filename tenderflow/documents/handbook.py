@@ -22,6 +22,8 @@ PDF_MARKS = {"passed": "【通过】", "failed": "【未通过】", "not run": "
 STATUS_LABELS = {"P": "P（已读原文）", "secondary": "二手资料（secondary）",
                  "unconfirmed": "未经核实（unconfirmed）"}
 CHANGE_LABELS = {"added": "新增", "removed": "删除", "changed": "修改"}
+OUTCOME_LABELS = {"refused": "此步骤按当前版本将被拒绝", "differs": "此步骤按当前版本的决定将不同",
+                  "not_compared": "未比较"}
 TEMPLATE = "handbook.html.j2"
 
 
@@ -65,6 +67,7 @@ def render_html(book: Any) -> str:
         title=TITLE, chapters=book.chapters, rules=book.rules, sources=book.sources,
         uncovered=book.uncovered, counts=book.counts(), run=run, changes=book.changes,
         since=book.since, status_labels=STATUS_LABELS, change_labels=CHANGE_LABELS,
+        outcome_labels=OUTCOME_LABELS,
         mark=mark, css=_css, step=step, feature_rules=feature_rules)
 
 
@@ -145,6 +148,12 @@ def pdf_sections(book: Any) -> list[dict[str, Any]]:
                                                  "；".join(f"{fd['field']}：{fd['old']} → "
                                                           f"{fd['new']}" for fd in ch["fields"])]
                                                 for ch in file["changes"]]}})
+            for o in file.get("against_log") or []:
+                step = o["step"] or {}
+                body.append(f"{o['procurement']}：{OUTCOME_LABELS[o['status']]}"
+                            f"（#{step.get('stream_seq', '')} {step.get('trigger') or ''}）"
+                            + "；".join(f"{r['rule']} {r['reason']}"
+                                       for r in step.get("refusals") or []))
         sections.append({"heading": f"变更（自 {book.since} 起）", "body": body})
     return sections
 

@@ -166,3 +166,39 @@ def test_bad_versions_are_refused_naming_them(args: list[str], said: str) -> Non
     assert res.exit_code == 2, res.output
     assert said in res.output
     assert "Traceback" not in res.output
+
+
+def test_the_handbook_has_a_changes_chapter_with_the_log(demo_db: str, tmp_path: Path,
+                                                         monkeypatch: Any) -> None:
+    """A procurement centre's copy of the definitions (TENDERFLOW_HOME) in git: the bid period
+    raised to 25 days since the last commit; the handbook's changes chapter names the rule,
+    its source and the recorded tenders it would now refuse."""
+    import shutil
+
+    home = tmp_path / "home"
+    for folder in ("workflows", "features"):
+        shutil.copytree(ROOT / folder, home / folder)
+    git = ["git", "-C", str(home), "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "workflows"], check=True)
+    subprocess.run([*git, "commit", "-qm", "definitions"], check=True)
+    raised = _with_bid_period(tmp_path, 25)
+    shutil.copy(raised, home / "workflows" / "parameters.yaml")
+    monkeypatch.setenv("TENDERFLOW_HOME", str(home))
+    out = tmp_path / "hb"
+    res = CliRunner().invoke(cli, ["--db", demo_db, "policy", "docs", "--out", str(out),
+                                   "--since", "HEAD", "--against-log", "--no-run"])
+    assert res.exit_code == 1, res.output  # the features were not run: every scenario not run
+    html = (out / "handbook.html").read_text(encoding="utf-8")
+    chapter = html.split('<section id="changes">', 1)[1].split("</section>", 1)[0]
+    assert "tender.bid_period_min_days" in chapter and "招标投标法 第24条" in chapter
+    assert "2000-01-01: 20" in chapter and "2000-01-01: 25" in chapter
+    refused = sorted(p for p, days in _bid_periods(demo_db).items() if days < 25)
+    for pid in refused:
+        assert f"<b>{pid}</b>：此步骤按当前版本将被拒绝" in chapter
+    assert "CN-2023-001" not in chapter
+    assert chapter.count("无变更") >= 3  # the modes and rulesets did not change
+    bad = CliRunner().invoke(cli, ["policy", "docs", "--out", str(tmp_path / "x"), "--since",
+                                   "no-such-rev", "--no-run"])
+    assert bad.exit_code == 2 and "no-such-rev" in bad.output
+    assert not (tmp_path / "x").exists()
