@@ -127,7 +127,7 @@ def ran(tmp_path_factory: Any) -> Path:
 
 def test_policy_docs_writes_the_handbook(ran: Path, tmp_path: Path) -> None:
     out = tmp_path / "hb"
-    res = CliRunner().invoke(cli, ["--json", "policy", "docs", "--out", str(out),
+    res = CliRunner().invoke(cli, ["--lang", "en", "--json", "policy", "docs", "--out", str(out),
                                    "--results", str(ran), "--since", "HEAD"])
     assert res.exit_code == 1, res.output  # the other features were not run in this report
     data = json.loads(res.output.split("\nerror:")[0])
