@@ -9,7 +9,9 @@ eligibility ruleset for the procurements that pinned a ruleset of that id. Every
 (calendar, the other definitions) stays as recorded.
 
 A step the baseline allows and the substituted rules do not is reported with the refusal's
-rule, reason and legal source (``refused``), or with what the new rules would decide instead
+rule, reason and legal source (``refused``: a guard refuses it, the trigger is no longer
+possible there or not to that role, or its recorded data no longer fits), or with what the
+new rules would decide instead
 (``differs``: another outcome, e.g. a tick that now fails the procurement, or one that now lets
 it go on). Only the first such step of a procurement is re-decided: what follows it in the log
 was decided on a state the new rules would not have reached. A procurement whose log does not
@@ -120,9 +122,9 @@ def what_if(store: Any, kind: str, new: Any) -> WhatIf:
             v = new_run.violation
             if v is None:
                 report.outcomes.append(Outcome(pid, "unchanged", base.state))
-            elif v.kind == "refused":
+            elif v.kind in ("refused", "role", "not_possible", "data"):
                 report.outcomes.append(Outcome(pid, "refused", base.state, v))
-            elif v.kind in ("differs", "not_possible", "role", "data", "time"):
+            elif v.kind in ("differs", "time"):
                 report.outcomes.append(Outcome(pid, "differs", base.state, v))
             else:
                 report.outcomes.append(Outcome(

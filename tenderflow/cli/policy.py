@@ -168,6 +168,8 @@ def diff(ctx: click.Context, old: str, new: str, against_log: bool) -> None:
                     pid=o.procurement, step=where))
                 for r in step.refusals if step else []:
                     lines.append(f"      ✗ {r['rule']}: {r['reason']} — {r['source']}")
+                if step and not step.refusals:
+                    lines.append(f"      ✗ {step.message}")
             elif o.status == "differs":
                 lines.append(_("  {pid}: {step} would now be decided otherwise: {why}").format(
                     pid=o.procurement, step=where, why=step.message if step else ""))

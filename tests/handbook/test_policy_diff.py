@@ -202,3 +202,26 @@ def test_the_handbook_has_a_changes_chapter_with_the_log(demo_db: str, tmp_path:
                                    "no-such-rev", "--no-run"])
     assert bad.exit_code == 2 and "no-such-rev" in bad.output
     assert not (tmp_path / "x").exists()
+
+
+def test_a_mode_file_change_concerns_only_that_mode(demo_db: str, tmp_path: Path) -> None:
+    """issue_documents of the open tender given to suppliers only: every recorded tender that
+    issued documents would now be refused at that step; the other modes are not concerned."""
+    src = ROOT / "workflows" / "open_tender.yaml"
+    text = src.read_text(encoding="utf-8")
+    at = text.index("- trigger: issue_documents")
+    roles = text.index("roles:", at)
+    end = text.index("\n", roles)
+    path = tmp_path / "open_tender.yaml"
+    path.write_text(text[:roles] + "roles: [supplier]" + text[end:], encoding="utf-8")
+    res = _diff(demo_db, str(src), str(path), "--against-log")
+    assert res.exit_code == 1, res.output
+    data = json.loads(res.output)
+    assert [(c["id"], c["fields"][0]["field"]) for c in data["changes"]] == [
+        ("open_tender.issue_documents", "roles")]
+    outcomes = {o["procurement"]: o for o in data["against_log"]["outcomes"]}
+    refused = sorted(p for p, o in outcomes.items() if o["status"] == "refused")
+    assert refused == sorted(_bid_periods(demo_db))  # the tenders that issued documents
+    assert all(outcomes[p]["step"]["kind"] == "role" for p in refused)
+    assert {o["status"] for p, o in outcomes.items() if p.startswith(("CN-", "DL-"))} == {
+        "not_concerned"}
