@@ -32,9 +32,13 @@ def run_demo(out: Path, sealed_at: datetime) -> dict[str, Any]:
     from tenderflow.app.demo_agreement import demo_signed_package
 
     agreement = demo_signed_package(services, out / "agreement")
+    from tenderflow.app.notices import demo_notices
+
+    notices = demo_notices(services, out / "notices")
     audit = audit_bundle(store, out / "audit", sealed_at=iso(sealed_at))
     events = count_events(store)
     store.dispose()
     return {"db": str(db), "scenarios": scenarios, "events": events,
-            "summary": str(out / "summary.json"), "agreement": agreement, "audit": audit,
-            "artifacts": [*agreement["files"], *audit["files"]]}
+            "summary": str(out / "summary.json"), "agreement": agreement,
+            "notices": notices["procurements"], "audit": audit,
+            "artifacts": [*agreement["files"], *notices["files"], *audit["files"]]}

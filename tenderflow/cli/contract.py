@@ -292,3 +292,41 @@ def package(obj: Ctx, procurement_id: str, agreement: Path, financing: Path, out
     lines.append(f"  next: the parties sign {out / 'manifest.pdf'} in turn: "
                  f"{', '.join(result['signing_order'])}")
     obj.emit(result, "\n".join(lines))
+
+
+NOTICE_KINDS = ("invitation", "qualification", "candidates", "award", "contract")
+
+
+@contract.command()
+@click.argument("procurement_id")
+@click.argument("kind", type=click.Choice(NOTICE_KINDS))
+@click.option("--out", "out", type=PATH, required=True, help="The PDF file to write.")
+@at_option("of the rendering (NoticeRendered)")
+@pass_ctx
+def notice(obj: Ctx, procurement_id: str, kind: str, out: Path, at: str | None) -> None:
+    """Render a notice the procurement publishes, filled from its log with the template in
+    contracts/: invitation (招标公告, or 谈判邀请书 for a negotiation), qualification
+    (资格审查结果), candidates (中标（成交）候选人公示), award (中标（成交）通知书) or contract
+    (合同公告). Records NoticeRendered with the PDF's SHA-256 (nothing new when the same notice
+    is recorded with the same bytes). The notice is dated by the event it announces, so the
+    same log gives the same bytes on any day. Refused (exit 1) when the log has nothing to
+    announce yet.
+
+    \b
+    Example:
+      tenderflow --as staff:wang contract notice OT-2023-001 award --out award-notice.pdf
+    """
+    from tenderflow.app.notices import Notices
+
+    when = _at(at)
+    result = Notices(obj.services()).render(procurement_id, kind, out, _actor(obj), when)
+    what = (_("recorded as {event} #{seq}") if result["recorded"]
+            else _("identical to {event} #{seq}, nothing new recorded")).format(
+        event=result["event"], seq=result["seq"])
+    obj.emit(result, "\n".join([
+        _("{pid}: wrote {title} to {out} ({pages} pages, {bytes} bytes)").format(
+            pid=procurement_id, title=result["title"], out=out, pages=result["pages"],
+            bytes=result["bytes"]),
+        "  " + _("filled from event #{seq} ({source}); SHA-256 {sha} — {what}").format(
+            seq=result["source"]["seq"], source=result["source"]["type"],
+            sha=result["sha256"], what=what)]))

@@ -158,7 +158,7 @@ def _mode_sections(state: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 
 _DOCUMENT_EVENTS = ("AgreementTermsRecorded", "AgreementRendered", "AgreementSigned",
-                    "FinancingPackageAssembled", "FinancingPackageSigned")
+                    "FinancingPackageAssembled", "FinancingPackageSigned", "NoticeRendered")
 
 
 def manifest_document(filled: FilledDocument, manifest: Mapping[str, Any],

@@ -94,6 +94,7 @@ EVENT_NAMES: dict[str, tuple[str, str]] = {
     "AgreementSigned": ("项目合同电子签名", "agreement signed"),
     "FinancingPackageAssembled": ("汇编融资审批材料", "financing package assembled"),
     "FinancingPackageSigned": ("融资材料清单电子签名", "financing package signed"),
+    "NoticeRendered": ("生成公告（通知书）", "notice rendered"),
 }
 
 
