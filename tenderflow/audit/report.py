@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from tenderflow.audit.reading import events_of
+from tenderflow.documents.reports import source_words
 from tenderflow.errors import status_note
 from tenderflow.events.names import event_name
 
@@ -200,19 +201,6 @@ def build_sections(procurement: str, events: list[Any], labels: Any, chain: list
          f"{last.hash}。"), {"table": {"columns": ["事件", "时间", "哈希"],
                                      "rows": _chain_rows(events)}}]})
     return sections
-
-
-STATUS_WORDS = {"secondary": "（转引自二手资料，原文待核对）", "unconfirmed": "（尚未核实）"}
-
-
-def source_words(source: str) -> str:
-    """A recorded legal source with a parameter's status suffix (", secondary") in words."""
-    text, _, status = source.rpartition(", ")
-    if text and status in STATUS_WORDS:
-        return text + STATUS_WORDS[status]
-    if text and status == "P":
-        return text
-    return source
 
 
 def _event_row(ev: Any, labels: Any) -> list[str]:
