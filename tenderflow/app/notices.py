@@ -56,6 +56,7 @@ class Notices:
                ) -> dict[str, Any]:
         """Render notice ``kind`` of ``pid`` into ``out``; record ``NoticeRendered`` at ``at``
         unless the same bytes are recorded already. The bytes depend on the log only."""
+        from tenderflow.documents import pdf as layout
         from tenderflow.documents.files import Staged, check_output
         from tenderflow.documents.filling import fill
         from tenderflow.documents.notices import (
@@ -67,19 +68,12 @@ class Notices:
             notice_data,
             with_table,
         )
-        from tenderflow.documents.pdf import (
-            KEYWORD_DOCUMENT,
-            KEYWORD_PROCUREMENT,
-            render_filled,
-            renderer_info,
-        )
         from tenderflow.documents.record import record_digest
         from tenderflow.documents.signing import page_count
         from tenderflow.errors import CheckFailed
         from tenderflow.store.canonical import sha256_hex
 
-        check_actor(actor)
-        dom.check_role(pid, "render", actor)
+        dom.check_role(pid, "render", check_actor(actor))  # staff, as for the agreement
         check_output(out, "--out")
         state, events, names = self.build(pid)
         method = self.services.definitions(state["mode"]).workflow.title_zh
@@ -92,15 +86,15 @@ class Notices:
         index = tdef.template.clause_index(clause) - 1 if clause else 0  # 1-based
         filled = with_table(filled, index, notice.table)
         digest = record_digest(notice.source)
-        pdf = render_filled(filled, digest, digest_label=NOTICE_DIGEST_LABEL, keywords=[
-            KEYWORD_PROCUREMENT + pid, KEYWORD_DOCUMENT + f"notice-{kind}"])
+        pdf = layout.render_filled(filled, digest, digest_label=NOTICE_DIGEST_LABEL, keywords=[
+            layout.KEYWORD_PROCUREMENT + pid, layout.KEYWORD_DOCUMENT + f"notice-{kind}"])
         sha = sha256_hex(pdf)
         previous = (state.get("notices") or {}).get(kind)
         recorded = not (previous and previous["sha256"] == sha)
         payload = {"kind": kind, "title": filled.title, "sha256": sha, "bytes": len(pdf),
                    "pages": page_count(pdf), "source_type": notice.source.type,
                    "source_seq": notice.source.stream_seq, "source_digest": digest,
-                   "template": tdef.describe(), "renderer": renderer_info()}
+                   "template": tdef.describe(), "renderer": layout.renderer_info()}
         seq = previous["seq"] if previous and not recorded else None
 
         def check(now: Any) -> None:
