@@ -37,14 +37,18 @@ def run_demo(out: Path, sealed_at: datetime, *, handbook: bool = True,
     from tenderflow.app.demo_agreement import demo_signed_package
 
     agreement = demo_signed_package(services, out / "agreement")
+    from tenderflow.app.notices import demo_notices
+
+    notices = demo_notices(services, out / "notices")
     audit = audit_bundle(store, out / "audit", sealed_at=iso(sealed_at))
     events = count_events(store)
     store.dispose()
     book = _handbook(out / "handbook", run) if handbook else {"files": []}
     return {"db": str(db), "scenarios": scenarios, "events": events,
-            "summary": str(out / "summary.json"), "agreement": agreement, "audit": audit,
-            "handbook": book, "artifacts": [*agreement["files"], *audit["files"],
-                                            *book["files"]]}
+            "summary": str(out / "summary.json"), "agreement": agreement,
+            "notices": notices["procurements"], "audit": audit, "handbook": book,
+            "artifacts": [*agreement["files"], *notices["files"], *audit["files"],
+                          *book["files"]]}
 
 
 def _start_features(out: Path) -> Any:
