@@ -8,11 +8,12 @@ from pathlib import Path
 import click
 
 from tenderflow.cli import Ctx
+from tenderflow.cli.help import Command
 
 pass_ctx = click.make_pass_decorator(Ctx)
 
 
-@click.command()
+@click.command(cls=Command)
 @pass_ctx
 def init(obj: Ctx) -> None:
     """Create or upgrade the database (Alembic migrations).
@@ -40,7 +41,7 @@ def init(obj: Ctx) -> None:
                    f"{pid}'", err=True)
 
 
-@click.command()
+@click.command(cls=Command)
 @click.option("--out", "out", type=click.Path(path_type=Path), default=Path("demo-out"),
               show_default=True, help="Folder for the database, documents and summary.")
 @pass_ctx

@@ -11,11 +11,12 @@ from typing import Any
 import click
 
 from tenderflow.cli import Ctx
+from tenderflow.cli.help import Group
 
 pass_ctx = click.make_pass_decorator(Ctx)
 
 
-@click.group()
+@click.group(cls=Group)
 def audit() -> None:
     """The auditor's tools: prove the log is complete and unaltered, and that every step
     obeyed the rules pinned when it was taken.

@@ -14,13 +14,14 @@ from typing import Any
 import click
 
 from tenderflow.cli import Ctx
+from tenderflow.cli.help import Group
 
 pass_ctx = click.make_pass_decorator(Ctx)
 
 KIND = click.Choice(["bid", "final_quote"])
 
 
-@click.group()
+@click.group(cls=Group)
 def bid() -> None:
     """Seal an offer (commit) and check a reveal against its commitment."""
 

@@ -12,6 +12,7 @@ from typing import Any
 import click
 
 from tenderflow.cli import Ctx
+from tenderflow.cli.help import Group
 from tenderflow.cli.text import width
 
 pass_ctx = click.make_pass_decorator(Ctx)
@@ -24,7 +25,7 @@ KIND_LABELS = {"package": "official, package data (chinesecalendar, cross-checke
 MONTH_WIDTH = 21  # 7 cells of 3 columns
 
 
-@click.group()
+@click.group(cls=Group)
 def calendar() -> None:
     """Working-day calendars (法定节假日与调休): import the State Council's notice, show a
     year, list the years covered."""

@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from tenderflow.cli import Ctx
+from tenderflow.cli.help import Group
 
 pass_ctx = click.make_pass_decorator(Ctx)
 PATH = click.Path(path_type=Path)
@@ -40,7 +41,7 @@ def _actor(obj: Ctx) -> str:
     return actor_of(obj)  # --as, or on PostgreSQL the session's database user
 
 
-@click.group()
+@click.group(cls=Group)
 def contract() -> None:
     """The PPP agreement after the award: record its terms, render it as PDF, sign it party by
     party, verify it, and assemble the financing-approval package.

@@ -8,11 +8,12 @@ from pathlib import Path
 import click
 
 from tenderflow.cli import Ctx
+from tenderflow.cli.help import Group
 
 pass_ctx = click.make_pass_decorator(Ctx)
 
 
-@click.group()
+@click.group(cls=Group)
 def credit() -> None:
     """Credit lists (信用记录, 财库〔2016〕125号) as recorded events."""
 

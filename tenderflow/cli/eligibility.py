@@ -9,6 +9,7 @@ from typing import Any
 import click
 
 from tenderflow.cli import Ctx
+from tenderflow.cli.help import Group
 from tenderflow.cli.text import cell
 
 pass_ctx = click.make_pass_decorator(Ctx)
@@ -21,7 +22,7 @@ MARK = {"pass": "✓", "fail": "✗", "warn": "!", "not_applicable": "·", "not_
 WIDTHS = (40, 8, 34, 40)  # rule, verdict, value, threshold; the source takes the rest
 
 
-@click.group()
+@click.group(cls=Group)
 def eligibility() -> None:
     """Supplier eligibility (准入): check candidates against the ruleset pinned when the
     procurement opened, see the recorded result, write the report."""

@@ -7,12 +7,13 @@ from pathlib import Path
 import click
 
 from tenderflow.cli import Ctx
+from tenderflow.cli.help import Group
 from tenderflow.cli.contract import PATH, _agreements
 
 pass_ctx = click.make_pass_decorator(Ctx)
 
 
-@click.group()
+@click.group(cls=Group)
 def keys() -> None:
     """Keys for signing. Only demonstration keys are made here; real signing keys come from a
     certification authority (电子认证服务机构).

@@ -6,11 +6,12 @@ from __future__ import annotations
 import click
 
 from tenderflow.cli import Ctx
+from tenderflow.cli.help import Group
 
 pass_ctx = click.make_pass_decorator(Ctx)
 
 
-@click.group()
+@click.group(cls=Group)
 def policy() -> None:
     """Policy as data: review eligibility rulesets before they are used."""
 

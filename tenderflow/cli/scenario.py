@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from tenderflow.cli import Ctx
+from tenderflow.cli.help import Command
 
 pass_ctx = click.make_pass_decorator(Ctx)
 
@@ -32,7 +33,7 @@ def report_text(report: object, lang: str = "zh") -> str:
     return "\n".join(lines)
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("scenario", type=click.Path(path_type=Path))
 @pass_ctx
 def run(obj: Ctx, scenario: Path) -> None:

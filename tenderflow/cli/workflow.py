@@ -5,11 +5,12 @@ from __future__ import annotations
 import click
 
 from tenderflow.cli import Ctx
+from tenderflow.cli.help import Group
 
 pass_ctx = click.make_pass_decorator(Ctx)
 
 
-@click.group()
+@click.group(cls=Group)
 def workflow() -> None:
     """Procurement modes as state machines (workflows/*.yaml)."""
 
