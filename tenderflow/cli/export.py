@@ -9,20 +9,20 @@ import click
 
 from tenderflow.cli import Ctx
 from tenderflow.cli.help import Command
-from tenderflow.i18n import _
+from tenderflow.i18n import N_, _
 
 pass_ctx = click.make_pass_decorator(Ctx)
 
-TITLES = {"bids": "Bids", "scores": "Scores", "finance": "Finance", "kind": "kind",
-          "bid": "bid", "final_quote": "final quotation", "supplier": "supplier",
-          "name": "name", "price": "price (yuan)", "bond": "bond (yuan)", "member": "member",
-          "total": "total", "year": "year", "revenue": "revenue (yuan)",
-          "operating_costs": "operating costs (yuan)", "net": "net cash flow (yuan)",
-          "investment": "investment", "irr_percent": "IRR (%)",
-          "payback_years": "payback (years)", "technical": "technical", "operation": "operation",
-          "convenience_services": "convenience services", "elderly_care": "elderly care",
-          "elevators": "elevators", "idle_space": "idle space", "parking": "parking",
-          "property_fees": "property fees"}
+TITLES = {"bids": N_("Bids"), "scores": N_("Scores"), "finance": N_("Finance"), "kind": N_("kind"),
+          "bid": N_("bid"), "final_quote": N_("final quotation"), "supplier": N_("supplier"),
+          "name": N_("name"), "price": N_("price (yuan)"), "bond": N_("bond (yuan)"), "member": N_("member"),
+          "total": N_("total"), "year": N_("year"), "revenue": N_("revenue (yuan)"),
+          "operating_costs": N_("operating costs (yuan)"), "net": N_("net cash flow (yuan)"),
+          "investment": N_("investment"), "irr_percent": N_("IRR (%)"),
+          "payback_years": N_("payback (years)"), "technical": N_("technical"), "operation": N_("operation"),
+          "convenience_services": N_("convenience services"), "elderly_care": N_("elderly care"),
+          "elevators": N_("elevators"), "idle_space": N_("idle space"), "parking": N_("parking"),
+          "property_fees": N_("property fees")}
 
 
 @click.command(cls=Command)

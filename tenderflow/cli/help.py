@@ -58,12 +58,14 @@ def translate_option_help(text: str) -> str:
     """Option help with click's suffix (``[default: x; required]``) translated apart."""
     m = EXTRA.match(text)
     if not m or not m.group("help"):
-        return _(" ".join(text.split())) if text else text
+        key = " ".join(text.split())
+        return _(key) if key else text
     extra = m.group("extra")
     if language() == "zh":
         for en, zh in EXTRA_WORDS.items():
             extra = re.sub(rf"\b{en}\b", zh, extra)
-    return f"{_(' '.join(m.group('help').split()))}  [{extra}]"
+    key = " ".join(m.group("help").split())
+    return f"{_(key)}  [{extra}]"
 
 
 def wrap_wide(text: str, columns: int, indent: str) -> str:
@@ -157,3 +159,26 @@ def short_help(cmd: Any, limit: int) -> str:
             break
         out += ch
     return out.rstrip() + "..."
+
+
+def help_texts(group: click.Command, ctx: click.Context | None = None) -> list[str]:
+    """Every msgid of the help of ``group`` and of all its commands: their help paragraphs,
+    option help (without click's suffix) and the help option's own line."""
+    import importlib
+
+    ctx = ctx or click.Context(group, info_name=group.name)
+    out = list(help_msgids(group.help)) if group.help else []
+    for param in group.params:
+        text = getattr(param, "help", None)
+        if text:
+            out.append(" ".join(text.split()))
+    if isinstance(group, click.Group):
+        lazy = getattr(group, "lazy", {})
+        for name in group.list_commands(ctx):
+            if name in lazy:
+                module, attr = lazy[name].split(":")
+                cmd = getattr(importlib.import_module(module), attr)
+            else:
+                cmd = group.get_command(ctx, name)
+            out += help_texts(cmd, click.Context(cmd, info_name=name, parent=ctx))
+    return out

@@ -7,44 +7,51 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from tenderflow.cli.text import table
-from tenderflow.i18n import _, pick
+from tenderflow.i18n import N_, _, pick
 
 # Labels of the fields ``status`` shows whose names come from the record.
 DEADLINES = {
-    "bid_deadline": "bid deadline (opening)", "sale_until": "tender documents on sale until",
-    "response_deadline": "response deadline", "final_quote_deadline": "final quotation deadline",
-    "objection_until": "objections until", "objection_answer_due": "objection answer due",
-    "result_publicity_until": "result publicity until", "publicity_until": "publicity until",
-    "provisional_publicity_until": "provisional result publicity until",
-    "contract_deadline": "contract to be signed by", "contract_by": "contract to be signed by",
-    "contract_publication_due": "contract to be published by",
-    "prequal_application_deadline": "prequalification application deadline",
-    "prequal_sale_until": "prequalification documents on sale until",
+    "bid_deadline": N_("bid deadline (opening)"), "sale_until": N_("tender documents on sale until"),
+    "response_deadline": N_("response deadline"), "final_quote_deadline": N_("final quotation deadline"),
+    "objection_until": N_("objections until"), "objection_answer_due": N_("objection answer due"),
+    "result_publicity_until": N_("result publicity until"), "publicity_until": N_("publicity until"),
+    "provisional_publicity_until": N_("provisional result publicity until"),
+    "contract_deadline": N_("contract to be signed by"), "contract_by": N_("contract to be signed by"),
+    "contract_publication_due": N_("contract to be published by"),
+    "prequal_application_deadline": N_("prequalification application deadline"),
+    "prequal_sale_until": N_("prequalification documents on sale until"),
 }
 PARTIES = {
-    "group": "negotiation group", "invited": "invited", "responded": "responded",
-    "excluded": "excluded", "final_quotes": "final quotations", "bidders": "bidders",
-    "committee": "evaluation committee", "ranked": "ranking", "entity": "implementing entity",
-    "experts_draw": "experts' draw",
+    "group": N_("negotiation group"), "invited": N_("invited"), "responded": N_("responded"),
+    "excluded": N_("excluded"), "final_quotes": N_("final quotations"), "bidders": N_("bidders"),
+    "committee": N_("evaluation committee"), "ranked": N_("ranking"), "entity": N_("implementing entity"),
+    "experts_draw": N_("experts' draw"),
 }
-VERDICTS = {"valid": "matches its commitment", "sealed": "sealed",
-            "invalid": "does not match its commitment", "late": "late"}
+VERDICTS = {"valid": N_("matches its commitment"), "sealed": N_("sealed"),
+            "invalid": N_("does not match its commitment"), "late": N_("late")}
+# the relations a recusal names (tenderflow.domain.components.committee.relations)
+RELATIONS = {r: N_(r) for r in (
+    "affiliated with the supplier (id)", "affiliated with the supplier (name)",
+    "affiliated with the supplier's legal representative",
+    "affiliated with a controller of the supplier",
+    "the member is the supplier's legal representative",
+    "the member is a controller of the supplier")}
 # events that no transition records (so no workflow title): their labels here
-EVENTS = {"ProcurementCreated": "Procurement opened", "BidSubmitted": "Bid submitted", "ResponseSubmitted": "Response submitted",
-          "FinalQuotationSubmitted": "Final quotation submitted",
-          "EligibilityChecked": "Eligibility checked", "ExpertsDrawn": "Experts drawn",
-          "BidWithdrawn": "Bid withdrawn", "ResponseWithdrawn": "Response withdrawn",
-          "BondRefunded": "Bond refunded", "AgreementTermsRecorded": "Agreement terms recorded",
-          "AgreementRendered": "Agreement rendered", "AgreementSigned": "Agreement signed",
-          "FinancingPackageAssembled": "Financing package assembled",
-          "FinancingPackageSigned": "Financing package signed",
-          "CommitteeMembersAppointed": "Committee members appointed",
-          "GroupMembersAppointed": "Group members appointed",
-          "ScoresSubmitted": "Scores submitted", "AdjustmentsRecorded": "Adjustments recorded",
-          "LowPriceExplained": "Low price explained", "BidPriceExplained": "Bid price explained",
-          "TenderOpeningObjectionRecorded": "Opening objection recorded",
-          "CandidateWithdrawn": "Candidate withdrawn",
-          "PrequalificationApplicationSubmitted": "Prequalification application submitted"}
+EVENTS = {"ProcurementCreated": N_("Procurement opened"), "BidSubmitted": N_("Bid submitted"), "ResponseSubmitted": N_("Response submitted"),
+          "FinalQuotationSubmitted": N_("Final quotation submitted"),
+          "EligibilityChecked": N_("Eligibility checked"), "ExpertsDrawn": N_("Experts drawn"),
+          "BidWithdrawn": N_("Bid withdrawn"), "ResponseWithdrawn": N_("Response withdrawn"),
+          "BondRefunded": N_("Bond refunded"), "AgreementTermsRecorded": N_("Agreement terms recorded"),
+          "AgreementRendered": N_("Agreement rendered"), "AgreementSigned": N_("Agreement signed"),
+          "FinancingPackageAssembled": N_("Financing package assembled"),
+          "FinancingPackageSigned": N_("Financing package signed"),
+          "CommitteeMembersAppointed": N_("Committee members appointed"),
+          "GroupMembersAppointed": N_("Group members appointed"),
+          "ScoresSubmitted": N_("Scores submitted"), "AdjustmentsRecorded": N_("Adjustments recorded"),
+          "LowPriceExplained": N_("Low price explained"), "BidPriceExplained": N_("Bid price explained"),
+          "TenderOpeningObjectionRecorded": N_("Opening objection recorded"),
+          "CandidateWithdrawn": N_("Candidate withdrawn"),
+          "PrequalificationApplicationSubmitted": N_("Prequalification application submitted")}
 
 
 def money(value: Any) -> str:
@@ -105,7 +112,8 @@ def status_text(s: dict[str, Any], labels: dict[str, Any]) -> str:
     if s.get("reopens"):
         r = s["reopens"]
         text = _("re-opens {procurement} ({mode}), ground {ground} — {source}").format(
-            procurement=r["procurement"], mode=r["mode"], ground=r["ground"],
+            procurement=r["procurement"], mode=r["mode"],
+            ground=pick(r.get("ground_zh") or r["ground"], r["ground"]),
             source=r["source"])
         if r.get("approval"):
             text += _("; approval {approval}").format(approval=r["approval"])
@@ -153,7 +161,9 @@ def _bids(section: Any, bids: dict[str, Any]) -> None:
         if not isinstance(entry, dict) or "sealed" not in entry:
             continue
         state = _("opened") if entry["opened"] else _("not opened")
-        heading = f"{kinds.get(kind, kind)}: {entry['sealed']['count']} ({state})"
+        heading = _("{kind}: {count} ({state})").format(kind=kinds.get(kind, kind),
+                                                        count=entry["sealed"]["count"],
+                                                        state=state)
         if "sealed_by" not in entry:  # before the opening: commitments only, no names
             section(heading, [_("commitment"), _("submitted")],
                     [[c["commitment"][:16] + "…", when(c.get("at"))]
@@ -175,8 +185,10 @@ def _bids(section: Any, bids: dict[str, Any]) -> None:
                  if bond.get("refund_due") else _("held"))
         bonds.append([sid, money(bond["amount"]), state])
     section(_("Bid bonds"), [_("supplier"), _("amount (yuan)"), _("state")], bonds)
-    section(_("Recusals"), [_("member"), _("reason")],
-            [[name, r["reason"]] for name, r in bids.get("recused", {}).items()])
+    section(_("Recusals"), [_("member"), _("supplier"), _("relation"), _("found")],
+            [[name, r.get("supplier", "—"), _(RELATIONS[r["relation"]])
+              if r.get("relation") in RELATIONS else r.get("relation", r.get("reason", "")),
+              r.get("matched", "")] for name, r in bids.get("recused", {}).items()])
     ranking = []
     for r in bids.get("ranking", []):
         score = r.get("total")
