@@ -55,7 +55,7 @@ def pick(zh: str, en: str) -> str:
     return en if _language == "en" else zh
 
 
-def N_(message: str) -> str:  # noqa: N802 - gettext's name for a message marked, not translated
+def N_(message: str) -> str:
     """Marks ``message`` for the catalogue where it is defined (a table of labels); it is
     translated with :func:`_` where it is printed."""
     return message

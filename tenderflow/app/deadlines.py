@@ -3,7 +3,7 @@ workflow timers due, as of a reference time the caller gives, and their iCalenda
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -24,7 +24,6 @@ def deadlines(store: EventStore, at: datetime, days: int) -> dict[str, Any]:
     first, and the timers already due at ``at`` that no ``tick`` has fired (overdue). A
     procurement in a final state has no deadline left."""
     from tenderflow.app.procurement import Services
-    from tenderflow.workflow import engine
 
     if days < 0:
         from tenderflow.errors import InputError
@@ -70,9 +69,9 @@ def write_ics(data: dict[str, Any], out: Path, titles: dict[str, str]) -> int:
     cal = Calendar()
     cal.add("prodid", "-//tenderflow//deadlines//ZH")
     cal.add("version", "2.0")
-    stamp = parse_time(data["as_of"]).astimezone(timezone.utc)
+    stamp = parse_time(data["as_of"]).astimezone(UTC)
     for item in data["deadlines"]:
-        due = parse_time(item["due"]).astimezone(timezone.utc)
+        due = parse_time(item["due"]).astimezone(UTC)
         event = Event()
         event.add("uid", f"{item['procurement']}-{item['key']}@tenderflow")
         event.add("dtstamp", stamp)

@@ -131,12 +131,3 @@ def workflow_labels(mode: str) -> dict[str, dict[str, dict[str, str]]]:
     return {"triggers": triggers, "events": events, "states": dict(wf.states),
             "title": {"zh": wf.title_zh, "en": wf.title_en}}
 
-
-def project_names(store: Any) -> dict[str, str]:
-    """Registered project id → name."""
-    from tenderflow.app.procurement import Services
-
-    services = Services(store)
-    with store.reading() as tx:
-        ids = {r.project for r in tx.procurement_rows()}
-    return {pid: (services.registered("project", pid) or {}).get("name", "") for pid in ids}

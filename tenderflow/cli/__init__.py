@@ -143,9 +143,11 @@ class TenderflowGroup(LazyGroup):
                     traceback.print_exc(file=fh)
             except OSError:
                 log = "(could not write the log)"
+            from tenderflow.i18n import _
+
             _report(ctx, {"error": "InternalError", "message": str(exc)},
-                    f"internal error (a bug in tenderflow): {type(exc).__name__}: {exc}; "
-                    f"traceback in {log}", EXIT_CRASH)
+                    _("internal error (a bug in tenderflow): {error}; traceback in {log}")
+                    .format(error=f"{type(exc).__name__}: {exc}", log=log), EXIT_CRASH)
 
 
 def _labelled(exc: Any) -> Any:
@@ -168,13 +170,15 @@ def _report(ctx: click.Context, data: dict[str, Any], message: str, code: int) -
     if obj is not None and obj.json:
         click.echo(json.dumps({"ok": False, **data}, ensure_ascii=False, indent=2, default=str))
     from tenderflow.errors import status_note
+    from tenderflow.i18n import _, language
 
-    lang = obj.lang if obj is not None else "zh"
+    lang = language()
     refusals = data.get("refusals") or []
     if refusals:  # the headline, then one line per refusal with its rule and source
-        message = (f"{data.get('procurement')}: '{data.get('trigger')}' refused in state "
-                   f"'{data.get('state')}':")
-    click.echo(f"error: {message}", err=True)
+        message = _("{procurement}: '{trigger}' refused in state '{state}':").format(
+            procurement=data.get("procurement"), trigger=data.get("trigger"),
+            state=data.get("state"))
+    click.echo(_("error: {message}").format(message=message), err=True)
     for r in refusals:
         name = f"{r['guard']} [{r['rule']}]" if r.get("guard") else r["rule"]
         line = f"  ✗ {name}: {r['reason']} — {r['source']}"
@@ -182,7 +186,7 @@ def _report(ctx: click.Context, data: dict[str, Any], message: str, code: int) -
         if note:
             line += f" {note}"
         if r.get("opens_at"):
-            line += f" (allowed from {r['opens_at']})"
+            line += " " + _("(allowed from {at})").format(at=r["opens_at"])
         click.echo(line, err=True)
     ctx.exit(code)
 

@@ -21,7 +21,7 @@ import click
 from tenderflow.cli.text import width
 from tenderflow.i18n import _, language
 
-EXTRA = re.compile(r"^(?P<help>.*?)\s*\[(?P<extra>[^\[\]]*)\]$", re.S)
+EXTRA = re.compile(r"^(?P<help>.*?)\s*\[(?P<extra>[^\[\]]*)\]$", re.DOTALL)
 EXTRA_WORDS = {"default": "默认", "required": "必填", "env var": "环境变量"}
 
 

@@ -9,8 +9,10 @@ import click
 
 from tenderflow.cli import Ctx
 from tenderflow.cli.help import Command
+from tenderflow.i18n import N_, _, pick
 
 pass_ctx = click.make_pass_decorator(Ctx)
+KINDS = {"projects": N_("projects"), "suppliers": N_("suppliers")}
 
 
 def parse_at(value: str | None, option: str = "--at") -> Any:
@@ -58,8 +60,8 @@ def register(obj: Ctx, kind: str, file: Path, at: str | None) -> None:
             raise
         raise InputError(exc.message, file=str(file)) from None
     obj.emit({"ok": True, "kind": kind, **counts},
-             f"{kind}: {counts['registered']} registered, {counts['updated']} updated, "
-             f"{counts['unchanged']} unchanged")
+             _("{kind}: {registered} registered, {updated} updated, {unchanged} unchanged")
+             .format(kind=_(KINDS[kind]), **counts))
 
 
 @click.command(cls=Command, name="open")
@@ -100,9 +102,11 @@ def open_procurement(obj: Ctx, procurement_id: str, project: str, mode: str,
         {k: v for k, v in (("variant", variant), ("ruleset", ruleset)) if v} or None,
         reopens=reopens, ground=ground,
         justification=justification, approval=approval)
-    text = f"{procurement_id}: opened in mode {mode}, state {result.to_state}"
+    text = _("{id}: opened in mode {mode}, state {state}").format(
+        id=procurement_id, mode=mode, state=result.to_state)
     if reopens:
-        text += f" (re-opens {reopens}, ground {ground})"
+        text += " " + _("(re-opens {procurement}, ground {ground})").format(
+            procurement=reopens, ground=ground)
     obj.emit({"ok": True, **result.to_dict()}, text)
 
 
@@ -143,14 +147,29 @@ def next_steps(obj: Ctx, procurement_id: str, at: str | None) -> None:
     from tenderflow.errors import status_note
 
     n = obj.services().next(procurement_id, parse_at(at), obj.actor)
-    lines = [f"{n['id']}: state {n['state']}, version {n['version']}"]
+    if obj.json:
+        obj.emit(n)
+        return
+    from tenderflow.app.views import workflow_labels
+    from tenderflow.cli.status_text import ROLES
+
+    states = workflow_labels(obj.services().status(procurement_id, parse_at(at))["mode"]
+                             )["states"] if n["triggers"] else {}
+
+    def state_label(name: str) -> str:
+        label = states.get(name)
+        return f"{pick(label['zh'], label['en'])} ({name})" if label else name
+
+    lines = [_("{id}: state {state}, version {version}").format(
+        id=n["id"], state=state_label(n["state"]), version=n["version"])]
     if not n["triggers"]:
-        lines.append("  no trigger: the procurement is in a final state")
+        lines.append("  " + _("no trigger: the procurement is in a final state"))
     for t in n["triggers"]:
         mark = "✓" if t["ready"] else "·"
-        timer = " (timer)" if t["timer"] else ""
-        lines.append(f"{mark} {t['trigger']}{timer} → {t['dest']}  {t['title'][obj.lang]}  "
-                     f"[{', '.join(t['roles'])}]")
+        timer = " " + _("(timer)") if t["timer"] else ""
+        roles = ", ".join(_(ROLES[r]) if r in ROLES else r for r in t["roles"])
+        lines.append(f"{mark} {t['trigger']}{timer} → {state_label(t['dest'])}  "
+                     f"{t['title'][obj.lang]}  [{roles}]")
         for g in t["guards"]:
             # a rule whose source is secondary or unconfirmed says so (issue 12 item 17)
             note = status_note(g.get("status"), obj.lang, g.get("source"))
@@ -158,17 +177,18 @@ def next_steps(obj: Ctx, procurement_id: str, at: str | None) -> None:
             if g["result"] == "pass":
                 lines.append(f"    ✓ {g['guard']} ({g['rule']}; {g['source']}){note}")
             elif g["result"] == "needs data":
-                lines.append(f"    ? {g['guard']}: needs {', '.join(g['needs'])} "
-                             f"({g['source']}){note}")
+                lines.append(f"    ? {g['guard']}: " + _("needs {fields}").format(
+                    fields=", ".join(g["needs"])) + f" ({g['source']}){note}")
             elif g["result"] == "cannot judge":
-                lines.append(f"    ! {g['guard']}: cannot judge: {g['reason']} "
-                             f"({g['source']}){note}")
+                lines.append(f"    ! {g['guard']}: " + _("cannot judge: {reason}").format(
+                    reason=g["reason"]) + f" ({g['source']}){note}")
             else:
-                extra = f" — opens {g['opens_at']}" if g.get("opens_at") else ""
+                extra = (" — " + _("opens {at}").format(at=g["opens_at"])
+                         if g.get("opens_at") else "")
                 lines.append(f"    ✗ {g['guard']}: {g['reason']} ({g['source']}){note}{extra}")
         if t.get("provisional"):
-            lines.append(f"    (dates on the provisional calendar of "
-                         f"{', '.join(map(str, t['provisional']))})")
+            lines.append("    " + _("(dates on the provisional calendar of {years})").format(
+                years=", ".join(map(str, t["provisional"]))))
     obj.emit(n, "\n".join(lines))
 
 
@@ -203,7 +223,8 @@ def fire(obj: Ctx, procurement_id: str, trigger: str, data_file: Path | None, at
                                  where=str(data_file) if data_file else None)
     obj.emit({"ok": True, **result.to_dict()},
              f"{procurement_id}: {trigger}: {result.from_state} → {result.to_state} "
-             f"({result.event}, version {result.version})")
+             + _("({event}, version {version})").format(event=result.event,
+                                                        version=result.version))
 
 
 @click.command(cls=Command)
@@ -220,9 +241,10 @@ def tick(obj: Ctx, at: str | None) -> None:
     services = obj.services()
     system = services.store.default_actor("system")  # PostgreSQL: system:<database user>
     fired = services.tick(parse_at(at), **({"actor": system} if system else {}))
-    lines = [f"{f['procurement']}: {f['trigger']} (due {f['due']}) → "
-             f"{f.get('to', 'refused: ' + str(f.get('refused')))}" for f in fired]
-    obj.emit({"ok": True, "fired": fired}, "\n".join(lines) or "nothing due")
+    lines = [f"{f['procurement']}: {f['trigger']} " + _("(due {due})").format(due=f["due"])
+             + " → " + (f["to"] if "to" in f else _("refused: {why}").format(why=f.get("refused")))
+             for f in fired]
+    obj.emit({"ok": True, "fired": fired}, "\n".join(lines) or _("nothing due"))
 
 
 @click.command(cls=Command, name="list")
@@ -241,7 +263,8 @@ def list_procurements(obj: Ctx) -> None:
     if obj.json:
         obj.emit(rows)
         return
-    from tenderflow.app.views import project_names, workflow_labels
+    from tenderflow.app.admin import project_names
+    from tenderflow.app.views import workflow_labels
     from tenderflow.cli.status_text import list_text
 
     labels = {mode: workflow_labels(mode) for mode in {r["mode"] for r in rows}}

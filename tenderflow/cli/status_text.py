@@ -29,6 +29,8 @@ PARTIES = {
 }
 VERDICTS = {"valid": N_("matches its commitment"), "sealed": N_("sealed"),
             "invalid": N_("does not match its commitment"), "late": N_("late")}
+ROLES = {"staff": N_("staff"), "evaluator": N_("evaluator"), "supplier": N_("supplier"),
+         "system": N_("system"), "auditor": N_("auditor")}
 # the relations a recusal names (tenderflow.domain.components.committee.relations)
 RELATIONS = {r: N_(r) for r in (
     "affiliated with the supplier (id)", "affiliated with the supplier (name)",
