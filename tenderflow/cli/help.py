@@ -22,7 +22,7 @@ from tenderflow.cli.text import width
 from tenderflow.i18n import _, language
 
 EXTRA = re.compile(r"^(?P<help>.*?)\s*\[(?P<extra>[^\[\]]*)\]$", re.DOTALL)
-EXTRA_WORDS = {"default": "默认", "required": "必填", "env var": "环境变量"}
+EXTRA_WORDS = {"default: ": "默认：", "required": "必填", "env var: ": "环境变量："}
 
 
 def paragraphs(text: str) -> list[str]:
@@ -63,7 +63,7 @@ def translate_option_help(text: str) -> str:
     extra = m.group("extra")
     if language() == "zh":
         for en, zh in EXTRA_WORDS.items():
-            extra = re.sub(rf"\b{en}\b", zh, extra)
+            extra = extra.replace(en, zh)
     key = " ".join(m.group("help").split())
     return f"{_(key)}  [{extra}]"
 
@@ -85,10 +85,14 @@ def wrap_wide(text: str, columns: int, indent: str) -> str:
 
 class HelpFormatter(click.HelpFormatter):
     def write_usage(self, prog: str, args: str = "", prefix: str | None = None) -> None:
-        super().write_usage(prog, args, _("Usage:") + " " if prefix is None else prefix)
+        if prefix is None:
+            prefix = _("Usage:") + ("" if language() == "zh" else " ")
+        super().write_usage(prog, args, prefix)
 
     def write_heading(self, heading: str) -> None:
-        super().write_heading(_(heading))
+        if language() != "zh":
+            return super().write_heading(heading)
+        self.write(f"{'':>{self.current_indent}}{_(heading)}：\n")
 
     def write_text(self, text: str) -> None:
         if language() != "zh":
