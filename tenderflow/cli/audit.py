@@ -79,7 +79,7 @@ def verify(obj: Ctx, checkpoint: Path | None, pubkey: Path | None) -> None:
         if checkpoint is not None:
             report = verify_with_checkpoint(store, checkpoint, pubkey, update)
         else:
-            report, _ = verify_store(store, update)
+            report, _verifier = verify_store(store, update)
     lines = []
     if report.ok:
         lines.append("✓ " + _("{events} events in {streams} streams verified; {definitions} "
