@@ -13,7 +13,7 @@ import click
 
 from tenderflow.cli import Ctx
 from tenderflow.cli.help import Group
-from tenderflow.cli.text import width
+from tenderflow.cli.text import cell, width
 from tenderflow.i18n import N_, _
 
 pass_ctx = click.make_pass_decorator(Ctx)
@@ -24,7 +24,23 @@ KIND_LABELS = {"package": N_("official, package data (chinesecalendar, cross-che
                "pinned": N_("official, pinned data"), "given": N_("official"),
                "provisional": N_("PROVISIONAL (not official)"), "disputed": N_("disputed"),
                "missing": N_("missing")}
+KIND_SHORT = {"package": N_("package"), "override": N_("override"), "imported": N_("imported"),
+              "pinned": N_("pinned"), "provisional": N_("provisional"),
+              "disputed": N_("disputed"), "missing": N_("missing")}
 MONTH_WIDTH = 21  # 7 cells of 3 columns
+
+
+def source_text(source: str) -> str:
+    """A calendar's source (tenderflow.domain.calendar) in the --lang language: the package
+    data and the provisional rules are named in English by the domain."""
+    import re
+
+    source = source.replace("chinesecalendar + holidays(CN), cross-checked",
+                            _("chinesecalendar + holidays(CN), cross-checked"))
+    m = re.fullmatch(r"provisional \((?P<rules>[^,]+), from (?P<source>.+)\)", source)
+    if m:
+        return _("provisional ({rules}, from {source})").format(**m.groupdict())
+    return source
 
 
 @click.group(cls=Group)
@@ -88,10 +104,13 @@ def list_years(obj: Ctx) -> None:
 
     data = years_covered(obj.store())
     source = _("no trusted data: add an override file or import the notice")
-    rows = [(y["year"], f"{y['year']}  {y['kind']:<9} "
-                        + y["source"].removeprefix("imported notice: "))
+    def kind(name: str) -> str:
+        return cell(_(KIND_SHORT[name]) if name in KIND_SHORT else name, 9)
+
+    rows = [(y["year"], f"{y['year']}  {kind(y['kind'])} "
+                        + source_text(y["source"].removeprefix("imported notice: ")))
             for y in data["years"]]
-    rows += [(y["year"], f"{y['year']}  {y['kind']:<9} {source}")
+    rows += [(y["year"], f"{y['year']}  {kind(y['kind'])} {source}")
              for y in data["missing_or_disputed"]]
     lines = [text for _, text in sorted(rows)]
     p = data["provisional"]
@@ -144,7 +163,8 @@ def render_year(data: dict[str, Any], lang: str = "zh") -> str:
     holidays = {date.fromisoformat(d) for d in data["holidays"]}
     workdays = {date.fromisoformat(d) for d in data["workdays"]}
     status = _(KIND_LABELS[data["kind"]]) if data["kind"] in KIND_LABELS else data["kind"]
-    lines = [f"{year}  {status}", _("source: {source}").format(source=data["source"])]
+    lines = [f"{year}  {status}", _("source: {source}").format(
+        source=source_text(data["source"]))]
     if data.get("notice"):
         lines.append(_("notice text sha256 {digest}…, imported {at}").format(
             digest=data["notice"]["sha256"][:16], at=data["notice"]["imported_at"]))

