@@ -13,16 +13,35 @@ from tenderflow.i18n import N_, _
 
 pass_ctx = click.make_pass_decorator(Ctx)
 
-TITLES = {"bids": N_("Bids"), "scores": N_("Scores"), "finance": N_("Finance"), "kind": N_("kind"),
-          "bid": N_("bid"), "final_quote": N_("final quotation"), "supplier": N_("supplier"),
-          "name": N_("name"), "price": N_("price (yuan)"), "bond": N_("bond (yuan)"), "member": N_("member"),
-          "total": N_("total"), "year": N_("year"), "revenue": N_("revenue (yuan)"),
-          "operating_costs": N_("operating costs (yuan)"), "net": N_("net cash flow (yuan)"),
-          "investment": N_("investment"), "irr_percent": N_("IRR (%)"),
-          "payback_years": N_("payback (years)"), "technical": N_("technical"), "operation": N_("operation"),
-          "convenience_services": N_("convenience services"), "elderly_care": N_("elderly care"),
-          "elevators": N_("elevators"), "idle_space": N_("idle space"), "parking": N_("parking"),
-          "property_fees": N_("property fees")}
+TITLES = {
+    "bids": N_("Bids"),
+    "scores": N_("Scores"),
+    "finance": N_("Finance"),
+    "kind": N_("kind"),
+    "bid": N_("bid"),
+    "final_quote": N_("final quotation"),
+    "supplier": N_("supplier"),
+    "name": N_("name"),
+    "price": N_("price (yuan)"),
+    "bond": N_("bond (yuan)"),
+    "member": N_("member"),
+    "total": N_("total"),
+    "year": N_("year"),
+    "revenue": N_("revenue (yuan)"),
+    "operating_costs": N_("operating costs (yuan)"),
+    "net": N_("net cash flow (yuan)"),
+    "investment": N_("investment"),
+    "irr_percent": N_("IRR (%)"),
+    "payback_years": N_("payback (years)"),
+    "technical": N_("technical"),
+    "operation": N_("operation"),
+    "convenience_services": N_("convenience services"),
+    "elderly_care": N_("elderly care"),
+    "elevators": N_("elevators"),
+    "idle_space": N_("idle space"),
+    "parking": N_("parking"),
+    "property_fees": N_("property fees"),
+}
 
 
 @click.command(cls=Command)

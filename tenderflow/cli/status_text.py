@@ -11,24 +11,39 @@ from tenderflow.i18n import N_, _, pick
 
 # Labels of the fields ``status`` shows whose names come from the record.
 DEADLINES = {
-    "bid_deadline": N_("bid deadline (opening)"), "sale_until": N_("tender documents on sale until"),
-    "response_deadline": N_("response deadline"), "final_quote_deadline": N_("final quotation deadline"),
-    "objection_until": N_("objections until"), "objection_answer_due": N_("objection answer due"),
-    "result_publicity_until": N_("result publicity until"), "publicity_until": N_("publicity until"),
+    "bid_deadline": N_("bid deadline (opening)"),
+    "sale_until": N_("tender documents on sale until"),
+    "response_deadline": N_("response deadline"),
+    "final_quote_deadline": N_("final quotation deadline"),
+    "objection_until": N_("objections until"),
+    "objection_answer_due": N_("objection answer due"),
+    "result_publicity_until": N_("result publicity until"),
+    "publicity_until": N_("publicity until"),
     "provisional_publicity_until": N_("provisional result publicity until"),
-    "contract_deadline": N_("contract to be signed by"), "contract_by": N_("contract to be signed by"),
+    "contract_deadline": N_("contract to be signed by"),
+    "contract_by": N_("contract to be signed by"),
     "contract_publication_due": N_("contract to be published by"),
     "prequal_application_deadline": N_("prequalification application deadline"),
     "prequal_sale_until": N_("prequalification documents on sale until"),
 }
 PARTIES = {
-    "group": N_("negotiation group"), "invited": N_("invited"), "responded": N_("responded"),
-    "excluded": N_("excluded"), "final_quotes": N_("final quotations"), "bidders": N_("bidders"),
-    "committee": N_("evaluation committee"), "ranked": N_("ranking"), "entity": N_("implementing entity"),
+    "group": N_("negotiation group"),
+    "invited": N_("invited"),
+    "responded": N_("responded"),
+    "excluded": N_("excluded"),
+    "final_quotes": N_("final quotations"),
+    "bidders": N_("bidders"),
+    "committee": N_("evaluation committee"),
+    "ranked": N_("ranking"),
+    "entity": N_("implementing entity"),
     "experts_draw": N_("experts' draw"),
 }
-VERDICTS = {"valid": N_("matches its commitment"), "sealed": N_("sealed"),
-            "invalid": N_("does not match its commitment"), "late": N_("late")}
+VERDICTS = {
+    "valid": N_("matches its commitment"),
+    "sealed": N_("sealed"),
+    "invalid": N_("does not match its commitment"),
+    "late": N_("late"),
+}
 ROLES = {"staff": N_("staff"), "evaluator": N_("evaluator"), "supplier": N_("supplier"),
          "system": N_("system"), "auditor": N_("auditor")}
 # the relations a recusal names (tenderflow.domain.components.committee.relations)
@@ -39,21 +54,31 @@ RELATIONS = {r: N_(r) for r in (
     "the member is the supplier's legal representative",
     "the member is a controller of the supplier")}
 # events that no transition records (so no workflow title): their labels here
-EVENTS = {"ProcurementCreated": N_("Procurement opened"), "BidSubmitted": N_("Bid submitted"), "ResponseSubmitted": N_("Response submitted"),
-          "FinalQuotationSubmitted": N_("Final quotation submitted"),
-          "EligibilityChecked": N_("Eligibility checked"), "ExpertsDrawn": N_("Experts drawn"),
-          "BidWithdrawn": N_("Bid withdrawn"), "ResponseWithdrawn": N_("Response withdrawn"),
-          "BondRefunded": N_("Bond refunded"), "AgreementTermsRecorded": N_("Agreement terms recorded"),
-          "AgreementRendered": N_("Agreement rendered"), "AgreementSigned": N_("Agreement signed"),
-          "FinancingPackageAssembled": N_("Financing package assembled"),
-          "FinancingPackageSigned": N_("Financing package signed"),
-          "CommitteeMembersAppointed": N_("Committee members appointed"),
-          "GroupMembersAppointed": N_("Group members appointed"),
-          "ScoresSubmitted": N_("Scores submitted"), "AdjustmentsRecorded": N_("Adjustments recorded"),
-          "LowPriceExplained": N_("Low price explained"), "BidPriceExplained": N_("Bid price explained"),
-          "TenderOpeningObjectionRecorded": N_("Opening objection recorded"),
-          "CandidateWithdrawn": N_("Candidate withdrawn"),
-          "PrequalificationApplicationSubmitted": N_("Prequalification application submitted")}
+EVENTS = {
+    "ProcurementCreated": N_("Procurement opened"),
+    "BidSubmitted": N_("Bid submitted"),
+    "ResponseSubmitted": N_("Response submitted"),
+    "FinalQuotationSubmitted": N_("Final quotation submitted"),
+    "EligibilityChecked": N_("Eligibility checked"),
+    "ExpertsDrawn": N_("Experts drawn"),
+    "BidWithdrawn": N_("Bid withdrawn"),
+    "ResponseWithdrawn": N_("Response withdrawn"),
+    "BondRefunded": N_("Bond refunded"),
+    "AgreementTermsRecorded": N_("Agreement terms recorded"),
+    "AgreementRendered": N_("Agreement rendered"),
+    "AgreementSigned": N_("Agreement signed"),
+    "FinancingPackageAssembled": N_("Financing package assembled"),
+    "FinancingPackageSigned": N_("Financing package signed"),
+    "CommitteeMembersAppointed": N_("Committee members appointed"),
+    "GroupMembersAppointed": N_("Group members appointed"),
+    "ScoresSubmitted": N_("Scores submitted"),
+    "AdjustmentsRecorded": N_("Adjustments recorded"),
+    "LowPriceExplained": N_("Low price explained"),
+    "BidPriceExplained": N_("Bid price explained"),
+    "TenderOpeningObjectionRecorded": N_("Opening objection recorded"),
+    "CandidateWithdrawn": N_("Candidate withdrawn"),
+    "PrequalificationApplicationSubmitted": N_("Prequalification application submitted"),
+}
 
 
 def money(value: Any) -> str:

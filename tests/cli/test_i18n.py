@@ -133,9 +133,10 @@ def _field_names(schema: Any) -> set[str]:
     return out
 
 
+# ids (CN-2023-001, S-HXJS), digests, rule ids and file names, URLs, paths, actors and streams
+# (staff:wang, procurement:CN-2023-001), versioned rule sets (holiday-principles-2025.1)
 ID = re.compile(r"^(?:[A-Z0-9]+(?:-[A-Z0-9]+)+|[0-9a-f]{8,}…?|[\w]+(?:[._][\w]+)+|https?://\S+"
-                r"|\S*/\S*|[a-z]+:\S+|[a-z]+(?:-[a-z]+)*-[0-9][0-9.]*)$")  # ids, rule ids, file names, digests, URLs, paths,
-# actors and streams (staff:wang, procurement:CN-2023-001)
+                r"|\S*/\S*|[a-z]+:\S+|[a-z]+(?:-[a-z]+)*-[0-9][0-9.]*)$")
 # late entries recorded by the fixture say why in Chinese (the data of a Chinese office)
 LATE = {"TENDERFLOW_LATE_REASON": "测试：按档案补录的历史记录",
         "TENDERFLOW_RECEIPT": "测试：采购档案所附签收单"}
