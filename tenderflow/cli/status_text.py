@@ -118,10 +118,18 @@ def status_text(s: dict[str, Any], labels: dict[str, Any]) -> str:
     rows = [[when(v), title(labels["events"], k, EVENTS)]
             for k, v in sorted(s["key_dates"].items(), key=lambda x: x[1])]
     section(_("Key dates"), [_("date"), _("step")], rows)
-    rows = [[when(v), _(DEADLINES[k]) if k in DEADLINES else k]
-            for k, v in sorted(s["deadlines"].items(), key=lambda x: x[1])]
-    rows += [[when(t["due"]), _("timer due: {step}").format(
-        step=title(labels["triggers"], t["trigger"], {}))] for t in pending["timers"]]
+    timers = {when(t["due"]): t["trigger"] for t in pending["timers"]}
+    rows = []
+    for k, v in sorted(s["deadlines"].items(), key=lambda x: x[1]):
+        what = _(DEADLINES[k]) if k in DEADLINES else k
+        trigger = timers.pop(when(v), None)  # the timer that waits on this deadline
+        if trigger:
+            what += " — " + _("timer due: {step}").format(
+                step=title(labels["triggers"], trigger, {}))
+        rows.append([when(v), what])
+    rows += [[due, _("timer due: {step}").format(step=title(labels["triggers"], trigger, {}))]
+             for due, trigger in timers.items()]
+    rows.sort(key=lambda r: r[0])
     section(_("Deadlines"), [_("due"), _("what")], rows)
     section(_("Parties"), [_("role"), _("who")],
             [[_(PARTIES.get(k, k)), _party(v)] for k, v in s["parties"].items() if v])

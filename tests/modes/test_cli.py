@@ -94,7 +94,7 @@ def test_next_prints_the_day_a_working_day_period_opens(registered: Any, invoke:
     assert "(provisional_publicity_ended)" in timer, timer
     res = invoke("status", "PPP-N", "--at", "2023-10-09T09:00+08:00")
     [due] = [x for x in res.output.splitlines() if "timer due:" in x]
-    assert due.startswith("2023-10-12 00:00  timer due: "), due
+    assert due.startswith("2023-10-12 00:00  "), due
 
 
 def test_next_prints_the_day_a_calendar_day_period_opens(registered: Any, invoke: Any) -> None:
@@ -117,7 +117,7 @@ def test_tick_is_idempotent_and_status_shows_the_next_due_time(registered: Any,
                         f"supplier:{sid}", parse_time("2023-03-10T10:00+08:00"))
     res = invoke("status", "OT-T", "--at", "2023-03-15T09:00+08:00")
     [due] = [x for x in res.output.splitlines() if "timer due:" in x]
-    assert due.startswith("2023-03-21 09:30  timer due: "), due
+    assert due.startswith("2023-03-21 09:30  bid deadline (opening) — timer due: "), due
     res = invoke("tick", "--at", "2023-03-21T09:29+08:00")
     assert res.output.strip() == "nothing due"
     res = invoke("tick", "--at", "2023-03-21T10:00+08:00")
