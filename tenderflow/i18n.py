@@ -53,3 +53,9 @@ def _(message: str) -> str:
 def pick(zh: str, en: str) -> str:
     """For text that exists in both languages already (a rule's title, a state's label)."""
     return en if _language == "en" else zh
+
+
+def N_(message: str) -> str:
+    """Marks ``message`` for the catalogue where it is defined (a table of labels); it is
+    translated with :func:`_` where it is printed."""
+    return message

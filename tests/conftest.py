@@ -58,6 +58,9 @@ HISTORIC_ENV = {"TENDERFLOW_LATE_REASON": HISTORIC.reason, "TENDERFLOW_RECEIPT":
 # Subprocesses the tests start (the real tenderflow command) inherit them too; a test of the
 # late-entry rule removes them from the environment it gives.
 os.environ.update(HISTORIC_ENV)
+# The CLI's words in English (--lang, $TENDERFLOW_LANG; the default is zh): the tests read the
+# English messages; a test of the Chinese output says --lang zh.
+os.environ["TENDERFLOW_LANG"] = "en"
 # The business time the example projects and suppliers are registered at (before every
 # procurement the tests open), so that no test depends on the day it runs.
 REGISTERED_AT = "2023-01-03T09:00+08:00"

@@ -49,3 +49,13 @@ def list_procurements(store: EventStore) -> list[dict[str, Any]]:
     with store.reading() as tx:
         return [{"id": r.id, "project": r.project, "mode": r.mode, "state": r.state,
                  "version": r.version, "next_due": r.next_due} for r in tx.procurement_rows()]
+
+
+def project_names(store: EventStore) -> dict[str, str]:
+    """Registered project id → name, for the projects that have a procurement."""
+    from tenderflow.app.procurement import Services
+
+    services = Services(store)
+    with store.reading() as tx:
+        ids = {r.project for r in tx.procurement_rows()}
+    return {pid: (services.registered("project", pid) or {}).get("name", "") for pid in ids}

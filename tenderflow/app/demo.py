@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -9,13 +10,20 @@ from typing import Any
 from tenderflow.paths import examples_dir
 
 
-def run_demo(out: Path, sealed_at: datetime, *, handbook: bool = True,
-             features: bool = False) -> dict[str, Any]:
+def run_demo(out: Path, sealed_at: datetime,
+             progress: Callable[[str, dict[str, Any] | None], None] | None = None, *,
+             handbook: bool = True, features: bool = False) -> dict[str, Any]:
     """Run the examples into ``out``; ``sealed_at`` is when the audit checkpoint is sealed
-    (the CLI's clock: a seal records when it was made, it decides nothing). With
-    ``handbook`` the policy handbook is written into ``out/handbook``; with ``features`` the
-    features are run for it, beside the examples (``make demo``: about two minutes more on
-    two cores); without, its scenarios are marked as not run and it says so."""
+    (the CLI's clock: a seal records when it was made, it decides nothing). ``progress`` is
+    told each stage as it starts (a scenario's file name, "agreement", "notices", "audit",
+    "handbook") and each scenario's result when it ends. With ``handbook`` the policy
+    handbook is written into ``out/handbook``; with ``features`` the features are run for it,
+    beside the examples (``make demo``: about two minutes more on two cores); without, its
+    scenarios are marked as not run and it says so."""
+    def tell(stage: str, result: dict[str, Any] | None = None) -> None:
+        if progress is not None:
+            progress(stage, result)
+
     from tenderflow.app.admin import open_store
     from tenderflow.app.audit import audit_bundle, count_events
     from tenderflow.app.common import iso
@@ -31,18 +39,25 @@ def run_demo(out: Path, sealed_at: datetime, *, handbook: bool = True,
     services = Services(store)
     scenarios = []
     for path in sorted(examples_dir().glob("*.yaml")):
+        tell(path.name)
         report = run_scenario(services, path)
         scenarios.append({"file": path.name, "title": report.title, "ok": report.ok,
                           "states": report.states, "stopped_at": report.stopped_at})
+        tell(path.name, scenarios[-1])
     from tenderflow.app.demo_agreement import demo_signed_package
 
+    tell("agreement")
     agreement = demo_signed_package(services, out / "agreement")
+    tell("notices")
     from tenderflow.app.notices import demo_notices
 
     notices = demo_notices(services, out / "notices")
+    tell("audit")
     audit = audit_bundle(store, out / "audit", sealed_at=iso(sealed_at))
     events = count_events(store)
     store.dispose()
+    if handbook:
+        tell("handbook")
     book = _handbook(out / "handbook", run) if handbook else {"files": []}
     return {"db": str(db), "scenarios": scenarios, "events": events,
             "summary": str(out / "summary.json"), "agreement": agreement,

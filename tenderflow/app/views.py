@@ -114,3 +114,20 @@ def status_view(defs: engine.Definitions, pid: str, state: State, when: datetime
                                                and not any(o["ready"] for o in steps
                                                            if o["trigger"] == s["trigger"]))},
     }
+
+
+def workflow_labels(mode: str) -> dict[str, dict[str, dict[str, str]]]:
+    """The zh/en titles of a mode's triggers and of the events they record (the workflow
+    YAML's own titles), for the CLI's labels: ``{"triggers": …, "events": …, "states": …}``."""
+    from tenderflow.app.common import workflow_of
+
+    wf = workflow_of(mode)
+    triggers: dict[str, dict[str, str]] = {}
+    events: dict[str, dict[str, str]] = {}
+    for t in wf.transitions:
+        title = {"zh": t.title_zh, "en": t.title_en}
+        triggers.setdefault(t.trigger, title)
+        events.setdefault(t.event, title)
+    return {"triggers": triggers, "events": events, "states": dict(wf.states),
+            "title": {"zh": wf.title_zh, "en": wf.title_en}}
+

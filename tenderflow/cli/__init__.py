@@ -15,6 +15,8 @@ from typing import Any
 
 import click
 
+from tenderflow.cli.help import Group
+
 # name -> "module:attribute", imported only when the command is used (or listed by --help).
 COMMANDS = {
     "init": "tenderflow.cli.admin:init",
@@ -27,6 +29,8 @@ COMMANDS = {
     "fire": "tenderflow.cli.procurement:fire",
     "tick": "tenderflow.cli.procurement:tick",
     "list": "tenderflow.cli.procurement:list_procurements",
+    "deadlines": "tenderflow.cli.deadlines:deadlines",
+    "export": "tenderflow.cli.export:export",
     "workflow": "tenderflow.cli.workflow:workflow",
     "eligibility": "tenderflow.cli.eligibility:eligibility",
     "credit": "tenderflow.cli.credit:credit",
@@ -79,7 +83,7 @@ class Ctx:
             click.echo(text)
 
 
-class LazyGroup(click.Group):
+class LazyGroup(Group):
     def __init__(self, *args: Any, lazy: dict[str, str] | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.lazy = lazy or {}
@@ -96,6 +100,23 @@ class LazyGroup(click.Group):
 
 class TenderflowGroup(LazyGroup):
     """Turns tenderflow's errors into messages and exit codes (DESIGN §6)."""
+
+    def make_context(self, info_name: str | None, args: list[str],
+                     parent: click.Context | None = None, **extra: Any) -> click.Context:
+        """``--lang`` (or $TENDERFLOW_LANG) is read before anything is parsed, so that even
+        ``--help`` and a usage error are in that language."""
+        from tenderflow.i18n import LANGUAGES, set_language
+
+        lang = os.environ.get("TENDERFLOW_LANG") or "zh"
+        for i, arg in enumerate(args):
+            if arg == "--":
+                break
+            if arg == "--lang" and i + 1 < len(args):
+                lang = args[i + 1]
+            elif arg.startswith("--lang="):
+                lang = arg.split("=", 1)[1]
+        set_language(lang if lang in LANGUAGES else "zh")
+        return super().make_context(info_name, args, parent, **extra)
 
     def invoke(self, ctx: click.Context) -> Any:
         from tenderflow.errors import TenderflowError
@@ -122,9 +143,11 @@ class TenderflowGroup(LazyGroup):
                     traceback.print_exc(file=fh)
             except OSError:
                 log = "(could not write the log)"
+            from tenderflow.i18n import _
+
             _report(ctx, {"error": "InternalError", "message": str(exc)},
-                    f"internal error (a bug in tenderflow): {type(exc).__name__}: {exc}; "
-                    f"traceback in {log}", EXIT_CRASH)
+                    _("internal error (a bug in tenderflow): {error}; traceback in {log}")
+                    .format(error=f"{type(exc).__name__}: {exc}", log=log), EXIT_CRASH)
 
 
 def _labelled(exc: Any) -> Any:
@@ -147,13 +170,15 @@ def _report(ctx: click.Context, data: dict[str, Any], message: str, code: int) -
     if obj is not None and obj.json:
         click.echo(json.dumps({"ok": False, **data}, ensure_ascii=False, indent=2, default=str))
     from tenderflow.errors import status_note
+    from tenderflow.i18n import _, language
 
-    lang = obj.lang if obj is not None else "zh"
+    lang = language()
     refusals = data.get("refusals") or []
     if refusals:  # the headline, then one line per refusal with its rule and source
-        message = (f"{data.get('procurement')}: '{data.get('trigger')}' refused in state "
-                   f"'{data.get('state')}':")
-    click.echo(f"error: {message}", err=True)
+        message = _("{procurement}: '{trigger}' refused in state '{state}':").format(
+            procurement=data.get("procurement"), trigger=data.get("trigger"),
+            state=data.get("state"))
+    click.echo(_("error: {message}").format(message=message), err=True)
     for r in refusals:
         name = f"{r['guard']} [{r['rule']}]" if r.get("guard") else r["rule"]
         line = f"  ✗ {name}: {r['reason']} — {r['source']}"
@@ -161,7 +186,7 @@ def _report(ctx: click.Context, data: dict[str, Any], message: str, code: int) -
         if note:
             line += f" {note}"
         if r.get("opens_at"):
-            line += f" (allowed from {r['opens_at']})"
+            line += " " + _("(allowed from {at})").format(at=r["opens_at"])
         click.echo(line, err=True)
     ctx.exit(code)
 
@@ -174,7 +199,8 @@ def _report(ctx: click.Context, data: dict[str, Any], message: str, code: int) -
               help="Who is acting, ROLE:NAME (e.g. staff:wang).")
 @click.option("--json", "as_json", is_flag=True, help="Machine-readable output on stdout.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
-              help="Language of labels in text output.")
+              envvar="TENDERFLOW_LANG",
+              help="Language of everything printed: output, help and error messages.")
 @click.option("--late-reason", envvar="TENDERFLOW_LATE_REASON", default=None,
               help="Why steps are recorded late: needed when a step's --at lies more than "
                    "record.late_entry_after_days before now.")

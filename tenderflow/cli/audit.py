@@ -11,11 +11,13 @@ from typing import Any
 import click
 
 from tenderflow.cli import Ctx
+from tenderflow.cli.help import Group
+from tenderflow.i18n import N_, _
 
 pass_ctx = click.make_pass_decorator(Ctx)
 
 
-@click.group()
+@click.group(cls=Group)
 def audit() -> None:
     """The auditor's tools: prove the log is complete and unaltered, and that every step
     obeyed the rules pinned when it was taken.
@@ -35,7 +37,7 @@ def progress_bar(length: int, label: str) -> Iterator[Callable[[int], None] | No
     if not sys.stderr.isatty() or length == 0:
         yield None
         return
-    with click.progressbar(length=length, label=label, file=sys.stderr) as bar:
+    with click.progressbar(length=length, label=_(label), file=sys.stderr) as bar:
         yield bar.update
 
 
@@ -73,27 +75,29 @@ def verify(obj: Ctx, checkpoint: Path | None, pubkey: Path | None) -> None:
         read_checkpoint(checkpoint)
         if pubkey is not None:
             load_public_key(pubkey)
-    with progress_bar(count_events(store), "verifying") as update:
+    with progress_bar(count_events(store), N_("verifying")) as update:
         if checkpoint is not None:
             report = verify_with_checkpoint(store, checkpoint, pubkey, update)
         else:
-            report, _ = verify_store(store, update)
+            report, _verifier = verify_store(store, update)
     lines = []
     if report.ok:
-        lines.append(f"✓ {report.events} events in {report.streams} streams verified; "
-                     f"{report.definitions} pinned definitions intact")
+        lines.append("✓ " + _("{events} events in {streams} streams verified; {definitions} "
+                              "pinned definitions intact").format(
+            events=report.events, streams=report.streams, definitions=report.definitions))
     else:
-        lines.append(f"✗ {len(report.problems)} problem(s) in {report.events} events, "
-                     f"{report.streams} streams:")
+        lines.append("✗ " + _("{n} problem(s) in {events} events, {streams} streams:").format(
+            n=len(report.problems), events=report.events, streams=report.streams))
         lines += _problem_lines(report)
     cp = report.checkpoint
     if cp is not None:
-        trust = "the given auditor key" if cp["key_pinned"] else "the key inside the file"
-        lines.append(f"checkpoint {cp['file']}: sealed {cp['sealed_at']} by {cp['sealed_by']}, "
-                     f"{cp['streams']} streams / {cp['events']} events; signature "
-                     f"{'valid' if cp['signature_valid'] else 'INVALID'} with {trust} "
-                     f"({cp['key_id'][:16]}…)")
-    lines += [f"note: {n}" for n in report.notes]
+        trust = _("the given auditor key") if cp["key_pinned"] else _("the key inside the file")
+        lines.append(_("checkpoint {file}: sealed {at} by {by}, {streams} streams / {events} "
+                       "events; signature {valid} with {trust} ({key}…)").format(
+            file=cp["file"], at=cp["sealed_at"], by=cp["sealed_by"], streams=cp["streams"],
+            events=cp["events"], valid=_("valid") if cp["signature_valid"] else _("INVALID"),
+            trust=trust, key=cp["key_id"][:16]))
+    lines += [_("note: {note}").format(note=n) for n in report.notes]
     obj.emit(report.to_dict(), "\n".join(lines))
     if not report.ok:
         raise click.exceptions.Exit(1)
@@ -124,15 +128,16 @@ def seal(obj: Ctx, key_path: Path, out: Path) -> None:
     check_new_file(out, "--out")
     key = load_private_key(key_path)
     store = obj.store()
-    with progress_bar(count_events(store), "verifying") as update:
+    with progress_bar(count_events(store), N_("verifying")) as update:
         result = do_seal(store, key, out, actor, iso(now()), update)
     obj.emit({"ok": True, **result.to_dict()},
-             f"sealed checkpoint #{result.number} of {result.streams} streams / "
-             f"{result.events} events (up to global {result.last_global_seq})\n"
-             f"  Merkle root {result.merkle_root}\n"
-             f"  digest      {result.digest}\n"
-             f"  key         {result.key_id}\n"
-             f"  written to  {result.file} — keep a copy outside the database")
+             _("sealed checkpoint #{number} of {streams} streams / {events} events (up to "
+               "global {last})").format(number=result.number, streams=result.streams,
+                                        events=result.events, last=result.last_global_seq)
+             + "\n" + _("  Merkle root {root}\n  digest      {digest}\n  key         {key}\n"
+                        "  written to  {file} — keep a copy outside the database").format(
+                 root=result.merkle_root, digest=result.digest, key=result.key_id,
+                 file=result.file))
 
 
 @audit.command()
@@ -155,7 +160,8 @@ def keygen(obj: Ctx, out: Path, pub_out: Path | None) -> None:
     private, public, kid = generate_key(out, pub_out)
     obj.emit({"ok": True, "private_key": str(private), "public_key": str(public),
               "key_id": kid},
-             f"private key {private} (keep it secret)\npublic key  {public}\nkey id      {kid}")
+             _("private key {private} (keep it secret)\npublic key  {public}\nkey id      "
+               "{kid}").format(private=private, public=public, kid=kid))
 
 
 @audit.command()
@@ -183,7 +189,7 @@ def replay(obj: Ctx, procurement_id: str | None, all_: bool) -> None:
                          expected="tenderflow audit replay CN-2023-001, or --all")
     store = obj.store()
     if all_:
-        with progress_bar(count_streams(store), "replaying") as update:
+        with progress_bar(count_streams(store), N_("replaying")) as update:
             report = do_replay(store, None, update)
     else:
         report = do_replay(store, procurement_id)
@@ -193,16 +199,20 @@ def replay(obj: Ctx, procurement_id: str | None, all_: bool) -> None:
         if s in registries and s.ok:
             continue
         if s.ok:
-            lines.append(f"✓ {s.stream}: {s.events} events, {s.decided} steps re-decided with "
-                         f"the pinned rules; state {s.state}")
+            lines.append(f"✓ {s.stream}: " + _("{events} events, {decided} steps re-decided "
+                                                 "with the pinned rules; state {state}").format(
+                events=s.events, decided=s.decided, state=s.state))
             continue
-        lines.append(f"✗ {s.stream}: {s.events} events, state {s.state}")
+        lines.append(f"✗ {s.stream}: " + _("{events} events, state {state}").format(
+            events=s.events, state=s.state))
         if s.violation is not None:
-            lines.append("  first event that does not replay: " + s.violation.text)
-        lines += [f"  projection differs: {p}" for p in s.projection]
+            lines.append("  " + _("first event that does not replay: {text}").format(
+                text=s.violation.text))
+        lines += ["  " + _("projection differs: {what}").format(what=p) for p in s.projection]
     ok_registries = sum(1 for s in registries if s.ok)
     if ok_registries:
-        lines.append(f"✓ {ok_registries} project/supplier streams match their snapshots")
+        lines.append("✓ " + _("{n} project/supplier streams match their snapshots").format(
+            n=ok_registries))
     lines += [f"✗ {p}" for p in report.problems]
     obj.emit(report.to_dict(), "\n".join(lines))
     if not report.ok:
@@ -247,14 +257,14 @@ def export(obj: Ctx, fmt: str, out: Path, procurements: tuple[str, ...], ocid_pr
     if fmt == "jsonl":
         count = export_jsonl(store, out, chosen)
         data: dict[str, Any] = {"ok": True, "format": fmt, "out": str(out), "events": count}
-        text = f"wrote {count} events to {out}"
+        text = _("wrote {count} events to {file}").format(count=count, file=out)
     else:
         package = export_ocds(store, out, chosen, prefix=ocid_prefix, publisher=publisher)
         releases = package["releases"]
         data = {"ok": True, "format": fmt, "out": str(out), "releases": len(releases),
                 "processes": len({r["ocid"] for r in releases})}
-        text = (f"wrote {len(releases)} releases of {data['processes']} contracting "
-                f"processes to {out}")
+        text = _("wrote {releases} releases of {processes} contracting processes to {file}"
+                 ).format(releases=len(releases), processes=data["processes"], file=out)
     if str(out) == "-":
         click.echo(text, err=True)
     else:
@@ -280,9 +290,11 @@ def report(obj: Ctx, procurement_id: str, out: Path) -> None:
     from tenderflow.app.audit import write_report
 
     result = write_report(obj.store(), procurement_id, out)
-    lines = [f"wrote {out}: {result.events} events, SHA-256 {result.sha256}"]
-    lines.append(f"  hash chain: {'verified' if result.chain_ok else 'BROKEN'}; replay with "
-                 f"the pinned rules: {'clean' if result.replay_ok else 'PROBLEM'}")
+    lines = [_("wrote {file}: {events} events, SHA-256 {sha256}").format(
+        file=out, events=result.events, sha256=result.sha256)]
+    lines.append("  " + _("hash chain: {chain}; replay with the pinned rules: {replay}").format(
+        chain=_("verified") if result.chain_ok else _("BROKEN"),
+        replay=_("clean") if result.replay_ok else _("PROBLEM")))
     lines += [f"  ✗ {p}" for p in result.problems]
     obj.emit(result.to_dict(), "\n".join(lines))
     if not result.ok:

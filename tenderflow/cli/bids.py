@@ -14,13 +14,15 @@ from typing import Any
 import click
 
 from tenderflow.cli import Ctx
+from tenderflow.cli.help import Group
+from tenderflow.i18n import _
 
 pass_ctx = click.make_pass_decorator(Ctx)
 
 KIND = click.Choice(["bid", "final_quote"])
 
 
-@click.group()
+@click.group(cls=Group)
 def bid() -> None:
     """Seal an offer (commit) and check a reveal against its commitment."""
 
@@ -67,9 +69,10 @@ def seal(obj: Ctx, offer: Path, procurement: str, supplier: str, kind: str,
             raise InputError(f"cannot write: {exc.strerror}", file=str(out)) from None
     obj.emit({"ok": True, "procurement": procurement, "supplier": supplier, "kind": kind,
               "commitment": digest, **({"reveal_file": str(out)} if out else {"nonce": nonce})},
-             f"commitment: {digest}\n"
-             + (f"reveal file: {out} (keep it secret until the opening)" if out else
-                f"nonce: {nonce} (keep it secret until the opening)"))
+             _("commitment: {digest}").format(digest=digest) + "\n"
+             + (_("reveal file: {file} (keep it secret until the opening)").format(file=out)
+                if out else
+                _("nonce: {nonce} (keep it secret until the opening)").format(nonce=nonce)))
 
 
 @bid.command("verify")
@@ -92,4 +95,5 @@ def verify(obj: Ctx, reveal: Path, procurement: str, kind: str, expected: str) -
     data = _read(reveal)
     got = verify_reveal(reveal, data, procurement, kind, expected)
     obj.emit({"ok": True, "commitment": got, "supplier": data["supplier"]},
-             f"{data['supplier']}: the reveal matches the commitment {got}")
+             _("{supplier}: the reveal matches the commitment {digest}").format(
+                 supplier=data["supplier"], digest=got))

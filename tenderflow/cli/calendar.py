@@ -12,19 +12,38 @@ from typing import Any
 import click
 
 from tenderflow.cli import Ctx
-from tenderflow.cli.text import width
+from tenderflow.cli.help import Group
+from tenderflow.cli.text import cell, width
+from tenderflow.i18n import N_, _
 
 pass_ctx = click.make_pass_decorator(Ctx)
 
-KIND_LABELS = {"package": "official, package data (chinesecalendar, cross-checked)",
-               "override": "official, override file", "imported": "official, imported notice",
-               "pinned": "official, pinned data", "given": "official",
-               "provisional": "PROVISIONAL (not official)", "disputed": "disputed",
-               "missing": "missing"}
+KIND_LABELS = {"package": N_("official, package data (chinesecalendar, cross-checked)"),
+               "override": N_("official, override file"),
+               "imported": N_("official, imported notice"),
+               "pinned": N_("official, pinned data"), "given": N_("official"),
+               "provisional": N_("PROVISIONAL (not official)"), "disputed": N_("disputed"),
+               "missing": N_("missing")}
+KIND_SHORT = {"package": N_("package"), "override": N_("override"), "imported": N_("imported"),
+              "pinned": N_("pinned"), "provisional": N_("provisional"),
+              "disputed": N_("disputed"), "missing": N_("missing")}
 MONTH_WIDTH = 21  # 7 cells of 3 columns
 
 
-@click.group()
+def source_text(source: str) -> str:
+    """A calendar's source (tenderflow.domain.calendar) in the --lang language: the package
+    data and the provisional rules are named in English by the domain."""
+    import re
+
+    source = source.replace("chinesecalendar + holidays(CN), cross-checked",
+                            _("chinesecalendar + holidays(CN), cross-checked"))
+    m = re.fullmatch(r"provisional \((?P<rules>[^,]+), from (?P<source>.+)\)", source)
+    if m:
+        return _("provisional ({rules}, from {source})").format(**m.groupdict())
+    return source
+
+
+@click.group(cls=Group)
 def calendar() -> None:
     """Working-day calendars (法定节假日与调休): import the State Council's notice, show a
     year, list the years covered."""
@@ -84,22 +103,26 @@ def list_years(obj: Ctx) -> None:
     from tenderflow.app.calendar import years_covered
 
     data = years_covered(obj.store())
-    source = "no trusted data: add an override file or import the notice"
-    rows = [(y["year"], f"{y['year']}  {y['kind']:<9} "
-                        + y["source"].removeprefix("imported notice: "))
+    source = _("no trusted data: add an override file or import the notice")
+    def kind(name: str) -> str:
+        return cell(_(KIND_SHORT[name]) if name in KIND_SHORT else name, 9)
+
+    rows = [(y["year"], f"{y['year']}  {kind(y['kind'])} "
+                        + source_text(y["source"].removeprefix("imported notice: ")))
             for y in data["years"]]
-    rows += [(y["year"], f"{y['year']}  {y['kind']:<9} {source}")
+    rows += [(y["year"], f"{y['year']}  {kind(y['kind'])} {source}")
              for y in data["missing_or_disputed"]]
     lines = [text for _, text in sorted(rows)]
     p = data["provisional"]
     if p:
         spans = ", ".join(f"{a}–{b}" if a != b else str(a) for a, b in p["years"])
-        lines.append(f"{spans}  provisional: rules {p['rules']},")
-        lines.append("           from the principles of 国办发明电〔2024〕12号,")
-        lines.append("           for planning only: decisions on these years are refused "
-                     "until")
-        lines.append("           the year's notice is imported (tenderflow calendar import)")
-    lines.append(f"calendar {data['calendar'][:16]}…")
+        lines.append(_("{spans}  provisional: rules {rules},").format(spans=spans,
+                                                                      rules=p["rules"]))
+        lines += ["           " + line for line in _(
+            "from the principles of 国办发明电〔2024〕12号,\nfor planning only: decisions on "
+            "these years are refused until\nthe year's notice is imported (tenderflow "
+            "calendar import)").splitlines()]
+    lines.append(_("calendar {hash}…").format(hash=data["calendar"][:16]))
     obj.emit({"ok": True, **data}, "\n".join(lines))
 
 
@@ -117,9 +140,10 @@ def backtest(obj: Ctx, years: tuple[int, ...]) -> None:
     from tenderflow.app.calendar import backtest as run
 
     data, diffs = run(years)
-    lines = [f"provisional rules {data['rules']} against official data"]
+    lines = [_("provisional rules {rules} against official data").format(rules=data["rules"])]
     for year in years:
-        lines.append(f"{year}: {len(diffs[year])} day(s) wrong" + (":" if diffs[year] else ""))
+        lines.append(_("{year}: {n} day(s) wrong").format(year=year, n=len(diffs[year]))
+                     + (":" if diffs[year] else ""))
         lines.extend(f"  {d}" for d in diffs[year])
     obj.emit({"ok": True, **data}, "\n".join(lines))
 
@@ -138,14 +162,16 @@ def render_year(data: dict[str, Any], lang: str = "zh") -> str:
     year = data["year"]
     holidays = {date.fromisoformat(d) for d in data["holidays"]}
     workdays = {date.fromisoformat(d) for d in data["workdays"]}
-    status = KIND_LABELS.get(data["kind"], data["kind"])
-    lines = [f"{year}  {status}", f"source: {data['source']}"]
+    status = _(KIND_LABELS[data["kind"]]) if data["kind"] in KIND_LABELS else data["kind"]
+    lines = [f"{year}  {status}", _("source: {source}").format(
+        source=source_text(data["source"]))]
     if data.get("notice"):
-        lines.append(f"notice text sha256 {data['notice']['sha256'][:16]}…, imported "
-                     f"{data['notice']['imported_at']}")
+        lines.append(_("notice text sha256 {digest}…, imported {at}").format(
+            digest=data["notice"]["sha256"][:16], at=data["notice"]["imported_at"]))
     if data["provisional"]:
-        lines.append(f"for planning only: decisions on {year} are refused until its notice")
-        lines.append("is imported (tenderflow calendar import NOTICE.txt)")
+        lines += _("for planning only: decisions on {year} are refused until its notice\nis "
+                   "imported (tenderflow calendar import NOTICE.txt)").format(
+                       year=year).splitlines()
     lines.append("")
     head = "一 二 三 四 五 六 日 " if lang == "zh" else "Mo Tu We Th Fr Sa Su "
     cal = stdcal.Calendar(firstweekday=0)
@@ -172,14 +198,14 @@ def render_year(data: dict[str, Any], lang: str = "zh") -> str:
         for i in range(height):
             lines.append("  ".join(_fit(b[i]) for b in blocks).rstrip())
         lines.append("")
-    legend = ("* 放假 (weekday rest day)   + 调休上班 (make-up working day)"
-              if lang == "zh" else "* weekday rest day   + make-up working day")
-    lines.append(legend + ("   (provisional)" if data["provisional"] else ""))
+    legend = _("* weekday rest day   + make-up working day")
+    lines.append(legend + ("   " + _("(provisional)") if data["provisional"] else ""))
     for a in data.get("arrangements", []):
-        work = f"; 上班 {', '.join(w[5:] for w in a['workdays'])}" if a["workdays"] else ""
+        work = ("; " + _("work {days}").format(days=", ".join(w[5:] for w in a["workdays"]))
+                if a["workdays"] else "")
         span = a["first"][5:] if a["days"] == 1 else f"{a['first'][5:]}–{a['last'][5:]}"
-        lines.append(f"  {a['name']}: {span} ({a['days']} day{'s' if a['days'] > 1 else ''}"
-                     f"{work})")
+        days = (_("{n} days") if a["days"] > 1 else _("{n} day")).format(n=a["days"])
+        lines.append(f"  {a['name']}: {span} ({days}{work})")
     return "\n".join(lines)
 
 

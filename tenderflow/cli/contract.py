@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from tenderflow.cli import Ctx
+from tenderflow.cli.help import Group
 from tenderflow.i18n import _
 
 pass_ctx = click.make_pass_decorator(Ctx)
@@ -41,7 +42,7 @@ def _actor(obj: Ctx) -> str:
     return actor_of(obj)  # --as, or on PostgreSQL the session's database user
 
 
-@click.group()
+@click.group(cls=Group)
 def contract() -> None:
     """The PPP agreement after the award: record its terms, render it as PDF, sign it party by
     party, verify it, and assemble the financing-approval package.
@@ -74,14 +75,16 @@ def terms(obj: Ctx, procurement_id: str, terms_file: Path, at: str | None) -> No
     """
     when = _at(at)
     result = _agreements(obj).record_terms(procurement_id, terms_file, _actor(obj), when)
-    what = (f"recorded as {result['event']} #{result['seq']}" if result["recorded"]
-            else f"unchanged: already recorded as #{result['seq']}")
-    lines = [f"{procurement_id}: agreement terms {what}",
-             f"  record digest {result['terms_digest']} (条款记录摘要, printed on the agreement)",
-             f"  from the record: {', '.join(result['derived'])}",
-             (f"  payback {result['finance']['payback_years']} years, "
-             f"IRR {result['finance']['irr_percent']}%"),
-             "  parties:"]
+    what = (_("recorded as {event} #{seq}") if result["recorded"]
+            else _("unchanged: already recorded as #{seq}")).format(**result)
+    lines = [_("{procurement}: agreement terms {what}").format(procurement=procurement_id,
+                                                               what=what),
+             "  " + _("record digest {digest} (条款记录摘要, printed on the agreement)").format(
+                 digest=result["terms_digest"]),
+             "  " + _("from the record: {fields}").format(fields=", ".join(result["derived"])),
+             "  " + _("payback {years} years, IRR {irr}%").format(
+                 years=result["finance"]["payback_years"], irr=result["finance"]["irr_percent"]),
+             "  " + _("parties:")]
     lines += [f"    {role}: {p['name']} ({p['uscc']})" for role, p in result["parties"].items()]
     obj.emit(result, "\n".join(lines))
 
@@ -108,14 +111,16 @@ def render(obj: Ctx, procurement_id: str, out: Path, template: Path | None,
     """
     when = _at(at)
     result = _agreements(obj).render(procurement_id, out, _actor(obj), when, template=template)
-    what = (f"recorded as {result['event']} #{result['seq']}" if result["recorded"]
-            else f"identical to {result['event']} #{result['seq']}, nothing new recorded")
+    what = (_("recorded as {event} #{seq}") if result["recorded"]
+            else _("identical to {event} #{seq}, nothing new recorded")).format(**result)
     obj.emit(result, "\n".join([
-        f"{procurement_id}: wrote {out} ({result['pages']} pages, {result['bytes']} bytes)",
+        _("{procurement}: wrote {file} ({pages} pages, {bytes} bytes)").format(
+            procurement=procurement_id, file=out, pages=result["pages"], bytes=result["bytes"]),
         f"  SHA-256 {result['sha256']} — {what}",
-        (f"  条款记录摘要 on every page: {result['terms_digest']} (of the terms, event "
-         f"#{result['terms_seq']})"),
-        f"  to sign in this order: {', '.join(result['signing_order'])}"]))
+        "  " + _("条款记录摘要 on every page: {digest} (of the terms, event #{seq})").format(
+            digest=result["terms_digest"], seq=result["terms_seq"]),
+        "  " + _("to sign in this order: {order}").format(
+            order=", ".join(result["signing_order"]))]))
 
 
 @contract.command()
@@ -157,13 +162,16 @@ def sign(obj: Ctx, procurement_id: str, party: str, key: Path, passphrase: str |
     assert source is not None and target is not None
     result = _agreements(obj).sign(procurement_id, party, key, passphrase, source, target,
                                    _actor(obj), when)
-    then = f"next: {result['next']}" if result["next"] else "every party has signed"
+    then = (_("next: {party}").format(party=result["next"]) if result["next"]
+            else _("every party has signed"))
     obj.emit(result, "\n".join([
-        (f"{procurement_id}: {party} signed the {result['document']} "
-        f"({result['signature']} of {result['of']}) as {result['signer']['name']}"),
-        f"  signing time {result['signed_at']}",
-        f"  wrote {target} ({result['bytes']} bytes), SHA-256 {result['sha256']}",
-        f"  recorded as {result['event']} #{result['seq']}; {then}"]))
+        _("{procurement}: {party} signed the {document} ({signature} of {of}) as {name}").format(
+            procurement=procurement_id, party=party, document=result["document"],
+            signature=result["signature"], of=result["of"], name=result["signer"]["name"]),
+        "  " + _("signing time {at}").format(at=result["signed_at"]),
+        "  " + _("wrote {file} ({bytes} bytes), SHA-256 {sha256}").format(
+            file=target, bytes=result["bytes"], sha256=result["sha256"]),
+        "  " + _("recorded as {event} #{seq}").format(**result) + f"; {then}"]))
 
 
 @contract.command()
@@ -281,16 +289,17 @@ def package(obj: Ctx, procurement_id: str, agreement: Path, financing: Path, out
     when = _at(at)
     result = _agreements(obj).package(procurement_id, agreement, financing, out, _actor(obj),
                                       when)
-    what = (f"recorded as {result['event']} #{result['seq']}" if result["recorded"]
-            else f"identical to {result['event']} #{result['seq']}, nothing new recorded")
-    lines = [f"{procurement_id}: financing package in {out} — {what}"]
-    lines += [f"  {f['name']}  {f['bytes']} bytes  {f['sha256']}" for f in result["files"]]
+    what = (_("recorded as {event} #{seq}") if result["recorded"]
+            else _("identical to {event} #{seq}, nothing new recorded")).format(**result)
+    lines = [_("{procurement}: financing package in {folder} — {what}").format(
+        procurement=procurement_id, folder=out, what=what)]
+    lines += ["  " + _("{name}  {bytes} bytes  {sha256}").format(**f) for f in result["files"]]
     lines.append(f"  manifest.json SHA-256 {result['manifest_sha256']}")
-    lines.append(f"  payback {result['finance']['payback_years']} years, "
-                 f"IRR {result['finance']['irr_percent']}%")
-    lines += [f"  left out: {x}" for x in result["left_out"]]
-    lines.append(f"  next: the parties sign {out / 'manifest.pdf'} in turn: "
-                 f"{', '.join(result['signing_order'])}")
+    lines.append("  " + _("payback {years} years, IRR {irr}%").format(
+        years=result["finance"]["payback_years"], irr=result["finance"]["irr_percent"]))
+    lines += ["  " + _("left out: {what}").format(what=x) for x in result["left_out"]]
+    lines.append("  " + _("next: the parties sign {file} in turn: {order}").format(
+        file=out / "manifest.pdf", order=", ".join(result["signing_order"])))
     obj.emit(result, "\n".join(lines))
 
 

@@ -8,11 +8,13 @@ from pathlib import Path
 import click
 
 from tenderflow.cli import Ctx
+from tenderflow.cli.help import Group
+from tenderflow.i18n import _
 
 pass_ctx = click.make_pass_decorator(Ctx)
 
 
-@click.group()
+@click.group(cls=Group)
 def credit() -> None:
     """Credit lists (信用记录, 财库〔2016〕125号) as recorded events."""
 
@@ -57,9 +59,11 @@ def import_lists(obj: Ctx, file: Path, at: str | None, as_of: str | None,
                              expected="a date like 2023-09-25") from None
     result = import_credit_lists(obj.services(), file, actor, parse_at(at), day,
                                  list(lists) or None)
-    lines = [f"{name}: {c['recorded']} recorded, {c['amended']} amended, "
-             f"{c['unchanged']} unchanged" for name, c in result["lists"].items()]
-    lines += [f"{name}: as of {i['as_of']}" + ("" if i["recorded"] else " (already recorded)")
+    lines = [_("{name}: {recorded} recorded, {amended} amended, {unchanged} unchanged").format(
+        name=name, recorded=c["recorded"], amended=c["amended"], unchanged=c["unchanged"])
+        for name, c in result["lists"].items()]
+    lines += [_("{name}: as of {as_of}").format(name=name, as_of=i["as_of"])
+              + ("" if i["recorded"] else " " + _("(already recorded)"))
               for name, i in result["imports"].items()]
     obj.emit({"ok": True, **result}, "\n".join(lines))
 
@@ -78,10 +82,12 @@ def list_entries(obj: Ctx, uscc: str | None) -> None:
 
     entries, versions = credit_list(obj.store(), uscc)
     imports = credit_list_imports(obj.store())
-    lines = [f"{name}: as of {i['as_of']}, imported {i['imported_at']} ({i['file']})"
-             for name, i in imports.items()]
-    lines += [f"{e['list']}  {e['uscc']}  {e['name']}  listed {e['listed_on']}"
-             + (f", removed {e['removed_on']}" if e["removed_on"] else "")
-             + f"  ({e['source']})" for e in entries]
+    lines = [_("{name}: as of {as_of}, imported {imported_at} ({file})").format(
+        name=name, **{k: i[k] for k in ("as_of", "imported_at", "file")})
+        for name, i in imports.items()]
+    lines += [f"{e['list']}  {e['uscc']}  {e['name']}  "
+              + _("listed {date}").format(date=e["listed_on"])
+              + (_(", removed {date}").format(date=e["removed_on"]) if e["removed_on"] else "")
+              + f"  ({e['source']})" for e in entries]
     obj.emit({"ok": True, "lists": versions, "imports": imports, "entries": entries},
-             "\n".join(lines) or "no credit-list entries recorded")
+             "\n".join(lines) or _("no credit-list entries recorded"))

@@ -9,7 +9,9 @@ from typing import Any
 import click
 
 from tenderflow.cli import Ctx
+from tenderflow.cli.help import Group
 from tenderflow.cli.text import cell
+from tenderflow.i18n import _
 
 pass_ctx = click.make_pass_decorator(Ctx)
 
@@ -21,7 +23,7 @@ MARK = {"pass": "✓", "fail": "✗", "warn": "!", "not_applicable": "·", "not_
 WIDTHS = (40, 8, 34, 40)  # rule, verdict, value, threshold; the source takes the rest
 
 
-@click.group()
+@click.group(cls=Group)
 def eligibility() -> None:
     """Supplier eligibility (准入): check candidates against the ruleset pinned when the
     procurement opened, see the recorded result, write the report."""
@@ -35,23 +37,25 @@ def table(report: dict[str, Any], lang: str) -> str:
     from tenderflow.app.eligibility import value_text
 
     rs, ev = report["ruleset"], report["event"]
-    lines = [(f"{report['procurement']}: eligibility check of {report['at']} under ruleset "
-              f"{rs['id']} {rs['version']} ({rs['content_hash'][:12]}…), recorded as "
-              f"{ev['type']} #{ev['stream_seq']} by {ev['actor']}")]
+    lines = [_("{procurement}: eligibility check of {at} under ruleset {ruleset} {version} "
+               "({hash}…), recorded as {event} #{seq} by {actor}").format(
+        procurement=report["procurement"], at=report["at"], ruleset=rs["id"],
+        version=rs["version"], hash=rs["content_hash"][:12], event=ev["type"],
+        seq=ev["stream_seq"], actor=ev["actor"])]
     imports = report["inputs"].get("credit_imports")
     if imports is not None:  # the credit lists read, each with its date (fail closed)
         from tenderflow.app.eligibility import CREDIT_LISTS
 
-        lines += [f"  credit list {name}: " + (
-            f"as of {imports[name]['as_of']}, imported {imports[name]['imported_at']} "
-            f"({imports[name]['file']})" if name in imports else
-            "NOT IMPORTED - its rule is not checked (tenderflow credit import FILE --as-of "
-            f"DATE --list {name})") for name in CREDIT_LISTS]
+        lines += ["  " + _("credit list {name}: ").format(name=name) + (
+            _("as of {as_of}, imported {imported_at} ({file})").format(**imports[name])
+            if name in imports else
+            _("NOT IMPORTED - its rule is not checked (tenderflow credit import FILE --as-of "
+              "DATE --list {name})").format(name=name)) for name in CREDIT_LISTS]
     head = "  " + "".join(cell(h, w) + " " for h, w in zip(
-        ("rule", "verdict", "value seen", "threshold"), WIDTHS)) + "source"
+        (_("rule"), _("verdict"), _("value seen"), _("threshold")), WIDTHS)) + _("source")
     for c in report["candidates"]:
-        verdict = ("eligible (合格)" if c["eligible"] else "NOT eligible (不合格)")
-        kind = " [consortium]" if c["consortium"] else ""
+        verdict = _("eligible") if c["eligible"] else _("NOT eligible")
+        kind = " " + _("[consortium]") if c["consortium"] else ""
         lines += ["", f"{c['candidate']} {c['name']}{kind}: {verdict}", head]
         for o in c["outcomes"]:
             cells = (f"{MARK[o['verdict']]} {o['rule']}", VERDICT[lang][o["verdict"]],
@@ -72,7 +76,7 @@ def _emit(obj: Ctx, report: dict[str, Any], pdf: Path | None) -> None:
     if pdf is not None:
         digest = write_report(pdf, report)
         data["report"] = {"file": str(pdf), "sha256": digest}
-        text += f"\n\nreport: {pdf} (sha256 {digest})"
+        text += "\n\n" + _("report: {file} (sha256 {digest})").format(file=pdf, digest=digest)
     obj.emit(data, text)
 
 
@@ -148,5 +152,6 @@ def report(obj: Ctx, procurement_id: str, out: Path) -> None:
     digest = write_report(out, rec)
     obj.emit({"ok": True, "procurement": procurement_id, "file": str(out), "sha256": digest,
               "event": rec["event"]},
-             f"{out}: eligibility report of {procurement_id} ({rec['at']}, event "
-             f"#{rec['event']['stream_seq']}), sha256 {digest}")
+             _("{file}: eligibility report of {procurement} ({at}, event #{seq}), sha256 "
+               "{digest}").format(file=out, procurement=procurement_id, at=rec["at"],
+                                  seq=rec["event"]["stream_seq"], digest=digest))

@@ -8,11 +8,13 @@ import click
 
 from tenderflow.cli import Ctx
 from tenderflow.cli.contract import PATH, _agreements
+from tenderflow.cli.help import Group
+from tenderflow.i18n import _
 
 pass_ctx = click.make_pass_decorator(Ctx)
 
 
-@click.group()
+@click.group(cls=Group)
 def keys() -> None:
     """Keys for signing. Only demonstration keys are made here; real signing keys come from a
     certification authority (电子认证服务机构).
@@ -51,7 +53,8 @@ def keys_demo(obj: Ctx, procurement_id: str, out: Path, valid_from: str | None,
     start = parse_time(valid_from, field="--valid-from") if valid_from else None
     end = parse_time(valid_until, field="--valid-until") if valid_until else None
     made = _agreements(obj).demo_keys(procurement_id, out, valid_from=start, valid_until=end)
-    lines = [f"DEMO KEYS — NOT FOR REAL USE — in {out}",
-             f"  trust anchor: {made.ca_cert}", f"  passphrase: {made.passphrase}"]
+    lines = [_("DEMO KEYS — NOT FOR REAL USE — in {folder}").format(folder=out),
+             "  " + _("trust anchor: {file}").format(file=made.ca_cert),
+             "  " + _("passphrase: {passphrase}").format(passphrase=made.passphrase)]
     lines += [f"  {role}: {path}" for role, path in made.party_keys.items()]
     obj.emit({"ok": True, "demo": True, **made.to_dict()}, "\n".join(lines))

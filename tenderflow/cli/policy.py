@@ -10,11 +10,13 @@ from typing import Any
 import click
 
 from tenderflow.cli import Ctx
+from tenderflow.cli.help import Group
+from tenderflow.i18n import _
 
 pass_ctx = click.make_pass_decorator(Ctx)
 
 
-@click.group()
+@click.group(cls=Group)
 def policy() -> None:
     """Policy as data: review eligibility rulesets, write the policy handbook, compare two
     versions of the rules."""
@@ -50,12 +52,14 @@ def lint(ctx: click.Context, ruleset: str) -> None:
         rs = load_ruleset(path)
         data.update(id=rs.id, version=rs.version, content_hash=rs.content_hash,
                     rules=len(rs.rules))
-        obj.emit(data, f"{path}: ruleset {rs.id} {rs.version} ({len(rs.rules)} rules, "
-                       f"sha256 {rs.content_hash}): no findings")
+        obj.emit(data, _("{file}: ruleset {id} {version} ({n} rules, sha256 {digest}): no "
+                         "findings").format(file=path, id=rs.id, version=rs.version,
+                                            n=len(rs.rules), digest=rs.content_hash))
         return
     obj.emit(data, "\n".join(f"✗ {f}" for f in findings))
-    click.echo(f"error: {path}: {len(findings)} finding(s) of the fair-competition review "
-               "(公平竞争审查); the ruleset cannot be pinned to a procurement", err=True)
+    click.echo(_("error: {message}").format(message=_(
+        "{file}: {n} finding(s) of the fair-competition review (公平竞争审查); the ruleset "
+        "cannot be pinned to a procurement").format(file=path, n=len(findings))), err=True)
     ctx.exit(1)
 
 

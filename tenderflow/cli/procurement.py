@@ -8,8 +8,11 @@ from typing import Any
 import click
 
 from tenderflow.cli import Ctx
+from tenderflow.cli.help import Command
+from tenderflow.i18n import N_, _, pick
 
 pass_ctx = click.make_pass_decorator(Ctx)
+KINDS = {"projects": N_("projects"), "suppliers": N_("suppliers")}
 
 
 def parse_at(value: str | None, option: str = "--at") -> Any:
@@ -29,7 +32,7 @@ def actor_of(obj: Ctx) -> str:
     return check_actor(obj.default_actor())
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("kind", type=click.Choice(["projects", "suppliers"]))
 @click.argument("file", type=click.Path(path_type=Path))
 @click.option("--at", "at", help="Business time of the registration (ISO 8601; default now).")
@@ -57,11 +60,11 @@ def register(obj: Ctx, kind: str, file: Path, at: str | None) -> None:
             raise
         raise InputError(exc.message, file=str(file)) from None
     obj.emit({"ok": True, "kind": kind, **counts},
-             f"{kind}: {counts['registered']} registered, {counts['updated']} updated, "
-             f"{counts['unchanged']} unchanged")
+             _("{kind}: {registered} registered, {updated} updated, {unchanged} unchanged")
+             .format(kind=_(KINDS[kind]), **counts))
 
 
-@click.command("open")
+@click.command(cls=Command, name="open")
 @click.argument("procurement_id")
 @click.option("--project", required=True, help="Registered project id.")
 @click.option("--mode", required=True, help="competitive_negotiation | open_tender | delegation")
@@ -99,17 +102,15 @@ def open_procurement(obj: Ctx, procurement_id: str, project: str, mode: str,
         {k: v for k, v in (("variant", variant), ("ruleset", ruleset)) if v} or None,
         reopens=reopens, ground=ground,
         justification=justification, approval=approval)
-    text = f"{procurement_id}: opened in mode {mode}, state {result.to_state}"
+    text = _("{id}: opened in mode {mode}, state {state}").format(
+        id=procurement_id, mode=mode, state=result.to_state)
     if reopens:
-        text += f" (re-opens {reopens}, ground {ground})"
+        text += " " + _("(re-opens {procurement}, ground {ground})").format(
+            procurement=reopens, ground=ground)
     obj.emit({"ok": True, **result.to_dict()}, text)
 
 
-def _dates_text(status: dict[str, Any]) -> list[str]:
-    return [f"  {k}: {v}" for k, v in sorted(status["key_dates"].items(), key=lambda x: x[1])]
-
-
-@click.command()
+@click.command(cls=Command)
 @click.argument("procurement_id")
 @click.option("--at", "at", help="Judge pending steps as of this time (default now; give it "
                                 "for output that does not depend on the day it is run).")
@@ -122,122 +123,16 @@ def status(obj: Ctx, procurement_id: str, at: str | None) -> None:
       tenderflow status CN-2023-001 --json
     """
     s = obj.services().status(procurement_id, parse_at(at))
-    lang = obj.lang
-    lines = [
-        f"{s['id']}  {s['mode_title'][lang]}  —  {s['project']['name']} "
-        f"(估算 {s['project']['estimated_investment']} 元)",
-        f"state: {s['state']} ({s['state_label'][lang]}), version {s['version']}",
-        "key dates:", *_dates_text(s),
-    ]
-    if s["deadlines"]:
-        lines.append("deadlines:")
-        lines += [f"  {k}: {v}" for k, v in s["deadlines"].items()]
-    parties = {k: v for k, v in s["parties"].items() if v}
-    if parties:
-        lines.append("parties:")
-        lines += [f"  {k}: {_party_text(v)}" for k, v in parties.items()]
-    lines += _bids_text(s.get("bids") or {})
-    if s.get("eligibility"):
-        lines.append(_eligibility_text(s["eligibility"]))
-    if s.get("award"):
-        a = s["award"]
-        price = f", price {a['price']} 元" if a.get("price") else ""
-        lines.append(f"award: {a.get('supplier')}{price} ({a.get('at')})")
-    if s.get("late_entries"):
-        lines.append(f"late entries: {len(s['late_entries'])}")
-        lines += _late_text(s["late_entries"])
-    if s.get("ended"):
-        lines.append(f"ended: {s['ended']['reason']}")
-    if s.get("reopens"):
-        r = s["reopens"]
-        lines.append(f"re-opens: {r['procurement']} ({r['mode']}), ground {r['ground']} — "
-                     f"{r['source']}" + (f"; approval {r['approval']}" if r.get("approval")
-                                         else ""))
-    pending = s["pending"]
-    for t in pending["timers"]:
-        lines.append(f"next due: {t['trigger']} at {t['due']}")
-    if pending["ready"] or pending["waiting"]:
-        lines.append(f"ready: {', '.join(pending['ready']) or '-'}; "
-                     f"waiting: {', '.join(pending['waiting']) or '-'}")
-    for trigger, why in s.get("cannot_judge", {}).items():
-        lines.append(f"cannot judge {trigger}: {why}")
-    if s.get("provisional"):
-        lines.append("provisional calendar used for: " + ", ".join(map(str, s["provisional"]))
-                     + " (dates marked provisional until the State Council's notice is "
-                       "imported: tenderflow calendar import NOTICE.txt)")
-    obj.emit(s, "\n".join(lines))
+    if obj.json:
+        obj.emit(s)
+        return
+    from tenderflow.app.views import workflow_labels
+    from tenderflow.cli.status_text import status_text
+
+    obj.emit(s, status_text(s, workflow_labels(s["mode"])))
 
 
-def _late_text(entries: list[dict[str, Any]]) -> list[str]:
-    """Late entries grouped by what was said of them: events #a–#b, reason, receipt."""
-    groups: dict[tuple[str, str], list[int]] = {}
-    for e in entries:
-        groups.setdefault((e.get("reason", ""), e.get("receipt", "")), []).append(e["seq"])
-    lines = []
-    for (reason, receipt), seqs in groups.items():
-        span = f"#{seqs[0]}" if len(seqs) == 1 else f"#{seqs[0]}–#{seqs[-1]} ({len(seqs)})"
-        said = reason or "recorded in time"
-        lines.append(f"  {span}: {said}" + (f"; receipt {receipt}" if receipt else ""))
-    return lines
-
-
-def _eligibility_text(e: dict[str, Any]) -> str:
-    """The latest eligibility check in one line (names hidden while bids are sealed)."""
-    rs = e["ruleset"]
-    head = f"eligibility: checked {e['checked_at']} ({rs['id']} {rs['version']})"
-    if "candidates" in e:  # a tender before its opening: counts only
-        return f"{head}: {e['eligible']} of {e['candidates']} candidates eligible"
-    text = f"{head}: eligible {', '.join(e['eligible']) or '-'}"
-    if e["ineligible"]:
-        text += "; not eligible " + ", ".join(f"{c} ({', '.join(rules)})"
-                                              for c, rules in e["ineligible"].items())
-    return text
-
-
-def _party_text(value: Any) -> str:
-    """A party entry of ``status`` as text: names joined, the experts' draw in words."""
-    if isinstance(value, list):
-        return ", ".join(value)
-    if isinstance(value, dict) and "drawn" in value:
-        if not value["drawn"]:
-            return value["note"]
-        return (f"{value['count']} drawn at random {value['at']} from the pool "
-                f"sha256 {value['pool_sha256'][:16]}…, seed {value['seed']}, "
-                f"witness {value['witness']}")
-    if isinstance(value, dict):
-        return "; ".join(f"{k} {v}" for k, v in value.items())
-    return str(value)
-
-
-def _bids_text(bids: dict[str, Any]) -> list[str]:
-    """Sealed offers (only their commitments before the opening), openings, bonds, recusals."""
-    lines: list[str] = []
-    for kind, entry in bids.items():
-        if not isinstance(entry, dict) or "sealed" not in entry:
-            continue
-        lines.append(f"sealed {kind}s: {entry['sealed']['count']} "
-                     f"({'opened' if entry['opened'] else 'not opened'})")
-        if "sealed_by" not in entry:  # before the opening: commitments only, no names
-            lines += [f"  commitment {c['commitment']}" for c in entry["sealed"]["commitments"]]
-            continue
-        for sid, digest in entry["sealed_by"].items():
-            verdict = entry.get("verdicts", {}).get(sid, {}).get("status", "sealed")
-            offer = entry.get("offers", {}).get(sid)
-            price = f" price {offer['price']}" if offer else ""
-            lines.append(f"  {sid}: commitment {digest[:16]}… [{verdict}]{price}")
-    for sid, bond in bids.get("bonds", {}).items():
-        state = (f"refunded {bond['refunded_on']}" if bond.get("refunded_on") else
-                 f"refund due {bond['refund_due']}" if bond.get("refund_due") else "held")
-        lines.append(f"bond {sid}: {bond['amount']} ({state})")
-    for name, r in bids.get("recused", {}).items():
-        lines.append(f"recused: {r['reason']}")
-    for r in bids.get("ranking", []):
-        figure = r.get("total") or r.get("evaluated_price") or r.get("price")
-        lines.append(f"rank {r['rank']}: {r['supplier']} {figure}")
-    return lines
-
-
-@click.command("next")
+@click.command(cls=Command, name="next")
 @click.argument("procurement_id")
 @click.option("--at", "at", help="Judge the guards as of this time (default now).")
 @pass_ctx
@@ -252,14 +147,29 @@ def next_steps(obj: Ctx, procurement_id: str, at: str | None) -> None:
     from tenderflow.errors import status_note
 
     n = obj.services().next(procurement_id, parse_at(at), obj.actor)
-    lines = [f"{n['id']}: state {n['state']}, version {n['version']}"]
+    if obj.json:
+        obj.emit(n)
+        return
+    from tenderflow.app.views import workflow_labels
+    from tenderflow.cli.status_text import ROLES
+
+    states = workflow_labels(obj.services().status(procurement_id, parse_at(at))["mode"]
+                             )["states"] if n["triggers"] else {}
+
+    def state_label(name: str) -> str:
+        label = states.get(name)
+        return f"{pick(label['zh'], label['en'])} ({name})" if label else name
+
+    lines = [_("{id}: state {state}, version {version}").format(
+        id=n["id"], state=state_label(n["state"]), version=n["version"])]
     if not n["triggers"]:
-        lines.append("  no trigger: the procurement is in a final state")
+        lines.append("  " + _("no trigger: the procurement is in a final state"))
     for t in n["triggers"]:
         mark = "✓" if t["ready"] else "·"
-        timer = " (timer)" if t["timer"] else ""
-        lines.append(f"{mark} {t['trigger']}{timer} → {t['dest']}  {t['title'][obj.lang]}  "
-                     f"[{', '.join(t['roles'])}]")
+        timer = " " + _("(timer)") if t["timer"] else ""
+        roles = ", ".join(_(ROLES[r]) if r in ROLES else r for r in t["roles"])
+        lines.append(f"{mark} {t['trigger']}{timer} → {state_label(t['dest'])}  "
+                     f"{t['title'][obj.lang]}  [{roles}]")
         for g in t["guards"]:
             # a rule whose source is secondary or unconfirmed says so (issue 12 item 17)
             note = status_note(g.get("status"), obj.lang, g.get("source"))
@@ -267,21 +177,22 @@ def next_steps(obj: Ctx, procurement_id: str, at: str | None) -> None:
             if g["result"] == "pass":
                 lines.append(f"    ✓ {g['guard']} ({g['rule']}; {g['source']}){note}")
             elif g["result"] == "needs data":
-                lines.append(f"    ? {g['guard']}: needs {', '.join(g['needs'])} "
-                             f"({g['source']}){note}")
+                lines.append(f"    ? {g['guard']}: " + _("needs {fields}").format(
+                    fields=", ".join(g["needs"])) + f" ({g['source']}){note}")
             elif g["result"] == "cannot judge":
-                lines.append(f"    ! {g['guard']}: cannot judge: {g['reason']} "
-                             f"({g['source']}){note}")
+                lines.append(f"    ! {g['guard']}: " + _("cannot judge: {reason}").format(
+                    reason=g["reason"]) + f" ({g['source']}){note}")
             else:
-                extra = f" — opens {g['opens_at']}" if g.get("opens_at") else ""
+                extra = (" — " + _("opens {at}").format(at=g["opens_at"])
+                         if g.get("opens_at") else "")
                 lines.append(f"    ✗ {g['guard']}: {g['reason']} ({g['source']}){note}{extra}")
         if t.get("provisional"):
-            lines.append(f"    (dates on the provisional calendar of "
-                         f"{', '.join(map(str, t['provisional']))})")
+            lines.append("    " + _("(dates on the provisional calendar of {years})").format(
+                years=", ".join(map(str, t["provisional"]))))
     obj.emit(n, "\n".join(lines))
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("procurement_id")
 @click.argument("trigger")
 @click.option("--data", "data_file", type=click.Path(path_type=Path),
@@ -312,10 +223,11 @@ def fire(obj: Ctx, procurement_id: str, trigger: str, data_file: Path | None, at
                                  where=str(data_file) if data_file else None)
     obj.emit({"ok": True, **result.to_dict()},
              f"{procurement_id}: {trigger}: {result.from_state} → {result.to_state} "
-             f"({result.event}, version {result.version})")
+             + _("({event}, version {version})").format(event=result.event,
+                                                        version=result.version))
 
 
-@click.command()
+@click.command(cls=Command)
 @click.option("--at", "at", help="Fire the timers due by this time (default now).")
 @pass_ctx
 def tick(obj: Ctx, at: str | None) -> None:
@@ -329,12 +241,13 @@ def tick(obj: Ctx, at: str | None) -> None:
     services = obj.services()
     system = services.store.default_actor("system")  # PostgreSQL: system:<database user>
     fired = services.tick(parse_at(at), **({"actor": system} if system else {}))
-    lines = [f"{f['procurement']}: {f['trigger']} (due {f['due']}) → "
-             f"{f.get('to', 'refused: ' + str(f.get('refused')))}" for f in fired]
-    obj.emit({"ok": True, "fired": fired}, "\n".join(lines) or "nothing due")
+    lines = [f"{f['procurement']}: {f['trigger']} " + _("(due {due})").format(due=f["due"])
+             + " → " + (f["to"] if "to" in f else _("refused: {why}").format(why=f.get("refused")))
+             for f in fired]
+    obj.emit({"ok": True, "fired": fired}, "\n".join(lines) or _("nothing due"))
 
 
-@click.command("list")
+@click.command(cls=Command, name="list")
 @pass_ctx
 def list_procurements(obj: Ctx) -> None:
     """List procurements with their project, mode, state, version and next due time.
@@ -345,11 +258,14 @@ def list_procurements(obj: Ctx) -> None:
     """
     from tenderflow.app.admin import list_procurements
 
-    from tenderflow.cli.text import table
+    store = obj.store()
+    rows = list_procurements(store)
+    if obj.json:
+        obj.emit(rows)
+        return
+    from tenderflow.app.admin import project_names
+    from tenderflow.app.views import workflow_labels
+    from tenderflow.cli.status_text import list_text
 
-    rows = list_procurements(obj.store())
-    header = (["采购编号", "项目", "方式", "状态", "版本", "下一计时到期"] if obj.lang == "zh" else
-              ["procurement", "project", "mode", "state", "version", "next due"])
-    obj.emit(rows, table(header, [[r["id"], r["project"], r["mode"], r["state"],
-                                   str(r["version"]), r["next_due"] or "—"] for r in rows])
-             if rows else ("没有采购" if obj.lang == "zh" else "no procurements"))
+    labels = {mode: workflow_labels(mode) for mode in {r["mode"] for r in rows}}
+    obj.emit(rows, list_text(rows, project_names(store), labels))

@@ -7,6 +7,8 @@ from pathlib import Path
 import click
 
 from tenderflow.cli import Ctx
+from tenderflow.cli.help import Command
+from tenderflow.i18n import _
 
 pass_ctx = click.make_pass_decorator(Ctx)
 
@@ -16,7 +18,7 @@ def report_text(report: object, lang: str = "zh") -> str:
     from tenderflow.errors import status_note
 
     assert isinstance(report, RunReport)
-    lines = [f"scenario: {report.title} ({report.scenario})"]
+    lines = [_("scenario: {title} ({file})").format(title=report.title, file=report.scenario)]
     for r in report.results:
         lines.append(f"  {'✓' if r.ok else '✗'} [{r.index}] {r.text}")
         refused = r.detail.get("refused")
@@ -25,14 +27,15 @@ def report_text(report: object, lang: str = "zh") -> str:
                 note = status_note(x.get("status"), lang, x.get("source"))
                 lines.append(f"      {x.get('guard') or x['rule']}: {x['reason']} — {x['source']}"
                              + (f" {note}" if note else ""))
-    lines.append("final states: " + ", ".join(f"{k}={v}" for k, v in report.states.items()))
-    lines.append("result: " + ("ok" if report.ok else
-                               f"stopped at step {report.stopped_at}; {report.applied} earlier "
-                               f"step(s) were applied and stay recorded"))
+    lines.append(_("final states: {states}").format(
+        states=", ".join(f"{k}={v}" for k, v in report.states.items())))
+    lines.append(_("result: {result}").format(result=_("ok") if report.ok else _(
+        "stopped at step {step}; {applied} earlier step(s) were applied and stay recorded")
+        .format(step=report.stopped_at, applied=report.applied)))
     return "\n".join(lines)
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("scenario", type=click.Path(path_type=Path))
 @pass_ctx
 def run(obj: Ctx, scenario: Path) -> None:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import unicodedata
+
+AMOUNT = re.compile(r"^-?[0-9][0-9,]*(\.[0-9]+)?$")
 
 
 def width(text: str) -> int:
@@ -25,8 +28,23 @@ def cell(text: object, columns: int) -> str:
     return line + " " * (columns - width(line))
 
 
-def table(header: list[str], rows: list[list[str]]) -> str:
-    """Columns as wide as their widest cell, two spaces apart; the header first."""
-    widths = [max(width(str(r[i])) for r in [header, *rows]) for i in range(len(header))]
-    return "\n".join("  ".join(cell(c, w) for c, w in zip(r, widths, strict=True)).rstrip()
-                     for r in [header, *rows])
+def table(header: list[str], rows: list[list[str]], *, rule: bool = False,
+          limit: dict[int, int] | None = None) -> str:
+    """Columns as wide as their widest cell (at most ``limit[i]`` columns), two spaces apart;
+    the header first, with ``rule`` a line of ─ under it; numbers aligned right."""
+    limit = limit or {}
+    widths = [min(max(width(str(r[i])) for r in [header, *rows]), limit.get(i, 10**6))
+              for i in range(len(header))]
+    numeric = [any(AMOUNT.match(str(r[i])) for r in rows)
+               and all(AMOUNT.match(str(r[i])) or str(r[i]) in ("—", "") for r in rows)
+               for i in range(len(header))]
+
+    def line(r: list[str]) -> str:
+        cells = [(" " * (w - width(str(c))) + str(c)) if num and width(str(c)) <= w
+                 else cell(c, w) for c, w, num in zip(r, widths, numeric, strict=True)]
+        return "  ".join(cells).rstrip()
+
+    out = [line(header)]
+    if rule:
+        out.append("  ".join("─" * w for w in widths))
+    return "\n".join(out + [line(r) for r in rows])

@@ -5,11 +5,13 @@ from __future__ import annotations
 import click
 
 from tenderflow.cli import Ctx
+from tenderflow.cli.help import Group
+from tenderflow.i18n import _, pick
 
 pass_ctx = click.make_pass_decorator(Ctx)
 
 
-@click.group()
+@click.group(cls=Group)
 def workflow() -> None:
     """Procurement modes as state machines (workflows/*.yaml)."""
 
@@ -29,10 +31,11 @@ def mermaid(wf: object, lang: str = "zh") -> str:
             key = ("*", t.dest, t.trigger)
             if key not in shown:
                 if t.dest == "=":
-                    lines.append(f"    note right of {wf.initial}: {t.trigger} in any open "
-                                 "state (stays)")
+                    lines.append(f"    note right of {wf.initial}: {t.trigger} "
+                                 + _("in any open state (stays)"))
                 else:
-                    lines.append(f"    note right of {t.dest}: {t.trigger} from any open state")
+                    lines.append(f"    note right of {t.dest}: {t.trigger} "
+                                 + _("from any open state"))
                 shown.add(key)
             continue
         for s in t.sources:
@@ -65,21 +68,28 @@ def show(obj: Ctx, mode: str, fmt: str) -> None:
         text = mermaid(wf, obj.lang)
     else:
         lang = obj.lang
-        lines = [f"{wf.mode}: {wf.title_zh} / {wf.title_en}", f"source: {wf.source}",
-                 f"hash: {wf.content_hash()}", "states:"]
+        from tenderflow.cli.status_text import ROLES
+
+        lines = [f"{wf.mode}: {pick(wf.title_zh, wf.title_en)}",
+                 _("source: {source}").format(source=wf.source),
+                 _("hash: {hash}").format(hash=wf.content_hash()), _("states:")]
         for name, label in wf.states.items():
-            final = " (final)" if name in wf.terminal else ""
-            lines.append(f"  {name}: {label['zh']} / {label['en']}{final}")
-        lines.append("transitions:")
+            final = " " + _("(final)") if name in wf.terminal else ""
+            lines.append(f"  {name}: {label[lang]}{final}")
+        lines.append(_("transitions:"))
         for t in wf.transitions:
             src = "*" if len(t.sources) > 3 else ",".join(t.sources)
-            dest = "(stays)" if t.dest == "=" else t.dest
-            lines.append(f"  {t.trigger}: {src} → {dest}  [{', '.join(t.roles)}]  "
-                         f"{t.title_zh if lang == 'zh' else t.title_en}; records {t.event}"
-                         + (f"; guards: {', '.join(t.guards)}" if t.guards else ""))
+            dest = _("(stays)") if t.dest == "=" else t.dest
+            roles = ", ".join(_(ROLES[r]) if r in ROLES else r for r in t.roles)
+            lines.append(f"  {t.trigger}: {src} → {dest}  [{roles}]  "
+                         + _("{title}; records {event}").format(
+                             title=t.title_zh if lang == "zh" else t.title_en, event=t.event)
+                         + (_("; guards: {guards}").format(guards=", ".join(t.guards))
+                            if t.guards else ""))
         if wf.timers:
-            lines.append("timers:")
-            lines += [f"  {tm.trigger} in {tm.source} when {tm.due} passes" for tm in wf.timers]
+            lines.append(_("timers:"))
+            lines += ["  " + _("{trigger} in {state} when {due} passes").format(
+                trigger=tm.trigger, state=tm.source, due=tm.due) for tm in wf.timers]
         text = "\n".join(lines)
     data = {"mode": wf.mode, "hash": wf.content_hash(), "states": wf.states,
             "transitions": [{"trigger": t.trigger, "sources": list(t.sources), "dest": t.dest,

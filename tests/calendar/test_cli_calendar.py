@@ -95,7 +95,9 @@ def test_show_a_provisional_year_then_import_makes_it_official(invoke: Any) -> N
     assert res.exit_code == 0, res.output
     assert "PROVISIONAL" in res.output
     assert "tenderflow calendar import NOTICE.txt" in res.output
-    assert "春节: 02-05–02-12 (8 days; 上班 01-31, 02-13)" in res.output
+    assert "春节: 02-05–02-12 (8 days; work 01-31, 02-13)" in res.output
+    zh = invoke("--lang", "zh", "calendar", "show", "2027").output
+    assert "春节: 02-05–02-12 (8 天; 上班 01-31, 02-13)" in zh and "临时（非官方）" in zh
     assert all(width(line) <= 80 for line in res.output.splitlines()), res.output
     assert " 8* 9*10*11*12*13+14" in res.output  # February: rest days * and make-up day +
     data = json.loads(invoke("--json", "calendar", "show", "2027").output)

@@ -72,7 +72,7 @@ def test_the_five_cases_through_the_cli(opened: Any, candidates: list[str], who:
     assert o["verdict"] == verdict and source in o["source"]
     assert data["event"]["type"] == "EligibilityChecked"
     # The same verdict in the text table, with the source, and in the recorded state.
-    res = opened("eligibility", "show", "CN-E", who)
+    res = opened("--lang", "zh", "eligibility", "show", "CN-E", who)
     assert res.exit_code == 0, res.output
     [line] = [ln for ln in res.stdout.splitlines() if f" {rule_id} " in ln]
     assert ("不通过" if verdict == "fail" else "通过") in line and source.split()[0] in line
@@ -86,8 +86,8 @@ def test_check_prints_every_rule_for_every_candidate(opened: Any) -> None:
     assert res.exit_code == 0, res.output
     out = res.stdout
     assert "recorded as EligibilityChecked #2 by staff:wang" in out
-    assert "S-HXJS 四川华西城市建设有限公司: eligible (合格)" in out
-    assert "S-JCXY 锦城鑫源建设工程有限公司: NOT eligible (不合格)" in out
+    assert "S-HXJS 四川华西城市建设有限公司: eligible" in out
+    assert "S-JCXY 锦城鑫源建设工程有限公司: NOT eligible" in out
     rows = [ln for ln in out.splitlines() if ln.startswith(("  ✓", "  ✗", "  !", "  ·"))]
     assert len(rows) == 2 * 16
     assert "→ 91510106MA6DQ2L700 listed on 失信被执行人 since 2024-11-15" in out
@@ -278,8 +278,8 @@ def test_open_pins_the_ruleset_named_and_status_shows_the_check(invoke: Any, tmp
     assert res.exit_code == 0, res.output
     assert "NOT IMPORTED" in res.stdout and "--list 政府采购严重违法失信" in res.stdout
     line = next(ln for ln in invoke("status", "CN-R").stdout.splitlines()
-                if ln.startswith("eligibility:"))
-    assert "eligible -; not eligible S-HXJS (credit.dishonest_judgment_debtor not checked, " \
+                if ln.startswith("eligibility checked"))
+    assert "eligible —; not eligible S-HXJS (credit.dishonest_judgment_debtor not checked, " \
            "credit.major_tax_violation not checked, credit.procurement_serious_dishonesty " \
            "not checked)" in line, line
     assert invoke("credit", "import", str(CREDIT), "--at", "2025-05-07T08:30+08:00",
@@ -288,8 +288,8 @@ def test_open_pins_the_ruleset_named_and_status_shows_the_check(invoke: Any, tmp
                  "S-TFJS", "--candidate", "S-TFWY", "--at", "2025-05-07T09:00+08:00")
     assert res.exit_code == 0, res.output
     line = next(ln for ln in invoke("status", "CN-R").stdout.splitlines()
-                if ln.startswith("eligibility:"))
-    assert line == ("eligibility: checked 2025-05-07T09:00:00+08:00 (renovation 2025.1): "
+                if ln.startswith("eligibility checked"))
+    assert line == ("eligibility checked 2025-05-07 09:00 (ruleset renovation 2025.1): "
                     "eligible S-HXJS; not eligible S-TFJS (relation.shared_legal_representative)"
                     ", S-TFWY (relation.shared_legal_representative)")
 

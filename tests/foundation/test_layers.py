@@ -1,7 +1,7 @@
 """The CLI is a thin shell over the application layer (DESIGN §2, issue 13): every module of
 ``tenderflow/cli`` imports, at module level or inside a command, nothing of tenderflow but
 ``tenderflow.app.*`` (the facades), ``tenderflow.cli.*``, ``tenderflow.errors`` and
-``tenderflow.i18n`` (the words it prints, COMMON.md)."""
+``tenderflow.i18n`` (the catalogue of the words it prints)."""
 
 from __future__ import annotations
 
