@@ -99,8 +99,10 @@ def test_an_owner_of_several_units_counts_once_with_the_sum_of_the_areas() -> No
     votes = [Ballot("1-101", "张三", Decimal("60.00"), {"parking": "同意"}),
              Ballot("1-102", "张三", Decimal("40.50"), {"parking": "yes"}),
              Ballot("2-201", "李四", Decimal("70.00"), {"parking": "反对"})]
-    result = tally(votes, [PARKING], 3, Decimal("200.00"), LAW)
+    result = tally(votes, [PARKING], 4, Decimal("200.00"), LAW)
     assert result.owners.value == 2 and result.units == 3
+    # four units, 张三 holds two: three owners in all, two of whom voted
+    assert result.owners.base == 3 and result.owners.required == 2 and result.owners.passed
     assert result.area.value == Decimal("170.50")
     decision = result.decision("parking")
     assert decision.owners.value == 1 and decision.area.value == Decimal("100.50")
@@ -115,7 +117,7 @@ def test_an_owner_of_several_units_counts_once_with_the_sum_of_the_areas() -> No
     ([Ballot("1", "a", Decimal("1"), {"parking": "maybe"})], "not one of"),
     ([Ballot("1", "a", Decimal("0.001"), {"parking": "yes"})], "two decimals"),
     ([Ballot(str(i), str(i), Decimal("1"), {"parking": "yes"}) for i in range(4)],
-     "more than the project's 3"),
+     "4 units, more than the project's 3 households"),
     ([Ballot("1", "a", Decimal("500"), {"parking": "yes"})], "more than the project's 100"),
 ])
 def test_an_inconsistent_vote_is_not_counted(votes: list[Ballot], problem: str) -> None:
@@ -171,7 +173,7 @@ def votes(draw: st.DrawFn) -> tuple[list[Ballot], int, Decimal]:
     extra_owners = draw(st.integers(min_value=0, max_value=10))
     extra_area = draw(AREA) if draw(st.booleans()) else Decimal(0)
     total_area = sum((b.area for b in out), Decimal(0)) + extra_area
-    return out, len(answer_of) + extra_owners, total_area
+    return out, len(out) + extra_owners, total_area
 
 
 @settings(max_examples=200, deadline=None)

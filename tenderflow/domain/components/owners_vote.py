@@ -29,9 +29,12 @@ How ballots are counted (the choices this module makes, each fail-closed):
   once among the owners and with the sum of the units' areas (the rule of the Supreme People's
   Court's interpretation on 建筑物区分所有权, 法释〔2009〕7号 第8、9条, as secondary sources quote
   it), and must answer alike on every unit, else the vote is inconsistent.
-* Participation is measured against the project's register totals: ``owners_total`` (the
-  number of owners, counted in the same way) and ``area_total`` (the total exclusive area).
-  Ballots from more owners or more area than the totals are inconsistent with the project.
+* Participation is measured against the project's record: its ``households`` (the units,
+  专有部分) and its area (the total exclusive area). The owners' total is the households less
+  the units beyond the first of every owner the ballots show holding several: an owner who
+  did not vote and holds several units is counted once per unit, which can only make the
+  measure harder to meet (fail closed). Ballots naming more units or more area than the
+  project records are inconsistent with it.
 * Every participant answers every question; an abstention participates and is not a yes.
 * Thresholds are exact fractions; a measure's ``required`` figure is the least whole number of
   owners, or the least area in hundredths of m² (the ballots' precision), that meets the
@@ -260,7 +263,7 @@ def ballots_from(raw: Iterable[Mapping[str, Any]]) -> list[Ballot]:
     return out
 
 
-def problems(ballots: Sequence[Ballot], questions: Sequence[Question], owners_total: int,
+def problems(ballots: Sequence[Ballot], questions: Sequence[Question], households: int,
              area_total: Decimal) -> list[str]:
     """Every inconsistency of the ballots and questions, in order (empty when consistent)."""
     found: list[str] = []
@@ -307,23 +310,23 @@ def problems(ballots: Sequence[Ballot], questions: Sequence[Question], owners_to
         else:
             by_owner[b.owner] = (b.unit, clean)
     total_area = sum((b.area for b in ballots), Decimal(0))
-    if owners_total <= 0 or area_total <= 0:
-        found.append("the project records no owners or no exclusive area to measure the vote "
-                     "against")
-    if len(by_owner) > owners_total:
-        found.append(f"the ballots come from {len(by_owner)} owners, more than the project's "
-                     f"{owners_total}")
+    if households <= 0 or area_total <= 0:
+        found.append("the project records no households or no exclusive area to measure the "
+                     "vote against")
+    elif len(ballots) > households:
+        found.append(f"the ballots name {len(ballots)} units, more than the project's "
+                     f"{households} households")
     if total_area > area_total:
         found.append(f"the ballots cover {total_area} m², more than the project's "
                      f"{area_total} m² of exclusive area")
     return found
 
 
-def tally(ballots: Sequence[Ballot], questions: Sequence[Question], owners_total: int,
+def tally(ballots: Sequence[Ballot], questions: Sequence[Question], households: int,
           area_total: Decimal, thresholds: Thresholds) -> Tally:
-    """Count the vote; raises :class:`VoteError` when it is inconsistent (see
-    :func:`problems`)."""
-    found = problems(ballots, questions, owners_total, area_total)
+    """Count the vote against the project's ``households`` and exclusive ``area_total``;
+    raises :class:`VoteError` when it is inconsistent (see :func:`problems`)."""
+    found = problems(ballots, questions, households, area_total)
     if found:
         raise VoteError(found)
     owners: dict[str, tuple[Decimal, dict[str, str]]] = {}
@@ -343,6 +346,7 @@ def tally(ballots: Sequence[Ballot], questions: Sequence[Question], owners_total
             measure_area(sum((a for a, _ in yes), Decimal(0)), voted_area, ratio, strict),
             no=sum(1 for _, ans in owners.values() if ans[q.id] == "no"),
             abstain=sum(1 for _, ans in owners.values() if ans[q.id] == "abstain")))
+    owners_total = households - (len(ballots) - voted)
     return Tally(measure_owners(voted, owners_total, thresholds.participation, False),
                  measure_area(voted_area, area_total, thresholds.participation, False),
                  tuple(decisions), units=len(ballots))
