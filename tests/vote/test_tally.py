@@ -109,20 +109,20 @@ def test_an_owner_of_several_units_counts_once_with_the_sum_of_the_areas() -> No
 
 
 @pytest.mark.parametrize(("votes", "problem"), [
-    ([Ballot("1", "a", Decimal("1"), {"parking": "yes"}),
-      Ballot("1", "b", Decimal("1"), {"parking": "yes"})], "unit is on ballot 1 already"),
-    ([Ballot("1", "a", Decimal("1"), {"parking": "yes"}),
-      Ballot("2", "a", Decimal("1"), {"parking": "no"})], "one owner, one answer"),
-    ([Ballot("1", "a", Decimal("1"), {})], "no answer to parking"),
-    ([Ballot("1", "a", Decimal("1"), {"parking": "maybe"})], "not one of"),
+    ([Ballot("1", "a", Decimal(1), {"parking": "yes"}),
+      Ballot("1", "b", Decimal(1), {"parking": "yes"})], "unit is on ballot 1 already"),
+    ([Ballot("1", "a", Decimal(1), {"parking": "yes"}),
+      Ballot("2", "a", Decimal(1), {"parking": "no"})], "one owner, one answer"),
+    ([Ballot("1", "a", Decimal(1), {})], "no answer to parking"),
+    ([Ballot("1", "a", Decimal(1), {"parking": "maybe"})], "not one of"),
     ([Ballot("1", "a", Decimal("0.001"), {"parking": "yes"})], "two decimals"),
-    ([Ballot(str(i), str(i), Decimal("1"), {"parking": "yes"}) for i in range(4)],
+    ([Ballot(str(i), str(i), Decimal(1), {"parking": "yes"}) for i in range(4)],
      "4 units, more than the project's 3 households"),
-    ([Ballot("1", "a", Decimal("500"), {"parking": "yes"})], "more than the project's 100"),
+    ([Ballot("1", "a", Decimal(500), {"parking": "yes"})], "more than the project's 100"),
 ])
 def test_an_inconsistent_vote_is_not_counted(votes: list[Ballot], problem: str) -> None:
     with pytest.raises(VoteError) as err:
-        tally(votes, [PARKING], 3, Decimal("100"), LAW)
+        tally(votes, [PARKING], 3, Decimal(100), LAW)
     assert problem in str(err.value)
 
 
@@ -139,19 +139,19 @@ def test_coverage_names_what_the_vote_does_not_decide() -> None:
         ("闲置用房出租", "no question of the vote covers it")]
     wide = Question("parking", "common_parts_use", "停车与出租", ("停车收费", "闲置用房出租",
                                                               "外墙保温"))
-    assert coverage_gaps(scope, revenue, tally(votes, [wide], 8, Decimal("800"), LAW)) == []
+    assert coverage_gaps(scope, revenue, tally(votes, [wide], 8, Decimal(800), LAW)) == []
 
 
 def test_coverage_refuses_a_special_matter_voted_at_the_majority_measure() -> None:
     question = Question("parking", "majority", "停车", ("停车收费",))
-    result = tally(ballots(["yes"] * 8, question="parking"), [question], 8, Decimal("800"), LAW)
+    result = tally(ballots(["yes"] * 8, question="parking"), [question], 8, Decimal(800), LAW)
     gaps = coverage_gaps([], [{"stream": "停车收费", "matter": "common_parts_use"}], result)
     assert len(gaps) == 1 and "it is a common_parts_use matter" in gaps[0].why
 
 
 def test_coverage_refuses_a_question_that_did_not_pass_and_a_name_the_project_lacks() -> None:
     question = Question("parking", "common_parts_use", "停车", ("停车收费", "电梯广告"))
-    result = tally(ballots(["yes"] * 5 + ["no"] * 3), [question], 8, Decimal("800"), LAW)
+    result = tally(ballots(["yes"] * 5 + ["no"] * 3), [question], 8, Decimal(800), LAW)
     gaps = coverage_gaps([], [{"stream": "停车收费", "matter": "common_parts_use"}], result)
     assert [g.name for g in gaps] == ["停车收费", "电梯广告"]
     assert "did not pass" in gaps[0].why and "has no scope item" in gaps[1].why

@@ -232,7 +232,7 @@ def answer_word(raw: str) -> str | None:
 
 def area_problem(raw: Any) -> str | None:
     """Why ``raw`` is not an exclusive area (a decimal > 0 with at most two places), or None."""
-    if isinstance(raw, bool) or isinstance(raw, float) or not isinstance(raw, (str, int)):
+    if isinstance(raw, (bool, float)) or not isinstance(raw, (str, int)):
         return "must be a decimal written as text or a whole number"
     try:
         value = Decimal(str(raw).strip())
@@ -242,7 +242,7 @@ def area_problem(raw: Any) -> str | None:
         return "must be more than 0"
     if value != value.quantize(CENTI):
         return "has more than two decimal places"
-    if value > Decimal("1000000"):
+    if value > Decimal(1000000):
         return "is larger than 1,000,000 m² for one unit"
     return None
 
