@@ -300,3 +300,32 @@ def _yaml_ballots(records: list[tuple[str, dict[str, Any]]], file: str,
                              expected=", ".join(ids))
         ballots.add(loc, item["unit"], item["owner"], item["area"], answers)
     return ballots.done()
+
+
+def record_vote_file(services: Any, project: str, path: Path, actor: str, at: Any,
+                     held_on: str | None = None) -> Any:
+    """Read the vote file and fire the project's ``record_vote`` with it (one transaction:
+    a refused file or a refused vote records nothing). ``services`` are the procurement
+    services (they find the intake by the project's id)."""
+    data = dict(read_vote(path).data)
+    if held_on is not None:
+        data["held_on"] = held_on
+    return services.fire(project, "record_vote", data, actor, at, where=str(path))
+
+
+def resolve_vote_step(data: Any, scenario: Path, where: str) -> Any:
+    """A scenario's ``record_vote`` step may give ``with: {file: vote.yaml}`` (relative to the
+    scenario, optionally with ``held_on``): the vote file read here, before anything is
+    written. Any other ``with`` is returned as it is."""
+    if not isinstance(data, dict) or "file" not in data:
+        return data
+    extra = sorted(set(data) - {"file", "held_on"})
+    if extra or not isinstance(data["file"], str):
+        raise InputError(f"unknown key {extra[0]!r}" if extra else "file must be a path",
+                         file=str(scenario), location=where,
+                         field=f"with.{extra[0]}" if extra else "with.file",
+                         expected="with: {file: VOTE.yaml, held_on: YYYY-MM-DD}")
+    vote = dict(read_vote(scenario.parent / data["file"]).data)
+    if "held_on" in data:
+        vote["held_on"] = data["held_on"]
+    return vote

@@ -60,3 +60,32 @@ def vote_data(n: int, area: str, question: str | None = None, yes: int | None = 
     ids = [q["id"] for q in questions]
     return {"questions": questions,
             "ballots": ballots(n, area, question, yes, yes_area, ids)}
+
+
+def journey_vote(project: dict[str, Any], held_on: str | None = None) -> dict[str, Any]:
+    """A vote that carries for ``project``: one question per owners' matter of its scope and
+    revenue sources, covering them; two households over two thirds take part (the areas an
+    even split of the project's floor area), all agreeing."""
+    from tenderflow.domain.components.owners_vote import MATTERS
+
+    named: dict[str, list[str]] = {}
+    for s in project.get("scope") or []:
+        named.setdefault(s["matter"], []).append(s["item"])
+    for r in project.get("revenue_sources") or []:
+        named.setdefault(r["matter"], []).append(r["stream"])
+    questions = [{"id": m, "matter": m, "title": f"同意（{MATTER_TITLES[m]}）",
+                  "covers": named[m]} for m in MATTERS if m in named]
+    households = int(project["households"])
+    voters = min(households, -(-2 * households // 3) + 2)
+    areas = split(Decimal(project["floor_area"]), households)[:voters]
+    data: dict[str, Any] = {"questions": questions, "ballots": [
+        {"unit": f"{i + 1:05d}", "owner": f"业主{i + 1:05d}", "area": f"{a:.2f}",
+         "answers": {q["id"]: "yes" for q in questions}} for i, a in enumerate(areas)]}
+    if held_on:
+        data["held_on"] = held_on
+    return data
+
+
+MATTER_TITLES = {"majority": "改造方案等其他共同决定事项", "maintenance_funds": "筹集维修资金",
+                 "rebuild": "改建、重建建筑物及其附属设施",
+                 "common_parts_use": "改变共有部分用途或者利用共有部分从事经营活动"}
