@@ -9,6 +9,7 @@ A vote file is YAML::
         title: 利用小区公共空地设置收费停车位
         covers: [停车收费]            # the project's scope items / revenue streams it decides
     ballots: {file: ballots.csv}     # or a list of {unit, owner, area, answers: {parking: 同意}}
+    held_on: "2023-04-16"            # optional: the day the vote was held
 
 and a ballot CSV has the header ``unit,owner,area,<question id>...`` with one line per unit
 (专有部分): ``1-2-301,张三,72.45,同意``. ``owner`` is the owner as the property register names
@@ -16,6 +17,10 @@ them: the same text on several lines is one owner (counted once, with the sum of
 Answers: 同意 / 反对 / 弃权 or yes / no / abstain. Every error names the file, the line (or the
 item), the field and what was expected; nothing is returned — and so nothing recorded — unless
 the whole file is valid.
+
+It is recorded with ``tenderflow fire PROJECT record_vote --data VOTE.yaml`` (the CLI reads a
+record_vote's data through :func:`read_vote`), a scenario's ``fire: record_vote`` with
+``with: {file: VOTE.yaml}`` (:func:`resolve_vote_step`), or :func:`record_vote_file`.
 """
 
 from __future__ import annotations
@@ -40,7 +45,7 @@ from tenderflow.errors import InputError
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 QUESTION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
-VOTE_KEYS = ("questions", "ballots")
+VOTE_KEYS = ("questions", "ballots", "held_on")
 QUESTION_KEYS = ("id", "matter", "title", "covers")
 BALLOT_KEYS = ("unit", "owner", "area")
 EXPECTED_ANSWER = "同意, 反对 or 弃权 (yes, no or abstain)"
@@ -107,9 +112,13 @@ def read_vote(path: Path) -> VoteFile:
     for key in sorted(set(data) - set(VOTE_KEYS)):
         raise InputError(f"unknown key {key!r}", file=file, field=str(key),
                          expected=", ".join(VOTE_KEYS))
-    for key in VOTE_KEYS:
+    for key in ("questions", "ballots"):
         if key not in data:
             raise InputError("missing", file=file, field=key)
+    held_on = data.get("held_on")
+    if held_on is not None and not _is_date(held_on):
+        raise InputError(f"got {held_on!r}", file=file, field="held_on",
+                         expected="the day the vote was held, YYYY-MM-DD")
     questions = _questions(data["questions"], file)
     ids = [q["id"] for q in questions]
     ballots_raw = data["ballots"]
@@ -134,9 +143,20 @@ def read_vote(path: Path) -> VoteFile:
         ballots = _yaml_ballots(records, file, ids)
     else:
         raise InputError("ballots must be a list or {file: ...}", file=file, field="ballots")
-    return VoteFile({"questions": questions, "ballots": ballots,
-                     "source": {"file": path.name, "sha256": digest.hexdigest()}},
-                    file, digest.hexdigest())
+    out: dict[str, Any] = {"questions": questions, "ballots": ballots,
+                           "source": {"file": path.name, "sha256": digest.hexdigest()}}
+    if held_on is not None:
+        out["held_on"] = str(held_on)
+    return VoteFile(out, file, digest.hexdigest())
+
+
+def _is_date(value: Any) -> bool:
+    from datetime import date
+
+    try:
+        return isinstance(value, str) and date.fromisoformat(value).isoformat() == value
+    except ValueError:
+        return False
 
 
 def _questions(raw: Any, file: str) -> list[dict[str, Any]]:

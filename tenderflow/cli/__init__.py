@@ -36,7 +36,6 @@ COMMANDS = {
     "keys": "tenderflow.cli.keys:keys",
     "bid": "tenderflow.cli.bids:bid",
     "audit": "tenderflow.cli.audit:audit",
-    "vote": "tenderflow.cli.vote:vote",
 }
 
 EXIT_CRASH = 70

@@ -144,3 +144,14 @@ def test_a_missing_ballot_file_is_named(tmp_path: Path) -> None:
 def test_no_ballots_is_refused(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="no ballots"):
         read_vote(vote(tmp_path, HEADER))
+
+
+def test_held_on_is_a_date(tmp_path: Path) -> None:
+    path = vote(tmp_path, HEADER + "1,a,1,yes,yes\n")
+    path.write_text(path.read_text(encoding="utf-8") + 'held_on: "2023-4-16"\n',
+                    encoding="utf-8")
+    with pytest.raises(InputError, match="field 'held_on'"):
+        read_vote(path)
+    path.write_text(path.read_text(encoding="utf-8").replace("2023-4-16", "2023-04-16"),
+                    encoding="utf-8")
+    assert read_vote(path).data["held_on"] == "2023-04-16"
