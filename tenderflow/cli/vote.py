@@ -7,7 +7,17 @@ from __future__ import annotations
 
 from typing import Any
 
-from tenderflow.i18n import _
+from tenderflow.i18n import _, pick
+
+#: 民法典 第278条第1款: the item each owners' matter is, as status names it.
+MATTER_LABELS = {
+    "majority": ("其他共同决定事项，过半数", "other matters, more than half"),
+    "maintenance_funds": ("第六项 筹集维修资金，四分之三", "item 6, raising maintenance funds, 3/4"),
+    "rebuild": ("第七项 改建、重建，四分之三", "item 7, rebuilding, 3/4"),
+    "common_parts_use": ("第八项 改变共有部分用途或者利用共有部分从事经营活动，四分之三",
+                         ("item 8, changing the use of common parts or using them for "
+                          "business, 3/4")),
+}
 
 def vote_lines(v: dict[str, Any]) -> list[str]:
     """The vote's result: participation and each question, by owners and by area, each with
@@ -21,7 +31,9 @@ def vote_lines(v: dict[str, Any]) -> list[str]:
     for d in v.get("decisions", []):
         verdict = _("passed") if d["passed"] else _("not passed")
         lines.append("  " + _("{question} ({matter}) {verdict}: {owners}; {area}").format(
-            question=d["question"], matter=d["matter"], verdict=verdict,
+            question=d["question"], matter=pick(*MATTER_LABELS.get(d["matter"],
+                                                                   (d["matter"],) * 2)),
+            verdict=verdict,
             owners=measure_text(d["owners"]), area=measure_text(d["area"])))
     return lines
 

@@ -32,7 +32,8 @@ def test_the_example_records_the_vote_and_status_shows_the_margins(invoke: Any) 
     assert "CD-HH-PJ=consented" in res.output
     res = invoke("--lang", "en", "status", "CD-HH-PJ")
     assert "participation: owners 1119 of 1260 (needed ≥ 2/3 = 840, margin +279)" in res.output
-    assert ("parking (common_parts_use) passed: owners 911 of 1119 (needed ≥ 3/4 = 840, "
+    assert ("parking (item 8, changing the use of common parts or using them for business, "
+            "3/4) passed: owners 911 of 1119 (needed ≥ 3/4 = 840, "
             "margin +71); area 65453.57 m² of 80544.36 m² (needed ≥ 3/4 = 60408.27 m², "
             "margin +5045.30 m²)") in res.output
     res = invoke("--lang", "zh", "status", "CD-HH-PJ")
