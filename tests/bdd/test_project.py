@@ -17,6 +17,7 @@ from tenderflow.app.common import parse_time
 from tenderflow.domain.timeutil import iso
 from tenderflow.errors import TenderflowError
 from tests.bdd.conftest import World
+
 # the owners' vote steps (features/project/业主表决.feature)
 from tests.bdd.vote_steps import *
 from tests.vote.ballots import journey_vote
