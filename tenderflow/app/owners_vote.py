@@ -36,6 +36,7 @@ from typing import Any
 import yaml
 
 from tenderflow import yamlio
+from tenderflow.app.registration import read_user_file
 from tenderflow.domain.components.owners_vote import (
     MATTERS,
     answer_word,
@@ -43,7 +44,6 @@ from tenderflow.domain.components.owners_vote import (
 )
 from tenderflow.errors import InputError
 
-MAX_FILE_BYTES = 20 * 1024 * 1024
 QUESTION_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 VOTE_KEYS = ("questions", "ballots", "held_on")
 QUESTION_KEYS = ("id", "matter", "title", "covers")
@@ -58,22 +58,6 @@ class VoteFile:
     data: dict[str, Any]
     file: str
     sha256: str
-
-
-def _read_text(path: Path) -> tuple[str, bytes]:
-    file = str(path)
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError("file not found", file=file) from None
-    except IsADirectoryError:
-        raise InputError("is a folder, not a file", file=file) from None
-    if len(raw) > MAX_FILE_BYTES:
-        raise InputError(f"file is larger than {MAX_FILE_BYTES} bytes", file=file)
-    try:
-        return raw.decode("utf-8-sig"), raw
-    except UnicodeDecodeError as exc:
-        raise InputError(f"not UTF-8 text (byte {exc.start})", file=file) from None
 
 
 def _ballot_lines(text: str) -> dict[int, int]:
@@ -97,7 +81,7 @@ def read_vote(path: Path) -> VoteFile:
         raise InputError("a ballot CSV alone does not say what was asked", file=file,
                          expected="a vote YAML with questions: and ballots: {file: "
                                   f"{path.name}}}")
-    text, raw = _read_text(path)
+    text, raw = read_user_file(path)
     try:
         data = yamlio.safe_load(text)
     except yaml.YAMLError as exc:
@@ -128,7 +112,7 @@ def read_vote(path: Path) -> VoteFile:
             raise InputError("ballots given as a mapping name one file", file=file,
                              field="ballots", expected="{file: ballots.csv}")
         ballot_path = path.parent / ballots_raw["file"]
-        ballot_text, ballot_raw = _read_text(ballot_path)
+        ballot_text, ballot_raw = read_user_file(ballot_path)
         digest.update(ballot_raw)
         ballots = _csv_ballots(ballot_text, str(ballot_path), ids)
     elif isinstance(ballots_raw, list):
@@ -169,12 +153,7 @@ def _questions(raw: Any, file: str) -> list[dict[str, Any]]:
         if not isinstance(q, dict):
             raise InputError("a question is a mapping", file=file, location=loc,
                              expected="id, matter, title, covers")
-        for key in sorted(set(q) - set(QUESTION_KEYS)):
-            raise InputError(f"unknown key {key!r}", file=file, location=loc, field=str(key),
-                             expected=", ".join(QUESTION_KEYS))
-        for key in QUESTION_KEYS:
-            if key not in q:
-                raise InputError("missing", file=file, location=loc, field=key)
+        _keys(q, QUESTION_KEYS, file, loc)
         qid = q["id"]
         if not isinstance(qid, str) or not QUESTION_ID.match(qid) or qid in BALLOT_KEYS:
             raise InputError(f"got {qid!r}", file=file, location=loc, field="id",
@@ -304,12 +283,7 @@ def _yaml_ballots(records: list[tuple[str, dict[str, Any]]], file: str,
     ballots = _Ballots(file, ids)
     keys = (*BALLOT_KEYS, "answers")
     for loc, item in records:
-        for key in sorted(set(item) - set(keys), key=str):
-            raise InputError(f"unknown key {key!r}", file=file, location=loc, field=str(key),
-                             expected=", ".join(keys))
-        for key in keys:
-            if key not in item:
-                raise InputError("missing", file=file, location=loc, field=key)
+        _keys(item, keys, file, loc)
         answers = item["answers"]
         if not isinstance(answers, dict):
             raise InputError("answers is a mapping", file=file, location=loc, field="answers",
@@ -349,3 +323,13 @@ def resolve_vote_step(data: Any, scenario: Path, where: str) -> Any:
     if "held_on" in data:
         vote["held_on"] = data["held_on"]
     return vote
+
+
+def _keys(item: dict[Any, Any], keys: tuple[str, ...], file: str, loc: str) -> None:
+    """``item`` has exactly ``keys``: the first unknown or missing one is named."""
+    for key in sorted(set(item) - set(keys), key=str):
+        raise InputError(f"unknown key {key!r}", file=file, location=loc, field=str(key),
+                         expected=", ".join(keys))
+    for key in keys:
+        if key not in item:
+            raise InputError("missing", file=file, location=loc, field=key)

@@ -177,14 +177,11 @@ def measure_area(value: Decimal, base: Decimal, ratio: Fraction, strict: bool) -
 
 
 @dataclass(frozen=True)
-class Decision:
-    """The result of one question among the participants."""
+class Both:
+    """A decision of 第278条: two measures, owners and area, both of which must pass."""
 
-    question: Question
     owners: Measure
     area: Measure
-    no: int
-    abstain: int
 
     @property
     def passed(self) -> bool:
@@ -192,6 +189,15 @@ class Decision:
 
     def failing(self) -> list[Measure]:
         return [m for m in (self.owners, self.area) if not m.passed]
+
+
+@dataclass(frozen=True)
+class Decision(Both):
+    """The result of one question among the participants."""
+
+    question: Question
+    no: int
+    abstain: int
 
     def to_dict(self) -> dict[str, Any]:
         return {"question": self.question.id, "matter": self.question.matter,
@@ -201,25 +207,19 @@ class Decision:
 
 
 @dataclass(frozen=True)
-class Tally:
-    owners: Measure  # participation by owners
-    area: Measure  # participation by exclusive area
+class Tally(Both):
+    """Participation (owners and area against the project's totals: ``passed``, ``failing``)
+    and the decision on each question."""
+
     decisions: tuple[Decision, ...]
     units: int
-
-    @property
-    def participation_passed(self) -> bool:
-        return self.owners.passed and self.area.passed
-
-    def participation_failing(self) -> list[Measure]:
-        return [m for m in (self.owners, self.area) if not m.passed]
 
     def decision(self, question: str) -> Decision:
         return next(d for d in self.decisions if d.question.id == question)
 
     def to_dict(self) -> dict[str, Any]:
         return {"units": self.units,
-                "participation": {"passed": self.participation_passed,
+                "participation": {"passed": self.passed,
                                   "owners": self.owners.to_dict(),
                                   "area": self.area.to_dict()},
                 "decisions": [d.to_dict() for d in self.decisions]}
@@ -342,9 +342,9 @@ def tally(ballots: Sequence[Ballot], questions: Sequence[Question], households: 
         ratio = thresholds.majority if strict else thresholds.special
         yes = [(a, ans) for a, ans in owners.values() if ans[q.id] == "yes"]
         decisions.append(Decision(
-            q, measure_owners(len(yes), voted, ratio, strict),
+            measure_owners(len(yes), voted, ratio, strict),
             measure_area(sum((a for a, _ in yes), Decimal(0)), voted_area, ratio, strict),
-            no=sum(1 for _, ans in owners.values() if ans[q.id] == "no"),
+            question=q, no=sum(1 for _, ans in owners.values() if ans[q.id] == "no"),
             abstain=sum(1 for _, ans in owners.values() if ans[q.id] == "abstain")))
     owners_total = households - (len(ballots) - voted)
     return Tally(measure_owners(voted, owners_total, thresholds.participation, False),

@@ -109,7 +109,7 @@ def participation(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
     if isinstance(result, str):
         return _not_counted(ctx, spec, result)
     ctx.note("vote", result.to_dict())
-    failing = result.participation_failing()
+    failing = result.failing()
     if failing:
         return spec.refuse(ctx, "too few owners took part in the vote: " +
                            "; ".join(m.describe() for m in failing), **_numbers(failing))
