@@ -185,10 +185,13 @@ def test_a_further_yes_never_turns_a_pass_into_a_refusal(vote: tuple[list[Ballot
     before = tally(ballots_, [question], owners_total, area_total, LAW)
     more = [*ballots_, Ballot("new", "new-owner", area, {"parking": "yes"})]
     after = tally(more, [question], owners_total + 1, area_total + area, LAW)
-    # participation is judged against totals that grew by the new owner: it may not fall
-    # below; the decision among the participants may not turn from pass to refusal
+    # the new owner's household and area join the totals and the participants: participation
+    # cannot fall below its threshold, nor the decision among the participants
+    if before.passed:
+        assert after.passed
     if before.decision("parking").passed:
         assert after.decision("parking").passed
+    assert after.decision("parking").owners.margin >= before.decision("parking").owners.margin
 
 
 @settings(max_examples=200, deadline=None)
