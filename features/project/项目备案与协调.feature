@@ -23,6 +23,7 @@
       district: 朝阳区
       built_year: 1978
       households: 3605
+      floor_area: "198000.00"
       estimated_investment: "20000000.00"
       procurement_category: services
       ppp: true

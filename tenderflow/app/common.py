@@ -106,8 +106,13 @@ def workflow_of(mode: str, root: Path | None = None) -> Workflow:
     return load_workflow(mode, root)
 
 
-def read_data_file(path: Path) -> Any:
-    """The ``--data FILE`` of ``fire``: YAML or JSON mapping."""
+def read_data_file(path: Path, trigger: str | None = None) -> Any:
+    """The ``--data FILE`` of ``fire``: YAML or JSON mapping; for ``record_vote``, a vote file
+    (questions and ballots, inline or a CSV it names: tenderflow.app.owners_vote)."""
+    if trigger == "record_vote":
+        from tenderflow.app.owners_vote import read_vote
+
+        return read_vote(path).data
     data = load_yaml(path) if path.suffix.lower() != ".json" else _load_json(path)
     if data is None:
         return {}

@@ -91,8 +91,9 @@ def supplier_fields(root: Path | None = None) -> dict[str, str]:
     return _SCHEMA_CACHE[key]
 
 
-def read_records(path: Path, kind: str) -> list[tuple[str, dict[str, Any]]]:
-    """Read a list of records (location, mapping) from a YAML, JSON or CSV file."""
+def read_user_file(path: Path) -> tuple[str, bytes]:
+    """The text (UTF-8, a BOM dropped) and the bytes of a file the user gives, refused naming
+    the file when it is missing, a folder, too large or not UTF-8."""
     file = str(path)
     try:
         raw = path.read_bytes()
@@ -103,9 +104,15 @@ def read_records(path: Path, kind: str) -> list[tuple[str, dict[str, Any]]]:
     if len(raw) > MAX_FILE_BYTES:
         raise InputError(f"file is larger than {MAX_FILE_BYTES} bytes", file=file)
     try:
-        text = raw.decode("utf-8-sig")
+        return raw.decode("utf-8-sig"), raw
     except UnicodeDecodeError as exc:
         raise InputError(f"not UTF-8 text (byte {exc.start})", file=file) from None
+
+
+def read_records(path: Path, kind: str) -> list[tuple[str, dict[str, Any]]]:
+    """Read a list of records (location, mapping) from a YAML, JSON or CSV file."""
+    file = str(path)
+    text, _ = read_user_file(path)
     suffix = path.suffix.lower()
     if suffix == ".csv":
         return _read_csv(text, file)

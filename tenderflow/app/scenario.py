@@ -279,6 +279,10 @@ def _check_step(step: Any, i: int, file: str, modes: dict[str, str], opened: set
         if not ts:
             raise _err(file, where, f"mode {wf.mode} has no trigger {step['fire']!r}", "fire",
                        ", ".join(wf.triggers()))
+        if step["fire"] == "record_vote":  # with: {file: vote.yaml} (tenderflow.app.owners_vote)
+            from tenderflow.app.owners_vote import resolve_vote_step
+
+            step["with"] = resolve_vote_step(step.get("with"), Path(file), where)
         validate_data(ts[0], step.get("with"), where=f"{file}:{where}")
         if "expect_refused" in step and not isinstance(step["expect_refused"], str):
             raise _err(file, where, "expect_refused names a guard or rule", "expect_refused")

@@ -230,10 +230,17 @@ def fire(obj: Ctx, procurement_id: str, trigger: str, data_file: Path | None, at
     Example:
       tenderflow --as staff:wang fire CN-2023-001 invite --data invite.yaml \\
           --at 2023-03-03T10:00+08:00 --if-version 3
+
+    A project's record_vote takes a vote file (questions and ballots, or a ballot CSV it
+    names), checked line by line before anything is decided:
+
+    \b
+      tenderflow --as staff:li fire CD-HH-PJ record_vote \\
+          --data examples/data/huanhua/vote.yaml --at 2023-04-16T18:00+08:00
     """
     from tenderflow.app.common import read_data_file
 
-    data = read_data_file(data_file) if data_file else None
+    data = read_data_file(data_file, trigger) if data_file else None
     result = obj.services(receipt=receipt).fire(procurement_id, trigger, data, actor_of(obj),
                                                 parse_at(at),
                                  if_version=if_version,

@@ -42,8 +42,9 @@ def project_status_text(s: dict[str, Any], lang: str) -> str:
         lines.append(_("consulted: {n} meeting(s), {people} participants").format(
             n=len(meetings), people=sum(m["participants"] for m in meetings)))
     if s.get("vote"):
-        lines.append(_("vote recorded: matters {matters}").format(
-            matters=", ".join(s["vote"].get("matters", []))))
+        from tenderflow.cli.vote import vote_lines
+
+        lines += vote_lines(s["vote"])
     if s.get("filing"):
         f = s["filing"]
         lines.append(_("filed: {number} by {authority} ({at})").format(

@@ -57,6 +57,7 @@ from tenderflow.domain.modes.ppp import decisions as ppp_decisions
 from tenderflow.domain.modes.ppp import fold as ppp_fold
 from tenderflow.domain.modes.project import decisions as project_decisions
 from tenderflow.domain.modes.project import fold as project_fold
+from tenderflow.domain.modes.project import vote as project_vote
 from tenderflow.domain.rules import GuardSpec, guards_of
 
 __all__ = ["APPLIERS", "GUARDS", "MODULES", "Applier", "State", "applies", "empty_state",
@@ -74,7 +75,7 @@ MODULES = (procurement, agreement, common, bonds, challenges, contract,
            negotiation_calculators, negotiation_fold, negotiation_contract,
            ppp_decisions, ppp_fold, ppp_contract,
            reopening, notices,
-           project_decisions, project_fold)
+           project_decisions, project_vote, project_fold)
 
 GUARDS: dict[str, GuardSpec] = guards_of(MODULES)
 

@@ -18,6 +18,10 @@ from tenderflow.domain.timeutil import iso
 from tenderflow.errors import TenderflowError
 from tests.bdd.conftest import World
 
+# the owners' vote steps (features/project/业主表决.feature)
+from tests.bdd.vote_steps import *
+from tests.vote.ballots import journey_vote
+
 scenarios("project")
 
 ACTOR = "staff:wang"
@@ -25,8 +29,10 @@ HOUR = timedelta(hours=1)
 
 # (trigger, data, actor) along the intake; each step one hour after the one before.
 CONSULT = {"meetings": [{"date": "2023-01-08", "place": "社区党群服务中心", "participants": 86}]}
-# i14-vote: the owners' vote (ballots, matters) goes here.
-VOTE = {"held_on": "2023-01-20", "matters": ["majority", "common_parts_use"]}
+# The owners' vote is built for the project walked (tests/vote/ballots.py journey_vote): one
+# question per owners' matter of its scope and revenue sources, two thirds and two more taking
+# part, all agreeing.
+VOTE = {"held_on": "2023-01-20"}
 # i14-fund: the funding plan and the PPP fiscal checks' data go here.
 FUND = {"sources": [{"kind": "social_capital", "amount": "20000000.00"}]}
 FILE = {"authority": "北京市朝阳区发展和改革委员会", "number": "京朝发改备〔2023〕21号"}
@@ -74,6 +80,9 @@ def walk(services: Any, pid: str, state: str, at: str) -> None:
         when = end - (len(steps) - 1 - i) * HOUR
         if trigger == "sign_off":
             sign_all(services, pid, when)
+        elif trigger == "record_vote":
+            services.fire(pid, trigger, journey_vote(services.state(pid)["project"],
+                                                     VOTE["held_on"]), ACTOR, when)
         else:
             services.fire(pid, trigger, data, "finance:qian" if trigger == "fund" else ACTOR,
                           when)

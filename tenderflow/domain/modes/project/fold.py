@@ -29,7 +29,12 @@ def _signed_off(state: State, payload: dict[str, Any], at: str) -> None:
 
 @applies("ResidentsVoteRecorded")
 def _voted(state: State, payload: dict[str, Any], at: str) -> None:
-    state["vote"] = {**payload["data"], "at": at, **(payload.get("findings") or {})}
+    """The vote as status shows it: the questions, the file it came from and the tally with
+    both measures and their margins (findings.vote); the ballots stay in the event alone."""
+    data = payload["data"]
+    state["vote"] = {**{k: v for k, v in data.items() if k != "ballots"},
+                     "ballots": len(data.get("ballots") or []), "at": at,
+                     **((payload.get("findings") or {}).get("vote") or {})}
 
 
 @applies("ProjectFiled")
