@@ -7,6 +7,8 @@ import json
 
 import pytest
 
+from decimal import Decimal
+
 from tenderflow.documents.finance import financial_summary
 from tenderflow.documents.package import build_package, check_package, manifest_bytes
 from tenderflow.documents.pdf import render_agreement, render_document
@@ -15,8 +17,12 @@ from tenderflow.errors import InputError
 
 def test_package_writes_documents_and_manifest(tmp_path, signed_agreement, sample_data,
                                                contracts, record_digest):
-    summary = financial_summary("40000000.00", ["4800000.00"] * 10)
-    sample_data["finance"] = summary.fields()
+    from tenderflow.domain.finance.loan import Loan
+
+    summary = financial_summary("40000000.00", ["4800000.00"] * 10,
+                                discount_rate=Decimal("0.06"),
+                                loan=Loan(Decimal("28000000.00"), Decimal("0.042"), 12, 2))
+    sample_data["finance"] = summary.package_fields()
     documents = {
         "agreement.pdf": signed_agreement,
         "financing-cover.pdf": render_agreement(contracts / "financing_cover.yaml",

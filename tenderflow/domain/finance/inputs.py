@@ -46,6 +46,10 @@ REPAYMENT = {**{k: k for k in METHODS}, **{v: k for k, v in METHODS.items()}}
 RETURNS_KEYS = ("years", "investment", "operating_costs", "discount_rate_percent", "loan")
 LOAN_KEYS = ("amount", "rate_percent", "years", "grace_years", "repayment")
 SOURCE_KEYS = ("stream", "annual", "matter", "from_year", "to_year", "growth_percent")
+#: The financing file's fields the model reads (beside ``amount`` and ``term_years``, which the
+#: cover letter prints too).
+FINANCING_MODEL_FIELDS = frozenset({"financing.rate_percent", "financing.grace_years",
+                                    "financing.repayment", "financing.discount_rate_percent"})
 GROWING_KEYS = ("annual", "growth_percent", "from_year", "to_year")
 COST_KEYS = ("item", *GROWING_KEYS)
 

@@ -21,7 +21,7 @@ give the same figures on every machine.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 from tenderflow.domain.finance.loan import Loan, LoanYear, cents, repayment_schedule
@@ -55,6 +55,7 @@ class YearFigures:
     cumulative: Decimal  # −investment + the net of years 1 … year
     debt: LoanYear | None
     dscr: Decimal | None
+    discounted_cumulative: Decimal | None = None  # the same on flows discounted at the rate
 
     @property
     def after_debt(self) -> Decimal:
@@ -196,6 +197,10 @@ def compute_returns(inputs: ReturnInputs) -> Returns:
         with localcontext() as ctx:
             ctx.prec = 28
             discounted = [n / (1 + rate) ** (i + 1) for i, n in enumerate(nets)]
+            running = -inputs.investment
+            for i, flow in enumerate(discounted):
+                running += flow
+                years[i] = replace(years[i], discounted_cumulative=cents(running))
         discounted_payback = payback(inputs.investment, discounted)
     return Returns(
         inputs=inputs,
