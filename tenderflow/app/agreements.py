@@ -374,7 +374,11 @@ class Agreements:
             financing_fields,
         )
         from tenderflow.documents.pdf import renderer_info
-        from tenderflow.domain.finance.inputs import FINANCING_MODEL_FIELDS, financing_loan
+        from tenderflow.domain.finance.inputs import (
+            FINANCING_MODEL_FIELDS,
+            financing_loan,
+            financing_missing,
+        )
 
         check_actor(actor)
         dom.check_role(pid, "package", actor)
@@ -398,6 +402,12 @@ class Agreements:
             raise InputError(f"{len(problems)} problem(s) in the financing file: "
                              + "; ".join(problems), file=str(financing_file))
 
+        missing = financing_missing(financing, financing_fields(cover, mtdef))
+        if missing:
+            raise InputError(f"{len(missing)} field(s) missing: {', '.join(missing)} (the "
+                             f"cover letter and the financial summary's repayment schedule "
+                             f"and DSCR need them; contracts/README.md)",
+                             file=str(financing_file))
         try:
             loan, discount_rate = financing_loan(financing)
         except InputError as exc:

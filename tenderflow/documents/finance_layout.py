@@ -167,9 +167,10 @@ def cumulative_chart(returns: Any) -> Any:
         x = plot.x + plot.width * float(returns.payback_years - lo) / (hi - lo)
         d.add(Line(x, plot.y, x, plot.y + plot.height, strokeColor=colors.grey,
                    strokeDashArray=[2, 2], strokeWidth=0.6))
-        d.add(String(x + 3, plot.y + plot.height - 10,
-                     f"静态回收期{returns.figures()['payback_years']}年", fontName=font,
-                     fontSize=7.5))
+        right = x > plot.x + plot.width * 0.7  # near the right end: the label on the left
+        d.add(String(x - 3 if right else x + 3, plot.y + 4,
+                     f"静态投资回收期{returns.figures()['payback_years']}年", fontName=font,
+                     fontSize=7.5, textAnchor="end" if right else "start"))
     legend = LineLegend()
     legend.fontName, legend.fontSize = font, 7.5
     legend.x, legend.y = plot.x + plot.width - 150, height - 10

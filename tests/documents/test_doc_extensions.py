@@ -90,7 +90,7 @@ def test_revenue_sources_keep_their_usual_order_whatever_the_key_order():
                                                           "elevators": "1.00"}]
     summary = financial_summary("10.00", plan)
     assert summary.streams() == ["property_fees", "parking", "elevators", "idle_space"]
-    table = summary.sections()[1]["body"][1]  # the revenue table, laid out
+    table = summary.sections()[1]["body"][0]  # the revenue table, laid out
     heads = [cell.text for cell in table._cellvalues[0]]
     assert heads == ["年度", "物业服务", "停车", "加装电梯运营", "闲置空间租赁", "收入合计"]
 

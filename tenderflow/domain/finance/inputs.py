@@ -32,7 +32,7 @@ The loan of a financing file is given in its ``financing`` fields (:func:`financ
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
@@ -113,6 +113,15 @@ def loan(raw: Any, field: str = "returns.loan") -> Loan:
     return Loan(money(m["amount"], f"{field}.amount", positive=True),
                 percent(m["rate_percent"], f"{field}.rate_percent"), years, grace,
                 REPAYMENT[method])
+
+
+def financing_missing(financing: Mapping[str, Any], template_fields: Iterable[str]
+                      ) -> list[str]:
+    """The ``financing.*`` fields a financing file lacks: those its templates print
+    (``template_fields``) and those the model needs (all but ``grace_years``)."""
+    needed = set(template_fields) | (FINANCING_MODEL_FIELDS - {"financing.grace_years"}) \
+        | {"financing.amount", "financing.term_years"}
+    return sorted(f for f in needed if f.split(".", 1)[1] not in financing)
 
 
 def financing_loan(financing: Mapping[str, Any], field: str = "financing"
