@@ -369,16 +369,11 @@ class Agreements:
         from tenderflow.documents.finance import financial_summary
         from tenderflow.documents.financing_package import (
             assemble_package,
-            provenance,
             check_manifest_template,
-            financing_fields,
+            financing_terms,
+            provenance,
         )
         from tenderflow.documents.pdf import renderer_info
-        from tenderflow.domain.finance.inputs import (
-            FINANCING_MODEL_FIELDS,
-            financing_loan,
-            financing_missing,
-        )
 
         check_actor(actor)
         dom.check_role(pid, "package", actor)
@@ -396,22 +391,7 @@ class Agreements:
         mtdef = self.template(MANIFEST_TEMPLATE)
         check_manifest_template(mtdef)
         raw = read_yaml_mapping(financing_file, "the financing file")
-        financing, problems = terms_of.financing_problems(
-            raw, financing_fields(cover, mtdef) | FINANCING_MODEL_FIELDS, cover.path.name)
-        if problems:
-            raise InputError(f"{len(problems)} problem(s) in the financing file: "
-                             + "; ".join(problems), file=str(financing_file))
-
-        missing = financing_missing(financing, financing_fields(cover, mtdef))
-        if missing:
-            raise InputError(f"{len(missing)} field(s) missing: {', '.join(missing)} (the "
-                             f"cover letter and the financial summary's repayment schedule "
-                             f"and DSCR need them; contracts/README.md)",
-                             file=str(financing_file))
-        try:
-            loan, discount_rate = financing_loan(financing)
-        except InputError as exc:
-            raise InputError(exc.message, file=str(financing_file)) from None
+        financing, loan, discount_rate = financing_terms(raw, cover, mtdef, str(financing_file))
         data, terms_event = self.terms_data(pid, state)
         summary = financial_summary(data["investment"]["total"],
                                     terms_event.payload["revenue_plan"],

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from tenderflow.documents.contract_templates import (
@@ -18,6 +19,12 @@ from tenderflow.documents.contract_templates import (
 )
 from tenderflow.documents.record import SIGNED_DIGEST_LABEL
 from tenderflow.domain import agreement as dom
+from tenderflow.domain.finance.inputs import (
+    FINANCING_MODEL_FIELDS,
+    financing_loan,
+    financing_missing,
+)
+from tenderflow.domain.finance.loan import Loan
 from tenderflow.domain.timeutil import local_date, parse_time
 from tenderflow.errors import DefinitionError, InputError
 from tenderflow.store.canonical import sha256_hex
@@ -58,6 +65,30 @@ def financing_fields(cover: TemplateDef, mtdef: TemplateDef) -> set[str]:
 
     return {f for t in (cover, mtdef) for f in placeholders(t.template)
             if f.startswith("financing.")}
+
+
+def financing_terms(raw: Mapping[str, Any], cover: TemplateDef, mtdef: TemplateDef,
+                    financing_file: str) -> tuple[dict[str, Any], Loan, Decimal]:
+    """The financing file's letter fields, the loan and the discount rate they give; every
+    problem (an unknown or malformed field, every field missing) named at once."""
+    from tenderflow.domain import terms as terms_of
+
+    wanted = financing_fields(cover, mtdef)
+    financing, problems = terms_of.financing_problems(
+        raw, wanted | FINANCING_MODEL_FIELDS, cover.path.name)
+    if problems:
+        raise InputError(f"{len(problems)} problem(s) in the financing file: "
+                         + "; ".join(problems), file=financing_file)
+    missing = financing_missing(financing, wanted)
+    if missing:
+        raise InputError(f"{len(missing)} field(s) missing: {', '.join(missing)} (the cover "
+                         f"letter and the financial summary's repayment schedule and DSCR "
+                         f"need them; contracts/README.md)", file=financing_file)
+    try:
+        loan, rate = financing_loan(financing)
+    except InputError as exc:
+        raise InputError(exc.message, file=financing_file) from None
+    return financing, loan, rate
 
 
 def assemble_package(pid: str, state: Mapping[str, Any], events: Sequence[Any], *,
