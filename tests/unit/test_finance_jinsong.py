@@ -1,7 +1,8 @@
 """The 劲松-like example (issue 14's done-when): payback near ten years, NPV, IRR and DSCR from
 the return model, checked against an independent computation written here by hand — plain
 Decimal loops, a bisection for the IRR, the loan's schedule from its definition — which reads
-the data file's raw YAML and shares no code with tenderflow.domain.finance (nor numpy).
+the example's raw YAML (examples/project_jinsong.yaml, project BJ-JS-PJ, whose comments state
+the assumptions) and shares no code with tenderflow.domain.finance (nor numpy).
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from tenderflow.paths import examples_dir
 
 D = Decimal
 CENT = D("0.01")
-DATA = examples_dir() / "data" / "jinsong-returns.yaml"
+DATA = examples_dir() / "project_jinsong.yaml"
 
 
 def _round(x: Decimal) -> Decimal:
@@ -99,7 +100,8 @@ def _by_hand(raw: dict) -> dict:
 
 
 def test_jinsong_example_against_an_independent_computation():
-    raw = yaml.safe_load(DATA.read_text(encoding="utf-8"))
+    [raw] = [p for p in yaml.safe_load(DATA.read_text(encoding="utf-8"))["projects"]
+             if p["id"] == "BJ-JS-PJ"]
     model = compute_returns(project_inputs(raw))
     ind = _independent(raw)
 
@@ -115,7 +117,7 @@ def test_jinsong_example_against_an_independent_computation():
     assert model.min_dscr == min(ind["dscr"]).quantize(D("0.0001"), ROUND_HALF_UP)
     # the figures the example reports (status, the financing package, the report to the user)
     assert model.figures() == {
-        "payback_years": "9.47", "discounted_payback_years": "13.89", "irr_percent": "6.84",
-        "npv": "2449998.03", "discount_rate_percent": "6.00", "min_dscr": "1.22",
-        "average_dscr": "1.38"}
-    assert ind["annuity"] == D("3594165.62")
+        "payback_years": "9.83", "discounted_payback_years": "—", "irr_percent": "0.33",
+        "npv": "-10807899.10", "discount_rate_percent": "6.00", "min_dscr": "1.19",
+        "average_dscr": "1.63"}
+    assert ind["annuity"] == D("2685490.55")

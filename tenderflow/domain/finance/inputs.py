@@ -174,6 +174,34 @@ def _costs(raw: Any, years: int) -> list[Decimal]:
     return total
 
 
+def returns_section(raw: Any) -> dict[str, Any]:
+    """The project record's ``returns`` section checked on its own (keys, kinds; the years a
+    line names are checked against ``years`` by :func:`project_inputs`), as given."""
+    ret = mapping(raw, "returns", RETURNS_KEYS, ("years", "operating_costs"))
+    years = count(ret["years"], "returns.years", 1, MAX_YEARS)
+    if "investment" in ret:
+        money(ret["investment"], "returns.investment", positive=True)
+    _costs(ret["operating_costs"], years)
+    if "discount_rate_percent" in ret:
+        percent(ret["discount_rate_percent"], "returns.discount_rate_percent")
+    if "loan" in ret:
+        loan(ret["loan"])
+    return {k: (str(v) if isinstance(v, float) else v) for k, v in ret.items()}
+
+
+def source_timing(item: Mapping[str, Any], field: str) -> dict[str, Any]:
+    """A revenue source's optional ``from_year``, ``to_year`` and ``growth_percent``, checked
+    on their own (against the years modelled by :func:`project_inputs`)."""
+    out: dict[str, Any] = {}
+    for key in ("from_year", "to_year"):
+        if key in item:
+            out[key] = count(item[key], f"{field}.{key}", 1, MAX_YEARS)
+    if "growth_percent" in item:
+        percent(item["growth_percent"], f"{field}.growth_percent", Decimal(-50))
+        out["growth_percent"] = str(item["growth_percent"])
+    return out
+
+
 def project_inputs(record: Mapping[str, Any]) -> ReturnInputs:
     """The model's inputs from a project record (its ``revenue_sources`` and ``returns``)."""
     ret = mapping(record.get("returns"), "returns", RETURNS_KEYS, ("years", "operating_costs"))
