@@ -30,7 +30,11 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from tenderflow.domain.components.signoffs import UTILITY_KINDS
-from tenderflow.domain.finance.inputs import project_inputs, returns_section, source_timing
+from tenderflow.domain.finance.inputs import (
+    project_inputs,
+    returns_section,
+    source_timing,
+)
 from tenderflow.domain.money import Money
 from tenderflow.errors import InputError
 

@@ -104,8 +104,8 @@ class FinancialSummary:
         sections.append({"heading": "收入计划（单位：万元）", "body": [
             lay.year_table(["年度", *(SOURCE_LABELS.get(s, s) for s in streams), "收入合计"],
                            rows, sums),
-            f"注：计划期{n}年，收入合计{wan(totals['revenue'])}万元"
-            f"（{Money(totals['revenue']).chinese()}），按使用者付费来源逐年列示。"]})
+            (f"注：计划期{n}年，收入合计{wan(totals['revenue'])}万元"
+            f"（{Money(totals['revenue']).chinese()}），按使用者付费来源逐年列示。")]})
         rows = [[f"第{y.year}年", wan(y.total_revenue), wan(y.costs), wan(y.net),
                  wan(y.after_debt) if loan else "—", wan(y.cumulative)] for y in r.years]
         sums = ["合计", wan(totals["revenue"]), wan(totals["costs"]), wan(totals["net"]),
@@ -115,9 +115,9 @@ class FinancialSummary:
             lay.year_table(["年度", "收入合计", "运营成本", "经营净现金流", "偿债后净现金流",
                             "累计净现金流"], [["第0年", "", "", "", "", wan(-inv.amount)],
                                                *rows], sums),
-            f"注：第0年末投入总投资{wan(inv.amount)}万元；经营净现金流＝收入－运营成本，为可用于"
+            (f"注：第0年末投入总投资{wan(inv.amount)}万元；经营净现金流＝收入－运营成本，为可用于"
             f"偿债的现金流（税前）；偿债后净现金流＝经营净现金流－当年还本付息；累计净现金流自"
-            f"－{wan(inv.amount)}万元起逐年累加。"]})
+            f"－{wan(inv.amount)}万元起逐年累加。")]})
         if loan:
             sections.append(self._loan_section(loan))
         sections.append({"heading": "累计净现金流图",
@@ -167,8 +167,8 @@ class FinancialSummary:
         if loan:
             rate = (loan.rate * 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
             rows += [["贷款金额", f"{wan(loan.amount)}万元",
-                      f"年利率{rate}%，期限{loan.years}年（宽限期{loan.grace_years}年），"
-                      f"{loan.method_zh}"],
+                      (f"年利率{rate}%，期限{loan.years}年（宽限期{loan.grace_years}年），"
+                      f"{loan.method_zh}")],
                      ["最低偿债备付率", _ratio(r.min_dscr), "各年经营净现金流÷当年还本付息"],
                      ["平均偿债备付率", _ratio(r.average_dscr), "贷款期经营净现金流合计÷还本付息合计"]]
         return rows
@@ -195,10 +195,10 @@ class FinancialSummary:
         return {"heading": "贷款还本付息计划与偿债备付率（单位：万元）", "body": [
             lay.year_table(["年度", "年初本金余额", "付息", "还本", "还本付息合计", "年末本金余额",
                             "经营净现金流", "偿债备付率"], rows, sums),
-            f"注：贷款{wan(loan.amount)}万元（{Money(loan.amount).chinese()}），于第0年末与总投资同时"
+            (f"注：贷款{wan(loan.amount)}万元（{Money(loan.amount).chinese()}），于第0年末与总投资同时"
             f"到位，年利率{rate}%，期限{loan.years}年；{grace}按{loan.method_zh}方式逐年偿还。"
             f"利息按年初本金余额计算，保留到分，末年偿还剩余本金。偿债备付率＝当年经营净现金流"
-            f"÷当年还本付息额，合计行为平均值。"]}
+            f"÷当年还本付息额，合计行为平均值。")]}
 
     def _method(self) -> str:
         return ("测算口径：总投资于第0年末投入，收入和运营成本于各年末发生，均为税前数；"

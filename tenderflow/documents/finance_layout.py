@@ -150,7 +150,7 @@ def cumulative_chart(returns: Any) -> Any:
         plot.lines[1].strokeDashArray = [4, 2]
     n = len(returns.years)
     plot.xValueAxis.valueMin, plot.xValueAxis.valueMax = 0, n
-    plot.xValueAxis.valueSteps = list(range(0, n + 1))
+    plot.xValueAxis.valueSteps = list(range(n + 1))
     plot.xValueAxis.labels.fontName = font
     plot.xValueAxis.labels.fontSize = 7
     plot.yValueAxis.labels.fontName = font

@@ -179,6 +179,6 @@ def provenance(events: Sequence[Any], terms_event: Any, financing_file: str,
     return [
         ("项目总投资", f"{price}，随{terms}记入合同条款"),
         ("各年收入和运营成本", f"{terms}所载的逐年收入计划（按收费来源）和运营成本"),
-        ("贷款条件和折现率", f"融资文件{financing_file}的贷款金额、期限、年利率、宽限期、还款方式"
-                           f"和折现率，随本文件包记入融资文件包组装事件，该事件载明本文件的哈希值"),
+        ("贷款条件和折现率", (f"融资文件{financing_file}的贷款金额、期限、年利率、宽限期、还款方式"
+                           f"和折现率，随本文件包记入融资文件包组装事件，该事件载明本文件的哈希值")),
     ]

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+from decimal import Decimal
 
 import pytest
-
-from decimal import Decimal
 
 from tenderflow.documents.finance import financial_summary
 from tenderflow.documents.package import build_package, check_package, manifest_bytes
