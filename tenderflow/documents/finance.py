@@ -102,8 +102,8 @@ class FinancialSummary:
         sums = ["合计", *(wan(sum((y.revenue.get(s, Decimal(0)) for y in r.years), Decimal(0)))
                           for s in streams), wan(totals["revenue"])]
         sections.append({"heading": "收入计划（单位：万元）", "body": [
-            lay.year_table(["年度", *(SOURCE_LABELS.get(s, s) for s in streams), "收入合计"],
-                           rows, sums),
+            *lay.year_tables(["年度", *(SOURCE_LABELS.get(s, s) for s in streams),
+                              "收入合计"], rows, sums),
             (f"注：计划期{n}年，收入合计{wan(totals['revenue'])}万元"
             f"（{Money(totals['revenue']).chinese()}），按使用者付费来源逐年列示。")]})
         rows = [[f"第{y.year}年", wan(y.total_revenue), wan(y.costs), wan(y.net),
@@ -112,9 +112,9 @@ class FinancialSummary:
                 wan(sum((y.after_debt for y in r.years), Decimal(0))) if loan else "—",
                 wan(r.years[-1].cumulative)]
         sections.append({"heading": "现金流量（单位：万元）", "body": [
-            lay.year_table(["年度", "收入合计", "运营成本", "经营净现金流", "偿债后净现金流",
-                            "累计净现金流"], [["第0年", "", "", "", "", wan(-inv.amount)],
-                                               *rows], sums),
+            *lay.year_tables(["年度", "收入合计", "运营成本", "经营净现金流", "偿债后净现金流",
+                              "累计净现金流"], [["第0年", "", "", "", "", wan(-inv.amount)],
+                                                 *rows], sums),
             (f"注：第0年末投入总投资{wan(inv.amount)}万元；经营净现金流＝收入－运营成本，为可用于"
             f"偿债的现金流（税前）；偿债后净现金流＝经营净现金流－当年还本付息；累计净现金流自"
             f"－{wan(inv.amount)}万元起逐年累加。")]})
@@ -193,8 +193,8 @@ class FinancialSummary:
         grace = (f"前{loan.grace_years}年为宽限期，只付息不还本，其后" if loan.grace_years
                  else "")
         return {"heading": "贷款还本付息计划与偿债备付率（单位：万元）", "body": [
-            lay.year_table(["年度", "年初本金余额", "付息", "还本", "还本付息合计", "年末本金余额",
-                            "经营净现金流", "偿债备付率"], rows, sums),
+            *lay.year_tables(["年度", "年初本金余额", "付息", "还本", "还本付息合计",
+                              "年末本金余额", "经营净现金流", "偿债备付率"], rows, sums),
             (f"注：贷款{wan(loan.amount)}万元（{Money(loan.amount).chinese()}），于第0年末与总投资同时"
             f"到位，年利率{rate}%，期限{loan.years}年；{grace}按{loan.method_zh}方式逐年偿还。"
             f"利息按年初本金余额计算，保留到分，末年偿还剩余本金。偿债备付率＝当年经营净现金流"

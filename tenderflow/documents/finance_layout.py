@@ -23,13 +23,13 @@ def _width() -> float:
     return 210 * mm - 2 * PAGE_MARGIN_MM * mm
 
 
-def _fit(columns: Sequence[str], rows: Sequence[Sequence[str]], font: str
-         ) -> tuple[float, list[float]]:
+def _fit(columns: Sequence[str], rows: Sequence[Sequence[str]], font: str,
+         sizes: Sequence[float] = SIZES) -> tuple[float, list[float]]:
     """The font size and column widths: amounts on one line, headings wrapping."""
     from reportlab.pdfbase.pdfmetrics import stringWidth
 
     page = _width()
-    for size in SIZES:
+    for size in sizes:
         widths = [max([stringWidth(str(r[i]), font, size) for r in rows] + [2 * size])
                   + 2 * PAD for i in range(len(columns))]
         # a heading may wrap, but to two lines at most
@@ -40,6 +40,45 @@ def _fit(columns: Sequence[str], rows: Sequence[Sequence[str]], font: str
             return size, [w + spare for w in widths]
     raise ValueError(f"a table of {len(columns)} columns does not fit the page at "
                      f"{SIZES[-1]} pt; split it")
+
+
+def _fits(columns: Sequence[str], rows: Sequence[Sequence[str]], keep: Sequence[int],
+          font: str, sizes: Sequence[float]) -> bool:
+    try:
+        _fit([columns[j] for j in keep], [[r[j] for j in keep] for r in rows], font, sizes)
+    except ValueError:
+        return False
+    return True
+
+
+def year_tables(columns: Sequence[str], rows: Sequence[Sequence[str]],
+                totals: Sequence[str] | None = None) -> list[Any]:
+    """:func:`year_table`, split into tables of fewer columns (each repeating the first,
+    the year) when one table would not fit the page's width."""
+    from tenderflow.documents.fonts import register_cjk_font
+
+    font = register_cjk_font()
+    body = [list(r) for r in rows] + ([list(totals)] if totals else [])
+    rest = list(range(1, len(columns)))
+    if _fits(columns, body, [0, *rest], font, SIZES[:3]):  # one table, at 8 pt or more
+        groups = [rest]
+    else:  # the fewest tables at the full size, the columns shared out evenly
+        groups = [[]]
+        for i in rest:
+            if groups[-1] and not _fits(columns, body, [0, *groups[-1], i], font, SIZES[:1]):
+                groups.append([])
+            groups[-1].append(i)
+        per = -(-len(rest) // len(groups))
+        even = [rest[k:k + per] for k in range(0, len(rest), per)]
+        if len(even) == len(groups) and all(_fits(columns, body, [0, *g], font, SIZES[:1])
+                                            for g in even):
+            groups = even
+    out = []
+    for group in groups:
+        keep = [0, *group]
+        out.append(year_table([columns[j] for j in keep], [[r[j] for j in keep] for r in rows],
+                              [totals[j] for j in keep] if totals else None))
+    return out
 
 
 def year_table(columns: Sequence[str], rows: Sequence[Sequence[str]],

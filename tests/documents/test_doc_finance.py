@@ -147,3 +147,20 @@ def test_every_page_renders(record_digest, tmp_path):
         with Image.open(page) as im:
             dark = sum(im.convert("L").point(lambda p: 255 if p < 128 else 0).histogram()[255:])
         assert dark > 2000, page.name
+
+
+def test_many_revenue_streams_split_into_tables_that_fit(record_digest):
+    """Twelve streams do not fit one A4 table: the revenue plan is split into tables that
+    each repeat the year, and every amount is still whole on its line."""
+    from reportlab.platypus import Table
+
+    plan = [{f"收入来源{i:02d}": "12345678.90" for i in range(12)}] * 3
+    s = financial_summary("400000000.00", plan)
+    tables = [e for e in s.sections()[1]["body"] if isinstance(e, Table)]
+    assert len(tables) >= 2
+    heads = [[c.text for c in t._cellvalues[0]] for t in tables]
+    assert all(h[0] == "年度" for h in heads)
+    assert sum(len(h) - 1 for h in heads) == 13  # 12 streams and the total, each once
+    assert heads[-1][-1] == "收入合计"
+    lines = {x.strip() for x in _lines(_pdf(s, record_digest))}
+    assert {"1,234.57", "14,814.81"} <= lines  # a stream's amount, a year's total (万元)
