@@ -370,7 +370,8 @@ class Agreements:
         from tenderflow.documents.financing_package import (
             assemble_package,
             check_manifest_template,
-            financing_fields,
+            financing_terms,
+            provenance,
         )
         from tenderflow.documents.pdf import renderer_info
 
@@ -390,16 +391,12 @@ class Agreements:
         mtdef = self.template(MANIFEST_TEMPLATE)
         check_manifest_template(mtdef)
         raw = read_yaml_mapping(financing_file, "the financing file")
-        financing, problems = terms_of.financing_problems(
-            raw, financing_fields(cover, mtdef), cover.path.name)
-        if problems:
-            raise InputError(f"{len(problems)} problem(s) in the financing file: "
-                             + "; ".join(problems), file=str(financing_file))
-
+        financing, loan, discount_rate = financing_terms(raw, cover, mtdef, str(financing_file))
         data, terms_event = self.terms_data(pid, state)
         summary = financial_summary(data["investment"]["total"],
                                     terms_event.payload["revenue_plan"],
-                                    operating_costs=terms_event.payload["operating_costs"] or None)
+                                    operating_costs=terms_event.payload["operating_costs"] or None,
+                                    discount_rate=discount_rate, loan=loan)
         last_sig = agreement["signatures"][-1]
         with self.store.reading() as tx:
             events = list(tx.read_stream(stream_of(pid)))
@@ -407,6 +404,8 @@ class Agreements:
         digest = record_digest(signed_event)
         report, left_out = self._eligibility_report(pid, state)
         _project, supplier = self._profiles(state)
+        summary = summary.with_provenance(provenance(
+            events, terms_event, Path(financing_file).name, state.get("award") or {}))
         files = assemble_package(
             pid, state, events, signed=signed, eligibility_report=report, data=data,
             summary=summary, financing=financing, financing_file=str(financing_file),
@@ -427,7 +426,7 @@ class Agreements:
             "manifest_sha256": manifest_sha, "manifest_pdf_sha256": manifest_pdf_sha,
             "manifest_pdf_bytes": len(files.manifest_pdf), "files": manifest["files"],
             "agreement_sha256": agreement["sha256"], "financing": financing,
-            "finance": summary.fields(), "agreement_signed_digest": digest,
+            "finance": summary.package_fields(), "agreement_signed_digest": digest,
             "agreement_signed_seq": signed_event.stream_seq,
             "signing_order": mtdef.template.signing_order, "left_out": left_out,
             "cover_template": cover.describe(), "manifest_template": mtdef.describe(),
@@ -460,7 +459,7 @@ class Agreements:
         return {"ok": True, "procurement": pid, "event": dom.PACKAGE, "recorded": recorded,
                 "seq": seq, "folder": str(out_dir), "manifest_sha256": manifest_sha,
                 "manifest_pdf_sha256": manifest_pdf_sha, "files": manifest["files"],
-                "finance": summary.fields(), "left_out": left_out,
+                "finance": summary.package_fields(), "left_out": left_out,
                 "signing_order": mtdef.template.signing_order}
 
     def _eligibility_report(self, pid: str, state: State) -> tuple[bytes | None, list[str]]:

@@ -157,5 +157,34 @@ def project_status_view(defs: engine.Definitions, pid: str, state: State, when: 
         "funding": state.get("funding"),
         "intention": state.get("intention"),
         "ready": state.get("ready"),
+        "returns": returns_view(project),
     })
     return base
+
+
+def returns_view(project: dict[str, Any]) -> dict[str, Any] | None:
+    """The return model of a project whose record has a ``returns`` section: the headline
+    figures and the years (amounts as decimal strings in yuan); None without one. A record
+    the model cannot read gives its error instead of figures (nothing is guessed)."""
+    from tenderflow.domain.finance.inputs import project_inputs
+    from tenderflow.domain.finance.returns import compute_returns
+    from tenderflow.errors import InputError
+
+    if not project.get("returns"):
+        return None
+    try:
+        r = compute_returns(project_inputs(project))
+    except InputError as exc:
+        return {"error": exc.message}
+    loan = r.inputs.loan
+    return {
+        "figures": r.figures(),
+        "investment": str(r.inputs.investment),
+        "loan": {"amount": str(loan.amount), "rate_percent": str(loan.rate * 100),
+                 "years": loan.years, "grace_years": loan.grace_years,
+                 "repayment": loan.method} if loan else None,
+        "years": [{"year": y.year, "revenue": str(y.total_revenue), "costs": str(y.costs),
+                   "net": str(y.net), "cumulative": str(y.cumulative),
+                   "debt_service": str(y.debt.payment) if y.debt else None,
+                   "dscr": str(y.dscr) if y.dscr is not None else None} for y in r.years],
+    }

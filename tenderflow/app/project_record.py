@@ -8,8 +8,13 @@
   (``utilities: [water, power, gas, telecom, heating]``): each named utility becomes a party
   whose sign-off the filing needs (tenderflow.domain.components.signoffs.project_parties).
   A scope item that touches no network leaves ``utilities`` out.
-* ``revenue_sources: [{stream, annual, matter}]`` — each revenue stream, its annual amount in
-  yuan and its owners' matter (as above; e.g. paid parking on common parts: common_parts_use).
+* ``revenue_sources: [{stream, annual, matter, from_year?, to_year?, growth_percent?}]`` — each
+  revenue stream, its annual amount in yuan and its owners' matter (as above; e.g. paid parking
+  on common parts: common_parts_use); optionally the years it earns and its yearly growth for
+  the return model.
+* ``returns: {years, investment?, operating_costs, discount_rate_percent?, loan?}`` — the
+  return model's other inputs (tenderflow.domain.finance.inputs documents the format); with
+  it ``status`` shows payback, NPV, IRR and DSCR (tenderflow.domain.finance).
 * ``filing: {number, date, authority, document_sha256?}`` — a filing (立项、备案) the project got
   on the government platform before tenderflow: recorded as evidence, it lets a procurement
   open on a project that has no intake (rule project.ready_to_procure).
@@ -25,12 +30,18 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from tenderflow.domain.components.signoffs import UTILITY_KINDS
+from tenderflow.domain.finance.inputs import (
+    project_inputs,
+    returns_section,
+    source_timing,
+)
 from tenderflow.domain.money import Money
 from tenderflow.errors import InputError
 
 CATEGORIES = ("基础类", "完善类", "提升类")
 MATTERS = ("majority", "maintenance_funds", "rebuild", "common_parts_use", "none")
-STRUCTURED = ("scope", "revenue_sources", "filing", "area")
+STRUCTURED = ("scope", "revenue_sources", "filing", "area", "returns")
+TIMING = ("from_year", "to_year", "growth_percent")
 _SHA = re.compile(r"^[0-9a-f]{64}$")
 _DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
@@ -49,6 +60,8 @@ def check_structured(value: Any, kind: str, file: str, loc: str, fld: str,
         return _area(value, file, loc, fld)
     if kind == "filing":
         return _filing(value, file, loc, fld)
+    if kind == "returns":
+        return _returns(value, file, loc)
     if not isinstance(value, list):
         raise InputError(f"got {value!r}", file=file, location=loc, field=fld,
                          expected="a list of mappings")
@@ -108,11 +121,41 @@ def _scope_item(value: Any, file: str, loc: str, fld: str) -> dict[str, Any]:
 
 
 def _revenue(value: Any, file: str, loc: str, fld: str) -> dict[str, Any]:
-    item = _mapping(value, {"stream", "annual", "matter"}, ("stream", "annual", "matter"),
-                    file, loc, fld)
+    item = _mapping(value, {"stream", "annual", "matter", *TIMING},
+                    ("stream", "annual", "matter"), file, loc, fld)
+    try:
+        timing = source_timing(item, fld)
+    except InputError as exc:
+        raise _located(exc, file, loc) from None
     return {"stream": _text(item["stream"], file, loc, f"{fld}.stream"),
             "annual": _money(item["annual"], file, loc, f"{fld}.annual"),
-            "matter": _choice(item["matter"], MATTERS, file, loc, f"{fld}.matter")}
+            "matter": _choice(item["matter"], MATTERS, file, loc, f"{fld}.matter"), **timing}
+
+
+def _returns(value: Any, file: str, loc: str) -> dict[str, Any]:
+    try:
+        return returns_section(value)
+    except InputError as exc:
+        raise _located(exc, file, loc) from None
+
+
+def check_returns(project: dict[str, Any], file: str) -> None:
+    """A project's return model can be computed from its record (years, streams and costs
+    agree), or InputError naming the field."""
+    if "returns" in project:
+        try:
+            project_inputs(project)
+        except InputError as exc:
+            raise _located(exc, file, project["id"]) from None
+
+
+def _located(exc: InputError, file: str, loc: str) -> InputError:
+    c = exc.context
+    message = exc.message.split(": ", 1)[1] if c.get("field") else exc.message
+    if c.get("expected"):
+        message = message.removesuffix(f" (expected {c['expected']})")
+    return InputError(message, file=file, location=loc, field=c.get("field"),
+                      expected=c.get("expected"))
 
 
 def _filing(value: Any, file: str, loc: str, fld: str) -> dict[str, Any]:

@@ -16,7 +16,12 @@ from typing import Any
 import yaml
 
 from tenderflow import yamlio
-from tenderflow.app.project_record import CATEGORIES, STRUCTURED, check_structured
+from tenderflow.app.project_record import (
+    CATEGORIES,
+    STRUCTURED,
+    check_returns,
+    check_structured,
+)
 from tenderflow.domain.eligibility import BASE_FIELDS
 from tenderflow.domain.money import Money
 from tenderflow.domain.uscc import uscc_problem
@@ -37,7 +42,7 @@ PROJECT_FIELDS: dict[str, str] = {
     # issue 14 (tenderflow.app.project_record): the record a project's intake decides on
     "community": "text", "units": "count", "floor_area": "area", "region": "text",
     "scope": "scope", "revenue_sources": "revenue_sources", "social_capital": "party",
-    "filing": "filing",
+    "filing": "filing", "returns": "returns",
 }
 PROJECT_REQUIRED = ("id", "name", "estimated_investment", "procurement_category")
 
@@ -261,6 +266,7 @@ def validate_projects(records: list[tuple[str, dict[str, Any]]], file: str,
         p.setdefault("state_funded", True)
         Money.parse(p["estimated_investment"], allow_zero=False, file=file, location=p["id"],
                     field="estimated_investment")
+        check_returns(p, file)
     return projects
 
 

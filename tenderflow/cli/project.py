@@ -55,6 +55,8 @@ def project_status_text(s: dict[str, Any], lang: str) -> str:
         i = s["intention"]
         lines.append(_("procurement intention published {date} on {channel}").format(
             date=i["published_on"], channel=i["channel"]))
+    if s.get("returns"):
+        lines += returns_lines(s["returns"])
     if s.get("ended"):
         lines.append(_("withdrawn: {reason}").format(reason=s["ended"]["reason"]))
     pending = s["pending"]
@@ -62,3 +64,38 @@ def project_status_text(s: dict[str, Any], lang: str) -> str:
         lines.append(_("ready: {ready}; waiting: {waiting}").format(
             ready=", ".join(pending["ready"]) or "-", waiting=", ".join(pending["waiting"]) or "-"))
     return "\n".join(lines)
+
+
+def returns_lines(r: dict[str, Any]) -> list[str]:
+    """The return model's headline figures (tenderflow.domain.finance), amounts with
+    separators."""
+    if "error" in r:
+        return [_("return model not computed: {error}").format(error=r["error"])]
+    f = r["figures"]
+
+    def years(value: str) -> str:
+        return _("{n} years").format(n=value) if value[:1].isdigit() else \
+            _("not within the plan")
+
+    lines = [_("returns over {years} years on {investment} yuan invested: payback {payback}, "
+               "IRR {irr}").format(
+        years=len(r["years"]), investment=_amount(r["investment"]),
+        payback=years(f["payback_years"]),
+        irr=f"{f['irr_percent']}%" if f["irr_percent"] != "—" else _("none"))]
+    if f["npv"] != "—":
+        lines.append("  " + _("NPV at {rate}%: {npv} yuan; discounted payback {payback}")
+                     .format(rate=f["discount_rate_percent"], npv=_amount(f["npv"]),
+                             payback=years(f["discounted_payback_years"])))
+    if r.get("loan"):
+        loan = r["loan"]
+        lines.append("  " + _("loan {amount} yuan over {years} years ({grace} of grace): "
+                              "DSCR min {min}, average {average}").format(
+            amount=_amount(loan["amount"]), years=loan["years"], grace=loan["grace_years"],
+            min=f["min_dscr"], average=f["average_dscr"]))
+    return lines
+
+
+def _amount(text: str) -> str:
+    from decimal import Decimal
+
+    return f"{Decimal(text):,.2f}"

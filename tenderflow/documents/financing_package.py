@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 from tenderflow.documents.contract_templates import (
@@ -18,6 +19,12 @@ from tenderflow.documents.contract_templates import (
 )
 from tenderflow.documents.record import SIGNED_DIGEST_LABEL
 from tenderflow.domain import agreement as dom
+from tenderflow.domain.finance.inputs import (
+    FINANCING_MODEL_FIELDS,
+    financing_loan,
+    financing_missing,
+)
+from tenderflow.domain.finance.loan import Loan
 from tenderflow.domain.timeutil import local_date, parse_time
 from tenderflow.errors import DefinitionError, InputError
 from tenderflow.store.canonical import sha256_hex
@@ -60,6 +67,30 @@ def financing_fields(cover: TemplateDef, mtdef: TemplateDef) -> set[str]:
             if f.startswith("financing.")}
 
 
+def financing_terms(raw: Mapping[str, Any], cover: TemplateDef, mtdef: TemplateDef,
+                    financing_file: str) -> tuple[dict[str, Any], Loan, Decimal]:
+    """The financing file's letter fields, the loan and the discount rate they give; every
+    problem (an unknown or malformed field, every field missing) named at once."""
+    from tenderflow.domain import terms as terms_of
+
+    wanted = financing_fields(cover, mtdef)
+    financing, problems = terms_of.financing_problems(
+        raw, wanted | FINANCING_MODEL_FIELDS, cover.path.name)
+    if problems:
+        raise InputError(f"{len(problems)} problem(s) in the financing file: "
+                         + "; ".join(problems), file=financing_file)
+    missing = financing_missing(financing, wanted)
+    if missing:
+        raise InputError(f"{len(missing)} field(s) missing: {', '.join(missing)} (the cover "
+                         f"letter and the financial summary's repayment schedule and DSCR "
+                         f"need them; contracts/README.md)", file=financing_file)
+    try:
+        loan, rate = financing_loan(financing)
+    except InputError as exc:
+        raise InputError(exc.message, file=financing_file) from None
+    return financing, loan, rate
+
+
 def assemble_package(pid: str, state: Mapping[str, Any], events: Sequence[Any], *,
                      signed: bytes, eligibility_report: bytes | None, data: Mapping[str, Any],
                      summary: Any, financing: Mapping[str, Any], financing_file: str,
@@ -90,7 +121,7 @@ def assemble_package(pid: str, state: Mapping[str, Any], events: Sequence[Any], 
     if eligibility_report is not None:
         documents["eligibility-report.pdf"] = eligibility_report
     names = [*documents, "award-record.pdf", "financial-summary.pdf"]
-    data = dom.merge(data, {"financing": financing, "finance": summary.fields(),
+    data = dom.merge(data, {"financing": financing, "finance": summary.package_fields(),
                             "package": {"enclosures": enclosures(names)}})
     try:
         filled_cover = fill(cover.template, data)
@@ -128,3 +159,26 @@ def assemble_package(pid: str, state: Mapping[str, Any], events: Sequence[Any], 
         digest_label=SIGNED_DIGEST_LABEL, keywords=[*keywords, KEYWORD_DOCUMENT + dom.PACKAGE_DOC,
                                                     f"manifest-sha256={manifest_sha}"])
     return PackageFiles(documents, manifest, manifest_json, manifest_pdf)
+
+
+AWARD_EVENTS = ("ProcurementAwarded", "NextSupplierAwarded", "AwardNoticeIssued",
+                "EntrustmentAgreed")
+
+
+def provenance(events: Sequence[Any], terms_event: Any, financing_file: str,
+               award: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Where each input of the financial summary comes from, in words: the events of the
+    procurement's log by number (and hash), and the financing file recorded with the package."""
+    terms = (f"本采购记录第{terms_event.stream_seq}号事件（合同条款记录，事件哈希"
+             f"{terms_event.hash[:16]}…）")
+    awarded = [e for e in events if e.type in AWARD_EVENTS]
+    price = (f"第{awarded[-1].stream_seq}号事件（采购结果）记录的成交价格" if awarded
+             else "采购结果记录的成交价格")
+    if award.get("at"):
+        price += f"（{local_date(parse_time(award['at'])).isoformat()}）"
+    return [
+        ("项目总投资", f"{price}，随{terms}记入合同条款"),
+        ("各年收入和运营成本", f"{terms}所载的逐年收入计划（按收费来源）和运营成本"),
+        ("贷款条件和折现率", (f"融资文件{financing_file}的贷款金额、期限、年利率、宽限期、还款方式"
+                           f"和折现率，随本文件包记入融资文件包组装事件，该事件载明本文件的哈希值")),
+    ]

@@ -127,8 +127,8 @@ def render_document(title: str, sections: Sequence[Mapping[str, Any]], record_di
     """A generic report (eligibility report, award record, financial summary, timeline).
 
     ``sections`` is a list of ``{"heading": str, "body": [entry, ...]}`` where an entry is a
-    paragraph (str), a numbered list (list of str), or ``{"table": {"columns": [...],
-    "rows": [[...], ...]}}``. Headings are numbered 一、二、… unless ``numbered`` is false.
+    paragraph (str), a numbered list (list of str), ``{"table": {"columns": [...],
+    "rows": [[...], ...]}}``, or a reportlab flowable the caller laid out (a chart). Headings are numbered 一、二、… unless ``numbered`` is false.
     ``document_date`` (ISO date) becomes the PDF's creation date; without it the fixed
     invariant date is used, so the bytes never depend on the clock.
     """
@@ -207,6 +207,8 @@ def _plain_entries(body: Any, where: str) -> list[Entry]:
             out.append(tuple(str(x) for x in entry))
         elif isinstance(entry, Table):
             out.append(entry)
+        elif hasattr(entry, "wrapOn") and hasattr(entry, "drawOn"):
+            out.append(entry)  # a reportlab flowable laid out by the caller (a chart, a table)
         elif isinstance(entry, Mapping) and isinstance(entry.get("table"), Mapping):
             t = entry["table"]
             columns = tuple(str(c) for c in t.get("columns") or ())
@@ -284,8 +286,10 @@ def _entries(entries: Sequence[Entry], st: dict[str, Any]) -> list[Any]:
         elif isinstance(entry, tuple):
             for n, item in enumerate(entry, start=1):
                 out.append(_para(f"（{chinese_ordinal(n)}）{item}", st["item"]))
-        else:
+        elif isinstance(entry, Table):
             out.append(_table(entry, st))
+        else:
+            out.append(entry)
     return out
 
 

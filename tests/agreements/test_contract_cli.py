@@ -522,12 +522,24 @@ def test_package_signed_by_all_and_verified(signed):
         (pkg / "manifest.json").read_bytes()).hexdigest() == out["manifest_sha256"]
     assert event.payload["agreement_sha256"] == hashlib.sha256(
         signed.path("agreement.pdf").read_bytes()).hexdigest()
-    assert event.payload["finance"] == {"payback_years": "8.52", "irr_percent": "6.08"}
+    # the model's figures with the financing file's loan (2,100,000 at 3.95 %, 8 years, 1 of
+    # grace, equal principal) and 5 % discount: year 1 net 70,000 over interest 82,950 → 0.84
+    assert event.payload["finance"] == {
+        "payback_years": "8.52", "irr_percent": "6.08", "discounted_payback_years": "11.14",
+        "npv": "225337.61", "npv_wan": "22.53", "discount_rate_percent": "5.00",
+        "min_dscr": "0.84", "average_dscr": "1.20", "loan_rate_percent": "3.95",
+        "grace_years": "1", "repayment": "等额本金"}
     assert event.payload["financing"]["bank"] == "中国建设银行股份有限公司成都青羊支行"
     assert {"cover_template", "manifest_template", "workflow"} <= set(event.pins)
     summary = "".join(_text((pkg / "financial-summary.pdf").read_bytes()))
-    assert "静态投资回收期：8.52年" in summary and "6.08%" in summary
-    assert "¥3,245,000.00（人民币叁佰贰拾肆万伍仟元整）" in summary
+    assert "静态投资回收期8.52年，全投资内部收益率（税前）6.08%" in summary
+    assert "按5.00%折现的净现值22.53万元；贷款期内最低偿债备付率0.84，平均1.20" in summary
+    assert "项目总投资324.50万元" in summary
+    # every input names the event it came from
+    [terms] = signed.events(("AgreementTermsRecorded",))
+    assert f"各年收入和运营成本：本采购记录第{terms.stream_seq}号事件" in summary
+    assert terms.hash[:16] in summary
+    assert "贷款条件和折现率：融资文件CN-2023-001-financing.yaml" in summary
     award = "".join(_text((pkg / "award-record.pdf").read_bytes()))
     assert "四川华西城市建设有限公司" in award and "negotiation.lowest_price" in award
     cover = "".join(_text((pkg / "financing-cover.pdf").read_bytes()))
@@ -580,7 +592,9 @@ def test_package_refuses_a_bad_financing_file(signed, tmp_path):
                      str(signed.path("agreement.pdf")), "--financing", str(bad),
                      "--out", str(tmp_path / "pkg"))
     assert res.exit_code == 2
-    for field in ("financing.date", "financing.amount", "financing.contact_phone"):
+    for field in ("financing.date", "financing.amount", "financing.contact_phone",
+                  "financing.rate_percent", "financing.repayment",
+                  "financing.discount_rate_percent"):
         assert field in res.output
     assert signed.version() == before and not (tmp_path / "pkg").exists()
 

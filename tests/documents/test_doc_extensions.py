@@ -88,8 +88,11 @@ def test_manifest_table_goes_into_the_files_clause(sample_data, contracts):
 def test_revenue_sources_keep_their_usual_order_whatever_the_key_order():
     plan = [{"parking": "1.00", "property_fees": "2.00"}, {"idle_space": "1.00",
                                                           "elevators": "1.00"}]
-    table = financial_summary("10.00", plan).sections()[1]["body"][1]["table"]
-    assert table["columns"][:5] == ["年度", "物业服务", "停车", "加装电梯运营", "闲置空间租赁"]
+    summary = financial_summary("10.00", plan)
+    assert summary.streams() == ["property_fees", "parking", "elevators", "idle_space"]
+    table = summary.sections()[1]["body"][0]  # the revenue table, laid out
+    heads = [cell.text for cell in table._cellvalues[0]]
+    assert heads == ["年度", "物业服务", "停车", "加装电梯运营", "闲置空间租赁", "收入合计"]
 
 
 def test_award_record_shows_what_the_mode_recorded():

@@ -1,107 +1,166 @@
-"""Payback period and IRR on examples worked by hand.
+"""The financial summary (财务摘要) for a credit officer: the return model's figures in 万元,
+tables that fit with totals, the loan's schedule with the DSCR of each year, the cumulative
+cash-flow chart and where each input came from — checked on the rendered PDF (pypdf text,
+pdftoppm pages). The model's arithmetic is tested in tests/unit/test_finance_*.py.
 
-Example A — the 劲松 model in round figures: 40,000,000 invested at year 0, 4,800,000 net a year
-for 10 years.
-  Payback: 40,000,000 / 4,800,000 = 8 1/3 years (after 8 years 38,400,000 is back; the
-  remaining 1,600,000 is 1/3 of year 9's inflow) → 8.33.
-  IRR: solve 4.8 · (1 − (1+r)^−10) / r = 40, i.e. the annuity factor is 25/3 = 8.3333.
-  At r = 3.46 %: 1.0346^10 = 1.405157…, factor = (1 − 1/1.405096)/0.0346 = 8.333398 → NPV ≈ +310.
-  At r = 3.47 %: 1.0347^10 = 1.406515…, factor = 8.329195 → NPV ≈ −19,864.
-  Linear interpolation: 3.46 % + 0.01 % · 310 / (310 + 19,864) = 3.46015 % → IRR 3.46 %.
-  Over the 10 years 48,000,000 comes back, 8,000,000 more than was invested.
-
-Example B — uneven: 1,000 invested, then 300, 400, 500.
-  Payback: after 2 years 700 is back; 300 of year 3's 500 → 2 + 300/500 = 2.6 years.
-  IRR: at 8.8 % NPV = 275.74 + 337.91 + 388.23 − 1,000 = +1.88;
-       at 8.9 % NPV = 275.48 + 337.29 + 387.16 − 1,000 = −0.07 → IRR ≈ 8.896 %.
+Example: 40,000,000 invested, 4,800,000 net a year for 10 years (payback 8.33, IRR 3.46 %);
+a loan of 24,000,000 at 4 % over 8 years, 1 year of grace, equal principal:
+  year 1 interest 960,000.00 (DSCR 4,800,000 / 960,000 = 5.00);
+  years 2-8 principal 24,000,000 / 7 = 3,428,571.43 (the last 3,428,571.42);
+  year 2 interest 960,000 → service 4,388,571.43 → DSCR 1.0937… → 1.09;
+  year 8 interest 3,428,571.42 × 4 % = 137,142.86 → service 3,565,714.28 → DSCR 1.35.
+NPV at 6 %: annuity factor (1 − 1.06^−10) / 0.06 = 7.3600871;
+  4,800,000 × 7.3600871 − 40,000,000 = −4,671,582.15 (−467.16 万元).
+Average DSCR over years 1-8: net 8 × 4,800,000 = 38,400,000 over the service 24,000,000 +
+  interest 4,800,000.00 (960,000 + 960,000 + 822,857.14 + … + 137,142.86) → 1.33.
 """
 
 from __future__ import annotations
 
+import re
+import shutil
+import subprocess
 from decimal import Decimal
+from io import BytesIO
 
 import pytest
+from pypdf import PdfReader
 
-from tenderflow.documents.finance import financial_summary, irr, npv, payback_period
-from tenderflow.domain.money import Money
-from tenderflow.errors import InputError
+from tenderflow.documents.finance import financial_summary, wan
+from tenderflow.documents.finance_layout import _fit
+from tenderflow.documents.pdf import render_document
+from tenderflow.domain.finance.loan import Loan
 
 D = Decimal
-FLOWS_A = [D(-40_000_000)] + [D(4_800_000)] * 10
+LOAN = Loan(D("24000000.00"), D("0.04"), 8, 1, "equal_principal")
 
 
-def test_payback_example_a_exact():
-    years = payback_period(D(40_000_000), [D(4_800_000)] * 10)
-    assert years.quantize(D("1e-20")) == (D(25) / D(3)).quantize(D("1e-20"))  # 8 1/3
-    summary = financial_summary("40000000.00", ["4800000.00"] * 10)
-    assert summary.payback_text == "8.33"
+def _summary(**kw):
+    return financial_summary("40000000.00", ["4800000.00"] * 10, operating_costs=None,
+                             discount_rate=D("0.06"), loan=LOAN, **kw)
 
 
-def test_irr_example_a():
-    rate = irr(FLOWS_A)
-    assert rate is not None
-    assert rate.quantize(D("0.0001")) == D("0.0346")  # 3.46 %
-    assert rate.quantize(D("0.0000001")) == D("0.0346015")  # interpolated by hand: 3.46015 %
-    assert npv(D("0.0346"), FLOWS_A) > 0 > npv(D("0.0347"), FLOWS_A)
-    assert abs(npv(D("0.0346"), FLOWS_A) - D("310.39")) < D("0.01")
-    assert abs(npv(D("0.0347"), FLOWS_A) - D("-19863.58")) < D("0.01")
-    assert abs(npv(rate, FLOWS_A)) < D("0.001")
-    assert npv(D(0), FLOWS_A) == D(8_000_000)
+def _pdf(summary, digest) -> bytes:
+    summary = summary.with_provenance([("各年收入和运营成本", "本采购记录第20号事件")])
+    return render_document("财务摘要", summary.sections(), digest, subtitle="劲松北社区",
+                           document_date="2023-12-08")
 
 
-def test_summary_fields_example_a():
-    summary = financial_summary("40000000.00", ["4800000.00"] * 10)
-    assert summary.fields() == {"payback_years": "8.33", "irr_percent": "3.46"}
-    assert summary.investment == Money(D("40000000.00"))
-    assert [y.net for y in summary.years] == [D("4800000.00")] * 10
+def _lines(pdf: bytes) -> list[str]:
+    return [line for page in PdfReader(BytesIO(pdf)).pages
+            for line in (page.extract_text() or "").splitlines()]
 
 
-def test_example_b_uneven():
-    flows = [D(-1000), D(300), D(400), D(500)]
-    assert payback_period(D(1000), flows[1:]) == D("2.6")
-    rate = irr(flows)
-    assert D("0.088") < rate < D("0.089")
-    assert rate.quantize(D("0.00001")) == D("0.08896")
-    assert npv(D("0.088"), flows) > 0 > npv(D("0.089"), flows)
+def test_figures_and_fields():
+    s = _summary()
+    assert s.fields() == {"payback_years": "8.33", "irr_percent": "3.46"}
+    f = s.package_fields()
+    assert f["npv"] == "-4671582.15" and f["npv_wan"] == "-467.16"
+    assert f["min_dscr"] == "1.09" and f["repayment"] == "等额本金"
+    assert f["loan_rate_percent"] == "4.00" and f["grace_years"] == "1"
+    dscr = [y.dscr for y in s.returns.years]
+    assert dscr[0] == D("5.0000") and dscr[1] == D("1.0937") and dscr[7] == D("1.3462")
+    assert dscr[8:] == [None, None]
+    assert wan(D("-40000000")) == "-4,000.00" and wan(D("12345678.90")) == "1,234.57"
 
 
-def test_revenue_by_source_and_costs():
-    year = {"property_fees": "1500000.00", "parking": "1800000.00", "elevators": "900000.00",
-            "elderly_care": "400000.00", "convenience_services": "200000.00"}
-    summary = financial_summary("40000000.00", [year] * 10,
-                                operating_costs=["0.00"] * 10)
-    assert summary.years[0].total_revenue == Money(D("4800000.00"))
-    assert summary.fields() == {"payback_years": "8.33", "irr_percent": "3.46"}
-    with_costs = financial_summary("40000000.00", [year] * 12,
-                                   operating_costs=["800000.00"] * 12)
-    # 4,000,000 net a year: payback exactly 10 years
-    assert with_costs.payback_years == D(10)
-    table = with_costs.sections()[1]["body"][1]["table"]
-    assert table["columns"][:3] == ["年度", "物业服务", "停车"]
-    assert "运营成本" in table["columns"]
-    assert table["rows"][9][-1] == "¥0.00"  # cumulative net at year 10
-    assert table["rows"][0][-1] == "-¥36,000,000.00"
+def test_summary_pdf_reads_like_a_credit_memo(record_digest):
+    pdf = _pdf(_summary(), record_digest)
+    assert pdf == _pdf(_summary(), record_digest)  # deterministic
+    assert b"/Helvetica" not in pdf  # the chart too is drawn in the embedded font
+    lines = _lines(pdf)
+    text = re.sub(r"\s+", "", "".join(lines))
+    for heading in ("一、测算结论", "二、收入计划（单位：万元）", "三、现金流量（单位：万元）",
+                    "四、贷款还本付息计划与偿债备付率（单位：万元）", "五、累计净现金流图",
+                    "六、测算口径与数据来源"):
+        assert heading in text
+    assert "静态投资回收期8.33年" in text and "全投资内部收益率（税前）3.46%" in text
+    assert "按6.00%折现的净现值-467.16万元" in text
+    assert "贷款期内最低偿债备付率1.09，平均1.33" in text
+    assert "各年收入和运营成本：本采购记录第20号事件" in text
+    # the schedule's rows (pypdf gives one cell a line): year, opening balance, interest,
+    # principal, debt service, closing balance, net cash flow, DSCR
+    cells = "|".join(x.strip() for x in lines)
+    assert "|第1年|2,400.00|96.00|0.00|96.00|2,400.00|480.00|5.00|" in cells
+    assert "|第2年|2,400.00|96.00|342.86|438.86|2,057.14|480.00|1.09|" in cells
+    assert "|第8年|342.86|13.71|342.86|356.57|0.00|480.00|1.35|" in cells
+    # totals: interest 96 + 96 + 82.29 + 68.57 + 54.86 + 41.14 + 27.43 + 13.71 = 480.00万元,
+    # net of the 8 loan years 3,840.00, average DSCR 1.33
+    assert "|合计|480.00|2,400.00|2,880.00|3,840.00|1.33|" in cells
+    # cash-flow totals: revenue, costs, net, after debt service, final cumulative
+    assert "|合计|4,800.00|0.00|4,800.00|1,920.00|800.00|" in cells
+    assert "|第0年|-4,000.00|第1年|480.00|0.00|480.00|384.00|-3,520.00|" in cells
+    # Chinese only: no English word (the library's name is the one proper noun; SHA-256 is
+    # the footer's, pdf.py's)
+    assert not re.findall(r"[A-Za-z]{3,}", text.replace("numpy-financial", "")
+                          .replace(record_digest, "").replace("SHA-256", ""))
 
 
-def test_never_paid_back():
-    summary = financial_summary("40000000.00", ["1000000.00"] * 10)
-    assert summary.payback_years is None
-    assert summary.payback_text == "计划期内不能收回投资"
-    # the money does not come back: the IRR is negative
-    assert summary.irr is not None and summary.irr < 0
+def test_no_amount_breaks_across_lines(record_digest):
+    """Every amount of the tables is one whole line of the extracted text (a cell that wrapped
+    would come out in pieces)."""
+    s = _summary()
+    pdf_lines = {x.strip() for x in _lines(_pdf(s, record_digest))}
+    amounts = {wan(y.cumulative) for y in s.returns.years} | \
+        {wan(d.closing) for d in s.returns.schedule} | \
+        {wan(d.payment) for d in s.returns.schedule}
+    assert amounts <= pdf_lines, amounts - pdf_lines
 
 
-def test_no_sign_change_has_no_irr():
-    assert irr([D(100), D(100)]) is None
-    assert irr([D(-100)]) is None
+def test_columns_fit_their_widest_amount_and_the_page():
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from tenderflow.documents.fonts import register_cjk_font
+
+    font = register_cjk_font()
+    rows = [["第12年", "-12,345,678.90", "1,234.57"]] * 3
+    size, widths = _fit(["年度", "很长的累计净现金流列标题", "偿债备付率"], rows, font)
+    assert all(w >= stringWidth(c, font, size) + 8 for w, c in zip(widths, rows[0]))
+    assert sum(widths) <= 210 / 25.4 * 72 - 2 * 22 / 25.4 * 72 + 1e-6
+    with pytest.raises(ValueError, match="split it"):
+        _fit(["x"] * 14, [["-99,999,999.99"] * 14], font)
 
 
-def test_inputs_are_checked():
-    with pytest.raises(InputError, match="decimal string"):
-        financial_summary(40_000_000.0, ["4800000.00"])
-    with pytest.raises(InputError):
-        financial_summary("40000000.00", [])
-    with pytest.raises(InputError, match="operating costs"):
-        financial_summary("40000000.00", ["1.00", "2.00"], operating_costs=["1.00"])
-    with pytest.raises(InputError):
-        financial_summary("0", ["1.00"])
+def test_never_paid_back_and_a_loan_beyond_the_plan(record_digest):
+    s = financial_summary("40000000.00", ["1000000.00"] * 5, discount_rate=D("0.05"),
+                          loan=Loan(D("10000000.00"), D("0.05"), 8, 0, "equal_instalment"))
+    text = re.sub(r"\s+", "", "".join(_lines(_pdf(s, record_digest))))
+    assert "计划期内不能收回投资" in text
+    assert "低于1.00的年份经营净现金流不足以偿还当年本息" in text
+    assert "贷款第6年起的还本付息超出收入计划期" in text
+
+
+def test_every_page_renders(record_digest, tmp_path):
+    """The pages as a reader sees them (pdftoppm -r 70): each one has ink, and the chart's
+    page is not blank where the chart is."""
+    tool = shutil.which("pdftoppm")
+    if tool is None:
+        pytest.fail("pdftoppm is needed for this test: apt-get install poppler-utils")
+    pdf = tmp_path / "summary.pdf"
+    pdf.write_bytes(_pdf(_summary(), record_digest))
+    subprocess.run([tool, "-png", "-r", "70", str(pdf), str(tmp_path / "page")], check=True)
+    from PIL import Image
+
+    pages = sorted(tmp_path.glob("page-*.png"))
+    assert len(pages) == len(PdfReader(str(pdf)).pages) >= 2
+    for page in pages:
+        with Image.open(page) as im:
+            dark = sum(im.convert("L").point(lambda p: 255 if p < 128 else 0).histogram()[255:])
+        assert dark > 2000, page.name
+
+
+def test_many_revenue_streams_split_into_tables_that_fit(record_digest):
+    """Twelve streams do not fit one A4 table: the revenue plan is split into tables that
+    each repeat the year, and every amount is still whole on its line."""
+    from reportlab.platypus import Table
+
+    plan = [{f"收入来源{i:02d}": "12345678.90" for i in range(12)}] * 3
+    s = financial_summary("400000000.00", plan)
+    tables = [e for e in s.sections()[1]["body"] if isinstance(e, Table)]
+    assert len(tables) >= 2
+    heads = [[c.text for c in t._cellvalues[0]] for t in tables]
+    assert all(h[0] == "年度" for h in heads)
+    assert sum(len(h) - 1 for h in heads) == 13  # 12 streams and the total, each once
+    assert heads[-1][-1] == "收入合计"
+    lines = {x.strip() for x in _lines(_pdf(s, record_digest))}
+    assert {"1,234.57", "14,814.81"} <= lines  # a stream's amount, a year's total (万元)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from decimal import Decimal
 
 import pytest
 
@@ -15,8 +16,12 @@ from tenderflow.errors import InputError
 
 def test_package_writes_documents_and_manifest(tmp_path, signed_agreement, sample_data,
                                                contracts, record_digest):
-    summary = financial_summary("40000000.00", ["4800000.00"] * 10)
-    sample_data["finance"] = summary.fields()
+    from tenderflow.domain.finance.loan import Loan
+
+    summary = financial_summary("40000000.00", ["4800000.00"] * 10,
+                                discount_rate=Decimal("0.06"),
+                                loan=Loan(Decimal("28000000.00"), Decimal("0.042"), 12, 2))
+    sample_data["finance"] = summary.package_fields()
     documents = {
         "agreement.pdf": signed_agreement,
         "financing-cover.pdf": render_agreement(contracts / "financing_cover.yaml",

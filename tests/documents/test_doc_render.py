@@ -202,6 +202,8 @@ def test_cover_letter_renders(sample_data, contracts, record_digest):
     assert "¥28,000,000.00（人民币贰仟捌佰万元整）" in text
     assert "一、项目概况" in text
     assert "8.33年" in text and "3.46%" in text
+    assert ("按6.00%折现的净现值为-467.16万元。贷款年利率4.20%，宽限期2年，按等额本金方式偿还，"
+            "贷款期内最低偿债备付率为1.03，平均为1.35。") in text
 
 
 def test_render_document_for_reports(record_digest):
@@ -212,9 +214,9 @@ def test_render_document_for_reports(record_digest):
                             document_date="2025-07-15")
     assert pdf == again
     text = "".join(_text(pdf))
-    assert "人民币肆仟万元整" in text
-    assert "静态投资回收期：8.33年" in text
-    assert "3.46%" in text
+    assert "项目总投资4,000.00万元" in text and "收入合计4,800.00万元（人民币肆仟捌佰万元整）" in text
+    assert "静态投资回收期8.33年" in text
+    assert "全投资内部收益率（税前）3.46%" in text
     assert "第10年" in text
     assert record_digest in text
     assert b"/Helvetica" not in pdf
