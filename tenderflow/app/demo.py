@@ -87,7 +87,9 @@ def _handbook(out: Path, features: Any) -> dict[str, Any]:
     from tenderflow.app.handbook import make_handbook
     from tenderflow.errors import TenderflowError
 
-    note = "" if features is not None else "features not run: tenderflow demo --features"
+    from tenderflow.i18n import _
+
+    note = "" if features is not None else _("features not run: tenderflow demo --features")
     if isinstance(features, TenderflowError):
         note, features = features.message, None
     try:
