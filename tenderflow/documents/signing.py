@@ -15,9 +15,12 @@ are the same). Each party's signature goes in the field ``Sig_<role>`` (``Sig_so
 as an incremental update, in the order the template lists the parties; the order is written in
 the PDF's Keywords by the renderer, so a PDF carries its own signing order.
 
-Signatures are invisible (no appearance stream): pyHanko's stamp would bring a non-embedded
-standard font into a document that otherwise embeds all its fonts; the signature page names
-the parties and viewers list the signatures in their signature panel.
+Signatures are visible: the renderer writes where each party's box on the 签署页 is
+(``signature-box=`` in the Keywords, :mod:`tenderflow.documents.signature_page`), and the
+party's field is placed there with an appearance drawn by reportlab with the document's own
+embedded fonts (who signed, USCC, time in +08:00, and the party's seal image when it supplies
+one beside its key: ``<key>.seal.png``). A PDF without boxes (rendered before they existed)
+gets an invisible signature, as before.
 
 Time
 ----
@@ -54,6 +57,7 @@ from tenderflow.documents.keys import (
     shanghai_time,
     validity_problem,
 )
+from tenderflow.documents.signature_page import appearance_pdf, read_boxes, seal_for_key
 from tenderflow.errors import CheckFailed, InputError
 
 # pyHanko logs its diff-analysis findings with tracebacks; verify_pdf reports them per
@@ -148,7 +152,8 @@ def _original_revision(reader: Any, pdf_bytes: bytes) -> bytes:
 def sign_pdf(in_bytes: bytes, p12_path: str | Path, passphrase: str | bytes | None,
              party_role: str, expected_identity: Mapping[str, Any], *,
              signing_time: dt.datetime, signing_order: Sequence[str] | None = None,
-             reason: str | None = None, location: str | None = None) -> bytes:
+             reason: str | None = None, location: str | None = None,
+             seal_image: str | Path | None = None) -> bytes:
     """Add ``party_role``'s PAdES signature to the PDF as an incremental update.
 
     ``signing_time`` (aware) is the business time of the signing — the ``occurred_at`` the
@@ -162,6 +167,10 @@ def sign_pdf(in_bytes: bytes, p12_path: str | Path, passphrase: str | bytes | No
     signing order, it has signed already, a party before it has not signed yet, or an earlier
     signature no longer matches the document. The order is ``signing_order`` if given, else
     the order the renderer wrote into the PDF.
+
+    Where the PDF has a signature box for the party, the field goes there with a visible
+    appearance; ``seal_image`` (a PNG) is the party's seal, by default the
+    ``<key>.seal.png`` beside the key file if there is one.
     """
     from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.sign import fields, signers
@@ -184,6 +193,8 @@ def sign_pdf(in_bytes: bytes, p12_path: str | Path, passphrase: str | bytes | No
     existing = _existing_signatures(reader)
     _check_turn(party_role, order, existing)
 
+    placed = _placement(reader, party_role, who, when,
+                        Path(seal_image) if seal_image else seal_for_key(p12_path))
     signer = pyhanko_signer(p12_bytes, passphrase)
     meta = signers.PdfSignatureMetadata(
         field_name=field_name(party_role),
@@ -198,13 +209,61 @@ def sign_pdf(in_bytes: bytes, p12_path: str | Path, passphrase: str | bytes | No
                                               when.isoformat().encode(),
                                               field_name(party_role).encode())).digest()
         writer = _writer_at(when, seed[:16])(BytesIO(in_bytes), strict=False)
-        out = _signer_at(when)(meta, signer=signer).sign_pdf(writer)
+        out = _signer_at(when)(meta, signer=signer, **placed).sign_pdf(writer)
     except SigningError as exc:
         raise CheckFailed(f"pyHanko refused to sign for {party_role}: {exc}",
                           party=party_role) from None
     except PdfError as exc:
         raise InputError(f"cannot add a signature to this PDF: {exc}", field="pdf") from None
     return out.getvalue()
+
+
+def _placement(reader: Any, role: str, who: Any, when: dt.datetime,
+               seal: Path | None) -> dict[str, Any]:
+    """pyHanko's ``new_field_spec`` and ``stamp_style`` for the party's box, or nothing (an
+    invisible signature) when the PDF has no box for it."""
+    from pyhanko.pdf_utils import layout
+    from pyhanko.sign import fields
+    from pyhanko.stamp import StaticStampStyle
+
+    try:
+        keywords = str(reader.trailer_view["/Info"].get("/Keywords", ""))
+    except (KeyError, TypeError, AttributeError):
+        keywords = ""
+    box = read_boxes(keywords).get(role)
+    if box is None:
+        return {}
+    page, (x1, y1, x2, y2) = box
+    look = appearance_pdf(x2 - x1, y2 - y1, name=who.name or "", uscc=who.uscc or "",
+                          when=when, seal=seal)
+    return {"new_field_spec": fields.SigFieldSpec(field_name(role), on_page=page,
+                                                  box=(x1, y1, x2, y2)),
+            "stamp_style": StaticStampStyle(
+                background=_appearance_content(look), border_width=0, background_opacity=1.0,
+                background_layout=layout.SimpleBoxLayoutRule(  # drawn 1:1, as on the page
+                    x_align=layout.AxisAlignment.ALIGN_MIN,
+                    y_align=layout.AxisAlignment.ALIGN_MIN, margins=layout.Margins(),
+                    inner_content_scaling=layout.InnerScaling.NO_SCALING))}
+
+
+def _appearance_content(pdf: bytes) -> Any:
+    """The first page of ``pdf`` as pyHanko content (a form XObject), under a fixed resource
+    name (pyHanko's ``ImportedPdfPage`` reads a file and names it at random, which would make
+    the same signature give different bytes)."""
+    from pyhanko.pdf_utils.content import PdfContent
+    from pyhanko.pdf_utils.layout import BoxConstraints
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    class Appearance(PdfContent):  # type: ignore[misc]
+        def render(self) -> bytes:
+            xobj = self._ensure_writer.import_page_as_xobject(
+                PdfFileReader(BytesIO(pdf), strict=False), page_ix=0)
+            self.resources.xobject["/TfAppearance"] = xobj
+            x1, y1, x2, y2 = xobj.get_object()["/BBox"]
+            self.box = BoxConstraints(width=abs(x1 - x2), height=abs(y1 - y2))
+            return b"/TfAppearance Do"
+
+    return Appearance()
 
 
 def signing_moment(value: dt.datetime) -> dt.datetime:
