@@ -9,8 +9,11 @@ of GB/T 15834-2011 (标点符号用法) as typesetters apply them:
   书名号 ）》」』】〕〉”’, and %‰℃° (which belong to the figure before them);
 * no line ends with an opening mark: （《「『【〔〈“‘ and the currency signs ¥ ￥ $;
 * a run of figures or Latin letters is never split: 1,005,000.50, 2023-12-01, 10:00, GB/T,
-  SHA-256 (joiners . , : / - _ ' inside a run), and neither is —— or …… ;
-* between a space and what follows, a line may break (Latin text).
+  SHA-256 (joiners . , : / - _ ' inside a run), and neither is —— or …… (标号 that may open a
+  line, but not be cut in two);
+* between a space and what follows, a line may break (Latin text);
+* a run of letters and figures longer than 24 characters (a SHA-256 digest) is not a word: it
+  breaks where the line ends.
 
 :class:`ZhParagraph` lays a paragraph out with these rules (greedy: each line takes as much as
 fits and breaks at the last allowed place, pushing the characters after it to the next line).
@@ -23,12 +26,18 @@ from __future__ import annotations
 import re
 from typing import Any
 
-CLOSING = "，。、；：？！）》」』】〕〗〉”’…—,.;:?!)]}％%‰℃°·"
+CLOSING = "，。、；：？！）》」』】〕〗〉”’,.;:?!)]}％%‰℃°·"
 OPENING = "（《「『【〔〖〈“‘([{¥￥$"
 # A run that is never broken: figures and Latin letters with the joiners inside numbers,
 # dates, times and codes.
 _RUN = re.compile(r"[A-Za-z0-9０-９]+(?:[.,:/\-_'’][A-Za-z0-9０-９]+)*")
 _PAIRED = "—…"  # ——  and  …… are one mark of two characters
+# A run of letters and figures longer than this is a hash or a code, not a word: it may break
+# anywhere rather than leave a line stretched to the width of a 64-digit digest.
+LONG_RUN = 24
+# A line is justified by spacing its characters, up to this fraction of the font size per gap;
+# a line that would need more is set flush left.
+MAX_STRETCH = 0.25
 
 
 def break_opportunities(text: str) -> list[bool]:
@@ -39,6 +48,8 @@ def break_opportunities(text: str) -> list[bool]:
     if n:
         allowed[0] = False
     for m in _RUN.finditer(text):
+        if m.end() - m.start() > LONG_RUN and re.search("[A-Za-z]", m.group()):
+            continue  # a hash or a code, not a word or a figure: it may break anywhere
         for k in range(m.start() + 1, m.end()):
             allowed[k] = False
     for k in range(1, n):
@@ -129,7 +140,9 @@ def _split_frags(frags: list[Any], max_widths: list[float], calc_bounds: bool) -
             used = width_of(start, end)
             line = makeCJKParaLine(units[start:end], limit, used, limit - used, False,
                                    calc_bounds)
-            line.wordCount = end - start  # justified by spacing the characters (Tc)
+            if end - start > 1 and (limit - used) / (end - start - 1) <= \
+                    MAX_STRETCH * units[start].frag.fontSize:
+                line.wordCount = end - start  # justified by spacing the characters (Tc)
             lines.append(line)
             while cut < i and plain[cut] == " ":  # a break at a space drops the space
                 cut += 1
@@ -158,6 +171,11 @@ def _cut(text: str, allowed: list[bool], start: int, overflow: int) -> int:
     return overflow
 
 
+def _rest_of_lines(bl_para: Any, start: int, stop: int) -> list[Any]:
+    """The frags of lines ``start:stop`` of a laid-out CJK paragraph, joined as they are."""
+    return [word for line in bl_para.lines[start:stop] for word in line.words]
+
+
 def paragraph_class() -> type:
     """reportlab's ``Paragraph`` with :func:`break_opportunities` for CJK wrapping."""
     global _CLASS
@@ -179,6 +197,14 @@ def paragraph_class() -> type:
                 leading = getattr(self, "autoLeading",
                                   getattr(self.style, "autoLeading", ""))
                 return _split_frags(self.frags, list(maxWidths), leading not in ("", "off"))
+
+            def _get_split_blParaFunc(self) -> Any:  # noqa: N802 - reportlab's name
+                """The part of a paragraph that moves to the next page: its lines' pieces as
+                they are (reportlab's own joins the lines with a space, right for Latin
+                text, a stray space in Chinese)."""
+                if self.blPara.kind == 0:
+                    return super()._get_split_blParaFunc()
+                return _rest_of_lines
 
             def beginText(self, x: float, y: float) -> Any:  # noqa: N802 - reportlab's name
                 """A text object whose justification spaces the characters (``Tc``): a
@@ -229,3 +255,46 @@ def paragraph(text: str, style: Any, fallback_font: str | None = None) -> Any:
         raise InputError(f"no embedded font can print {names}", field="text",
                          expected="characters of the 宋体/黑体 faces (see documents/fonts.py)")
     return paragraph_class()("".join(parts), style)
+
+
+def _column_needs(columns: list[list[str]], font: str, size: float,
+                  padding: float) -> tuple[list[float], list[float]]:
+    """Per column: the width of its longest cell, and of its longest run that may not be
+    broken (an amount, a date), each with the cell padding."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    def runs(text: str) -> list[str]:
+        allowed = break_opportunities(text)
+        cuts = [0, *[k for k, ok in enumerate(allowed) if ok], len(text)]
+        return [text[a:b] for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
+
+    want, least = [], []
+    for cells in columns:
+        want.append(max(stringWidth(c, font, size) for c in cells) + padding)
+        least.append(max((stringWidth(r.strip(), font, size) for c in cells for r in runs(c)),
+                         default=0.0) + padding + 1)  # 1 pt of slack against rounding
+    return want, least
+
+
+def columns_fit(columns: list[list[str]], font: str, size: float, total: float,
+                padding: float = 12) -> bool:
+    """Whether every column can be as wide as its longest unbreakable run within ``total``."""
+    return sum(_column_needs(columns, font, size, padding)[1]) <= total
+
+
+def column_widths(columns: list[list[str]], font: str, size: float, total: float,
+                  padding: float = 12) -> list[float]:
+    """Widths for table columns (``columns[j]`` is the text of column j, heading first) that
+    fill ``total``: each column at least as wide as its longest run that may not be broken
+    (an amount, a date) and, as far as room allows, as wide as its longest cell, so that
+    amounts do not break and short columns do not take the room long text needs. When even
+    the runs do not fit, the widths are in proportion to them (some will break)."""
+    want, least = _column_needs(columns, font, size, padding)
+    least = [min(m, total / 3) for m in least]  # no single column takes the table
+    if sum(want) <= total:
+        return [w * total / sum(want) for w in want]
+    if sum(least) >= total:
+        return [w * total / sum(least) for w in least]
+    room = total - sum(least)
+    extra = [max(0.0, w - m) for w, m in zip(want, least, strict=True)]
+    return [m + room * e / (sum(extra) or 1) for m, e in zip(least, extra, strict=True)]

@@ -320,12 +320,26 @@ def _table(table: Table, st: dict[str, Any]) -> Any:
     from reportlab.platypus import Table as RLTable
     from reportlab.platypus import TableStyle
 
-    width = TEXT_WIDTH_MM * mm
-    cols = len(table.columns)
-    data = [[_para(c, st["head_cell"]) for c in table.columns]]
-    data += [[_para(c, st["amount"] if c.startswith("¥") else st["cell"]) for c in row]
+    from reportlab.lib.styles import ParagraphStyle
+
+    from tenderflow.documents.linebreak import column_widths, columns_fit
+
+    # the cell text's size: 10 pt, smaller (down to 6 pt, with less padding) for a table
+    # whose figures would otherwise not fit their columns whole
+    cells = [[table.columns[j], *(row[j] for row in table.rows)]
+             for j in range(len(table.columns))]
+    total, font = TEXT_WIDTH_MM * mm, st["cell"].fontName
+    size, pad = next(((s, p) for s, p in ((10, 6), (9, 5), (8, 4), (7, 3), (6.5, 2.5),
+                                          (6, 2)) if columns_fit(cells, font, s, total, 2 * p)),
+                     (6, 2))
+    styles = {k: ParagraphStyle(f"{k}-{size}", parent=st[k], fontSize=size,
+                                leading=round(size * 1.4, 1))
+              for k in ("cell", "head_cell", "amount")}
+    data = [[_para(c, styles["head_cell"]) for c in table.columns]]
+    data += [[_para(c, styles["amount"] if c.startswith("¥") else styles["cell"]) for c in row]
              for row in table.rows]
-    t = RLTable(data, colWidths=[width / cols] * cols, repeatRows=1, hAlign="CENTER")
+    widths = column_widths(cells, font, size, total, 2 * pad)
+    t = RLTable(data, colWidths=widths, repeatRows=1, hAlign="CENTER")
     t.spaceBefore = 4
     t.spaceAfter = 8
     t.setStyle(TableStyle([
@@ -335,6 +349,8 @@ def _table(table: Table, st: dict[str, Any]) -> Any:
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("TOPPADDING", (0, 0), (-1, -1), 3),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), pad),
+        ("RIGHTPADDING", (0, 0), (-1, -1), pad),
     ]))
     return t
 

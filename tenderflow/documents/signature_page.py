@@ -23,13 +23,13 @@ from typing import Any
 from tenderflow.errors import InputError
 
 MM = 72 / 25.4
-BOX_HEIGHT = 42 * MM
+BOX_HEIGHT = 40 * MM
 SEAL_DIAMETER = 38 * MM
 SEAL_MARGIN = 6 * MM  # from the box's right edge to the circle
 TEXT_X = 4 * MM
 # the 电子签名 area: from TEXT_X to the seal column, from AREA_BOTTOM up AREA_HEIGHT
 AREA_BOTTOM = 2.5 * MM
-AREA_HEIGHT = 16 * MM
+AREA_HEIGHT = 14.8 * MM
 SEAL_SUFFIX = ".seal.png"
 KEYWORD = "signature-box="
 _BOX = re.compile(r"signature-box=([a-z][a-z0-9_]*)@(\d+):(-?[\d.]+),(-?[\d.]+),(-?[\d.]+),"
@@ -76,7 +76,7 @@ def signature_box(role: str, label: str, name: str, uscc: str, fonts: dict[str, 
             _draw_box(c, label, name, uscc, fonts, width)
 
     box = SignatureBox()
-    box.spaceAfter = 3 * MM
+    box.spaceAfter = 2.5 * MM
     return box
 
 
@@ -87,17 +87,17 @@ def _draw_box(c: Any, label: str, name: str, uscc: str, fonts: dict[str, str],
     c.setLineWidth(0.5)
     c.rect(0, 0, width, BOX_HEIGHT)
     text_width = area_width(width)
-    y = BOX_HEIGHT - 6 * MM
+    y = BOX_HEIGHT - 5.5 * MM
     c.setFillGray(0)
     c.setFont(fonts["heading"], 11)
     c.drawString(TEXT_X, y, f"{label}（盖章）")
     y -= 5.5 * MM
     c.setFont(fonts["body"], _fitting(c, name, fonts["body"], 11, text_width))
     c.drawString(TEXT_X, y, name)
-    y -= 5 * MM
+    y -= 4.7 * MM
     c.setFont(fonts["body"], 10)
     c.drawString(TEXT_X, y, f"统一社会信用代码：{uscc}")
-    y = AREA_BOTTOM + AREA_HEIGHT + 2.5 * MM
+    y = AREA_BOTTOM + AREA_HEIGHT + 2.8 * MM
     hand = "法定代表人或授权代表（签字）："
     c.drawString(TEXT_X, y, hand)
     c.line(TEXT_X + c.stringWidth(hand, fonts["body"], 10) + 2, y - 1.5,
@@ -154,11 +154,11 @@ def appearance_pdf(width: float, height: float, *, name: str, uscc: str, when: d
     lines = [(fonts["heading"], 9.5, f"电子签名：{name}"),
              (fonts["body"], 9, f"统一社会信用代码：{uscc}"),
              (fonts["body"], 9, f"签署时间：{local:%Y-%m-%d %H:%M:%S} +08:00")]
-    y = AREA_BOTTOM + AREA_HEIGHT - 4.6 * MM
+    y = AREA_BOTTOM + AREA_HEIGHT - 4.4 * MM
     for font, size, text in lines:
         c.setFont(font, _fitting(c, text, font, size, text_width - 4 * MM))
         c.drawString(TEXT_X + 2 * MM, y, text)
-        y -= 4.8 * MM
+        y -= 4.6 * MM
     if seal is not None:
         try:
             image = ImageReader(str(seal))
@@ -176,6 +176,53 @@ def appearance_pdf(width: float, height: float, *, name: str, uscc: str, when: d
     return buf.getvalue()
 
 
+def placement(keywords: str, role: str, who: Any, when: dt.datetime,
+              seal: Path | None) -> dict[str, Any]:
+    """pyHanko's ``new_field_spec`` and ``stamp_style`` for the party's box (from the PDF's
+    ``keywords``), or nothing (an invisible signature) when the PDF has no box for it; ``who``
+    is the signing certificate's identity (``name``, ``uscc``)."""
+    from pyhanko.pdf_utils import layout
+    from pyhanko.sign import fields
+    from pyhanko.stamp import StaticStampStyle
+
+    from tenderflow.documents.signing import field_name
+
+    box = read_boxes(keywords).get(role)
+    if box is None:
+        return {}
+    page, (x1, y1, x2, y2) = box
+    look = appearance_pdf(x2 - x1, y2 - y1, name=who.name or "", uscc=who.uscc or "",
+                          when=when, seal=seal)
+    return {"new_field_spec": fields.SigFieldSpec(field_name(role), on_page=page,
+                                                  box=(x1, y1, x2, y2)),
+            "stamp_style": StaticStampStyle(
+                background=_appearance_content(look), border_width=0, background_opacity=1.0,
+                background_layout=layout.SimpleBoxLayoutRule(  # drawn 1:1, as on the page
+                    x_align=layout.AxisAlignment.ALIGN_MIN,
+                    y_align=layout.AxisAlignment.ALIGN_MIN, margins=layout.Margins(),
+                    inner_content_scaling=layout.InnerScaling.NO_SCALING))}
+
+
+def _appearance_content(pdf: bytes) -> Any:
+    """The first page of ``pdf`` as pyHanko content (a form XObject), under a fixed resource
+    name (pyHanko's ``ImportedPdfPage`` reads a file and names it at random, which would make
+    the same signature give different bytes)."""
+    from pyhanko.pdf_utils.content import PdfContent
+    from pyhanko.pdf_utils.layout import BoxConstraints
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    class Appearance(PdfContent):  # type: ignore[misc]
+        def render(self) -> bytes:
+            xobj = self._ensure_writer.import_page_as_xobject(
+                PdfFileReader(BytesIO(pdf), strict=False), page_ix=0)
+            self.resources.xobject["/TfAppearance"] = xobj
+            x1, y1, x2, y2 = xobj.get_object()["/BBox"]
+            self.box = BoxConstraints(width=abs(x1 - x2), height=abs(y1 - y2))
+            return b"/TfAppearance Do"
+
+    return Appearance()
+
+
 def draw_demo_seal(name: str, out: str | Path, *, label: str = "演示用章") -> Path:
     """A seal image for the demo parties (a red ring, the name along its upper arc, a star and
     ``label`` below it), written as PNG with a transparent background: what a party's
@@ -186,7 +233,7 @@ def draw_demo_seal(name: str, out: str | Path, *, label: str = "演示用章") -
 
     from tenderflow.documents.fonts import find_font
 
-    size, red = 480, (205, 30, 35, 235)
+    size, red = 480, (205, 30, 35, 235)  # pixels; the seal prints 38 mm wide (320 dpi)
     heading = find_font("heading")
     img = Image.new("RGBA", (size, size), (0, 0, 0, 0))
     draw = ImageDraw.Draw(img)
@@ -198,15 +245,18 @@ def draw_demo_seal(name: str, out: str | Path, *, label: str = "演示用章") -
     draw.polygon(points, fill=red)
     font = ImageFont.truetype(str(heading.path), 46, index=heading.subfont_index)
     chars = list(name)
-    span = min(250.0, 22.0 * len(chars))
+    span = min(270.0, 22.0 * len(chars))  # degrees of the upper arc the name takes
+    radius = size / 2 - 58
+    step = math.radians(span / len(chars)) * radius  # arc length per character, in pixels
     for k, ch in enumerate(chars):
         angle = -span / 2 + span * (k + 0.5) / len(chars)
         glyph = Image.new("RGBA", (60, 60), (0, 0, 0, 0))
         ImageDraw.Draw(glyph).text((30, 30), ch, font=font, fill=red, anchor="mm")
-        glyph = glyph.rotate(-angle, resample=Image.BICUBIC)
-        radius = size / 2 - 58
-        x = centre + radius * math.sin(math.radians(angle)) - 30
-        y = centre - radius * math.cos(math.radians(angle)) - 30
+        if step < 50:  # a long name: characters narrowed, as seal engravers do
+            glyph = glyph.resize((max(24, round(60 * step / 50)), 60), Image.LANCZOS)
+        glyph = glyph.rotate(-angle, resample=Image.BICUBIC, expand=True)
+        x = centre + radius * math.sin(math.radians(angle)) - glyph.width / 2
+        y = centre - radius * math.cos(math.radians(angle)) - glyph.height / 2
         img.alpha_composite(glyph, (round(x), round(y)))
     small = ImageFont.truetype(str(heading.path), 40, index=heading.subfont_index)
     draw.text((centre, centre + 95), label, font=small, fill=red, anchor="mm")

@@ -57,7 +57,7 @@ from tenderflow.documents.keys import (
     shanghai_time,
     validity_problem,
 )
-from tenderflow.documents.signature_page import appearance_pdf, read_boxes, seal_for_key
+from tenderflow.documents.signature_page import placement, seal_for_key
 from tenderflow.errors import CheckFailed, InputError
 
 # pyHanko logs its diff-analysis findings with tracebacks; verify_pdf reports them per
@@ -110,11 +110,15 @@ def pdf_metadata(pdf_bytes: bytes) -> dict[str, Any]:
     return _metadata(_reader(pdf_bytes))
 
 
-def _metadata(reader: Any) -> dict[str, Any]:
+def _keywords(reader: Any) -> str:
     try:
-        keywords = str(reader.trailer_view["/Info"].get("/Keywords", ""))
+        return str(reader.trailer_view["/Info"].get("/Keywords", ""))
     except (KeyError, TypeError, AttributeError):
-        keywords = ""
+        return ""
+
+
+def _metadata(reader: Any) -> dict[str, Any]:
+    keywords = _keywords(reader)
     found = {name: pattern.search(keywords) for name, pattern in (
         ("signing_order", _KEYWORD_ORDER), ("record_digest", _KEYWORD_DIGEST),
         ("log_hash", _KEYWORD_LOG_HASH),
@@ -193,8 +197,8 @@ def sign_pdf(in_bytes: bytes, p12_path: str | Path, passphrase: str | bytes | No
     existing = _existing_signatures(reader)
     _check_turn(party_role, order, existing)
 
-    placed = _placement(reader, party_role, who, when,
-                        Path(seal_image) if seal_image else seal_for_key(p12_path))
+    placed = placement(_keywords(reader), party_role, who, when,
+                       Path(seal_image) if seal_image else seal_for_key(p12_path))
     signer = pyhanko_signer(p12_bytes, passphrase)
     meta = signers.PdfSignatureMetadata(
         field_name=field_name(party_role),
@@ -216,54 +220,6 @@ def sign_pdf(in_bytes: bytes, p12_path: str | Path, passphrase: str | bytes | No
     except PdfError as exc:
         raise InputError(f"cannot add a signature to this PDF: {exc}", field="pdf") from None
     return out.getvalue()
-
-
-def _placement(reader: Any, role: str, who: Any, when: dt.datetime,
-               seal: Path | None) -> dict[str, Any]:
-    """pyHanko's ``new_field_spec`` and ``stamp_style`` for the party's box, or nothing (an
-    invisible signature) when the PDF has no box for it."""
-    from pyhanko.pdf_utils import layout
-    from pyhanko.sign import fields
-    from pyhanko.stamp import StaticStampStyle
-
-    try:
-        keywords = str(reader.trailer_view["/Info"].get("/Keywords", ""))
-    except (KeyError, TypeError, AttributeError):
-        keywords = ""
-    box = read_boxes(keywords).get(role)
-    if box is None:
-        return {}
-    page, (x1, y1, x2, y2) = box
-    look = appearance_pdf(x2 - x1, y2 - y1, name=who.name or "", uscc=who.uscc or "",
-                          when=when, seal=seal)
-    return {"new_field_spec": fields.SigFieldSpec(field_name(role), on_page=page,
-                                                  box=(x1, y1, x2, y2)),
-            "stamp_style": StaticStampStyle(
-                background=_appearance_content(look), border_width=0, background_opacity=1.0,
-                background_layout=layout.SimpleBoxLayoutRule(  # drawn 1:1, as on the page
-                    x_align=layout.AxisAlignment.ALIGN_MIN,
-                    y_align=layout.AxisAlignment.ALIGN_MIN, margins=layout.Margins(),
-                    inner_content_scaling=layout.InnerScaling.NO_SCALING))}
-
-
-def _appearance_content(pdf: bytes) -> Any:
-    """The first page of ``pdf`` as pyHanko content (a form XObject), under a fixed resource
-    name (pyHanko's ``ImportedPdfPage`` reads a file and names it at random, which would make
-    the same signature give different bytes)."""
-    from pyhanko.pdf_utils.content import PdfContent
-    from pyhanko.pdf_utils.layout import BoxConstraints
-    from pyhanko.pdf_utils.reader import PdfFileReader
-
-    class Appearance(PdfContent):  # type: ignore[misc]
-        def render(self) -> bytes:
-            xobj = self._ensure_writer.import_page_as_xobject(
-                PdfFileReader(BytesIO(pdf), strict=False), page_ix=0)
-            self.resources.xobject["/TfAppearance"] = xobj
-            x1, y1, x2, y2 = xobj.get_object()["/BBox"]
-            self.box = BoxConstraints(width=abs(x1 - x2), height=abs(y1 - y2))
-            return b"/TfAppearance Do"
-
-    return Appearance()
 
 
 def signing_moment(value: dt.datetime) -> dt.datetime:

@@ -117,3 +117,16 @@ def test_body_and_heading_faces_differ_and_are_embedded(record_digest):
     for font in fonts_used:  # every face embedded, as a subset (AAAAAA+Name)
         assert "/FontFile2" in font["/FontDescriptor"], font["/BaseFont"]
         assert "+" in str(font["/BaseFont"])
+
+
+def test_a_paragraph_split_across_pages_gains_no_space():
+    from tenderflow.documents.pdf import _styles
+
+    text = "业主对本项目改造事项及利用共有部分从事经营活动等事项进行共同决定，决定于2023年6月17日作出。" * 3
+    para = paragraph(text, _styles()["body"])
+    para.wrap(300, 10_000)
+    first, rest = para.split(300, 21 * 2.5)
+    rest.wrap(300, 10_000)
+    lines = ["".join(w.text for w in line.words) for p in (first, rest)
+             for line in p.blPara.lines]
+    assert "".join(lines) == text and len(lines) > 3
