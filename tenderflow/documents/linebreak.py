@@ -24,6 +24,7 @@ even then not before a closing mark.
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from typing import Any
 
 CLOSING = "，。、；：？！）》」』】〕〗〉”’,.;:?!)]}％%‰℃°·"
@@ -185,10 +186,10 @@ def paragraph_class() -> type:
         class ZhParagraph(Paragraph):  # type: ignore[misc]
             """A paragraph broken into lines after the Chinese rules (避头尾)."""
 
-            def breakLinesCJK(self, maxWidths: Any) -> Any:  # noqa: N802,N803 - reportlab's
+            def breakLinesCJK(self, maxWidths: Any) -> Any:
                 if not isinstance(maxWidths, (list, tuple)):
                     maxWidths = [maxWidths]
-                if hasattr(self, "blPara") and getattr(self, "_splitpara", 0):
+                if hasattr(self, "blPara") and getattr(self, "_splitpara", False):
                     return self.blPara
                 self.height = 0
                 _handleBulletWidth(self.bulletText, self.style, maxWidths)
@@ -198,7 +199,7 @@ def paragraph_class() -> type:
                                   getattr(self.style, "autoLeading", ""))
                 return _split_frags(self.frags, list(maxWidths), leading not in ("", "off"))
 
-            def _get_split_blParaFunc(self) -> Any:  # noqa: N802 - reportlab's name
+            def _get_split_blParaFunc(self) -> Any:
                 """The part of a paragraph that moves to the next page: its lines' pieces as
                 they are (reportlab's own joins the lines with a space, right for Latin
                 text, a stray space in Chinese)."""
@@ -206,7 +207,7 @@ def paragraph_class() -> type:
                     return super()._get_split_blParaFunc()
                 return _rest_of_lines
 
-            def beginText(self, x: float, y: float) -> Any:  # noqa: N802 - reportlab's name
+            def beginText(self, x: float, y: float) -> Any:
                 """A text object whose justification spaces the characters (``Tc``): a
                 Chinese line has no spaces for reportlab's word spacing to stretch."""
                 tx = self.canv.beginText(x, y)
@@ -266,7 +267,7 @@ def _column_needs(columns: list[list[str]], font: str, size: float,
     def runs(text: str) -> list[str]:
         allowed = break_opportunities(text)
         cuts = [0, *[k for k, ok in enumerate(allowed) if ok], len(text)]
-        return [text[a:b] for a, b in zip(cuts, cuts[1:], strict=False) if b > a]
+        return [text[a:b] for a, b in pairwise(cuts) if b > a]
 
     want, least = [], []
     for cells in columns:

@@ -176,16 +176,14 @@ def appearance_pdf(width: float, height: float, *, name: str, uscc: str, when: d
     return buf.getvalue()
 
 
-def placement(keywords: str, role: str, who: Any, when: dt.datetime,
+def placement(keywords: str, role: str, field: str, who: Any, when: dt.datetime,
               seal: Path | None) -> dict[str, Any]:
-    """pyHanko's ``new_field_spec`` and ``stamp_style`` for the party's box (from the PDF's
-    ``keywords``), or nothing (an invisible signature) when the PDF has no box for it; ``who``
-    is the signing certificate's identity (``name``, ``uscc``)."""
+    """pyHanko's ``new_field_spec`` (the signature field ``field``) and ``stamp_style`` for
+    the party's box (from the PDF's ``keywords``), or nothing (an invisible signature) when the
+    PDF has no box for it; ``who`` is the signing certificate's identity (``name``, ``uscc``)."""
     from pyhanko.pdf_utils import layout
     from pyhanko.sign import fields
     from pyhanko.stamp import StaticStampStyle
-
-    from tenderflow.documents.signing import field_name
 
     box = read_boxes(keywords).get(role)
     if box is None:
@@ -193,8 +191,10 @@ def placement(keywords: str, role: str, who: Any, when: dt.datetime,
     page, (x1, y1, x2, y2) = box
     look = appearance_pdf(x2 - x1, y2 - y1, name=who.name or "", uscc=who.uscc or "",
                           when=when, seal=seal)
-    return {"new_field_spec": fields.SigFieldSpec(field_name(role), on_page=page,
-                                                  box=(x1, y1, x2, y2)),
+    # pyHanko's hint says int; it writes the box as PDF numbers, and the box lands on the
+    # drawn one to the hundredth of a point only with the fractions kept
+    spec = fields.SigFieldSpec(field, on_page=page, box=(x1, y1, x2, y2))  # type: ignore[arg-type]
+    return {"new_field_spec": spec,
             "stamp_style": StaticStampStyle(
                 background=_appearance_content(look), border_width=0, background_opacity=1.0,
                 background_layout=layout.SimpleBoxLayoutRule(  # drawn 1:1, as on the page
@@ -253,8 +253,8 @@ def draw_demo_seal(name: str, out: str | Path, *, label: str = "演示用章") -
         glyph = Image.new("RGBA", (60, 60), (0, 0, 0, 0))
         ImageDraw.Draw(glyph).text((30, 30), ch, font=font, fill=red, anchor="mm")
         if step < 50:  # a long name: characters narrowed, as seal engravers do
-            glyph = glyph.resize((max(24, round(60 * step / 50)), 60), Image.LANCZOS)
-        glyph = glyph.rotate(-angle, resample=Image.BICUBIC, expand=True)
+            glyph = glyph.resize((max(24, round(60 * step / 50)), 60), Image.Resampling.LANCZOS)
+        glyph = glyph.rotate(-angle, resample=Image.Resampling.BICUBIC, expand=True)
         x = centre + radius * math.sin(math.radians(angle)) - glyph.width / 2
         y = centre - radius * math.cos(math.radians(angle)) - glyph.height / 2
         img.alpha_composite(glyph, (round(x), round(y)))

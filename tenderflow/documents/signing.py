@@ -197,7 +197,7 @@ def sign_pdf(in_bytes: bytes, p12_path: str | Path, passphrase: str | bytes | No
     existing = _existing_signatures(reader)
     _check_turn(party_role, order, existing)
 
-    placed = placement(_keywords(reader), party_role, who, when,
+    placed = placement(_keywords(reader), party_role, field_name(party_role), who, when,
                        Path(seal_image) if seal_image else seal_for_key(p12_path))
     signer = pyhanko_signer(p12_bytes, passphrase)
     meta = signers.PdfSignatureMetadata(

@@ -125,7 +125,7 @@ def _to_unicode(font: Any) -> list[str]:
         return []
     data = cmap.get_object().get_data().decode("latin-1")
     chars = []
-    for block in re.findall(r"beginbfchar(.*?)endbfchar", data, re.S):
+    for block in re.findall(r"beginbfchar(.*?)endbfchar", data, re.DOTALL):
         for _code, uni in re.findall(r"<([0-9A-Fa-f]+)>\s*<([0-9A-Fa-f]+)>", block):
             text = bytes.fromhex(uni).decode("utf-16-be")
             if not all(unicodedata.category(c) == "Cc" for c in text):  # codes never drawn
