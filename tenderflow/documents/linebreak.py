@@ -258,6 +258,34 @@ def paragraph(text: str, style: Any, fallback_font: str | None = None) -> Any:
     return paragraph_class()("".join(parts), style)
 
 
+# Where a title that needs two lines is best broken (GB/T 9704 §7.3.3: 标题回行时，要做到词意
+# 完整，排列对称): after the name of the project, before what the document is.
+TITLE_BREAKS = ("项目", "工程", "的", "关于")
+
+
+def title_lines(title: str, font: str, size: float, width: float) -> list[str]:
+    """A title as the lines to set it in: one if it fits; else two, broken after 项目 / 工程
+    / 的 (or before 关于) where both halves fit and are closest to even; else the title
+    whole, for the paragraph to wrap after the usual rules."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    if stringWidth(title, font, size) <= width:
+        return [title]
+    allowed = break_opportunities(title)
+    candidates = []
+    for word in TITLE_BREAKS:
+        for m in re.finditer(word, title):
+            k = m.start() if word == "关于" else m.end()
+            if 0 < k < len(title) and allowed[k]:
+                first, second = title[:k], title[k:]
+                if max(stringWidth(first, font, size), stringWidth(second, font, size)) <= width:
+                    candidates.append((abs(len(first) - len(second)), k))
+    if not candidates:
+        return [title]
+    k = min(candidates)[1]
+    return [title[:k], title[k:]]
+
+
 def _column_needs(columns: list[list[str]], font: str, size: float,
                   padding: float) -> tuple[list[float], list[float]]:
     """Per column: the width of its longest cell, and of its longest run that may not be

@@ -291,7 +291,16 @@ def _title_block(title: str, subtitle: str, number: str, st: dict[str, Any]) -> 
     out = []
     if subtitle:
         out.append(_para(subtitle, st["subtitle"]))
-    out.append(_para(title, st["title"]))
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+
+    from tenderflow.documents.linebreak import title_lines
+
+    style = st["title"]
+    lines = title_lines(title, style.fontName, style.fontSize, TEXT_WIDTH_MM * mm - 12)
+    for n, line in enumerate(lines, start=1):
+        out.append(_para(line, style if n == len(lines) else ParagraphStyle(
+            "tf-title-line", parent=style, spaceAfter=0)))
     if number:
         out.append(_para(number, st["number"]))
     else:
@@ -316,11 +325,10 @@ def _entries(entries: Sequence[Entry], st: dict[str, Any]) -> list[Any]:
 
 def _table(table: Table, st: dict[str, Any]) -> Any:
     from reportlab.lib import colors
+    from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
     from reportlab.platypus import Table as RLTable
     from reportlab.platypus import TableStyle
-
-    from reportlab.lib.styles import ParagraphStyle
 
     from tenderflow.documents.linebreak import column_widths, columns_fit
 

@@ -130,3 +130,19 @@ def test_a_paragraph_split_across_pages_gains_no_space():
     lines = ["".join(w.text for w in line.words) for p in (first, rest)
              for line in p.blPara.lines]
     assert "".join(lines) == text and len(lines) > 3
+
+
+def test_a_long_title_breaks_after_the_project_name():
+    from tenderflow.documents.linebreak import title_lines
+    from tenderflow.documents.pdf import _styles
+
+    style = _styles()["title"]
+
+    def lines(title: str) -> list[str]:
+        return title_lines(title, style.fontName, style.fontSize, 430)
+
+    assert lines("北京市朝阳区劲松北社区老旧小区综合整治项目政府和社会资本合作项目合同") == [
+        "北京市朝阳区劲松北社区老旧小区综合整治项目", "政府和社会资本合作项目合同"]
+    assert lines("关于北京市朝阳区劲松北社区老旧小区综合整治项目融资审批的申请函") == [
+        "关于北京市朝阳区劲松北社区老旧小区综合整治项目", "融资审批的申请函"]
+    assert lines("采购结果记录") == ["采购结果记录"]
