@@ -7,7 +7,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
-APT_PACKAGES := postgresql poppler-utils fonts-wqy-zenhei fonts-arphic-uming faketime
+APT_PACKAGES := postgresql poppler-utils fonts-wqy-zenhei fonts-arphic-uming faketime graphviz chromium chromium-driver
 PYTEST_ARGS ?=
 
 .PHONY: demo test bench lint system-deps install clean
@@ -33,7 +33,7 @@ system-deps:
 	fi
 
 demo: install
-	$(BIN)/tenderflow demo --out demo-out
+	$(BIN)/tenderflow demo --out demo-out --features
 
 test: install
 	$(BIN)/python -m pytest -W error $(PYTEST_ARGS)

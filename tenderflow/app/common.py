@@ -19,7 +19,7 @@ from tenderflow.errors import InputError
 from tenderflow.workflow.definitions import Workflow, load_workflow, load_yaml
 
 # what the CLI needs of time: the wall clock for its defaults, and ISO 8601 both ways
-__all__ = ["ACTOR_ROLES", "Workflow", "check_actor", "iso", "load_parameters", "now",
+__all__ = ["ACTOR_ROLES", "Workflow", "beijing_minute", "check_actor", "iso", "load_parameters", "now",
            "parse_time", "read_data_file", "stream_of", "workflow_of"]
 
 ACTOR_ROLES = ("staff", "evaluator", "supplier", "system", "auditor", "finance", "legal")
@@ -43,6 +43,13 @@ def now() -> datetime:
     """The wall clock (tenderflow.clock, looked up on each call): the CLI's default business
     time when no ``--at`` is given."""
     return clock.now()
+
+
+def beijing_minute(value: str) -> str:
+    """A recorded time as people read it: Beijing time to the minute (2023-11-10 11:30)."""
+    from tenderflow.documents.reports import time_text
+
+    return time_text(value)
 
 
 def stream_of(procurement_id: str) -> str:

@@ -262,12 +262,13 @@ def recorded(services: Services, pid: str, version: int | None = None) -> dict[s
         if event is None or event.type != CHECK_EVENT:
             raise NotFound(f"{pid}: event {version} is not an eligibility check",
                            procurement=pid)
+        fields = _field_descriptions(tx, (event.pins or {}).get("ruleset"))
     from tenderflow.documents.record import record_digest
 
     result = event.payload["findings"]["eligibility"]
     facts = event.payload.get("facts", {}).get("eligibility", {})
     return {"procurement": pid, "at": result["at"], "ruleset": result["ruleset"],
-            "candidates": result["candidates"],
+            "candidates": result["candidates"], "fields": fields,
             "inputs": {"procurement": facts.get("procurement", {}),
                        "credit_lists": facts.get("credit_lists", {}),
                        "credit_imports": facts.get("credit_imports"),
@@ -276,6 +277,20 @@ def recorded(services: Services, pid: str, version: int | None = None) -> dict[s
                       "global_seq": event.global_seq, "occurred_at": event.occurred_at,
                       "actor": event.actor, "hash": event.hash, "pins": event.pins,
                       "record_digest": record_digest(event)}}
+
+
+def _field_descriptions(tx: Any, digest: str | None) -> dict[str, str]:
+    """The profile fields' descriptions in the ruleset the check pinned (the report names the
+    facts with them); empty when the pinned body cannot be read as a ruleset."""
+    row = tx.definition(digest) if digest else None
+    if row is None or row[0] != "ruleset":
+        return {}
+    try:
+        fields = json.loads(row[2]).get("fields") or {}
+    except (ValueError, AttributeError):
+        return {}
+    return {str(k): str(v.get("description", "")) for k, v in fields.items()
+            if isinstance(v, Mapping)}
 
 
 def only(report: dict[str, Any], supplier: str | None) -> dict[str, Any]:
@@ -293,27 +308,25 @@ def only(report: dict[str, Any], supplier: str | None) -> dict[str, Any]:
 
 # --------------------------------------------------------------------------- PDF report
 
-VERDICT_ZH = {"pass": "通过", "fail": "不通过", "warn": "警告", "not_applicable": "不适用",
-              "not_checked": "未核查"}
-
-
 def credit_basis(inputs: Mapping[str, Any]) -> list[str]:
     """The credit lists the check read, each with its as-of date and import time; a list
     never imported says so (its rule was not checked, which is not a pass)."""
+    from tenderflow.documents.reports import time_text
+
     imports = inputs.get("credit_imports")
     entries = f"涉及候选人的名单记录 {inputs['credit_entries']} 条（财库〔2016〕125号）。"
     if imports is None:  # recorded before imports were recorded
-        lists = ", ".join(f"{k}（版本 {v}）" for k, v in sorted(inputs["credit_lists"].items()))
+        lists = "、".join(f"{k}（版本 {v}）" for k, v in sorted(inputs["credit_lists"].items()))
         return [f"信用记录：{lists or '未导入信用名单'}；{entries}"]
-    lines = [f"信用名单（{name}）：" + (
-        f"截至 {imports[name]['as_of']}，导入于 {imports[name]['imported_at']}"
+    lines = [f"信用名单“{name}”：" + (
+        f"名单截至 {imports[name]['as_of']}，于 {time_text(imports[name]['imported_at'])} 导入"
         f"（文件 {imports[name]['file']}）。" if name in imports else
         "未导入，相关规则未核查（未核查不等于通过）。") for name in CREDIT_LISTS]
     return [*lines, f"信用记录：{entries}"]
 
 
 def value_text(value: Any, limit: int = 400) -> str:
-    """A value seen, as short readable text (JSON for structures)."""
+    """A value seen, as short readable text (JSON for structures; the terminal's view)."""
     if value is None:
         return "—"
     if isinstance(value, bool):
@@ -325,49 +338,59 @@ def value_text(value: Any, limit: int = 400) -> str:
 
 def report_sections(report: Mapping[str, Any]) -> list[dict[str, Any]]:
     """The eligibility report's sections for :func:`render_document`: the basis, a summary
-    table, then every rule for every candidate."""
+    table, then every rule for every candidate in words (the standard with its source, the
+    facts seen, the conclusion: tenderflow.documents.eligibility_words), and the rule ids for
+    reference at the end."""
+    from tenderflow.documents.eligibility_words import amount_words, outcome_words
+    from tenderflow.documents.reports import time_text
+
     rs = report["ruleset"]
     inputs = report["inputs"]
+    fields = report.get("fields") or {}
+    ev = report["event"]
     basis = [
         f"采购项目编号：{report['procurement']}；审查日期：{report['at']}。",
-        f"适用规则集：{rs['id']} {rs['version']}，内容哈希 {rs['content_hash']}（开启采购时锁定）。",
+        (f"适用规则集：{rs['id']}（版本 {rs['version']}），开启采购时按内容锁定，"
+         f"内容哈希 {rs['content_hash']}。"),
         *credit_basis(inputs),
-        (f"审查结果记录为事件 {report['event']['type']}（第 {report['event']['stream_seq']} 号，"
-         f"{report['event']['occurred_at']}，{report['event']['actor']}）。"),
+        (f"审查结果记录于采购日志第 {ev['stream_seq']} 号事件（资格审查），业务时间 "
+         f"{time_text(ev['occurred_at'])}，经办人 {ev['actor']}。"),
     ]
     proc = inputs["procurement"]
     if proc.get("investment"):
-        basis.append(f"项目投资额：{proc['investment']} 元。")
+        basis.append(f"项目投资额：{amount_words(proc['investment'])}。")
     if proc.get("required_qualification"):
         q = proc["required_qualification"]
-        basis.append(f"本项目资质要求：{q['type']} {q['min_grade']} 及以上。")
+        basis.append(f"本项目资质要求：{q['type']}{q['min_grade']}及以上。")
     summary_rows = []
     for c in report["candidates"]:
-        failed = [o["rule"] + ("（未核查）" if o["verdict"] == "not_checked" else "")
+        failed = [o["title_zh"] + ("（未核查）" if o["verdict"] == "not_checked" else "")
                   for o in c["outcomes"] if o["verdict"] in ("fail", "not_checked")]
-        warned = [o["rule"] for o in c["outcomes"] if o["verdict"] == "warn"]
-        summary_rows.append([c["candidate"], c["name"] + ("（联合体）" if c["consortium"] else ""),
+        warned = [o["title_zh"] for o in c["outcomes"] if o["verdict"] == "warn"]
+        summary_rows.append([c["name"] + ("（联合体）" if c["consortium"] else ""),
                              "合格" if c["eligible"] else "不合格",
-                             "、".join(failed) or "—", "、".join(warned) or "—"])
+                             "；".join(failed) or "无", "；".join(warned) or "无"])
     sections: list[dict[str, Any]] = [
         {"heading": "审查依据", "body": basis},
         {"heading": "审查结论", "body": [{"table": {
-            "columns": ["编号", "候选人", "结论", "未通过的规则", "警告"],
+            "columns": ["候选人", "结论", "未通过或未核查的事项", "警告"],
             "rows": summary_rows}}]},
     ]
+    titles: dict[str, str] = {}
     for c in report["candidates"]:
-        rows = [[f"{o['title_zh']}\n{o['rule']}", VERDICT_ZH.get(o["verdict"], o["verdict"]),
-                 value_text(o["value"]), value_text(o["threshold"]),
-                 o["source"] + ("" if o["status"] == "P" else f"（{o['status']}）")]
-                for o in c["outcomes"]]
-        reasons = [f"{o['rule']}：{o['reason']}" for o in c["outcomes"]
-                   if o["verdict"] in ("fail", "warn", "not_checked")]
-        body: list[Any] = [f"结论：{'合格' if c['eligible'] else '不合格'}。"]
-        if reasons:
-            body.append(reasons)
-        body.append({"table": {"columns": ["规则", "结论", "所见事实", "标准", "法律依据"],
-                               "rows": rows}})
-        sections.append({"heading": f"{c['candidate']} {c['name']}", "body": body})
+        items = []
+        for o in c["outcomes"]:
+            w = outcome_words(o, fields)
+            titles.setdefault(o["rule"], w["title"])
+            items.append(f"{w['title']}——{w['verdict']}。标准：{w['standard']}。依据："
+                         f"{w['source']}。所见事实：{w['facts']}。")
+        sections.append({"heading": c["name"], "body": [
+            (f"候选人编号 {c['candidate']}{'，联合体' if c['consortium'] else ''}。结论："
+             f"{'合格' if c['eligible'] else '不合格'}。逐项审查如下："), items]})
+    sections.append({"heading": "审查事项的规则编号（供查阅）", "body": [
+        "规则编号用于在规则集和采购日志中查找对应的审查规则。",
+        {"table": {"columns": ["审查事项", "规则编号"],
+                   "rows": [[t, r] for r, t in titles.items()]}}]})
     return sections
 
 

@@ -98,6 +98,9 @@ INTERNAL = frozenset({
     # and the financing package stay internal; each party's signature is published
     "AgreementTermsRecorded", "AgreementRendered", "FinancingPackageAssembled",
     "FinancingPackageSigned",
+    # a notice's PDF (tenderflow.documents.notices): what it announces is published with the
+    # event it was filled from
+    "NoticeRendered",
     # questions' complaints to the finance department and its decisions
     # (tenderflow.domain.components.challenges)
     "ComplaintFiled", "ComplaintDecided", "TenderOpeningObjectionRecorded",

@@ -1,13 +1,15 @@
 """``audit report ID --out F.pdf``: the auditor's timeline of one procurement as a PDF.
 
-The report opens with what the auditor concluded — the stream's hash chain verified or the
+A one-page overview first — what the audit concluded (the stream's hash chain verified or the
 first broken event, the replay against the pinned rules clean or the first step they do not
-allow — and then gives every event in order: its type and trigger, the state change, the
-business time and the recorded time, the actor, each rule check it passed (guard, rule id,
-legal source, as recorded in the payload's ``checks``), the definitions it pinned, and its
-hash and previous hash. It is rendered by :func:`tenderflow.documents.pdf.render_document`
-(A4, embedded TrueType CJK font, deterministic bytes, the stream's head hash in every page
-footer), so the same log gives the same PDF.
+allow), the parties, the key dates and the rule checks — then a compact table of every event
+(its Chinese name from the pinned workflow's transition or the event catalogue, business
+time, state change, actor, checks), the rule checks with their titles and legal sources, the
+late entries, the pinned definitions, and the hash chain with both times as recorded. No raw
+JSON: the full payloads are in the audit export (``audit export``). It is rendered by
+:func:`tenderflow.documents.pdf.render_document` (A4, embedded TrueType CJK font,
+deterministic bytes, the stream's head hash in every page footer), so the same log gives the
+same PDF.
 """
 
 from __future__ import annotations
@@ -18,10 +20,9 @@ from pathlib import Path
 from typing import Any
 
 from tenderflow.audit.reading import events_of
+from tenderflow.documents.reports import source_words
 from tenderflow.errors import status_note
-from tenderflow.store.canonical import canonical_json
-
-MAX_DATA_CHARS = 300
+from tenderflow.events.names import event_name
 
 
 @dataclass
@@ -59,63 +60,128 @@ def _row(label: str, value: Any) -> list[str]:
     return [label, "" if value is None else str(value)]
 
 
-def _short_json(value: Any) -> str:
-    text = canonical_json(value)
-    return text if len(text) <= MAX_DATA_CHARS else text[: MAX_DATA_CHARS - 1] + "…"
+def _minute(value: str | None) -> str:
+    from tenderflow.documents.reports import time_text
+
+    return time_text(value)
 
 
-def build_sections(procurement: str, events: list[Any], labels: Any, chain: list[str],
-                   replayed: Any) -> list[dict[str, Any]]:
-    """The report's sections (see :func:`tenderflow.documents.pdf.render_document`)."""
-    first, last = events[0], events[-1]
-    project = (first.payload.get("project") if isinstance(first.payload, dict) else None) or {}
-    summary = [
-        _row("采购编号", procurement),
-        _row("项目", f"{project.get('name', '')}（{project.get('id', '')}）"),
-        _row("采购方式", labels.mode_title or (first.payload.get("mode")
-                                           if isinstance(first.payload, dict) else "")),
-        _row("当前状态", labels.state(replayed.state)),
-        _row("事件数", len(events)),
-        _row("首个事件", f"{first.occurred_at}  {first.type}"),
-        _row("最后事件", f"{last.occurred_at}  {last.type}"),
-        _row("日志头哈希", last.hash),
-        _row("哈希链核验", "通过：每个事件的哈希、字段、前后链接与流头一致" if not chain
-             else "未通过：" + "；".join(chain)),
-    ]
+# The steps an overview's key dates name, in the order they usually happen; a signature's
+# date is the last of its kind (when every party had signed).
+KEY_EVENTS = ("ProcurementCreated", "EntrustmentDecided", "PrequalificationPublished",
+              "PrequalificationCompleted", "NegotiationDocumentsIssued", "SuppliersInvited",
+              "TenderDocumentsIssued", "ResponsesClosed", "BidsOpened", "FinalQuotationsOpened",
+              "EvaluationReported", "CandidatesRecommended", "CandidatesPublicized",
+              "ProvisionalResultPublicized", "ProcurementAwarded", "AwardNoticeIssued",
+              "EntrustmentAgreed", "ContractSigned", "ContractPublished", "AgreementSigned",
+              "FinancingPackageSigned", "ProcurementFailed",
+              "ProcurementCancelled")
+LAST_OF_KIND = {"AgreementSigned": "项目合同各方签署完毕",
+                "FinancingPackageSigned": "融资材料清单各方签署完毕"}
+PARTY_ROLES = (("purchaser", "采购人"), ("implementing_agency", "项目实施机构"),
+               ("residents_committee", "社区居民委员会"), ("subdistrict_office", "街道办事处"))
+
+
+def _parties(project: dict[str, Any], events: list[Any]) -> list[str]:
+    """Who took part: the project's parties as registered when the procurement opened and the
+    supplier the award names (with its registered name where the agreement's signature gives
+    it)."""
+    lines = []
+    for key, label in PARTY_ROLES:
+        party = project.get(key)
+        if isinstance(party, dict) and party.get("name"):
+            lines.append(f"{label}：{party['name']}（{party.get('uscc', '—')}）")
+    awarded = [ev for ev in events if isinstance(ev.payload, dict)
+               and ev.type in ("ProcurementAwarded", "AwardNoticeIssued", "NextSupplierAwarded",
+                               "EntrustmentDecided")
+               and isinstance(ev.payload.get("data"), dict)]
+    supplier = next((ev.payload["data"].get("supplier") or ev.payload["data"].get("entity")
+                     for ev in reversed(awarded)), None)
+    signed = next((ev.payload["signer"] for ev in events if ev.type == "AgreementSigned"
+                   and ev.payload.get("party") == "social_capital"
+                   and isinstance(ev.payload.get("signer"), dict)), None)
+    if supplier:
+        lines.append(f"成交（中标）供应商：{signed['name']}（{signed['uscc']}；编号 {supplier}）"
+                     if signed else f"成交（中标）供应商：供应商编号 {supplier}")
+    return lines or ["采购日志未记载当事方"]
+
+
+def _key_dates(events: list[Any]) -> list[list[str]]:
+    first: dict[str, Any] = {}
+    for ev in events:
+        if ev.type in KEY_EVENTS and (ev.type not in first or ev.type in LAST_OF_KIND):
+            first[ev.type] = ev
+    chosen = sorted(first.values(), key=lambda ev: ev.stream_seq)
+    return [[LAST_OF_KIND.get(ev.type) or event_name(ev.type),
+             _minute(ev.occurred_at), f"第 {ev.stream_seq} 号"] for ev in chosen]
+
+
+def _verification(chain: list[str], replayed: Any) -> list[str]:
+    lines = ["哈希链核验：" + ("通过，每个事件的哈希、字段、前后链接与流头一致" if not chain
+                          else "未通过：" + "；".join(chain))]
     if replayed.violation is None and not replayed.projection:
-        summary.append(_row("按锁定规则重放", f"通过：{replayed.decided} 个步骤按当时锁定的"
-                                          f"规则重新判定，结果与记录一致"))
+        lines.append(f"按锁定规则重放：通过，{replayed.decided} 个步骤按当时锁定的规则重新判定，"
+                     f"结果与记录一致")
     else:
         v = replayed.violation
         if v is not None:
             refusals = "；".join(f"{r.get('guard') or r['rule']}［{r['rule']}］{r['reason']}"
                                 f"（{r['source']}）{status_note(r.get('status'), 'zh', r.get('source'))}"
                                 for r in v.refusals)
-            summary.append(_row("按锁定规则重放",
-                                f"未通过：第 {v.stream_seq} 号事件 {v.type}：{v.message}"
-                                + (f"；{refusals}" if refusals else "")))
-        for diff in replayed.projection:
-            summary.append(_row("投影不一致", diff))
+            lines.append(f"按锁定规则重放：未通过，第 {v.stream_seq} 号事件（{event_name(v.type)}，"
+                         f"{v.type}）：{v.message}" + (f"；{refusals}" if refusals else ""))
+        lines += [f"投影不一致：{diff}" for diff in replayed.projection]
+    return lines
+
+
+def build_sections(procurement: str, events: list[Any], labels: Any, chain: list[str],
+                   replayed: Any) -> list[dict[str, Any]]:
+    """The report's sections (see :func:`tenderflow.documents.pdf.render_document`): a
+    one-page overview (the conclusion, the parties, the key dates), a compact table of every
+    event, the rule checks with their sources, the late entries, the pinned definitions, and
+    the hash chain for an auditor to recompute."""
+    first, last = events[0], events[-1]
+    project = (first.payload.get("project") if isinstance(first.payload, dict) else None) or {}
+    checked = [ev for ev in events if isinstance(ev.payload, dict) and ev.payload.get("checks")]
+    n_checks = sum(len(ev.payload["checks"]) for ev in checked)
+    rules = {c.get("rule") for ev in checked for c in ev.payload["checks"]}
     late = [ev for ev in events if isinstance(ev.payload, dict)
             and isinstance(ev.payload.get("late_entry"), dict)]
-    summary.append(_row("补录", f"{len(late)} 个事件在发生后补录或于截止时间后录入，理由与签收凭证"
-                              f"见“补录”一节" if late else "无：每个事件都在发生后及时录入"))
-    pin_sets: list[tuple[tuple[str, str], ...]] = []
-    for ev in events:
-        key = tuple(sorted((ev.pins or {}).items()))
-        if key and key not in pin_sets:
-            pin_sets.append(key)
-    pin_rows = []
-    for n, key in enumerate(pin_sets, start=1):
-        used = [str(ev.stream_seq) for ev in events
-                if tuple(sorted((ev.pins or {}).items())) == key]
-        for kind, digest in key:
-            pin_rows.append([f"定义组 {n}：{PIN_LABELS.get(kind, kind)}", digest])
-        pin_rows.append([f"定义组 {n}：用于事件", "、".join(used)])
-    sections: list[dict[str, Any]] = [
-        {"heading": "审计结论", "body": [{"table": {"columns": ["项目", "内容"],
-                                                    "rows": summary}}]},
+    mode = labels.mode_title or (first.payload.get("mode") if isinstance(first.payload, dict)
+                                 else "")
+    summary = (f"{project.get('name', '')}（项目编号 {project.get('id', '')}），{mode}，"
+               f"当前状态：{labels.state(replayed.state)}；采购日志共 {len(events)} 个事件，"
+               f"{_minute(first.occurred_at)} 至 {_minute(last.occurred_at)}（北京时间）。")
+    conclusion = [
+        *_verification(chain, replayed),
+        (f"规则核验：{len(checked)} 个步骤共核验 {n_checks} 次、{len(rules)} 条规则，记录时均"
+         f"通过" if checked else "规则核验：无"),
+        ("补录：" + (f"{len(late)} 个事件在发生后补录或于截止时间后录入，理由见“补录”一节"
+                    if late else "无，每个事件都在发生后及时录入")),
     ]
+    sections: list[dict[str, Any]] = [
+        {"heading": "审计结论", "body": [summary, conclusion]},
+        {"heading": "关键日期", "body": [{"table": {
+            "columns": ["事项", "业务时间（北京时间）", "事件序号"],
+            "rows": _key_dates(events)}}]},
+        {"heading": "当事方（括号内为统一社会信用代码）", "body": [_parties(project, events)]},
+        {"heading": "事件一览", "body": [{"table": {
+            "columns": ["序号　事件", "业务时间", "状态", "操作人", "规则核验"],
+            "rows": [_event_row(ev, labels) for ev in events]}}]},
+    ]
+    if checked:
+        titles = RuleTitles(labels.definitions)
+        by_rule: dict[tuple[str, str], list[int]] = {}
+        for ev in checked:
+            for c in ev.payload["checks"]:
+                seqs = by_rule.setdefault((str(c.get("rule")), str(c.get("source"))), [])
+                if ev.stream_seq not in seqs:
+                    seqs.append(ev.stream_seq)
+        rows = [[f"{titles.title(rule)}（{rule}）。依据：{source_words(source)}",
+                 "第 " + _ranges(seqs) + " 号"] for (rule, source), seqs in by_rule.items()]
+        sections.append({"heading": "规则核验", "body": [
+            "每个步骤记录时由守卫按当时锁定的规则逐项核验，下列核验均已通过（括号内为规则编号）。",
+            {"table": {"columns": ["规则及依据", "核验该规则的事件"], "rows": rows}}]})
     if late:
         groups: dict[tuple[str, str], list[int]] = {}
         for ev in late:
@@ -127,42 +193,81 @@ def build_sections(procurement: str, events: list[Any], labels: Any, chain: list
         sections.append({"heading": "补录（业务时间与记录时间相隔超过规定期限，或截止后录入的递交）",
                          "body": [{"table": {"columns": ["事件序号", "个数", "理由", "签收凭证"],
                                              "rows": late_rows}}]})
-    if pin_rows:
-        sections.append({"heading": "锁定的定义（按内容哈希保存在数据库中，重放时使用）",
-                         "body": [{"table": {"columns": ["定义", "SHA-256"], "rows": pin_rows}}]})
-    for ev in events:
-        payload = ev.payload if isinstance(ev.payload, dict) else {}
-        rows = [_row("事件", ev.type)]
-        if payload.get("trigger"):
-            rows.append(_row("触发", payload["trigger"]))
-        if "to" in payload:
-            start = labels.state(payload.get("from")) if payload.get("from") else "—"
-            rows.append(_row("状态变化", f"{start} → {labels.state(payload['to'])}"))
-        rows += [_row("业务时间", ev.occurred_at), _row("记录时间", ev.recorded_at),
-                 _row("操作人", ev.actor)]
-        if isinstance(payload.get("late_entry"), dict):
-            entry = payload["late_entry"]
-            rows.append(_row("补录", "；".join(
-                x for x in (entry.get("reason") and f"理由：{entry['reason']}",
-                            entry.get("receipt") and f"签收凭证：{entry['receipt']}") if x)))
-        checks = payload.get("checks") or []
-        if checks:
-            for i, check in enumerate(checks, start=1):
-                rows.append(_row(f"规则检查 {i}", f"✓ {check.get('guard')}［{check.get('rule')}］"
-                                              f"{check.get('source')}"))
-        elif payload.get("trigger"):
-            rows.append(_row("规则检查", "（该步骤没有规则检查）"))
-        if payload.get("data"):
-            rows.append(_row("数据", _short_json(payload["data"])))
-        if payload.get("findings"):
-            rows.append(_row("认定结果", _short_json(payload["findings"])))
-        key = tuple(sorted((ev.pins or {}).items()))
-        if key:
-            rows.append(_row("锁定的定义", f"定义组 {pin_sets.index(key) + 1}"))
-        rows += [_row("前一哈希", ev.prev_hash), _row("本事件哈希", ev.hash)]
-        sections.append({"heading": f"第 {ev.stream_seq} 号事件  {labels.title(ev)}",
-                         "body": [{"table": {"columns": ["项目", "内容"], "rows": rows}}]})
+    sections.append({"heading": "锁定的定义（按内容哈希保存在数据库中，重放时使用）",
+                     "body": [{"table": {"columns": ["定义", "SHA-256", "用于事件"],
+                                         "rows": _pin_rows(events)}}]})
+    sections.append({"heading": "哈希链（供审计人员重新计算）", "body": [
+        (f"每个事件的哈希覆盖其内容和前一事件的哈希；业务时间与记录时间按原样列出。日志头哈希："
+         f"{last.hash}。"), {"table": {"columns": ["事件", "时间", "哈希"],
+                                     "rows": _chain_rows(events)}}]})
     return sections
+
+
+def _event_row(ev: Any, labels: Any) -> list[str]:
+    """One line of the events table: number and name, business time, state, actor, checks."""
+    payload = ev.payload if isinstance(ev.payload, dict) else {}
+    state = "—"
+    if "to" in payload:
+        to = labels.state(payload["to"])
+        start = labels.state(payload.get("from")) if payload.get("from") else None
+        state = f"{start} → {to}" if start and start != to else to
+    checks = payload.get("checks") or []
+    verdict = f"通过 {len(checks)} 项" if checks else ("无" if payload.get("trigger") else "—")
+    return [f"{ev.stream_seq}　{event_name(ev.type)}", _minute(ev.occurred_at), state, ev.actor,
+            verdict]
+
+
+def _pin_rows(events: list[Any]) -> list[list[str]]:
+    sets: list[tuple[tuple[str, str], ...]] = []
+    for ev in events:
+        key = tuple(sorted((ev.pins or {}).items()))
+        if key and key not in sets:
+            sets.append(key)
+    rows = []
+    for key in sets:
+        used = _ranges([ev.stream_seq for ev in events
+                        if tuple(sorted((ev.pins or {}).items())) == key])
+        rows += [[PIN_LABELS.get(kind, kind), digest, used] for kind, digest in key]
+    return rows
+
+
+def _chain_rows(events: list[Any]) -> list[list[str]]:
+    rows = []
+    previous = None
+    for ev in events:
+        hashes = f"本事件 {ev.hash}"
+        if ev.prev_hash != previous:  # the first event, or a link the chain check names
+            hashes = f"前一 {ev.prev_hash}；{hashes}"
+        rows.append([f"第 {ev.stream_seq} 号 {event_name(ev.type)}",
+                     f"业务 {ev.occurred_at}；记录 {ev.recorded_at}", hashes])
+        previous = ev.hash
+    return rows
+
+
+class RuleTitles:
+    """A rule id's Chinese title: its parameter (the pinned parameters), its entry in
+    ``workflows/rules.yaml`` or its rule in the pinned eligibility ruleset."""
+
+    def __init__(self, definitions: Any | None) -> None:
+        from tenderflow.errors import TenderflowError
+        from tenderflow.workflow.rulebook import load_rules
+
+        self.params = getattr(definitions, "params", None)
+        ruleset = getattr(definitions, "ruleset", None)
+        self.ruleset = {r.id: r.title_zh for r in ruleset.rules} if ruleset is not None else {}
+        try:
+            self.book: Any = load_rules()
+        except TenderflowError:
+            self.book = None
+
+    def title(self, rule: str | None) -> str:
+        if not rule:
+            return "—"
+        if self.params is not None and rule in self.params:
+            return str(self.params.get(rule).title_zh)
+        if self.book is not None and rule in self.book:
+            return str(self.book.get(rule).title_zh)
+        return self.ruleset.get(rule, rule)
 
 
 def _ranges(seqs: list[int]) -> str:
@@ -180,14 +285,17 @@ def _ranges(seqs: list[int]) -> str:
 
 
 PIN_LABELS = {"workflow": "流程定义", "parameters": "法定参数", "calendar": "工作日历",
-              "ruleset": "准入规则"}
+              "ruleset": "准入规则", "template": "合同模板", "cover_template": "融资申请函模板",
+              "manifest_template": "材料清单模板"}
 
 
 class Labels:
-    """State labels and transition titles from the pinned workflow (falls back to names)."""
+    """State labels and transition titles from the pinned workflow (falls back to the event
+    catalogue's Chinese names, tenderflow.events.names)."""
 
-    def __init__(self, workflow: Any | None) -> None:
+    def __init__(self, workflow: Any | None, definitions: Any | None = None) -> None:
         self.workflow = workflow
+        self.definitions = definitions
         self.mode_title = workflow.title_zh if workflow is not None else ""
 
     def state(self, name: Any) -> str:
@@ -195,15 +303,15 @@ class Labels:
             return "—"
         if self.workflow is None:
             return str(name)
-        return f"{self.workflow.label(str(name), 'zh')}（{name}）"
+        return str(self.workflow.label(str(name), "zh"))
 
     def title(self, ev: Any) -> str:
         trigger = ev.payload.get("trigger") if isinstance(ev.payload, dict) else None
         if self.workflow is not None and trigger:
             for t in self.workflow.transitions:
                 if t.trigger == trigger and t.event == ev.type:
-                    return t.title_zh
-        return "开启采购" if ev.type == "ProcurementCreated" else ""
+                    return str(t.title_zh)
+        return event_name(ev.type)
 
 
 def render_report(store: Any, procurement: str) -> tuple[bytes, ReportResult]:
@@ -224,15 +332,16 @@ def render_report(store: Any, procurement: str) -> tuple[bytes, ReportResult]:
         chain = _stream_verification(tx, stream)
         pinned = PinnedDefinitions(tx)
         replayed = replay_stream(tx, procurement, pinned)
-        workflow = None
+        workflow = definitions = None
         for ev in reversed(events):
             if ev.pins:
                 try:
-                    workflow = pinned.definitions(ev.pins).workflow
+                    definitions = pinned.definitions(ev.pins)
+                    workflow = definitions.workflow
                 except PinnedDefinitionError:
-                    workflow = None
+                    workflow = definitions = None
                 break
-    labels = Labels(workflow)
+    labels = Labels(workflow, definitions)
     head = events[-1].hash
     sections = build_sections(procurement, events, labels, chain, replayed)
     pdf = render_document("采购过程审计时间线", sections, head,

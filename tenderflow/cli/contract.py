@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from tenderflow.cli import Ctx
+from tenderflow.i18n import _
 
 pass_ctx = click.make_pass_decorator(Ctx)
 PATH = click.Path(path_type=Path)
@@ -170,15 +171,22 @@ def sign(obj: Ctx, procurement_id: str, party: str, key: Path, passphrase: str |
 @click.option("--trust", "trust", type=PATH, multiple=True, required=True,
               help="A trusted root certificate (PEM or DER); repeat for several.")
 @click.option("--db", "db_url", default=None,
-              help="The procurement log to compare with (default: the global --db).")
-@click.option("--no-log", is_flag=True, help="Check the signatures only, not the log.")
+              help="The procurement log to compare with (default: the global --db, if given "
+                   "or if tenderflow.db is here).")
+@click.option("--no-log", is_flag=True, help="Check the file alone, not against the log.")
+@click.option("--verbose", "-v", is_flag=True,
+              help="Also print the technical detail (hashes, coverage, modification level).")
 @click.pass_context
 def verify(ctx: click.Context, path: Path, trust: tuple[Path, ...], db_url: str | None,
-           no_log: bool) -> None:
-    """Verify a signed agreement (or a package folder): each signature's signer, time,
-    integrity, trust, coverage and modification level, then whether the file is byte for
-    byte the one the log recorded (the last AgreementSigned). Exit 0 only when all hold, 1
-    naming what does not.
+           no_log: bool, verbose: bool) -> None:
+    """Verify a signed agreement (or a package folder): each signature's signer, signing
+    time, validity, trust and whether the file was changed after it; then, with a database,
+    whether the file is byte for byte the one the log recorded (the last AgreementSigned).
+    Exit 0 only when all hold, 1 naming what does not.
+
+    Without a database — no --db (here or global, or TENDERFLOW_DB) and no tenderflow.db in
+    the current folder — the file alone is checked (as with --no-log) and the output says so:
+    how a bank verifies a package it was sent. A --db that does not exist is an error.
 
     Each certificate is judged at the signing time its signature declares, so an archived
     document still verifies after its certificates have expired. There is no time-stamp
@@ -187,69 +195,41 @@ def verify(ctx: click.Context, path: Path, trust: tuple[Path, ...], db_url: str 
 
     \b
     Example:
+      tenderflow --lang en contract verify package/ --trust demo-ca.pem
       tenderflow contract verify agreement.pdf --trust keys/demo-ca.pem --db sqlite:///tenderflow.db
-      tenderflow contract verify package/ --trust keys/demo-ca.pem
     """
+    from tenderflow.cli.verify_text import verify_text
+
     obj: Ctx = ctx.find_object(Ctx)  # type: ignore[assignment]
-    if db_url:
-        obj.db = db_url
+    why_no_log = _without_log(ctx, obj, db_url, no_log)
     from tenderflow.app.agreements import Agreements
 
-    agreements = Agreements(None) if no_log else _agreements(obj)
-    report = agreements.verify(path, list(trust), use_log=not no_log)
-    obj.emit(report, _verify_text(report))
+    agreements = Agreements(None) if why_no_log else _agreements(obj)
+    report = agreements.verify(path, list(trust), use_log=not why_no_log)
+    if why_no_log:
+        report["why_no_log"] = why_no_log
+    obj.emit(report, verify_text(report, verbose))
     if not report["ok"]:
-        click.echo(f"error: verification failed: {'; '.join(_failures(report))}", err=True)
+        click.echo(f"{_('error')}: {_('verification failed')}: {'; '.join(_failures(report))}",
+                   err=True)
         ctx.exit(1)
 
 
-def _verify_text(report: dict[str, Any]) -> str:
-    if "files" in report:  # a package folder
-        lines = [f"package {report['folder']}"]
-        for name, r in report["files"].items():
-            lines.append(f"{name}:")
-            lines += ["  " + line for line in _verify_text(r).splitlines()]
-        lines += [f"✗ {p}" for p in report["problems"]]
-        if not report["problems"]:
-            lines.append("✓ every file's SHA-256 matches the signed manifest")
-        return "\n".join(lines)
-    lines = [(f"{report['file']}: {report.get('document') or 'document'} of "
-             f"{report.get('procurement') or '?'}, SHA-256 {report['sha256']}")]
-    for s in report["signatures"]:
-        mark = "✓" if not s["problems"] else "✗"
-        lines.append(f"{mark} {s['field']}: {s['signer']} ({s['signer_uscc']}), "
-                     f"signed {s['signing_time']} (declared by the signer; the certificate is "
-                     f"checked at that time)")
-        lines.append(f"    intact {_yes(s['intact'])}, trusted {_yes(s['trusted'])}, "
-                     f"coverage {s['coverage']}, modification level {s['modification_level']}")
-        lines += [f"    ✗ {p}" for p in s["problems"]]
-    if report["missing"]:
-        lines.append(f"✗ not signed yet by: {', '.join(report['missing'])}")
-    doc_problems = [p for p in report["problems"] if not p.startswith("Sig_")]
-    lines += [f"✗ {p}" for p in doc_problems]
-    log = report["log"]
-    if not log["consulted"]:
-        lines.append("· log not consulted (--no-log): the signing times are the signers' own "
-                     "statements (no time-stamp authority)")
-    elif log["ok"]:
-        lines.append(f"✓ log: the file is {log['matches']} of {log['procurement']}")
-        times = log.get("signing_times") or []
-        if times:
-            seqs = ", ".join(f"#{t['seq']}" for t in times)
-            lines.append(f"✓ log: each declared signing time equals the occurred_at of its "
-                         f"{times[0]['event']} event ({seqs}); no time-stamp authority")
-        digest = log.get("record_digest")
-        if digest:
-            what = "log hash" if digest["kind"] == "log_hash" else "record digest"
-            lines.append(f"✓ log: the {what} on every page is that of {digest['event']} "
-                         f"#{digest['event_seq']} as stored")
-    else:
-        lines += [f"✗ log: {p}" for p in log["problems"]]
-    return "\n".join(lines)
+def _without_log(ctx: click.Context, obj: Ctx, db_url: str | None, no_log: bool) -> str | None:
+    """Why the log is not consulted ("no_log", "no_database"), or None when it is: with
+    --no-log, never; with a --db (this command's, the global one or TENDERFLOW_DB), always;
+    else only if the default database file is in the current folder."""
+    from click.core import ParameterSource
 
-
-def _yes(value: Any) -> str:
-    return {True: "yes", False: "NO", None: "?"}[value]
+    if no_log:
+        return "no_log"
+    if db_url:
+        obj.db = db_url
+        return None
+    if ctx.find_root().get_parameter_source("db") not in (ParameterSource.DEFAULT, None):
+        return None
+    default = obj.db.removeprefix("sqlite:///")
+    return None if default != obj.db and Path(default).exists() else "no_database"
 
 
 def _failures(report: dict[str, Any]) -> list[str]:
@@ -258,21 +238,22 @@ def _failures(report: dict[str, Any]) -> list[str]:
         out = [f"{name}: {f}" for name, r in report["files"].items() if not r["ok"]
                for f in _failures(r)]
         return out + report["problems"]
-    out = [f"broken signature {s['field']} ({s['problems'][0].split(':')[0]})"
-           for s in report["signatures"] if s["problems"]]
+    out = [_("broken signature {field} ({what})").format(
+        field=s["field"], what=s["problems"][0].split(":")[0])
+        for s in report["signatures"] if s["problems"]]
     if report["missing"]:
-        out.append(f"not signed by {', '.join(report['missing'])}")
+        out.append(_("not signed by {parties}").format(parties=", ".join(report["missing"])))
     out += [p for p in report["problems"] if not p.startswith("Sig_")
             and not p.startswith("not signed")]
     log = report["log"]
     if log["consulted"] and not log["ok"]:
         expected = log.get("expected")
         if expected and expected.get("sha256") != report.get("sha256"):
-            out.append(f"the file's SHA-256 differs from the log ({expected['event']} "
-                       f"#{expected['seq']})")
+            out.append(_("the file's SHA-256 differs from the log ({event} #{seq})").format(
+                event=expected["event"], seq=expected["seq"]))
         else:
             out += log["problems"][:3]
-    return out or ["not every check held"]
+    return out or [_("not every check held")]
 
 
 @contract.command()
@@ -311,3 +292,41 @@ def package(obj: Ctx, procurement_id: str, agreement: Path, financing: Path, out
     lines.append(f"  next: the parties sign {out / 'manifest.pdf'} in turn: "
                  f"{', '.join(result['signing_order'])}")
     obj.emit(result, "\n".join(lines))
+
+
+NOTICE_KINDS = ("invitation", "qualification", "candidates", "award", "contract")
+
+
+@contract.command()
+@click.argument("procurement_id")
+@click.argument("kind", type=click.Choice(NOTICE_KINDS))
+@click.option("--out", "out", type=PATH, required=True, help="The PDF file to write.")
+@at_option("of the rendering (NoticeRendered)")
+@pass_ctx
+def notice(obj: Ctx, procurement_id: str, kind: str, out: Path, at: str | None) -> None:
+    """Render a notice the procurement publishes, filled from its log with the template in
+    contracts/: invitation (招标公告, or 谈判邀请书 for a negotiation), qualification
+    (资格审查结果), candidates (中标（成交）候选人公示), award (中标（成交）通知书) or contract
+    (合同公告). Records NoticeRendered with the PDF's SHA-256 (nothing new when the same notice
+    is recorded with the same bytes). The notice is dated by the event it announces, so the
+    same log gives the same bytes on any day. Refused (exit 1) when the log has nothing to
+    announce yet.
+
+    \b
+    Example:
+      tenderflow --as staff:wang contract notice OT-2023-001 award --out award-notice.pdf
+    """
+    from tenderflow.app.notices import Notices
+
+    when = _at(at)
+    result = Notices(obj.services()).render(procurement_id, kind, out, _actor(obj), when)
+    what = (_("recorded as {event} #{seq}") if result["recorded"]
+            else _("identical to {event} #{seq}, nothing new recorded")).format(
+        event=result["event"], seq=result["seq"])
+    obj.emit(result, "\n".join([
+        _("{pid}: wrote {title} to {out} ({pages} pages, {bytes} bytes)").format(
+            pid=procurement_id, title=result["title"], out=out, pages=result["pages"],
+            bytes=result["bytes"]),
+        "  " + _("filled from event #{seq} ({source}); SHA-256 {sha} — {what}").format(
+            seq=result["source"]["seq"], source=result["source"]["type"],
+            sha=result["sha256"], what=what)]))

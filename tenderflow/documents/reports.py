@@ -13,6 +13,7 @@ from typing import Any
 from tenderflow.documents.record import record_digest
 from tenderflow.documents.templates import FilledDocument, Table
 from tenderflow.domain.money import Money
+from tenderflow.events.names import event_name
 
 # What each package document is called in the cover letter and in the manifest.
 DOCUMENT_TITLES = {
@@ -39,6 +40,44 @@ def time_text(value: Any) -> str:
     except InputError:
         return str(value)
     return f"{local:%Y-%m-%d %H:%M}"
+
+
+STATUS_WORDS = {"secondary": "（转引自二手资料，原文待核对）", "unconfirmed": "（尚未核实）"}
+
+
+def source_words(source: str) -> str:
+    """A recorded legal source with a parameter's status suffix (", secondary") in words."""
+    text, _, status = str(source).rpartition(", ")
+    if text and status in STATUS_WORDS:
+        return text + STATUS_WORDS[status]
+    if text and status == "P":
+        return text
+    return str(source)
+
+
+def rule_titles() -> Any:
+    """A rule id's Chinese title as ``workflows/parameters.yaml`` or ``workflows/rules.yaml``
+    gives it today (a label; the decision was taken with the pinned definitions), else the
+    id itself."""
+    from tenderflow.domain.parameters import Parameters
+    from tenderflow.errors import TenderflowError
+    from tenderflow.paths import workflows_dir
+    from tenderflow.workflow.definitions import load_yaml
+    from tenderflow.workflow.rulebook import load_rules
+
+    try:
+        path = workflows_dir() / "parameters.yaml"
+        params, book = Parameters(load_yaml(path), file=str(path)), load_rules()
+    except (TenderflowError, OSError):
+        return lambda rule: rule
+
+    def title(rule: str) -> str:
+        if rule in params:
+            return str(params.get(rule).title_zh)
+        if rule in book:
+            return str(book.get(rule).title_zh)
+        return rule
+    return title
 
 
 def money_text(value: Any) -> str:
@@ -88,20 +127,21 @@ def award_record_sections(procurement: str, state: Mapping[str, Any], events: Se
     if award_event is not None:
         checks = award_event.payload.get("checks") or []
         body: list[Any] = [
-            (f"采购结果记录于采购日志第{award_event.stream_seq}号事件（{award_event.type}），"
+            (f"采购结果记录于采购日志第{award_event.stream_seq}号事件（{event_name(award_event.type)}），"
             f"其记录摘要（SHA-256，不含录入时间）为{record_digest(award_event)}。确定成交（中标）"
             f"供应商时，系统依据下列规则逐项核验并全部通过：")]
         if checks:
-            body.append({"table": {"columns": ["规则", "依据"],
-                                   "rows": [[c["rule"], c["source"]] for c in checks]}})
+            title = rule_titles()
+            body.append({"table": {"columns": ["规则（编号）", "依据"],
+                                   "rows": [[f"{title(c['rule'])}（{c['rule']}）",
+                                             source_words(c["source"])] for c in checks]}})
         sections.append({"heading": "核验的规则", "body": body})
     sections += _mode_sections(state)
-    steps = [[str(e.stream_seq), time_text(e.occurred_at), e.type,
-              str(e.payload.get("trigger", ""))]
+    steps = [[str(e.stream_seq), time_text(e.occurred_at), event_name(e.type)]
              for e in events if e.type not in _DOCUMENT_EVENTS]
     sections.append({"heading": "采购过程", "body": [
-        "采购日志记载的各步骤（事件序号、业务时间（北京时间）、事件、触发动作）：",
-        {"table": {"columns": ["序号", "时间", "事件", "动作"], "rows": steps}}]})
+        "采购日志记载的各步骤（事件序号、业务时间（北京时间）、事件）：",
+        {"table": {"columns": ["序号", "时间", "事件"], "rows": steps}}]})
     return sections
 
 
@@ -158,7 +198,7 @@ def _mode_sections(state: Mapping[str, Any]) -> list[dict[str, Any]]:
 
 
 _DOCUMENT_EVENTS = ("AgreementTermsRecorded", "AgreementRendered", "AgreementSigned",
-                    "FinancingPackageAssembled", "FinancingPackageSigned")
+                    "FinancingPackageAssembled", "FinancingPackageSigned", "NoticeRendered")
 
 
 def manifest_document(filled: FilledDocument, manifest: Mapping[str, Any],

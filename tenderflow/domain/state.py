@@ -27,6 +27,7 @@ from tenderflow.domain.components import (
     contract,
     eligibility,
     expert_draw,
+    notices,
     reopening,
 )
 from tenderflow.domain.fold import (
@@ -70,7 +71,7 @@ MODULES = (procurement, agreement, common, bonds, challenges, contract,
            negotiation_decisions, negotiation_continuation, negotiation_group,
            negotiation_calculators, negotiation_fold, negotiation_contract,
            ppp_decisions, ppp_fold, ppp_contract,
-           reopening)
+           reopening, notices)
 
 GUARDS: dict[str, GuardSpec] = guards_of(MODULES)
 

@@ -34,7 +34,7 @@ FINANCING = examples_dir() / "agreement" / "CN-2023-001-financing.yaml"
 # The example agreement's date (agreement.date in TERMS); document steps are this far apart.
 AGREEMENT_DAY = parse_time("2023-04-07T09:00+08:00")
 STEP = timedelta(minutes=30)
-DOCUMENT_COMMANDS = ("terms", "render", "sign", "package")
+DOCUMENT_COMMANDS = ("terms", "render", "sign", "package", "notice")
 
 
 @dataclass

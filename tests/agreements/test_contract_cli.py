@@ -281,8 +281,21 @@ def test_four_parties_sign_in_turn_and_verify_reports_them(signed):
     # text output: one line per signature with its signer, then the log
     text = signed.run("contract", "verify", str(signed.path("agreement.pdf")), "--trust",
                       str(signed.path("keys/demo-ca.pem"))).output
-    assert text.count("intact yes, trusted yes") == 4
-    assert "✓ log: the file is AgreementSigned" in text
+    assert text.count("签名有效：是；证书可信：是；签署后文件未被改动：是") == 4
+    assert "采购日志：文件与采购日志记录的一致（AgreementSigned" in text
+    assert text.count("签署人：") == 4 and "结论：通过" in text
+    en = signed.run("--lang", "en", "contract", "verify", str(signed.path("agreement.pdf")),
+                    "--trust", str(signed.path("keys/demo-ca.pem"))).output
+    assert en.count("Signature valid: yes; certificate trusted: yes; file not changed "
+                    "since: yes") == 4
+    assert "Log: the file is the one the procurement log recorded (AgreementSigned" in en
+    assert "签名" not in en and "Result: VALID" in en
+    # the technical detail only under --verbose
+    assert "coverage ENTIRE_FILE" not in en
+    verbose = signed.run("--lang", "en", "contract", "verify", "--verbose",
+                         str(signed.path("agreement.pdf")), "--trust",
+                         str(signed.path("keys/demo-ca.pem"))).output
+    assert "coverage ENTIRE_FILE, modification level NONE" in verbose
 
 
 def test_each_signature_is_an_incremental_update_of_the_rendered_file(signed):
@@ -304,7 +317,8 @@ def test_flipped_byte_in_the_content_breaks_every_signature(signed):
     pdf = signed.path("agreement.pdf").read_bytes()
     bad = signed.path("tampered.pdf")
     bad.write_bytes(_flip(pdf, pdf.index(b"stream", 1000) + 200))
-    res = signed.run("contract", "verify", str(bad), "--trust",
+    res = signed.run("--lang", "en", "contract", "verify",
+                     str(bad), "--trust",
                      str(signed.path("keys/demo-ca.pem")))
     assert res.exit_code == 1
     for role in ORDER:
@@ -317,7 +331,8 @@ def test_flipped_byte_under_the_last_signature_names_only_it(signed):
     index = pdf.rindex(b"/Reason (") + 12  # in the last signature's own dictionary
     bad = signed.path("tampered.pdf")
     bad.write_bytes(_flip(pdf, index))
-    res = signed.run("contract", "verify", str(bad), "--trust",
+    res = signed.run("--lang", "en", "contract", "verify",
+                     str(bad), "--trust",
                      str(signed.path("keys/demo-ca.pem")), as_json=True)
     assert res.exit_code == 1
     report = json.loads(res.output.split("\nerror:")[0])
@@ -340,7 +355,8 @@ def test_a_file_whose_hash_differs_from_the_log_is_reported(signed):
                        signing_time=at(event.occurred_at) + timedelta(days=1))
     other = signed.path("other.pdf")
     other.write_bytes(pdf)
-    res = signed.run("contract", "verify", str(other), "--trust",
+    res = signed.run("--lang", "en", "contract", "verify",
+                     str(other), "--trust",
                      str(signed.path("keys/demo-ca.pem")), as_json=True)
     assert res.exit_code == 1
     report = json.loads(res.output.split("\nerror:")[0])
@@ -355,7 +371,8 @@ def test_a_file_whose_hash_differs_from_the_log_is_reported(signed):
 
 
 def test_a_file_signed_by_fewer_parties_than_the_log_says(signed):
-    res = signed.run("contract", "verify", str(signed.path("after-social_capital.pdf")),
+    res = signed.run("--lang", "en", "contract", "verify",
+                     str(signed.path("after-social_capital.pdf")),
                      "--trust", str(signed.path("keys/demo-ca.pem")))
     assert res.exit_code == 1
     assert "not signed by residents_committee, subdistrict_office" in res.output
@@ -363,10 +380,11 @@ def test_a_file_signed_by_fewer_parties_than_the_log_says(signed):
 
 
 def test_verify_without_the_log_checks_signatures_only(signed, tmp_path):
-    args = ("contract", "verify", str(signed.path("agreement.pdf")), "--trust",
+    args = ("--lang", "en", "contract", "verify",
+            str(signed.path("agreement.pdf")), "--trust",
             str(signed.path("keys/demo-ca.pem")))
     res = signed.run(*args, "--no-log", "--db", f"sqlite:///{tmp_path / 'none.db'}")
-    assert res.exit_code == 0 and "log not consulted" in res.output
+    assert res.exit_code == 0 and "The file alone was checked: --no-log was given" in res.output
     res = signed.run(*args, "--db", f"sqlite:///{tmp_path / 'none.db'}")
     assert res.exit_code == 2 and "no database" in res.output
 
@@ -377,10 +395,13 @@ def test_an_untrusted_root_fails(signed, tmp_path):
     other = make_demo_keys(tmp_path / "other", {"x": {"name": "某公司", "uscc":
                                                       "91510100MA61XY8127"}},
                            valid_from=at("2023-03-01T09:00+08:00"))
-    res = signed.run("contract", "verify", str(signed.path("agreement.pdf")), "--trust",
+    res = signed.run("--lang", "en", "contract", "verify",
+                     str(signed.path("agreement.pdf")), "--trust",
                      str(other.ca_cert))
     assert res.exit_code == 1
-    assert res.output.count("✗ the signer's certificate does not chain to a trusted root") == 4
+    assert res.output.count("Problem: the signer's certificate is not from a trusted "
+                            "authority") == 4
+    assert "certificate trusted: NO" in res.output and "Result: NOT VALID" in res.output
 
 
 def test_wrong_key_is_refused_and_nothing_recorded(awarded):
@@ -525,15 +546,16 @@ def test_package_signed_by_all_and_verified(signed):
     for party in ORDER:
         assert signed.sign(party, src="package/manifest.pdf").exit_code == 0
     assert [e.payload["party"] for e in signed.events(("FinancingPackageSigned",))] == ORDER
-    res = signed.run("contract", "verify", str(pkg), "--trust",
+    res = signed.run("--lang", "en", "contract", "verify", str(pkg), "--trust",
                      str(signed.path("keys/demo-ca.pem")))
     assert res.exit_code == 0, res.output
-    assert res.output.count("intact yes, trusted yes") == 8
-    assert "every file's SHA-256 matches the signed manifest" in res.output
+    assert res.output.count("Signature valid: yes; certificate trusted: yes; file not changed "
+                            "since: yes") == 8
+    assert "Every file of the package is the one the signed manifest lists" in res.output
     # a changed file in the package is named
     cover_pdf = pkg / "financing-cover.pdf"
     cover_pdf.write_bytes(cover_pdf.read_bytes() + b"\n")
-    res = signed.run("contract", "verify", str(pkg), "--trust",
+    res = signed.run("--lang", "en", "contract", "verify", str(pkg), "--trust",
                      str(signed.path("keys/demo-ca.pem")))
     assert res.exit_code == 1
     assert "financing-cover.pdf: SHA-256 differs from the manifest" in res.output

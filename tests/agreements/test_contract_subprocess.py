@@ -46,7 +46,7 @@ def assert_clock_is_ahead(cwd: Path) -> None:
 
 def _verify(path: Path, ws) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if k != "TENDERFLOW_DB"}
-    return subprocess.run([TF, "--db", ws.db, "contract", "verify", str(path), "--trust",
+    return subprocess.run([TF, "--db", ws.db, "--lang", "en", "contract", "verify", str(path), "--trust",
                            str(ws.path("keys/demo-ca.pem"))], check=False, cwd=ws.folder, env=env,
                           capture_output=True, text=True, timeout=120)
 
@@ -54,7 +54,7 @@ def _verify(path: Path, ws) -> subprocess.CompletedProcess[str]:
 def test_verify_in_a_real_process(signed):
     ok = _verify(signed.path("agreement.pdf"), signed)
     assert ok.returncode == 0, ok.stderr
-    assert ok.stdout.count("intact yes, trusted yes") == 4 and ok.stderr == ""
+    assert ok.stdout.count("Signature valid: yes; certificate trusted: yes; file not changed since: yes") == 4 and ok.stderr == ""
     pdf = bytearray(signed.path("agreement.pdf").read_bytes())
     pdf[pdf.rindex(b"/Reason (") + 12] ^= 0x01
     bad = signed.path("tampered.pdf")
@@ -70,11 +70,13 @@ def test_verify_three_years_later_under_faketime(signed):
     signing time, which equals its AgreementSigned event's occurred_at; the wall clock, three
     years ahead, plays no part."""
     assert_clock_is_ahead(signed.folder)
-    res = run_ahead(TF, "--db", signed.db, "contract", "verify", str(signed.path("agreement.pdf")),
-                    "--trust", str(signed.path("keys/demo-ca.pem")), cwd=signed.folder)
+    res = run_ahead(TF, "--db", signed.db, "--lang", "en", "contract", "verify",
+                    str(signed.path("agreement.pdf")), "--trust",
+                    str(signed.path("keys/demo-ca.pem")), cwd=signed.folder)
     assert res.returncode == 0, res.stdout + res.stderr
-    assert res.stdout.count("intact yes, trusted yes") == 4
-    assert "signed 2023-04-07T10:30:00+08:00 (declared by the signer" in res.stdout
-    assert "each declared signing time equals the occurred_at of its AgreementSigned event" \
+    assert res.stdout.count("Signature valid: yes; certificate trusted: yes; file not changed since: yes") == 4
+    assert "Signing time: 2023-04-07 10:30 (Beijing time), as declared by the signer" \
         in res.stdout
+    assert "Log: each signing time equals the time the log recorded the signature " \
+           "(AgreementSigned #" in res.stdout
     assert res.stderr == ""

@@ -27,24 +27,63 @@ def squeezed(text: str) -> str:
 
 
 def test_report_is_a_timeline_of_every_event(recorded: Any) -> None:
+    from tenderflow.events.names import event_name
+
     pdf, result = render_report(recorded.store, "CN-2023-001")
     assert pdf.startswith(b"%PDF") and result.ok and result.problems == []
     text = text_of(pdf)
     flat = squeezed(text)
     assert "采购过程审计时间线" in text and "审计结论" in text
-    assert "哈希链核验" in text and "按锁定规则重放" in text
+    assert "哈希链核验：通过" in flat and "按锁定规则重放：通过" in flat
     with recorded.store.reading() as tx:
         events = list(tx.read_stream(AWARD))
     assert result.events == len(events) and result.head_hash == events[-1].hash
     for ev in events:
-        assert f"第{ev.stream_seq}号事件" in flat
-        assert ev.hash in flat and ev.prev_hash in flat
+        assert squeezed(f"{ev.stream_seq}　{event_name(ev.type)}") in flat  # the events table
+        assert ev.hash in flat  # the hash chain, with both times as recorded
         assert ev.occurred_at in flat and ev.recorded_at in flat
         assert squeezed(ev.actor) in flat
         for check in ev.payload.get("checks", []):
-            assert check["rule"] in flat and squeezed(check["source"]) in flat
+            assert check["rule"] in flat
+            assert squeezed(check["source"].removesuffix(", secondary")
+                            .removesuffix(", unconfirmed").removesuffix(", P")) in flat
+    assert events[0].prev_hash in flat
     for digest in events[0].pins.values():
         assert digest in flat
+
+
+def test_report_opens_with_a_one_page_overview_in_words(recorded: Any) -> None:
+    """Issue 15: the first page holds the conclusion, the key dates and the parties; the
+    events have Chinese names; no raw JSON, no English event type, no glyph the font lacks."""
+    from pypdf import PdfReader
+
+    pdf, _ = render_report(recorded.store, "CN-2023-001")
+    pages = [squeezed(p.extract_text() or "") for p in PdfReader(io.BytesIO(pdf)).pages]
+    first = pages[0]
+    for heading in ("审计结论", "关键日期", "当事方", "哈希链核验：通过", "规则核验：",
+                    "确定成交供应商并发出成交通知书"):
+        assert heading in first, heading
+    assert "事件一览" not in first  # the overview is a page of its own
+    everything = "".join(pages)
+    with recorded.store.reading() as tx:
+        types = {ev.type for ev in tx.read_stream(AWARD)}
+    for raw in ("{\"", "\":", "✓", "✗", *types):
+        assert raw not in everything, raw
+    assert len(pages) < len(types) * 2
+
+
+def test_every_event_type_has_a_chinese_name() -> None:
+    from tenderflow.events.catalogue import SCHEMAS
+    from tenderflow.events.names import EVENT_NAMES
+
+    types = {p.stem for p in SCHEMAS.glob("*.json")}
+    assert types, "no event schemas found"
+    missing = sorted(types - set(EVENT_NAMES))
+    assert not missing, f"event types without a Chinese name in tenderflow/events/names.py: " \
+                        f"{missing}"
+    assert not sorted(set(EVENT_NAMES) - types), "names for event types that do not exist"
+    for zh, en in EVENT_NAMES.values():
+        assert zh and en and not zh.isascii()
 
 
 def test_report_embeds_its_cjk_font_and_is_deterministic(recorded: Any) -> None:
@@ -80,7 +119,7 @@ def test_report_states_a_forged_step(attacker: Any, recorded: Any, invoke: Any,
     assert "replay with the pinned rules: PROBLEM" in result.stdout
     assert "lowest_compliant_price" in result.stdout
     flat = squeezed(text_of(out.read_bytes()))
-    assert "未通过" in flat and f"第{seq}号事件ProcurementAwarded" in flat
+    assert "按锁定规则重放：未通过" in flat and f"第{seq}号事件" in flat
     assert "lowest_compliant_price" in flat
 
 

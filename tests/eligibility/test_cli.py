@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -112,7 +113,7 @@ def test_report_pdf_has_the_same_content_with_chinese_text(opened: Any, tmp_path
     reader = PdfReader(str(pdf))
     text = "".join(p.extract_text() for p in reader.pages).replace("\n", "")
     for expected in ("供应商资格审查报告", "四川华西城市建设有限公司", "锦城鑫源建设工程有限公司",
-                     "不合格", "财库〔2016〕125号", "政府采购法实施条例 第19条", "不通过",
+                     "不合格", "财库〔2016〕125号", "政府采购法实施条例 第19条", "未通过",
                      "未被列入失信被执行人名单", "审查日期：2025-05-07"):
         assert expected in text, expected
     fonts = [f.get_object() for page in reader.pages
@@ -321,3 +322,43 @@ def test_a_scenario_with_bad_eligibility_options_writes_nothing(invoke: Any, tmp
     with store.reading() as tx:
         assert tx.count_events() == 0  # not even the projects and suppliers
     store.dispose()
+
+
+def test_report_states_each_standard_and_the_facts_in_chinese_words(opened: Any,
+                                                                     db_url: str) -> None:
+    """Issue 15: every standard in Chinese with its source, the facts seen in words (amounts
+    in 万元 with separators), the status of a source in words — no raw JSON, no English
+    standard, and the rule ids only in the reference table at the end."""
+    from tenderflow.app.admin import open_store
+    from tenderflow.app.eligibility import recorded, report_sections
+    from tenderflow.app.procurement import Services
+
+    check_json(opened, "S-JCXY", "S-HXJS", "S-HMJZ", "S-RXZS", "C-CDRX", "S-CDJG", "S-TFJS",
+               "S-TFWY")
+    store = open_store(db_url)
+    report = recorded(Services(store), "CN-E")
+    sections = report_sections(report)
+    store.dispose()
+    body = [x for s in sections[:-1] for e in s["body"]
+            for x in ([e] if isinstance(e, str) else e if isinstance(e, list) else
+                      [c for row in e["table"]["rows"] for c in row])]
+    text = "\n".join(body)
+    for raw in ("{", "}", "\"blocking\"", "net assets", "not listed", "or higher", "(secondary)",
+                "secondary", "unconfirmed", "yuan"):
+        assert raw not in text, raw
+    rule_ids = {o["rule"] for c in report["candidates"] for o in c["outcomes"]}
+    assert not [r for r in rule_ids if r in text]
+    reference = sections[-1]["body"][1]["table"]["rows"]
+    assert {r for _title, r in reference} == rule_ids
+    # the financial capacity: the standard with the ratio and the amount, the facts in 万元
+    assert "标准：净资产不低于项目投资额的 20%（投资额 " in text
+    assert re.search(r"所见事实：净资产 [\d,.]+ 万元，(不低于|低于)投资额的 20%（[\d,.]+ 万元）",
+                     text), text
+    # the failures in words: listed on a credit list, a major illegal record, a shared legal
+    # representative, a supplier in two candidates
+    assert "已被列入：" in text and "列入日期 2024-11-15" in text
+    assert "重大违法记录：" in text
+    assert "单位负责人同为" in text
+    assert "身份作为候选人" in text
+    assert "——未通过。" in text and "——通过。" in text
+    assert "财库〔2016〕125号，该依据转引自二手资料，原文待核对" in text

@@ -1,6 +1,7 @@
 """The CLI is a thin shell over the application layer (DESIGN §2, issue 13): every module of
 ``tenderflow/cli`` imports, at module level or inside a command, nothing of tenderflow but
-``tenderflow.app.*`` (the facades), ``tenderflow.cli.*`` and ``tenderflow.errors``."""
+``tenderflow.app.*`` (the facades), ``tenderflow.cli.*``, ``tenderflow.errors`` and
+``tenderflow.i18n`` (the words it prints, COMMON.md)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from pathlib import Path
 import tenderflow
 
 CLI = Path(tenderflow.__file__).parent / "cli"
-ALLOWED = ("tenderflow.app", "tenderflow.cli", "tenderflow.errors")
+ALLOWED = ("tenderflow.app", "tenderflow.cli", "tenderflow.errors", "tenderflow.i18n")
 
 
 def tenderflow_imports(source: str) -> list[tuple[str, int]]:
