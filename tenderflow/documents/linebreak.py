@@ -11,7 +11,8 @@ of GB/T 15834-2011 (标点符号用法) as typesetters apply them:
 * a run of figures or Latin letters is never split: 1,005,000.50, 2023-12-01, 10:00, GB/T,
   SHA-256 (joiners . , : / - _ ' inside a run), and neither is —— or …… (标号 that may open a
   line, but not be cut in two);
-* between a space and what follows, a line may break (Latin text);
+* between a space and what follows, a line may break (Latin text), unless a closing mark
+  follows the space or it is the space between a date and its time (2023-03-08 09:30);
 * a run of letters and figures longer than 24 characters (a SHA-256 digest) is not a word: it
   breaks where the line ends.
 
@@ -57,6 +58,14 @@ def break_opportunities(text: str) -> list[bool]:
         prev, cur = text[k - 1], text[k]
         if not _punctuation_allows(prev, cur):
             allowed[k] = False
+    for m in re.finditer(r" +", text):  # a break at spaces drops them: look past them
+        before, after = m.start(), m.end()
+        if after < n and (text[after] in CLOSING
+                          or (before and text[before - 1].isdigit() and text[after].isdigit())):
+            # no line opens with the mark after the spaces, and a date and its time
+            # (2023-03-08 09:30) stay on one line
+            for k in range(max(before, 1), after + 1):
+                allowed[k] = False
     return allowed
 
 

@@ -146,3 +146,13 @@ def test_a_long_title_breaks_after_the_project_name():
     assert lines("关于北京市朝阳区劲松北社区老旧小区综合整治项目融资审批的申请函") == [
         "关于北京市朝阳区劲松北社区老旧小区综合整治项目", "融资审批的申请函"]
     assert lines("采购结果记录") == ["采购结果记录"]
+
+
+def test_a_date_stays_with_its_time_and_a_spaced_mark_with_its_word():
+    text = "截止时间为2023-03-08 09:30（北京时间） , remedy: none"
+    breaks = _breaks(text)
+    space = text.index(" ")
+    assert not {space, space + 1} & set(breaks)
+    comma = text.index(",")
+    assert not {comma - 1, comma} & set(breaks)  # not before the space, nor after it
+    assert text.index("remedy") in breaks  # after ", " a line may break
