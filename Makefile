@@ -7,7 +7,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
-APT_PACKAGES := postgresql poppler-utils fonts-wqy-zenhei faketime graphviz chromium chromium-driver
+APT_PACKAGES := postgresql poppler-utils fonts-wqy-zenhei fonts-arphic-uming faketime graphviz chromium chromium-driver
 PYTEST_ARGS ?=
 
 .PHONY: demo test bench lint system-deps install clean

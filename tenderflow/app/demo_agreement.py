@@ -167,11 +167,13 @@ def signing_roles(agreements: Agreements) -> list[str]:
 
 def shipped_demo_keys(pid: str, roles: Sequence[str], out_dir: Path) -> Any:
     """The demo keys shipped for ``pid`` in ``examples/keys/PID/`` (the demo CA, one PKCS#12
-    per role, the DEMO notice), copied into ``out_dir``; CheckFailed naming what is missing.
+    per role, the DEMO notice, and ``ROLE.seal.png`` for the parties that supply a seal
+    image), copied into ``out_dir``; CheckFailed naming what is missing.
     The parties' identities and validity are checked when each signs."""
     import shutil
 
     from tenderflow.documents.keys import DEMO_PASSPHRASE, DemoKeys
+    from tenderflow.documents.signature_page import SEAL_SUFFIX
     from tenderflow.paths import examples_dir
 
     source = examples_dir() / DEMO_KEYS_DIR / pid
@@ -181,7 +183,9 @@ def shipped_demo_keys(pid: str, roles: Sequence[str], out_dir: Path) -> Any:
         raise CheckFailed(f"{source}: the demo keys for {pid} lack {', '.join(missing)}; make "
                           f"them as {source.parent / 'README.md'} says", procurement=pid)
     out_dir.mkdir(parents=True, exist_ok=True)
-    for name in wanted:
+    seals = [f"{role}{SEAL_SUFFIX}" for role in roles
+             if (source / f"{role}{SEAL_SUFFIX}").is_file()]
+    for name in [*wanted, *seals]:  # a party's seal image, where it supplies one, beside its key
         shutil.copyfile(source / name, out_dir / name)
     return DemoKeys(out_dir / DEMO_CA, {role: out_dir / f"{role}.p12" for role in roles},
                     DEMO_PASSPHRASE, out_dir / DEMO_README)

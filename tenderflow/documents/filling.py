@@ -85,6 +85,32 @@ def _beijing_date(value: datetime) -> date:
     return value.astimezone(SHANGHAI).date() if value.utcoffset() is not None else value.date()
 
 
+# A contract amount written in figures in free text: with thousands separators, and ¥ or 人民币
+# before it or 元 after it (a unit price such as 0.55元 is not one); group 1 or 2 the figures.
+_FREE_AMOUNT = re.compile(
+    r"(?:¥|人民币)\s*(\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?)\s*元?"
+    r"|(\d{1,3}(?:,\d{3})+(?:\.\d{1,2})?)\s*元")
+
+
+def with_capitals(text: str) -> str:
+    """Free text with the 大写 after every amount in figures that lacks it: "补助资金人民币
+    7,200,000.00元" → "补助资金人民币7,200,000.00元（人民币柒佰贰拾万元整）" — a contract states an
+    amount in both. An amount already followed by （人民币… or （大写 is left as it is."""
+
+    def add(m: re.Match[str]) -> str:
+        rest = text[m.end():m.end() + 4]
+        if rest.startswith(("（人民币", "(人民币", "（大写", "(大写")):
+            return m.group(0)
+        figures = (m.group(1) or m.group(2)).replace(",", "")
+        try:
+            money = Money.parse(figures)
+        except InputError:
+            return m.group(0)
+        return f"{m.group(0)}（{money.chinese()}）"
+
+    return _FREE_AMOUNT.sub(add, text)
+
+
 def zh_date(d: date) -> str:
     return f"{d.year}年{d.month}月{d.day}日"
 
@@ -107,7 +133,9 @@ def format_value(value: Any, path: str, filter_: str = "") -> str:
         return value.formatted()
     if isinstance(value, (datetime, date)):
         return zh_date(as_date(value, path))
-    if isinstance(value, (str, int, Decimal)):
+    if isinstance(value, str):
+        return with_capitals(value.strip())
+    if isinstance(value, (int, Decimal)):
         return str(value).strip()
     raise InputError(f"a {type(value).__name__} cannot be written into a sentence", field=path,
                      expected="text, a number, an amount or a date")

@@ -19,10 +19,9 @@ from datetime import date
 from io import BytesIO
 from pathlib import Path
 from typing import Any
-from xml.sax.saxutils import escape
 
 from tenderflow.documents.filling import as_date, fill
-from tenderflow.documents.fonts import register_cjk_font
+from tenderflow.documents.fonts import BODY, HEADING, register_fonts
 from tenderflow.documents.templates import (
     Entry,
     FilledDocument,
@@ -43,7 +42,15 @@ RECORD_DIGEST_LABEL = "记录摘要"
 KEYWORD_PROCUREMENT = "procurement="
 KEYWORD_DOCUMENT = "document="
 
-PAGE_MARGIN_MM = 22
+# A4 after GB/T 9704-2012 (党政机关公文格式) §5.2.1: 天头 37 mm, 订口 (left) 28 mm, 版心
+# 156 mm × 225 mm, so 26 mm on the right and 35 mm at the foot.
+MARGIN_TOP_MM = 37
+MARGIN_LEFT_MM = 28
+TEXT_WIDTH_MM = 156
+TEXT_HEIGHT_MM = 225
+MARGIN_RIGHT_MM = 210 - MARGIN_LEFT_MM - TEXT_WIDTH_MM
+MARGIN_BOTTOM_MM = 297 - MARGIN_TOP_MM - TEXT_HEIGHT_MM
+PAGE_MARGIN_MM = MARGIN_LEFT_MM  # the left margin (older name)
 
 
 def check_digest(digest: str) -> str:
@@ -107,8 +114,9 @@ def render_filled(doc: FilledDocument, record_digest: str, *, keywords: Sequence
         story.append(_para(f"{clause.number}{clause.heading}", st["heading"]))
         story += _entries(clause.body, st)
     story += _entries(doc.closing, st)
+    boxes: dict[str, Any] = {}
     if doc.parties:
-        story += _signature_page(doc, st)
+        story += _signature_page(doc, st, boxes)
     all_keywords = [
         f"tenderflow {doc.template_id} {doc.template_version}",
         KEYWORD_SIGNING_ORDER + ",".join(doc.signing_order),
@@ -117,7 +125,7 @@ def render_filled(doc: FilledDocument, record_digest: str, *, keywords: Sequence
     ]
     return _build(story, title=doc.title, subject=f"{doc.template_id} {doc.template_version}",
                   keywords=all_keywords, footer=f"{digest_label}（SHA-256）：{record_digest}",
-                  document_date=doc.document_date)
+                  document_date=doc.document_date, boxes=boxes)
 
 
 def render_document(title: str, sections: Sequence[Mapping[str, Any]], record_digest: str, *,
@@ -183,17 +191,21 @@ _FONT_HASHES: dict[str, str] = {}
 
 
 def renderer_info() -> dict[str, str]:
-    """What else the bytes depend on: reportlab's version and the embedded font file."""
+    """What else the bytes depend on: reportlab's version and the embedded font files
+    (``font`` the 黑体 face, ``body_font`` the 宋体 face)."""
     import reportlab
 
-    from tenderflow.documents.fonts import find_cjk_font
+    from tenderflow.documents.fonts import find_font
 
-    font = find_cjk_font()
-    key = str(font.path)
-    if key not in _FONT_HASHES:
-        _FONT_HASHES[key] = hashlib.sha256(font.path.read_bytes()).hexdigest()
-    return {"reportlab": reportlab.Version, "font": f"{font.path.name}#{font.subfont_index}",
-            "font_sha256": _FONT_HASHES[key]}
+    out = {"reportlab": reportlab.Version}
+    for prefix, role in (("font", HEADING), ("body_font", BODY)):
+        font = find_font(role)
+        key = str(font.path)
+        if key not in _FONT_HASHES:
+            _FONT_HASHES[key] = hashlib.sha256(font.path.read_bytes()).hexdigest()
+        out[prefix] = f"{font.path.name}#{font.subfont_index}"
+        out[f"{prefix}_sha256"] = _FONT_HASHES[key]
+    return out
 
 
 def _plain_entries(body: Any, where: str) -> list[Entry]:
@@ -229,29 +241,37 @@ def _plain_entries(body: Any, where: str) -> list[Entry]:
 
 
 def _styles() -> dict[str, Any]:
+    """The styles: body text in the 宋体 face (小四, 12 pt), titles and headings in 黑体."""
     from reportlab.lib.enums import TA_CENTER, TA_JUSTIFY, TA_LEFT, TA_RIGHT
     from reportlab.lib.styles import ParagraphStyle
 
-    font = register_cjk_font()
-    body = ParagraphStyle("tf-body", fontName=font, fontSize=10.5, leading=18,
-                          firstLineIndent=21, alignment=TA_JUSTIFY, wordWrap="CJK",
+    fonts = register_fonts()
+    font, bold = fonts[BODY], fonts[HEADING]
+    body = ParagraphStyle("tf-body", fontName=font, fontSize=12, leading=21,
+                          firstLineIndent=24, alignment=TA_JUSTIFY, wordWrap="CJK",
                           spaceAfter=3)
     return {
         "font": font,
-        "title": ParagraphStyle("tf-title", parent=body, fontSize=18, leading=26,
-                                alignment=TA_CENTER, firstLineIndent=0, spaceAfter=6),
+        "bold": bold,
+        "fonts": fonts,
+        "title": ParagraphStyle("tf-title", parent=body, fontName=bold, fontSize=18,
+                                leading=28, alignment=TA_CENTER, firstLineIndent=0,
+                                spaceAfter=6),
         "subtitle": ParagraphStyle("tf-subtitle", parent=body, fontSize=12, leading=18,
                                    alignment=TA_CENTER, firstLineIndent=0, spaceAfter=4),
-        "number": ParagraphStyle("tf-number", parent=body, fontSize=10, alignment=TA_CENTER,
+        "number": ParagraphStyle("tf-number", parent=body, fontSize=10.5, alignment=TA_CENTER,
                                  firstLineIndent=0, spaceAfter=14),
-        "heading": ParagraphStyle("tf-heading", parent=body, fontSize=12, leading=20,
-                                  firstLineIndent=0, spaceBefore=8, spaceAfter=4,
-                                  keepWithNext=1),
+        "heading": ParagraphStyle("tf-heading", parent=body, fontName=bold, fontSize=12.5,
+                                  leading=22, firstLineIndent=0, spaceBefore=8, spaceAfter=4,
+                                  keepWithNext=1, alignment=TA_LEFT),
         "body": body,
         "salutation": ParagraphStyle("tf-salutation", parent=body, firstLineIndent=0),
         "item": ParagraphStyle("tf-item", parent=body),
         "cell": ParagraphStyle("tf-cell", parent=body, firstLineIndent=0, fontSize=10,
                                leading=14, spaceAfter=0, alignment=TA_LEFT),
+        "head_cell": ParagraphStyle("tf-head-cell", parent=body, fontName=bold,
+                                    firstLineIndent=0, fontSize=10, leading=14, spaceAfter=0,
+                                    alignment=TA_CENTER),
         "amount": ParagraphStyle("tf-amount", parent=body, firstLineIndent=0, fontSize=10,
                                  leading=14, spaceAfter=0, alignment=TA_RIGHT),
         "sign": ParagraphStyle("tf-sign", parent=body, firstLineIndent=0, leading=22),
@@ -259,16 +279,30 @@ def _styles() -> dict[str, Any]:
 
 
 def _para(text: str, style: Any) -> Any:
-    from reportlab.platypus import Paragraph
+    """A paragraph of plain text, broken into lines after the Chinese rules
+    (:mod:`tenderflow.documents.linebreak`); a character the style's face lacks is set in
+    the other face."""
+    from tenderflow.documents.linebreak import paragraph
 
-    return Paragraph(escape(text), style)
+    fonts = register_fonts()
+    other = fonts[HEADING] if style.fontName == fonts[BODY] else fonts[BODY]
+    return paragraph(text, style, other)
 
 
 def _title_block(title: str, subtitle: str, number: str, st: dict[str, Any]) -> list[Any]:
     out = []
     if subtitle:
         out.append(_para(subtitle, st["subtitle"]))
-    out.append(_para(title, st["title"]))
+    from reportlab.lib.styles import ParagraphStyle
+    from reportlab.lib.units import mm
+
+    from tenderflow.documents.linebreak import title_lines
+
+    style = st["title"]
+    lines = title_lines(title, style.fontName, style.fontSize, TEXT_WIDTH_MM * mm - 12)
+    for n, line in enumerate(lines, start=1):
+        out.append(_para(line, style if n == len(lines) else ParagraphStyle(
+            "tf-title-line", parent=style, spaceAfter=0)))
     if number:
         out.append(_para(number, st["number"]))
     else:
@@ -295,16 +329,29 @@ def _entries(entries: Sequence[Entry], st: dict[str, Any]) -> list[Any]:
 
 def _table(table: Table, st: dict[str, Any]) -> Any:
     from reportlab.lib import colors
+    from reportlab.lib.styles import ParagraphStyle
     from reportlab.lib.units import mm
     from reportlab.platypus import Table as RLTable
     from reportlab.platypus import TableStyle
 
-    width = 210 * mm - 2 * PAGE_MARGIN_MM * mm
-    cols = len(table.columns)
-    data = [[_para(c, st["cell"]) for c in table.columns]]
-    data += [[_para(c, st["amount"] if c.startswith("¥") else st["cell"]) for c in row]
+    from tenderflow.documents.linebreak import column_widths, columns_fit
+
+    # the cell text's size: 10 pt, smaller (down to 6 pt, with less padding) for a table
+    # whose figures would otherwise not fit their columns whole
+    cells = [[table.columns[j], *(row[j] for row in table.rows)]
+             for j in range(len(table.columns))]
+    total, font = TEXT_WIDTH_MM * mm, st["cell"].fontName
+    size, pad = next(((s, p) for s, p in ((10, 6), (9, 5), (8, 4), (7, 3), (6.5, 2.5),
+                                          (6, 2)) if columns_fit(cells, font, s, total, 2 * p)),
+                     (6, 2))
+    styles = {k: ParagraphStyle(f"{k}-{size}", parent=st[k], fontSize=size,
+                                leading=round(size * 1.4, 1))
+              for k in ("cell", "head_cell", "amount")}
+    data = [[_para(c, styles["head_cell"]) for c in table.columns]]
+    data += [[_para(c, styles["amount"] if c.startswith("¥") else styles["cell"]) for c in row]
              for row in table.rows]
-    t = RLTable(data, colWidths=[width / cols] * cols, repeatRows=1, hAlign="CENTER")
+    widths = column_widths(cells, font, size, total, 2 * pad)
+    t = RLTable(data, colWidths=widths, repeatRows=1, hAlign="CENTER")
     t.spaceBefore = 4
     t.spaceAfter = 8
     t.setStyle(TableStyle([
@@ -314,49 +361,55 @@ def _table(table: Table, st: dict[str, Any]) -> Any:
         ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
         ("TOPPADDING", (0, 0), (-1, -1), 3),
         ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+        ("LEFTPADDING", (0, 0), (-1, -1), pad),
+        ("RIGHTPADDING", (0, 0), (-1, -1), pad),
     ]))
     return t
 
 
-def _signature_page(doc: FilledDocument, st: dict[str, Any]) -> list[Any]:
-    from reportlab.platypus import KeepTogether, PageBreak, Spacer
+def _signature_page(doc: FilledDocument, st: dict[str, Any],
+                    boxes: dict[str, Any]) -> list[Any]:
+    """The 签署页: the note, then one box per party (name, USCC, a line for the hand
+    signature, the 电子签名 area and the 盖章 circle) whose place ``boxes`` records, so that
+    the signatures land on it (:mod:`tenderflow.documents.signature_page`)."""
+    from reportlab.lib.units import mm
+    from reportlab.platypus import PageBreak, Spacer
 
-    out: list[Any] = [PageBreak(), _para("签署页", st["title"]), Spacer(1, 6)]
+    from tenderflow.documents.signature_page import signature_box
+
+    out: list[Any] = [PageBreak(), _para("签署页", st["title"])]
     order = "、".join(p.label.split("（")[0] for p in doc.parties)
     note = doc.signature_note or (
         f"本文件由{order}按上述顺序依次以可靠的电子签名签署。各方的电子签名"
         f"嵌入本文件，可使用 PDF 阅读器或 tenderflow contract verify 核验。")
     out.append(_para(note, st["body"]))
-    out.append(Spacer(1, 8))
+    out.append(Spacer(1, 4))
     for party in doc.parties:
-        out.append(KeepTogether([
-            _para(f"{party.label}：{party.name}", st["sign"]),
-            _para(f"统一社会信用代码：{party.uscc}", st["sign"]),
-            _para("法定代表人或者授权代表（电子签名）：", st["sign"]),
-            _para("签署时间：以电子签名记载的时间为准", st["sign"]),
-            Spacer(1, 14),
-        ]))
+        out.append(signature_box(party.role, party.label, party.name, party.uscc, st["fonts"],
+                                 TEXT_WIDTH_MM * mm, boxes))
     return out
 
 
 def _build(story: list[Any], *, title: str, subject: str, keywords: list[str], footer: str,
-           document_date: date | None) -> bytes:
+           document_date: date | None, boxes: dict[str, Any] | None = None) -> bytes:
+    """The PDF bytes of ``story``; ``boxes`` (filled while the signature boxes are drawn)
+    is written to the Keywords once the layout is done."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
     from reportlab.platypus import SimpleDocTemplate
 
-    font = register_cjk_font()
+    font = register_fonts()[BODY]
     stamp = (f"D:{document_date:%Y%m%d}000000+08'00'" if document_date
              else "D:20000101000000+00'00'")
     buf = BytesIO()
     doc = SimpleDocTemplate(
         buf, pagesize=A4, invariant=1, pageCompression=1,
-        leftMargin=PAGE_MARGIN_MM * mm, rightMargin=PAGE_MARGIN_MM * mm,
-        topMargin=20 * mm, bottomMargin=24 * mm,
+        leftMargin=MARGIN_LEFT_MM * mm, rightMargin=MARGIN_RIGHT_MM * mm,
+        topMargin=MARGIN_TOP_MM * mm, bottomMargin=MARGIN_BOTTOM_MM * mm,
         title=title, author="tenderflow", subject=subject, creator="tenderflow",
         keywords="; ".join(keywords),
     )
-    doc.build(story, canvasmaker=_canvas_class(font, title, footer, stamp))
+    doc.build(story, canvasmaker=_canvas_class(font, title, footer, stamp, boxes))
     data = buf.getvalue()
     if data.count(_ID_PLACEHOLDER) != 2:
         raise RuntimeError("reportlab did not write the file ID where expected")
@@ -364,8 +417,10 @@ def _build(story: list[Any], *, title: str, subject: str, keywords: list[str], f
     return data.replace(_ID_PLACEHOLDER, file_id)
 
 
-def _canvas_class(font: str, title: str, footer: str, stamp: str) -> type:
-    """A canvas that writes the page footer once the page count is known."""
+def _canvas_class(font: str, title: str, footer: str, stamp: str,
+                  boxes: dict[str, Any] | None = None) -> type:
+    """A canvas that writes the page footer once the page count is known, and the places of
+    the signature boxes into the Keywords once they are drawn."""
     from reportlab.lib.pagesizes import A4
     from reportlab.lib.units import mm
     from reportlab.pdfgen.canvas import Canvas
@@ -387,6 +442,10 @@ def _canvas_class(font: str, title: str, footer: str, stamp: str) -> type:
             self._startPage()
 
         def save(self) -> None:
+            if boxes:
+                from tenderflow.documents.signature_page import box_keywords
+
+                self.setKeywords("; ".join([self._doc.info.keywords, *box_keywords(boxes)]))
             total = len(self._pages)
             for number, state in enumerate(self._pages, start=1):
                 self.__dict__.update(state)
@@ -400,12 +459,12 @@ def _canvas_class(font: str, title: str, footer: str, stamp: str) -> type:
             self.setFillGray(0.25)
             self.setStrokeGray(0.6)
             self.setLineWidth(0.4)
-            top = 297 * mm - 12 * mm
+            top = 297 * mm - 24 * mm
             self.setFont(font, 8)
-            self.drawString(PAGE_MARGIN_MM * mm, top, header)
-            self.line(PAGE_MARGIN_MM * mm, top - 2.5 * mm, width - PAGE_MARGIN_MM * mm,
-                      top - 2.5 * mm)
-            self.line(PAGE_MARGIN_MM * mm, 18 * mm, width - PAGE_MARGIN_MM * mm, 18 * mm)
+            left, right = MARGIN_LEFT_MM * mm, width - MARGIN_RIGHT_MM * mm
+            self.drawString(left, top, header)
+            self.line(left, top - 2.5 * mm, right, top - 2.5 * mm)
+            self.line(left, 18 * mm, right, 18 * mm)
             self.setFont(font, 9)
             self.drawCentredString(width / 2, 13 * mm, f"第 {number} 页　共 {total} 页")
             self.setFont(font, 6.5)

@@ -15,9 +15,12 @@ are the same). Each party's signature goes in the field ``Sig_<role>`` (``Sig_so
 as an incremental update, in the order the template lists the parties; the order is written in
 the PDF's Keywords by the renderer, so a PDF carries its own signing order.
 
-Signatures are invisible (no appearance stream): pyHanko's stamp would bring a non-embedded
-standard font into a document that otherwise embeds all its fonts; the signature page names
-the parties and viewers list the signatures in their signature panel.
+Signatures are visible: the renderer writes where each party's box on the 签署页 is
+(``signature-box=`` in the Keywords, :mod:`tenderflow.documents.signature_page`), and the
+party's field is placed there with an appearance drawn by reportlab with the document's own
+embedded fonts (who signed, USCC, time in +08:00, and the party's seal image when it supplies
+one beside its key: ``<key>.seal.png``). A PDF without boxes (rendered before they existed)
+gets an invisible signature, as before.
 
 Time
 ----
@@ -54,6 +57,7 @@ from tenderflow.documents.keys import (
     shanghai_time,
     validity_problem,
 )
+from tenderflow.documents.signature_page import placement, seal_for_key
 from tenderflow.errors import CheckFailed, InputError
 
 # pyHanko logs its diff-analysis findings with tracebacks; verify_pdf reports them per
@@ -106,11 +110,15 @@ def pdf_metadata(pdf_bytes: bytes) -> dict[str, Any]:
     return _metadata(_reader(pdf_bytes))
 
 
-def _metadata(reader: Any) -> dict[str, Any]:
+def _keywords(reader: Any) -> str:
     try:
-        keywords = str(reader.trailer_view["/Info"].get("/Keywords", ""))
+        return str(reader.trailer_view["/Info"].get("/Keywords", ""))
     except (KeyError, TypeError, AttributeError):
-        keywords = ""
+        return ""
+
+
+def _metadata(reader: Any) -> dict[str, Any]:
+    keywords = _keywords(reader)
     found = {name: pattern.search(keywords) for name, pattern in (
         ("signing_order", _KEYWORD_ORDER), ("record_digest", _KEYWORD_DIGEST),
         ("log_hash", _KEYWORD_LOG_HASH),
@@ -148,7 +156,8 @@ def _original_revision(reader: Any, pdf_bytes: bytes) -> bytes:
 def sign_pdf(in_bytes: bytes, p12_path: str | Path, passphrase: str | bytes | None,
              party_role: str, expected_identity: Mapping[str, Any], *,
              signing_time: dt.datetime, signing_order: Sequence[str] | None = None,
-             reason: str | None = None, location: str | None = None) -> bytes:
+             reason: str | None = None, location: str | None = None,
+             seal_image: str | Path | None = None) -> bytes:
     """Add ``party_role``'s PAdES signature to the PDF as an incremental update.
 
     ``signing_time`` (aware) is the business time of the signing — the ``occurred_at`` the
@@ -162,6 +171,10 @@ def sign_pdf(in_bytes: bytes, p12_path: str | Path, passphrase: str | bytes | No
     signing order, it has signed already, a party before it has not signed yet, or an earlier
     signature no longer matches the document. The order is ``signing_order`` if given, else
     the order the renderer wrote into the PDF.
+
+    Where the PDF has a signature box for the party, the field goes there with a visible
+    appearance; ``seal_image`` (a PNG) is the party's seal, by default the
+    ``<key>.seal.png`` beside the key file if there is one.
     """
     from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.sign import fields, signers
@@ -184,6 +197,8 @@ def sign_pdf(in_bytes: bytes, p12_path: str | Path, passphrase: str | bytes | No
     existing = _existing_signatures(reader)
     _check_turn(party_role, order, existing)
 
+    placed = placement(_keywords(reader), party_role, field_name(party_role), who, when,
+                       Path(seal_image) if seal_image else seal_for_key(p12_path))
     signer = pyhanko_signer(p12_bytes, passphrase)
     meta = signers.PdfSignatureMetadata(
         field_name=field_name(party_role),
@@ -198,7 +213,7 @@ def sign_pdf(in_bytes: bytes, p12_path: str | Path, passphrase: str | bytes | No
                                               when.isoformat().encode(),
                                               field_name(party_role).encode())).digest()
         writer = _writer_at(when, seed[:16])(BytesIO(in_bytes), strict=False)
-        out = _signer_at(when)(meta, signer=signer).sign_pdf(writer)
+        out = _signer_at(when)(meta, signer=signer, **placed).sign_pdf(writer)
     except SigningError as exc:
         raise CheckFailed(f"pyHanko refused to sign for {party_role}: {exc}",
                           party=party_role) from None

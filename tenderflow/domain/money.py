@@ -102,10 +102,13 @@ def _four_digits(group: int) -> str:
 
 
 def to_chinese_capital(amount: Decimal) -> str:
-    """Render yuan in 大写 following the usual banking conventions.
+    """Render yuan in 大写 after 《支付结算办法》附一《正确填写票据和结算凭证的基本规定》:
+    整 after 元 (nothing after 角 or 分); one 零 for a run of zeros in the middle, also where
+    the 万 or 元 digit is 0 and the next is not (the rule allows it there, and a bank prefers
+    it: nothing can be slipped in).
 
     40000000 → 人民币肆仟万元整; 1234.56 → 人民币壹仟贰佰叁拾肆元伍角陆分;
-    100000.05 → 人民币壹拾万元零伍分.
+    100000.05 → 人民币壹拾万元零伍分; 1005000.50 → 人民币壹佰万零伍仟元伍角.
     """
     amount = amount.quantize(CENT, rounding=ROUND_HALF_UP)
     if amount < 0:
@@ -127,7 +130,9 @@ def to_chinese_capital(amount: Decimal) -> str:
             if g == 0:
                 need_zero = bool(parts)
                 continue
-            if parts and (need_zero or g < 1000):
+            # a zero between two groups is written once: the group above ends in 0 (万位 is
+            # 0: 1,005,000 → 壹佰万零伍仟), a whole group is 0, or this one starts with 0
+            if parts and (need_zero or g < 1000 or groups[idx + 1] % 10 == 0):
                 parts.append("零")
             parts.append(_four_digits(g) + _BIG_UNITS[idx] if idx < len(_BIG_UNITS) else "")
             need_zero = False
@@ -140,6 +145,4 @@ def to_chinese_capital(amount: Decimal) -> str:
         text += "零"
     if fen:
         text += _DIGITS[fen] + "分"
-    else:
-        text += "整"
     return "人民币" + text

@@ -149,3 +149,17 @@ def test_readme_lists_every_placeholder(contracts):
         for field in placeholders(load_template(contracts / name)):
             generic = re.sub(r"^parties\.[a-z_]+\.", "parties.ROLE.", field)
             assert field in documented or generic in documented, f"{name}: {field} undocumented"
+
+
+@pytest.mark.parametrize("text,expected", [
+    ("补助资金人民币7,200,000.00元", "补助资金人民币7,200,000.00元（人民币柒佰贰拾万元整）"),
+    ("收费1,005,000.50元，另有¥2,000.00。",
+     "收费1,005,000.50元（人民币壹佰万零伍仟元伍角），另有¥2,000.00（人民币贰仟元整）。"),
+    ("¥40,000,000.00（人民币肆仟万元整）", "¥40,000,000.00（人民币肆仟万元整）"),
+    ("人民币7,200,000.00元（大写：柒佰贰拾万元整）", "人民币7,200,000.00元（大写：柒佰贰拾万元整）"),
+    ("面积198,000平方米，3,605户，每平方米0.55元", "面积198,000平方米，3,605户，每平方米0.55元"),
+])
+def test_free_text_amounts_get_their_capitals(text, expected):
+    from tenderflow.documents.filling import with_capitals
+
+    assert with_capitals(text) == expected

@@ -14,10 +14,17 @@ from tenderflow.errors import InputError
     ("100000.05", "人民币壹拾万元零伍分"),
     ("1001", "人民币壹仟零壹元整"),
     ("100010000", "人民币壹亿零壹万元整"),
-    ("105000", "人民币壹拾万伍仟元整"),
+    ("105000", "人民币壹拾万零伍仟元整"),  # 万位 0, 千位 not: one 零
     ("3245000.00", "人民币叁佰贰拾肆万伍仟元整"),
-    ("0.50", "人民币伍角整"),
-    ("2.10", "人民币贰元壹角整"),
+    ("0.50", "人民币伍角"),  # nothing after 角 (整 only after 元)
+    ("2.10", "人民币贰元壹角"),
+    ("1005000.50", "人民币壹佰万零伍仟元伍角"),
+    ("7200000", "人民币柒佰贰拾万元整"),
+    ("107000.53", "人民币壹拾万零柒仟元伍角叁分"),
+    ("1680.32", "人民币壹仟陆佰捌拾元叁角贰分"),  # 元位 0 before 角: 零 optional, not written
+    ("100500000", "人民币壹亿零伍拾万元整"),
+    ("1000000001", "人民币壹拾亿零壹元整"),
+    ("1010", "人民币壹仟零壹拾元整"),
     ("10.01", "人民币壹拾元零壹分"),
     ("0", "人民币零元整"),
     ("1000000000000", "人民币壹万亿元整"),
@@ -50,7 +57,7 @@ def test_capitals_are_well_formed(d: Decimal) -> None:
     assert text.startswith("人民币")
     assert set(text) <= _DIGITS
     assert "零零" not in text
-    assert text.endswith(("整", "分"))
+    assert text.endswith(("元整", "角", "分"))
     # Parsing the capitals back gives the amount (an independent reading).
     assert _read_back(text) == d
 
