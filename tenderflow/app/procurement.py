@@ -327,6 +327,11 @@ class Services:
                 if where and not exc.context.get("file"):
                     raise InputError(exc.message, file=where) from None
                 raise
+        if "fiscal" in wanted:
+            from tenderflow.app.fiscal_facts import fiscal_facts
+
+            region = (state.get("project") or {}).get("region")
+            facts["fiscal"] = fiscal_facts(tx, str(region), at) if region else {"region": None}
         if "procurements" in wanted and isinstance(data, dict):
             # other procurements the data names (keys "procurement" or "…_procurement"):
             # their mode, state, project and award as they stand now, copied for replay

@@ -482,7 +482,7 @@ def replay(store: Any, procurement: str | None = None, progress: Any = None) -> 
                 report.streams.append(replay_stream(tx, rid, pinned, rows))
             elif kind in ("project", "supplier"):
                 report.streams.append(replay_registry(tx, sid))
-            elif kind in ("credit", "credit-asof"):
+            elif kind in ("credit", "credit-asof", "fiscal"):
                 report.streams.append(replay_credit(tx, sid, StreamReplay(sid), _violation))
             if progress is not None:
                 progress(1)

@@ -27,6 +27,8 @@ from tenderflow.domain.components import (
     contract,
     eligibility,
     expert_draw,
+    funding,
+    ppp_checks,
     reopening,
 )
 from tenderflow.domain.fold import (
@@ -70,7 +72,8 @@ MODULES = (procurement, agreement, common, bonds, challenges, contract,
            negotiation_decisions, negotiation_continuation, negotiation_group,
            negotiation_calculators, negotiation_fold, negotiation_contract,
            ppp_decisions, ppp_fold, ppp_contract,
-           reopening)
+           reopening,
+           funding, ppp_checks)
 
 GUARDS: dict[str, GuardSpec] = guards_of(MODULES)
 

@@ -1,0 +1,40 @@
+"""What a project's ``fund`` step reads of its region's registered fiscal data, copied into
+its event (``facts.fiscal``) so that replay needs nothing else. The procurement services call
+it when a transition asks for the ``fiscal`` facts; :mod:`tenderflow.app.fiscal` records the
+imports."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from tenderflow.domain.timeutil import local_date, parse_time
+from tenderflow.store.eventstore import Tx
+
+#: One stream per region and as-of date (``fiscal:<region>:<YYYY-MM-DD>``), holding its
+#: ``FiscalDataImported`` events (a later one corrects the data of the same date).
+PREFIX = "fiscal:"
+
+
+def fiscal_stream(region: str, as_of: str) -> str:
+    return f"{PREFIX}{region}:{as_of}"
+
+
+def fiscal_facts(tx: Tx, region: str, at: datetime) -> dict[str, Any]:
+    """The region's registered data a check at ``at`` reads: ``{"region", "import": {as_of,
+    imported_at, file} | None, "data": ... | None}``."""
+    day = local_date(at).isoformat()
+    prefix = f"{PREFIX}{region}:"
+    dates = sorted((sid[len(prefix):] for sid in tx.stream_ids(prefix)
+                    if sid[len(prefix):] <= day), reverse=True)
+    for as_of in dates:
+        found = None
+        for ev in tx.read_stream(fiscal_stream(region, as_of)):
+            if parse_time(ev.occurred_at) <= at:
+                found = ev
+        if found is not None:
+            return {"region": region,
+                    "import": {"as_of": as_of, "imported_at": found.occurred_at,
+                               "file": found.payload.get("file")},
+                    "data": found.payload["data"]}
+    return {"region": region, "import": None, "data": None}

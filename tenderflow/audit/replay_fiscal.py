@@ -1,0 +1,49 @@
+"""Replay of the fiscal-data streams (``fiscal:<region>:<as_of>``): each holds the
+``FiscalDataImported`` events of that region and date — the data must parse as a region's
+file does, name the stream's region and date, match its digest, and not be as of a day after
+its import."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tenderflow.audit.reading import UnreadableEvent, events_of
+from tenderflow.domain.timeutil import local_date, parse_time
+from tenderflow.errors import InputError
+
+
+def replay_fiscal(tx: Any, stream: str, result: Any, violation: Any) -> Any:
+    """Fill ``result`` (a StreamReplay) for a fiscal stream; ``violation(ev, kind, message)``
+    builds the report of a bad event."""
+    from tenderflow.app.fiscal import digest_of
+    from tenderflow.domain.components.fiscal import parse_region
+
+    region, _, as_of = stream.partition(":")[2].rpartition(":")
+    try:
+        events = list(events_of(tx, stream))
+    except UnreadableEvent as exc:
+        result.projection.append(f"not compared: {exc.message}")
+        return result
+    for ev in events:
+        result.events += 1
+        payload = ev.payload if isinstance(ev.payload, dict) else {}
+        if ev.type != "FiscalDataImported" or payload.get("region") != region \
+                or payload.get("as_of") != as_of:
+            result.violation = violation(ev, "differs", f"{stream} holds the fiscal data of "
+                                         f"{region} as of {as_of}, not this event")
+            return result
+        if as_of > local_date(parse_time(ev.occurred_at)).isoformat():
+            result.violation = violation(ev, "differs", f"data as of {as_of} imported before "
+                                         f"that day ({ev.occurred_at})")
+            return result
+        try:
+            parsed = parse_region(payload.get("data"), file=f"{stream}#{ev.stream_seq}")
+        except InputError as exc:
+            result.violation = violation(ev, "differs", f"the recorded data is not a region's "
+                                         f"fiscal data: {exc.message}")
+            return result
+        if parsed.region != region or digest_of(parsed) != payload.get("digest"):
+            result.violation = violation(ev, "differs", "the recorded data does not match its "
+                                         "region or digest")
+            return result
+    return result
