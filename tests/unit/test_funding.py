@@ -44,7 +44,7 @@ def run(name: str, c: GuardContext) -> Any:
 
 
 def plan(**sources: str) -> dict[str, Any]:
-    return {"sources": sources}
+    return {"sources": [{"kind": k, "amount": v} for k, v in sources.items()]}
 
 
 # --------------------------------------------------------------------------- the plan
@@ -91,11 +91,10 @@ def test_a_local_government_guarantee_is_refused_and_a_bank_one_is_not() -> None
 
 
 @pytest.mark.parametrize(("data", "field"), [
-    ({"sources": {}}, "with.sources"),
-    ({"sources": {"lottery": "1.00"}}, "with.sources.lottery"),
-    ({"sources": {"residents": "1.001"}}, "with.sources.residents"),
-    ({"sources": {"residents": "1"}, "guarantees": [{"kind": "mayor"}]},
-     "with.guarantees[0].kind"),
+    ({"sources": []}, "with.sources"),
+    ({"sources": [{"kind": "lottery", "amount": "1.00"}]}, "with.sources[0].kind"),
+    (plan(bank_loans="1", residents="1.001"), "with.sources[1].amount"),
+    ({**plan(residents="1"), "guarantees": [{"kind": "mayor"}]}, "with.guarantees[0].kind"),
 ])
 def test_a_malformed_plan_names_the_field(data: dict[str, Any], field: str) -> None:
     with pytest.raises(InputError) as err:
@@ -103,15 +102,17 @@ def test_a_malformed_plan_names_the_field(data: dict[str, Any], field: str) -> N
     assert f"field '{field}'" in err.value.message
 
 
-def test_balance_is_exact() -> None:
-    p = parse_plan({"sources": {"residents": "0.10", "bank_loans": "0.20"}})
+def test_balance_is_exact_and_a_kind_may_repeat() -> None:
+    p = parse_plan({"sources": [{"kind": "bank_loans", "amount": "0.10", "party": "甲银行"},
+                                {"kind": "bank_loans", "amount": "0.20", "party": "乙银行"}]})
+    assert p.amount("bank_loans") == Money(Decimal("0.30"))
     assert balance(p, Money(Decimal("0.30"))) == Money(Decimal(0))
 
 
 # --------------------------------------------------------------------------- PPP fiscal checks
 
 def ppp(**terms: Any) -> dict[str, Any]:
-    return {"sources": {"social_capital": "40000000.00"},
+    return {**plan(social_capital="40000000.00"),
             "ppp": {"form": "other", "payment": "government_pay", **terms}}
 
 

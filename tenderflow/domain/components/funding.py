@@ -3,16 +3,16 @@ funded (the ``fund`` step of ``workflows/project.yaml``).
 
 The plan is the trigger's data::
 
-    sources:                      # yuan, decimal strings; only the sources used
-      residents: "1200000.00"           # 居民出资 (who benefits pays)
-      maintenance_funds: "800000.00"    # 住宅专项维修资金
-      central_subsidy: "6000000.00"     # 中央补助资金
-      local_budget: "2000000.00"        # 地方财政资金
-      special_bonds: "0.00"             # 地方政府专项债券
-      bank_loans: "10000000.00"         # 银行贷款
-      social_capital: "20000000.00"     # 社会资本
-      facility_income: "0.00"           # 设施有偿使用、资产权益收入
-      contractor_advance: "0.00"        # 施工单位垫资 — refused (政府投资条例 第22条)
+    sources:                      # yuan, decimal strings; a kind may appear more than once
+      - {kind: residents, amount: "1200000.00"}            # 居民出资 (who benefits pays)
+      - {kind: maintenance_funds, amount: "800000.00"}     # 住宅专项维修资金
+      - {kind: central_subsidy, amount: "6000000.00"}      # 中央补助资金
+      - {kind: local_budget, amount: "2000000.00"}         # 地方财政资金
+      - {kind: special_bonds, amount: "0.00"}              # 地方政府专项债券
+      - {kind: bank_loans, amount: "10000000.00", party: 某银行}   # 银行贷款
+      - {kind: social_capital, amount: "20000000.00"}      # 社会资本
+      - {kind: facility_income, amount: "0.00"}            # 设施有偿使用、资产权益收入
+      - {kind: contractor_advance, amount: "0.00"}         # 施工单位垫资 — refused (第22条)
     guarantees:                   # credit support given for anyone's debt in the plan
       - {guarantor: 某区财政局, kind: local_government, debtor: social_capital,
          amount: "20000000.00"}
@@ -84,7 +84,7 @@ class Guarantee:
 class FundingPlan:
     """A parsed funding plan: each source's amount and the guarantees given."""
 
-    sources: dict[str, Money]
+    sources: dict[str, Money]  # kind -> the sum of its lines
     guarantees: tuple[Guarantee, ...] = ()
 
     @property
@@ -100,17 +100,20 @@ class FundingPlan:
 
 def parse_plan(data: Mapping[str, Any], *, file: str | None = None) -> FundingPlan:
     """The plan in a trigger's data; a malformed plan raises :class:`InputError` naming the
-    field (``with.sources.residents``)."""
+    field (``with.sources[2].amount``)."""
     raw = data.get("sources")
-    if not isinstance(raw, Mapping) or not raw:
+    if not isinstance(raw, list) or not raw:
         raise InputError("the funding plan names no source", file=file, field="with.sources",
-                         expected="a mapping of source to amount: " + ", ".join(SOURCES))
+                         expected="a list of {kind, amount}; kinds: " + ", ".join(SOURCES))
     sources: dict[str, Money] = {}
-    for key, value in raw.items():
-        if key not in SOURCES:
-            raise InputError(f"unknown funding source {key!r}", file=file,
-                             field=f"with.sources.{key}", expected=" | ".join(SOURCES))
-        sources[key] = Money.parse(value, field=f"with.sources.{key}", file=file)
+    for i, item in enumerate(raw):
+        where = f"with.sources[{i}]"
+        kind = item.get("kind") if isinstance(item, Mapping) else None
+        if kind not in SOURCES:
+            raise InputError(f"unknown funding source {kind!r}", file=file,
+                             field=f"{where}.kind", expected=" | ".join(SOURCES))
+        amount = Money.parse(item.get("amount"), field=f"{where}.amount", file=file)
+        sources[kind] = sources.get(kind, Money(Decimal(0))) + amount
     guarantees: list[Guarantee] = []
     for i, g in enumerate(data.get("guarantees") or ()):
         where = f"with.guarantees[{i}]"
@@ -121,12 +124,12 @@ def parse_plan(data: Mapping[str, Any], *, file: str | None = None) -> FundingPl
         if kind not in GUARANTORS:
             raise InputError(f"unknown guarantor kind {kind!r}", file=file,
                              field=f"{where}.kind", expected=" | ".join(GUARANTORS))
-        amount = g.get("amount")
+        given = g.get("amount")
         guarantees.append(Guarantee(
             guarantor=str(g.get("guarantor") or GUARANTORS[kind]), kind=kind,
             debtor=str(g.get("debtor") or ""),
-            amount=None if amount is None else Money.parse(amount, field=f"{where}.amount",
-                                                           file=file)))
+            amount=None if given is None else Money.parse(given, field=f"{where}.amount",
+                                                          file=file)))
     return FundingPlan(sources, tuple(guarantees))
 
 
