@@ -136,7 +136,8 @@ def planning_release(prefix: str, project: dict[str, Any], data: dict[str, Any],
             {"scheme": CATEGORY_SCHEME, "id": c, "description": c}
             for c in dict.fromkeys(str(s.get("category")) for s in scope if s.get("category"))]
     planning: dict[str, Any] = {"budget": budget, "project": ppp_project}
-    terms = data.get("ppp") if isinstance(data.get("ppp"), dict) else {}
+    given = data.get("ppp")
+    terms: dict[str, Any] = given if isinstance(given, dict) else {}
     rationale = _rationale(terms)
     if rationale:
         planning["rationale"] = rationale

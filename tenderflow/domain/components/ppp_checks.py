@@ -40,7 +40,12 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from tenderflow.domain.components.fiscal import PAYMENTS, RegionBudget, parse_region, ratio_text
+from tenderflow.domain.components.fiscal import (
+    PAYMENTS,
+    RegionBudget,
+    parse_region,
+    ratio_text,
+)
 from tenderflow.domain.components.funding import parse_plan
 from tenderflow.domain.money import Money
 from tenderflow.domain.rules import GuardContext, GuardSpec, guard
@@ -101,7 +106,8 @@ def registered(ctx: GuardContext, spec: GuardSpec) -> tuple[RegionBudget | None,
             ctx, "not checked: the project names no fiscal region (its record's region), so "
                  "the region's budget cannot be read", region=None)
     facts = ctx.facts.get("fiscal") if isinstance(ctx.facts, Mapping) else None
-    data = facts.get("data") if isinstance(facts, Mapping) else None
+    facts = facts if isinstance(facts, Mapping) else {}
+    data = facts.get("data")
     if not isinstance(data, Mapping) or facts.get("region") != code:
         return None, spec.refuse(
             ctx, f"not checked: no budget of region {code} is registered as of "
