@@ -31,6 +31,7 @@ ContractSigned                contract            the contract value, the date s
 AgreementSigned               contractUpdate      each party's signature; active once all have signed
 ProcurementFailed             tenderUpdate        the tender is unsuccessful, with its reason
 ProcurementCancelled          tenderCancellation  the tender is cancelled, with its reason
+ProjectFunded (intake)        planning            a project's budget, financing, PPP terms, risks
 ============================  ==================  =====================================================
 
 Who responded to a competitive negotiation is published with the award, not before: the
@@ -587,16 +588,20 @@ def release_package(store: Any, procurements: list[str] | None = None, *,
     """An OCDS release package of every (or the named) procurement's releases."""
     from tenderflow.errors import NotFound, ProcurementNotFound
 
+    from tenderflow.audit.ocds_project import project_ids, project_releases
+
     releases: list[dict[str, Any]] = []
     with store.reading() as tx:
-        known = [s.split(":", 1)[1] for s in tx.stream_ids("procurement:")]
-        chosen = known if not procurements else list(procurements)
+        known, projects = [s.split(":", 1)[1] for s in tx.stream_ids("procurement:")], \
+            project_ids(tx)
+        chosen = known + projects if not procurements else list(procurements)
         for pid in chosen:
-            if pid not in known:
+            if pid not in known and pid not in projects:
                 raise ProcurementNotFound(f"no procurement {pid!r}", procurement=pid)
         names = SupplierNames(tx)
-        for pid in chosen:
-            releases += process_releases(tx, pid, prefix, names)
+        for pid in chosen:  # a project's planning (its intake), else a procurement's process
+            releases += project_releases(tx, pid, prefix) if pid in projects else \
+                process_releases(tx, pid, prefix, names)
     if not releases:
         raise NotFound("nothing to export: no procurement has a public event yet")
     from tenderflow.domain.timeutil import parse_time

@@ -168,3 +168,36 @@ def planning_release(prefix: str, project: dict[str, Any], data: dict[str, Any],
         release["contracts"] = [contract]
     return release
 
+
+
+INTAKE_PREFIX = "intake:"
+STARTED, FUNDED = "ProjectIntakeStarted", "ProjectFunded"
+
+
+def project_ids(tx: Any) -> list[str]:
+    """The projects with an intake stream."""
+    return [sid[len(INTAKE_PREFIX):] for sid in tx.stream_ids(INTAKE_PREFIX)]
+
+
+def project_releases(tx: Any, project_id: str, prefix: str) -> list[dict[str, Any]]:
+    """The planning release of each accepted ``fund`` step of a project's intake (the record
+    as the intake copied it when it started)."""
+    from tenderflow.audit.reading import events_of
+    from tenderflow.domain.components.funding import project_investment
+    from tenderflow.errors import InputError
+
+    project: dict[str, Any] = {}
+    out: list[dict[str, Any]] = []
+    for ev in events_of(tx, f"{INTAKE_PREFIX}{project_id}"):
+        payload = ev.payload if isinstance(ev.payload, dict) else {}
+        if ev.type == STARTED and isinstance(payload.get("project"), dict):
+            project = payload["project"]
+        elif ev.type == FUNDED and isinstance(payload.get("data"), dict):
+            try:
+                investment = str(project_investment(project))
+            except InputError:
+                investment = ""
+            out.append(planning_release(prefix, project, payload["data"], investment,
+                                        f"project-{project_id}-{ev.stream_seq:04d}",
+                                        ev.occurred_at))
+    return out
