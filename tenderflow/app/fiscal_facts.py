@@ -20,9 +20,11 @@ def fiscal_stream(region: str, as_of: str) -> str:
     return f"{PREFIX}{region}:{as_of}"
 
 
-def fiscal_facts(tx: Tx, region: str, at: datetime) -> dict[str, Any]:
+def fiscal_facts(tx: Tx, region: str, at: datetime, before_global: int | None = None
+                 ) -> dict[str, Any]:
     """The region's registered data a check at ``at`` reads: ``{"region", "import": {as_of,
-    imported_at, file} | None, "data": ... | None}``."""
+    imported_at, file} | None, "data": ... | None}``. ``before_global`` (replay) ignores the
+    imports recorded at or after that position of the log, which the check could not see."""
     day = local_date(at).isoformat()
     prefix = f"{PREFIX}{region}:"
     dates = sorted((sid[len(prefix):] for sid in tx.stream_ids(prefix)
@@ -30,7 +32,8 @@ def fiscal_facts(tx: Tx, region: str, at: datetime) -> dict[str, Any]:
     for as_of in dates:
         found = None
         for ev in tx.read_stream(fiscal_stream(region, as_of)):
-            if parse_time(ev.occurred_at) <= at:
+            if parse_time(ev.occurred_at) <= at and (before_global is None
+                                                     or ev.global_seq < before_global):
                 found = ev
         if found is not None:
             return {"region": region,

@@ -1,7 +1,8 @@
 """Replay of the fiscal-data streams (``fiscal:<region>:<as_of>``): each holds the
 ``FiscalDataImported`` events of that region and date — the data must parse as a region's
 file does, name the stream's region and date, match its digest, and not be as of a day after
-its import."""
+its import. :func:`fiscal_facts_problem` checks the copy a ``fund`` step recorded in its facts
+against the data registered at that time."""
 
 from __future__ import annotations
 
@@ -47,3 +48,24 @@ def replay_fiscal(tx: Any, stream: str, result: Any, violation: Any) -> Any:
                                          "region or digest")
             return result
     return result
+
+
+def fiscal_facts_problem(tx: Any, ev: Any) -> str | None:
+    """Why the ``facts.fiscal`` of a transition event are not the region's data as registered
+    when it was recorded (None when they are, or when the event has none)."""
+    from tenderflow.app.fiscal_facts import fiscal_facts
+    from tenderflow.audit.diff import describe, first_difference
+
+    facts = ev.payload.get("facts") if isinstance(ev.payload, dict) else None
+    recorded = facts.get("fiscal") if isinstance(facts, dict) else None
+    if not isinstance(recorded, dict):
+        return None
+    region = recorded.get("region")
+    if not region:
+        return None if recorded == {"region": None} else "facts.fiscal name no region"
+    registered = fiscal_facts(tx, str(region), parse_time(ev.occurred_at), ev.global_seq)
+    found = first_difference(registered, recorded, "facts.fiscal")
+    if found is None:
+        return None
+    return ("the fiscal facts are not the region's data registered at that time: "
+            + describe(found, "registered", "recorded"))
