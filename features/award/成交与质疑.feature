@@ -63,7 +63,7 @@
     # 第51条第(五)项（投标报价低于成本的，否决其投标）和评标委员会和评标方法暂行规定。
     假如 已登记项目：
       """
-      {id: SV-LOW, name: 老旧小区物业服务采购, estimated_investment: "1800000.00", procurement_category: services, state_funded: true}
+      {id: SV-LOW, name: 老旧小区物业服务采购, estimated_investment: "1800000.00", procurement_category: services, state_funded: true, filing: {number: 备〔2022〕1号, date: "2022-12-01", authority: 区发展改革委}}
       """
     而且 采购 "CN-V"（项目 "<项目>"）已进入谈判，并要求最后报价，截止 "2023-03-14T17:00+08:00"
     而且 "CN-V" 的最后报价为：

@@ -13,19 +13,19 @@
     假如 已登记示例项目和供应商
     而且 已登记项目：
       """
-      {id: SV-150, name: 老旧小区物业服务采购（150万元）, estimated_investment: "1500000.00", procurement_category: services, state_funded: true}
+      {id: SV-150, name: 老旧小区物业服务采购（150万元）, estimated_investment: "1500000.00", procurement_category: services, state_funded: true, filing: {number: 备〔2022〕1号, date: "2022-12-01", authority: 区发展改革委}}
       """
     而且 已登记项目：
       """
-      {id: SV-200, name: 老旧小区物业服务采购（200万元）, estimated_investment: "2000000.00", procurement_category: services, state_funded: true}
+      {id: SV-200, name: 老旧小区物业服务采购（200万元）, estimated_investment: "2000000.00", procurement_category: services, state_funded: true, filing: {number: 备〔2022〕1号, date: "2022-12-01", authority: 区发展改革委}}
       """
     而且 已登记项目：
       """
-      {id: GD-199, name: 加装电梯设备采购（199.99万元）, estimated_investment: "1999999.99", procurement_category: goods, state_funded: true}
+      {id: GD-199, name: 加装电梯设备采购（199.99万元）, estimated_investment: "1999999.99", procurement_category: goods, state_funded: true, filing: {number: 备〔2022〕1号, date: "2022-12-01", authority: 区发展改革委}}
       """
     而且 已登记项目：
       """
-      {id: WK-400, name: 小区雨污分流改造工程（400万元）, estimated_investment: "4000000.00", procurement_category: works, state_funded: true}
+      {id: WK-400, name: 小区雨污分流改造工程（400万元）, estimated_investment: "4000000.00", procurement_category: works, state_funded: true, filing: {number: 备〔2022〕1号, date: "2022-12-01", authority: 区发展改革委}}
       """
 
   @negotiation.group_min_size_tender_scale @regime.gp_open_tender_services @regime.gp_open_tender_goods

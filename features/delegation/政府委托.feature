@@ -147,7 +147,7 @@
   场景大纲: 达到必须招标规模的，实施主体不得不经招标而发包
     假如 已登记项目：
       """
-      {id: P-<类别>, name: 改造项目, estimated_investment: "<估算>", procurement_category: <类别>}
+      {id: P-<类别>, name: 改造项目, estimated_investment: "<估算>", procurement_category: <类别>, filing: {number: 备〔2022〕1号, date: "2022-12-01", authority: 区发展改革委}}
       """
     而且 项目 "P-<类别>" 以 "delegation" 方式开启采购 "DL-<类别>"，时间 "2024-03-04T09:00+08:00"
     当 "staff:he" 于 "2024-03-05T10:00+08:00" 对 "DL-<类别>" 触发 "decide_entrustment"：

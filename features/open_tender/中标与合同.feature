@@ -48,7 +48,7 @@
   场景大纲: 非国有资金控股的项目可以在中标候选人中确定中标人
     假如 已登记项目：
       """
-      {id: PRIV-1, name: 民营物业投资的小区改造工程, estimated_investment: "12600000.00", procurement_category: works, state_funded: false}
+      {id: PRIV-1, name: 民营物业投资的小区改造工程, estimated_investment: "12600000.00", procurement_category: works, state_funded: false, filing: {number: 备〔2022〕1号, date: "2022-12-01", authority: 区发展改革委}}
       """
     而且 公开招标"OT-N"（项目 "PRIV-1"）已进行到 "publicity_ended"
     当 "staff:wang" 于 "2023-03-28T10:00+08:00" 对 "OT-N" 触发 "award"：

@@ -115,7 +115,7 @@
     # 实质性响应招标文件要求的供应商只有两家时，经本级财政部门批准后可以与该两家供应商进行竞争性谈判。
     假如 已登记项目：
       """
-      {id: GD-EL, name: 老旧小区加装电梯设备采购, estimated_investment: "12600000.00", procurement_category: goods, state_funded: true}
+      {id: GD-EL, name: 老旧小区加装电梯设备采购, estimated_investment: "12600000.00", procurement_category: goods, state_funded: true, filing: {number: 备〔2022〕1号, date: "2022-12-01", authority: 区发展改革委}}
       """
     而且 公开招标"OT-E"（项目 "GD-EL"）已进行到 "bidding"
     而且 "<投标人>" 已对 "OT-E" 密封投标
@@ -138,7 +138,7 @@
   场景大纲: 与两家谈判的，只能邀请原招标中的该两家
     假如 已登记项目：
       """
-      {id: GD-EL, name: 老旧小区加装电梯设备采购, estimated_investment: "12600000.00", procurement_category: goods, state_funded: true}
+      {id: GD-EL, name: 老旧小区加装电梯设备采购, estimated_investment: "12600000.00", procurement_category: goods, state_funded: true, filing: {number: 备〔2022〕1号, date: "2022-12-01", authority: 区发展改革委}}
       """
     而且 公开招标"OT-E"（项目 "GD-EL"）已进行到 "bidding"
     而且 "S-CDJG,S-HXJS" 已对 "OT-E" 密封投标
@@ -172,7 +172,7 @@
   场景大纲: 与原招标中的两家谈判，两家都递交响应文件即可继续
     假如 已登记项目：
       """
-      {id: GD-EL, name: 老旧小区加装电梯设备采购, estimated_investment: "12600000.00", procurement_category: goods, state_funded: true}
+      {id: GD-EL, name: 老旧小区加装电梯设备采购, estimated_investment: "12600000.00", procurement_category: goods, state_funded: true, filing: {number: 备〔2022〕1号, date: "2022-12-01", authority: 区发展改革委}}
       """
     而且 公开招标"OT-E"（项目 "GD-EL"）已进行到 "bidding"
     而且 "S-CDJG,S-HXJS" 已对 "OT-E" 密封投标

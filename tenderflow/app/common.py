@@ -19,8 +19,9 @@ from tenderflow.errors import InputError
 from tenderflow.workflow.definitions import Workflow, load_workflow, load_yaml
 
 # what the CLI needs of time: the wall clock for its defaults, and ISO 8601 both ways
-__all__ = ["ACTOR_ROLES", "Workflow", "check_actor", "iso", "load_parameters", "now",
-           "parse_time", "read_data_file", "stream_of", "workflow_of"]
+__all__ = ["ACTOR_ROLES", "INTAKE", "PROJECT_MODE", "PROJECT_PREFIX", "Workflow",
+           "candidate_streams", "check_actor", "intake_stream", "iso", "load_parameters", "now",
+           "parse_time", "read_data_file", "stream_of", "stream_of_state", "workflow_of"]
 
 ACTOR_ROLES = ("staff", "evaluator", "supplier", "system", "auditor", "finance", "legal")
 
@@ -47,6 +48,35 @@ def now() -> datetime:
 
 def stream_of(procurement_id: str) -> str:
     return f"procurement:{procurement_id}"
+
+
+#: The mode of a project's intake (workflows/project.yaml) and the prefix of its stream.
+PROJECT_MODE = "project"
+INTAKE = "intake"
+#: How a caller names a project's intake where an id could also be a procurement's.
+PROJECT_PREFIX = "project:"
+
+
+def intake_stream(project_id: str) -> str:
+    """The stream of a project's intake: one per project, named by the project's id."""
+    return f"{INTAKE}:{project_id}"
+
+
+def stream_of_state(state: dict[str, Any]) -> str:
+    """The stream a folded state belongs to: a project's intake or a procurement."""
+    if state.get("mode") == PROJECT_MODE:
+        return intake_stream(state["id"])
+    return stream_of(state["id"])
+
+
+def candidate_streams(record_id: str) -> list[tuple[str, str]]:
+    """The streams an id given to fire/next/status may name, in the order they are tried, as
+    (stream, bare id): ``project:ID`` names the intake only; a bare id names the procurement,
+    else the project intake of that id (ids are unique across both: open refuses a clash)."""
+    if record_id.startswith(PROJECT_PREFIX):
+        bare = record_id[len(PROJECT_PREFIX):]
+        return [(intake_stream(bare), bare)]
+    return [(stream_of(record_id), record_id), (intake_stream(record_id), record_id)]
 
 
 _PARAMS_CACHE: dict[tuple[str, float], Parameters] = {}

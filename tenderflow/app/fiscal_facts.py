@@ -5,6 +5,7 @@ imports."""
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from datetime import datetime
 from typing import Any
 
@@ -41,3 +42,17 @@ def fiscal_facts(tx: Tx, region: str, at: datetime, before_global: int | None = 
                                "file": found.payload.get("file")},
                     "data": found.payload["data"]}
     return {"region": region, "import": None, "data": None}
+
+
+def project_facts(tx: Tx, state: Mapping[str, Any], at: datetime, wanted: Collection[str]
+                  ) -> dict[str, Any]:
+    """The project facts a transition asks for: ``project`` (the record the state holds) and
+    ``fiscal`` (its region's registered data at ``at``; ``{"region": None}`` for a project
+    naming no region, which the checks refuse as not checked)."""
+    facts: dict[str, Any] = {}
+    if "project" in wanted:
+        facts["project"] = state["project"]
+    if "fiscal" in wanted:
+        region = (state.get("project") or {}).get("region")
+        facts["fiscal"] = fiscal_facts(tx, str(region), at) if region else {"region": None}
+    return facts

@@ -15,10 +15,15 @@ from typing import Any
 from tenderflow import clock
 from tenderflow.app.common import (  # noqa: F401 - re-exported for the CLI and scenarios
     ACTOR_ROLES,
+    PROJECT_MODE,
     check_actor,
+    intake_stream,
     load_parameters,
     stream_of,
+    stream_of_state,
 )
+from tenderflow.app.fiscal_facts import project_facts
+from tenderflow.app.project import project_status_view, readiness, start_intake
 from tenderflow.app.snapshots import (
     find_state,
     load_state,
@@ -177,9 +182,9 @@ class Services:
             return self.profile(tx, kind, rid)
 
     def exists(self, pid: str) -> bool:
-        """Whether procurement ``pid`` has any event recorded."""
+        """Whether procurement (or project intake) ``pid`` has any event recorded."""
         with self.store.reading() as tx:
-            return bool(tx.head(stream_of(pid))[0])
+            return bool(tx.head(stream_of(pid))[0] or tx.head(intake_stream(pid))[0])
 
     # --- procurements -------------------------------------------------------------------
     def open_procurement(self, pid: str, project_id: str, mode: str, actor: str,
@@ -189,13 +194,17 @@ class Services:
                          ) -> FireResult:
         """Open a procurement; with ``reopens`` it re-opens that failed procurement of the same
         project in a permitted mode, recording the link, the ``ground`` and, for a change of
-        method, the ``approval`` (see tenderflow.domain.components.reopening)."""
+        method, the ``approval`` (see tenderflow.domain.components.reopening). In mode
+        ``project`` it starts the intake of project ``pid`` (tenderflow.app.project); any other
+        mode opens only on a project ready to procure (rule project.ready_to_procure)."""
         check_actor(actor)
         from tenderflow.app.registration import ID_RE
 
         if not ID_RE.match(pid):
             raise InputError(f"procurement id {pid!r}", field="id",
                              expected="letters, digits, '.', '_' or '-'")
+        if mode == PROJECT_MODE:
+            return FireResult(pid, "open", "", *start_intake(self, pid, project_id, actor, at))
         from tenderflow.workflow.rulesets import ruleset_for_opening
 
         defs = self.definitions(mode, ruleset_for_opening(
@@ -215,9 +224,10 @@ class Services:
             if project is None:
                 raise NotFound(f"project {project_id!r} is not registered", project=project_id)
             sid = stream_of(pid)
-            if tx.head(sid)[0] != 0:
-                raise InputError(f"procurement {pid} already exists", field="id",
-                                 expected="a new procurement id")
+            if tx.head(sid)[0] != 0 or tx.head(intake_stream(pid))[0] != 0:
+                raise InputError(f"procurement {pid} already exists (or a project's intake "
+                                 "has this id)", field="id", expected="a new procurement id")
+            ready = readiness(tx, pid, project, when, defs.params, defs.rules, self.root)
             link = self._reopening(tx, pid, project_id, mode, reopens, ground, justification,
                                    approval, defs.params, when) if reopens is not None else None
             pins = self._pin(tx, defs)
@@ -227,6 +237,7 @@ class Services:
                                    "content_hash": defs.ruleset.content_hash}}
             if link:
                 payload["reopens"] = link
+            payload["readiness"] = ready
             late = self.late_entry_for(defs.params, when, recorded, what=f"opening {pid}")
             if late:
                 payload["late_entry"] = late
@@ -315,8 +326,7 @@ class Services:
                                    file=where, field=field)
                 profiles[sid] = prof
             facts["suppliers"] = profiles
-        if "project" in wanted:
-            facts["project"] = state["project"]
+        facts.update(project_facts(tx, state, at, wanted))  # project, fiscal
         if "eligibility" in wanted:
             from tenderflow.app.eligibility_facts import eligibility_facts
 
@@ -327,11 +337,6 @@ class Services:
                 if where and not exc.context.get("file"):
                     raise InputError(exc.message, file=where) from None
                 raise
-        if "fiscal" in wanted:
-            from tenderflow.app.fiscal_facts import fiscal_facts
-
-            region = (state.get("project") or {}).get("region")
-            facts["fiscal"] = fiscal_facts(tx, str(region), at) if region else {"region": None}
         if "procurements" in wanted and isinstance(data, dict):
             # other procurements the data names (keys "procurement" or "…_procurement"):
             # their mode, state, project and award as they stand now, copied for replay
@@ -371,7 +376,7 @@ class Services:
             if late:
                 decision.payload["late_entry"] = late
             pins = self._pin(tx, defs)
-            [stored] = tx.append(stream_of(pid), state["version"],
+            [stored] = tx.append(stream_of_state(state), state["version"],
                                  [NewEvent(decision.event_type, decision.payload, iso(when),
                                            actor, pins)], iso(recorded))
             new_state = fold(state, stored.type, stored.payload, stored.occurred_at,
@@ -410,7 +415,7 @@ class Services:
             for name, (digest, kind, def_name, body) in (definitions or {}).items():
                 tx.pin_definition(digest, kind, def_name, body)
                 pins[name] = digest
-            [stored] = tx.append(stream_of(pid), state["version"],
+            [stored] = tx.append(stream_of_state(state), state["version"],
                                  [NewEvent(event_type, payload, iso(at), actor, pins)],
                                  iso(recorded))
             new_state = fold(state, stored.type, stored.payload, stored.occurred_at,
@@ -443,7 +448,8 @@ class Services:
         with self.store.reading() as tx:
             state = self._load(tx, pid)
             defs = self.definitions(state["mode"], tx=tx)
-        return status_view(defs, pid, state, at or as_of(state))
+        view = project_status_view if state["mode"] == PROJECT_MODE else status_view
+        return view(defs, pid, state, at or as_of(state))
 
     def next(self, pid: str, at: datetime | None = None, actor: str | None = None
              ) -> dict[str, Any]:

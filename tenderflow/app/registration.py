@@ -16,13 +16,13 @@ from typing import Any
 import yaml
 
 from tenderflow import yamlio
+from tenderflow.app.project_record import CATEGORIES, STRUCTURED, check_structured
 from tenderflow.domain.eligibility import BASE_FIELDS
 from tenderflow.domain.money import Money
 from tenderflow.domain.uscc import uscc_problem
 from tenderflow.errors import DefinitionError, InputError
 
 ID_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$")
-CATEGORIES = ("基础类", "完善类", "提升类")
 PROCUREMENT_CATEGORIES = ("works", "goods", "services")
 MAX_FILE_BYTES = 20 * 1024 * 1024
 
@@ -34,6 +34,10 @@ PROJECT_FIELDS: dict[str, str] = {
     "purchaser": "party", "implementing_agency": "party", "residents_committee": "party",
     "subdistrict_office": "party", "funding_sources": "text_list", "description": "text",
     "concession_years": "count", "owner_consent": "mapping",
+    # issue 14 (tenderflow.app.project_record): the record a project's intake decides on
+    "community": "text", "units": "count", "floor_area": "area", "region": "text",
+    "scope": "scope", "revenue_sources": "revenue_sources", "social_capital": "party",
+    "filing": "filing",
 }
 PROJECT_REQUIRED = ("id", "name", "estimated_investment", "procurement_category")
 
@@ -213,6 +217,8 @@ def _check(value: Any, kind: str, file: str, loc: str, fld: str, csv_text: bool)
         if not isinstance(value, expected_type):
             raise bad(f"a {kind}")
         return value
+    if kind in STRUCTURED:
+        return check_structured(value, kind, file, loc, fld, csv_text)
     raise AssertionError(kind)
 
 

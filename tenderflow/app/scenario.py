@@ -152,6 +152,8 @@ def load_scenario(path: Path) -> Scenario:
         if unknown:
             raise _err(file, where, f"unknown key {unknown[0]!r}", unknown[0],
                        ", ".join(sorted(PROCUREMENT_KEYS)))
+        if p.get("mode") == "project":  # a project's intake: its id is the project's
+            p.setdefault("project", p.get("id"))
         for k in ("id", "project", "mode"):
             if not isinstance(p.get(k), str):
                 raise _err(file, where, "missing or not text", k)

@@ -16,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tenderflow.app.common import stream_of
+from tenderflow.app.common import PROJECT_MODE, candidate_streams, stream_of_state
 from tenderflow.domain.state import State
 from tenderflow.errors import ProcurementNotFound, TenderflowError
 from tenderflow.store.eventstore import Tx
@@ -32,10 +32,13 @@ def stored_snapshot(tx: Tx, stream: str) -> tuple[int, dict[str, Any]] | None:
 
 def save_state(tx: Tx, wf: Workflow, pid: str, state: State) -> None:
     """Store the procurement's snapshot, stamped with the running fold version, and its row
-    in the ``procurements`` read model."""
+    in the ``procurements`` read model (a project's intake has a snapshot and no row)."""
     from tenderflow.domain import fold_version
 
-    tx.save_snapshot(stream_of(pid), state["version"], state, fold_version.FOLD_VERSION)
+    tx.save_snapshot(stream_of_state(state), state["version"], state,
+                     fold_version.FOLD_VERSION)
+    if state.get("mode") == PROJECT_MODE:
+        return
     tx.save_procurement_row(pid, state["project"]["id"], state["mode"], state["state"],
                             state["version"], engine.next_due(wf, state))
 
@@ -46,29 +49,39 @@ def find_state(tx: Tx, pid: str, root: Path | None = None) -> State | None:
     (and saved, in a write transaction)."""
     from tenderflow.domain import fold_version
 
-    snap = tx.stamped_snapshot(stream_of(pid))
-    if snap is None:
-        return None
-    head, _ = tx.head(stream_of(pid))
-    if snap.fold_version == fold_version.FOLD_VERSION and snap.version == head:
-        return snap.state
-    return rebuild_state(tx, pid, root)  # folded by other code, or lagging the head
+    for stream, bare in candidate_streams(pid):
+        snap = tx.stamped_snapshot(stream)
+        if snap is None:
+            continue
+        head, _ = tx.head(stream)
+        if snap.fold_version == fold_version.FOLD_VERSION and snap.version == head:
+            return snap.state
+        return _rebuild(tx, stream, bare, root)  # folded by other code, or lagging the head
+    return None
 
 
 def load_state(tx: Tx, pid: str, root: Path | None = None) -> State:
-    """As :func:`find_state`; a procurement that does not exist is ProcurementNotFound."""
+    """As :func:`find_state`; a procurement (or project intake) that does not exist is
+    ProcurementNotFound."""
     state = find_state(tx, pid, root)
     if state is None:
-        raise ProcurementNotFound(f"no procurement {pid!r}", procurement=pid)
+        raise ProcurementNotFound(f"no procurement or project intake {pid!r}", procurement=pid)
     return state
 
 
 def rebuild_state(tx: Tx, pid: str, root: Path | None = None) -> State:
     """Fold the procurement from its events; inside a write transaction, save the snapshot
     (stamped) and the read model row too. A read only returns the rebuilt state."""
+    for stream, bare in candidate_streams(pid):
+        if tx.head(stream)[0]:
+            return _rebuild(tx, stream, bare, root)
+    raise ProcurementNotFound(f"no procurement {pid!r}", procurement=pid)
+
+
+def _rebuild(tx: Tx, stream: str, pid: str, root: Path | None) -> State:
     from tenderflow.domain.state import fold_all
 
-    events = list(tx.read_stream(stream_of(pid)))
+    events = list(tx.read_stream(stream))
     state = fold_all(pid, events)
     if tx.writing:
         save_state(tx, _workflow_in_force(tx, events, state["mode"], root), pid, state)

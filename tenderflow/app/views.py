@@ -101,6 +101,8 @@ def status_view(defs: engine.Definitions, pid: str, state: State, when: datetime
         "eligibility": public_eligibility(state),
         "ended": state.get("ended"),
         "reopens": state.get("reopens"),
+        # what showed the project ready to procure when it opened (tenderflow.app.project)
+        "readiness": state.get("readiness"),
         "late_entries": state.get("late_entries", []),
         "as_of": iso(when),
         "cannot_judge": {s["trigger"]: s["cannot_judge"] for s in steps

@@ -52,17 +52,16 @@ import re
 from collections.abc import Callable
 from copy import deepcopy
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from tenderflow.audit.ocds_values import CURRENCY, amount, money  # noqa: F401 - re-exported
 from tenderflow.audit.reading import events_of
 from tenderflow.store.canonical import canonical_json
 
 OCDS_VERSION = "1.1"
-CURRENCY = "CNY"
 PARTY_SCHEME = "CN-SAMR"  # org-id.guide: 统一社会信用代码, State Administration for Market Regulation
 DEFAULT_PREFIX = "ocds-tndrfl"
 DEFAULT_PUBLISHER = "tenderflow"
@@ -108,19 +107,6 @@ INTERNAL = frozenset({
 })
 
 
-def amount(value: Any) -> int | float | None:
-    """A decimal string in yuan as a JSON number (exact for amounts below 10^13)."""
-    if value is None:
-        return None
-    try:
-        dec = Decimal(str(value))
-    except InvalidOperation:
-        return None
-    if not dec.is_finite():
-        return None
-    return int(dec) if dec == dec.to_integral_value() else float(dec)
-
-
 def when(value: Any) -> str | None:
     """A recorded time as RFC 3339 with seconds and offset (``09:30+08:00`` is not)."""
     from tenderflow.domain.timeutil import iso, parse_time
@@ -132,11 +118,6 @@ def when(value: Any) -> str | None:
         return iso(parse_time(value))
     except InputError:
         return None
-
-
-def money(value: Any) -> dict[str, Any] | None:
-    number = amount(value)
-    return None if number is None else {"amount": number, "currency": CURRENCY}
 
 
 class Process:
@@ -586,9 +567,8 @@ def release_package(store: Any, procurements: list[str] | None = None, *,
                     prefix: str = DEFAULT_PREFIX, publisher: str = DEFAULT_PUBLISHER
                     ) -> dict[str, Any]:
     """An OCDS release package of every (or the named) procurement's releases."""
-    from tenderflow.errors import NotFound, ProcurementNotFound
-
     from tenderflow.audit.ocds_project import project_ids, project_releases
+    from tenderflow.errors import NotFound, ProcurementNotFound
 
     releases: list[dict[str, Any]] = []
     with store.reading() as tx:

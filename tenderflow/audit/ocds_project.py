@@ -26,7 +26,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from tenderflow.audit.ocds import money
+from tenderflow.audit.ocds_values import money
 
 SECTOR = {"scheme": "COFOG", "id": "06.2", "description": "Community development"}
 CATEGORY_SCHEME = "tenderflow-renovation-category"  # 国办发〔2020〕23号 work categories
@@ -172,6 +172,12 @@ def planning_release(prefix: str, project: dict[str, Any], data: dict[str, Any],
 
 INTAKE_PREFIX = "intake:"
 STARTED, FUNDED = "ProjectIntakeStarted", "ProjectFunded"
+#: The intake's event types that publish (the rest are internal to the project's record:
+#: the residents' consultation and vote, the parties' sign-offs, the filing, the intention).
+PUBLISHES_PROJECT = frozenset({FUNDED})
+INTERNAL_PROJECT = frozenset({
+    STARTED, "ProjectConsulted", "ResidentsVoteRecorded", "CoordinationSignedOff",
+    "ProjectFiled", "ProcurementIntentionPublished", "ProjectMadeReady", "ProjectWithdrawn"})
 
 
 def project_ids(tx: Any) -> list[str]:

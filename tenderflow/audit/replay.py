@@ -14,7 +14,8 @@ Reported per procurement:
   legal source, reason, numbers), a trigger not possible in the state or not allowed to the
   actor's role, data the pinned schema rejects, or a decision other than the recorded one
   (another event type, destination, or payload — the checks passed, the findings);
-* supplier facts copied into an event that are not the registered profile at that time;
+* supplier facts copied into an event that are not the registered profile at that time, or
+  fiscal facts (``facts.fiscal``) that are not the region's data registered at that time;
 * business time out of order: an event dated before the one before it, or later than its
   recording (beyond the clock skew), a late entry without its reason, or a submission recorded
   after its deadline without its receipt (tenderflow.domain.entry, with the pinned
@@ -34,6 +35,7 @@ from typing import Any
 from tenderflow.audit.diff import describe, first_difference
 from tenderflow.audit.reading import UnreadableEvent, events_of
 from tenderflow.audit.replay_credit import replay_credit
+from tenderflow.audit.replay_registry import replay_registry
 from tenderflow.errors import (
     InputError,
     InvalidTrigger,
@@ -188,18 +190,21 @@ class PinnedDefinitions:
 
 
 def replay_stream(tx: Any, procurement: str, pinned: PinnedDefinitions | None = None,
-                  rows: dict[str, Any] | None = None) -> StreamReplay:
-    """Fold and re-decide one procurement stream; compare with its stored projections.
+                  rows: dict[str, Any] | None = None, *, intake: bool = False
+                  ) -> StreamReplay:
+    """Fold and re-decide one procurement stream — or, with ``intake``, the intake stream of
+    project ``procurement`` (workflows/project.yaml) — and compare with its stored
+    projections.
 
     ``rows`` is the ``procurements`` read model by id, read once for a whole run (``replay``
-    of every stream); without it the procurement's own row is read."""
-    from tenderflow.app.common import stream_of
+    of every stream); without it the procurement's own row is read (an intake has none)."""
+    from tenderflow.app.common import intake_stream, stream_of
     from tenderflow.domain.state import empty_state, fold
     from tenderflow.domain.timeutil import parse_time
     from tenderflow.workflow import engine
 
     pinned = pinned or PinnedDefinitions(tx)
-    sid = stream_of(procurement)
+    sid = intake_stream(procurement) if intake else stream_of(procurement)
     result = StreamReplay(sid)
     state = empty_state(procurement)
     last_defs = None
@@ -229,7 +234,7 @@ def replay_stream(tx: Any, procurement: str, pinned: PinnedDefinitions | None = 
                 if defs is not None:
                     last_defs = defs
                 if ev.stream_seq == 1:
-                    _check_opening(ev, defs)
+                    _check_opening(ev, defs, OPENING_INTAKE if intake else OPENING)
                 elif isinstance(payload.get("trigger"), str):
                     if defs is None:
                         raise PinnedDefinitionError("the transition event pins no definitions")
@@ -275,7 +280,8 @@ def replay_stream(tx: Any, procurement: str, pinned: PinnedDefinitions | None = 
     if result.events == 0:
         result.projection.append("the stream has no events")
         return result
-    result.projection += _projection_differences(tx, procurement, state, last_defs, rows)
+    result.projection += _projection_differences(tx, sid, procurement, state, last_defs,
+                                                 rows, intake)
     return result
 
 
@@ -338,12 +344,16 @@ def _violation(ev: Any, kind: str, message: str,
                      ev.occurred_at, ev.actor, refusals or [])
 
 
-def _check_opening(ev: Any, defs: Any) -> None:
-    if ev.type != "ProcurementCreated":
-        raise _Mismatch("differs", f"a procurement stream opens with ProcurementCreated, "
-                                   f"not {ev.type}")
+OPENING = "ProcurementCreated"
+OPENING_INTAKE = "ProjectIntakeStarted"
+
+
+def _check_opening(ev: Any, defs: Any, opening: str = OPENING) -> None:
+    kind = "project intake" if opening == OPENING_INTAKE else "procurement"
+    if ev.type != opening:
+        raise _Mismatch("differs", f"a {kind} stream opens with {opening}, not {ev.type}")
     if defs is None:
-        raise PinnedDefinitionError("ProcurementCreated pins no definitions")
+        raise PinnedDefinitionError(f"{opening} pins no definitions")
     wf = defs.workflow
     if ev.payload.get("mode") != wf.mode:
         raise _Mismatch("differs", f"mode {ev.payload.get('mode')!r} but the pinned workflow is "
@@ -369,7 +379,13 @@ def _compare(ev: Any, before: dict[str, Any], decision: Any) -> None:
 
 
 def _check_facts(tx: Any, ev: Any) -> None:
-    """Supplier profiles copied into the event must be the registered ones at that time."""
+    """Supplier profiles and a region's fiscal data copied into the event must be the
+    registered ones at that time."""
+    from tenderflow.audit.replay_fiscal import fiscal_facts_problem
+
+    problem = fiscal_facts_problem(tx, ev)
+    if problem:
+        raise _Mismatch("facts", problem)
     facts = ev.payload.get("facts")
     if not isinstance(facts, dict) or not isinstance(facts.get("suppliers"), dict):
         return
@@ -399,15 +415,15 @@ def _plain(value: Any) -> Any:
     return json.loads(canonical_json(value))
 
 
-def _projection_differences(tx: Any, procurement: str, state: dict[str, Any],
-                            defs: Any, rows: dict[str, Any] | None = None) -> list[str]:
-    from tenderflow.app.common import stream_of
+def _projection_differences(tx: Any, sid: str, procurement: str, state: dict[str, Any],
+                            defs: Any, rows: dict[str, Any] | None = None,
+                            intake: bool = False) -> list[str]:
     from tenderflow.app.snapshots import stored_snapshot
     from tenderflow.workflow import engine
 
     out = []
     replayed = _plain(state)
-    snap = stored_snapshot(tx, stream_of(procurement))  # the projection as stored
+    snap = stored_snapshot(tx, sid)  # the projection as stored
     if snap is None:
         out.append("no stored snapshot")
     else:
@@ -417,6 +433,8 @@ def _projection_differences(tx: Any, procurement: str, state: dict[str, Any],
         found = first_difference(replayed, stored, "snapshot")
         if found is not None:
             out.append(describe(found, "replayed", "stored"))
+    if intake:  # a project's intake has no row in the procurements read model
+        return out
     row = rows.get(procurement) if rows is not None else tx.procurement_row(procurement)
     if row is None:
         out.append("no row in the procurements read model")
@@ -430,49 +448,23 @@ def _projection_differences(tx: Any, procurement: str, state: dict[str, Any],
     return out
 
 
-def replay_registry(tx: Any, stream: str) -> StreamReplay:
-    """A project or supplier stream: the snapshot is the last registered profile."""
-    result = StreamReplay(stream)
-    profile: Any = None
-    version = 0
-    try:
-        events = list(events_of(tx, stream))
-    except UnreadableEvent as exc:
-        result.projection.append(f"not compared: {exc.message}")
-        return result
-    for ev in events:
-        result.events += 1
-        version = ev.stream_seq
-        if isinstance(ev.payload, dict) and isinstance(ev.payload.get("profile"), dict):
-            profile = ev.payload["profile"]
-    from tenderflow.app.snapshots import stored_snapshot
-
-    snap = stored_snapshot(tx, stream)
-    if snap is None:
-        result.projection.append("no stored snapshot")
-    else:
-        if snap[0] != version:
-            result.projection.append(f"snapshot version {snap[0]}, replayed {version}")
-        found = first_difference(profile, snap[1], "snapshot")
-        if found is not None:
-            result.projection.append(describe(found, "replayed", "stored"))
-    return result
-
-
 def replay(store: Any, procurement: str | None = None, progress: Any = None) -> ReplayReport:
     """Replay one procurement (``ProcurementNotFound`` if it has no stream) or, without an
     id, every procurement and registry stream, and the read model's rows."""
-    from tenderflow.app.common import stream_of
+    from tenderflow.app.common import candidate_streams, intake_stream
     from tenderflow.errors import ProcurementNotFound
 
     report = ReplayReport()
     with store.reading() as tx:
         pinned = PinnedDefinitions(tx)
         if procurement is not None:
-            if tx.head(stream_of(procurement))[0] == 0:
-                raise ProcurementNotFound(f"no procurement {procurement!r}",
+            found = [(s, rid) for s, rid in candidate_streams(procurement) if tx.head(s)[0]]
+            if not found:
+                raise ProcurementNotFound(f"no procurement or project intake {procurement!r}",
                                           procurement=procurement)
-            report.streams.append(replay_stream(tx, procurement, pinned))
+            stream, rid = found[0]
+            report.streams.append(replay_stream(tx, rid, pinned,
+                                                intake=stream == intake_stream(rid)))
             return report
         streams = tx.stream_ids()
         rows = {r.id: r for r in tx.procurement_rows()}  # once for the run, not per stream
@@ -480,8 +472,10 @@ def replay(store: Any, procurement: str | None = None, progress: Any = None) -> 
             kind, _, rid = sid.partition(":")
             if kind == "procurement":
                 report.streams.append(replay_stream(tx, rid, pinned, rows))
+            elif kind == "intake":
+                report.streams.append(replay_stream(tx, rid, pinned, rows, intake=True))
             elif kind in ("project", "supplier"):
-                report.streams.append(replay_registry(tx, sid))
+                report.streams.append(replay_registry(tx, sid, StreamReplay(sid)))
             elif kind in ("credit", "credit-asof", "fiscal"):
                 report.streams.append(replay_credit(tx, sid, StreamReplay(sid), _violation))
             if progress is not None:

@@ -188,7 +188,8 @@ def replay(obj: Ctx, procurement_id: str | None, all_: bool) -> None:
     else:
         report = do_replay(store, procurement_id)
     lines = []
-    registries = [s for s in report.streams if not s.stream.startswith("procurement:")]
+    registries = [s for s in report.streams
+                  if not s.stream.startswith(("procurement:", "intake:"))]
     for s in report.streams:
         if s in registries and s.ok:
             continue

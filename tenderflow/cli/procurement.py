@@ -63,8 +63,9 @@ def register(obj: Ctx, kind: str, file: Path, at: str | None) -> None:
 
 @click.command("open")
 @click.argument("procurement_id")
-@click.option("--project", required=True, help="Registered project id.")
-@click.option("--mode", required=True, help="competitive_negotiation | open_tender | delegation")
+@click.option("--project", help="Registered project id (for --mode project: the id itself).")
+@click.option("--mode", required=True,
+              help="competitive_negotiation | open_tender | delegation | project")
 @click.option("--at", "at", help="Business time (ISO 8601; default now, Asia/Shanghai).")
 @click.option("--variant", help="A variant of the mode, e.g. invitation (邀请招标) for open_tender.")
 @click.option("--ruleset", help="The eligibility ruleset of workflows/eligibility/ to pin "
@@ -80,7 +81,12 @@ def open_procurement(obj: Ctx, procurement_id: str, project: str, mode: str,
                      at: str | None, variant: str | None, reopens: str | None,
                      ground: str | None, justification: str | None,
                      approval: str | None, ruleset: str | None) -> None:
-    """Open a procurement of a registered project in a mode, or re-open a failed one.
+    """Open a procurement of a registered project in a mode, or re-open a failed one; with
+    --mode project, start the project's intake (立项备案: workflows/project.yaml).
+
+    A procurement opens only on a project ready to procure: its intake in state ready, or a
+    filing made before tenderflow recorded in its registration (filing:); otherwise it is
+    refused with rule project.ready_to_procure.
 
     A failed procurement is re-opened as a new one in a permitted mode with its ground (a
     failed tender may be re-tendered, or switch to competitive negotiation under 政府采购法
@@ -88,14 +94,20 @@ def open_procurement(obj: Ctx, procurement_id: str, project: str, mode: str,
 
     \b
     Example:
+      tenderflow --as staff:wang open BJ-JS-2023 --mode project --at 2023-01-05T09:00+08:00
       tenderflow --as staff:wang open CN-2023-001 --project CD-HH-2023 \\
           --mode competitive_negotiation --at 2023-03-01T09:00+08:00
       tenderflow --as staff:wang open CN-2023-010 --project CD-WJ-2023 \\
           --mode competitive_negotiation --reopens OT-2023-002 --ground tender_failed \\
           --approval "锦财采〔2023〕41号"
     """
+    if project is None and mode != "project":
+        from tenderflow.errors import InputError
+
+        raise InputError("--project is required", field="--project",
+                         expected="the id of a registered project")
     result = obj.services().open_procurement(
-        procurement_id, project, mode, actor_of(obj), parse_at(at),
+        procurement_id, project or procurement_id, mode, actor_of(obj), parse_at(at),
         {k: v for k, v in (("variant", variant), ("ruleset", ruleset)) if v} or None,
         reopens=reopens, ground=ground,
         justification=justification, approval=approval)
@@ -123,6 +135,11 @@ def status(obj: Ctx, procurement_id: str, at: str | None) -> None:
     """
     s = obj.services().status(procurement_id, parse_at(at))
     lang = obj.lang
+    if s.get("kind") == "project":
+        from tenderflow.cli.project import project_status_text
+
+        obj.emit(s, project_status_text(s, lang))
+        return
     lines = [
         f"{s['id']}  {s['mode_title'][lang]}  —  {s['project']['name']} "
         f"(估算 {s['project']['estimated_investment']} 元)",
@@ -146,6 +163,7 @@ def status(obj: Ctx, procurement_id: str, at: str | None) -> None:
     if s.get("late_entries"):
         lines.append(f"late entries: {len(s['late_entries'])}")
         lines += _late_text(s["late_entries"])
+    lines += _readiness_text(s.get("readiness"))
     if s.get("ended"):
         lines.append(f"ended: {s['ended']['reason']}")
     if s.get("reopens"):
@@ -166,6 +184,17 @@ def status(obj: Ctx, procurement_id: str, at: str | None) -> None:
                      + " (dates marked provisional until the State Council's notice is "
                        "imported: tenderflow calendar import NOTICE.txt)")
     obj.emit(s, "\n".join(lines))
+
+
+def _readiness_text(ready: dict[str, Any] | None) -> list[str]:
+    """What showed the project ready when the procurement opened (project.ready_to_procure)."""
+    from tenderflow.i18n import _
+
+    if not ready:
+        return []
+    if ready["via"] == "recorded_filing":
+        return [_("recorded filing: {number} by {authority} ({date})").format(**ready["filing"])]
+    return [_("project ready: intake {state} (version {version})").format(**ready)]
 
 
 def _late_text(entries: list[dict[str, Any]]) -> list[str]:

@@ -27,7 +27,7 @@ from typing import Any
 from tenderflow.errors import DefinitionError, InputError
 
 STATUSES = ("P", "secondary", "unconfirmed")
-UNITS = ("days", "working_days", "count", "ratio", "yuan", "years", "flag")
+UNITS = ("days", "working_days", "count", "ratio", "yuan", "years", "flag", "year")
 _KEYS = {"title", "source", "status", "unit", "values", "note"}
 
 Number = int | Decimal | Fraction

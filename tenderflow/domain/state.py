@@ -56,6 +56,8 @@ from tenderflow.domain.modes.open_tender import fold as tender_fold
 from tenderflow.domain.modes.ppp import contract as ppp_contract
 from tenderflow.domain.modes.ppp import decisions as ppp_decisions
 from tenderflow.domain.modes.ppp import fold as ppp_fold
+from tenderflow.domain.modes.project import decisions as project_decisions
+from tenderflow.domain.modes.project import fold as project_fold
 from tenderflow.domain.rules import GuardSpec, guards_of
 
 __all__ = ["APPLIERS", "GUARDS", "MODULES", "Applier", "State", "applies", "empty_state",
@@ -73,6 +75,7 @@ MODULES = (procurement, agreement, common, bonds, challenges, contract,
            negotiation_calculators, negotiation_fold, negotiation_contract,
            ppp_decisions, ppp_fold, ppp_contract,
            reopening,
+           project_decisions, project_fold,
            funding, ppp_checks)
 
 GUARDS: dict[str, GuardSpec] = guards_of(MODULES)

@@ -10,7 +10,7 @@ from pathlib import Path
 import tenderflow
 
 CLI = Path(tenderflow.__file__).parent / "cli"
-ALLOWED = ("tenderflow.app", "tenderflow.cli", "tenderflow.errors")
+ALLOWED = ("tenderflow.app", "tenderflow.cli", "tenderflow.errors", "tenderflow.i18n")
 
 
 def tenderflow_imports(source: str) -> list[tuple[str, int]]:

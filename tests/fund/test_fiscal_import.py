@@ -82,3 +82,30 @@ def test_cli_bad_file_names_the_place_and_writes_nothing(invoke: Any, tmp_path: 
                  "--at", "2023-08-31T10:00+08:00")
     assert out.exit_code == 2 and "--as-of" in out.output
     assert "尚未记录财政数据" in invoke("fiscal", "list").output
+
+
+def test_replay_finds_fiscal_facts_that_are_not_the_registered_data(services: Any) -> None:
+    from types import SimpleNamespace
+
+    from tenderflow.audit.replay_fiscal import fiscal_facts_problem
+
+    import_fiscal(services, FILE, "finance:li", at("2023-08-31T09:00+08:00"))
+    with services.store.reading() as tx:
+        when = at("2023-09-05T09:00+08:00")
+        facts = fiscal_facts(tx, "110105", when)
+        seq = tx.max_global_seq() + 1
+
+        def event(fiscal: Any) -> Any:
+            return SimpleNamespace(payload={"facts": {"fiscal": fiscal}},
+                                   occurred_at="2023-09-05T09:00:00+08:00", global_seq=seq)
+
+        assert fiscal_facts_problem(tx, event(facts)) is None
+        changed = json.loads(json.dumps(facts))
+        changed["data"]["budget"][0]["general_expenditure"] = "80000000000.00"
+        problem = fiscal_facts_problem(tx, event(changed))
+        assert problem and "facts.fiscal.data.budget[0].general_expenditure" in problem
+        # an import recorded after the step (later in the log) was not there to be read
+        early = SimpleNamespace(payload={"facts": {"fiscal": facts}},
+                                occurred_at="2023-09-05T09:00:00+08:00", global_seq=1)
+        assert "not the region's data" in (fiscal_facts_problem(tx, early) or "")
+        assert fiscal_facts_problem(tx, event({"region": None})) is None

@@ -1,0 +1,63 @@
+"""What ``status`` prints of a project's intake (workflows/project.yaml): its record in brief,
+the coordination parties (agreed, objecting, missing), the consultation, vote, filing, funding
+and intention, and what is pending. The data is tenderflow.app.project.project_status_view."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tenderflow.i18n import _, pick
+
+
+def project_status_text(s: dict[str, Any], lang: str) -> str:
+    p = s["project"]
+    lines = [
+        f"{s['id']}  {s['mode_title'][lang]}  —  {p.get('name', p['id'])}",
+        _("state: {state} ({label}), version {version}").format(
+            state=s["state"], label=s["state_label"][lang], version=s["version"]),
+    ]
+    facts = [f"{k} {p[k]}" for k in ("community", "district", "built_year", "households",
+                                      "floor_area") if k in p]
+    if facts:
+        lines.append("  " + ", ".join(facts))
+    c = s["coordination"]
+
+    def label(party: str) -> str:
+        names = c["labels"].get(party) or {}
+        return f"{party} ({pick(names.get('zh', party), names.get('en', party))})"
+
+    lines.append(_("coordination parties required: {parties}").format(
+        parties=", ".join(label(x) for x in c["required"])))
+    for party, who in c["agreed"].items():
+        lines.append("  " + _("agreed: {party} — {organisation}, {signatory}, {at}").format(
+            party=label(party), **who))
+    for party, why in c["objecting"].items():
+        lines.append("  " + _("objects: {party} — {reason}").format(party=label(party),
+                                                                   reason=why))
+    if c["missing"]:
+        lines.append("  " + _("missing: {parties}").format(
+            parties=", ".join(label(x) for x in c["missing"])))
+    if s.get("consultation"):
+        meetings = s["consultation"]["meetings"]
+        lines.append(_("consulted: {n} meeting(s), {people} participants").format(
+            n=len(meetings), people=sum(m["participants"] for m in meetings)))
+    if s.get("vote"):
+        lines.append(_("vote recorded: matters {matters}").format(
+            matters=", ".join(s["vote"].get("matters", []))))
+    if s.get("filing"):
+        f = s["filing"]
+        lines.append(_("filed: {number} by {authority} ({at})").format(
+            number=f["number"], authority=f["authority"], at=f["at"]))
+    if s.get("funding"):
+        lines.append(_("funded ({at})").format(at=s["funding"]["at"]))
+    if s.get("intention"):
+        i = s["intention"]
+        lines.append(_("procurement intention published {date} on {channel}").format(
+            date=i["published_on"], channel=i["channel"]))
+    if s.get("ended"):
+        lines.append(_("withdrawn: {reason}").format(reason=s["ended"]["reason"]))
+    pending = s["pending"]
+    if pending["ready"] or pending["waiting"]:
+        lines.append(_("ready: {ready}; waiting: {waiting}").format(
+            ready=", ".join(pending["ready"]) or "-", waiting=", ".join(pending["waiting"]) or "-"))
+    return "\n".join(lines)

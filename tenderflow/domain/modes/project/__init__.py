@@ -1,0 +1,1 @@
+"""The renovation project before procurement (workflows/project.yaml): decisions and fold."""
