@@ -176,3 +176,21 @@
     当 于 "2023-06-01T09:00+08:00" 以 "competitive_negotiation" 方式对项目 "CD-HH-2023" 开启采购 "CN-HH"
     那么 操作成功
     而且 "CN-HH" 的状态显示项目就绪依据 "recorded_filing"
+
+  @project.ready_to_procure @procedure.reason_recorded
+  场景: 撤回项目须写明理由；已撤回的项目不得开启采购
+    假如 项目 "JS-F" 已确认可以采购，时间 "2023-05-20T10:00+08:00"
+    当 "staff:wang" 于 "2023-05-22T10:00+08:00" 对 "JS-F" 触发 "withdraw"：
+      """
+      {reason: " "}
+      """
+    那么 被规则 "procedure.reason_recorded" 拒绝，依据 "政府采购法 第36条"
+    当 "staff:wang" 于 "2023-05-22T10:00+08:00" 对 "JS-F" 触发 "withdraw"：
+      """
+      {reason: 居民对停车收费方案意见分歧，区政府决定暂缓实施}
+      """
+    那么 操作成功
+    而且 "JS-F" 的状态为 "withdrawn"
+    当 于 "2023-06-01T09:00+08:00" 以 "competitive_negotiation" 方式对项目 "JS-F" 开启采购 "CN-JS"
+    那么 被规则 "project.ready_to_procure" 拒绝，依据 "国办发〔2020〕23号"
+    而且 拒绝理由写明 "withdrawn"

@@ -279,15 +279,15 @@ class Services:
         return load_state(tx, pid, self.root)
 
     def rebuild_snapshots(self) -> dict[str, Any]:
-        """Rebuild every stale procurement snapshot (another fold version, none recorded, or
-        behind the head) and its ``procurements`` row from the events, one transaction per
-        procurement (``tenderflow init`` runs it after migrating). Returns the ids rebuilt
-        (``rebuilt``) and those whose events this code cannot fold (``failed``: id → why),
-        which keep their stale snapshot and are not trusted on read either."""
+        """Rebuild every stale procurement or intake snapshot (another fold version, none, or
+        behind the head) and its read model row from the events, one transaction each (run by
+        ``tenderflow init``). Returns the ids rebuilt (``rebuilt``) and those this code cannot
+        fold (``failed``: id → why), whose stale snapshot is not trusted on read either."""
         from tenderflow.domain import fold_version
 
         with self.store.reading() as tx:
-            stale = tx.stale_snapshots("procurement:", fold_version.FOLD_VERSION)
+            stale = [s for kind in ("procurement:", "intake:")
+                     for s in tx.stale_snapshots(kind, fold_version.FOLD_VERSION)]
         rebuilt: list[str] = []
         failed: dict[str, str] = {}
         for sid in stale:

@@ -141,14 +141,14 @@ def _filing(value: Any, file: str, loc: str, fld: str) -> dict[str, Any]:
 
 
 def _area(value: Any, file: str, loc: str, fld: str) -> str:
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, (bool, float)):
         raise InputError(f"got {value!r}", file=file, location=loc, field=fld,
                          expected='a decimal string of m², e.g. "92400.50"')
     try:
         area = Decimal(str(value).strip())
     except InvalidOperation:
         area = Decimal("NaN")
-    if not area.is_finite() or area <= 0 or area > Decimal("100000000") or \
+    if not area.is_finite() or area <= 0 or area > Decimal(100_000_000) or \
             area != area.quantize(Decimal("0.01")):
         raise InputError(f"got {value!r}", file=file, location=loc, field=fld,
                          expected='a positive decimal string of m² with at most 2 places')

@@ -65,7 +65,8 @@ def load_state(tx: Tx, pid: str, root: Path | None = None) -> State:
     ProcurementNotFound."""
     state = find_state(tx, pid, root)
     if state is None:
-        raise ProcurementNotFound(f"no procurement or project intake {pid!r}", procurement=pid)
+        raise ProcurementNotFound(f"no procurement {pid!r} (nor a project's intake)",
+                                  procurement=pid)
     return state
 
 

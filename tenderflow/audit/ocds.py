@@ -104,6 +104,12 @@ INTERNAL = frozenset({
     "TenderComplaintFiled", "TenderComplaintDecided",
     # the PPP contract's publication (its value and date were published with ContractSigned)
     "ContractPublished", "ContractPublicationLapsed",
+    # a project's intake (workflows/project.yaml, stream intake:<id>) is not a contracting
+    # process: its events are exported by none; a procurement's planning stage carries the
+    # project's record from ProcurementCreated
+    "ProjectIntakeStarted", "ProjectConsulted", "CoordinationSignedOff",
+    "ResidentsVoteRecorded", "ProjectFiled", "ProjectFunded", "ProcurementIntentionPublished",
+    "ProjectMadeReady", "ProjectWithdrawn",
 })
 
 

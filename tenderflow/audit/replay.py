@@ -35,6 +35,7 @@ from typing import Any
 from tenderflow.audit.diff import describe, first_difference
 from tenderflow.audit.reading import UnreadableEvent, events_of
 from tenderflow.audit.replay_credit import replay_credit
+from tenderflow.audit.replay_readiness import readiness_problem
 from tenderflow.audit.replay_registry import replay_registry
 from tenderflow.errors import (
     InputError,
@@ -235,6 +236,9 @@ def replay_stream(tx: Any, procurement: str, pinned: PinnedDefinitions | None = 
                     last_defs = defs
                 if ev.stream_seq == 1:
                     _check_opening(ev, defs, OPENING_INTAKE if intake else OPENING)
+                    problem = None if intake else readiness_problem(tx, ev)
+                    if problem:
+                        raise _Mismatch("facts", problem)
                 elif isinstance(payload.get("trigger"), str):
                     if defs is None:
                         raise PinnedDefinitionError("the transition event pins no definitions")
@@ -460,8 +464,9 @@ def replay(store: Any, procurement: str | None = None, progress: Any = None) -> 
         if procurement is not None:
             found = [(s, rid) for s, rid in candidate_streams(procurement) if tx.head(s)[0]]
             if not found:
-                raise ProcurementNotFound(f"no procurement or project intake {procurement!r}",
-                                          procurement=procurement)
+                raise ProcurementNotFound(
+                    f"no procurement {procurement!r} (nor a project's intake)",
+                    procurement=procurement)
             stream, rid = found[0]
             report.streams.append(replay_stream(tx, rid, pinned,
                                                 intake=stream == intake_stream(rid)))

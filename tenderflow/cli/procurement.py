@@ -163,7 +163,6 @@ def status(obj: Ctx, procurement_id: str, at: str | None) -> None:
     if s.get("late_entries"):
         lines.append(f"late entries: {len(s['late_entries'])}")
         lines += _late_text(s["late_entries"])
-    lines += _readiness_text(s.get("readiness"))
     if s.get("ended"):
         lines.append(f"ended: {s['ended']['reason']}")
     if s.get("reopens"):
@@ -184,17 +183,6 @@ def status(obj: Ctx, procurement_id: str, at: str | None) -> None:
                      + " (dates marked provisional until the State Council's notice is "
                        "imported: tenderflow calendar import NOTICE.txt)")
     obj.emit(s, "\n".join(lines))
-
-
-def _readiness_text(ready: dict[str, Any] | None) -> list[str]:
-    """What showed the project ready when the procurement opened (project.ready_to_procure)."""
-    from tenderflow.i18n import _
-
-    if not ready:
-        return []
-    if ready["via"] == "recorded_filing":
-        return [_("recorded filing: {number} by {authority} ({date})").format(**ready["filing"])]
-    return [_("project ready: intake {state} (version {version})").format(**ready)]
 
 
 def _late_text(entries: list[dict[str, Any]]) -> list[str]:
