@@ -104,13 +104,11 @@ INTERNAL = frozenset({
     "TenderComplaintFiled", "TenderComplaintDecided",
     # the PPP contract's publication (its value and date were published with ContractSigned)
     "ContractPublished", "ContractPublicationLapsed",
-    # a project's intake (workflows/project.yaml, stream intake:<id>) is not a contracting
-    # process: its events are exported by none; a procurement's planning stage carries the
-    # project's record from ProcurementCreated
-    "ProjectIntakeStarted", "ProjectConsulted", "CoordinationSignedOff",
-    "ResidentsVoteRecorded", "ProjectFiled", "ProjectFunded", "ProcurementIntentionPublished",
-    "ProjectMadeReady", "ProjectWithdrawn",
 })
+# A project's intake (workflows/project.yaml, stream intake:<id>) is classified in
+# tenderflow.audit.ocds_project: its accepted fund step publishes the project's planning
+# (PUBLISHES_PROJECT), the rest is internal (INTERNAL_PROJECT); a procurement's own planning
+# stage carries the project's record from ProcurementCreated.
 
 
 def when(value: Any) -> str | None:
