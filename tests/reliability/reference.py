@@ -8,6 +8,7 @@ examples as their owners keep them, in every mode they cover.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import shutil
 import sys
@@ -40,6 +41,11 @@ class Reference:
     suppliers: list[dict[str, Any]]
     opened: dict[str, dict[str, Any]]
     steps: dict[str, list[dict[str, Any]]]
+    # the projects' intakes (workflows/project.yaml), opened and stepped the same way: a
+    # procurement opens only on a project ready to procure, so they are replayed in full
+    # before any procurement opens
+    intakes: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
+    intake_steps: dict[str, list[dict[str, Any]]] = dataclasses.field(default_factory=dict)
 
 
 @functools.lru_cache(maxsize=1)
@@ -61,15 +67,17 @@ def reference() -> Reference:
                 snap = tx.snapshot(sid)
                 assert snap is not None
                 into.append(snap[1])
-        for sid in tx.stream_ids("procurement:"):
-            pid = sid.split(":", 1)[1]
-            events = list(tx.read_stream(sid))
-            first = events[0]
-            ref.opened[pid] = {"project": first.payload["project"]["id"],
+        for prefix, opened, steps in (("procurement:", ref.opened, ref.steps),
+                                      ("intake:", ref.intakes, ref.intake_steps)):
+            for sid in tx.stream_ids(prefix):
+                pid = sid.split(":", 1)[1]
+                events = list(tx.read_stream(sid))
+                first = events[0]
+                opened[pid] = {"project": first.payload["project"]["id"],
                                "mode": first.payload["mode"], "actor": first.actor,
                                "at": first.occurred_at,
                                "options": first.payload.get("options") or None}
-            ref.steps[pid] = [{"trigger": e.payload["trigger"], "as": e.actor,
+                steps[pid] = [{"trigger": e.payload["trigger"], "as": e.actor,
                                "at": e.occurred_at, "data": e.payload.get("data"),
                                "from": e.payload["from"], "to": e.payload["to"]}
                               for e in events[1:] if "trigger" in e.payload]
@@ -83,8 +91,7 @@ def prepare(url: str, upto: int | dict[str, int]) -> tuple[Services, Reference]:
     each (fewer where a procurement has fewer; per procurement when a mapping)."""
     ref = reference()
     services = Services(EventStore(url), entry=HISTORIC)
-    services.register("projects", ref.projects, "staff:wang", parse_time(REGISTERED_AT))
-    services.register("suppliers", ref.suppliers, "staff:wang", parse_time(REGISTERED_AT))
+    register(services, ref)
     for pid, o in ref.opened.items():
         services.open_procurement(pid, o["project"], o["mode"], o["actor"],
                                   parse_time(o["at"]), o["options"])
@@ -96,3 +103,14 @@ def prepare(url: str, upto: int | dict[str, int]) -> tuple[Services, Reference]:
     return services, ref
 
 
+
+
+def register(services: Services, ref: Reference) -> None:
+    """Register the examples' records and take the projects' intakes to where the examples
+    left them (a procurement opens only on a project ready to procure)."""
+    services.register("projects", ref.projects, "staff:wang", parse_time(REGISTERED_AT))
+    services.register("suppliers", ref.suppliers, "staff:wang", parse_time(REGISTERED_AT))
+    for pid, o in ref.intakes.items():
+        services.open_procurement(pid, o["project"], o["mode"], o["actor"], parse_time(o["at"]))
+        for step in ref.intake_steps[pid]:
+            services.fire(pid, step["trigger"], step["data"], step["as"], parse_time(step["at"]))

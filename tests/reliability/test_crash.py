@@ -59,7 +59,10 @@ def long_scenario(cut: dict[str, int]) -> dict[str, Any]:
             suppliers[rec["id"]] = rec
         raw = yamlio.safe_load(path.read_text(encoding="utf-8"))
         own = [p["id"] for p in raw["procurements"]]
-        for k in range(COPIES + 1):
+        # a project has one intake, named by the project's id: an example with one is not
+        # copied (its copies would need projects of their own, ready to procure)
+        intake = any(p.get("mode") == "project" for p in raw["procurements"])
+        for k in range(1 if intake else COPIES + 1):
             ids = {pid: pid if k == 0 else f"{pid}-K{k}" for pid in own}
             procurements += [_rename(copy.deepcopy(p), ids) for p in raw["procurements"]]
             mine = [s for s in raw["steps"] if "expect" not in s]

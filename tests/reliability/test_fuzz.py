@@ -31,10 +31,10 @@ from tenderflow.cli import cli
 from tenderflow.domain.timeutil import parse_time
 from tenderflow.paths import examples_dir, workflows_dir
 from tenderflow.store.eventstore import EventStore
-from tests.conftest import HISTORIC, REGISTERED_AT
+from tests.conftest import HISTORIC
 from tests.credit_lists import import_current
 from tests.reliability import integrity
-from tests.reliability.reference import reference
+from tests.reliability.reference import reference, register
 
 EXAMPLES = {"register": 40, "fire": 50, "run": 15, "workflow": 25, "parameters": 25,
             "calendar": 20}
@@ -185,8 +185,7 @@ def db_before_step(pid: str, index: int) -> str:
     ref = reference()
 
     def build(services: Services) -> None:
-        services.register("projects", ref.projects, "staff:wang", parse_time(REGISTERED_AT))
-        services.register("suppliers", ref.suppliers, "staff:wang", parse_time(REGISTERED_AT))
+        register(services, ref)
         o = ref.opened[pid]
         services.open_procurement(pid, o["project"], o["mode"], o["actor"],
                                   parse_time(o["at"]), o["options"])

@@ -34,9 +34,9 @@ from tenderflow.domain.state import fold_all
 from tenderflow.domain.timeutil import iso, parse_time
 from tenderflow.errors import TenderflowError
 from tenderflow.store.eventstore import EventStore
-from tests.conftest import HISTORIC, REGISTERED_AT
+from tests.conftest import HISTORIC
 from tests.reliability import integrity
-from tests.reliability.reference import Reference, reference
+from tests.reliability.reference import Reference, reference, register
 
 MAX_EXAMPLES = 40
 STEPS = 40
@@ -56,8 +56,7 @@ def template() -> Path:
         store = EventStore(f"sqlite:///{folder / 'template.db'}")
         store.migrate()
         services = Services(store, entry=HISTORIC)
-        services.register("projects", ref.projects, "staff:wang", parse_time(REGISTERED_AT))
-        services.register("suppliers", ref.suppliers, "staff:wang", parse_time(REGISTERED_AT))
+        register(services, ref)
         for pid, o in ref.opened.items():
             services.open_procurement(pid, o["project"], o["mode"], o["actor"],
                                       parse_time(o["at"]), o["options"])
