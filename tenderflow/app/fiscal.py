@@ -44,11 +44,24 @@ def digest_of(region: RegionBudget) -> str:
     return hashlib.sha256(canonical_json(region.to_dict()).encode("utf-8")).hexdigest()
 
 
+def snapshot_of(payload: dict[str, Any], imported_at: str) -> dict[str, Any]:
+    """The stream's snapshot: its latest import (as of, when, file, digest of the data)."""
+    return {"as_of": payload["as_of"], "imported_at": imported_at, "file": payload["file"],
+            "digest": payload["digest"]}
+
+
 def import_fiscal(services: Services, path: Path, actor: str, at: datetime,
                   as_of: date | None = None) -> dict[str, Any]:
-    """Record a region's fiscal data as of ``as_of`` (default: the day of ``at``); idempotent."""
+    """Record a region's fiscal data file as of ``as_of`` (default: the day of ``at``);
+    idempotent."""
+    result = record_fiscal(services, load_region_file(path), path.name, actor, at, as_of)
+    return {"file": str(path), **result}
+
+
+def record_fiscal(services: Services, region: RegionBudget, file: str, actor: str,
+                  at: datetime, as_of: date | None = None) -> dict[str, Any]:
+    """Record a region's validated data, read from ``file`` (its name), as of ``as_of``."""
     check_actor(actor)
-    region = load_region_file(path)
     day = local_date(at)
     as_of = as_of or day
     if as_of > day:
@@ -58,23 +71,23 @@ def import_fiscal(services: Services, path: Path, actor: str, at: datetime,
     digest = digest_of(region)
     recorded_at = services.recording_clock()
     late = services.late_entry_for(load_parameters(services.root), at, recorded_at,
-                                   what=f"fiscal data import from {path.name}")
+                                   what=f"fiscal data import from {file}")
     sid = fiscal_stream(region.region, as_of.isoformat())
     with services.store.transaction() as tx:
         events = list(tx.read_stream(sid))
         recorded = not events or events[-1].payload.get("digest") != digest
         if recorded:
             payload: dict[str, Any] = {"region": region.region, "as_of": as_of.isoformat(),
-                                       "file": path.name, "digest": digest,
+                                       "file": file, "digest": digest,
                                        "data": region.to_dict()}
             if late:
                 payload["late_entry"] = late
             tx.append(sid, len(events), [NewEvent(EVENT, payload, iso(at), actor, {})],
                       iso(recorded_at))
-    years = sorted(region.budget)
-    return {"file": str(path), "region": region.region, "name": region.name,
-            "as_of": as_of.isoformat(), "recorded": recorded, "correction": bool(events)
-            and recorded, "budget_years": years, "commitments": len(region.commitments)}
+            tx.save_snapshot(sid, len(events) + 1, snapshot_of(payload, iso(at)))
+    return {"region": region.region, "name": region.name, "as_of": as_of.isoformat(),
+            "recorded": recorded, "correction": bool(events) and recorded,
+            "budget_years": sorted(region.budget), "commitments": len(region.commitments)}
 
 
 def fiscal_imports(store: EventStore, region: str | None = None) -> list[dict[str, Any]]:

@@ -47,6 +47,20 @@ def replay_fiscal(tx: Any, stream: str, result: Any, violation: Any) -> Any:
             result.violation = violation(ev, "differs", "the recorded data does not match its "
                                          "region or digest")
             return result
+    from tenderflow.app.fiscal import snapshot_of
+    from tenderflow.app.snapshots import stored_snapshot
+    from tenderflow.audit.diff import describe, first_difference
+
+    snap = stored_snapshot(tx, stream)
+    if snap is None:
+        result.projection.append("no stored snapshot")
+    elif events:
+        if snap[0] != len(events):
+            result.projection.append(f"snapshot version {snap[0]}, replayed {len(events)}")
+        found = first_difference(snapshot_of(events[-1].payload, events[-1].occurred_at),
+                                 snap[1], "snapshot")
+        if found is not None:
+            result.projection.append(describe(found, "replayed", "stored"))
     return result
 
 
