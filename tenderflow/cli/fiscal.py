@@ -36,21 +36,11 @@ def import_region(obj: Ctx, file: Path, at: str | None, as_of: str | None) -> No
       tenderflow --as finance:li fiscal import examples/data/fiscal_110105.yaml \\
         --as-of 2023-08-31
     """
-    from datetime import date
-
     from tenderflow.app.fiscal import import_fiscal
+    from tenderflow.cli.credit import parse_as_of
     from tenderflow.cli.procurement import actor_of, parse_at
-    from tenderflow.errors import InputError
 
-    actor = actor_of(obj)
-    day = None
-    if as_of is not None:
-        try:
-            day = date.fromisoformat(as_of)
-        except ValueError:
-            raise InputError(f"not a date: {as_of!r}", field="--as-of",
-                             expected="a date like 2023-08-31") from None
-    result = import_fiscal(obj.services(), file, actor, parse_at(at), day)
+    result = import_fiscal(obj.services(), file, actor_of(obj), parse_at(at), parse_as_of(as_of))
     text = _("{region} ({name}) as of {as_of}: budget years {years}, {n} PPP commitments").format(
         region=result["region"], name=result["name"], as_of=result["as_of"],
         years=", ".join(str(y) for y in result["budget_years"]), n=result["commitments"])
