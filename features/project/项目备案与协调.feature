@@ -24,6 +24,7 @@
       built_year: 1978
       households: 3605
       floor_area: "198000.00"
+      region: "110105"
       estimated_investment: "20000000.00"
       procurement_category: services
       ppp: true
@@ -35,6 +36,7 @@
       revenue_sources:
         - {stream: 停车服务费, annual: "1200000.00", matter: common_parts_use}
       """
+    而且 已于 "2023-01-03T09:00+08:00" 登记区域财政数据 "fiscal_110105.yaml"，截至 "2023-01-01"
 
   @project.coordination_complete
   场景大纲: 缺少任何一个协调方的签署，立项备案被拒绝并写明缺少哪一方

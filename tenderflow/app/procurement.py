@@ -22,6 +22,7 @@ from tenderflow.app.common import (  # noqa: F401 - re-exported for the CLI and 
     stream_of,
     stream_of_state,
 )
+from tenderflow.app.fiscal_facts import project_facts
 from tenderflow.app.project import project_status_view, readiness, start_intake
 from tenderflow.app.snapshots import (
     find_state,
@@ -325,8 +326,7 @@ class Services:
                                    file=where, field=field)
                 profiles[sid] = prof
             facts["suppliers"] = profiles
-        if "project" in wanted:
-            facts["project"] = state["project"]
+        facts.update(project_facts(tx, state, at, wanted))  # project, fiscal
         if "eligibility" in wanted:
             from tenderflow.app.eligibility_facts import eligibility_facts
 

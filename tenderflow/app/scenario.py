@@ -27,6 +27,7 @@ from tenderflow.app.registration import (
     validate_suppliers,
 )
 from tenderflow.app.scenario_credit import check_credit_step, run_credit_step
+from tenderflow.app.scenario_fiscal import check_fiscal_step, run_fiscal_step
 from tenderflow.domain.entry import Entry
 from tenderflow.domain.timeutil import parse_time
 from tenderflow.errors import CheckFailed, InputError, NotFound, TenderflowError
@@ -35,7 +36,7 @@ from tenderflow.workflow.engine import validate_data
 
 TOP_KEYS = {"title", "description", "projects", "suppliers", "procurements", "steps", "entry"}
 STEP_KEYS = {"at", "as", "fire", "on", "with", "tick", "expect", "expect_refused", "note", "open",
-             "receipt", "credit_import"}
+             "receipt", "credit_import", "fiscal_import"}
 ENTRY_KEYS = {"reason", "receipt"}
 PROCUREMENT_KEYS = {"id", "project", "mode", "at", "as", "options", "reopens", "ground",
                     "justification", "approval"}
@@ -80,7 +81,7 @@ class RunReport:
         """How many steps changed the record (fire and open steps that were accepted)."""
         return sum(1 for r in self.results
                    if r.ok and "refused" not in r.detail and (
-                       r.kind in ("fire", "open", "credit_import") or (r.kind == "tick" and r.detail.get("fired"))))
+                       r.kind in ("fire", "open", "credit_import", "fiscal_import") or (r.kind == "tick" and r.detail.get("fired"))))
 
     def to_dict(self) -> dict[str, Any]:
         return {"scenario": self.scenario, "title": self.title, "ok": self.ok,
@@ -234,10 +235,12 @@ def _check_step(step: Any, i: int, file: str, modes: dict[str, str], opened: set
     if unknown:
         raise _err(file, where, f"unknown key {unknown[0]!r}", unknown[0],
                    ", ".join(sorted(STEP_KEYS)))
-    kinds = [k for k in ("fire", "tick", "expect", "open", "credit_import") if k in step]
+    kinds = [k for k in ("fire", "tick", "expect", "open", "credit_import", "fiscal_import")
+             if k in step]
     if len(kinds) != 1:
         raise _err(file, where, "a step is exactly one of fire, tick, expect, open, "
-                   "credit_import", "fire/tick/expect/open/credit_import")
+                   "credit_import, fiscal_import",
+                   "fire/tick/expect/open/credit_import/fiscal_import")
     if "at" in step:
         parse_time(step["at"], field="at", file=file, location=where)
     if "receipt" in step and (kinds[0] != "fire" or not isinstance(step["receipt"], str)
@@ -251,6 +254,9 @@ def _check_step(step: Any, i: int, file: str, modes: dict[str, str], opened: set
         raise _err(file, where, f"{named} is not open yet: its open step comes later", "on")
     if kinds[0] == "credit_import":
         check_credit_step(step, where, file)
+        return
+    if kinds[0] == "fiscal_import":
+        check_fiscal_step(step, where, file)
         return
     if kinds[0] == "open":
         for k in ("at", "as"):
@@ -400,6 +406,9 @@ def _run_step(services: Services, sc: Scenario, i: int, step: dict[str, Any],
     if "credit_import" in step:
         text, detail = run_credit_step(services, step, where, sc.file, parse_time(step["at"]))
         return StepResult(i, "credit_import", True, text, detail)
+    if "fiscal_import" in step:
+        text, detail = run_fiscal_step(services, step, where, sc.file, parse_time(step["at"]))
+        return StepResult(i, "fiscal_import", True, text, detail)
     if "fire" in step:
         pid, trigger = step["on"], str(step["fire"])
         expected = step.get("expect_refused")

@@ -12,12 +12,11 @@ writes anything."""
 
 from __future__ import annotations
 
-from datetime import date
 from pathlib import Path
 from typing import Any
 
+from tenderflow.app.scenario_import import as_of_of, check_import_step
 from tenderflow.domain.credit import CREDIT_LISTS
-from tenderflow.domain.timeutil import local_date, parse_time
 from tenderflow.errors import InputError
 
 STEP = "credit_import"
@@ -32,47 +31,14 @@ def _err(file: str, where: str, message: str, fld: str, expected: str | None = N
 def check_credit_step(step: dict[str, Any], where: str, file: str) -> None:
     """Refuse a malformed ``credit_import`` step naming the file, step and field."""
     from tenderflow.app.eligibility import load_credit_csv
-    from tenderflow.app.procurement import check_actor
 
-    for k in ("at", "as"):
-        if k not in step:
-            raise _err(file, where, "missing", k)
-    try:
-        check_actor(step["as"], field=f"{where}.as")
-    except InputError as exc:
-        raise InputError(exc.message, file=file, location=where) from None
-    spec = step[STEP]
-    if not isinstance(spec, dict) or not isinstance(spec.get("file"), str):
-        raise _err(file, where, "credit_import is {file, as_of?, lists?}", STEP,
-                   "file: a CSV export relative to the scenario")
-    unknown = sorted(set(spec) - KEYS)
-    if unknown:
-        raise _err(file, where, f"unknown key {unknown[0]!r}", f"{STEP}.{unknown[0]}",
-                   ", ".join(sorted(KEYS)))
-    as_of = as_of_of(spec, where, file)
-    day = local_date(parse_time(step["at"], field="at", file=file, location=where))
-    if as_of is not None and as_of > day:
-        raise _err(file, where, f"the export is as of {as_of}, after the step's day {day}",
-                   f"{STEP}.as_of", f"a date on or before {day}")
+    spec = check_import_step(step, where, file, STEP, KEYS, "a CSV export")
     lists = spec.get("lists")
     if lists is not None and (not isinstance(lists, list) or not lists
                               or any(x not in CREDIT_LISTS for x in lists)):
         raise _err(file, where, f"lists {lists!r}", f"{STEP}.lists",
                    "a list of: " + ", ".join(CREDIT_LISTS))
     load_credit_csv(Path(file).parent / spec["file"])
-
-
-def as_of_of(spec: dict[str, Any], where: str, file: str) -> date | None:
-    value = spec.get("as_of")
-    if value is None:
-        return None
-    if isinstance(value, date):
-        return value
-    try:
-        return date.fromisoformat(str(value))
-    except ValueError:
-        raise _err(file, where, f"not a date: {value!r}", f"{STEP}.as_of",
-                   'a quoted date like "2023-09-25"') from None
 
 
 def run_credit_step(services: Any, step: dict[str, Any], where: str, file: str,
@@ -82,7 +48,7 @@ def run_credit_step(services: Any, step: dict[str, Any], where: str, file: str,
 
     spec = step[STEP]
     result = import_credit_lists(services, Path(file).parent / spec["file"], step["as"], at,
-                                 as_of_of(spec, where, file), spec.get("lists"))
+                                 as_of_of(spec, where, file, STEP), spec.get("lists"))
     text = f"{step['at']} {step['as']} credit import {spec['file']}: " + ", ".join(
         f"{name} as of {i['as_of']}" for name, i in result["imports"].items())
     return text, {"credit_import": result}

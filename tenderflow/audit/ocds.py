@@ -31,6 +31,7 @@ ContractSigned                contract            the contract value, the date s
 AgreementSigned               contractUpdate      each party's signature; active once all have signed
 ProcurementFailed             tenderUpdate        the tender is unsuccessful, with its reason
 ProcurementCancelled          tenderCancellation  the tender is cancelled, with its reason
+ProjectFunded (intake)        planning            a project's budget, financing, PPP terms, risks
 ============================  ==================  =====================================================
 
 Who responded to a competitive negotiation is published with the award, not before: the
@@ -51,17 +52,16 @@ import re
 from collections.abc import Callable
 from copy import deepcopy
 from datetime import datetime
-from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+from tenderflow.audit.ocds_values import CURRENCY, amount, money  # noqa: F401 - re-exported
 from tenderflow.audit.reading import events_of
 from tenderflow.store.canonical import canonical_json
 
 OCDS_VERSION = "1.1"
-CURRENCY = "CNY"
 PARTY_SCHEME = "CN-SAMR"  # org-id.guide: 统一社会信用代码, State Administration for Market Regulation
 DEFAULT_PREFIX = "ocds-tndrfl"
 DEFAULT_PUBLISHER = "tenderflow"
@@ -107,26 +107,11 @@ INTERNAL = frozenset({
     "TenderComplaintFiled", "TenderComplaintDecided",
     # the PPP contract's publication (its value and date were published with ContractSigned)
     "ContractPublished", "ContractPublicationLapsed",
-    # a project's intake (workflows/project.yaml, stream intake:<id>) is not a contracting
-    # process: its events are exported by none; a procurement's planning stage carries the
-    # project's record from ProcurementCreated
-    "ProjectIntakeStarted", "ProjectConsulted", "CoordinationSignedOff",
-    "ResidentsVoteRecorded", "ProjectFiled", "ProjectFunded", "ProcurementIntentionPublished",
-    "ProjectMadeReady", "ProjectWithdrawn",
 })
-
-
-def amount(value: Any) -> int | float | None:
-    """A decimal string in yuan as a JSON number (exact for amounts below 10^13)."""
-    if value is None:
-        return None
-    try:
-        dec = Decimal(str(value))
-    except InvalidOperation:
-        return None
-    if not dec.is_finite():
-        return None
-    return int(dec) if dec == dec.to_integral_value() else float(dec)
+# A project's intake (workflows/project.yaml, stream intake:<id>) is classified in
+# tenderflow.audit.ocds_project: its accepted fund step publishes the project's planning
+# (PUBLISHES_PROJECT), the rest is internal (INTERNAL_PROJECT); a procurement's own planning
+# stage carries the project's record from ProcurementCreated.
 
 
 def when(value: Any) -> str | None:
@@ -140,11 +125,6 @@ def when(value: Any) -> str | None:
         return iso(parse_time(value))
     except InputError:
         return None
-
-
-def money(value: Any) -> dict[str, Any] | None:
-    number = amount(value)
-    return None if number is None else {"amount": number, "currency": CURRENCY}
 
 
 class Process:
@@ -594,18 +574,21 @@ def release_package(store: Any, procurements: list[str] | None = None, *,
                     prefix: str = DEFAULT_PREFIX, publisher: str = DEFAULT_PUBLISHER
                     ) -> dict[str, Any]:
     """An OCDS release package of every (or the named) procurement's releases."""
+    from tenderflow.audit.ocds_project import project_ids, project_releases
     from tenderflow.errors import NotFound, ProcurementNotFound
 
     releases: list[dict[str, Any]] = []
     with store.reading() as tx:
-        known = [s.split(":", 1)[1] for s in tx.stream_ids("procurement:")]
-        chosen = known if not procurements else list(procurements)
+        known, projects = [s.split(":", 1)[1] for s in tx.stream_ids("procurement:")], \
+            project_ids(tx)
+        chosen = known + projects if not procurements else list(procurements)
         for pid in chosen:
-            if pid not in known:
+            if pid not in known and pid not in projects:
                 raise ProcurementNotFound(f"no procurement {pid!r}", procurement=pid)
         names = SupplierNames(tx)
-        for pid in chosen:
-            releases += process_releases(tx, pid, prefix, names)
+        for pid in chosen:  # a project's planning (its intake), else a procurement's process
+            releases += project_releases(tx, pid, prefix) if pid in projects else \
+                process_releases(tx, pid, prefix, names)
     if not releases:
         raise NotFound("nothing to export: no procurement has a public event yet")
     from tenderflow.domain.timeutil import parse_time

@@ -14,7 +14,8 @@ Reported per procurement:
   legal source, reason, numbers), a trigger not possible in the state or not allowed to the
   actor's role, data the pinned schema rejects, or a decision other than the recorded one
   (another event type, destination, or payload — the checks passed, the findings);
-* supplier facts copied into an event that are not the registered profile at that time;
+* supplier facts copied into an event that are not the registered profile at that time, or
+  fiscal facts (``facts.fiscal``) that are not the region's data registered at that time;
 * business time out of order: an event dated before the one before it, or later than its
   recording (beyond the clock skew), a late entry without its reason, or a submission recorded
   after its deadline without its receipt (tenderflow.domain.entry, with the pinned
@@ -382,7 +383,13 @@ def _compare(ev: Any, before: dict[str, Any], decision: Any) -> None:
 
 
 def _check_facts(tx: Any, ev: Any) -> None:
-    """Supplier profiles copied into the event must be the registered ones at that time."""
+    """Supplier profiles and a region's fiscal data copied into the event must be the
+    registered ones at that time."""
+    from tenderflow.audit.replay_fiscal import fiscal_facts_problem
+
+    problem = fiscal_facts_problem(tx, ev)
+    if problem:
+        raise _Mismatch("facts", problem)
     facts = ev.payload.get("facts")
     if not isinstance(facts, dict) or not isinstance(facts.get("suppliers"), dict):
         return
@@ -474,7 +481,7 @@ def replay(store: Any, procurement: str | None = None, progress: Any = None) -> 
                 report.streams.append(replay_stream(tx, rid, pinned, rows, intake=True))
             elif kind in ("project", "supplier"):
                 report.streams.append(replay_registry(tx, sid, StreamReplay(sid)))
-            elif kind in ("credit", "credit-asof"):
+            elif kind in ("credit", "credit-asof", "fiscal"):
                 report.streams.append(replay_credit(tx, sid, StreamReplay(sid), _violation))
             if progress is not None:
                 progress(1)

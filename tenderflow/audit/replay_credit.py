@@ -1,7 +1,9 @@
 """Replay of the credit-list streams (财库〔2016〕125号): ``credit:<list>`` folds its entries
 again and compares them with the stored snapshot an eligibility check reads; each
 ``credit-asof:<list>:<date>`` stream holds one ``CreditListImported`` naming that list and
-date, recorded on or after that date (an export is not as of a day after its import)."""
+date, recorded on or after that date (an export is not as of a day after its import). The
+fiscal-data streams of the PPP checks, registered the same way, are replayed by
+:mod:`tenderflow.audit.replay_fiscal`."""
 
 from __future__ import annotations
 
@@ -18,6 +20,10 @@ def replay_credit(tx: Any, stream: str, result: Any, violation: Any) -> Any:
     """Fill ``result`` (a StreamReplay) for a credit stream; ``violation(ev, kind, message)``
     builds the report of a bad event."""
     kind, _, rest = stream.partition(":")
+    if kind == "fiscal":
+        from tenderflow.audit.replay_fiscal import replay_fiscal
+
+        return replay_fiscal(tx, stream, result, violation)
     try:
         events = list(events_of(tx, stream))
     except UnreadableEvent as exc:

@@ -34,6 +34,7 @@ COMMANDS = {
     "workflow": "tenderflow.cli.workflow:workflow",
     "eligibility": "tenderflow.cli.eligibility:eligibility",
     "credit": "tenderflow.cli.credit:credit",
+    "fiscal": "tenderflow.cli.fiscal:fiscal",
     "calendar": "tenderflow.cli.calendar:calendar",
     "policy": "tenderflow.cli.policy:policy",
     "contract": "tenderflow.cli.contract:contract",

@@ -4,6 +4,7 @@ recorded as events, so that every eligibility check reads recorded data only."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -43,21 +44,11 @@ def import_lists(obj: Ctx, file: Path, at: str | None, as_of: str | None,
       tenderflow --as staff:wang credit import examples/data/credit_lists.csv \\
         --as-of 2023-09-25 --list 失信被执行人 --list 重大税收违法 --list 政府采购严重违法失信
     """
-    from datetime import date
-
     from tenderflow.app.eligibility import import_credit_lists
     from tenderflow.cli.procurement import actor_of, parse_at
-    from tenderflow.errors import InputError
 
     actor = actor_of(obj)
-    day = None
-    if as_of is not None:
-        try:
-            day = date.fromisoformat(as_of)
-        except ValueError:
-            raise InputError(f"not a date: {as_of!r}", field="--as-of",
-                             expected="a date like 2023-09-25") from None
-    result = import_credit_lists(obj.services(), file, actor, parse_at(at), day,
+    result = import_credit_lists(obj.services(), file, actor, parse_at(at), parse_as_of(as_of),
                                  list(lists) or None)
     lines = [_("{name}: {recorded} recorded, {amended} amended, {unchanged} unchanged").format(
         name=name, recorded=c["recorded"], amended=c["amended"], unchanged=c["unchanged"])
@@ -66,6 +57,21 @@ def import_lists(obj: Ctx, file: Path, at: str | None, as_of: str | None,
               + ("" if i["recorded"] else " " + _("(already recorded)"))
               for name, i in result["imports"].items()]
     obj.emit({"ok": True, **result}, "\n".join(lines))
+
+
+def parse_as_of(as_of: str | None) -> Any:
+    """The ``--as-of`` date of an import (None when not given)."""
+    from datetime import date
+
+    from tenderflow.errors import InputError
+
+    if as_of is None:
+        return None
+    try:
+        return date.fromisoformat(as_of)
+    except ValueError:
+        raise InputError(f"not a date: {as_of!r}", field="--as-of",
+                         expected="a date like 2023-09-25") from None
 
 
 @credit.command("list")

@@ -27,7 +27,9 @@ from tenderflow.domain.components import (
     contract,
     eligibility,
     expert_draw,
+    funding,
     notices,
+    ppp_checks,
     reopening,
 )
 from tenderflow.domain.fold import (
@@ -75,7 +77,8 @@ MODULES = (procurement, agreement, common, bonds, challenges, contract,
            negotiation_calculators, negotiation_fold, negotiation_contract,
            ppp_decisions, ppp_fold, ppp_contract,
            reopening, notices,
-           project_decisions, project_vote, project_fold)
+           project_decisions, project_vote, project_fold,
+           funding, ppp_checks)
 
 GUARDS: dict[str, GuardSpec] = guards_of(MODULES)
 

@@ -17,7 +17,8 @@ A mode file::
         event: SuppliersInvited
         guards: [invited_min_suppliers]
         facts: [suppliers]            # registered records copied into the event (replay);
-                                      # procurements: other procurements named in the data
+                                      # procurements: other procurements named in the data;
+                                      # fiscal: the project region's registered budget
         title: {zh: 邀请供应商, en: Invite suppliers}
         data: {type: object, ...}     # JSON Schema of the trigger's data
     timers:
@@ -41,7 +42,7 @@ from tenderflow.domain.state import GUARDS
 from tenderflow.errors import DefinitionError, InputError, NotFound
 
 ROLES = ("staff", "evaluator", "supplier", "system", "auditor", "finance", "legal")
-FACTS = ("suppliers", "project", "eligibility", "procurements")
+FACTS = ("suppliers", "project", "eligibility", "procurements", "fiscal")
 _MODE_KEYS = {"mode", "title", "source", "initial", "terminal", "states", "transitions", "timers",
               "variants", "description", "ruleset"}
 _TRANSITION_KEYS = {"trigger", "source", "dest", "roles", "event", "guards", "facts", "title",

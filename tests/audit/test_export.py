@@ -153,6 +153,9 @@ def test_every_example_exports_a_valid_ppp_package(package: dict[str, Any],
     try:
         with store.reading() as tx:
             ids = {s.split(":", 1)[1] for s in tx.stream_ids("procurement:")}
+            # and one per project whose intake was funded (its planning release)
+            ids |= {f"project-{s.split(':', 1)[1]}" for s in tx.stream_ids("intake:")
+                    if any(e.type == "ProjectFunded" for e in tx.read_stream(s))}
     finally:
         store.dispose()
     assert set(processes(package)) == ids  # one contracting process per procurement
@@ -267,9 +270,12 @@ def test_every_event_type_is_classified_for_publication(all_examples: Path) -> N
                        if row.stream_id.startswith("procurement:")}
     finally:
         store.dispose()
-    unclassified = sorted(events - set(PUBLISHES) - INTERNAL)
+    from tenderflow.audit.ocds_project import INTERNAL_PROJECT, PUBLISHES_PROJECT
+
+    unclassified = sorted(events - set(PUBLISHES) - INTERNAL - PUBLISHES_PROJECT
+                          - INTERNAL_PROJECT)
     assert not unclassified, f"decide whether these are public: {unclassified}"
-    assert not set(PUBLISHES) & INTERNAL
+    assert not set(PUBLISHES) & INTERNAL and not PUBLISHES_PROJECT & INTERNAL_PROJECT
 
 
 # --- the command line ---------------------------------------------------------------------------
@@ -315,3 +321,23 @@ def test_cli_export_of_an_empty_database_exits_2(store: Any, invoke: Any,
                                                  tmp_path: Path) -> None:
     result = invoke("audit", "export", "--format", "ocds", "--out", str(tmp_path / "o.json"))
     assert result.exit_code == 2 and "nothing to export" in result.stderr
+
+
+def test_a_funded_project_publishes_its_planning_stage(package: dict[str, Any]) -> None:
+    """The 劲松-like example's accepted fund step: budget with its financing, the project,
+    the PPP terms and the planned agreement's risk allocation (OCDS for PPPs), validated
+    with the rest of the package above."""
+    (release,) = processes(package)["project-BJ-JS-PJ"]
+    assert release["tag"] == ["planning"]
+    planning = release["planning"]
+    assert planning["budget"]["amount"] == {"amount": 40000000, "currency": "CNY"}
+    assert [f["type"] for f in planning["budget"]["finance"]] == ["shares.unlisted"]
+    assert planning["project"]["totalValue"]["amount"] == 40000000
+    assert planning["project"]["sector"]["scheme"] == "COFOG"
+    assert "使用者付费" in planning["rationale"]
+    (contract,) = release["contracts"]
+    assert contract["status"] == "pending"
+    assert {r["category"]: r["allocation"] for r in contract["riskAllocation"]} == {
+        "construction": "privateParty", "revenue": "privateParty",
+        "changeInLaw": "publicAuthority", "forceMajeure": "undefined"}
+    assert contract["financeSummary"]["shareCapital"]["amount"] == 40000000

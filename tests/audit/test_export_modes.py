@@ -21,6 +21,8 @@ EXAMPLES = examples_dir()
 def test_each_mode_maps_to_its_ocds_method(package: dict[str, Any]) -> None:
     by_mode: dict[str, set[tuple[str, str]]] = {}
     for pid, releases in processes(package).items():
+        if pid.startswith("project-"):  # a project's planning: no procurement method yet
+            continue
         last = releases[-1]["tender"]
         first = releases[0]
         assert first["tag"] == ["planning"] and "budget" in first["planning"]

@@ -33,8 +33,10 @@ CONSULT = {"meetings": [{"date": "2023-01-08", "place": "社区党群服务中�
 # question per owners' matter of its scope and revenue sources, two thirds and two more taking
 # part, all agreeing.
 VOTE = {"held_on": "2023-01-20"}
-# i14-fund: the funding plan and the PPP fiscal checks' data go here.
-FUND = {"sources": [{"kind": "social_capital", "amount": "20000000.00"}]}
+# The funding plan (adding up to the scope's 20,000,000.00) and the PPP terms the fiscal checks
+# read (the region's data is registered by the features' background).
+FUND = {"sources": [{"kind": "social_capital", "amount": "20000000.00"}],
+        "ppp": {"form": "concession", "payment": "user_pay", "concession_years": 10}}
 FILE = {"authority": "北京市朝阳区发展和改革委员会", "number": "京朝发改备〔2023〕21号"}
 EXEMPT = {"intention_exemption": {"ground": "urgent_unforeseen",
                                   "explanation": "汛期前须完成管网抢修"}}

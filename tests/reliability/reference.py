@@ -14,10 +14,13 @@ import shutil
 import sys
 import tempfile
 from dataclasses import dataclass
+from datetime import date
 from pathlib import Path
 from typing import Any
 
+from tenderflow.app.fiscal import record_fiscal
 from tenderflow.app.procurement import Services
+from tenderflow.domain.components.fiscal import parse_region
 from tenderflow.domain.timeutil import parse_time
 from tenderflow.store.eventstore import EventStore
 from tests.conftest import HISTORIC, REGISTERED_AT
@@ -46,6 +49,8 @@ class Reference:
     # before any procurement opens
     intakes: dict[str, dict[str, Any]] = dataclasses.field(default_factory=dict)
     intake_steps: dict[str, list[dict[str, Any]]] = dataclasses.field(default_factory=dict)
+    # the regions' fiscal data the examples registered (a project's fund step reads it)
+    fiscal: list[dict[str, Any]] = dataclasses.field(default_factory=list)
 
 
 @functools.lru_cache(maxsize=1)
@@ -62,6 +67,9 @@ def reference() -> Reference:
         assert report.ok, (path, [r.text for r in report.results if not r.ok])
     ref = Reference([], [], {}, {})
     with store.reading() as tx:
+        ref.fiscal = [{"data": e.payload["data"], "file": e.payload["file"],
+                       "as_of": e.payload["as_of"], "actor": e.actor, "at": e.occurred_at}
+                      for sid in tx.stream_ids("fiscal:") for e in tx.read_stream(sid)]
         for kind, into in (("project", ref.projects), ("supplier", ref.suppliers)):
             for sid in tx.stream_ids(f"{kind}:"):
                 snap = tx.snapshot(sid)
@@ -110,6 +118,9 @@ def register(services: Services, ref: Reference) -> None:
     left them (a procurement opens only on a project ready to procure)."""
     services.register("projects", ref.projects, "staff:wang", parse_time(REGISTERED_AT))
     services.register("suppliers", ref.suppliers, "staff:wang", parse_time(REGISTERED_AT))
+    for f in ref.fiscal:
+        record_fiscal(services, parse_region(f["data"]), f["file"], f["actor"],
+                      parse_time(f["at"]), date.fromisoformat(f["as_of"]))
     for pid, o in ref.intakes.items():
         services.open_procurement(pid, o["project"], o["mode"], o["actor"], parse_time(o["at"]))
         for step in ref.intake_steps[pid]:

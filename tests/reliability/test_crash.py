@@ -70,9 +70,10 @@ def long_scenario(cut: dict[str, int]) -> dict[str, Any]:
                 mine = mine[:cut.get(path.name, len(mine))]
             for step in mine:
                 step = {**_rename(copy.deepcopy(step), ids), "note": f"{path.name}#{k}"}
-                if "credit_import" in step:  # the export is named relative to the example
-                    given = step["credit_import"]["file"]
-                    step["credit_import"]["file"] = str((path.parent / given).resolve())
+                for kind in ("credit_import", "fiscal_import"):  # files named relative
+                    if kind in step:                             # to the example
+                        given = step[kind]["file"]
+                        step[kind]["file"] = str((path.parent / given).resolve())
                 steps.append(step)
     return {"title": "long crash scenario",
             "entry": {"reason": HISTORIC.reason, "receipt": HISTORIC.receipt},
