@@ -20,11 +20,12 @@ from typing import Any
 
 from tenderflow.app.features import FAILED, NOT_RUN, PASSED, Feature, Scenario
 
-MODES = ("open_tender", "competitive_negotiation", "delegation")
+MODES = ("open_tender", "competitive_negotiation", "delegation", "project")
 AREAS: dict[str, tuple[str, str]] = {
     "open_tender": ("公开招标", "Open tender"),
     "competitive_negotiation": ("竞争性谈判", "Competitive negotiation"),
     "delegation": ("政府委托", "Government delegation"),
+    "project": ("立项备案", "Project intake"),
     "eligibility": ("供应商准入", "Supplier eligibility"),
     "bids": ("投标与响应", "Bids and responses"),
     "evaluation": ("评审", "Evaluation"),

@@ -226,15 +226,13 @@ def fire(obj: Ctx, procurement_id: str, trigger: str, data_file: Path | None, at
     """Fire one trigger with its data. A guard's refusal exits 1 naming the rule and its
     source; nothing is recorded.
 
+    A project's record_vote takes a vote file (questions and ballots, or a ballot CSV it
+    names), checked line by line before anything is decided (the second example).
+
     \b
     Example:
       tenderflow --as staff:wang fire CN-2023-001 invite --data invite.yaml \\
           --at 2023-03-03T10:00+08:00 --if-version 3
-
-    A project's record_vote takes a vote file (questions and ballots, or a ballot CSV it
-    names), checked line by line before anything is decided:
-
-    \b
       tenderflow --as staff:li fire CD-HH-PJ record_vote \\
           --data examples/data/huanhua/vote.yaml --at 2023-04-16T18:00+08:00
     """

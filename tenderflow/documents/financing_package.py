@@ -17,7 +17,7 @@ from tenderflow.documents.contract_templates import (
     TemplateDef,
     missing_error,
 )
-from tenderflow.documents.record import SIGNED_DIGEST_LABEL
+from tenderflow.documents.record import SIGNED_DIGEST_LABEL, record_digest
 from tenderflow.domain import agreement as dom
 from tenderflow.domain.finance.inputs import (
     FINANCING_MODEL_FIELDS,
@@ -169,8 +169,10 @@ def provenance(events: Sequence[Any], terms_event: Any, financing_file: str,
                award: Mapping[str, Any]) -> list[tuple[str, str]]:
     """Where each input of the financial summary comes from, in words: the events of the
     procurement's log by number (and hash), and the financing file recorded with the package."""
-    terms = (f"本采购记录第{terms_event.stream_seq}号事件（合同条款记录，事件哈希"
-             f"{terms_event.hash[:16]}…）")
+    # the record digest, not the chain hash: the hash covers the wall-clock recorded_at, so a
+    # document quoting it would change with the day the log was entered (documents/record.py)
+    terms = (f"本采购记录第{terms_event.stream_seq}号事件（合同条款记录，记录摘要"
+             f"{record_digest(terms_event)[:16]}…）")
     awarded = [e for e in events if e.type in AWARD_EVENTS]
     price = (f"第{awarded[-1].stream_seq}号事件（采购结果）记录的成交价格" if awarded
              else "采购结果记录的成交价格")

@@ -51,12 +51,15 @@ class Workspace:
     def path(self, name: str) -> Path:
         return self.folder / name
 
-    def run(self, *args: str, actor: str | None = "staff:wang", as_json: bool = False) -> Any:
-        """The CLI; a document command without ``--at`` gets :meth:`next_at`."""
+    def run(self, *args: str, actor: str | None = "staff:wang", as_json: bool = False,
+            lang: str | None = None) -> Any:
+        """The CLI; a document command without ``--at`` gets :meth:`next_at`; ``lang`` the
+        ``--lang`` (default the session's, English: tests/conftest.py)."""
         from tenderflow.cli import cli
 
         base = ["--db", self.db] + (["--as", actor] if actor else [])
         base += ["--json"] if as_json else []
+        base += ["--lang", lang] if lang else []
         extra: list[str] = []
         if args[:1] == ("contract",) and args[1:2] and args[1] in DOCUMENT_COMMANDS \
                 and "--at" not in args:

@@ -48,7 +48,7 @@ def _run(step: Step, pid: str, *args: str) -> None:
     assert step.ws is not None
     step.pid = pid
     step.before = len(_events(step.ws, pid))
-    step.res = step.ws.run(*args)
+    step.res = step.ws.run(*args, lang="zh")  # the features read the officer's Chinese
 
 
 def _terms_file(ws: Workspace, date: str | None) -> Path:

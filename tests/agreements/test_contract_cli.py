@@ -280,7 +280,7 @@ def test_four_parties_sign_in_turn_and_verify_reports_them(signed):
     assert signed_events[0].payload["signer"]["name"] == PARTIES["implementing_agency"][0]
     # text output: one line per signature with its signer, then the log
     text = signed.run("contract", "verify", str(signed.path("agreement.pdf")), "--trust",
-                      str(signed.path("keys/demo-ca.pem"))).output
+                      str(signed.path("keys/demo-ca.pem")), lang="zh").output
     assert text.count("签名有效：是；证书可信：是；签署后文件未被改动：是") == 4
     assert "采购日志：文件与采购日志记录的一致（AgreementSigned" in text
     assert text.count("签署人：") == 4 and "结论：通过" in text

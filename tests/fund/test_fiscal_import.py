@@ -81,7 +81,8 @@ def test_cli_bad_file_names_the_place_and_writes_nothing(invoke: Any, tmp_path: 
     out = invoke("fiscal", "import", str(FILE), "--as-of", "2023-09-01",
                  "--at", "2023-08-31T10:00+08:00")
     assert out.exit_code == 2 and "--as-of" in out.output
-    assert "尚未记录财政数据" in invoke("fiscal", "list").output
+    assert "no fiscal data recorded" in invoke("fiscal", "list").output
+    assert "尚未记录财政数据" in invoke("--lang", "zh", "fiscal", "list").output
 
 
 def test_replay_finds_fiscal_facts_that_are_not_the_registered_data(services: Any) -> None:

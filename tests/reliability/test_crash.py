@@ -74,6 +74,9 @@ def long_scenario(cut: dict[str, int]) -> dict[str, Any]:
                     if kind in step:                             # to the example
                         given = step[kind]["file"]
                         step[kind]["file"] = str((path.parent / given).resolve())
+                given = (step.get("with") or {}).get("file")  # a vote file (record_vote)
+                if isinstance(given, str):
+                    step["with"]["file"] = str((path.parent / given).resolve())
                 steps.append(step)
     return {"title": "long crash scenario",
             "entry": {"reason": HISTORIC.reason, "receipt": HISTORIC.receipt},
