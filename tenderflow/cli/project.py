@@ -6,7 +6,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from tenderflow.i18n import _, pick
+from tenderflow.i18n import N_, _, pick
+
+# the project's record in brief: field -> its words
+FACTS = {"community": N_("community {value}"), "district": N_("district {value}"),
+         "built_year": N_("built in {value}"), "households": N_("{value} households"),
+         "floor_area": N_("floor area {value} m²")}
 
 
 def project_status_text(s: dict[str, Any], lang: str) -> str:
@@ -16,8 +21,7 @@ def project_status_text(s: dict[str, Any], lang: str) -> str:
         _("state: {state} ({label}), version {version}").format(
             state=s["state"], label=s["state_label"][lang], version=s["version"]),
     ]
-    facts = [f"{k} {p[k]}" for k in ("community", "district", "built_year", "households",
-                                      "floor_area") if k in p]
+    facts = [_(FACTS[k]).format(value=p[k]) for k in FACTS if k in p]
     if facts:
         lines.append("  " + ", ".join(facts))
     c = s["coordination"]
