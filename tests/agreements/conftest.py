@@ -96,11 +96,11 @@ class Workspace:
         return len(self.events())
 
     def sign(self, party: str, src: str = "agreement.pdf", dst: str | None = None,
-             key: str | None = None, at: str | None = None) -> Any:
+             key: str | None = None, at: str | None = None, lang: str | None = None) -> Any:
         return self.run("contract", "sign", PID, "--party", party, "--key",
                         str(self.path(f"keys/{key or party}.p12")), "--passphrase", "demo",
                         "--in", str(self.path(src)), "--out", str(self.path(dst or src)),
-                        *(("--at", at) if at else ()))
+                        *(("--at", at) if at else ()), lang=lang)
 
 
 def _build(folder: Path, steps: Callable[[Workspace], None]) -> Path:

@@ -114,7 +114,8 @@ def _sign(step: Step, party: str, key: str) -> None:
     assert step.ws is not None
     step.pid = PID
     step.before = len(_events(step.ws, PID))
-    step.res = step.ws.sign(party, dst="signed.pdf" if party != key else None, key=key)
+    step.res = step.ws.sign(party, dst="signed.pdf" if party != key else None, key=key,
+                            lang="zh")
 
 
 @given("四方依次签署协议")

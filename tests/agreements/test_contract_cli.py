@@ -538,7 +538,10 @@ def test_package_signed_by_all_and_verified(signed):
     # every input names the event it came from
     [terms] = signed.events(("AgreementTermsRecorded",))
     assert f"各年收入和运营成本：本采购记录第{terms.stream_seq}号事件" in summary
-    assert terms.hash[:16] in summary
+    from tenderflow.documents.record import record_digest
+
+    assert record_digest(terms)[:16] in summary  # not the chain hash: it covers recorded_at
+    assert terms.hash[:16] not in summary
     assert "贷款条件和折现率：融资文件CN-2023-001-financing.yaml" in summary
     award = "".join(_text((pkg / "award-record.pdf").read_bytes()))
     assert "四川华西城市建设有限公司" in award and "negotiation.lowest_price" in award
