@@ -15,6 +15,7 @@ from typing import Any
 from tenderflow import clock
 from tenderflow.app.common import (  # noqa: F401 - re-exported for the CLI and scenarios
     ACTOR_ROLES,
+    CONTRACT_MODE,
     PROJECT_MODE,
     check_actor,
     intake_stream,
@@ -23,6 +24,7 @@ from tenderflow.app.common import (  # noqa: F401 - re-exported for the CLI and 
     stream_of_state,
 )
 from tenderflow.app.fiscal_facts import project_facts
+from tenderflow.app.ppp_contract import contract_status_view, start_contract
 from tenderflow.app.project import project_status_view, readiness, start_intake
 from tenderflow.app.snapshots import (
     find_state,
@@ -182,9 +184,12 @@ class Services:
             return self.profile(tx, kind, rid)
 
     def exists(self, pid: str) -> bool:
-        """Whether procurement (or project intake) ``pid`` has any event recorded."""
+        """Whether procurement (or project intake) ``pid`` — or the contract ``contract:ID`` —
+        has any event recorded."""
+        from tenderflow.app.common import candidate_streams
+
         with self.store.reading() as tx:
-            return bool(tx.head(stream_of(pid))[0] or tx.head(intake_stream(pid))[0])
+            return any(tx.head(sid)[0] for sid, _ in candidate_streams(pid))
 
     # --- procurements -------------------------------------------------------------------
     def open_procurement(self, pid: str, project_id: str, mode: str, actor: str,
@@ -195,7 +200,8 @@ class Services:
         """Open a procurement; with ``reopens`` it re-opens that failed procurement of the same
         project in a permitted mode, recording the link, the ``ground`` and, for a change of
         method, the ``approval`` (see tenderflow.domain.components.reopening). In mode
-        ``project`` it starts the intake of project ``pid`` (tenderflow.app.project); any other
+        ``project`` it starts the intake of project ``pid`` (tenderflow.app.project), in mode
+        ``ppp_contract`` the contract of procurement ``pid`` (tenderflow.app.ppp_contract); any other
         mode opens only on a project ready to procure (rule project.ready_to_procure)."""
         check_actor(actor)
         from tenderflow.app.registration import ID_RE
@@ -205,6 +211,9 @@ class Services:
                              expected="letters, digits, '.', '_' or '-'")
         if mode == PROJECT_MODE:
             return FireResult(pid, "open", "", *start_intake(self, pid, project_id, actor, at))
+        if mode == CONTRACT_MODE:
+            return FireResult(pid, "open", "", *start_contract(self, pid, project_id, actor,
+                                                               at))
         from tenderflow.workflow.rulesets import ruleset_for_opening
 
         defs = self.definitions(mode, ruleset_for_opening(
@@ -448,7 +457,8 @@ class Services:
         with self.store.reading() as tx:
             state = self._load(tx, pid)
             defs = self.definitions(state["mode"], tx=tx)
-        view = project_status_view if state["mode"] == PROJECT_MODE else status_view
+        view = {PROJECT_MODE: project_status_view,
+                CONTRACT_MODE: contract_status_view}.get(state["mode"], status_view)
         return view(defs, pid, state, at or as_of(state))
 
     def next(self, pid: str, at: datetime | None = None, actor: str | None = None

@@ -191,21 +191,23 @@ class PinnedDefinitions:
 
 
 def replay_stream(tx: Any, procurement: str, pinned: PinnedDefinitions | None = None,
-                  rows: dict[str, Any] | None = None, *, intake: bool = False
-                  ) -> StreamReplay:
+                  rows: dict[str, Any] | None = None, *, intake: bool = False,
+                  contract: bool = False) -> StreamReplay:
     """Fold and re-decide one procurement stream — or, with ``intake``, the intake stream of
-    project ``procurement`` (workflows/project.yaml) — and compare with its stored
+    project ``procurement`` (workflows/project.yaml), with ``contract`` the contract stream of
+    procurement ``procurement`` (workflows/ppp_contract.yaml) — and compare with its stored
     projections.
 
     ``rows`` is the ``procurements`` read model by id, read once for a whole run (``replay``
     of every stream); without it the procurement's own row is read (an intake has none)."""
-    from tenderflow.app.common import intake_stream, stream_of
+    from tenderflow.app.common import contract_stream, intake_stream, stream_of
     from tenderflow.domain.state import empty_state, fold
     from tenderflow.domain.timeutil import parse_time
     from tenderflow.workflow import engine
 
     pinned = pinned or PinnedDefinitions(tx)
-    sid = intake_stream(procurement) if intake else stream_of(procurement)
+    sid = (contract_stream(procurement) if contract else
+           intake_stream(procurement) if intake else stream_of(procurement))
     result = StreamReplay(sid)
     state = empty_state(procurement)
     last_defs = None
@@ -235,8 +237,9 @@ def replay_stream(tx: Any, procurement: str, pinned: PinnedDefinitions | None = 
                 if defs is not None:
                     last_defs = defs
                 if ev.stream_seq == 1:
-                    _check_opening(ev, defs, OPENING_INTAKE if intake else OPENING)
-                    problem = None if intake else readiness_problem(tx, ev)
+                    _check_opening(ev, defs, OPENING_CONTRACT if contract else
+                                   OPENING_INTAKE if intake else OPENING)
+                    problem = None if intake or contract else readiness_problem(tx, ev)
                     if problem:
                         raise _Mismatch("facts", problem)
                 elif isinstance(payload.get("trigger"), str):
@@ -285,7 +288,7 @@ def replay_stream(tx: Any, procurement: str, pinned: PinnedDefinitions | None = 
         result.projection.append("the stream has no events")
         return result
     result.projection += _projection_differences(tx, sid, procurement, state, last_defs,
-                                                 rows, intake)
+                                                 rows, intake or contract)
     return result
 
 
@@ -350,10 +353,12 @@ def _violation(ev: Any, kind: str, message: str,
 
 OPENING = "ProcurementCreated"
 OPENING_INTAKE = "ProjectIntakeStarted"
+OPENING_CONTRACT = "ContractStarted"
 
 
 def _check_opening(ev: Any, defs: Any, opening: str = OPENING) -> None:
-    kind = "project intake" if opening == OPENING_INTAKE else "procurement"
+    kind = {OPENING_INTAKE: "project intake", OPENING_CONTRACT: "contract"}.get(opening,
+                                                                              "procurement")
     if ev.type != opening:
         raise _Mismatch("differs", f"a {kind} stream opens with {opening}, not {ev.type}")
     if defs is None:
@@ -437,7 +442,7 @@ def _projection_differences(tx: Any, sid: str, procurement: str, state: dict[str
         found = first_difference(replayed, stored, "snapshot")
         if found is not None:
             out.append(describe(found, "replayed", "stored"))
-    if intake:  # a project's intake has no row in the procurements read model
+    if intake:  # an intake or a contract has no row in the procurements read model
         return out
     row = rows.get(procurement) if rows is not None else tx.procurement_row(procurement)
     if row is None:
@@ -455,7 +460,7 @@ def _projection_differences(tx: Any, sid: str, procurement: str, state: dict[str
 def replay(store: Any, procurement: str | None = None, progress: Any = None) -> ReplayReport:
     """Replay one procurement (``ProcurementNotFound`` if it has no stream) or, without an
     id, every procurement and registry stream, and the read model's rows."""
-    from tenderflow.app.common import candidate_streams, intake_stream
+    from tenderflow.app.common import candidate_streams, contract_stream, intake_stream
     from tenderflow.errors import ProcurementNotFound
 
     report = ReplayReport()
@@ -469,7 +474,8 @@ def replay(store: Any, procurement: str | None = None, progress: Any = None) -> 
                     procurement=procurement)
             stream, rid = found[0]
             report.streams.append(replay_stream(tx, rid, pinned,
-                                                intake=stream == intake_stream(rid)))
+                                                intake=stream == intake_stream(rid),
+                                                contract=stream == contract_stream(rid)))
             return report
         streams = tx.stream_ids()
         rows = {r.id: r for r in tx.procurement_rows()}  # once for the run, not per stream
@@ -479,6 +485,8 @@ def replay(store: Any, procurement: str | None = None, progress: Any = None) -> 
                 report.streams.append(replay_stream(tx, rid, pinned, rows))
             elif kind == "intake":
                 report.streams.append(replay_stream(tx, rid, pinned, rows, intake=True))
+            elif kind == "contract":
+                report.streams.append(replay_stream(tx, rid, pinned, rows, contract=True))
             elif kind in ("project", "supplier"):
                 report.streams.append(replay_registry(tx, sid, StreamReplay(sid)))
             elif kind in ("credit", "credit-asof", "fiscal"):

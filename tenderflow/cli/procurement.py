@@ -143,6 +143,11 @@ def status(obj: Ctx, procurement_id: str, at: str | None) -> None:
 
         obj.emit(s, project_status_text(s, obj.lang))
         return
+    if s.get("kind") == "contract":
+        from tenderflow.cli.contract_status import contract_status_text
+
+        obj.emit(s, contract_status_text(s, obj.lang))
+        return
     from tenderflow.app.views import workflow_labels
     from tenderflow.cli.status_text import status_text
 
