@@ -1,0 +1,91 @@
+"""Runs features/contract/: the PPP contract after signing (workflows/ppp_contract.yaml). The
+procurement it follows is brought to a signed contract by running an example scenario on the
+feature's database (the example's own projects and suppliers are the registered ones); the
+steps here start the contract, sign off every coordination party but one, and look at
+``next``, ``status`` and the replay of the contract's stream. Shared steps: conftest.py."""
+
+from __future__ import annotations
+
+from pytest_bdd import given, parsers, scenarios, then, when
+
+from tenderflow.app.audit import replay
+from tenderflow.app.common import parse_time
+from tenderflow.app.scenario import run_scenario
+from tenderflow.errors import TenderflowError
+from tenderflow.paths import examples_dir
+from tests.bdd.conftest import World
+
+scenarios("contract")
+
+ACTOR = "staff:wang"
+SIGNERS = {
+    "subdistrict": ("成都市青羊区府南街道办事处", "何主任"),
+    "community": ("浣花社区居民委员会", "冯主任"),
+    "utility.water": ("成都市自来水有限责任公司", "黄工"),
+    "utility.power": ("国网成都供电公司", "张工"),
+    "utility.gas": ("成都燃气集团", "吴工"),
+    "utility.telecom": ("中国电信成都分公司", "郑工"),
+    "utility.heating": ("成都热力公司", "周工"),
+}
+
+
+@given(parsers.parse('采购 "{pid}" 已按 "{example}" 签订合同'))
+def _signed(world: World, pid: str, example: str) -> None:
+    report = run_scenario(world.services, examples_dir() / example)
+    assert report.ok, [r.text for r in report.results if not r.ok]
+    assert world.services.state(pid)["state"] == "contracted"
+
+
+@given(parsers.parse('于 "{at}" 开始采购 "{pid}" 的合同履行'))
+@when(parsers.parse('于 "{at}" 开始采购 "{pid}" 的合同履行'))
+def _start(world: World, at: str, pid: str) -> None:
+    world.error = None
+    world.events_before = world.count()
+    try:
+        world.result = world.services.open_procurement(pid, None, "ppp_contract", ACTOR,
+                                                       parse_time(at))
+    except TenderflowError as exc:
+        world.error = exc
+
+
+@given(parsers.parse('"{cid}" 除 "{but}" 外各协调方均于 "{at}" 签署同意'))
+def _all_but(world: World, cid: str, but: str, at: str) -> None:
+    """Every party the construction needs (status' coordination.required) agrees, but
+    ``but`` ("无": none left out)."""
+    required = world.services.status(cid)["coordination"]["required"]
+    assert but == "无" or but in required, (but, required)
+    for party in required:
+        if party != but:
+            organisation, signatory = SIGNERS[party]
+            world.services.fire(cid, "sign_off", {
+                "party": party, "organisation": organisation, "signatory": signatory,
+                "decision": "agree"}, ACTOR, parse_time(at))
+
+
+@then(parsers.parse('"{cid}" 的下一步 "{trigger}" 写明 "{text}"'))
+def _next_names(world: World, cid: str, trigger: str, text: str) -> None:
+    steps = [s for s in world.services.next(cid)["triggers"] if s["trigger"] == trigger]
+    assert steps and not steps[0]["ready"], steps
+    reasons = [g.get("reason", "") for g in steps[0]["guards"]]
+    assert any(text in r for r in reasons), reasons
+    assert world.services.status(cid)["coordination"]["missing"] == [text]
+
+
+@then(parsers.parse('拒绝理由写明 "{text}"'))
+def _reason_names(world: World, text: str) -> None:
+    assert world.error is not None, "not refused"
+    assert text in world.error.message, world.error.message
+
+
+@then(parsers.parse('"{cid}" 的状态显示 "{party}" 由 "{who}" 于 "{at}" 签署同意'))
+def _agreed(world: World, cid: str, party: str, who: str, at: str) -> None:
+    agreed = world.services.status(cid)["coordination"]["agreed"][party]
+    assert (agreed["signatory"], agreed["at"]) == (who, at), agreed
+
+
+@then(parsers.parse('重放 "{cid}" 得出同样的决定'))
+def _replayed(world: World, cid: str) -> None:
+    report = replay(world.services.store, cid)
+    [stream] = report.streams
+    assert stream.stream == cid and stream.ok, (stream.violation, stream.projection)
+    assert stream.decided == world.services.state(cid)["version"] - 1
