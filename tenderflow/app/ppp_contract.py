@@ -9,7 +9,8 @@ engine, log and audit as the procurements.
   re-decides, so that replay does too.
 * :func:`contract_status_view` — what ``status contract:ID`` shows: the stage, the
   coordination parties (agreed, objecting, missing), financing, construction, completion,
-  operation, suspensions, the end.
+  operation, suspensions, the end; the milestones (late and overdue ones flagged as of the
+  time asked), the next milestone, payments with totals by kind.
 
 Fire, next and status are the procurement services' own: they find the contract by
 ``contract:ID`` through tenderflow.app.snapshots.
@@ -88,6 +89,8 @@ def contract_status_view(defs: engine.Definitions, pid: str, state: State, when:
     """What ``status`` shows of a contract."""
     from tenderflow.domain.components.signoffs import party_label, signoff_view
     from tenderflow.domain.modes.ppp_contract.decisions import required_parties
+    from tenderflow.domain.modes.ppp_contract.milestones import milestone_view
+    from tenderflow.domain.timeutil import local_date
 
     base = status_view(defs, pid, state, when)
     for key in ("parties", "bids", "eligibility", "reopens"):
@@ -96,6 +99,7 @@ def contract_status_view(defs: engine.Definitions, pid: str, state: State, when:
     coordination["labels"] = {p: {"zh": party_label(p, "zh"), "en": party_label(p, "en")}
                               for p in coordination["required"]}
     proc = state.get("procurement") or {}
+    base.update(milestone_view(state, local_date(when)))
     base.update({
         "kind": "contract",
         "procurement": {k: proc.get(k) for k in ("id", "mode", "state") if proc.get(k)},

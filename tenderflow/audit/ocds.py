@@ -111,7 +111,8 @@ INTERNAL = frozenset({
     # internal until its OCDS implementation releases (milestones, transactions) are built
     "ContractFinancingApproved", "ContractCoordinationCleared", "ConstructionStarted",
     "CompletionAccepted", "OperationStarted", "ContractSuspended", "ContractResumed",
-    "ContractHandedOver", "ContractTerminated",
+    "ContractHandedOver", "ContractTerminated", "ContractMilestonesPlanned",
+    "ContractMilestoneAchieved", "ContractPaymentRecorded",
 })
 # A project's intake (workflows/project.yaml, stream intake:<id>) is classified in
 # tenderflow.audit.ocds_project: its accepted fund step publishes the project's planning

@@ -38,6 +38,18 @@ def contract_status_text(s: dict[str, Any], lang: str) -> str:
     for key, text, fields in stages:
         if s.get(key):
             lines.append(text.format(**fields(s[key])))
+    nxt = s.get("next_milestone")
+    lines.append(_("next milestone: {id} {title}, planned {planned}").format(**nxt) if nxt
+                 else _("next milestone: none open"))
+    for m in s.get("milestones") or []:
+        flag = {"late": _("late by {days} days"), "overdue": _("overdue by {days} days"),
+                "on_time": _("on time"), "open": _("open")}[m["status"]]
+        lines.append(f"  {m['id']} {m['title']}: " + _("planned {planned}, achieved {done}")
+                     .format(planned=m["planned"], done=m.get("achieved_on") or "-") +
+                     f" — {flag.format(days=m['days_late'])}" +
+                     (f" ({m['late_reason']})" if m.get("late_reason") else ""))
+    for kind, total in (s.get("payment_totals") or {}).items():
+        lines.append("  " + _("payments {kind}: {total}").format(kind=kind, total=total))
     for x in s.get("suspensions") or []:
         lines.append(_("suspended {at} from {stage} ({clause}): {reason}; resumed {resumed}")
                      .format(at=x["at"], stage=x["from"], clause=x["clause"],

@@ -89,3 +89,20 @@ def _replayed(world: World, cid: str) -> None:
     [stream] = report.streams
     assert stream.stream == cid and stream.ok, (stream.violation, stream.projection)
     assert stream.decided == world.services.state(cid)["version"] - 1
+
+
+@then(parsers.parse('"{cid}" 于 "{at}" 的里程碑 "{mid}" 为 "{status}"，逾期 "{days:d}" 天'))
+def _milestone(world: World, cid: str, at: str, mid: str, status: str, days: int) -> None:
+    [m] = [m for m in world.services.status(cid, parse_time(at))["milestones"]
+           if m["id"] == mid]
+    assert (m["status"], m["days_late"]) == (status, days), m
+
+
+@then(parsers.parse('"{cid}" 于 "{at}" 的下一个里程碑为 "{mid}"'))
+def _next_milestone(world: World, cid: str, at: str, mid: str) -> None:
+    assert world.services.status(cid, parse_time(at))["next_milestone"]["id"] == mid
+
+
+@then(parsers.parse('"{cid}" 的付款合计 "{kind}" 为 "{total}"'))
+def _payment_total(world: World, cid: str, kind: str, total: str) -> None:
+    assert world.services.status(cid)["payment_totals"][kind] == total

@@ -90,12 +90,14 @@ def coordination_no_objection(ctx: GuardContext, spec: GuardSpec) -> Refusal | N
 
 
 #: The data fields holding a date a contract step records (ISO dates, YYYY-MM-DD).
-DATE_FIELDS = ("approved_on", "accepted_on", "started_on", "handed_over_on")
+DATE_FIELDS = ("approved_on", "accepted_on", "started_on", "handed_over_on", "achieved_on",
+               "paid_on")
 
 
 @guard("contract_dates_not_future", rule="contract.dates_not_future", source=DATES_SOURCE)
 def dates_not_future(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
-    """A date the step records (financing approval, acceptance, operation, handover) is not
+    """A date the step records (financing approval, acceptance, operation, handover, a
+    milestone achieved, a payment) is not
     after the step's business date: what is recorded has happened."""
     late = {k: ctx.data[k] for k in DATE_FIELDS
             if isinstance(ctx.data.get(k), str) and date.fromisoformat(ctx.data[k]) > ctx.today}
