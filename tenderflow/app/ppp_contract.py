@@ -10,7 +10,8 @@ engine, log and audit as the procurements.
 * :func:`contract_status_view` — what ``status contract:ID`` shows: the stage, the
   coordination parties (agreed, objecting, missing), financing, construction, completion,
   operation, suspensions, the end; the milestones (late and overdue ones flagged as of the
-  time asked), the next milestone, payments with totals by kind.
+  time asked), the next milestone, payments with totals by kind; the variations (合同变更) and
+  the owners' latest vote on the contract.
 
 Fire, next and status are the procurement services' own: they find the contract by
 ``contract:ID`` through tenderflow.app.snapshots.
@@ -108,6 +109,6 @@ def contract_status_view(defs: engine.Definitions, pid: str, state: State, when:
         "coordination": coordination,
         **{k: state.get(k) for k in ("financing", "coordination_cleared", "construction",
                                      "completion", "operation", "suspension", "suspensions",
-                                     "handover", "termination")},
+                                     "handover", "termination", "variations", "vote")},
     })
     return base

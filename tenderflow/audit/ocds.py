@@ -112,7 +112,7 @@ INTERNAL = frozenset({
     "ContractFinancingApproved", "ContractCoordinationCleared", "ConstructionStarted",
     "CompletionAccepted", "OperationStarted", "ContractSuspended", "ContractResumed",
     "ContractHandedOver", "ContractTerminated", "ContractMilestonesPlanned",
-    "ContractMilestoneAchieved", "ContractPaymentRecorded",
+    "ContractMilestoneAchieved", "ContractPaymentRecorded", "ContractVaried",
 })
 # A project's intake (workflows/project.yaml, stream intake:<id>) is classified in
 # tenderflow.audit.ocds_project: its accepted fund step publishes the project's planning

@@ -50,6 +50,13 @@ def contract_status_text(s: dict[str, Any], lang: str) -> str:
                      (f" ({m['late_reason']})" if m.get("late_reason") else ""))
     for kind, total in (s.get("payment_totals") or {}).items():
         lines.append("  " + _("payments {kind}: {total}").format(kind=kind, total=total))
+    for v in s.get("variations") or []:
+        lines.append(_("variation {id} ({kind}) {at}: {reason}; approved by {parties}").format(
+            id=v["id"], kind=v["kind"], at=v["at"], reason=v["reason"],
+            parties=", ".join(f"{a['body']} {a['reference']}" for a in v["approvals"])))
+        if v.get("consent"):
+            lines.append("  " + _("owners' consent: question(s) {questions} passed at 3/4")
+                         .format(questions=", ".join(v["consent"])))
     for x in s.get("suspensions") or []:
         lines.append(_("suspended {at} from {stage} ({clause}): {reason}; resumed {resumed}")
                      .format(at=x["at"], stage=x["from"], clause=x["clause"],

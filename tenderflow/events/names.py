@@ -120,6 +120,7 @@ EVENT_NAMES: dict[str, tuple[str, str]] = {
     "ContractMilestonesPlanned": ("记录合同里程碑计划", "milestones planned"),
     "ContractMilestoneAchieved": ("里程碑完成", "milestone achieved"),
     "ContractPaymentRecorded": ("记录付款或收费", "payment recorded"),
+    "ContractVaried": ("合同变更", "contract varied"),
 }
 
 

@@ -106,3 +106,59 @@ def _next_milestone(world: World, cid: str, at: str, mid: str) -> None:
 @then(parsers.parse('"{cid}" 的付款合计 "{kind}" 为 "{total}"'))
 def _payment_total(world: World, cid: str, kind: str, total: str) -> None:
     assert world.services.status(cid)["payment_totals"][kind] == total
+
+
+APPROVERS = {"government": ("青羊区住建局", "青住建〔2023〕9号"),
+             "social_capital": ("成都华西建设有限公司", "华西函〔2023〕3号"),
+             "lender": ("成都银行青羊支行", "成银函〔2023〕7号")}
+
+
+@given(parsers.parse('"{actor}" 于 "{at}" 对 "{cid}" 作出变更 "{vid}"，价格变动 "{change}"，'
+                     '批准方 "{parties}"'))
+@when(parsers.parse('"{actor}" 于 "{at}" 对 "{cid}" 作出变更 "{vid}"，价格变动 "{change}"，'
+                    '批准方 "{parties}"'))
+def _vary(world: World, actor: str, at: str, cid: str, vid: str, change: str,
+          parties: str) -> None:
+    approvals = [{"party": p, "body": APPROVERS[p][0], "reference": APPROVERS[p][1],
+                  "date": at[:10]} for p in parties.split(",")]
+    world.fire(cid, "vary", {"id": vid, "kind": "price", "reason": "材料价格调整",
+                             "price_change": change, "approvals": approvals}, actor, at)
+
+
+@given(parsers.parse('劲松式示例 "{example}" 已运行到合同运营期'))
+def _jinsong(world: World, example: str) -> None:
+    report = run_scenario(world.services, examples_dir() / example)
+    assert report.ok, [r.text for r in report.results if not r.ok]
+    assert world.services.state("contract:PPP-JS-001")["state"] == "operating"
+
+
+@when(parsers.parse('"{actor}" 于 "{at}" 对 "{cid}" 作出新增共有部分经营的变更 "{vid}"'))
+def _vary_common_parts(world: World, actor: str, at: str, cid: str, vid: str) -> None:
+    approvals = [{"party": "government", "body": "朝阳区住建委", "reference": "朝住建〔2025〕99号",
+                  "date": at[:10]},
+                 {"party": "social_capital", "body": "愿景明德（北京）控股集团有限公司",
+                  "reference": "愿景函〔2025〕20号", "date": at[:10]}]
+    world.fire(cid, "vary", {"id": vid, "kind": "revenue_sources", "reason": "新增充电服务",
+                             "common_parts_business": True, "approvals": approvals}, actor, at)
+
+
+@given(parsers.parse('业主于 "{at}" 就 "{cid}" 的变更 "{vid}" 表决：{n:d} 户参与（面积 "{area}"），'
+                     '其中 {yes:d} 户同意（面积 "{yes_area}"）'))
+@when(parsers.parse('业主于 "{at}" 就 "{cid}" 的变更 "{vid}" 表决：{n:d} 户参与（面积 "{area}"），'
+                    '其中 {yes:d} 户同意（面积 "{yes_area}"）'))
+def _variation_vote(world: World, at: str, cid: str, vid: str, n: int, area: str, yes: int,
+                    yes_area: str) -> None:
+    from tests.vote.ballots import ballots
+
+    qid = vid.lower()
+    question = {"id": qid, "matter": "common_parts_use", "covers": [vid],
+                "title": f"同意合同变更{vid}（利用共有部分从事经营活动）"}
+    data = {"questions": [question], "held_on": at[:10],
+            "ballots": ballots(n, area, qid, yes, yes_area, [qid])}
+    world.fire(cid, "record_vote", data, "staff:zhao", at)
+
+
+@then(parsers.parse('"{cid}" 的变更 "{vid}" 依据表决事项 "{qid}"'))
+def _variation_consent(world: World, cid: str, vid: str, qid: str) -> None:
+    [v] = [v for v in world.services.status(cid)["variations"] if v["id"] == vid]
+    assert v["consent"] == [qid], v

@@ -118,14 +118,14 @@ def _resumes_to(ctx: GuardContext, spec: GuardSpec, stage: str) -> Refusal | Non
 
 
 @guard("contract_resumes_construction", rule="contract.resume_to_suspended_stage",
-       source=SUSPENSION_SOURCE)
+       source=SUSPENSION_SOURCE, selects=True)
 def resumes_construction(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
     """A contract suspended under construction resumes construction."""
     return _resumes_to(ctx, spec, "under_construction")
 
 
 @guard("contract_resumes_operation", rule="contract.resume_to_suspended_stage",
-       source=SUSPENSION_SOURCE)
+       source=SUSPENSION_SOURCE, selects=True)
 def resumes_operation(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
     """A contract suspended in operation resumes operation."""
     return _resumes_to(ctx, spec, "operating")

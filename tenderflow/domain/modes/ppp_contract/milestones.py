@@ -73,7 +73,7 @@ def milestone_late_explained(ctx: GuardContext, spec: GuardSpec) -> Refusal | No
                                 f"{days} days late: state why (late_reason)",
                            milestone=m["id"], planned=m["planned"],
                            achieved_on=ctx.data["achieved_on"], days_late=days)
-    ctx.findings["days_late"] = days
+    ctx.note("days_late", days)
     return None
 
 
