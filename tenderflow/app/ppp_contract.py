@@ -23,11 +23,11 @@ from datetime import datetime
 from typing import Any
 
 from tenderflow.app.common import CONTRACT_MODE, contract_stream, stream_of
+from tenderflow.app.project import check_start
 from tenderflow.app.views import status_view
-from tenderflow.domain.rules import GuardContext, evaluate
-from tenderflow.domain.state import GUARDS, State, empty_state, fold
+from tenderflow.domain.state import State, empty_state, fold
 from tenderflow.domain.timeutil import iso
-from tenderflow.errors import InputError, ProcurementNotFound, TriggerRefused
+from tenderflow.errors import InputError, ProcurementNotFound
 from tenderflow.store.eventstore import NewEvent
 from tenderflow.workflow import engine
 
@@ -43,7 +43,6 @@ def start_contract(services: Any, pid: str, project_id: str | None, actor: str,
     ``project_id``, when given, must be the procurement's project. Returns the initial state,
     the event type, the stream version and the global sequence of the event recorded."""
     from tenderflow.app.snapshots import find_state, save_state
-    from tenderflow.workflow.rulebook import labelled
 
     defs = services.definitions(CONTRACT_MODE)
     recorded = services.recording_clock()
@@ -64,14 +63,7 @@ def start_contract(services: Any, pid: str, project_id: str | None, actor: str,
         copied = {k: proc.get(k) for k in PROCUREMENT_FIELDS if proc.get(k) is not None}
         state = {**empty_state(pid), "state": defs.workflow.initial, "project": project,
                  "procurement": copied}
-        ctx = GuardContext(procurement=pid, state=state, data={}, facts={}, at=at,
-                           actor=actor, params=defs.params, calendar=defs.calendar,
-                           trigger="open")
-        refusals = [r.refusal for r in evaluate(GUARDS, list(START_GUARDS), ctx)
-                    if r.refusal is not None]
-        if refusals:
-            raise TriggerRefused(pid, "open", "-", labelled(refusals, defs.params,
-                                                            rules=defs.rules))
+        check_start(defs, pid, state, START_GUARDS, at, actor)
         pins = services._pin(tx, defs)
         payload: dict[str, Any] = {"mode": CONTRACT_MODE, "project": project,
                                    "procurement": copied, "to": defs.workflow.initial}

@@ -100,6 +100,27 @@ def open_objections(signoffs: Mapping[str, Any], required: Iterable[str]) -> dic
             if p in signoffs and signoffs[p]["decision"] == "object"}
 
 
+def missing_refusal(ctx: Any, spec: Any, required: list[str]) -> Any:
+    """The refusal (GuardSpec.refuse) naming every required party that has not signed off,
+    or None: the guards of the project's filing and the contract's construction."""
+    missing = missing_parties(ctx.state.get("signoffs") or {}, required)
+    if missing:
+        names = ", ".join(f"{p} ({party_label(p)})" for p in missing)
+        return spec.refuse(ctx, f"not signed off by: {names}", missing=missing,
+                           required=required)
+    return None
+
+
+def objection_refusal(ctx: Any, spec: Any, required: list[str]) -> Any:
+    """The refusal naming every required party whose latest word objects (with its reason),
+    or None."""
+    objecting = open_objections(ctx.state.get("signoffs") or {}, required)
+    if objecting:
+        names = "; ".join(f"{p} ({party_label(p)}): {why}" for p, why in objecting.items())
+        return spec.refuse(ctx, f"objection open: {names}", objecting=sorted(objecting))
+    return None
+
+
 def signoff_view(signoffs: Mapping[str, Any], required: Iterable[str]) -> dict[str, Any]:
     """Who agreed (with who signed and when), who objects (with the reason), who is missing."""
     required = list(required)

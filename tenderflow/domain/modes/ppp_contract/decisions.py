@@ -12,8 +12,8 @@ from typing import Any
 
 from tenderflow.domain.components.signoffs import (
     contract_parties,
-    missing_parties,
-    open_objections,
+    missing_refusal,
+    objection_refusal,
     party_label,
 )
 from tenderflow.domain.rules import GuardContext, GuardSpec, guard
@@ -69,24 +69,14 @@ def signoff_party_required(ctx: GuardContext, spec: GuardSpec) -> Refusal | None
        source=COORDINATION_SOURCE)
 def coordination_complete(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
     """Every party the construction needs has signed off; the refusal names who is missing."""
-    required = required_parties(ctx.state)
-    missing = missing_parties(ctx.state.get("signoffs") or {}, required)
-    if missing:
-        names = ", ".join(f"{p} ({party_label(p)})" for p in missing)
-        return spec.refuse(ctx, f"not signed off by: {names}", missing=missing,
-                           required=required)
-    return None
+    return missing_refusal(ctx, spec, required_parties(ctx.state))
 
 
 @guard("contract_coordination_no_objection", rule="contract.coordination_no_objection",
        source=COORDINATION_SOURCE)
 def coordination_no_objection(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
     """No required party's latest word is an objection (the same party agreeing resolves it)."""
-    objecting = open_objections(ctx.state.get("signoffs") or {}, required_parties(ctx.state))
-    if objecting:
-        names = "; ".join(f"{p} ({party_label(p)}): {why}" for p, why in objecting.items())
-        return spec.refuse(ctx, f"objection open: {names}", objecting=sorted(objecting))
-    return None
+    return objection_refusal(ctx, spec, required_parties(ctx.state))
 
 
 #: The data fields holding a date a contract step records (ISO dates, YYYY-MM-DD).
