@@ -19,7 +19,8 @@ from tenderflow.errors import InputError
 from tenderflow.workflow.definitions import Workflow, load_workflow, load_yaml
 
 # what the CLI needs of time: the wall clock for its defaults, and ISO 8601 both ways
-__all__ = ["ACTOR_ROLES", "INTAKE", "PROJECT_MODE", "PROJECT_PREFIX", "Workflow",
+__all__ = ["ACTOR_ROLES", "CONTRACT_MODE", "CONTRACT_PREFIX", "INTAKE", "PROJECT_MODE",
+           "PROJECT_PREFIX", "Workflow", "contract_stream",
            "beijing_minute", "candidate_streams", "check_actor", "intake_stream", "iso",
            "load_parameters", "now", "parse_time", "read_data_file", "stream_of",
            "stream_of_state", "workflow_of"]
@@ -70,20 +71,37 @@ def intake_stream(project_id: str) -> str:
     return f"{INTAKE}:{project_id}"
 
 
+#: The mode of a PPP contract's life after signing (workflows/ppp_contract.yaml): its stream is
+#: ``contract:<procurement id>`` (one per procurement), named ``contract:ID`` by callers.
+CONTRACT_MODE = "ppp_contract"
+CONTRACT_PREFIX = "contract:"
+
+
+def contract_stream(procurement_id: str) -> str:
+    """The stream of the contract that follows procurement ``procurement_id``."""
+    return f"{CONTRACT_PREFIX}{procurement_id}"
+
+
+#: The modes whose streams are not procurements (no row in the procurements read model).
+STREAM_MODES = {PROJECT_MODE: intake_stream, CONTRACT_MODE: contract_stream}
+
+
 def stream_of_state(state: dict[str, Any]) -> str:
-    """The stream a folded state belongs to: a project's intake or a procurement."""
-    if state.get("mode") == PROJECT_MODE:
-        return intake_stream(state["id"])
-    return stream_of(state["id"])
+    """The stream a folded state belongs to: a project's intake, a contract or a
+    procurement."""
+    return STREAM_MODES.get(state.get("mode") or "", stream_of)(state["id"])
 
 
 def candidate_streams(record_id: str) -> list[tuple[str, str]]:
     """The streams an id given to fire/next/status may name, in the order they are tried, as
-    (stream, bare id): ``project:ID`` names the intake only; a bare id names the procurement,
+    (stream, bare id): ``project:ID`` names the intake only, ``contract:ID`` the contract only; a bare id names the procurement,
     else the project intake of that id (ids are unique across both: open refuses a clash)."""
     if record_id.startswith(PROJECT_PREFIX):
         bare = record_id[len(PROJECT_PREFIX):]
         return [(intake_stream(bare), bare)]
+    if record_id.startswith(CONTRACT_PREFIX):
+        bare = record_id[len(CONTRACT_PREFIX):]
+        return [(contract_stream(bare), bare)]
     return [(stream_of(record_id), record_id), (intake_stream(record_id), record_id)]
 
 

@@ -16,14 +16,14 @@ from tenderflow import clock
 from tenderflow.app.common import (  # noqa: F401 - re-exported for the CLI and scenarios
     ACTOR_ROLES,
     PROJECT_MODE,
+    candidate_streams,
     check_actor,
-    intake_stream,
     load_parameters,
     stream_of,
     stream_of_state,
 )
 from tenderflow.app.fiscal_facts import project_facts
-from tenderflow.app.project import project_status_view, readiness, start_intake
+from tenderflow.app.project import readiness
 from tenderflow.app.snapshots import (
     find_state,
     load_state,
@@ -31,6 +31,7 @@ from tenderflow.app.snapshots import (
     save_state,
     stored_snapshot,
 )
+from tenderflow.app.streams import STARTERS, VIEWS
 from tenderflow.app.views import as_of, status_view
 from tenderflow.domain.entry import LATE_AFTER, Entry, late_entry, submission_deadline
 from tenderflow.domain.parameters import Parameters
@@ -60,8 +61,7 @@ def load_calendar(tx: Tx | None = None) -> Any:
     return merged_calendar(tx)
 
 
-def services_for(store: EventStore, *, late_reason: str | None = None,
-                 receipt: str | None = None,
+def services_for(store: EventStore, *, late_reason: str | None = None, receipt: str | None = None,
                  recording_clock: Callable[[], datetime] | None = None) -> Services:
     """The services the CLI and the features use: late steps recorded with ``late_reason``
     and, for a submission after its deadline, ``receipt`` (tenderflow.domain.entry); events
@@ -182,9 +182,9 @@ class Services:
             return self.profile(tx, kind, rid)
 
     def exists(self, pid: str) -> bool:
-        """Whether procurement (or project intake) ``pid`` has any event recorded."""
+        """Whether procurement (or intake) ``pid``, or contract ``contract:ID``, has events."""
         with self.store.reading() as tx:
-            return bool(tx.head(stream_of(pid))[0] or tx.head(intake_stream(pid))[0])
+            return any(tx.head(sid)[0] for sid, _ in candidate_streams(pid))
 
     # --- procurements -------------------------------------------------------------------
     def open_procurement(self, pid: str, project_id: str, mode: str, actor: str,
@@ -194,17 +194,17 @@ class Services:
                          ) -> FireResult:
         """Open a procurement; with ``reopens`` it re-opens that failed procurement of the same
         project in a permitted mode, recording the link, the ``ground`` and, for a change of
-        method, the ``approval`` (see tenderflow.domain.components.reopening). In mode
-        ``project`` it starts the intake of project ``pid`` (tenderflow.app.project); any other
-        mode opens only on a project ready to procure (rule project.ready_to_procure)."""
+        method, the ``approval`` (see tenderflow.domain.components.reopening). Modes ``project``
+        and ``ppp_contract`` start a stream of their own (tenderflow.app.streams); any other mode
+        opens only on a project ready to procure (rule project.ready_to_procure)."""
         check_actor(actor)
         from tenderflow.app.registration import ID_RE
 
         if not ID_RE.match(pid):
             raise InputError(f"procurement id {pid!r}", field="id",
                              expected="letters, digits, '.', '_' or '-'")
-        if mode == PROJECT_MODE:
-            return FireResult(pid, "open", "", *start_intake(self, pid, project_id, actor, at))
+        if mode in STARTERS:
+            return FireResult(pid, "open", "", *STARTERS[mode](self, pid, project_id, actor, at))
         from tenderflow.workflow.rulesets import ruleset_for_opening
 
         defs = self.definitions(mode, ruleset_for_opening(
@@ -224,7 +224,7 @@ class Services:
             if project is None:
                 raise NotFound(f"project {project_id!r} is not registered", project=project_id)
             sid = stream_of(pid)
-            if tx.head(sid)[0] != 0 or tx.head(intake_stream(pid))[0] != 0:
+            if any(tx.head(s)[0] for s, _ in candidate_streams(pid)):  # or an intake's id
                 raise InputError(f"procurement {pid} already exists (or a project's intake "
                                  "has this id)", field="id", expected="a new procurement id")
             ready = readiness(tx, pid, project, when, defs.params, defs.rules, self.root)
@@ -448,7 +448,7 @@ class Services:
         with self.store.reading() as tx:
             state = self._load(tx, pid)
             defs = self.definitions(state["mode"], tx=tx)
-        view = project_status_view if state["mode"] == PROJECT_MODE else status_view
+        view = VIEWS.get(state["mode"], status_view)
         return view(defs, pid, state, at or as_of(state))
 
     def next(self, pid: str, at: datetime | None = None, actor: str | None = None

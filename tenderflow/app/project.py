@@ -46,7 +46,6 @@ def start_intake(services: Any, pid: str, project_id: str | None, actor: str,
     same id: a project has one intake, named by its id. Returns the initial state, the event
     type, the stream version and the global sequence of the event recorded."""
     from tenderflow.app.snapshots import save_state
-    from tenderflow.workflow.rulebook import labelled
 
     if project_id not in (None, pid):
         raise InputError(f"a project's intake has the project's id: {pid!r} is not "
@@ -64,14 +63,7 @@ def start_intake(services: Any, pid: str, project_id: str | None, actor: str,
             raise InputError(f"{pid} is a procurement's id: a project's intake takes its "
                              "project's id, which must not be a procurement's", field="id")
         state = {**empty_state(pid), "state": defs.workflow.initial, "project": project}
-        ctx = GuardContext(procurement=pid, state=state, data={}, facts={}, at=at,
-                           actor=actor, params=defs.params, calendar=defs.calendar,
-                           trigger="open")
-        refusals = [r.refusal for r in evaluate(GUARDS, list(START_GUARDS), ctx)
-                    if r.refusal is not None]
-        if refusals:
-            raise TriggerRefused(pid, "open", "-", labelled(refusals, defs.params,
-                                                            rules=defs.rules))
+        check_start(defs, pid, state, START_GUARDS, at, actor)
         pins = services._pin(tx, defs)
         payload: dict[str, Any] = {"mode": PROJECT_MODE, "project": project,
                                    "to": defs.workflow.initial}
@@ -83,6 +75,21 @@ def start_intake(services: Any, pid: str, project_id: str | None, actor: str,
         new = fold(empty_state(pid), stored.type, stored.payload, stored.occurred_at, 1)
         save_state(tx, defs.workflow, pid, new)
     return defs.workflow.initial, stored.type, 1, stored.global_seq
+
+
+def check_start(defs: engine.Definitions, pid: str, state: State, guards: tuple[str, ...],
+                at: datetime, actor: str) -> None:
+    """Run the ``guards`` a stream's start decides (an intake's, a contract's) on the state it
+    would start with; any refusal is TriggerRefused on ``open``, nothing written."""
+    from tenderflow.workflow.rulebook import labelled
+
+    ctx = GuardContext(procurement=pid, state=state, data={}, facts={}, at=at, actor=actor,
+                       params=defs.params, calendar=defs.calendar, trigger="open")
+    refusals = [r.refusal for r in evaluate(GUARDS, list(guards), ctx)
+                if r.refusal is not None]
+    if refusals:
+        raise TriggerRefused(pid, "open", "-", labelled(refusals, defs.params,
+                                                        rules=defs.rules))
 
 
 def intake_of(tx: Tx, project_id: str, root: Any = None) -> State | None:

@@ -19,6 +19,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from tenderflow.app.common import CONTRACT_MODE, CONTRACT_PREFIX
 from tenderflow.app.procurement import Services, check_actor
 from tenderflow.app.registration import (
     ID_RE,
@@ -159,10 +160,10 @@ def load_scenario(path: Path) -> Scenario:
                 raise _err(file, where, "missing or not text", k)
         if not ID_RE.match(p["id"]):
             raise _err(file, where, f"id {p['id']!r}", "id", "letters, digits, '.', '_', '-'")
-        if p["id"] in modes:
+        if name_of(p) in modes:
             raise _err(file, where, f"procurement {p['id']} is listed twice", "id")
         load_workflow(p["mode"])
-        modes[p["id"]] = p["mode"]
+        modes[name_of(p)] = p["mode"]
         if "at" in p:
             parse_time(p["at"], field="at", file=file, location=where)
         if "as" in p:
@@ -185,7 +186,7 @@ def load_scenario(path: Path) -> Scenario:
                 if isinstance(step, dict) and isinstance(step.get("open"), str)}
     opened = set(modes) - set(deferred)
     for i, p in enumerate(procurements):
-        if "reopens" in p and p["id"] not in deferred:
+        if "reopens" in p and name_of(p) not in deferred:
             raise _err(file, f"procurements[{i}]", "a procurement that re-opens another is "
                        "opened by a step {at, as, open: ID} after the other failed", "reopens")
     for i, step in enumerate(steps):
@@ -225,6 +226,14 @@ def _actor(value: Any, file: str, where: str) -> None:
         check_actor(value, field=f"{where}.as")
     except InputError as exc:
         raise _err(file, where, exc.message) from None
+
+
+def name_of(p: dict[str, Any]) -> str:
+    """How a scenario's steps name a procurement entry: its id, or ``contract:ID`` for the
+    contract of procurement ID (mode ppp_contract), whose id is the procurement's."""
+    if p.get("mode") == CONTRACT_MODE:
+        return f"{CONTRACT_PREFIX}{p['id']}"
+    return str(p["id"])
 
 
 def _check_step(step: Any, i: int, file: str, modes: dict[str, str], opened: set[str]) -> None:
@@ -335,7 +344,7 @@ def run_scenario(services: Services, path: Path, *, default_actor: str = "staff:
     sc = load_scenario(path)
     # Refuse before writing anything if a procurement id is already taken.
     for p in sc.procurements:
-        if services.exists(p["id"]):
+        if services.exists(name_of(p)):
             raise InputError(f"procurement {p['id']} already exists in this database",
                              file=sc.file, field="procurements.id",
                              expected="a fresh database or new ids")
@@ -358,7 +367,7 @@ def run_scenario(services: Services, path: Path, *, default_actor: str = "staff:
         services.register("suppliers", sc.suppliers, default_actor, clock.now)
     deferred = {s["open"] for s in sc.steps if "open" in s}
     for p in sc.procurements:
-        if p["id"] in deferred:
+        if name_of(p) in deferred:
             continue
         services.open_procurement(p["id"], p["project"], p["mode"], p.get("as", default_actor),
                                   parse_time(p["at"]) if "at" in p else clock.now,
@@ -376,9 +385,9 @@ def run_scenario(services: Services, path: Path, *, default_actor: str = "staff:
     states = {}
     for p in sc.procurements:
         try:
-            states[p["id"]] = services.state(p["id"])["state"]
+            states[name_of(p)] = services.state(name_of(p))["state"]
         except NotFound:  # an open step that was not reached
-            states[p["id"]] = "not opened"
+            states[name_of(p)] = "not opened"
     return RunReport(sc.file, sc.title, results, states, stopped is None, stopped)
 
 
@@ -464,7 +473,7 @@ def _open_step(services: Services, sc: Scenario, i: int, step: dict[str, Any],
                last_refused: dict[str, bool]) -> StepResult:
     """``{at, as, open: ID}``: open a procurement declared in ``procurements`` now, e.g. one
     that re-opens a procurement failed earlier (its ``reopens``, ``ground``, ``approval``)."""
-    p = next(x for x in sc.procurements if x["id"] == step["open"])
+    p = next(x for x in sc.procurements if name_of(x) == step["open"])
     expected = step.get("expect_refused")
     try:
         r = services.open_procurement(
@@ -477,7 +486,7 @@ def _open_step(services: Services, sc: Scenario, i: int, step: dict[str, Any],
         text = (f"open {p['id']}: refused by {expected} as expected" if ok
                 else f"open {p['id']}: {exc.message}")
         return StepResult(i, "open", ok, text, {"refused": exc.to_dict()})
-    last_refused[p["id"]] = False
+    last_refused[name_of(p)] = False
     if expected:
         return StepResult(i, "open", False, f"open {p['id']}: expected refusal by {expected}, "
                           "but it was opened", r.to_dict())

@@ -16,7 +16,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from tenderflow.app.common import PROJECT_MODE, candidate_streams, stream_of_state
+from tenderflow.app.common import STREAM_MODES, candidate_streams, stream_of_state
 from tenderflow.domain.state import State
 from tenderflow.errors import ProcurementNotFound, TenderflowError
 from tenderflow.store.eventstore import Tx
@@ -37,7 +37,7 @@ def save_state(tx: Tx, wf: Workflow, pid: str, state: State) -> None:
 
     tx.save_snapshot(stream_of_state(state), state["version"], state,
                      fold_version.FOLD_VERSION)
-    if state.get("mode") == PROJECT_MODE:
+    if state.get("mode") in STREAM_MODES:  # an intake or a contract: no procurement row
         return
     tx.save_procurement_row(pid, state["project"]["id"], state["mode"], state["state"],
                             state["version"], engine.next_due(wf, state))

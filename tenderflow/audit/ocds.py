@@ -107,6 +107,12 @@ INTERNAL = frozenset({
     "TenderComplaintFiled", "TenderComplaintDecided",
     # the PPP contract's publication (its value and date were published with ContractSigned)
     "ContractPublished", "ContractPublicationLapsed",
+    # the contract's life after signing (workflows/ppp_contract.yaml, stream contract:<id>):
+    # internal until its OCDS implementation releases (milestones, transactions) are built
+    "ContractFinancingApproved", "ContractCoordinationCleared", "ConstructionStarted",
+    "CompletionAccepted", "OperationStarted", "ContractSuspended", "ContractResumed",
+    "ContractHandedOver", "ContractTerminated", "ContractMilestonesPlanned",
+    "ContractMilestoneAchieved", "ContractPaymentRecorded", "ContractVaried",
 })
 # A project's intake (workflows/project.yaml, stream intake:<id>) is classified in
 # tenderflow.audit.ocds_project: its accepted fund step publishes the project's planning

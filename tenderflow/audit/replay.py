@@ -191,21 +191,21 @@ class PinnedDefinitions:
 
 
 def replay_stream(tx: Any, procurement: str, pinned: PinnedDefinitions | None = None,
-                  rows: dict[str, Any] | None = None, *, intake: bool = False
+                  rows: dict[str, Any] | None = None, *, kind: str = "procurement"
                   ) -> StreamReplay:
-    """Fold and re-decide one procurement stream — or, with ``intake``, the intake stream of
-    project ``procurement`` (workflows/project.yaml) — and compare with its stored
+    """Fold and re-decide one procurement stream — or, with ``kind`` ``intake``, the intake of
+    project ``procurement``; ``contract``, procurement ``procurement``'s contract (see
+    :data:`OPENINGS`) — and compare with its stored
     projections.
 
     ``rows`` is the ``procurements`` read model by id, read once for a whole run (``replay``
     of every stream); without it the procurement's own row is read (an intake has none)."""
-    from tenderflow.app.common import intake_stream, stream_of
     from tenderflow.domain.state import empty_state, fold
     from tenderflow.domain.timeutil import parse_time
     from tenderflow.workflow import engine
 
     pinned = pinned or PinnedDefinitions(tx)
-    sid = intake_stream(procurement) if intake else stream_of(procurement)
+    sid = f"{kind}:{procurement}"
     result = StreamReplay(sid)
     state = empty_state(procurement)
     last_defs = None
@@ -235,8 +235,8 @@ def replay_stream(tx: Any, procurement: str, pinned: PinnedDefinitions | None = 
                 if defs is not None:
                     last_defs = defs
                 if ev.stream_seq == 1:
-                    _check_opening(ev, defs, OPENING_INTAKE if intake else OPENING)
-                    problem = None if intake else readiness_problem(tx, ev)
+                    _check_opening(ev, defs, kind)
+                    problem = readiness_problem(tx, ev) if kind == "procurement" else None
                     if problem:
                         raise _Mismatch("facts", problem)
                 elif isinstance(payload.get("trigger"), str):
@@ -284,8 +284,7 @@ def replay_stream(tx: Any, procurement: str, pinned: PinnedDefinitions | None = 
     if result.events == 0:
         result.projection.append("the stream has no events")
         return result
-    result.projection += _projection_differences(tx, sid, procurement, state, last_defs,
-                                                 rows, intake)
+    result.projection += _projection_differences(tx, sid, procurement, state, last_defs, rows)
     return result
 
 
@@ -348,12 +347,15 @@ def _violation(ev: Any, kind: str, message: str,
                      ev.occurred_at, ev.actor, refusals or [])
 
 
-OPENING = "ProcurementCreated"
-OPENING_INTAKE = "ProjectIntakeStarted"
+#: Stream prefix → the event its stream opens with and what it is called: a procurement, a
+#: project's intake (workflows/project.yaml), a contract (workflows/ppp_contract.yaml).
+OPENINGS = {"procurement": ("ProcurementCreated", "procurement"),
+            "intake": ("ProjectIntakeStarted", "project intake"),
+            "contract": ("ContractStarted", "contract")}
 
 
-def _check_opening(ev: Any, defs: Any, opening: str = OPENING) -> None:
-    kind = "project intake" if opening == OPENING_INTAKE else "procurement"
+def _check_opening(ev: Any, defs: Any, stream_kind: str = "procurement") -> None:
+    opening, kind = OPENINGS[stream_kind]
     if ev.type != opening:
         raise _Mismatch("differs", f"a {kind} stream opens with {opening}, not {ev.type}")
     if defs is None:
@@ -420,8 +422,7 @@ def _plain(value: Any) -> Any:
 
 
 def _projection_differences(tx: Any, sid: str, procurement: str, state: dict[str, Any],
-                            defs: Any, rows: dict[str, Any] | None = None,
-                            intake: bool = False) -> list[str]:
+                            defs: Any, rows: dict[str, Any] | None = None) -> list[str]:
     from tenderflow.app.snapshots import stored_snapshot
     from tenderflow.workflow import engine
 
@@ -437,7 +438,7 @@ def _projection_differences(tx: Any, sid: str, procurement: str, state: dict[str
         found = first_difference(replayed, stored, "snapshot")
         if found is not None:
             out.append(describe(found, "replayed", "stored"))
-    if intake:  # a project's intake has no row in the procurements read model
+    if not sid.startswith("procurement:"):  # an intake or a contract has no row
         return out
     row = rows.get(procurement) if rows is not None else tx.procurement_row(procurement)
     if row is None:
@@ -455,7 +456,7 @@ def _projection_differences(tx: Any, sid: str, procurement: str, state: dict[str
 def replay(store: Any, procurement: str | None = None, progress: Any = None) -> ReplayReport:
     """Replay one procurement (``ProcurementNotFound`` if it has no stream) or, without an
     id, every procurement and registry stream, and the read model's rows."""
-    from tenderflow.app.common import candidate_streams, intake_stream
+    from tenderflow.app.common import candidate_streams
     from tenderflow.errors import ProcurementNotFound
 
     report = ReplayReport()
@@ -469,7 +470,7 @@ def replay(store: Any, procurement: str | None = None, progress: Any = None) -> 
                     procurement=procurement)
             stream, rid = found[0]
             report.streams.append(replay_stream(tx, rid, pinned,
-                                                intake=stream == intake_stream(rid)))
+                                                kind=stream.partition(":")[0]))
             return report
         streams = tx.stream_ids()
         rows = {r.id: r for r in tx.procurement_rows()}  # once for the run, not per stream
@@ -477,8 +478,8 @@ def replay(store: Any, procurement: str | None = None, progress: Any = None) -> 
             kind, _, rid = sid.partition(":")
             if kind == "procurement":
                 report.streams.append(replay_stream(tx, rid, pinned, rows))
-            elif kind == "intake":
-                report.streams.append(replay_stream(tx, rid, pinned, rows, intake=True))
+            elif kind in ("intake", "contract"):
+                report.streams.append(replay_stream(tx, rid, pinned, rows, kind=kind))
             elif kind in ("project", "supplier"):
                 report.streams.append(replay_registry(tx, sid, StreamReplay(sid)))
             elif kind in ("credit", "credit-asof", "fiscal"):

@@ -195,7 +195,7 @@ def replay(obj: Ctx, procurement_id: str | None, all_: bool) -> None:
         report = do_replay(store, procurement_id)
     lines = []
     registries = [s for s in report.streams
-                  if not s.stream.startswith(("procurement:", "intake:"))]
+                  if not s.stream.startswith(("procurement:", "intake:", "contract:"))]
     for s in report.streams:
         if s in registries and s.ok:
             continue

@@ -66,9 +66,10 @@ def register(obj: Ctx, kind: str, file: Path, at: str | None) -> None:
 
 @click.command(cls=Command, name="open")
 @click.argument("procurement_id")
-@click.option("--project", help="Registered project id (for --mode project: the id itself).")
+@click.option("--project", help="Registered project id (for --mode project: the id itself; "
+                                "for --mode ppp_contract: the procurement's, optional).")
 @click.option("--mode", required=True,
-              help="competitive_negotiation | open_tender | delegation | project")
+              help="competitive_negotiation | open_tender | delegation | project | ppp_contract")
 @click.option("--at", "at", help="Business time (ISO 8601; default now, Asia/Shanghai).")
 @click.option("--variant", help="A variant of the mode, e.g. invitation (邀请招标) for open_tender.")
 @click.option("--ruleset", help="The eligibility ruleset of workflows/eligibility/ to pin "
@@ -85,7 +86,9 @@ def open_procurement(obj: Ctx, procurement_id: str, project: str, mode: str,
                      ground: str | None, justification: str | None,
                      approval: str | None, ruleset: str | None) -> None:
     """Open a procurement of a registered project in a mode, or re-open a failed one; with
-    --mode project, start the project's intake (立项备案: workflows/project.yaml).
+    --mode project, start the project's intake (立项备案: workflows/project.yaml); with --mode
+    ppp_contract, start the contract's life after signing of procurement ID
+    (workflows/ppp_contract.yaml; fire, next and status then take contract:ID).
 
     A procurement opens only on a project ready to procure: its intake in state ready, or a
     filing made before tenderflow recorded in its registration (filing:); otherwise it is
@@ -98,19 +101,21 @@ def open_procurement(obj: Ctx, procurement_id: str, project: str, mode: str,
     \b
     Example:
       tenderflow --as staff:wang open BJ-JS-2023 --mode project --at 2023-01-05T09:00+08:00
+      tenderflow --as staff:wang open PPP-JS-001 --mode ppp_contract --at 2023-10-11T09:00+08:00
       tenderflow --as staff:wang open CN-2023-001 --project CD-HH-2023 \\
           --mode competitive_negotiation --at 2023-03-01T09:00+08:00
       tenderflow --as staff:wang open CN-2023-010 --project CD-WJ-2023 \\
           --mode competitive_negotiation --reopens OT-2023-002 --ground tender_failed \\
           --approval "锦财采〔2023〕41号"
     """
-    if project is None and mode != "project":
+    if project is None and mode not in ("project", "ppp_contract"):
         from tenderflow.errors import InputError
 
         raise InputError("--project is required", field="--project",
                          expected="the id of a registered project")
     result = obj.services().open_procurement(
-        procurement_id, project or procurement_id, mode, actor_of(obj), parse_at(at),
+        procurement_id, project or (None if mode == "ppp_contract" else procurement_id), mode,
+        actor_of(obj), parse_at(at),
         {k: v for k, v in (("variant", variant), ("ruleset", ruleset)) if v} or None,
         reopens=reopens, ground=ground,
         justification=justification, approval=approval)
@@ -142,6 +147,11 @@ def status(obj: Ctx, procurement_id: str, at: str | None) -> None:
         from tenderflow.cli.project import project_status_text
 
         obj.emit(s, project_status_text(s, obj.lang))
+        return
+    if s.get("kind") == "contract":
+        from tenderflow.cli.contract_status import contract_status_text
+
+        obj.emit(s, contract_status_text(s, obj.lang))
         return
     from tenderflow.app.views import workflow_labels
     from tenderflow.cli.status_text import status_text

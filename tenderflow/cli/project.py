@@ -24,23 +24,7 @@ def project_status_text(s: dict[str, Any], lang: str) -> str:
     facts = [_(FACTS[k]).format(value=p[k]) for k in FACTS if k in p]
     if facts:
         lines.append("  " + ", ".join(facts))
-    c = s["coordination"]
-
-    def label(party: str) -> str:
-        names = c["labels"].get(party) or {}
-        return f"{party} ({pick(names.get('zh', party), names.get('en', party))})"
-
-    lines.append(_("coordination parties required: {parties}").format(
-        parties=", ".join(label(x) for x in c["required"])))
-    for party, who in c["agreed"].items():
-        lines.append("  " + _("agreed: {party} — {organisation}, {signatory}, {at}").format(
-            party=label(party), **who))
-    for party, why in c["objecting"].items():
-        lines.append("  " + _("objects: {party} — {reason}").format(party=label(party),
-                                                                   reason=why))
-    if c["missing"]:
-        lines.append("  " + _("missing: {parties}").format(
-            parties=", ".join(label(x) for x in c["missing"])))
+    lines += coordination_lines(s["coordination"])
     if s.get("consultation"):
         meetings = s["consultation"]["meetings"]
         lines.append(_("consulted: {n} meeting(s), {people} participants").format(
@@ -68,6 +52,28 @@ def project_status_text(s: dict[str, Any], lang: str) -> str:
         lines.append(_("ready: {ready}; waiting: {waiting}").format(
             ready=", ".join(pending["ready"]) or "-", waiting=", ".join(pending["waiting"]) or "-"))
     return "\n".join(lines)
+
+
+def coordination_lines(c: dict[str, Any]) -> list[str]:
+    """The coordination sign-offs (tenderflow.domain.components.signoffs.signoff_view): who
+    is required, who agreed (who signed and when), who objects and why, who is missing."""
+
+    def label(party: str) -> str:
+        names = c["labels"].get(party) or {}
+        return f"{party} ({pick(names.get('zh', party), names.get('en', party))})"
+
+    lines = [_("coordination parties required: {parties}").format(
+        parties=", ".join(label(x) for x in c["required"]))]
+    for party, who in c["agreed"].items():
+        lines.append("  " + _("agreed: {party} — {organisation}, {signatory}, {at}").format(
+            party=label(party), **who))
+    for party, why in c["objecting"].items():
+        lines.append("  " + _("objects: {party} — {reason}").format(party=label(party),
+                                                                   reason=why))
+    if c["missing"]:
+        lines.append("  " + _("missing: {parties}").format(
+            parties=", ".join(label(x) for x in c["missing"])))
+    return lines
 
 
 def returns_lines(r: dict[str, Any]) -> list[str]:

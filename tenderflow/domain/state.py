@@ -57,6 +57,10 @@ from tenderflow.domain.modes.open_tender import fold as tender_fold
 from tenderflow.domain.modes.ppp import contract as ppp_contract
 from tenderflow.domain.modes.ppp import decisions as ppp_decisions
 from tenderflow.domain.modes.ppp import fold as ppp_fold
+from tenderflow.domain.modes.ppp_contract import decisions as contract_decisions
+from tenderflow.domain.modes.ppp_contract import fold as contract_fold
+from tenderflow.domain.modes.ppp_contract import milestones as contract_milestones
+from tenderflow.domain.modes.ppp_contract import variations as contract_variations
 from tenderflow.domain.modes.project import decisions as project_decisions
 from tenderflow.domain.modes.project import fold as project_fold
 from tenderflow.domain.modes.project import vote as project_vote
@@ -78,7 +82,9 @@ MODULES = (procurement, agreement, common, bonds, challenges, contract,
            ppp_decisions, ppp_fold, ppp_contract,
            reopening, notices,
            project_decisions, project_vote, project_fold,
-           funding, ppp_checks)
+           funding, ppp_checks,
+           contract_decisions, contract_fold, contract_milestones,
+           contract_variations)
 
 GUARDS: dict[str, GuardSpec] = guards_of(MODULES)
 

@@ -106,6 +106,32 @@ EVENT_NAMES: dict[str, tuple[str, str]] = {
     "FinancingPackageAssembled": ("汇编融资审批材料", "financing package assembled"),
     "FinancingPackageSigned": ("融资材料清单电子签名", "financing package signed"),
     "NoticeRendered": ("生成公告（通知书）", "notice rendered"),
+    # a project's intake (workflows/project.yaml) and the registered fiscal data
+    "ProjectIntakeStarted": ("开始项目立项流程", "project intake started"),
+    "ProjectConsulted": ("居民议事、征求意见", "residents consulted"),
+    "ResidentsVoteRecorded": ("记录业主表决结果", "owners' vote recorded"),
+    "CoordinationSignedOff": ("协调方签署意见", "coordination party signed off"),
+    "ProjectFiled": ("立项备案", "project filed"),
+    "ProjectFunded": ("落实资金方案", "project funded"),
+    "ProcurementIntentionPublished": ("公开采购意向", "procurement intention published"),
+    "ProjectMadeReady": ("确认可以采购", "project ready to procure"),
+    "ProjectWithdrawn": ("撤回项目", "project withdrawn"),
+    "FiscalDataImported": ("导入区域财政数据", "fiscal data imported"),
+    # the PPP contract after signing (workflows/ppp_contract.yaml)
+    "ContractStarted": ("开始合同履行", "contract performance started"),
+    "ContractFinancingApproved": ("融资到位", "financing approved"),
+    "ContractCoordinationCleared": ("开工协调完成", "coordination cleared"),
+    "ConstructionStarted": ("开工", "construction started"),
+    "CompletionAccepted": ("竣工验收", "completion accepted"),
+    "OperationStarted": ("进入运营期", "operation started"),
+    "ContractSuspended": ("暂停履行", "contract suspended"),
+    "ContractResumed": ("恢复履行", "contract resumed"),
+    "ContractHandedOver": ("期满移交", "handed over"),
+    "ContractTerminated": ("提前终止合同", "contract terminated early"),
+    "ContractMilestonesPlanned": ("记录合同里程碑计划", "milestones planned"),
+    "ContractMilestoneAchieved": ("里程碑完成", "milestone achieved"),
+    "ContractPaymentRecorded": ("记录付款或收费", "payment recorded"),
+    "ContractVaried": ("合同变更", "contract varied"),
 }
 
 

@@ -21,7 +21,7 @@ from tenderflow.workflow.definitions import Workflow, load_workflow
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "store-main-dcece75.sqlite"
 T = "2023-03-01T09:00:00+08:00"
-MODES = ("open_tender", "competitive_negotiation", "delegation", "project")
+MODES = ("open_tender", "competitive_negotiation", "delegation", "project", "ppp_contract")
 
 
 def workflows() -> list[Workflow]:

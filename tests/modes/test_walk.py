@@ -66,10 +66,12 @@ def walked(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
             try:
                 reports[path.name] = run_scenario(Services(store, entry=HISTORIC), path)
                 with store.reading() as tx:
-                    for sid in [*tx.stream_ids("procurement:"), *tx.stream_ids("intake:")]:
+                    for sid in [*tx.stream_ids("procurement:"), *tx.stream_ids("intake:"),
+                                *tx.stream_ids("contract:")]:
                         mode = ""
                         for ev in tx.read_stream(sid):
-                            if ev.type in ("ProcurementCreated", "ProjectIntakeStarted"):
+                            if ev.type in ("ProcurementCreated", "ProjectIntakeStarted",
+                                           "ContractStarted"):
                                 mode = ev.payload["mode"]
                                 reached.setdefault(mode, set()).add(ev.payload["to"])
                             elif "trigger" in ev.payload:

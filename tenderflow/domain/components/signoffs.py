@@ -4,7 +4,8 @@ who and when; the step waits until every required party has agreed and none obje
 One component for every workflow that needs parties to agree before it moves on: the project's
 filing (立项、备案: the district department, 街道办, 社区/居委会, the social-capital side when known
 and the utilities the scope touches — 国办发〔2020〕23号 asks for a project agreed by every party
-on a shared platform), and the contract's utilities before construction (issue 16). A workflow
+on a shared platform), and the contract's utilities and local bodies before construction (issue 16,
+:func:`contract_parties`). A workflow
 uses it in three places:
 
 * its fold records each sign-off with :func:`record_signoff` (the latest word of a party is the
@@ -59,6 +60,21 @@ def project_parties(project: Mapping[str, Any]) -> list[str]:
     return parties + utilities_of(project.get("scope") or [])
 
 
+#: The utilities every contract's works are coordinated with before construction (issue 16):
+#: pipes and cables run under every renovated community, so their sign-off is never assumed.
+CONTRACT_UTILITIES = ("water", "power", "gas", "telecom")
+
+
+def contract_parties(project: Mapping[str, Any]) -> list[str]:
+    """The parties a contract's construction needs: the sub-district office, the community
+    (居委会), the water, power, gas and telecom utilities always, and any other utility the
+    project's scope touches (e.g. heating: :func:`utilities_of`)."""
+    touched = set(CONTRACT_UTILITIES) | {p.split(".", 1)[1] for p in
+                                         utilities_of(project.get("scope") or [])}
+    return ["subdistrict", "community"] + [f"utility.{k}" for k in UTILITY_KINDS
+                                           if k in touched]
+
+
 def record_signoff(signoffs: dict[str, Any], data: Mapping[str, Any], at: str) -> None:
     """Fold one sign-off into ``signoffs`` (party → its latest word, with its history)."""
     entry = {"decision": data["decision"], "organisation": data["organisation"],
@@ -82,6 +98,27 @@ def open_objections(signoffs: Mapping[str, Any], required: Iterable[str]) -> dic
     """Required party → the reason of its objection, for parties whose latest word objects."""
     return {p: str(signoffs[p].get("reason", "")) for p in required
             if p in signoffs and signoffs[p]["decision"] == "object"}
+
+
+def missing_refusal(ctx: Any, spec: Any, required: list[str]) -> Any:
+    """The refusal (GuardSpec.refuse) naming every required party that has not signed off,
+    or None: the guards of the project's filing and the contract's construction."""
+    missing = missing_parties(ctx.state.get("signoffs") or {}, required)
+    if missing:
+        names = ", ".join(f"{p} ({party_label(p)})" for p in missing)
+        return spec.refuse(ctx, f"not signed off by: {names}", missing=missing,
+                           required=required)
+    return None
+
+
+def objection_refusal(ctx: Any, spec: Any, required: list[str]) -> Any:
+    """The refusal naming every required party whose latest word objects (with its reason),
+    or None."""
+    objecting = open_objections(ctx.state.get("signoffs") or {}, required)
+    if objecting:
+        names = "; ".join(f"{p} ({party_label(p)}): {why}" for p, why in objecting.items())
+        return spec.refuse(ctx, f"objection open: {names}", objecting=sorted(objecting))
+    return None
 
 
 def signoff_view(signoffs: Mapping[str, Any], required: Iterable[str]) -> dict[str, Any]:

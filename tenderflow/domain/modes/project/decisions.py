@@ -9,8 +9,8 @@ from datetime import date
 from typing import Any
 
 from tenderflow.domain.components.signoffs import (
-    missing_parties,
-    open_objections,
+    missing_refusal,
+    objection_refusal,
     party_label,
     project_parties,
 )
@@ -99,24 +99,14 @@ def signoff_objection_reasoned(ctx: GuardContext, spec: GuardSpec) -> Refusal | 
        source=COORDINATION_SOURCE)
 def coordination_complete(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
     """Every party the filing needs has signed off; the refusal names who is missing."""
-    required = required_parties(ctx.state)
-    missing = missing_parties(ctx.state.get("signoffs") or {}, required)
-    if missing:
-        names = ", ".join(f"{p} ({party_label(p)})" for p in missing)
-        return spec.refuse(ctx, f"not signed off by: {names}", missing=missing,
-                           required=required)
-    return None
+    return missing_refusal(ctx, spec, required_parties(ctx.state))
 
 
 @guard("coordination_no_objection", rule="project.coordination_no_objection",
        source=COORDINATION_SOURCE)
 def coordination_no_objection(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
     """No required party's latest word is an objection (the party resolves it by agreeing)."""
-    objecting = open_objections(ctx.state.get("signoffs") or {}, required_parties(ctx.state))
-    if objecting:
-        names = "; ".join(f"{p} ({party_label(p)}): {why}" for p, why in objecting.items())
-        return spec.refuse(ctx, f"objection open: {names}", objecting=sorted(objecting))
-    return None
+    return objection_refusal(ctx, spec, required_parties(ctx.state))
 
 
 @guard("intention_published", rule=INTENTION_DAYS,

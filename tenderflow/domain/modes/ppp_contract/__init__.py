@@ -1,0 +1,1 @@
+"""The PPP contract after signing (workflows/ppp_contract.yaml): decisions and fold."""
