@@ -21,11 +21,14 @@ from typing import Any
 from tenderflow.app.features import FAILED, NOT_RUN, PASSED, Feature, Scenario
 
 MODES = ("open_tender", "competitive_negotiation", "delegation", "project")
+# a feature area whose chapter shows the diagram of a workflow of another name
+AREA_WORKFLOW = {"contract": "ppp_contract"}
 AREAS: dict[str, tuple[str, str]] = {
     "open_tender": ("公开招标", "Open tender"),
     "competitive_negotiation": ("竞争性谈判", "Competitive negotiation"),
     "delegation": ("政府委托", "Government delegation"),
     "project": ("立项备案", "Project intake"),
+    "contract": ("合同履行", "Contract lifecycle"),
     "eligibility": ("供应商准入", "Supplier eligibility"),
     "bids": ("投标与响应", "Bids and responses"),
     "evaluation": ("评审", "Evaluation"),
@@ -184,8 +187,8 @@ def chapters(features: list[Feature], diagrams: bool = True) -> list[Chapter]:
     for area in order:
         zh, en = AREAS.get(area, (area, area))
         chapter = Chapter(area, zh, en, by_area[area])
-        if area in MODES:
-            wf = workflow_of(area)
+        if area in MODES or area in AREA_WORKFLOW:
+            wf = workflow_of(AREA_WORKFLOW.get(area, area))
             chapter.workflow = wf
             chapter.title_zh, chapter.title_en = wf.title_zh, wf.title_en
             if diagrams:

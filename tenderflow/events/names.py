@@ -15,17 +15,6 @@ EVENT_NAMES: dict[str, tuple[str, str]] = {
     "CreditEntryRecorded": ("登记信用记录", "credit entry recorded"),
     "CreditEntryAmended": ("更正信用记录", "credit entry amended"),
     "CalendarNoticeImported": ("导入放假安排通知", "holiday notice imported"),
-    "FiscalDataImported": ("导入财政预算与PPP支出数据", "fiscal data imported"),
-    # the project's intake (workflows/project.yaml)
-    "ProjectIntakeStarted": ("开始立项备案", "project intake started"),
-    "ProjectConsulted": ("征求居民意见", "residents consulted"),
-    "CoordinationSignedOff": ("协调方签署意见", "coordination party signed off"),
-    "ResidentsVoteRecorded": ("记录业主表决结果", "owners' vote recorded"),
-    "ProjectFiled": ("项目备案", "project filed"),
-    "ProjectFunded": ("落实资金计划", "project funded"),
-    "ProcurementIntentionPublished": ("公开采购意向", "procurement intention published"),
-    "ProjectMadeReady": ("确认可以采购", "project ready to procure"),
-    "ProjectWithdrawn": ("撤回项目", "project withdrawn"),
     # opening, documents, eligibility
     "ProcurementCreated": ("开启采购", "procurement opened"),
     "EligibilityChecked": ("资格审查", "eligibility checked"),
