@@ -91,8 +91,8 @@ def main() -> None:
     empty = work / "empty.db"
     for suffix in ("", "-wal", "-shm"):
         Path(f"{empty}{suffix}").unlink(missing_ok=True)
-    subprocess.run([sys.executable, "-c", "import sys; from tenderflow.store.eventstore import "
-                    "EventStore; EventStore(sys.argv[1]).migrate()", f"sqlite:///{empty}"],
+    subprocess.run([sys.executable, "-c", ("import sys; from tenderflow.store.eventstore import "
+                    "EventStore; EventStore(sys.argv[1]).migrate()"), f"sqlite:///{empty}"],
                    env=env, cwd=ROOT, check=True)
     for name in ("verify", "replay"):
         argv = [a if a != url else f"sqlite:///{empty}" for a in steps[name]]

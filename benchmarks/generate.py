@@ -36,13 +36,13 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-import yaml  # noqa: E402
+import yaml
 
-from tenderflow.app.procurement import Services  # noqa: E402
-from tenderflow.app.scenario import run_scenario  # noqa: E402
-from tenderflow.paths import examples_dir  # noqa: E402
-from tenderflow.store.eventstore import EventStore  # noqa: E402
-from tenderflow.yamlio import safe_load  # noqa: E402
+from tenderflow.app.procurement import Services
+from tenderflow.app.scenario import run_scenario
+from tenderflow.paths import examples_dir
+from tenderflow.store.eventstore import EventStore
+from tenderflow.yamlio import safe_load
 
 # The examples whose procurements are the generated mix (the project-mode examples carry an
 # owners' vote with generated ballots and are left out; tour/ is the README's walkthrough).

@@ -131,13 +131,13 @@ def _fire_scenario(n: int) -> str:
                      f"as: \"staff:wang\"}}")
     lines.append("steps:")
     for i in range(n):
-        lines += [f"  - {{at: \"2023-03-01T10:00+08:00\", as: staff:wang, fire: approve_method, "
+        lines += [(f"  - {{at: \"2023-03-01T10:00+08:00\", as: staff:wang, fire: approve_method, "
                   f"on: CN-BENCH-{i:04d}, with: {{ground: complex_or_special, "
-                  f"justification: 基准测试, approved_by: 青羊区财政局}}}}",
-                  f"  - {{at: \"2023-03-02T10:00+08:00\", as: staff:wang, fire: form_group, "
+                  f"justification: 基准测试, approved_by: 青羊区财政局}}}}"),
+                  (f"  - {{at: \"2023-03-02T10:00+08:00\", as: staff:wang, fire: form_group, "
                   f"on: CN-BENCH-{i:04d}, with: {{members: [{{name: 刘专家, role: expert}}, "
                   f"{{name: 周专家, role: expert}}, "
-                  f"{{name: 采购人代表张, role: purchaser_representative}}]}}}}"]
+                  f"{{name: 采购人代表张, role: purchaser_representative}}]}}}}")]
     return "\n".join(lines) + "\n"
 
 
