@@ -14,8 +14,10 @@ pinned calendar, and a shifted date could land a deadline on a holiday, which wo
 copy a different (and possibly refused) procedure rather than the same one.
 
 The seed picks the template of each copy (``random.Random(seed)``), so the same N and seed give
-the same log: the same streams, events and payloads (recorded_at is the business time given by
-the scenario, never the wall clock).
+the same log: the same streams, event types, payloads, actors, business times (occurred_at)
+and pins, in the same order (checked: two runs of 25 procurements, seed 5, equal row for row).
+Only ``recorded_at`` — when the store recorded the event, the wall clock of the run — differs,
+and with it the hashes, which cover it.
 
 Prints procurements, events, seconds, events/s, database bytes per event and peak memory
 (``resource.getrusage``, max RSS of this process).
