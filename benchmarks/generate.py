@@ -46,8 +46,9 @@ from tenderflow.paths import examples_dir
 from tenderflow.store.eventstore import EventStore
 from tenderflow.yamlio import safe_load
 
-# The examples whose procurements are the generated mix (the project-mode examples carry an
-# owners' vote with generated ballots and are left out; tour/ is the README's walkthrough).
+# The examples whose procurements are the generated mix: every procurement example (the two
+# project-mode examples record a project's intake, not a procurement, and are left out; tour/
+# is the README's walkthrough).
 TEMPLATES = (
     "negotiation_award.yaml", "negotiation_rounds.yaml", "negotiation_complaint.yaml",
     "negotiation_contract.yaml", "negotiation_contract_lapsed.yaml", "negotiation_failed.yaml",
@@ -113,8 +114,8 @@ def copy_of(template: dict[str, Any], k: int, registered: bool) -> tuple[dict[st
         # expectation checks the state; it records nothing).
         for st in copy.get("steps") or ():
             if isinstance(st.get("expect"), dict):
-                st["expect"] = {k: v for k, v in st["expect"].items()
-                                if ".commitments." not in k}
+                st["expect"] = {key: v for key, v in st["expect"].items()
+                                if ".commitments." not in key}
     if registered:
         copy.pop("projects", None)
         copy.pop("suppliers", None)
