@@ -10,7 +10,7 @@ STAMP  := $(VENV)/.installed-stamp
 APT_PACKAGES := postgresql poppler-utils fonts-wqy-zenhei fonts-arphic-uming faketime graphviz chromium chromium-driver
 PYTEST_ARGS ?=
 
-.PHONY: demo test bench lint system-deps install clean
+.PHONY: demo test bench bench-full lint system-deps install clean
 
 $(STAMP): setup.cfg pyproject.toml constraints.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -38,14 +38,17 @@ demo: install
 test: install
 	$(BIN)/python -m pytest -W error $(PYTEST_ARGS)
 
+# `make bench`: every benchmark at a size that finishes in a few minutes, one table of issue 17's
+# targets with ratios against references measured in the same run (JSON in bench-results.json).
+# `make bench-full`: a national year (FULL_PROCUREMENTS) through generate → verify → replay.
+# The eventsourcing peer installs itself into benchmarks/.venv-peer (not the project's .venv).
+FULL_PROCUREMENTS ?= 51189
+
 bench: install
-	$(BIN)/python benchmarks/run.py
-	$(BIN)/python benchmarks/agreement.py
-	$(BIN)/python benchmarks/eligibility.py
-	$(BIN)/python benchmarks/fold.py
-	$(BIN)/python benchmarks/startup.py
-	$(BIN)/python benchmarks/audit_verify.py --events 100000 --bare-only
-	$(BIN)/python benchmarks/replay.py
+	PYTHONPATH=$(CURDIR) $(BIN)/python benchmarks/bench.py --out bench-results.json
+
+bench-full: install
+	PYTHONPATH=$(CURDIR) $(BIN)/python benchmarks/full.py --procurements $(FULL_PROCUREMENTS)
 
 lint: install
 	$(BIN)/ruff check tenderflow tests benchmarks

@@ -1,6 +1,6 @@
 """Fold speed: every procurement stream of a recorded database folded from its events.
 
-    python benchmarks/fold.py [DB] [--rounds 20]
+    python benchmarks/fold.py [DB] [--rounds 20] [--json]
 
 Reads the procurement events of ``DB`` (default: tests/fixtures/store-main-dcece75.sqlite, the
 demo's 13 procurements, 189 events) once, then folds every stream ``--rounds`` times with
@@ -62,10 +62,15 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("db", nargs="?", type=Path, default=FIXTURE)
     parser.add_argument("--rounds", type=int, default=20)
+    parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     streams = streams_of(args.db)
     per_event = statistics.median(one_run(streams, args.rounds) for _ in range(3))
     count = sum(len(v) for v in streams.values())
+    if args.json:
+        print(json.dumps({"procurements": len(streams), "events": count, "rounds": args.rounds,
+                          "us_per_event": round(per_event * 1e6, 1)}))
+        return
     print(f"fold: {len(streams)} procurements, {count} events, {args.rounds} rounds: "
           f"{per_event * 1e6:.1f} µs per event")
 

@@ -5,6 +5,7 @@ Appending must cost the same whatever a stream's length (DESIGN §10): the head 
 expected version and previous hash, so no append re-reads history. Run with `make bench`.
 
     python benchmarks/run.py [--backend-url URL] [--appends N] [--fires N] [--rounds R]
+                             [--fire-length L] [--json]
 
 Prints events/second for single-event transactions appended to a stream that already holds
 10 and 10,000 events, and the ratio between them (1.0 = no slowdown with length).
@@ -17,6 +18,10 @@ fold, save the snapshot and read model; one commit each) — against the referen
 SQLAlchemy Core insert + commit of the same event row into a table of the same shape. Rounds
 interleave both; the figure is fires/s ÷ reference inserts/s (median per round, median of
 rounds), so a busy machine slows both alike.
+
+With ``--fire-length L``: the same fire on a negotiation whose stream already holds L events
+(L real ``check_eligibility`` fires, untimed) against a freshly opened one, rounds alternating
+between the two; the ratio long ÷ short is 1.0 when fire's cost is flat in the stream's length.
 
 What the profiler showed (issue 17): ``_pin`` re-serialised and re-hashed the workflow, the
 parameters, the 22-year calendar and the ruleset on every command (42% of fire), and
@@ -93,15 +98,16 @@ steps:
 """
 
 
-def fire_setup(tmp: Path) -> Any:
-    """Services over a fresh SQLite file with one negotiation at ``form_group``."""
+def fire_setup(tmp: Path, text: str = FIRE_SCENARIO) -> Any:
+    """Services over a fresh SQLite file with the scenario's negotiations at ``form_group``."""
     from tenderflow.app.procurement import Services
     from tenderflow.app.scenario import run_scenario
     from tenderflow.domain.entry import Entry
     from tenderflow.paths import examples_dir
 
+    tmp.mkdir(parents=True, exist_ok=True)
     scenario = tmp / "fire.yaml"
-    scenario.write_text(FIRE_SCENARIO.replace("DATA", str(examples_dir() / "data")), "utf-8")
+    scenario.write_text(text.replace("DATA", str(examples_dir() / "data")), "utf-8")
     store = EventStore(f"sqlite:///{tmp}/fire.db")
     store.migrate()
     services = Services(store, entry=Entry(reason="benchmark"))
@@ -110,7 +116,7 @@ def fire_setup(tmp: Path) -> Any:
     return services
 
 
-def measure_fires(services: Any, fires: int, start: int) -> float:
+def measure_fires(services: Any, fires: int, start: int, pid: str = "CN-BENCH-001") -> float:
     """Fires per second (median) of ``check_eligibility``, one commit each."""
     from datetime import timedelta
 
@@ -121,7 +127,7 @@ def measure_fires(services: Any, fires: int, start: int) -> float:
     for i in range(start, start + fires):
         at = base + timedelta(seconds=i)
         t0 = time.perf_counter()
-        services.fire("CN-BENCH-001", "check_eligibility",
+        services.fire(pid, "check_eligibility",
                       {"candidates": ["S-CDJG", "S-HXJS", "S-SLGC"]}, "staff:wang", at)
         timings.append(time.perf_counter() - t0)
     return 1.0 / statistics.median(timings)
@@ -139,6 +145,45 @@ def measure_bare_inserts(engine: Any, table: Any, row: dict[str, Any], inserts: 
             conn.execute(insert(table).values(**row, global_seq=i, stream_seq=i))
         timings.append(time.perf_counter() - t0)
     return 1.0 / statistics.median(timings)
+
+
+LONG_SCENARIO_EXTRA = """
+  - {id: CN-BENCH-002, project: CD-HH-2023, mode: competitive_negotiation,
+     at: "2023-03-01T09:00+08:00", as: "staff:wang"}
+"""
+
+
+def fire_length(tmp: Path, length: int, fires: int, rounds: int) -> dict[str, Any]:
+    """``fire`` on a stream of ``length`` events against the same fire on a short stream:
+    two negotiations opened alike; the long one gets ``length`` ``check_eligibility`` fires
+    first (untimed, every one a real fire); then rounds alternate ``fires`` timed fires on
+    each. Ratio = long's fires/s ÷ short's (1.0 = flat in the stream's length)."""
+    from datetime import timedelta
+
+    from tenderflow.domain.timeutil import parse_time
+
+    scenario = FIRE_SCENARIO.replace("steps:", LONG_SCENARIO_EXTRA.strip("\n") + "\nsteps:", 1)
+    extra = FIRE_SCENARIO.split("steps:", 1)[1].replace("CN-BENCH-001", "CN-BENCH-002")
+    services = fire_setup(tmp / "long", scenario + extra)
+    base = parse_time("2023-03-03T09:00+08:00")
+    data = {"candidates": ["S-CDJG", "S-HXJS", "S-SLGC"]}
+    for i in range(length):
+        services.fire("CN-BENCH-002", "check_eligibility", data, "staff:wang",
+                      base + timedelta(seconds=i))
+    with services.store.reading() as tx:
+        stream_length = tx.stream_length("procurement:CN-BENCH-002")
+    short_rates, long_rates = [], []
+    for r in range(rounds):
+        start = length + r * fires
+        short_rates.append(measure_fires(services, fires, start, "CN-BENCH-001"))
+        long_rates.append(measure_fires(services, fires, start, "CN-BENCH-002"))
+    services.store.dispose()
+    ratios = [lg / sh for lg, sh in zip(long_rates, short_rates, strict=True)]
+    return {"long_stream_events": stream_length,
+            "short_fires_per_second": round(statistics.median(short_rates), 1),
+            "long_fires_per_second": round(statistics.median(long_rates), 1),
+            "long_to_short_ratio": round(statistics.median(ratios), 3),
+            "fires_per_round": fires, "rounds": rounds}
 
 
 def fire_ratio(tmp: Path, fires: int, rounds: int) -> dict[str, Any]:
@@ -173,6 +218,8 @@ def main() -> None:
     ap.add_argument("--lengths", default="10,10000")
     ap.add_argument("--fires", type=int, default=40, help="fires per round (0: none)")
     ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--fire-length", type=int, default=0,
+                    help="also fire on a stream this long against a short one (0: no)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     tmp = tempfile.mkdtemp(prefix="tf-bench-")
@@ -191,6 +238,9 @@ def main() -> None:
     store.dispose()
     if args.fires:
         results["fire"] = fire_ratio(Path(tmp), args.fires, args.rounds)
+    if args.fire_length:
+        results["fire_length"] = fire_length(Path(tmp), args.fire_length, args.fires or 20,
+                                             args.rounds)
     if args.json:
         print(json.dumps(results, indent=2))
     else:
@@ -205,6 +255,11 @@ def main() -> None:
                   f"rounds × {f['fires_per_round']}): {f['fires_per_second']} fires/s, bare "
                   f"SQLAlchemy insert+commit {f['bare_inserts_per_second']}/s, ratio "
                   f"{f['fire_to_bare_ratio']}")
+        if "fire_length" in results:
+            f = results["fire_length"]
+            print(f"fire on a stream of {f['long_stream_events']} events: "
+                  f"{f['long_fires_per_second']} fires/s against {f['short_fires_per_second']} "
+                  f"on a short one: ratio {f['long_to_short_ratio']}")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,6 @@
 """Start-up cost of the read-only commands, as a ratio to ``python -c pass`` (issue 17).
 
-    python benchmarks/startup.py [--rounds 7]
+    python benchmarks/startup.py [--rounds 7] [--json]
 
 Builds the demo database once (``tenderflow demo`` into a temporary folder), then runs
 ``--help``, ``list``, ``status`` and ``next`` as real subprocesses, interleaved with
@@ -26,6 +26,7 @@ SQLAlchemy (~0.15 s) and building the 22-year calendar from ``holidays`` (~0.1 s
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import subprocess
@@ -48,6 +49,7 @@ def _run(argv: list[str], env: dict[str, str]) -> float:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--rounds", type=int, default=7)
+    ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     tenderflow = str(BIN / "tenderflow")
@@ -69,6 +71,12 @@ def main() -> None:
             for name, argv in commands.items():
                 times[name].append(_run(argv, env))
     base = statistics.median(times["python -c pass"])
+    if args.json:
+        print(json.dumps({"rounds": args.rounds, "commands": {
+            name: {"ms": round(statistics.median(v) * 1000, 1),
+                   "ratio_to_python": round(statistics.median(v) / base, 2)}
+            for name, v in times.items()}}, indent=2))
+        return
     print(f"start-up, median of {args.rounds} interleaved rounds")
     print(f"{'command':34} {'ms':>8} {'× python -c pass':>18}")
     for name, values in times.items():
