@@ -39,8 +39,9 @@ _NUMBER_END = re.compile(r"[¥\d][\d,.]*$")
 _NUMBER_START = re.compile(r"^[\d,.]+")
 # Lines whose opening mark is in the text itself, not made by a line break: the policy handbook
 # prints the features' Examples cells verbatim, and two cells of
-# features/award/质疑与投诉.feature (the 处理 column) begin with ", remedy:".
-VERBATIM = {("handbook/handbook.pdf", ", remedy:")}
+# features/award/质疑与投诉.feature (the 处理 column) begin with ", remedy:", and cells of
+# features/contract/ with ", late_reason:" (optional step text the Examples fill in).
+VERBATIM = {("handbook/handbook.pdf", ", remedy:"), ("handbook/handbook.pdf", ", late_re")}
 _RUN_END = re.compile(r"[0-9A-Za-z,.¥]+$")
 _RUN_START = re.compile(r"^[0-9A-Za-z,.]+")
 
