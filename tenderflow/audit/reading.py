@@ -26,3 +26,13 @@ def events_of(tx: Any, stream: str) -> Iterator[Any]:
                 f"{stream}: a stored event cannot be read ({type(exc).__name__}: {exc}); run "
                 f"'tenderflow audit verify' to locate it", stream=stream) from None
         yield event
+
+
+def events_or_noted(tx: Any, stream: str, result: Any) -> list[Any] | None:
+    """The stream's events; ``None`` when one cannot be read, with "not compared" and the
+    reason added to ``result``'s projection (a StreamReplay)."""
+    try:
+        return list(events_of(tx, stream))
+    except UnreadableEvent as exc:
+        result.projection.append(f"not compared: {exc.message}")
+        return None

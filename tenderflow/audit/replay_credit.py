@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from tenderflow.audit.diff import describe, first_difference
-from tenderflow.audit.reading import UnreadableEvent, events_of
+from tenderflow.audit.reading import events_or_noted
 from tenderflow.domain.timeutil import local_date, parse_time
 
 ENTRIES, IMPORTS = "credit", "credit-asof"
@@ -24,10 +24,8 @@ def replay_credit(tx: Any, stream: str, result: Any, violation: Any) -> Any:
         from tenderflow.audit.replay_fiscal import replay_fiscal
 
         return replay_fiscal(tx, stream, result, violation)
-    try:
-        events = list(events_of(tx, stream))
-    except UnreadableEvent as exc:
-        result.projection.append(f"not compared: {exc.message}")
+    events = events_or_noted(tx, stream, result)
+    if events is None:
         return result
     entries: dict[str, Any] = {}
     replayed: Any = None

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tenderflow.audit.reading import UnreadableEvent, events_of
+from tenderflow.audit.reading import events_or_noted
 from tenderflow.domain.timeutil import local_date, parse_time
 from tenderflow.errors import InputError
 
@@ -20,10 +20,8 @@ def replay_fiscal(tx: Any, stream: str, result: Any, violation: Any) -> Any:
     from tenderflow.domain.components.fiscal import parse_region
 
     region, _, as_of = stream.partition(":")[2].rpartition(":")
-    try:
-        events = list(events_of(tx, stream))
-    except UnreadableEvent as exc:
-        result.projection.append(f"not compared: {exc.message}")
+    events = events_or_noted(tx, stream, result)
+    if events is None:
         return result
     for ev in events:
         result.events += 1

@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from tenderflow.audit.diff import describe, first_difference
-from tenderflow.audit.reading import UnreadableEvent, events_of
+from tenderflow.audit.reading import events_or_noted
 
 
 def replay_registry(tx: Any, stream: str, result: Any) -> Any:
@@ -15,10 +15,8 @@ def replay_registry(tx: Any, stream: str, result: Any) -> Any:
     last registered profile."""
     profile: Any = None
     version = 0
-    try:
-        events = list(events_of(tx, stream))
-    except UnreadableEvent as exc:
-        result.projection.append(f"not compared: {exc.message}")
+    events = events_or_noted(tx, stream, result)
+    if events is None:
         return result
     for ev in events:
         result.events += 1
