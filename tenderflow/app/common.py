@@ -19,11 +19,28 @@ from tenderflow.errors import InputError
 from tenderflow.workflow.definitions import Workflow, load_workflow, load_yaml
 
 # what the CLI needs of time: the wall clock for its defaults, and ISO 8601 both ways
-__all__ = ["ACTOR_ROLES", "CONTRACT_MODE", "CONTRACT_PREFIX", "INTAKE", "PROJECT_MODE",
-           "PROJECT_PREFIX", "Workflow", "contract_stream",
-           "beijing_minute", "candidate_streams", "check_actor", "intake_stream", "iso",
-           "load_parameters", "now", "parse_time", "read_data_file", "stream_of",
-           "stream_of_state", "workflow_of"]
+__all__ = [
+    "ACTOR_ROLES",
+    "CONTRACT_MODE",
+    "CONTRACT_PREFIX",
+    "INTAKE",
+    "PROJECT_MODE",
+    "PROJECT_PREFIX",
+    "Workflow",
+    "beijing_minute",
+    "candidate_streams",
+    "check_actor",
+    "contract_stream",
+    "intake_stream",
+    "iso",
+    "load_parameters",
+    "now",
+    "parse_time",
+    "read_data_file",
+    "stream_of",
+    "stream_of_state",
+    "workflow_of",
+]
 
 ACTOR_ROLES = ("staff", "evaluator", "supplier", "system", "auditor", "finance", "legal")
 

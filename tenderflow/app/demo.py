@@ -86,7 +86,6 @@ def _handbook(out: Path, features: Any) -> dict[str, Any]:
     """The policy handbook from the features' run (tenderflow policy docs)."""
     from tenderflow.app.handbook import make_handbook
     from tenderflow.errors import TenderflowError
-
     from tenderflow.i18n import _
 
     note = "" if features is not None else _("features not run: tenderflow demo --features")

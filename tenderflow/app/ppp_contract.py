@@ -23,12 +23,10 @@ from datetime import datetime
 from typing import Any
 
 from tenderflow.app.common import CONTRACT_MODE, contract_stream, stream_of
-from tenderflow.app.project import check_start
+from tenderflow.app.project import check_start, record_start
 from tenderflow.app.views import status_view
-from tenderflow.domain.state import State, empty_state, fold
-from tenderflow.domain.timeutil import iso
+from tenderflow.domain.state import State, empty_state
 from tenderflow.errors import InputError, ProcurementNotFound
-from tenderflow.store.eventstore import NewEvent
 from tenderflow.workflow import engine
 
 #: The guards the contract's start runs (approve_financing runs them again).
@@ -42,7 +40,7 @@ def start_contract(services: Any, pid: str, project_id: str | None, actor: str,
     """Start the contract of procurement ``pid`` with ``services`` (the procurement services);
     ``project_id``, when given, must be the procurement's project. Returns the initial state,
     the event type, the stream version and the global sequence of the event recorded."""
-    from tenderflow.app.snapshots import find_state, save_state
+    from tenderflow.app.snapshots import find_state
 
     defs = services.definitions(CONTRACT_MODE)
     recorded = services.recording_clock()
@@ -64,17 +62,10 @@ def start_contract(services: Any, pid: str, project_id: str | None, actor: str,
         state = {**empty_state(pid), "state": defs.workflow.initial, "project": project,
                  "procurement": copied}
         check_start(defs, pid, state, START_GUARDS, at, actor)
-        pins = services._pin(tx, defs)
-        payload: dict[str, Any] = {"mode": CONTRACT_MODE, "project": project,
-                                   "procurement": copied, "to": defs.workflow.initial}
-        late = services.late_entry_for(defs.params, at, recorded, what=f"contract of {pid}")
-        if late:
-            payload["late_entry"] = late
-        [stored] = tx.append(contract_stream(pid), 0, [NewEvent(
-            "ContractStarted", payload, iso(at), actor, pins)], iso(recorded))
-        new = fold(empty_state(pid), stored.type, stored.payload, stored.occurred_at, 1)
-        save_state(tx, defs.workflow, pid, new)
-    return defs.workflow.initial, stored.type, 1, stored.global_seq
+        return record_start(services, tx, defs, contract_stream(pid), "ContractStarted",
+                            {"mode": CONTRACT_MODE, "project": project,
+                             "procurement": copied, "to": defs.workflow.initial}, at,
+                            recorded, actor, what=f"contract of {pid}")
 
 
 def contract_status_view(defs: engine.Definitions, pid: str, state: State, when: datetime

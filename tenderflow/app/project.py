@@ -45,7 +45,6 @@ def start_intake(services: Any, pid: str, project_id: str | None, actor: str,
     services: tenderflow.app.procurement.Services); ``project_id``, when given, must be the
     same id: a project has one intake, named by its id. Returns the initial state, the event
     type, the stream version and the global sequence of the event recorded."""
-    from tenderflow.app.snapshots import save_state
 
     if project_id not in (None, pid):
         raise InputError(f"a project's intake has the project's id: {pid!r} is not "
@@ -64,16 +63,29 @@ def start_intake(services: Any, pid: str, project_id: str | None, actor: str,
                              "project's id, which must not be a procurement's", field="id")
         state = {**empty_state(pid), "state": defs.workflow.initial, "project": project}
         check_start(defs, pid, state, START_GUARDS, at, actor)
-        pins = services._pin(tx, defs)
-        payload: dict[str, Any] = {"mode": PROJECT_MODE, "project": project,
-                                   "to": defs.workflow.initial}
-        late = services.late_entry_for(defs.params, at, recorded, what=f"intake of {pid}")
-        if late:
-            payload["late_entry"] = late
-        [stored] = tx.append(intake_stream(pid), 0, [NewEvent(
-            "ProjectIntakeStarted", payload, iso(at), actor, pins)], iso(recorded))
-        new = fold(empty_state(pid), stored.type, stored.payload, stored.occurred_at, 1)
-        save_state(tx, defs.workflow, pid, new)
+        return record_start(services, tx, defs, intake_stream(pid), "ProjectIntakeStarted",
+                            {"mode": PROJECT_MODE, "project": project,
+                             "to": defs.workflow.initial}, at, recorded, actor,
+                            what=f"intake of {pid}")
+
+
+def record_start(services: Any, tx: Any, defs: engine.Definitions, stream: str,
+                 event_type: str, payload: dict[str, Any], at: datetime, recorded: datetime,
+                 actor: str, *, what: str) -> tuple[str, str, int, int]:
+    """Record the first event of a stream that is not a procurement's (an intake, a contract)
+    with the definitions' pins and, when it is recorded late, its late entry; fold it and save
+    the read model. Returns the initial state, the event type, the stream version and the
+    global sequence."""
+    from tenderflow.app.snapshots import save_state
+
+    pid = stream.partition(":")[2]
+    late = services.late_entry_for(defs.params, at, recorded, what=what)
+    if late:
+        payload = {**payload, "late_entry": late}
+    [stored] = tx.append(stream, 0, [NewEvent(event_type, payload, iso(at), actor,
+                                              services._pin(tx, defs))], iso(recorded))
+    new = fold(empty_state(pid), stored.type, stored.payload, stored.occurred_at, 1)
+    save_state(tx, defs.workflow, pid, new)
     return defs.workflow.initial, stored.type, 1, stored.global_seq
 
 
