@@ -1,10 +1,12 @@
 """The officer's language: every word the CLI prints goes through :func:`_`.
 
 Messages are written in English in the code (the gettext ``msgid``) and translated from the
-catalogue ``tenderflow/locale/zh/LC_MESSAGES/tenderflow.po``, read with Babel (a maintained
-gettext implementation: it reads ``.po`` files directly, so no compiled ``.mo`` has to be kept in
-step, and its extractor lets a test list every message the code can print). The language is
-chosen once per command by ``--lang`` (:func:`set_language`); ``zh`` is the default.
+catalogue ``tenderflow/locale/zh/LC_MESSAGES/tenderflow.po``, read directly (no compiled
+``.mo`` to keep in step) by :func:`read_catalogue`, a small reader of the gettext ``.po``
+syntax the catalogue uses; importing Babel for it cost every command ~20 ms (issue 17), and a
+test checks that it reads the catalogue exactly as Babel's ``read_po`` does (Babel's
+extractor still lets a test list every message the code can print). The language is chosen
+once per command by ``--lang`` (:func:`set_language`); ``zh`` is the default.
 
     from tenderflow.i18n import _
     click.echo(_("{n} procurements").format(n=3))
@@ -14,6 +16,7 @@ A message with placeholders keeps them named, so a translation may reorder them.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 
@@ -34,13 +37,58 @@ def language() -> str:
     return _language
 
 
+_ESCAPE = re.compile(r'\\([\\trn"])')
+_ESCAPES = {"n": "\n", "t": "\t", "r": "\r"}
+
+
+def _unquote(text: str, file: Path, number: int) -> str:
+    """A ``"…"`` string of a .po line, its escapes (\\n \\t \\r \\" \\\\) undone as Babel does."""
+    text = text.strip()
+    if len(text) < 2 or text[0] != '"' or text[-1] != '"':
+        raise ValueError(f"{file}:{number}: expected a quoted string, got {text!r}")
+    return _ESCAPE.sub(lambda m: _ESCAPES.get(m.group(1), m.group(1)), text[1:-1])
+
+
+def read_catalogue(file: Path = CATALOGUE) -> dict[str, str]:
+    """msgid -> msgstr of every translated singular message of a ``.po`` file (plural forms,
+    obsolete ``#~`` entries and empty translations left out; a msgid given twice in the same
+    context keeps its first entry), as ``{m.id: m.string}`` over Babel's ``read_po`` gives
+    it."""
+    found: dict[tuple[str, str], str] = {}  # (context, msgid) -> msgstr, the first entry
+    entry: dict[str, list[str]] = {}
+    key: str | None = None
+
+    def finish() -> None:
+        if "msgid" in entry and "msgid_plural" not in entry:
+            context = "".join(entry.get("msgctxt", []))
+            found.setdefault((context, "".join(entry["msgid"])), "".join(entry.get("msgstr", [])))
+        entry.clear()
+
+    for number, line in enumerate(file.read_text(encoding="utf-8").splitlines(), 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith('"'):
+            if key is None:
+                raise ValueError(f"{file}:{number}: a string outside an entry")
+            entry[key].append(_unquote(line, file, number))
+            continue
+        word, _sep, rest = line.partition(" ")
+        if word.startswith("msgstr["):  # a plural translation: the entry is left out
+            word = "msgstr_plural"
+        elif word not in ("msgctxt", "msgid", "msgid_plural", "msgstr"):
+            raise ValueError(f"{file}:{number}: unknown keyword {word!r}")
+        if word in ("msgctxt", "msgid") and ("msgstr" in entry or "msgstr_plural" in entry):
+            finish()
+        key = word
+        entry.setdefault(key, []).append(_unquote(rest, file, number))
+    finish()
+    return {msgid: msgstr for (_context, msgid), msgstr in found.items() if msgid and msgstr}
+
+
 @cache
 def _zh() -> dict[str, str]:
-    from babel.messages.pofile import read_po
-
-    with CATALOGUE.open("rb") as f:
-        catalog = read_po(f, locale="zh_Hans_CN")
-    return {m.id: m.string for m in catalog if m.id and isinstance(m.id, str) and m.string}
+    return read_catalogue(CATALOGUE)
 
 
 def _(message: str) -> str:
