@@ -6,7 +6,10 @@ walks the meta-schema's dynamic references), ~0.6 s for the 120 schemas a comman
 than the command's own work. The result depends only on the schema's text and the jsonschema
 release, so a schema found valid is remembered by the SHA-256 of both in a per-user cache
 file; an edited schema has a new hash and is checked again. Only valid schemas are recorded,
-so a lost or unwritable cache costs time, never a check.
+so a lost or unwritable cache costs time, never a check. jsonschema itself is imported only
+when a schema has to be walked, and its release is read from its installed metadata without
+importing it (importing jsonschema and :mod:`importlib.metadata` cost a read command ~40 ms,
+issue 17).
 """
 
 from __future__ import annotations
@@ -14,20 +17,25 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 from functools import cache
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
-
-from jsonschema import Draft202012Validator
 
 CACHE_ENV = "TENDERFLOW_CACHE_DIR"
 
 
-def cache_file() -> Path:
-    base = os.environ.get(CACHE_ENV) or os.path.join(
+def cache_dir() -> Path:
+    """The per-user cache folder: $TENDERFLOW_CACHE_DIR, else $XDG_CACHE_HOME/tenderflow, else
+    ~/.cache/tenderflow (also used by :mod:`tenderflow.workflow.calendars`)."""
+    return Path(os.environ.get(CACHE_ENV) or os.path.join(
         os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"),
-        "tenderflow")
-    return Path(base) / "valid-schemas.txt"
+        "tenderflow"))
+
+
+def cache_file() -> Path:
+    return cache_dir() / "valid-schemas.txt"
 
 
 @cache
@@ -43,8 +51,22 @@ def _key(schema: Any) -> str:
     return hashlib.sha256(f"{_jsonschema_version()}\n{text}".encode()).hexdigest()
 
 
+_DIST_INFO = re.compile(r"^jsonschema-([^-]+)\.dist-info$")
+
+
 @cache
 def _jsonschema_version() -> str:
+    """The installed jsonschema's version: the name of its ``.dist-info`` folder beside the
+    package when there is exactly one, else what :mod:`importlib.metadata` says."""
+    spec = find_spec("jsonschema")
+    if spec is not None and spec.origin:
+        folder = Path(spec.origin).parent.parent
+        try:
+            found = [m.group(1) for p in folder.iterdir() if (m := _DIST_INFO.match(p.name))]
+        except OSError:
+            found = []
+        if len(found) == 1:
+            return found[0]
     from importlib.metadata import version
 
     return version("jsonschema")
@@ -58,6 +80,8 @@ def check_schema(schema: Any) -> None:
     known = _valid_keys(path)
     if key in known:
         return
+    from jsonschema import Draft202012Validator
+
     Draft202012Validator.check_schema(schema)
     known.add(key)
     try:
@@ -66,3 +90,17 @@ def check_schema(schema: Any) -> None:
             f.write(key + "\n")
     except OSError:
         pass
+
+
+def schema_error(schema: Any) -> str | None:
+    """What the meta-schema finds wrong with ``schema`` (the SchemaError's message), or None
+    when it is valid; callers need not import jsonschema to catch the error."""
+    try:
+        check_schema(schema)
+    except Exception as exc:
+        from jsonschema.exceptions import SchemaError  # imported already: check_schema raised
+
+        if not isinstance(exc, SchemaError):
+            raise
+        return str(exc.message)
+    return None

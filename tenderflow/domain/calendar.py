@@ -64,7 +64,7 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import cache
@@ -170,13 +170,16 @@ class WorkingDayCalendar:
     # ---------------------------------------------------------------- building
 
     @classmethod
-    def build(cls, overrides: Mapping[int, tuple[str, str, Mapping[str, frozenset[date]]]]
-              ) -> WorkingDayCalendar:
+    def build(cls, overrides: Mapping[int, tuple[str, str, Mapping[str, frozenset[date]]]],
+              holidays_cn: Callable[[list[int]], Mapping[int, Mapping[str, frozenset[date]]]]
+              = holidays_cn_data) -> WorkingDayCalendar:
         """Package data, cross-checked, then the override years (year -> (file name, source,
         data), validated by :func:`~tenderflow.domain.calendar_data.override_year`; read by
-        :func:`tenderflow.workflow.calendars.load_calendar`)."""
+        :func:`tenderflow.workflow.calendars.load_calendar`). ``holidays_cn`` gives the
+        cross-check's data for the package years (default: computed by ``holidays`` now; the
+        loader passes the same data remembered per installed ``holidays``)."""
         chinese = chinesecalendar_data()
-        other = holidays_cn_data(sorted(chinese))
+        other = holidays_cn(sorted(chinese))
         data: dict[int, dict[str, frozenset[date]]] = {}
         sources: dict[int, str] = {}
         kinds: dict[int, str] = {}

@@ -20,14 +20,16 @@ from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
-
-from jsonschema import Draft202012Validator
-from jsonschema.exceptions import SchemaError, ValidationError
+from typing import TYPE_CHECKING, Any
 
 from tenderflow.errors import DefinitionError, EventSchemaError
 from tenderflow.events.upcasters import UPCASTERS, Payload, Upcaster
-from tenderflow.schemacheck import check_schema
+from tenderflow.schemacheck import schema_error
+
+if TYPE_CHECKING:  # jsonschema is imported where a payload is validated (issue 17: a read
+    # command such as ``status`` never validates one, and the import costs ~30 ms)
+    from jsonschema import Draft202012Validator
+    from jsonschema.exceptions import ValidationError
 
 SCHEMAS = Path(__file__).parent / "schemas"
 
@@ -114,6 +116,8 @@ class Catalogue:
                 event_type=name, field="schema_version", expected=str(t.version))
         validator = self._validators.get(name)
         if validator is None:
+            from jsonschema import Draft202012Validator
+
             validator = self._validators[name] = Draft202012Validator(t.payload)
         error = _first(validator.iter_errors(payload))
         if error is not None:
@@ -164,11 +168,11 @@ def event_type(body: dict[str, Any], upcasters: Mapping[tuple[str, int], Upcaste
         data = body.get("data") if body.get("transition") else None
         payload = ({**ENVELOPE, "properties": {**ENVELOPE["properties"], "data": data}}
                    if data is not None else body["payload"])
-        check_schema(payload)
+        problem = schema_error(payload)
     except (KeyError, TypeError, ValueError) as exc:
         raise DefinitionError(f"{file}: not an event catalogue entry ({exc})") from None
-    except SchemaError as exc:
-        raise DefinitionError(f"{file}: the payload schema is invalid: {exc.message}") from None
+    if problem is not None:
+        raise DefinitionError(f"{file}: the payload schema is invalid: {problem}")
     own = {v: fn for (t, v), fn in upcasters.items() if t == name}
     return EventType(name, version, payload, own, data)
 

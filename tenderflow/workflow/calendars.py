@@ -5,15 +5,20 @@ and these files (:meth:`tenderflow.domain.calendar.WorkingDayCalendar.build`).""
 
 from __future__ import annotations
 
+import hashlib
+import json
+import os
 import re
 from datetime import date
 from functools import cache
+from importlib.util import find_spec
 from pathlib import Path
 
 import yaml
 
+from tenderflow.domain import calendar_data
 from tenderflow.domain.calendar import WorkingDayCalendar
-from tenderflow.domain.calendar_data import override_year
+from tenderflow.domain.calendar_data import holidays_cn_data, override_year
 from tenderflow.errors import InputError
 from tenderflow.yamlio import SafeBase
 
@@ -31,7 +36,8 @@ def load_calendar(directory: Path | None = None) -> WorkingDayCalendar:
     ``workflows/calendars/``)."""
     found = load_overrides(directory if directory is not None else overrides_dir())
     return WorkingDayCalendar.build({year: (path.name, source, data)
-                                     for year, (path, source, data) in found.items()})
+                                     for year, (path, source, data) in found.items()},
+                                    holidays_cn_remembered)
 
 
 @cache
@@ -75,3 +81,86 @@ def _read_override(path: Path, file_year: int) -> tuple[int, str, dict[str, froz
     except RecursionError:
         raise InputError("nested too deeply", file=file, field="(file)") from None
     return override_year(raw, file=file, file_year=file_year)
+
+
+# --- the cross-check's data, remembered per installed ``holidays`` ---------------------------
+#
+# Computing CN holidays with ``holidays`` for the 23 package years (import included) cost every
+# command ~90 ms (issue 17). The result depends only on the years and on the installed
+# ``holidays``, so it is kept in the per-user cache under a key of: the package's RECORD (the
+# hash of every file pip installed), the size and modification time of each module the CN
+# calendar is computed from (an edit in place changes them), the source of
+# tenderflow.domain.calendar_data and the years. A file whose content does not match its own
+# digest, or that cannot be read or written, costs the computation, never the cross-check.
+
+HOLIDAYS_CACHE_FORMAT = "1"
+_HOLIDAYS_MODULES = ("", "calendars", "groups", "mixins", "countries/__init__.py",
+                     "countries/china.py")
+
+
+def holidays_key(years: list[int]) -> str | None:
+    """The cache key of ``holidays_cn_data(years)`` for the installed ``holidays``; None when
+    its installation cannot be identified (no single .dist-info with a RECORD)."""
+    spec = find_spec("holidays")
+    if spec is None or not spec.origin:
+        return None
+    package = Path(spec.origin).parent
+    try:
+        infos = [p for p in package.parent.iterdir()
+                 if p.name.startswith("holidays-") and p.name.endswith(".dist-info")]
+        if len(infos) != 1:
+            return None
+        h = hashlib.sha256(f"{HOLIDAYS_CACHE_FORMAT}\n{years}\n".encode())
+        h.update((infos[0] / "RECORD").read_bytes())
+        h.update(Path(calendar_data.__file__).read_bytes())
+        for part in _HOLIDAYS_MODULES:
+            target = package / part
+            files = ([target] if target.is_file() else
+                     sorted(p for p in target.iterdir() if p.suffix == ".py"))
+            for f in files:
+                st = f.stat()
+                h.update(f"{f.relative_to(package)} {st.st_size} {st.st_mtime_ns}\n".encode())
+    except OSError:
+        return None
+    return h.hexdigest()
+
+
+def _holidays_body(data: dict[int, dict[str, frozenset[date]]]) -> str:
+    return json.dumps({str(y): {k: sorted(d.isoformat() for d in v[k])
+                                for k in ("holidays", "workdays")}
+                       for y, v in sorted(data.items())}, sort_keys=True)
+
+
+def holidays_cn_remembered(years: list[int]) -> dict[int, dict[str, frozenset[date]]]:
+    """:func:`~tenderflow.domain.calendar_data.holidays_cn_data` of ``years``, read from the
+    per-user cache when the installed ``holidays`` computed it before, else computed and
+    stored there."""
+    from tenderflow.schemacheck import cache_dir
+
+    key = holidays_key(years)
+    if key is None:
+        return holidays_cn_data(years)
+    path = cache_dir() / f"holidays-cn-{key}.json"
+    try:
+        stored = json.loads(path.read_text(encoding="utf-8"))
+        body = stored["body"]
+        if (isinstance(body, str)
+                and hashlib.sha256(body.encode()).hexdigest() == stored["sha256"]):
+            raw = json.loads(body)
+            data = {int(y): {k: frozenset(date.fromisoformat(d) for d in v[k])
+                             for k in ("holidays", "workdays")} for y, v in raw.items()}
+            if sorted(data) == sorted(years):
+                return data
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        pass
+    data = holidays_cn_data(years)
+    body = _holidays_body(data)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+        tmp.write_text(json.dumps({"sha256": hashlib.sha256(body.encode()).hexdigest(),
+                                   "body": body}), encoding="utf-8")
+        os.replace(tmp, path)
+    except OSError:
+        pass
+    return data

@@ -205,14 +205,11 @@ def parse_workflow(data: Any, file: str) -> Workflow:
                 raise _fail(file, where, f"unknown facts {f!r}", "facts", " | ".join(FACTS))
         schema = t.get("data")
         if schema is not None:
-            from jsonschema.exceptions import SchemaError
+            from tenderflow.schemacheck import schema_error
 
-            from tenderflow.schemacheck import check_schema
-
-            try:
-                check_schema(schema)
-            except SchemaError as exc:
-                raise _fail(file, where, f"data schema is invalid: {exc.message}", "data") from None
+            problem = schema_error(schema)
+            if problem is not None:
+                raise _fail(file, where, f"data schema is invalid: {problem}", "data")
         title = t["title"]
         if not isinstance(title, dict) or not all(
                 isinstance(title.get(k, ""), str) for k in ("zh", "en")):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from jsonschema import Draft202012Validator
 from jsonschema.exceptions import SchemaError
 
 from tenderflow import schemacheck
@@ -27,7 +28,7 @@ def test_a_valid_schema_is_checked_once_then_remembered(cache_dir: Path,
     assert (cache_dir / "valid-schemas.txt").read_text().split() == [schemacheck._key(VALID)]
     schemacheck._valid_keys.cache_clear()  # a new process reads the file
     walked: list[object] = []
-    monkeypatch.setattr(schemacheck.Draft202012Validator, "check_schema",
+    monkeypatch.setattr(Draft202012Validator, "check_schema",
                         classmethod(lambda cls, s: walked.append(s)))
     schemacheck.check_schema(VALID)
     assert walked == []
@@ -54,3 +55,12 @@ def test_an_unwritable_cache_costs_time_not_the_check(tmp_path: Path,
             schemacheck.check_schema(INVALID)
     finally:
         schemacheck._valid_keys.cache_clear()
+
+
+def test_the_jsonschema_release_in_the_key_is_the_installed_one() -> None:
+    """Read from the .dist-info folder's name, without importing importlib.metadata (issue 17),
+    it is what importlib.metadata says."""
+    from importlib.metadata import version
+
+    schemacheck._jsonschema_version.cache_clear()
+    assert schemacheck._jsonschema_version() == version("jsonschema")
