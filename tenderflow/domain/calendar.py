@@ -173,11 +173,9 @@ class WorkingDayCalendar:
     def build(cls, overrides: Mapping[int, tuple[str, str, Mapping[str, frozenset[date]]]],
               holidays_cn: Callable[[list[int]], Mapping[int, Mapping[str, frozenset[date]]]]
               = holidays_cn_data) -> WorkingDayCalendar:
-        """Package data, cross-checked, then the override years (year -> (file name, source,
-        data), validated by :func:`~tenderflow.domain.calendar_data.override_year`; read by
-        :func:`tenderflow.workflow.calendars.load_calendar`). ``holidays_cn`` gives the
-        cross-check's data for the package years (default: computed by ``holidays`` now; the
-        loader passes the same data remembered per installed ``holidays``)."""
+        """Package data, cross-checked with ``holidays_cn``'s data (the loader's is remembered
+        per installed ``holidays``), then the override years (year -> (file name, source, data),
+        validated by :func:`~tenderflow.domain.calendar_data.override_year`)."""
         chinese = chinesecalendar_data()
         other = holidays_cn(sorted(chinese))
         data: dict[int, dict[str, frozenset[date]]] = {}
