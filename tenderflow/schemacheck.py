@@ -16,22 +16,16 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from functools import cache
 from importlib.util import find_spec
 from pathlib import Path
 from typing import Any
 
-CACHE_ENV = "TENDERFLOW_CACHE_DIR"
+from tenderflow.usercache import CACHE_ENV, cache_dir
 
+__all__ = ["CACHE_ENV", "cache_file", "check_schema", "schema_error"]
 
-def cache_dir() -> Path:
-    """The per-user cache folder: $TENDERFLOW_CACHE_DIR, else $XDG_CACHE_HOME/tenderflow, else
-    ~/.cache/tenderflow (also used by :mod:`tenderflow.workflow.calendars`)."""
-    return Path(os.environ.get(CACHE_ENV) or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache"),
-        "tenderflow"))
 
 
 def cache_file() -> Path:
@@ -98,7 +92,8 @@ def schema_error(schema: Any) -> str | None:
     try:
         check_schema(schema)
     except Exception as exc:
-        from jsonschema.exceptions import SchemaError  # imported already: check_schema raised
+        # jsonschema is imported already: check_schema raised
+        from jsonschema.exceptions import SchemaError
 
         if not isinstance(exc, SchemaError):
             raise

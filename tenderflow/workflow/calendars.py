@@ -7,11 +7,9 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import re
 from datetime import date
 from functools import cache
-from importlib.util import find_spec
 from pathlib import Path
 
 import yaml
@@ -20,6 +18,7 @@ from tenderflow.domain import calendar_data
 from tenderflow.domain.calendar import WorkingDayCalendar
 from tenderflow.domain.calendar_data import holidays_cn_data, override_year
 from tenderflow.errors import InputError
+from tenderflow.usercache import cache_dir, installed, write_atomically
 from tenderflow.yamlio import SafeBase
 
 _OVERRIDE_NAME = re.compile(r"^(\d{4})\.yaml$")
@@ -101,17 +100,13 @@ _HOLIDAYS_MODULES = ("", "calendars", "groups", "mixins", "countries/__init__.py
 def holidays_key(years: list[int]) -> str | None:
     """The cache key of ``holidays_cn_data(years)`` for the installed ``holidays``; None when
     its installation cannot be identified (no single .dist-info with a RECORD)."""
-    spec = find_spec("holidays")
-    if spec is None or not spec.origin:
+    found = installed("holidays")
+    if found is None:
         return None
-    package = Path(spec.origin).parent
+    package, record = found
+    h = hashlib.sha256(f"{HOLIDAYS_CACHE_FORMAT}\n{years}\n".encode())
+    h.update(record)
     try:
-        infos = [p for p in package.parent.iterdir()
-                 if p.name.startswith("holidays-") and p.name.endswith(".dist-info")]
-        if len(infos) != 1:
-            return None
-        h = hashlib.sha256(f"{HOLIDAYS_CACHE_FORMAT}\n{years}\n".encode())
-        h.update((infos[0] / "RECORD").read_bytes())
         h.update(Path(calendar_data.__file__).read_bytes())
         for part in _HOLIDAYS_MODULES:
             target = package / part
@@ -135,8 +130,6 @@ def holidays_cn_remembered(years: list[int]) -> dict[int, dict[str, frozenset[da
     """:func:`~tenderflow.domain.calendar_data.holidays_cn_data` of ``years``, read from the
     per-user cache when the installed ``holidays`` computed it before, else computed and
     stored there."""
-    from tenderflow.schemacheck import cache_dir
-
     key = holidays_key(years)
     if key is None:
         return holidays_cn_data(years)
@@ -156,11 +149,8 @@ def holidays_cn_remembered(years: list[int]) -> dict[int, dict[str, frozenset[da
     data = holidays_cn_data(years)
     body = _holidays_body(data)
     try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"sha256": hashlib.sha256(body.encode()).hexdigest(),
-                                   "body": body}), encoding="utf-8")
-        os.replace(tmp, path)
+        write_atomically(path, json.dumps({"sha256": hashlib.sha256(body.encode()).hexdigest(),
+                                           "body": body}))
     except OSError:
         pass
     return data

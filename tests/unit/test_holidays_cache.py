@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tenderflow import schemacheck
+from tenderflow import schemacheck, usercache
 from tenderflow.domain.calendar_data import chinesecalendar_data, holidays_cn_data
 from tenderflow.workflow import calendars
 
@@ -73,7 +73,7 @@ def test_the_key_follows_the_installation_and_the_years(tmp_path: Path,
     class Spec:
         origin = str(package / "__init__.py")
 
-    monkeypatch.setattr(calendars, "find_spec", lambda name: Spec())
+    monkeypatch.setattr(usercache, "find_spec", lambda name: Spec())
     key = calendars.holidays_key(YEARS)
     assert key is not None and key == calendars.holidays_key(YEARS)
     assert calendars.holidays_key(YEARS[:-1]) != key
