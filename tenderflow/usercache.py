@@ -1,7 +1,9 @@
 """The per-user cache folder and what identifies an installed package, for the caches that
 spare every command work whose result depends only on files (issue 17): schemas found valid
 (:mod:`tenderflow.schemacheck`), the calendar's cross-check data
-(:mod:`tenderflow.workflow.calendars`) and the top-level help (:mod:`tenderflow.cli.fasthelp`).
+(:mod:`tenderflow.workflow.calendars`), the parsed policy YAML
+(:func:`tenderflow.workflow.definitions.load_yaml`) and the top-level help
+(:mod:`tenderflow.cli.fasthelp`).
 Each keys its entries on the content they were computed from, so an entry is used only for the
 files it was made from; a lost or unwritable cache costs time, never a result."""
 
@@ -41,10 +43,13 @@ def installed(package: str) -> tuple[Path, bytes] | None:
         return None
 
 
-def write_atomically(path: Path, text: str) -> None:
-    """``text`` into ``path`` through a temporary file and a rename (a reader sees the old file
-    or the new one); OSError when the cache cannot be written."""
+def write_atomically(path: Path, content: str | bytes) -> None:
+    """``content`` into ``path`` through a temporary file and a rename (a reader sees the old
+    file or the new one); OSError when the cache cannot be written."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(text, encoding="utf-8")
+    if isinstance(content, str):
+        tmp.write_text(content, encoding="utf-8")
+    else:
+        tmp.write_bytes(content)
     os.replace(tmp, path)

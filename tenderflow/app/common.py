@@ -131,7 +131,7 @@ def load_parameters(root: Path | None = None) -> Parameters:
     path = (root or workflows_dir()) / "parameters.yaml"
     key = (str(path), path.stat().st_mtime if path.exists() else 0.0)
     if key not in _PARAMS_CACHE:
-        _PARAMS_CACHE[key] = Parameters(load_yaml(path), file=str(path))
+        _PARAMS_CACHE[key] = Parameters(load_yaml(path, remember=True), file=str(path))
     return _PARAMS_CACHE[key]
 
 

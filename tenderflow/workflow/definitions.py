@@ -28,7 +28,9 @@ A mode file::
 from __future__ import annotations
 
 import json
+import marshal
 import re
+import sys
 from dataclasses import dataclass, field
 from functools import lru_cache
 from hashlib import sha256
@@ -40,6 +42,7 @@ import yaml
 from tenderflow import yamlio
 from tenderflow.domain.state import GUARDS
 from tenderflow.errors import DefinitionError, InputError, NotFound
+from tenderflow.usercache import cache_dir, write_atomically
 
 ROLES = ("staff", "evaluator", "supplier", "system", "auditor", "finance", "legal")
 FACTS = ("suppliers", "project", "eligibility", "procurements", "fiscal")
@@ -238,17 +241,39 @@ def parse_workflow(data: Any, file: str) -> Workflow:
         states=states, transitions=transitions, timers=timers, data=data, file=file)
 
 
-def load_yaml(path: Path) -> Any:
+def load_yaml(path: Path, *, remember: bool = False) -> Any:
+    """The parsed content of a YAML file (tenderflow.yamlio's strict loader: libyaml's parser
+    when PyYAML has it, YAML 1.2 booleans, no duplicate keys, dates kept as text); bad input
+    raises InputError naming the file and line.
+
+    ``remember`` (policy files only: the workflows, parameters and rule registry every command
+    reads) keeps the parsed content in the per-user cache under the SHA-256 of the file's bytes,
+    of tenderflow.yamlio's source, PyYAML's version and the loader: building the Python objects
+    of those files cost a read command ~20 ms (issue 17), reading them back costs ~1 ms. The
+    entry is :mod:`marshal` data, which holds exactly what the safe loader builds (mappings in
+    their order, lists, text, numbers, booleans, None, sets, bytes) and runs no code; anything
+    else is not kept; the entry starts with the SHA-256 of its data, checked on reading. A
+    changed file has a new hash, so its old entry is never used; the pins
+    (content hashes of the parsed data, tenderflow.app.pinning) are those of the same data."""
     try:
-        text = path.read_text(encoding="utf-8")
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
     except FileNotFoundError:
         raise InputError("file not found", file=str(path)) from None
     except UnicodeDecodeError as exc:
         raise InputError(f"not UTF-8 text (byte {exc.start})", file=str(path)) from None
     except IsADirectoryError:
         raise InputError("is a folder, not a file", file=str(path)) from None
+    entry = _parsed_entry(raw) if remember else None
+    if entry is not None:
+        try:
+            kept = entry.read_bytes()
+            if sha256(kept[32:]).digest() == kept[:32]:  # a damaged entry is parsed anew
+                return marshal.loads(kept[32:])
+        except (OSError, EOFError, ValueError, TypeError):
+            pass
     try:
-        return yamlio.safe_load(text)
+        data = yamlio.safe_load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}" if mark else None
@@ -256,6 +281,30 @@ def load_yaml(path: Path) -> Any:
                          location=where) from None
     except RecursionError:
         raise InputError("nested too deeply", file=str(path)) from None
+    if entry is not None:
+        try:
+            body = marshal.dumps(data)
+            write_atomically(entry, sha256(body).digest() + body)
+        except (OSError, ValueError):  # unwritable cache, or not plain data: not kept
+            pass
+    return data
+
+
+@lru_cache(maxsize=1)
+def _parser_key() -> bytes:
+    """What else the parsed content depends on: tenderflow.yamlio's source, PyYAML, the
+    loader (libyaml's or the pure-Python one) and this Python (marshal's format)."""
+    source = Path(yamlio.__file__).read_bytes()
+    return sha256(b"%s\n%s\n%s\n%s" % (source, yaml.__version__.encode(),
+                                         yamlio.SafeBase.__name__.encode(),
+                                         sys.version.encode())).digest()
+
+
+def _parsed_entry(raw: bytes) -> Path | None:
+    try:
+        return cache_dir() / "yaml" / f"{sha256(_parser_key() + raw).hexdigest()}.marshal"
+    except OSError:
+        return None
 
 
 # The files of workflows/ that are not modes: the dated parameters and the rule status registry.
@@ -281,7 +330,7 @@ def available_modes(root: Path | None = None) -> list[str]:
 
 @lru_cache(maxsize=32)
 def _load_cached(path: str, mtime: float) -> Workflow:
-    return parse_workflow(load_yaml(Path(path)), path)
+    return parse_workflow(load_yaml(Path(path), remember=True), path)
 
 
 def load_workflow(mode: str, root: Path | None = None) -> Workflow:

@@ -36,7 +36,7 @@ def load_rules(root: Path | None = None) -> RuleBook:
                                   "{title, source, status}")
     key = (str(path), path.stat().st_mtime)
     if key not in _CACHE:
-        _CACHE[key] = RuleBook(load_yaml(path), file=str(path))
+        _CACHE[key] = RuleBook(load_yaml(path, remember=True), file=str(path))
     return _CACHE[key]
 
 
