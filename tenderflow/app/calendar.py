@@ -21,12 +21,11 @@ from __future__ import annotations
 from collections import OrderedDict
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import select
 
 from tenderflow.domain.calendar import WorkingDayCalendar
-from tenderflow.domain.calendar_notice import Notice, parse_notice
 from tenderflow.domain.calendar_provisional import RULES_VERSION, provisional_year
 from tenderflow.domain.calendar_provisional import backtest as run_backtest
 from tenderflow.domain.timeutil import iso
@@ -35,6 +34,10 @@ from tenderflow.store import models as m
 from tenderflow.store.canonical import canonical_json, content_hash
 from tenderflow.store.eventstore import EventStore, NewEvent, Tx
 from tenderflow.workflow.calendars import default_calendar
+
+if TYPE_CHECKING:  # the notice parser is imported where a notice is read (issue 17: every
+    # command reads the merged calendar, few read a notice)
+    from tenderflow.domain.calendar_notice import Notice
 
 STREAM_PREFIX = "calendar:"
 EVENT = "CalendarNoticeImported"
@@ -126,6 +129,7 @@ def import_notice(services: Any, text: str, file: str, actor: str,
     written when the notice cannot be read, or when the same text was imported already."""
     from tenderflow import clock
     from tenderflow.app.common import check_actor, load_parameters
+    from tenderflow.domain.calendar_notice import parse_notice
 
     check_actor(actor)
     notice = parse_notice(text, file)
@@ -176,6 +180,8 @@ def import_notice(services: Any, text: str, file: str, actor: str,
 def checked_notice(path: Path) -> str:
     """The text of a notice file, refused (naming the file and the line it stopped at) when
     it cannot be read fully: ``calendar import`` checks it before touching the store."""
+    from tenderflow.domain.calendar_notice import parse_notice
+
     text = read_notice(path)
     parse_notice(text, str(path))
     return text

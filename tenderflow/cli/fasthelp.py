@@ -74,14 +74,14 @@ def _sha256(path: Path) -> str | None:
 
 
 def _click_record() -> str | None:
-    from tenderflow.usercache import installed
+    from tenderflow.app.usercache import installed
 
     found = installed("click")
     return hashlib.sha256(found[1]).hexdigest() if found else None
 
 
 def _entry_file(lang: str, width: int) -> Path:
-    from tenderflow.usercache import cache_dir
+    from tenderflow.app.usercache import cache_dir
 
     return cache_dir() / f"help-{lang}-{width}.json"
 
@@ -117,8 +117,8 @@ def render(lang: str, width: int) -> str:
 
 def remember(lang: str, width: int, text: str) -> None:
     """Keep ``text`` with the digests of the tenderflow files loaded to render it."""
+    from tenderflow.app.usercache import write_atomically
     from tenderflow.i18n import CATALOGUE
-    from tenderflow.usercache import write_atomically
 
     files: dict[str, str | None] = {}
     sources = [getattr(m, "__file__", None) for m in list(sys.modules.values())]

@@ -6,9 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
-
-from transitions import Machine, MachineError
+from typing import TYPE_CHECKING, Any
 
 from tenderflow.domain.parameters import Parameters
 from tenderflow.domain.rules import GuardContext, GuardResult, evaluate
@@ -22,6 +20,9 @@ from tenderflow.errors import (
     TriggerRefused,
 )
 from tenderflow.workflow.definitions import TransitionDef, Workflow
+
+if TYPE_CHECKING:  # imported where a transition is taken: read commands never take one
+    from transitions import Machine
 
 
 @dataclass
@@ -76,7 +77,10 @@ class _Model:
 
 
 def machine_for(wf: Workflow) -> Machine:
-    """One machine per definition, built once; models are attached per decision."""
+    """One machine per definition, built once; models are attached per decision (transitions
+    is imported here: read commands never take a transition, issue 17)."""
+    from transitions import Machine
+
     if wf._machine is None:
         transitions = []
         for t in wf.transitions:
@@ -193,6 +197,8 @@ def decide(defs: Definitions, procurement: str, state: dict[str, Any], trigger: 
 
 def _move(wf: Workflow, current: str, t: TransitionDef) -> None:
     """Take the transition on the shared machine (attach the model, fire, detach)."""
+    from transitions import MachineError
+
     machine = machine_for(wf)
     dest = t.target(current)
     model = _Model(dest)

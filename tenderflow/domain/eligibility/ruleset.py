@@ -7,16 +7,13 @@ from __future__ import annotations
 
 import copy
 import decimal
-import difflib
 import hashlib
 import json
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import UTC
-from typing import Any
-
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import rule_engine
@@ -238,6 +235,8 @@ def _compile_expression(text: str, fields: Mapping[str, FieldSpec], w: Where,
         if name in fields:
             hint = f" ({fields[name].type} is read by built-in checks only)"
         else:
+            import difflib
+
             close = difflib.get_close_matches(name, list(fields), n=1)
             hint = f" (did you mean {close[0]!r}?)" if close else ""
         raise w.error(f"expression refers to unknown field {name!r}{hint}",
