@@ -149,6 +149,10 @@ def answer_help(args: list[str]) -> bool:
     if text is None:
         text = render(lang, width)
         remember(lang, width, text)
-    sys.stdout.write(text + "\n")
-    sys.stdout.flush()
+    try:
+        sys.stdout.write(text + "\n")
+        sys.stdout.flush()
+    except BrokenPipeError:  # the reader went away (``| head``): as click does, exit 1 quietly
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        sys.exit(1)
     return True

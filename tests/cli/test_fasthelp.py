@@ -117,3 +117,14 @@ def test_only_plain_help_requests_are_answered(args: list[str], env: str | None,
 
 def test_languages_are_the_catalogues() -> None:
     assert fasthelp.LANGUAGES == i18n.LANGUAGES
+
+
+def test_a_reader_gone_away_ends_quietly_with_1_as_click_does(tmp_path: Path) -> None:
+    env = {**os.environ, "TENDERFLOW_CACHE_DIR": str(tmp_path)}
+    for _ in range(2):  # cold (click prints) and warm (the kept text)
+        with subprocess.Popen([*TF, "--help"], env=env, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE) as proc:
+            assert proc.stdout is not None and proc.stderr is not None
+            proc.stdout.close()
+            err = proc.stderr.read()
+            assert proc.wait(timeout=60) == 1 and err == b""
