@@ -21,6 +21,24 @@ PyYAML's pure-Python parser (~0.25 s; now libyaml's ``CSafeLoader`` with the sam
 constructors); ``head_revision`` imported Alembic (~0.23 s; now read from the migration files'
 ``revision`` lines, checked against Alembic in tests). What remains is mostly importing
 SQLAlchemy (~0.15 s) and building the 22-year calendar from ``holidays`` (~0.1 s).
+
+Second pass (issue 17, branch i17-startup; ``python -X importtime`` and cProfile of ``--help``
+and ``status`` on the demo database): ``--help`` imported click (~20 ms) and, to list the
+commands, every command module and Babel; it is now answered by :mod:`tenderflow.cli.fasthelp`
+from the text click rendered, kept per language and width with the SHA-256 of every file it
+came from (rendered again when one changes). ``status``/``next``/``list`` lost: Babel (~20 ms;
+the .po is read by :func:`tenderflow.i18n.read_catalogue`), jsonschema and importlib.metadata
+(~35 ms; imported only where a payload or an unremembered schema is checked), ``holidays``
+(~90 ms: import and the CN cross-check; its data remembered per installed ``holidays``,
+:func:`tenderflow.workflow.calendars.holidays_cn_remembered`), building the Python objects of
+the workflow, parameter and rule YAML (~15 ms a file; parsed data remembered per file content,
+:func:`tenderflow.workflow.definitions.load_yaml`), and transitions, difflib and the notice
+parser (imported where used). What remains (CPU time, × ``python -c pass``, same run):
+importing SQLAlchemy with its SQLite dialect ≈ 12×, the domain modules
+(``tenderflow.domain.state``: every mode's guards and appliers, ~60 dataclasses) ≈ 3.4×, click
+≈ 1.1×, PyYAML ≈ 0.7×. SQLAlchemy alone is over the 5× budget: meeting it needs a read path
+for ``status``/``next``/``list`` that does not import SQLAlchemy (sqlite3 directly, inside
+:mod:`tenderflow.store`).
 """
 
 from __future__ import annotations
