@@ -1,5 +1,10 @@
 """``audit report ID --out F.pdf``: the auditor's timeline of one procurement as a PDF.
 
+When the procurement has a contract stream (``contract:ID``; the report of ``contract:ID`` is
+its procurement's), a 合同履行 chapter follows the procurement's events
+(tenderflow.audit.report_contract): the contract's chain and replay, its events, milestones
+planned against achieved, payments, variations, suspensions, termination or handover.
+
 A one-page overview first — what the audit concluded (the stream's hash chain verified or the
 first broken event, the replay against the pinned rules clean or the first step they do not
 allow), the parties, the key dates and the rule checks — then a compact table of every event
@@ -321,9 +326,11 @@ def render_report(store: Any, procurement: str) -> tuple[bytes, ReportResult]:
         PinnedDefinitions,
         replay_stream,
     )
+    from tenderflow.audit.report_contract import contract_sections
     from tenderflow.documents.pdf import render_document
     from tenderflow.errors import ProcurementNotFound
 
+    procurement = procurement.removeprefix("contract:")  # its procurement's report has it
     stream = f"procurement:{procurement}"
     with store.reading() as tx:
         if tx.head(stream)[0] == 0:
@@ -332,18 +339,29 @@ def render_report(store: Any, procurement: str) -> tuple[bytes, ReportResult]:
         chain = _stream_verification(tx, stream)
         pinned = PinnedDefinitions(tx)
         replayed = replay_stream(tx, procurement, pinned)
-        workflow = definitions = None
-        for ev in reversed(events):
-            if ev.pins:
-                try:
-                    definitions = pinned.definitions(ev.pins)
-                    workflow = definitions.workflow
-                except PinnedDefinitionError:
-                    workflow = definitions = None
-                break
-    labels = Labels(workflow, definitions)
+
+        def labels_for(stream_events: list[Any]) -> Labels:
+            """The labels of the workflow the stream's last pinned event pinned."""
+            for ev in reversed(stream_events):
+                if ev.pins:
+                    try:
+                        definitions = pinned.definitions(ev.pins)
+                    except PinnedDefinitionError:
+                        return Labels(None)
+                    return Labels(definitions.workflow, definitions)
+            return Labels(None)
+
+        labels = labels_for(events)
+        contract, contract_chain, contract_replay = contract_sections(tx, procurement, pinned,
+                                                                      labels_for)
     head = events[-1].hash
     sections = build_sections(procurement, events, labels, chain, replayed)
+    if contract:  # the contract's chapter follows the procurement's whole record
+        sections[0]["body"][1].append(
+            "合同履行：见“合同履行”各节（合同流 contract:" + procurement + "，哈希链"
+            + ("核验通过" if not contract_chain else "核验未通过") + "，按锁定规则重放"
+            + ("通过" if not contract_replay else "未通过") + "）")
+        sections += contract
     pdf = render_document("采购过程审计时间线", sections, head,
                           subtitle=f"{procurement} · {labels.mode_title or ''}".strip(" ·"),
                           document_date=events[-1].occurred_at[:10])
@@ -351,8 +369,10 @@ def render_report(store: Any, procurement: str) -> tuple[bytes, ReportResult]:
     if replayed.violation is not None:
         problems.append(f"replay: {replayed.violation.text}")
     problems += [f"projection: {p}" for p in replayed.projection]
+    problems += contract_chain + contract_replay
     result = ReportResult(procurement, "", hashlib.sha256(pdf).hexdigest(), len(events), head,
-                          not chain, replayed.ok, problems)
+                          not chain and not contract_chain,
+                          replayed.ok and not contract_replay, problems)
     return pdf, result
 
 
