@@ -25,8 +25,13 @@ from pathlib import Path
 from typing import Any
 
 from tenderflow.audit.reading import events_of
+from tenderflow.audit.report_parts import (
+    event_row,
+    minute,
+    stream_verification,
+    verification_lines,
+)
 from tenderflow.documents.reports import source_words
-from tenderflow.errors import status_note
 from tenderflow.events.names import event_name
 
 
@@ -49,26 +54,8 @@ class ReportResult:
         return {**self.__dict__, "ok": self.ok}
 
 
-def _stream_verification(tx: Any, stream: str) -> list[str]:
-    """The chain of one stream (and the definitions it pins), verified from the stored rows."""
-    from tenderflow.audit.verify import ChainVerifier
-
-    verifier = ChainVerifier()
-    verifier.feed_all(tx.raw_events(stream_id=stream))
-    heads = {k: v for k, v in tx.heads().items() if k == stream}
-    pinned = {digest for _, digest in verifier.pinned}
-    report = verifier.finish(heads, [d for d in tx.definitions() if d.hash in pinned])
-    return [p.text for p in report.problems]
-
-
 def _row(label: str, value: Any) -> list[str]:
     return [label, "" if value is None else str(value)]
-
-
-def _minute(value: str | None) -> str:
-    from tenderflow.documents.reports import time_text
-
-    return time_text(value)
 
 
 # The steps an overview's key dates name, in the order they usually happen; a signature's
@@ -118,25 +105,7 @@ def _key_dates(events: list[Any]) -> list[list[str]]:
             first[ev.type] = ev
     chosen = sorted(first.values(), key=lambda ev: ev.stream_seq)
     return [[LAST_OF_KIND.get(ev.type) or event_name(ev.type),
-             _minute(ev.occurred_at), f"第 {ev.stream_seq} 号"] for ev in chosen]
-
-
-def _verification(chain: list[str], replayed: Any) -> list[str]:
-    lines = ["哈希链核验：" + ("通过，每个事件的哈希、字段、前后链接与流头一致" if not chain
-                          else "未通过：" + "；".join(chain))]
-    if replayed.violation is None and not replayed.projection:
-        lines.append(f"按锁定规则重放：通过，{replayed.decided} 个步骤按当时锁定的规则重新判定，"
-                     f"结果与记录一致")
-    else:
-        v = replayed.violation
-        if v is not None:
-            refusals = "；".join(f"{r.get('guard') or r['rule']}［{r['rule']}］{r['reason']}"
-                                f"（{r['source']}）{status_note(r.get('status'), 'zh', r.get('source'))}"
-                                for r in v.refusals)
-            lines.append(f"按锁定规则重放：未通过，第 {v.stream_seq} 号事件（{event_name(v.type)}，"
-                         f"{v.type}）：{v.message}" + (f"；{refusals}" if refusals else ""))
-        lines += [f"投影不一致：{diff}" for diff in replayed.projection]
-    return lines
+             minute(ev.occurred_at), f"第 {ev.stream_seq} 号"] for ev in chosen]
 
 
 def build_sections(procurement: str, events: list[Any], labels: Any, chain: list[str],
@@ -156,9 +125,9 @@ def build_sections(procurement: str, events: list[Any], labels: Any, chain: list
                                  else "")
     summary = (f"{project.get('name', '')}（项目编号 {project.get('id', '')}），{mode}，"
                f"当前状态：{labels.state(replayed.state)}；采购日志共 {len(events)} 个事件，"
-               f"{_minute(first.occurred_at)} 至 {_minute(last.occurred_at)}（北京时间）。")
+               f"{minute(first.occurred_at)} 至 {minute(last.occurred_at)}（北京时间）。")
     conclusion = [
-        *_verification(chain, replayed),
+        *verification_lines(chain, replayed),
         (f"规则核验：{len(checked)} 个步骤共核验 {n_checks} 次、{len(rules)} 条规则，记录时均"
          f"通过" if checked else "规则核验：无"),
         ("补录：" + (f"{len(late)} 个事件在发生后补录或于截止时间后录入，理由见“补录”一节"
@@ -172,7 +141,7 @@ def build_sections(procurement: str, events: list[Any], labels: Any, chain: list
         {"heading": "当事方（括号内为统一社会信用代码）", "body": [_parties(project, events)]},
         {"heading": "事件一览", "body": [{"table": {
             "columns": ["序号　事件", "业务时间", "状态", "操作人", "规则核验"],
-            "rows": [_event_row(ev, labels) for ev in events]}}]},
+            "rows": [event_row(ev, labels) for ev in events]}}]},
     ]
     if checked:
         titles = RuleTitles(labels.definitions)
@@ -206,20 +175,6 @@ def build_sections(procurement: str, events: list[Any], labels: Any, chain: list
          f"{last.hash}。"), {"table": {"columns": ["事件", "时间", "哈希"],
                                      "rows": _chain_rows(events)}}]})
     return sections
-
-
-def _event_row(ev: Any, labels: Any) -> list[str]:
-    """One line of the events table: number and name, business time, state, actor, checks."""
-    payload = ev.payload if isinstance(ev.payload, dict) else {}
-    state = "—"
-    if "to" in payload:
-        to = labels.state(payload["to"])
-        start = labels.state(payload.get("from")) if payload.get("from") else None
-        state = f"{start} → {to}" if start and start != to else to
-    checks = payload.get("checks") or []
-    verdict = f"通过 {len(checks)} 项" if checks else ("无" if payload.get("trigger") else "—")
-    return [f"{ev.stream_seq}　{event_name(ev.type)}", _minute(ev.occurred_at), state, ev.actor,
-            verdict]
 
 
 def _pin_rows(events: list[Any]) -> list[list[str]]:
@@ -336,7 +291,7 @@ def render_report(store: Any, procurement: str) -> tuple[bytes, ReportResult]:
         if tx.head(stream)[0] == 0:
             raise ProcurementNotFound(f"no procurement {procurement!r}", procurement=procurement)
         events = list(events_of(tx, stream))
-        chain = _stream_verification(tx, stream)
+        chain = stream_verification(tx, stream)
         pinned = PinnedDefinitions(tx)
         replayed = replay_stream(tx, procurement, pinned)
 

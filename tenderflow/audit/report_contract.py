@@ -13,6 +13,7 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+from tenderflow.audit.report_parts import minute
 from tenderflow.domain.money import Money
 
 KINDS = {"government_payment": "政府付费", "user_charge": "使用者付费", "subsidy": "补助资金",
@@ -30,12 +31,6 @@ RECOVERY = {"straight_line": "按合作期平均回收", "payments": "按约定�
 
 def _yuan(value: Any) -> str:
     return Money.parse(str(value)).formatted()
-
-
-def _minute(value: Any) -> str:
-    from tenderflow.documents.reports import time_text
-
-    return time_text(value)
 
 
 def _milestone_rows(view: dict[str, Any]) -> list[list[str]]:
@@ -75,19 +70,19 @@ def _variation_rows(state: dict[str, Any]) -> list[list[str]]:
         approvals = "；".join(f"{PARTIES.get(a['party'], a['party'])} {a['body']}"
                              f"（{a['reference']}，{a['date']}）" for a in v["approvals"])
         rows.append([(f"{v['id']}（{VARIATION_KINDS.get(v['kind'], v['kind'])}），记录于 "
-                     f"{_minute(v['at'])}"),
+                     f"{minute(v['at'])}"),
                      v["reason"] + (f"：{v['description']}" if v.get("description") else ""),
                      "；".join(changes) or "—", approvals])
     return rows
 
 
 def _suspension_rows(state: dict[str, Any]) -> list[list[str]]:
-    return [[_minute(s["at"]), _minute(s.get("resumed_at")) if s.get("resumed_at")
+    return [[minute(s["at"]), minute(s.get("resumed_at")) if s.get("resumed_at")
              else "尚未恢复", s["clause"], s["reason"]] for s in state.get("suspensions") or []]
 
 
 def _termination_body(t: dict[str, Any]) -> list[Any]:
-    body: list[Any] = [(f"{_minute(t['at'])} 提前终止（{GROUNDS.get(t['ground'], t['ground'])}，"
+    body: list[Any] = [(f"{minute(t['at'])} 提前终止（{GROUNDS.get(t['ground'], t['ground'])}，"
                        f"依据{t['clause']}）：{t['reason']}。")]
     b = t.get("breakdown")
     if not b:
@@ -112,7 +107,7 @@ def _termination_body(t: dict[str, Any]) -> list[Any]:
 
 
 def _handover_body(h: dict[str, Any]) -> list[Any]:
-    return [f"{_minute(h['at'])} 期满移交，移交日期 {h['handed_over_on']}，接收方：{h['receiver']}。",
+    return [f"{minute(h['at'])} 期满移交，移交日期 {h['handed_over_on']}，接收方：{h['receiver']}。",
             {"table": {"columns": ["移交资产", "状况", "说明"],
                        "rows": [[a["name"], CONDITIONS.get(a["condition"], a["condition"]),
                                  a.get("note") or "—"] for a in h["assets"]]}}]
@@ -125,7 +120,11 @@ def contract_sections(tx: Any, procurement: str, pinned: Any, labels_for: Any
     gives the report's Labels of the stream's pinned workflow (tenderflow.audit.report)."""
     from tenderflow.audit.reading import events_of
     from tenderflow.audit.replay import replay_stream
-    from tenderflow.audit.report import _event_row, _stream_verification, _verification
+    from tenderflow.audit.report_parts import (
+        event_row,
+        stream_verification,
+        verification_lines,
+    )
     from tenderflow.domain.modes.ppp_contract.milestones import milestone_view
     from tenderflow.domain.state import empty_state, fold
 
@@ -133,7 +132,7 @@ def contract_sections(tx: Any, procurement: str, pinned: Any, labels_for: Any
     if not tx.head(stream)[0]:
         return [], [], []
     events = list(events_of(tx, stream))
-    chain = _stream_verification(tx, stream)
+    chain = stream_verification(tx, stream)
     replayed = replay_stream(tx, procurement, pinned, kind="contract")
     labels = labels_for(events)
     state = empty_state(procurement)
@@ -143,7 +142,7 @@ def contract_sections(tx: Any, procurement: str, pinned: Any, labels_for: Any
     view = milestone_view(state, last_day)
     late = [m for m in view["milestones"] if m["status"] in ("late", "overdue")]
     summary = (f"合同流 {stream}：当前状态 {labels.state(state.get('state'))}；共 {len(events)} "
-               f"个事件，{_minute(events[0].occurred_at)} 至 {_minute(events[-1].occurred_at)}"
+               f"个事件，{minute(events[0].occurred_at)} 至 {minute(events[-1].occurred_at)}"
                f"（北京时间）。里程碑 {len(view['milestones'])} 个，其中逾期 {len(late)} 个"
                + (f"（{'、'.join(m['id'] for m in late)}）" if late else "") +
                f"；付款和收费 {len(view['payments'])} 笔；合同变更 "
@@ -151,9 +150,9 @@ def contract_sections(tx: Any, procurement: str, pinned: Any, labels_for: Any
                f"{len(state.get('suspensions') or [])} 次。")
     sections: list[dict[str, Any]] = [
         {"heading": "合同履行：概况、核验与事件一览", "body": [
-            summary, _verification(chain, replayed), {"table": {
+            summary, verification_lines(chain, replayed), {"table": {
                 "columns": ["序号　事件", "业务时间", "状态", "操作人", "规则核验"],
-                "rows": [_event_row(ev, labels) for ev in events]}}]},
+                "rows": [event_row(ev, labels) for ev in events]}}]},
     ]
     if view["milestones"]:
         sections.append({"heading": f"合同履行：里程碑（计划与实际，状态截至 {last_day.isoformat()}）",
