@@ -31,7 +31,7 @@
       """
     当 "legal:sun" 于 "2026-09-30T10:00+08:00" 对 "contract:CN-2023-020" 触发 "terminate"：
       """
-      {ground: <原因>, reason: <理由>, clause: 合同第十二条<扣除>}
+      {ground: <原因>, reason: <理由>, <扣除>clause: 合同第十二条}
       """
     那么 操作成功
     而且 "contract:CN-2023-020" 的状态为 "terminated"
@@ -42,7 +42,7 @@
       | 原因                   | 理由                         | 扣除                                                                          | 补偿       |
       | government_default     | 政府方未按约定履行协调义务   |                                                                               | 3578400.00 |
       | public_interest        | 片区整体征收                 |                                                                               | 3578400.00 |
-      | social_capital_default | 连续两年绩效考核不合格       | , deductions: [{item: 违约损失, amount: "500000.00", basis: 合同第十二条第三款}] | 2020000.00 |
+      | social_capital_default | 连续两年绩效考核不合格       | deductions: [{item: 违约损失, amount: "500000.00", basis: 合同第十二条第三款}],  | 2020000.00 |
       | force_majeure          | 地震致设施损毁               |                                                                               | 2520000.00 |
       | mutual_agreement       | 双方协商一致解除             |                                                                               | 1260000.00 |
 
