@@ -134,21 +134,9 @@ def test_a_year_without_failures_has_no_failure_list(package: dict[str, Any]) ->
 
 
 def test_a_termination_publishes_the_compensation_and_ends_the_contract(registered: Any) -> None:
-    from tests.conftest import at
-    from tests.unit.test_termination import _operating
+    from tests.unit.test_termination import _terminated
 
-    cid = _operating(registered)
-    registered.fire(cid, "record_audited_investment", {
-        "amount": "3600000.00", "auditor": "四川华信会计师事务所", "report": "川华信审〔2023〕212号",
-        "audited_on": "2023-10-08"}, "staff:wang", at("2023-10-08T10:00+08:00"))
-    registered.fire(cid, "record_termination_terms", {
-        "clause": "合同第十二条", "term_start": "2023-10-01", "term_years": 10,
-        "return_rate_percent": "6", "cap": "4000000.00", "recovery": "straight_line",
-        "force_majeure_share_percent": "100", "mutual_agreement_share_percent": "50"},
-        "legal:sun", at("2023-10-09T10:00+08:00"))
-    registered.fire(cid, "terminate", {"ground": "force_majeure", "reason": "地震致设施损毁",
-                                       "clause": "合同第十二条"}, "legal:sun",
-                    at("2026-09-30T10:00+08:00"))
+    _terminated(registered, "force_majeure", "地震致设施损毁")
     package = release_package(registered.store, ["CN-2023-020"])
     assert schema_errors(package) == []
     last = package["releases"][-1]

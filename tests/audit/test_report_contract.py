@@ -12,7 +12,7 @@ from tenderflow.audit.report import render_report
 from tenderflow.events.names import event_name
 from tests.audit.test_report import squeezed, text_of
 from tests.conftest import at
-from tests.unit.test_termination import _operating
+from tests.unit.test_termination import _operating, _terminated
 
 
 def test_the_jinsong_report_has_the_contract_chapter(all_examples: Any) -> None:
@@ -45,18 +45,7 @@ def test_the_jinsong_report_has_the_contract_chapter(all_examples: Any) -> None:
 
 
 def test_a_termination_shows_the_compensation_figures(registered: Any) -> None:
-    cid = _operating(registered)
-    registered.fire(cid, "record_audited_investment", {
-        "amount": "3600000.00", "auditor": "四川华信会计师事务所", "report": "川华信审〔2023〕212号",
-        "audited_on": "2023-10-08"}, "staff:wang", at("2023-10-08T10:00+08:00"))
-    registered.fire(cid, "record_termination_terms", {
-        "clause": "合同第十二条", "term_start": "2023-10-01", "term_years": 10,
-        "return_rate_percent": "6", "cap": "4000000.00", "recovery": "straight_line",
-        "force_majeure_share_percent": "100", "mutual_agreement_share_percent": "50"},
-        "legal:sun", at("2023-10-09T10:00+08:00"))
-    registered.fire(cid, "terminate", {"ground": "government_default", "clause": "合同第十二条",
-                                       "reason": "政府方未按约定履行协调义务"}, "legal:sun",
-                    at("2026-09-30T10:00+08:00"))
+    _terminated(registered, "government_default", "政府方未按约定履行协调义务")
     pdf, result = render_report(registered.store, "CN-2023-020")
     assert result.ok, result.problems
     flat = squeezed(text_of(pdf))

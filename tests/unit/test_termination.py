@@ -131,6 +131,21 @@ def _operating(services: Any) -> str:
     return cid
 
 
+def _terminated(services: Any, ground: str, reason: str) -> str:
+    """CN-2023-020's contract operating from 2023-10-01, its investment audited (3,600,000)
+    and the terms of TERMS recorded, terminated on ``ground`` on 2026-09-30."""
+    cid = _operating(services)
+    services.fire(cid, "record_audited_investment", {
+        "amount": "3600000.00", "auditor": "四川华信会计师事务所", "report": "川华信审〔2023〕212号",
+        "audited_on": "2023-10-08"}, "staff:wang", at("2023-10-08T10:00+08:00"))
+    services.fire(cid, "record_termination_terms", TERMS, "legal:sun",
+                  at("2023-10-09T10:00+08:00"))
+    services.fire(cid, "terminate", {"ground": ground, "reason": reason,
+                                     "clause": "合同第十二条"}, "legal:sun",
+                  at("2026-09-30T10:00+08:00"))
+    return cid
+
+
 def test_handover_needs_assets_with_conditions_and_status_shows_them(registered: Any) -> None:
     cid = _operating(registered)
     before = registered.state(cid)["version"]
