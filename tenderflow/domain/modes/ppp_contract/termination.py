@@ -96,17 +96,17 @@ def compensation(ground: str, terms: dict[str, Any], audited: str, on: date,
         ret = unrecovered * rate * remaining
         figures.update(return_rate_percent=terms["return_rate_percent"],
                        reasonable_return=_money(ret))
-        formula = "unrecovered + unrecovered × return rate × remaining years, capped"
+        formula = "unrecovered + unrecovered * return rate * remaining years, capped"
         raw = unrecovered + ret
     elif ground == "social_capital_default":
         deducted = sum((Fraction(Decimal(d["amount"])) for d in deductions), Fraction(0))
         figures.update(deductions=_money(deducted))
-        formula = "unrecovered − deductions (not below 0), capped"
+        formula = "unrecovered - deductions (not below 0), capped"
         raw = max(Fraction(0), unrecovered - deducted)
     else:
         share = terms[SHARED[ground]]
         figures.update(share_percent=share)
-        formula = "unrecovered × the agreed share, capped"
+        formula = "unrecovered * the agreed share, capped"
         raw = unrecovered * Fraction(Decimal(share)) / 100
     cap = Fraction(Decimal(terms["cap"]))
     figures.update(formula=formula, before_cap=_money(raw), capped=raw > cap,
