@@ -44,18 +44,52 @@ def rebuild_snapshots(store: EventStore) -> dict[str, Any]:
     return Services(store).rebuild_snapshots()
 
 
-def list_procurements(store: EventStore) -> list[dict[str, Any]]:
-    """Every procurement in the read model: id, project, mode, state, version, next due."""
+#: What ``list`` lists: the procurements (their read model), the projects' intakes
+#: (``intake:<project>``, named by the project id as status/fire take it) and the contracts
+#: after signing (``contract:<procurement>``).
+LIST_KINDS = ("procurement", "intake", "contract")
+
+
+def list_procurements(store: EventStore, kinds: tuple[str, ...] = LIST_KINDS
+                      ) -> list[dict[str, Any]]:
+    """Every procurement in the read model, then every intake and contract (folded from their
+    snapshots), of the ``kinds`` asked: id, kind, project, mode, state, version, next due."""
+    from tenderflow.app.common import CONTRACT_PREFIX, PROJECT_PREFIX, workflow_of
+    from tenderflow.app.snapshots import find_state
+    from tenderflow.workflow import engine
+
+    rows: list[dict[str, Any]] = []
     with store.reading() as tx:
-        return [{"id": r.id, "project": r.project, "mode": r.mode, "state": r.state,
-                 "version": r.version, "next_due": r.next_due} for r in tx.procurement_rows()]
+        if "procurement" in kinds:
+            rows += [{"id": r.id, "kind": "procurement", "project": r.project, "mode": r.mode,
+                      "state": r.state, "version": r.version, "next_due": r.next_due}
+                     for r in tx.procurement_rows()]
+        for kind, prefix, named in (("intake", "intake:", PROJECT_PREFIX),
+                                    ("contract", "contract:", CONTRACT_PREFIX)):
+            if kind not in kinds:
+                continue
+            for sid in sorted(tx.stream_ids(prefix)):
+                bare = sid[len(prefix):]
+                state = find_state(tx, f"{named}{bare}")
+                if state is None:
+                    continue
+                wf = workflow_of(state["mode"])
+                rows.append({"id": bare if kind == "intake" else f"{named}{bare}", "kind": kind,
+                             "project": (state.get("project") or {}).get("id", bare),
+                             "mode": state["mode"], "state": state["state"],
+                             "version": state["version"],
+                             "next_due": engine.next_due(wf, state)})
+    return rows
 
 
-def project_names(store: EventStore) -> dict[str, str]:
-    """Registered project id → name, for the projects that have a procurement."""
+def project_names(store: EventStore, rows: list[dict[str, Any]] | None = None
+                  ) -> dict[str, str]:
+    """Registered project id → name, for the projects that have a procurement (or of the
+    ``rows`` listed)."""
     from tenderflow.app.procurement import Services
 
     services = Services(store)
     with store.reading() as tx:
-        ids = {r.project for r in tx.procurement_rows()}
+        ids = {r["project"] for r in rows} if rows is not None else \
+            {r.project for r in tx.procurement_rows()}
     return {pid: (services.registered("project", pid) or {}).get("name", "") for pid in ids}

@@ -107,13 +107,10 @@ INTERNAL = frozenset({
     "TenderComplaintFiled", "TenderComplaintDecided",
     # the PPP contract's publication (its value and date were published with ContractSigned)
     "ContractPublished", "ContractPublicationLapsed",
-    # the contract's life after signing (workflows/ppp_contract.yaml, stream contract:<id>):
-    # internal until its OCDS implementation releases (milestones, transactions) are built
-    "ContractFinancingApproved", "ContractCoordinationCleared", "ConstructionStarted",
-    "CompletionAccepted", "OperationStarted", "ContractSuspended", "ContractResumed",
-    "ContractHandedOver", "ContractTerminated", "ContractMilestonesPlanned",
-    "ContractMilestoneAchieved", "ContractPaymentRecorded", "ContractVaried",
 })
+# The contract's life after signing (workflows/ppp_contract.yaml, stream contract:<id>) is
+# classified in tenderflow.audit.ocds_contract (PUBLISHES_CONTRACT: the implementation
+# releases of the procurement's process; INTERNAL_CONTRACT).
 # A project's intake (workflows/project.yaml, stream intake:<id>) is classified in
 # tenderflow.audit.ocds_project: its accepted fund step publishes the project's planning
 # (PUBLISHES_PROJECT), the rest is internal (INTERNAL_PROJECT); a procurement's own planning
@@ -562,6 +559,7 @@ class SupplierNames:
 def process_releases(tx: Any, procurement: str, prefix: str = DEFAULT_PREFIX,
                      names: SupplierNames | None = None) -> list[dict[str, Any]]:
     """Every release of one procurement, in the order of its events."""
+    from tenderflow.audit.ocds_contract import contract_releases
     from tenderflow.domain.state import empty_state, fold
 
     names = names or SupplierNames(tx)
@@ -573,6 +571,7 @@ def process_releases(tx: Any, procurement: str, prefix: str = DEFAULT_PREFIX,
         handler = PUBLISHES.get(ev.type)
         if handler is not None:
             handler(process, ev, state)
+    contract_releases(tx, process)
     return process.releases
 
 
@@ -580,6 +579,7 @@ def release_package(store: Any, procurements: list[str] | None = None, *,
                     prefix: str = DEFAULT_PREFIX, publisher: str = DEFAULT_PUBLISHER
                     ) -> dict[str, Any]:
     """An OCDS release package of every (or the named) procurement's releases."""
+    from tenderflow.audit.ocds_contract import CONTRACT_PREFIX
     from tenderflow.audit.ocds_project import project_ids, project_releases
     from tenderflow.errors import NotFound, ProcurementNotFound
 
@@ -587,7 +587,9 @@ def release_package(store: Any, procurements: list[str] | None = None, *,
     with store.reading() as tx:
         known, projects = [s.split(":", 1)[1] for s in tx.stream_ids("procurement:")], \
             project_ids(tx)
-        chosen = known + projects if not procurements else list(procurements)
+        # contract:ID names the procurement whose process carries the contract's releases
+        chosen = known + projects if not procurements else \
+            [p.removeprefix(CONTRACT_PREFIX) for p in procurements]
         for pid in chosen:
             if pid not in known and pid not in projects:
                 raise ProcurementNotFound(f"no procurement {pid!r}", procurement=pid)

@@ -1,5 +1,10 @@
 """``audit report ID --out F.pdf``: the auditor's timeline of one procurement as a PDF.
 
+When the procurement has a contract stream (``contract:ID``; the report of ``contract:ID`` is
+its procurement's), a 合同履行 chapter follows the procurement's events
+(tenderflow.audit.report_contract): the contract's chain and replay, its events, milestones
+planned against achieved, payments, variations, suspensions, termination or handover.
+
 A one-page overview first — what the audit concluded (the stream's hash chain verified or the
 first broken event, the replay against the pinned rules clean or the first step they do not
 allow), the parties, the key dates and the rule checks — then a compact table of every event
@@ -20,8 +25,13 @@ from pathlib import Path
 from typing import Any
 
 from tenderflow.audit.reading import events_of
+from tenderflow.audit.report_parts import (
+    event_row,
+    minute,
+    stream_verification,
+    verification_lines,
+)
 from tenderflow.documents.reports import source_words
-from tenderflow.errors import status_note
 from tenderflow.events.names import event_name
 
 
@@ -44,26 +54,8 @@ class ReportResult:
         return {**self.__dict__, "ok": self.ok}
 
 
-def _stream_verification(tx: Any, stream: str) -> list[str]:
-    """The chain of one stream (and the definitions it pins), verified from the stored rows."""
-    from tenderflow.audit.verify import ChainVerifier
-
-    verifier = ChainVerifier()
-    verifier.feed_all(tx.raw_events(stream_id=stream))
-    heads = {k: v for k, v in tx.heads().items() if k == stream}
-    pinned = {digest for _, digest in verifier.pinned}
-    report = verifier.finish(heads, [d for d in tx.definitions() if d.hash in pinned])
-    return [p.text for p in report.problems]
-
-
 def _row(label: str, value: Any) -> list[str]:
     return [label, "" if value is None else str(value)]
-
-
-def _minute(value: str | None) -> str:
-    from tenderflow.documents.reports import time_text
-
-    return time_text(value)
 
 
 # The steps an overview's key dates name, in the order they usually happen; a signature's
@@ -113,25 +105,7 @@ def _key_dates(events: list[Any]) -> list[list[str]]:
             first[ev.type] = ev
     chosen = sorted(first.values(), key=lambda ev: ev.stream_seq)
     return [[LAST_OF_KIND.get(ev.type) or event_name(ev.type),
-             _minute(ev.occurred_at), f"第 {ev.stream_seq} 号"] for ev in chosen]
-
-
-def _verification(chain: list[str], replayed: Any) -> list[str]:
-    lines = ["哈希链核验：" + ("通过，每个事件的哈希、字段、前后链接与流头一致" if not chain
-                          else "未通过：" + "；".join(chain))]
-    if replayed.violation is None and not replayed.projection:
-        lines.append(f"按锁定规则重放：通过，{replayed.decided} 个步骤按当时锁定的规则重新判定，"
-                     f"结果与记录一致")
-    else:
-        v = replayed.violation
-        if v is not None:
-            refusals = "；".join(f"{r.get('guard') or r['rule']}［{r['rule']}］{r['reason']}"
-                                f"（{r['source']}）{status_note(r.get('status'), 'zh', r.get('source'))}"
-                                for r in v.refusals)
-            lines.append(f"按锁定规则重放：未通过，第 {v.stream_seq} 号事件（{event_name(v.type)}，"
-                         f"{v.type}）：{v.message}" + (f"；{refusals}" if refusals else ""))
-        lines += [f"投影不一致：{diff}" for diff in replayed.projection]
-    return lines
+             minute(ev.occurred_at), f"第 {ev.stream_seq} 号"] for ev in chosen]
 
 
 def build_sections(procurement: str, events: list[Any], labels: Any, chain: list[str],
@@ -151,9 +125,9 @@ def build_sections(procurement: str, events: list[Any], labels: Any, chain: list
                                  else "")
     summary = (f"{project.get('name', '')}（项目编号 {project.get('id', '')}），{mode}，"
                f"当前状态：{labels.state(replayed.state)}；采购日志共 {len(events)} 个事件，"
-               f"{_minute(first.occurred_at)} 至 {_minute(last.occurred_at)}（北京时间）。")
+               f"{minute(first.occurred_at)} 至 {minute(last.occurred_at)}（北京时间）。")
     conclusion = [
-        *_verification(chain, replayed),
+        *verification_lines(chain, replayed),
         (f"规则核验：{len(checked)} 个步骤共核验 {n_checks} 次、{len(rules)} 条规则，记录时均"
          f"通过" if checked else "规则核验：无"),
         ("补录：" + (f"{len(late)} 个事件在发生后补录或于截止时间后录入，理由见“补录”一节"
@@ -167,7 +141,7 @@ def build_sections(procurement: str, events: list[Any], labels: Any, chain: list
         {"heading": "当事方（括号内为统一社会信用代码）", "body": [_parties(project, events)]},
         {"heading": "事件一览", "body": [{"table": {
             "columns": ["序号　事件", "业务时间", "状态", "操作人", "规则核验"],
-            "rows": [_event_row(ev, labels) for ev in events]}}]},
+            "rows": [event_row(ev, labels) for ev in events]}}]},
     ]
     if checked:
         titles = RuleTitles(labels.definitions)
@@ -201,20 +175,6 @@ def build_sections(procurement: str, events: list[Any], labels: Any, chain: list
          f"{last.hash}。"), {"table": {"columns": ["事件", "时间", "哈希"],
                                      "rows": _chain_rows(events)}}]})
     return sections
-
-
-def _event_row(ev: Any, labels: Any) -> list[str]:
-    """One line of the events table: number and name, business time, state, actor, checks."""
-    payload = ev.payload if isinstance(ev.payload, dict) else {}
-    state = "—"
-    if "to" in payload:
-        to = labels.state(payload["to"])
-        start = labels.state(payload.get("from")) if payload.get("from") else None
-        state = f"{start} → {to}" if start and start != to else to
-    checks = payload.get("checks") or []
-    verdict = f"通过 {len(checks)} 项" if checks else ("无" if payload.get("trigger") else "—")
-    return [f"{ev.stream_seq}　{event_name(ev.type)}", _minute(ev.occurred_at), state, ev.actor,
-            verdict]
 
 
 def _pin_rows(events: list[Any]) -> list[list[str]]:
@@ -321,29 +281,42 @@ def render_report(store: Any, procurement: str) -> tuple[bytes, ReportResult]:
         PinnedDefinitions,
         replay_stream,
     )
+    from tenderflow.audit.report_contract import contract_sections
     from tenderflow.documents.pdf import render_document
     from tenderflow.errors import ProcurementNotFound
 
+    procurement = procurement.removeprefix("contract:")  # its procurement's report has it
     stream = f"procurement:{procurement}"
     with store.reading() as tx:
         if tx.head(stream)[0] == 0:
             raise ProcurementNotFound(f"no procurement {procurement!r}", procurement=procurement)
         events = list(events_of(tx, stream))
-        chain = _stream_verification(tx, stream)
+        chain = stream_verification(tx, stream)
         pinned = PinnedDefinitions(tx)
         replayed = replay_stream(tx, procurement, pinned)
-        workflow = definitions = None
-        for ev in reversed(events):
-            if ev.pins:
-                try:
-                    definitions = pinned.definitions(ev.pins)
-                    workflow = definitions.workflow
-                except PinnedDefinitionError:
-                    workflow = definitions = None
-                break
-    labels = Labels(workflow, definitions)
+
+        def labels_for(stream_events: list[Any]) -> Labels:
+            """The labels of the workflow the stream's last pinned event pinned."""
+            for ev in reversed(stream_events):
+                if ev.pins:
+                    try:
+                        definitions = pinned.definitions(ev.pins)
+                    except PinnedDefinitionError:
+                        return Labels(None)
+                    return Labels(definitions.workflow, definitions)
+            return Labels(None)
+
+        labels = labels_for(events)
+        contract, contract_chain, contract_replay = contract_sections(tx, procurement, pinned,
+                                                                      labels_for)
     head = events[-1].hash
     sections = build_sections(procurement, events, labels, chain, replayed)
+    if contract:  # the contract's chapter follows the procurement's whole record
+        sections[0]["body"][1].append(
+            "合同履行：见“合同履行”各节（合同流 contract:" + procurement + "，哈希链"
+            + ("核验通过" if not contract_chain else "核验未通过") + "，按锁定规则重放"
+            + ("通过" if not contract_replay else "未通过") + "）")
+        sections += contract
     pdf = render_document("采购过程审计时间线", sections, head,
                           subtitle=f"{procurement} · {labels.mode_title or ''}".strip(" ·"),
                           document_date=events[-1].occurred_at[:10])
@@ -351,8 +324,10 @@ def render_report(store: Any, procurement: str) -> tuple[bytes, ReportResult]:
     if replayed.violation is not None:
         problems.append(f"replay: {replayed.violation.text}")
     problems += [f"projection: {p}" for p in replayed.projection]
+    problems += contract_chain + contract_replay
     result = ReportResult(procurement, "", hashlib.sha256(pdf).hexdigest(), len(events), head,
-                          not chain, replayed.ok, problems)
+                          not chain and not contract_chain,
+                          replayed.ok and not contract_replay, problems)
     return pdf, result
 
 

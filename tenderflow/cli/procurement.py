@@ -280,18 +280,23 @@ def tick(obj: Ctx, at: str | None) -> None:
 
 
 @click.command(cls=Command, name="list")
+@click.option("--kind", "kinds", multiple=True,
+              type=click.Choice(["procurement", "intake", "contract"]),
+              help=N_("List only procurements, projects' intakes or contracts (repeatable); "
+                      "all three by default."))
 @pass_ctx
-def list_procurements(obj: Ctx) -> None:
-    """List procurements with their project, mode, state, version and next due time.
+def list_procurements(obj: Ctx, kinds: tuple[str, ...]) -> None:
+    """List procurements, projects' intakes and contracts with their kind, project, mode,
+    state, version and next due time.
 
     \b
     Example:
-      tenderflow list --json
+      tenderflow list --kind contract --json
     """
-    from tenderflow.app.admin import list_procurements
+    from tenderflow.app.admin import LIST_KINDS, list_procurements
 
     store = obj.store()
-    rows = list_procurements(store)
+    rows = list_procurements(store, kinds or LIST_KINDS)
     if obj.json:
         obj.emit(rows)
         return
@@ -300,4 +305,4 @@ def list_procurements(obj: Ctx) -> None:
     from tenderflow.cli.status_text import list_text
 
     labels = {mode: workflow_labels(mode) for mode in {r["mode"] for r in rows}}
-    obj.emit(rows, list_text(rows, project_names(store), labels))
+    obj.emit(rows, list_text(rows, project_names(store, rows), labels))

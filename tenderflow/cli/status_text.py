@@ -281,17 +281,20 @@ def _late(entries: list[dict[str, Any]]) -> list[list[str]]:
 
 def list_text(rows: list[dict[str, Any]], names: dict[str, str],
               labels: dict[str, Any]) -> str:
-    """``list``: one row per procurement with its project, mode, state and next due time."""
+    """``list``: one row per procurement, intake or contract with its kind, project, mode,
+    state and next due time."""
     if not rows:
         return _("no procurements")
-    header = [_("procurement"), _("project"), _("mode"), _("state"), _("version"),
+    kinds = {"procurement": _("procurement process"), "intake": _("project intake"),
+             "contract": _("contract performance")}
+    header = [_("id"), _("kind"), _("project"), _("mode"), _("state"), _("version"),
               _("next due")]
     body = []
     for r in rows:
         mode = labels.get(r["mode"], {})
         state = mode.get("states", {}).get(r["state"])
-        body.append([r["id"], " ".join(x for x in (r["project"], names.get(r["project"], ""))
-                                       if x),
+        body.append([r["id"], kinds.get(r.get("kind", ""), r.get("kind", "")),
+                     " ".join(x for x in (r["project"], names.get(r["project"], "")) if x),
                      r["mode"], pick(state["zh"], state["en"]) if state else r["state"],
                      str(r["version"]), when(r["next_due"]) if r["next_due"] else "—"])
-    return table(header, body, rule=True, limit={1: 30})
+    return table(header, body, rule=True, limit={2: 30})

@@ -44,8 +44,8 @@ from tenderflow.domain.modes.delegation import calculators as delegation_calcula
 from tenderflow.domain.modes.delegation import decisions as delegation_decisions
 from tenderflow.domain.modes.delegation import fold as delegation_fold
 from tenderflow.domain.modes.negotiation import calculators as negotiation_calculators
-from tenderflow.domain.modes.negotiation import contract as negotiation_contract
 from tenderflow.domain.modes.negotiation import continuation as negotiation_continuation
+from tenderflow.domain.modes.negotiation import contract as negotiation_contract
 from tenderflow.domain.modes.negotiation import decisions as negotiation_decisions
 from tenderflow.domain.modes.negotiation import fold as negotiation_fold
 from tenderflow.domain.modes.negotiation import group as negotiation_group
@@ -60,6 +60,7 @@ from tenderflow.domain.modes.ppp import fold as ppp_fold
 from tenderflow.domain.modes.ppp_contract import decisions as contract_decisions
 from tenderflow.domain.modes.ppp_contract import fold as contract_fold
 from tenderflow.domain.modes.ppp_contract import milestones as contract_milestones
+from tenderflow.domain.modes.ppp_contract import termination as contract_termination
 from tenderflow.domain.modes.ppp_contract import variations as contract_variations
 from tenderflow.domain.modes.project import decisions as project_decisions
 from tenderflow.domain.modes.project import fold as project_fold
@@ -84,7 +85,7 @@ MODULES = (procurement, agreement, common, bonds, challenges, contract,
            project_decisions, project_vote, project_fold,
            funding, ppp_checks,
            contract_decisions, contract_fold, contract_milestones,
-           contract_variations)
+           contract_variations, contract_termination)
 
 GUARDS: dict[str, GuardSpec] = guards_of(MODULES)
 

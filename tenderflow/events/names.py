@@ -117,6 +117,8 @@ EVENT_NAMES: dict[str, tuple[str, str]] = {
     "ContractResumed": ("恢复履行", "contract resumed"),
     "ContractHandedOver": ("期满移交", "handed over"),
     "ContractTerminated": ("提前终止合同", "contract terminated early"),
+    "ContractTerminationTermsRecorded": ("记录提前终止补偿条款", "termination terms recorded"),
+    "InvestmentAudited": ("记录经审计确认的投资额", "investment audited"),
     "ContractMilestonesPlanned": ("记录合同里程碑计划", "milestones planned"),
     "ContractMilestoneAchieved": ("里程碑完成", "milestone achieved"),
     "ContractPaymentRecorded": ("记录付款或收费", "payment recorded"),

@@ -270,12 +270,14 @@ def test_every_event_type_is_classified_for_publication(all_examples: Path) -> N
                        if row.stream_id.startswith("procurement:")}
     finally:
         store.dispose()
+    from tenderflow.audit.ocds_contract import INTERNAL_CONTRACT, PUBLISHES_CONTRACT
     from tenderflow.audit.ocds_project import INTERNAL_PROJECT, PUBLISHES_PROJECT
 
     unclassified = sorted(events - set(PUBLISHES) - INTERNAL - PUBLISHES_PROJECT
-                          - INTERNAL_PROJECT)
+                          - INTERNAL_PROJECT - set(PUBLISHES_CONTRACT) - INTERNAL_CONTRACT)
     assert not unclassified, f"decide whether these are public: {unclassified}"
     assert not set(PUBLISHES) & INTERNAL and not PUBLISHES_PROJECT & INTERNAL_PROJECT
+    assert not set(PUBLISHES_CONTRACT) & INTERNAL_CONTRACT
 
 
 # --- the command line ---------------------------------------------------------------------------

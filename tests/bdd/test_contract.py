@@ -162,3 +162,41 @@ def _variation_vote(world: World, at: str, cid: str, vid: str, n: int, area: str
 def _variation_consent(world: World, cid: str, vid: str, qid: str) -> None:
     [v] = [v for v in world.services.status(cid)["variations"] if v["id"] == vid]
     assert v["consent"] == [qid], v
+
+
+@given(parsers.parse('"{cid}" 已于 "{day}" 进入运营期'))
+def _operating(world: World, cid: str, day: str) -> None:
+    """The contract started, financed, every party agreed, built and accepted, operating from
+    ``day`` (the steps of 开工前协调与合同履行.feature's handover scenario)."""
+    pid = cid.removeprefix("contract:")
+    _start(world, "2023-04-10T09:00+08:00", pid)
+    assert world.error is None, world.error and world.error.message
+    world.services.fire(cid, "approve_financing", {
+        "lender": "成都银行青羊支行", "approval_number": "成银贷〔2023〕56号",
+        "amount": "2000000.00", "approved_on": "2023-04-20"}, "finance:li",
+        parse_time("2023-04-20T10:00+08:00"))
+    _all_but(world, cid, "无", "2023-04-21T10:00+08:00")
+    for trigger, data, at in (
+            ("start_construction", {"started_on": "2023-04-24", "permit": "510105202304240001"},
+             "2023-04-24T10:00+08:00"),
+            ("accept_completion", {"accepted_on": "2023-09-29", "report": "竣工验收报告",
+                                   "participants": ["青羊区住建局", "监理单位"]},
+             "2023-09-29T10:00+08:00"),
+            ("start_operation", {"started_on": day, "operator": "成都华西建设有限公司"},
+             f"{day}T09:00+08:00")):
+        world.services.fire(cid, trigger, data, ACTOR, parse_time(at))
+    assert world.services.state(cid)["state"] == "operating"
+
+
+@then(parsers.parse('"{cid}" 的提前终止补偿为 "{amount}"，未回收投资 "{unrecovered}"，剩余合作期 '
+                    '"{years}" 年'))
+def _compensation(world: World, cid: str, amount: str, unrecovered: str, years: str) -> None:
+    figures = world.services.status(cid)["termination"]["breakdown"]
+    assert (figures["compensation"], figures["unrecovered"], figures["remaining_years"]) == \
+        (amount, unrecovered, years), figures
+
+
+@then(parsers.parse('"{cid}" 的补偿明细 "{key}" 为 "{value}"'))
+def _compensation_figure(world: World, cid: str, key: str, value: str) -> None:
+    figures = world.services.status(cid)["termination"]["breakdown"]
+    assert str(figures[key]) == value, figures

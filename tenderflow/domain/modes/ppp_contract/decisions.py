@@ -81,7 +81,7 @@ def coordination_no_objection(ctx: GuardContext, spec: GuardSpec) -> Refusal | N
 
 #: The data fields holding a date a contract step records (ISO dates, YYYY-MM-DD).
 DATE_FIELDS = ("approved_on", "accepted_on", "started_on", "handed_over_on", "achieved_on",
-               "paid_on")
+               "paid_on", "audited_on")
 
 
 @guard("contract_dates_not_future", rule="contract.dates_not_future", source=DATES_SOURCE)

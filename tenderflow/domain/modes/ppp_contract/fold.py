@@ -65,6 +65,11 @@ def _handed_over(state: State, payload: dict[str, Any], at: str) -> None:
 
 @applies("ContractTerminated")
 def _terminated(state: State, payload: dict[str, Any], at: str) -> None:
-    state["termination"] = {**payload["data"], "from": payload["from"], "at": at}
+    # The compensation the agreement's formula gave (its breakdown in the event's findings,
+    # termination.termination_compensation): the amount, and every figure under breakdown.
+    figures = (payload.get("findings") or {}).get("compensation")
+    state["termination"] = {**payload["data"], "from": payload["from"], "at": at,
+                            **({"compensation": figures["compensation"], "breakdown": figures}
+                               if figures else {})}
     state["ended"] = {"at": at, "reason": payload["data"]["reason"],
                       "trigger": payload.get("trigger")}
