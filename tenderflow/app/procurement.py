@@ -15,6 +15,7 @@ from typing import Any
 from tenderflow import clock
 from tenderflow.app.common import (  # noqa: F401 - re-exported for the CLI and scenarios
     ACTOR_ROLES,
+    CONTRACT_MODE,
     PROJECT_MODE,
     candidate_streams,
     check_actor,
@@ -457,9 +458,13 @@ class Services:
             state = self._load(tx, pid)
             defs = self.definitions(state["mode"], tx=tx)
         when = at or as_of(state)
-        return {"id": pid, "state": state["state"], "version": state["version"],
-                "as_of": iso(when),
-                "triggers": engine.possible(defs, pid, state, when, actor)}
+        out = {"id": pid, "state": state["state"], "version": state["version"],
+               "as_of": iso(when), "triggers": engine.possible(defs, pid, state, when, actor)}
+        if state.get("mode") == CONTRACT_MODE:
+            from tenderflow.app.ppp_contract import contract_alerts
+
+            out["alerts"] = contract_alerts(state)
+        return out
 
     def tick(self, at: datetime, actor: str = "system:tick") -> list[dict[str, Any]]:
         """Fire every timer due by ``at``, each at its due time; running it twice fires
