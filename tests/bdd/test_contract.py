@@ -14,6 +14,7 @@ from tenderflow.app.scenario import run_scenario
 from tenderflow.errors import TenderflowError
 from tenderflow.paths import examples_dir
 from tests.bdd.conftest import World
+from tests.bdd.contract_performance_steps import *  # noqa: F403 - the features' steps
 
 scenarios("contract")
 
