@@ -54,7 +54,7 @@ def test_today_the_file_is_refused_naming_its_first_future_step(tmp_path: Path) 
                       r"be recorded .* It can be recorded from (\S+); the whole file from "
                       r"(\S+) \(its latest step\)", out.stderr)
     assert found, out.stderr
-    index, _trigger, at, from_, whole = found.groups()
+    _index, _trigger, at, from_, whole = found.groups()
     assert at > datetime.now().astimezone().isoformat()[:16] and from_ == at[:10]
     assert whole == LAST_STEP and "contract_ten_years.yaml" in out.stderr
     assert events(db) == 0, "nothing may be written"

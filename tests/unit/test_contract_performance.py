@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+from itertools import pairwise
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -32,7 +33,7 @@ def terms(draw: st.DrawFn) -> dict:
     cuts = sorted(draw(st.lists(st.integers(min_value=0, max_value=10000), min_size=n,
                                 max_size=n)))
     bounds = [0, *cuts, 10000]
-    weights = [Decimal(b - a) / 100 for a, b in zip(bounds, bounds[1:], strict=False)]
+    weights = [Decimal(b - a) / 100 for a, b in pairwise(bounds)]
     kpis = [{"id": f"K{i}", "name": f"指标{i}", "unit": "%", "target": str(draw(points)),
              "direction": draw(st.sampled_from(["ge", "le"])), "weight": str(w)}
             for i, w in enumerate(weights[:-1])]

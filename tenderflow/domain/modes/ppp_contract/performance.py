@@ -168,7 +168,8 @@ def performance_evaluated(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
                 "twice": sorted({k for k in measured if measured.count(k) > 1})}
     if any(problems.values()):
         return spec.refuse(ctx, "the KPIs measured are not the agreement's: " + "; ".join(
-            f"{k} {', '.join(v)}" for k, v in problems.items() if v), **problems)
+            f"{k} {', '.join(v)}" for k, v in problems.items() if v),
+            missing=problems["missing"], unknown=problems["unknown"], twice=problems["twice"])
     survey, sat = ctx.data["survey"], terms["satisfaction"]
     if survey["satisfied"] > survey["surveyed"]:
         return spec.refuse(ctx, f"{survey['satisfied']} satisfied of {survey['surveyed']} "
