@@ -1,10 +1,11 @@
 """Two things a long scenario needs (tenderflow.app.scenario):
 
-* ``continues: FILE`` — a scenario that carries on another (a file in the same folder): its
+* ``continues: FILE`` — a scenario that carries on another (a path relative to it): its
   projects, suppliers, procurements and steps come first, then this file's own; the title,
-  description and entry are this file's (the other's entry when it gives none). E.g.
-  examples/contract_ten_years.yaml continues examples/project_jinsong.yaml through ten years
-  of operation.
+  description and entry are this file's (the other's entry when it gives none); the other's
+  file references resolve from its own folder. E.g. examples/ten_years/contract_ten_years.yaml
+  continues examples/project_jinsong.yaml through ten years of operation (in a folder of its
+  own: the runs of every ``examples/*.yaml`` on any date — make demo, the tests — leave it out).
 * :func:`check_recordable` — before anything is written, every step is dated no later than
   the time it would be recorded (DESIGN §4: ``occurred_at`` never later than
   ``recorded_at``): a scenario dated ahead of today is refused naming its first future step
@@ -13,6 +14,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -30,15 +32,51 @@ def _base(data: dict[str, Any], path: Path) -> Path | None:
     name = data.get("continues")
     if name is None:
         return None
-    if not isinstance(name, str) or Path(name).name != name or not name.endswith(".yaml"):
+    expected = "the path of a scenario relative to this one, e.g. ../project_jinsong.yaml"
+    if not isinstance(name, str) or Path(name).is_absolute() or not name.endswith(".yaml"):
         raise InputError(f"continues {name!r}", file=str(path), field="continues",
-                         expected="the file name of a scenario in the same folder, e.g. "
-                                  "project_jinsong.yaml")
+                         expected=expected)
     base = path.parent / name
     if not base.is_file():
         raise InputError(f"no scenario {base}", file=str(path), field="continues",
-                         expected="the file name of a scenario in the same folder")
+                         expected=expected)
     return base
+
+
+def _moved(value: Any, base: Path, path: Path) -> Any:
+    """A file reference of scenario ``base`` made relative to scenario ``path``'s folder."""
+    if not isinstance(value, str):
+        return value
+    return os.path.relpath(base.parent / value, path.parent)
+
+
+def _rebased(data: dict[str, Any], base: Path, path: Path) -> dict[str, Any]:
+    """``data`` of scenario ``base`` with its file references (records ``{file}``,
+    ``record_vote`` ``with.file``, ``credit_import.file``, ``fiscal_import.file``) relative to
+    scenario ``path``'s folder, so that they resolve from there."""
+    if base.parent.resolve() == path.parent.resolve():
+        return data
+    out = dict(data)
+    for key in ("projects", "suppliers"):
+        if isinstance(data.get(key), list):
+            out[key] = [{**r, "file": _moved(r["file"], base, path)}
+                        if isinstance(r, dict) and set(r) == {"file"} else r
+                        for r in data[key]]
+    steps = []
+    for step in data.get("steps") or []:
+        if isinstance(step, dict):
+            step = dict(step)
+            for key in ("credit_import", "fiscal_import"):
+                if isinstance(step.get(key), dict) and "file" in step[key]:
+                    step[key] = {**step[key], "file": _moved(step[key]["file"], base, path)}
+            if step.get("fire") == "record_vote" and isinstance(step.get("with"), dict) \
+                    and "file" in step["with"]:
+                step["with"] = {**step["with"], "file": _moved(step["with"]["file"], base,
+                                                                 path)}
+        steps.append(step)
+    if isinstance(data.get("steps"), list):
+        out["steps"] = steps
+    return out
 
 
 def chain(data: Any, path: Path) -> list[tuple[Path, dict[str, Any]]]:
@@ -62,6 +100,7 @@ def continued(data: Any, path: Path) -> Any:
         return data
     files = chain(data, path)
     merged: dict[str, Any] = {k: v for k, v in data.items() if k != "continues"}
+    files = [(p, _rebased(d, p, path)) for p, d in files]
     for key in LISTS:
         parts = [d.get(key) or [] for _p, d in files]
         for (p, _d), part in zip(files, parts, strict=True):

@@ -1,4 +1,4 @@
-"""examples/contract_ten_years.yaml (issue 16): the 劲松 agreement through ten years of
+"""examples/ten_years/contract_ten_years.yaml (issue 16): the 劲松 agreement through ten years of
 operation. Its steps are dated up to 2035 and DESIGN §4 keeps a step from being recorded before
 it happens, so the file is run in a real process under libfaketime on 2036-03-01; the replay of
 every decision and the verification of the log then run with the real clock. Run today without
@@ -22,7 +22,7 @@ from tenderflow.paths import examples_dir
 from tests.agreements.test_contract_subprocess import faketime
 
 TF = str(Path(sys.executable).parent / "tenderflow")
-EXAMPLE = examples_dir() / "contract_ten_years.yaml"
+EXAMPLE = examples_dir() / "ten_years" / "contract_ten_years.yaml"
 FAKED = "2036-03-01 12:00:00"
 LAST_STEP = "2035-03-02"
 
@@ -84,3 +84,28 @@ def test_ten_years_under_faketime_then_replayed_and_verified(tmp_path: Path) -> 
                         ("en", ("performance 2027", "failed", "IRR"))):
         text = tf(db, "--lang", lang, "contract", "status", "PPP-JS-001").stdout
         assert all(w in text for w in words), text
+
+
+def test_a_scenario_continues_another_from_its_own_folder(tmp_path: Path) -> None:
+    """``continues:`` takes the other scenario's records and steps first, its file references
+    resolved from its own folder; a missing or absolute one is refused naming the field."""
+    from tenderflow.app.scenario import load_scenario
+    from tenderflow.errors import InputError
+
+    sc = load_scenario(EXAMPLE)
+    base = load_scenario(examples_dir() / "project_jinsong.yaml")
+    def key(step: dict) -> tuple:
+        return step.get("at"), step.get("fire") or step.get("open"), step.get("on")
+
+    assert [key(s) for s in sc.steps[:len(base.steps)]] == [key(s) for s in base.steps]
+    assert len(sc.steps) > len(base.steps)
+    assert "../data/fiscal_110105.yaml" in [s["fiscal_import"]["file"] for s in sc.steps
+                                            if "fiscal_import" in s]
+    assert [p["id"] for p in sc.suppliers] == [p["id"] for p in base.suppliers]
+    assert sc.title.startswith("劲松式PPP合同十年运营")
+    for bad in ("nope.yaml", str(examples_dir() / "project_jinsong.yaml")):
+        f = tmp_path / "bad.yaml"
+        f.write_text(f"continues: {bad}\nsteps: []\n", encoding="utf-8")
+        with pytest.raises(InputError) as err:
+            load_scenario(f)
+        assert err.value.context["field"] == "continues", err.value.context
