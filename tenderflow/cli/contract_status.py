@@ -113,7 +113,7 @@ def performance_lines(s: dict[str, Any]) -> list[str]:
     for r in s.get("revenues") or []:
         lines.append(_("revenue {year}: {total} against plan {plan_total}, shortfall "
                        "{shortfall_ratio}").format(**r) +
-                     (" — " + _("below the threshold {threshold}: adjustment opened").format(
+                     (" — " + _("under {threshold} of plan: adjustment opened").format(
                          threshold=r["threshold"]) if r["adjustment_opened"] else ""))
         for stream, amount in r["streams"].items():
             lines.append(f"  {stream}: {amount} / {r['plan'].get(stream, '-')}")
