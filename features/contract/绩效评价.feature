@@ -96,7 +96,7 @@
       | 2026 | 96.5,1.6      | 480  | 412  | missing K3                      |
       | 2025 | 96.5,1.6,98.6 | 480  | 412  | already evaluated               |
 
-  @contract.performance_breach
+  @contract.performance_evaluation
   场景: 连续两年考核不合格构成违约情形，在状态和下一步中标出；中间合格则不构成
     假如 "staff:zhao" 于 "2026-02-20T15:00+08:00" 对 "contract:PPP-JS-001" 进行 2025 年度绩效评价：指标 "96.5,1.6,98.6"，调查 480 户、满意 300 户
     而且 "contract:PPP-JS-001" 未标出违约情形

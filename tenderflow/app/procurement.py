@@ -15,7 +15,6 @@ from typing import Any
 from tenderflow import clock
 from tenderflow.app.common import (  # noqa: F401 - re-exported for the CLI and scenarios
     ACTOR_ROLES,
-    CONTRACT_MODE,
     PROJECT_MODE,
     candidate_streams,
     check_actor,
@@ -32,7 +31,7 @@ from tenderflow.app.snapshots import (
     save_state,
     stored_snapshot,
 )
-from tenderflow.app.streams import STARTERS, VIEWS
+from tenderflow.app.streams import ALERTS, STARTERS, VIEWS
 from tenderflow.app.views import as_of, status_view
 from tenderflow.domain.entry import LATE_AFTER, Entry, late_entry, submission_deadline
 from tenderflow.domain.parameters import Parameters
@@ -458,13 +457,9 @@ class Services:
             state = self._load(tx, pid)
             defs = self.definitions(state["mode"], tx=tx)
         when = at or as_of(state)
-        out = {"id": pid, "state": state["state"], "version": state["version"],
-               "as_of": iso(when), "triggers": engine.possible(defs, pid, state, when, actor)}
-        if state.get("mode") == CONTRACT_MODE:
-            from tenderflow.app.ppp_contract import contract_alerts
-
-            out["alerts"] = contract_alerts(state)
-        return out
+        return {"id": pid, "state": state["state"], "version": state["version"],
+                "as_of": iso(when), "triggers": engine.possible(defs, pid, state, when, actor),
+                **({"alerts": ALERTS[state["mode"]](state)} if state["mode"] in ALERTS else {})}
 
     def tick(self, at: datetime, actor: str = "system:tick") -> list[dict[str, Any]]:
         """Fire every timer due by ``at``, each at its due time; running it twice fires
