@@ -8,7 +8,11 @@ from collections.abc import Callable
 from typing import Any
 
 from tenderflow.app.common import CONTRACT_MODE, PROJECT_MODE
-from tenderflow.app.ppp_contract import contract_alerts, contract_status_view, start_contract
+from tenderflow.app.ppp_contract import (
+    contract_alerts,
+    contract_status_view,
+    start_contract,
+)
 from tenderflow.app.project import project_status_view, start_intake
 
 #: mode → start(services, id, project id or None, actor, at) → (state, event, version, seq)
