@@ -145,6 +145,18 @@ def performance_year_open(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
     return None
 
 
+def out_of_order(ctx: GuardContext, spec: GuardSpec, key: str, verb: str) -> Refusal | None:
+    """The year of the step is the next one of ``key`` (``evaluations`` or ``revenues``):
+    each year once, in order (:func:`next_year`)."""
+    year, due = ctx.data["year"], next_year(ctx.state, key)
+    if year == due:
+        return None
+    done = [r["year"] for r in ctx.state.get(key) or []]
+    why = f"is already {verb}d" if year in done else f"is not next: {verb} {due} first"
+    return spec.refuse(ctx, f"the year {year} {why} (each year once, in order)", year=year,
+                       next=due, done=done)
+
+
 @guard("contract_performance_evaluated", rule="contract.performance_evaluation",
        source=EVALUATION_SOURCE, needs=("year", "kpis", "survey"))
 def performance_evaluated(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
@@ -155,12 +167,9 @@ def performance_evaluated(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
     terms = ctx.state.get("performance_terms")
     if not terms:
         return None  # contract_performance_year_open refuses
-    year, due = ctx.data["year"], next_year(ctx.state, "evaluations")
-    if year != due:
-        done = [e["year"] for e in ctx.state.get("evaluations") or []]
-        why = "is already evaluated" if year in done else f"is not next: evaluate {due} first"
-        return spec.refuse(ctx, f"the year {year} {why} (years are evaluated once, in order)",
-                           year=year, next=due, evaluated=done)
+    refused = out_of_order(ctx, spec, "evaluations", "evaluate")
+    if refused:
+        return refused
     measured = [k["id"] for k in ctx.data["kpis"]]
     wanted = [k["id"] for k in terms["kpis"]]
     problems = {"missing": [k for k in wanted if k not in measured],

@@ -24,7 +24,7 @@ from typing import Any
 from tenderflow.domain.finance.inputs import project_inputs
 from tenderflow.domain.finance.returns import ReturnInputs, compute_returns
 from tenderflow.domain.fold import State, applies
-from tenderflow.domain.modes.ppp_contract.performance import next_year, rate_text
+from tenderflow.domain.modes.ppp_contract.performance import out_of_order, rate_text
 from tenderflow.domain.rules import GuardContext, GuardSpec, guard
 from tenderflow.errors import InputError, Refusal
 
@@ -58,12 +58,10 @@ def revenue_recorded(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
     terms = ctx.state.get("performance_terms")
     if not terms:
         return None  # contract_performance_year_open refuses
-    year, due = ctx.data["year"], next_year(ctx.state, "revenues")
-    if year != due:
-        done = [r["year"] for r in ctx.state.get("revenues") or []]
-        why = "is already recorded" if year in done else f"is not next: record {due} first"
-        return spec.refuse(ctx, f"the revenue of {year} {why} (each year once, in order)",
-                           year=year, next=due, recorded=done)
+    refused = out_of_order(ctx, spec, "revenues", "record")
+    if refused:
+        return refused
+    year = ctx.data["year"]
     try:
         plan = plan_for(ctx.state, year)
     except InputError as exc:
