@@ -147,7 +147,10 @@ def performance_year_open(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
 
 def out_of_order(ctx: GuardContext, spec: GuardSpec, key: str, verb: str) -> Refusal | None:
     """The year of the step is the next one of ``key`` (``evaluations`` or ``revenues``):
-    each year once, in order (:func:`next_year`)."""
+    each year once, in order (:func:`next_year`). Without terms it says nothing
+    (contract_performance_year_open refuses)."""
+    if not ctx.state.get("performance_terms"):
+        return None
     year, due = ctx.data["year"], next_year(ctx.state, key)
     if year == due:
         return None
@@ -164,11 +167,8 @@ def performance_evaluated(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
     once and no other; the survey counts at least the terms' minimum sample and no more
     satisfied than surveyed. Computes the result (kpis, satisfaction, score, passed,
     deduction) and whether this is the second failed year running (breach)."""
-    terms = ctx.state.get("performance_terms")
-    if not terms:
-        return None  # contract_performance_year_open refuses
-    refused = out_of_order(ctx, spec, "evaluations", "evaluate")
-    if refused:
+    terms, refused = ctx.state.get("performance_terms"), out_of_order(ctx, spec, "evaluations", "evaluate")
+    if not terms or refused:
         return refused
     measured = [k["id"] for k in ctx.data["kpis"]]
     wanted = [k["id"] for k in terms["kpis"]]
