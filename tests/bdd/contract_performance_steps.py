@@ -18,7 +18,8 @@ PLAN_2025 = {"物业服务费": "2600000.00", "停车服务费": "1224000.00", "
              "养老服务": "400000.00", "电梯运营服务费": "300000.00"}
 APPROVALS = {"government": ("朝阳区住建委", "朝住建〔2026〕12号"),
              "social_capital": ("愿景明德（北京）控股集团有限公司", "愿景函〔2026〕3号")}
-ADJUSTMENT_FIGURE = {"price_review": ("price_change_percent", "8"), "subsidy": ("subsidy", "500000.00"),
+ADJUSTMENT_FIGURE = {"price_review": ("price_change_percent", "8"),
+                     "subsidy": ("subsidy", "500000.00"),
                      "term_extension": ("term_years_change", 1)}
 EVALUATION = ('"{actor}" 于 "{at}" 对 "{cid}" 进行 {year:d} 年度绩效评价：指标 "{kpis}"，'
               '调查 {surveyed:d} 户、满意 {satisfied:d} 户')

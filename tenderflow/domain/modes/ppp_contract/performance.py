@@ -46,7 +46,8 @@ def kpi_passed(kpi: Mapping[str, Any], actual: str) -> bool:
 
 def satisfaction_passed(threshold_percent: str, surveyed: int, satisfied: int) -> bool:
     """Satisfied ÷ surveyed reaches the threshold, compared exactly (no rounding)."""
-    return surveyed > 0 and Fraction(satisfied, surveyed) >= Fraction(_dec(threshold_percent)) / 100
+    threshold = Fraction(_dec(threshold_percent)) / 100
+    return surveyed > 0 and Fraction(satisfied, surveyed) >= threshold
 
 
 def rate_text(numerator: int, denominator: int) -> str:
@@ -167,7 +168,8 @@ def performance_evaluated(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
     once and no other; the survey counts at least the terms' minimum sample and no more
     satisfied than surveyed. Computes the result (kpis, satisfaction, score, passed,
     deduction) and whether this is the second failed year running (breach)."""
-    terms, refused = ctx.state.get("performance_terms"), out_of_order(ctx, spec, "evaluations", "evaluate")
+    terms = ctx.state.get("performance_terms")
+    refused = out_of_order(ctx, spec, "evaluations", "evaluate")
     if not terms or refused:
         return refused
     measured = [k["id"] for k in ctx.data["kpis"]]

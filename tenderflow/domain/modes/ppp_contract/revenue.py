@@ -55,7 +55,8 @@ def revenue_recorded(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
     """Each operating year's revenue once, in order, within the plan's years; every planned
     stream given, no other unless a variation changed the revenue sources. Computes the plan,
     the shortfall ratio and whether the year opens an adjustment."""
-    terms, refused = ctx.state.get("performance_terms"), out_of_order(ctx, spec, "revenues", "record")
+    terms = ctx.state.get("performance_terms")
+    refused = out_of_order(ctx, spec, "revenues", "record")
     if not terms or refused:
         return refused
     year = ctx.data["year"]
