@@ -59,14 +59,22 @@
 
   @contract.performance_year
   场景大纲: 只评价运营期内已经结束的年度
-    当 "staff:zhao" 于 "<时间>" 对 "contract:PPP-JS-001" 进行 <年度> 年度绩效评价：指标 "96.5,1.6,98.6"，调查 480 户、满意 412 户
+    当 "staff:zhao" 于 "<时间>" 对 "contract:PPP-JS-001" 触发 "evaluate_performance"：
+      """
+      year: <年度>
+      evaluated_on: "<评价日期>"
+      kpis: [{id: K1, actual: "96.5"}, {id: K2, actual: "1.6"}, {id: K3, actual: "98.6"}]
+      survey: {surveyed: 480, satisfied: 412}
+      """
     那么 结果为 "<结果>"
 
     例子:
-      | 年度 | 时间                      | 结果                               |
-      | 2024 | 2025-11-10T10:00+08:00    | 拒绝:contract.performance_year     |
-      | 2025 | 2025-12-31T10:00+08:00    | 拒绝:contract.performance_year     |
-      | 2025 | 2026-01-02T10:00+08:00    | 接受                               |
+      | 年度 | 时间                      | 评价日期   | 结果                               |
+      | 2024 | 2025-11-10T10:00+08:00    | 2025-11-10 | 拒绝:contract.performance_year     |
+      | 2025 | 2025-12-31T10:00+08:00    | 2025-12-31 | 拒绝:contract.performance_year     |
+      | 2025 | 2026-01-02T10:00+08:00    | 2025-12-28 | 拒绝:contract.performance_year     |
+      | 2025 | 2026-01-02T10:00+08:00    | 2026-01-03 | 拒绝:contract.performance_year     |
+      | 2025 | 2026-01-02T10:00+08:00    | 2026-01-02 | 接受                               |
 
   @contract.performance_evaluation
   场景大纲: 得分、是否合格和扣减按条款计算（满意度恰为80%即达标）

@@ -126,7 +126,7 @@ def next_year(state: Mapping[str, Any], key: str) -> int | None:
        source=EVALUATION_SOURCE, needs=("year",))
 def performance_year_open(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
     """The terms are recorded; the year is an operating year that has ended by the step's
-    date; its evaluation (or revenue) date is not after the step."""
+    date; the evaluation's date is after the year and not after the step."""
     if not ctx.state.get("performance_terms"):
         return spec.refuse(ctx, "no performance terms recorded: set_performance_terms first "
                                 "(the agreement's KPIs, survey, pass score and revenue plan)")
@@ -140,9 +140,9 @@ def performance_year_open(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
                                 f"is evaluated from {year + 1}-01-01", year=year,
                            opens_at=f"{year + 1}-01-01T00:00:00+08:00")
     on = ctx.data.get("evaluated_on")
-    if on and date.fromisoformat(on) > ctx.today:
-        return spec.refuse(ctx, f"evaluated_on {on} is after {ctx.today.isoformat()}",
-                           evaluated_on=on)
+    if on and not date(year + 1, 1, 1) <= date.fromisoformat(on) <= ctx.today:
+        return spec.refuse(ctx, f"evaluated_on {on} is not between the end of {year} and "
+                                f"{ctx.today.isoformat()}", evaluated_on=on)
     return None
 
 
