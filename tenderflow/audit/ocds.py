@@ -113,6 +113,8 @@ INTERNAL = frozenset({
     "CompletionAccepted", "OperationStarted", "ContractSuspended", "ContractResumed",
     "ContractHandedOver", "ContractTerminated", "ContractMilestonesPlanned",
     "ContractMilestoneAchieved", "ContractPaymentRecorded", "ContractVaried",
+    # its yearly performance and revenue (ppp_contract/performance.py, revenue.py): the same
+    "PerformanceTermsSet", "PerformanceEvaluated", "RevenueRecorded", "ContractAdjusted",
 })
 # A project's intake (workflows/project.yaml, stream intake:<id>) is classified in
 # tenderflow.audit.ocds_project: its accepted fund step publishes the project's planning
