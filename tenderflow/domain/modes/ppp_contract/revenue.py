@@ -2,8 +2,9 @@
 (workflows/ppp_contract.yaml: record_revenue, adjust, hand_over).
 
 The plan is the intake's return model (tenderflow.domain.finance) of the project the contract
-copied at its start: year ``revenue.first_year`` of the performance terms is the model's year
-1. Each operating year's revenue is recorded once, in order, by stream (every stream of the
+copied at its start — year ``revenue.first_year`` of the performance terms is the model's year
+1 — or, when the project record has none, the agreement's own plan by year recorded with the
+terms (``revenue.plan``). Each operating year's revenue is recorded once, in order, by stream (every stream of the
 plan, a stream earning nothing as "0.00"; a stream the plan lacks only after a variation of
 the revenue sources). The shortfall ratio is computed (1 − actual ÷ plan, never typed in); when
 actual revenue falls below ``shortfall_threshold_percent`` of the plan the year opens the
@@ -21,7 +22,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
-from tenderflow.domain.finance.inputs import project_inputs
+from tenderflow.domain.finance.inputs import plan_inputs, project_inputs
 from tenderflow.domain.finance.returns import ReturnInputs, compute_returns
 from tenderflow.domain.fold import State, applies
 from tenderflow.domain.modes.ppp_contract.performance import out_of_order, rate_text
@@ -36,10 +37,39 @@ KIND_FIELD = {"price_review": "price_change_percent", "term_extension": "term_ye
               "subsidy": "subsidy"}
 
 
-def plan_model(state: Mapping[str, Any]) -> ReturnInputs:
-    """The intake's return model of the contract's project (raises InputError naming the
-    field when the project record has none)."""
-    return project_inputs(state.get("project") or {})
+def plan_model(state: Mapping[str, Any], revenue: Mapping[str, Any] | None = None
+               ) -> ReturnInputs:
+    """The return model the revenue is compared with: the agreement's own plan by year when
+    the terms give one (``revenue.plan``; the investment defaults to the contract value),
+    else the intake's model of the contract's project. Raises InputError naming the field
+    when neither can be read."""
+    revenue = revenue or state["performance_terms"]["revenue"]
+    if not revenue.get("plan"):
+        return project_inputs(state.get("project") or {})
+    investment = revenue.get("investment") or (
+        ((state.get("procurement") or {}).get("contract") or {}).get("value"))
+    plan = revenue["plan"]
+    return plan_inputs(investment, [p["streams"] for p in plan],
+                       [p.get("operating_costs", "0.00") for p in plan])
+
+
+@guard("contract_revenue_plan_available", rule="contract.revenue_against_plan",
+       source=REVENUE_SOURCE, needs=("revenue",))
+def revenue_plan_available(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
+    """The terms' revenue has a plan to compare with: the agreement's own plan (one entry a
+    year from ``first_year``, in order) or the project's return model."""
+    revenue = ctx.data["revenue"]
+    years = [p["year"] for p in revenue.get("plan") or []]
+    if years and years != list(range(revenue["first_year"], revenue["first_year"] + len(years))):
+        return spec.refuse(ctx, f"the plan's years {years} are not one a year from "
+                                f"{revenue['first_year']}", years=years)
+    try:
+        plan_model(ctx.state, revenue)
+    except InputError as exc:
+        return spec.refuse(ctx, f"no revenue plan: the terms give none (revenue.plan) and the "
+                                f"project's return model cannot be read ({exc.message}; field "
+                                f"{exc.context.get('field')})", field=exc.context.get("field"))
+    return None
 
 
 def plan_for(state: Mapping[str, Any], year: int) -> dict[str, Decimal] | None:
