@@ -91,3 +91,35 @@
   场景: 投资回收期、内部收益率和偿债备付率以实际收入重新测算
     当 "finance:钱敏" 于 "2026-01-20T10:00+08:00" 记录 "contract:PPP-JS-001" 2025 年收入：物业服务费 "2210000.00"，停车服务费 "1020000.00"，其余按计划
     那么 "contract:PPP-JS-001" 的收益测算：计划内部收益率 "0.33"%，按实际收入重新测算后低于计划
+
+  @contract.revenue_against_plan
+  场景: 项目没有收益测算时，考核条款须载明合同约定的逐年收入计划
+    假如 采购 "CN-2023-020" 已按 "negotiation_contract.yaml" 签订合同
+    而且 于 "2023-04-10T09:00+08:00" 开始采购 "CN-2023-020" 的合同履行
+    当 "legal:孙律师" 于 "2023-04-11T10:00+08:00" 对 "contract:CN-2023-020" 触发 "set_performance_terms"：
+      """
+      clause: 合同第9条
+      kpis: [{id: K1, name: 电梯年均故障次数, unit: 次/台·年, target: "3", direction: le, weight: "60"}]
+      satisfaction: {threshold_percent: "75", min_sample: 100, weight: "40"}
+      pass_score: "60"
+      deduction: {base: "100000.00", percent_per_point: "1", cap_percent: "10"}
+      revenue: {first_year: 2024, shortfall_threshold_percent: "80", adjustments: [subsidy]}
+      """
+    那么 被规则 "contract.revenue_against_plan" 拒绝，依据 "国办发〔2020〕23号"
+    而且 拒绝理由写明 "no revenue plan"
+    当 "legal:孙律师" 于 "2023-04-11T10:00+08:00" 对 "contract:CN-2023-020" 触发 "set_performance_terms"：
+      """
+      clause: 合同第9条
+      kpis: [{id: K1, name: 电梯年均故障次数, unit: 次/台·年, target: "3", direction: le, weight: "60"}]
+      satisfaction: {threshold_percent: "75", min_sample: 100, weight: "40"}
+      pass_score: "60"
+      deduction: {base: "100000.00", percent_per_point: "1", cap_percent: "10"}
+      revenue:
+        first_year: 2024
+        plan:
+          - {year: 2024, streams: {电梯运营服务费: "240000.00"}, operating_costs: "80000.00"}
+          - {year: 2025, streams: {电梯运营服务费: "240000.00"}, operating_costs: "80000.00"}
+        shortfall_threshold_percent: "80"
+        adjustments: [subsidy]
+      """
+    那么 操作成功
