@@ -1,6 +1,7 @@
-"""The streams that are not procurements, by mode: how ``open`` starts one and what ``status``
-shows of it (and what ``next`` alerts to) — a project's intake (``intake:ID``, tenderflow.app.project) and a PPP contract
-after signing (``contract:ID``, tenderflow.app.ppp_contract)."""
+"""The streams that are not procurements, by mode: how ``open`` starts one, what ``status``
+shows of it and what ``next`` alerts to — a project's intake (``intake:ID``,
+tenderflow.app.project) and a PPP contract after signing (``contract:ID``,
+tenderflow.app.ppp_contract)."""
 
 from __future__ import annotations
 

@@ -4,9 +4,9 @@
 The plan is the intake's return model (tenderflow.domain.finance) of the project the contract
 copied at its start — year ``revenue.first_year`` of the performance terms is the model's year
 1 — or, when the project record has none, the agreement's own plan by year recorded with the
-terms (``revenue.plan``). Each operating year's revenue is recorded once, in order, by stream (every stream of the
-plan, a stream earning nothing as "0.00"; a stream the plan lacks only after a variation of
-the revenue sources). The shortfall ratio is computed (1 − actual ÷ plan, never typed in); when
+terms (``revenue.plan``). Each operating year's revenue is recorded once, in order, by stream
+(every stream of the plan, a stream earning nothing as "0.00"; a stream the plan lacks only
+after a variation of the revenue sources). The shortfall ratio is computed (1 − actual ÷ plan, never typed in); when
 actual revenue falls below ``shortfall_threshold_percent`` of the plan the year opens the
 adjustment the agreement provides (price review, term extension or subsidy) — never silently:
 ``status`` and ``next`` name it, ``adjust`` (both parties' approvals) closes it, and the
