@@ -11,7 +11,10 @@ engine, log and audit as the procurements.
   coordination parties (agreed, objecting, missing), financing, construction, completion,
   operation, suspensions, the end; the milestones (late and overdue ones flagged as of the
   time asked), the next milestone, payments with totals by kind; the variations (合同变更) and
-  the owners' latest vote on the contract.
+  the owners' latest vote on the contract; the performance terms, the yearly evaluations
+  (KPIs, survey, score, deduction) and a breach ground (two failed years running), revenue
+  against plan by year, an open adjustment, the adjustments made and the return model
+  re-estimated from actual revenue (:func:`contract_alerts` also feeds ``next``).
 
 Fire, next and status are the procurement services' own: they find the contract by
 ``contract:ID`` through tenderflow.app.snapshots.
@@ -74,6 +77,8 @@ def contract_status_view(defs: engine.Definitions, pid: str, state: State, when:
     from tenderflow.domain.components.signoffs import party_label, signoff_view
     from tenderflow.domain.modes.ppp_contract.decisions import required_parties
     from tenderflow.domain.modes.ppp_contract.milestones import milestone_view
+    from tenderflow.domain.modes.ppp_contract.performance import performance_view
+    from tenderflow.domain.modes.ppp_contract.revenue import reestimate
     from tenderflow.domain.timeutil import local_date
 
     base = status_view(defs, pid, state, when)
@@ -84,6 +89,10 @@ def contract_status_view(defs: engine.Definitions, pid: str, state: State, when:
                               for p in coordination["required"]}
     proc = state.get("procurement") or {}
     base.update(milestone_view(state, local_date(when)))
+    base.update(performance_view(state))
+    base.update({"revenues": state.get("revenues") or [], "adjustment": state.get("adjustment"),
+                 "adjustments": state.get("adjustments") or [], "returns": reestimate(state),
+                 "alerts": contract_alerts(state)})
     base.update({
         "kind": "contract",
         "procurement": {k: proc.get(k) for k in ("id", "mode", "state") if proc.get(k)},
@@ -95,3 +104,20 @@ def contract_status_view(defs: engine.Definitions, pid: str, state: State, when:
                                      "handover", "termination", "variations", "vote")},
     })
     return base
+
+
+def contract_alerts(state: State) -> list[dict[str, Any]]:
+    """What needs attention on a contract whatever the next step: the breach ground of two
+    failed years running, an open adjustment (``next`` and ``status`` print them)."""
+    from tenderflow.domain.modes.ppp_contract.performance import performance_view
+
+    alerts = []
+    breach = performance_view(state)["breach"]
+    if breach:
+        alerts.append({"kind": "performance_breach", "years": breach["years"],
+                       "source": breach["source"]})
+    if state.get("adjustment"):
+        a = state["adjustment"]
+        alerts.append({"kind": "adjustment_open", "year": a["year"],
+                       "shortfall_ratio": a["shortfall_ratio"], "kinds": a["kinds"]})
+    return alerts

@@ -31,7 +31,7 @@ from tenderflow.app.snapshots import (
     save_state,
     stored_snapshot,
 )
-from tenderflow.app.streams import STARTERS, VIEWS
+from tenderflow.app.streams import ALERTS, STARTERS, VIEWS
 from tenderflow.app.views import as_of, status_view
 from tenderflow.domain.entry import LATE_AFTER, Entry, late_entry, submission_deadline
 from tenderflow.domain.parameters import Parameters
@@ -458,8 +458,8 @@ class Services:
             defs = self.definitions(state["mode"], tx=tx)
         when = at or as_of(state)
         return {"id": pid, "state": state["state"], "version": state["version"],
-                "as_of": iso(when),
-                "triggers": engine.possible(defs, pid, state, when, actor)}
+                "as_of": iso(when), "triggers": engine.possible(defs, pid, state, when, actor),
+                **({"alerts": ALERTS[state["mode"]](state)} if state["mode"] in ALERTS else {})}
 
     def tick(self, at: datetime, actor: str = "system:tick") -> list[dict[str, Any]]:
         """Fire every timer due by ``at``, each at its due time; running it twice fires

@@ -27,6 +27,7 @@ from tenderflow.app.registration import (
     validate_projects,
     validate_suppliers,
 )
+from tenderflow.app.scenario_continues import check_recordable, continued
 from tenderflow.app.scenario_credit import check_credit_step, run_credit_step
 from tenderflow.app.scenario_fiscal import check_fiscal_step, run_fiscal_step
 from tenderflow.domain.entry import Entry
@@ -35,7 +36,8 @@ from tenderflow.errors import CheckFailed, InputError, NotFound, TenderflowError
 from tenderflow.workflow.definitions import load_workflow, load_yaml
 from tenderflow.workflow.engine import validate_data
 
-TOP_KEYS = {"title", "description", "projects", "suppliers", "procurements", "steps", "entry"}
+TOP_KEYS = {"title", "description", "projects", "suppliers", "procurements", "steps", "entry",
+            "continues"}
 STEP_KEYS = {"at", "as", "fire", "on", "with", "tick", "expect", "expect_refused", "note", "open",
              "receipt", "credit_import", "fiscal_import"}
 ENTRY_KEYS = {"reason", "receipt"}
@@ -131,7 +133,7 @@ def _records(section: Any, kind: str, file: Path) -> list[dict[str, Any]]:
 
 def load_scenario(path: Path) -> Scenario:
     file = str(path)
-    data = load_yaml(path)
+    data = continued(load_yaml(path), path)
     if not isinstance(data, dict):
         raise _err(file, "top", "a scenario is a mapping", expected="projects, suppliers, "
                    "procurements, steps")
@@ -342,6 +344,7 @@ def run_scenario(services: Services, path: Path, *, default_actor: str = "staff:
                  ) -> RunReport:
     """Apply a scenario; returns the report (``ok`` false when a step failed)."""
     sc = load_scenario(path)
+    check_recordable(path, services.recording_clock())
     # Refuse before writing anything if a procurement id is already taken.
     for p in sc.procurements:
         if services.exists(name_of(p)):

@@ -44,7 +44,10 @@ INTERNAL_CONTRACT = frozenset({
     "ContractStarted", "ContractFinancingApproved", "CoordinationSignedOff",
     "ContractCoordinationCleared", "ConstructionStarted", "OperationStarted",
     "ContractSuspended", "ContractResumed", "ResidentsVoteRecorded",
-    "ContractTerminationTermsRecorded", "InvestmentAudited"})
+    "ContractTerminationTermsRecorded", "InvestmentAudited",
+    # the agreement's yearly performance terms and the adjustment a shortfall opened: internal
+    # (the evaluations and revenue they lead to are published below)
+    "PerformanceTermsSet", "ContractAdjusted"})
 GROUNDS = {"government_default": "政府方违约", "social_capital_default": "社会资本方违约",
            "force_majeure": "不可抗力", "public_interest": "公共利益需要",
            "mutual_agreement": "双方协商一致"}
@@ -85,6 +88,13 @@ def _measure(value: Any) -> Any:
 def _data(ev: Any) -> dict[str, Any]:
     data = ev.payload.get("data") if isinstance(ev.payload, dict) else None
     return data if isinstance(data, dict) else {}
+
+
+def _findings(ev: Any) -> dict[str, Any]:
+    """What the domain found for a yearly evaluation or revenue record (the event's
+    ``findings``: the figures computed from the terms, beside the ``data`` the officer gave)."""
+    found = ev.payload.get("findings") if isinstance(ev.payload, dict) else None
+    return found if isinstance(found, dict) else {}
 
 
 def _implementation(contract: dict[str, Any]) -> dict[str, Any]:
@@ -157,7 +167,7 @@ def _metric(impl: dict[str, Any], mid: str, title: str, observations: list[dict[
 
 
 def performance(impl: dict[str, Any], data: dict[str, Any], pid: str) -> None:
-    """One year's performance evaluation (PerformanceEvaluated's data: year, kpis, satisfaction,
+    """One year's performance evaluation (PerformanceEvaluated's findings: year, kpis, satisfaction,
     score, passed, deduction) as metrics and performance failures of ``impl``."""
     year = data["year"]
     failures = impl.setdefault("performanceFailures", [])
@@ -203,7 +213,7 @@ def _document_row(impl: dict[str, Any], doc: dict[str, Any]) -> None:
 
 
 def revenue(impl: dict[str, Any], data: dict[str, Any]) -> None:
-    """One year's revenue (RevenueRecorded's data: year, streams, plan, shortfall_ratio) as
+    """One year's revenue (RevenueRecorded's findings: year, streams, plan, shortfall_ratio) as
     charges paid by users (plan and actual) and the shortfall as a metric of ``impl``."""
     year = data["year"]
     streams, plan = data.get("streams") or {}, data.get("plan") or {}
@@ -226,12 +236,12 @@ def revenue(impl: dict[str, Any], data: dict[str, Any]) -> None:
 
 @_publishes("PerformanceEvaluated")
 def _performance(p: Any, ev: Any, state: dict[str, Any], contract: dict[str, Any]) -> None:
-    performance(_implementation(contract), _data(ev), p.procurement)
+    performance(_implementation(contract), _findings(ev), p.procurement)
 
 
 @_publishes("RevenueRecorded")
 def _revenue(p: Any, ev: Any, state: dict[str, Any], contract: dict[str, Any]) -> None:
-    revenue(_implementation(contract), _data(ev))
+    revenue(_implementation(contract), _findings(ev))
 
 
 @_publishes("ContractVaried")

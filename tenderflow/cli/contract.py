@@ -303,6 +303,30 @@ def package(obj: Ctx, procurement_id: str, agreement: Path, financing: Path, out
     obj.emit(result, "\n".join(lines))
 
 
+@contract.command(name="status")
+@click.argument("procurement_id")
+@click.option("--at", "at", help="Judge pending steps as of this time (default now; give it "
+                                "for output that does not depend on the day it is run).")
+@pass_ctx
+def contract_status(obj: Ctx, procurement_id: str, at: str | None) -> None:
+    """The PPP contract after signing: its state, the next milestone, the KPI results by
+    year, revenue against plan and the return model re-estimated from actual revenue (the
+    same as `status contract:ID`).
+
+    \b
+    Example:
+      tenderflow contract status PPP-JS-001 --at 2036-01-10T10:00+08:00
+    """
+    from tenderflow.app.common import CONTRACT_PREFIX
+    from tenderflow.cli.contract_status import contract_status_text
+    from tenderflow.cli.procurement import parse_at
+
+    cid = procurement_id if procurement_id.startswith(CONTRACT_PREFIX) \
+        else f"{CONTRACT_PREFIX}{procurement_id}"
+    s = obj.services().status(cid, parse_at(at))
+    obj.emit(s, None if obj.json else contract_status_text(s, obj.lang))
+
+
 NOTICE_KINDS = ("invitation", "qualification", "candidates", "award", "contract")
 
 

@@ -74,8 +74,75 @@ def contract_status_text(s: dict[str, Any], lang: str) -> str:
                        "compensation {compensation}").format(
             stage=t["from"], ground=t["ground"], clause=t["clause"], reason=t["reason"],
             compensation=t.get("compensation", "-")))
+    lines += performance_lines(s)
+    lines += alert_lines(s.get("alerts") or [])
     pending = s["pending"]
     if pending["ready"] or pending["waiting"]:
         lines.append(_("ready: {ready}; waiting: {waiting}").format(
             ready=", ".join(pending["ready"]) or "-", waiting=", ".join(pending["waiting"]) or "-"))
     return "\n".join(lines)
+
+
+def performance_lines(s: dict[str, Any]) -> list[str]:
+    """The KPI results by year, revenue against plan, adjustments and the return model
+    re-estimated from actual revenue."""
+    lines = []
+    terms = s.get("performance_terms")
+    if terms:
+        lines.append(_("performance terms ({clause}): pass score {score}, satisfaction ≥ "
+                       "{threshold}% of at least {sample} surveyed; deduction {per}% of {base} "
+                       "a point below, at most {cap}%").format(
+            clause=terms["clause"], score=terms["pass_score"],
+            threshold=terms["satisfaction"]["threshold_percent"],
+            sample=terms["satisfaction"]["min_sample"],
+            per=terms["deduction"]["percent_per_point"], base=terms["deduction"]["base"],
+            cap=terms["deduction"]["cap_percent"]))
+    for e in s.get("evaluations") or []:
+        verdict = _("passed") if e["passed"] else _("failed")
+        lines.append(_("performance {year}: score {score} of pass {pass_score} — {verdict}; "
+                       "deduction {deduction}").format(verdict=verdict, **e))
+        for k in e["kpis"]:
+            sign = "≥" if k["direction"] == "ge" else "≤"
+            mark = "✓" if k["passed"] else "✗"
+            lines.append(f"  {mark} {k['id']} {k['name']}: {k['actual']} {k['unit']} "
+                         f"({sign} {k['target']})")
+        sat = e["satisfaction"]
+        lines.append(f"  {'✓' if sat['passed'] else '✗'} " + _(
+            "residents' satisfaction {satisfied}/{surveyed} = {rate} (threshold {threshold})")
+            .format(**sat))
+    for r in s.get("revenues") or []:
+        lines.append(_("revenue {year}: {total} against plan {plan_total}, shortfall "
+                       "{shortfall_ratio}").format(**r) +
+                     (" — " + _("under {threshold} of plan: adjustment opened").format(
+                         threshold=r["threshold"]) if r["adjustment_opened"] else ""))
+        for stream, amount in r["streams"].items():
+            lines.append(f"  {stream}: {amount} / {r['plan'].get(stream, '-')}")
+    for a in s.get("adjustments") or []:
+        lines.append(_("adjustment {kind} for {year} ({at}): {reason}").format(**a))
+    ret = s.get("returns")
+    if ret:
+        def years(value: str) -> str:
+            return value if value[:1].isdigit() else _("not paid back within the plan")
+
+        lines.append(_("return model, plan → with actual revenue of {years}: payback (years) "
+                       "{p0} → {p1}, IRR {i0}% → {i1}%, minimum DSCR {d0} → {d1}").format(
+            years=", ".join(map(str, ret["actual_years"])) or "-",
+            p0=years(ret["plan"]["payback_years"]), p1=years(ret["actual"]["payback_years"]),
+            i0=ret["plan"]["irr_percent"], i1=ret["actual"]["irr_percent"],
+            d0=ret["plan"]["min_dscr"], d1=ret["actual"]["min_dscr"]))
+    return lines
+
+
+def alert_lines(alerts: list[dict[str, Any]]) -> list[str]:
+    """The contract's alerts (status and next)."""
+    out = []
+    for a in alerts:
+        if a["kind"] == "performance_breach":
+            out.append("! " + _("performance failed in {first} and {second}: two consecutive "
+                                "failed years are the operator's default ({source})").format(
+                first=a["years"][0], second=a["years"][1], source=a["source"]))
+        elif a["kind"] == "adjustment_open":
+            out.append("! " + _("revenue of {year} fell short (ratio {ratio}): an adjustment "
+                                "is open — adjust ({kinds}); no handover before").format(
+                year=a["year"], ratio=a["shortfall_ratio"], kinds=" | ".join(a["kinds"])))
+    return out

@@ -189,6 +189,10 @@ def next_steps(obj: Ctx, procurement_id: str, at: str | None) -> None:
 
     lines = [_("{id}: state {state}, version {version}").format(
         id=n["id"], state=state_label(n["state"]), version=n["version"])]
+    if n.get("alerts"):
+        from tenderflow.cli.contract_status import alert_lines
+
+        lines += alert_lines(n["alerts"])
     if not n["triggers"]:
         lines.append("  " + _("no trigger: the procurement is in a final state"))
     for t in n["triggers"]:

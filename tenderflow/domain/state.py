@@ -60,6 +60,8 @@ from tenderflow.domain.modes.ppp import fold as ppp_fold
 from tenderflow.domain.modes.ppp_contract import decisions as contract_decisions
 from tenderflow.domain.modes.ppp_contract import fold as contract_fold
 from tenderflow.domain.modes.ppp_contract import milestones as contract_milestones
+from tenderflow.domain.modes.ppp_contract import performance as contract_performance
+from tenderflow.domain.modes.ppp_contract import revenue as contract_revenue
 from tenderflow.domain.modes.ppp_contract import termination as contract_termination
 from tenderflow.domain.modes.ppp_contract import variations as contract_variations
 from tenderflow.domain.modes.project import decisions as project_decisions
@@ -85,7 +87,7 @@ MODULES = (procurement, agreement, common, bonds, challenges, contract,
            project_decisions, project_vote, project_fold,
            funding, ppp_checks,
            contract_decisions, contract_fold, contract_milestones,
-           contract_variations, contract_termination)
+           contract_variations, contract_termination, contract_performance, contract_revenue)
 
 GUARDS: dict[str, GuardSpec] = guards_of(MODULES)
 

@@ -123,6 +123,10 @@ EVENT_NAMES: dict[str, tuple[str, str]] = {
     "ContractMilestoneAchieved": ("里程碑完成", "milestone achieved"),
     "ContractPaymentRecorded": ("记录付款或收费", "payment recorded"),
     "ContractVaried": ("合同变更", "contract varied"),
+    "PerformanceTermsSet": ("记录绩效考核与收入计划条款", "performance terms set"),
+    "PerformanceEvaluated": ("年度绩效评价", "performance evaluated"),
+    "RevenueRecorded": ("记录年度运营收入", "revenue recorded"),
+    "ContractAdjusted": ("收入不足调整", "contract adjusted"),
 }
 
 

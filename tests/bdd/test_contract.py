@@ -15,6 +15,9 @@ from tenderflow.errors import TenderflowError
 from tenderflow.paths import examples_dir
 from tests.bdd.conftest import World
 
+# the performance and revenue steps (features/contract/绩效评价.feature, 运营收入与调整.feature)
+from tests.bdd.contract_performance_steps import *
+
 scenarios("contract")
 
 ACTOR = "staff:wang"

@@ -71,8 +71,8 @@ def variation_price_limit(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
 @guard("contract_variation_term_limit", rule=TERM_MAX,
        source="基础设施和公用事业特许经营管理办法（2015年 令第25号; 2024年 令第17号）")
 def variation_term_limit(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
-    """A term extension keeps the concession (the project's ``concession_years`` plus every
-    extension) within ``ppp.concession_max_years`` of the day; a project record without its
+    """A term extension (a variation's, or an adjustment's after a revenue shortfall) keeps
+    the concession (the project's ``concession_years`` plus every extension) within ``ppp.concession_max_years`` of the day; a project record without its
     term cannot be checked and is refused."""
     change = ctx.data.get("term_years_change")
     if change is None:
@@ -82,8 +82,8 @@ def variation_term_limit(ctx: GuardContext, spec: GuardSpec) -> Refusal | None:
     if not isinstance(base, int):
         return spec.refuse(ctx, "the project records no concession_years: the term limit "
                                 "cannot be checked", maximum=limit)
-    term = base + sum(v.get("term_years_change") or 0 for v in ctx.state.get("variations")
-                      or []) + change
+    term = base + sum(v.get("term_years_change") or 0 for v in [
+        *(ctx.state.get("variations") or []), *(ctx.state.get("adjustments") or [])]) + change
     if term > limit:
         return spec.refuse(ctx, f"the term would be {term} years, over the maximum of {limit}",
                            term=term, maximum=limit)
