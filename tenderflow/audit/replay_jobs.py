@@ -11,6 +11,10 @@ process gives.
 Workers are forked (Linux): they inherit the store's catalogue of events (its upcasters)
 without pickling it, and the imports already made. Where fork does not exist, or the database
 lives only in this process's memory, the streams replay here, one after the other.
+
+Each worker reads a snapshot of the log taken when it starts (read-only, deferred: SQLite's
+WAL lets readers share the file). The list of streams is read before: on a log being written
+meanwhile a stream opened after the listing is not replayed, as with one process.
 """
 
 from __future__ import annotations
@@ -52,44 +56,16 @@ def replay_streams(store: Any, streams: list[str], jobs: int, replay_one: Callab
 def _open(url: str, events: Any, replay_one: Callable[..., Any]) -> None:
     """A worker's start: its own engine, reading transaction, definitions cache and rows."""
     from tenderflow.audit.replay_pinned import PinnedDefinitions
-    from tenderflow.store.eventstore import EventStore
+    from tenderflow.store.eventstore import EventStore, make_engine
 
     stack = ExitStack()
-    store = EventStore(url, _reader(url), events=events)
+    # the store begins its transactions IMMEDIATE (the write lock): workers holding it would
+    # replay one at a time, so theirs are read-only snapshots (make_engine's read_only)
+    store = EventStore(url, make_engine(url, read_only=True), events=events)
     stack.callback(store.dispose)
     tx = stack.enter_context(store.reading())
     _worker.update(stack=stack, tx=tx, pinned=PinnedDefinitions(tx), replay=replay_one,
                    rows={r.id: r for r in tx.procurement_rows()})
-
-
-def _reader(url: str) -> Any:
-    """The worker's engine. On SQLite the store begins every transaction ``IMMEDIATE`` (the
-    write lock, so that a decision sees the latest state): workers holding it would replay
-    one at a time. A worker only reads, so its connection is ``query_only`` and begins a
-    deferred transaction — a snapshot of the log (WAL) that other readers share. Elsewhere
-    (PostgreSQL) the store's own engine."""
-    from sqlalchemy import create_engine, event
-
-    from tenderflow.store.eventstore import make_engine, normalise_url
-
-    url = normalise_url(url)
-    if not url.startswith("sqlite"):
-        return make_engine(url)
-    engine = create_engine(url, connect_args={"timeout": 30})
-
-    @event.listens_for(engine, "connect")
-    def _connect(dbapi_conn: Any, _record: Any) -> None:
-        dbapi_conn.isolation_level = None  # BEGIN issued below
-        cur = dbapi_conn.cursor()
-        cur.execute("PRAGMA busy_timeout=30000")
-        cur.execute("PRAGMA query_only=ON")
-        cur.close()
-
-    @event.listens_for(engine, "begin")
-    def _begin(conn: Any) -> None:
-        conn.exec_driver_sql("BEGIN DEFERRED")
-
-    return engine
 
 
 def _replay_one(sid: str) -> Any:
