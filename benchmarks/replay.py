@@ -1,32 +1,35 @@
-"""``audit replay --all``: milliseconds per procurement at N=50 and N=400 (flat = linear).
+"""``audit replay --all``: milliseconds per procurement at two sizes (flat = linear), and
+``--jobs N`` against one process.
 
-    python benchmarks/replay.py [--sizes 50,400] [--rounds 3] [--json]
+    python benchmarks/replay.py [--sizes 200,1000] [--rounds 3] [--jobs 2] [--json]
 
 Builds a source log through the real services (examples/negotiation_award.yaml and
 examples/tender_award.yaml: one negotiation and one open tender with suppliers, bids, award
 and agreement), then, for each N, a database holding N procurements: the source streams
 copied under new ids (``<id>-C0001`` …; every event appended again through the store, so the
 chains, pins and business times are real, the id rewritten in the payloads, snapshots and
-read model rows). Each round replays every size once (sizes interleaved, so a busy machine
-slows all alike) and the figure is the median over rounds of the replay's time divided by the
-number of procurement streams; the ratio N=400 / N=50 is 1.0 when the cost per procurement is
-flat.
+read model rows). Each round replays every size once in one process and then the largest
+with ``jobs`` worker processes (interleaved, so a busy machine slows all alike); the figures
+are medians over rounds of the replay's time divided by the number of procurement streams.
+The ratio largest / smallest is 1.0 when the cost per procurement is flat; the ``--jobs``
+speedup is one process's time over N's, and the two reports must be equal (same streams,
+order, findings). This mix has ~19.5 events per procurement, generate.py's ~15.3: the national
+year extrapolated from it (× 51,189 procurements) errs on the long side.
 
-What the profiler showed (issue 17): ``procurement_rows()``, the whole ``procurements`` read
-model, was read and indexed once per procurement in ``_projection_differences`` — quadratic.
-Now ``replay`` reads it once per run and passes the rows down (a single ``replay_stream`` reads
-its own row by key). Measured on the 2-core development container (a CI run beside it), the
-code before and after run one after the other, medians of 3 interleaved rounds
-(``--sizes 50,400,2000``):
-
-    before: 50 → 15.60, 400 → 16.38, 2000 → 23.09 ms/procurement (2000/50: 1.48)
-    after:  50 → 15.21, 400 → 14.82, 2000 → 15.05 ms/procurement (2000/50: 0.99)
-
-At 400 the quadratic term is within the noise of this machine (earlier pairs of runs gave
-400/50 ratios of 1.02–1.15 before and 0.89–1.15 after); at 2000 it is a third of the time,
-and at a national year's 51,189 procurements it was most of it. What remains per event
-(profile at N=400): comparing the replayed payloads and state (audit.diff.first_difference),
-the fold's copies, and the ``transitions`` machine adding the model at every decision (20%).
+What the profiler showed (issue 17). First: ``procurement_rows()``, the whole
+``procurements`` read model, was read once per procurement — quadratic; now once per run.
+Then (cProfile, 400 procurements, 12.6 s under the profiler): comparing each re-decided payload
+and the final state with the stored ones walked every value in Python
+(``audit.diff.first_difference``, 1.37 s, plus a canonical-JSON round trip of each decided
+payload, 0.56 s) — equal values are now told apart in C first (``==`` and sorted JSON text)
+and only a difference is walked; every step with supplier facts read the supplier's whole
+stream again (``_profile_before``, 0.63 s) — each supplier's profile history is now read once
+per run. 12.6 → 9.6 s under the profiler. What remains is outside the audit package: the
+engine's decision (``workflow.engine.decide``, half the time: the ``transitions`` machine
+attaching the model at each step, 25%, and a jsonschema validator built per step, 12%) and
+the fold's deep copy of each payload (16%). ``--jobs N`` splits the streams between N forked
+workers (each with its own read-only, deferred SQLite transaction: the store's transactions
+are ``BEGIN IMMEDIATE``, which would have run the workers one at a time).
 """
 
 from __future__ import annotations
@@ -43,13 +46,14 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tenderflow.app.procurement import Services  # noqa: E402
-from tenderflow.app.scenario import run_scenario  # noqa: E402
-from tenderflow.audit.replay import replay  # noqa: E402
-from tenderflow.paths import examples_dir  # noqa: E402
-from tenderflow.store.eventstore import EventStore, NewEvent  # noqa: E402
+from tenderflow.app.procurement import Services
+from tenderflow.app.scenario import run_scenario
+from tenderflow.audit.replay import replay
+from tenderflow.paths import examples_dir
+from tenderflow.store.eventstore import EventStore, NewEvent
 
 EXAMPLES = ("negotiation_award.yaml", "tender_award.yaml")
+NATIONAL_YEAR = 51_189  # procurements (communities) in the 2022 national plan
 
 
 def source_log(path: Path) -> None:
@@ -122,54 +126,82 @@ def copy_procurements(store: EventStore, target: int) -> int:
     return count
 
 
-def timed_replay(url: str) -> tuple[float, int]:
+def timed_replay(url: str, jobs: int = 1) -> tuple[float, int, dict[str, Any]]:
     store = EventStore(url)
     try:
         t0 = time.perf_counter()
-        report = replay(store)
+        report = replay(store, jobs=jobs)
         took = time.perf_counter() - t0
     finally:
         store.dispose()
     bad = [s for s in report.streams if not s.ok]
     assert report.ok, [(s.stream, s.violation and s.violation.text, s.projection)
                        for s in bad[:3]] or report.problems[:3]
-    return took, sum(1 for s in report.streams if s.stream.startswith("procurement:"))
+    procurements = sum(1 for s in report.streams if s.stream.startswith("procurement:"))
+    return took, procurements, report.to_dict()
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--sizes", default="50,400")
+    ap.add_argument("--sizes", default="200,1000")
     ap.add_argument("--rounds", type=int, default=3)
+    ap.add_argument("--jobs", type=int, default=2, help="worker processes (0: not measured)")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="tf-bench-replay-"))
     source = tmp / "source.db"
     source_log(source)
     urls = {}
-    for n in [int(x) for x in args.sizes.split(",")]:
+    events = {}
+    for n in sorted(int(x) for x in args.sizes.split(",")):
         db = tmp / f"replay-{n}.db"
         shutil.copy(source, db)
         store = EventStore(f"sqlite:///{db}")
         copy_procurements(store, n)
+        with store.reading() as tx:
+            events[n] = sum(tx.head(s)[0] for s in tx.stream_ids("procurement:"))
         store.dispose()
         urls[n] = f"sqlite:///{db}"
+    largest = max(urls)
     per: dict[int, list[float]] = {n: [] for n in urls}
+    parallel: list[float] = []
+    same = True
     for _ in range(args.rounds):
         for n, url in urls.items():
-            took, procurements = timed_replay(url)
+            took, procurements, single = timed_replay(url)
             per[n].append(took / procurements)
+        if args.jobs > 1:
+            took, procurements, multi = timed_replay(urls[largest], args.jobs)
+            parallel.append(took / procurements)
+            same = same and multi == single  # single: the largest size, this round
     ms = {n: statistics.median(v) * 1000 for n, v in per.items()}
     sizes = sorted(ms)
-    result = {"ms_per_procurement": {str(n): round(v, 2) for n, v in ms.items()},
-              "ratio_largest_to_smallest": round(ms[sizes[-1]] / ms[sizes[0]], 3),
-              "rounds": args.rounds}
+    result: dict[str, Any] = {
+        "ms_per_procurement": {str(n): round(v, 2) for n, v in ms.items()},
+        "ratio_largest_to_smallest": round(ms[sizes[-1]] / ms[sizes[0]], 3),
+        "events_per_procurement": round(events[largest] / largest, 2),
+        "national_year_minutes": round(ms[largest] * NATIONAL_YEAR / 60000, 1),
+        "rounds": args.rounds}
+    if parallel:
+        pms = statistics.median(parallel) * 1000
+        result["jobs"] = {"n": args.jobs, "size": largest, "ms_per_procurement": round(pms, 2),
+                          "speedup": round(ms[largest] / pms, 3), "same_report": same,
+                          "national_year_minutes": round(pms * NATIONAL_YEAR / 60000, 1)}
     if args.json:
         print(json.dumps(result, indent=2))
         return
-    print(f"audit replay --all (median of {args.rounds} interleaved rounds)")
+    print(f"audit replay --all (median of {args.rounds} interleaved rounds; "
+          f"{result['events_per_procurement']} events per procurement)")
     for n in sizes:
         print(f"  {n:>6} procurements: {ms[n]:8.2f} ms/procurement")
     print(f"  ratio ({sizes[-1]} / {sizes[0]}): {result['ratio_largest_to_smallest']}")
+    print(f"  national year ({NATIONAL_YEAR:,} procurements, extrapolated): "
+          f"{result['national_year_minutes']} min")
+    if parallel:
+        j = result["jobs"]
+        print(f"  --jobs {j['n']} at {largest}: {j['ms_per_procurement']} ms/procurement, "
+              f"{j['speedup']}× one process, same report: {j['same_report']}; national year "
+              f"{j['national_year_minutes']} min")
 
 
 if __name__ == "__main__":

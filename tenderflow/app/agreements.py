@@ -272,9 +272,11 @@ class Agreements:
                               procurement=pid, party=party, signing_time=iso(when),
                               not_before=iso(info.not_before), not_after=iso(info.not_after))
         order = doc["signing_order"]
+        # the file is the log's latest record of the document (its SHA-256, above): the
+        # signatures in it are those recorded, checked when they were made
         signed = sign_pdf(pdf, key, passphrase, party, expected, signing_time=when,
-                          signing_order=order,
-                          reason=f"{party} signs ({turn} of {len(order)})")
+                          signing_order=order, reason=f"{party} signs ({turn} of {len(order)})",
+                          earlier_intact=True)
         new_digest = sha256_hex(signed)
         event_type = dom.SIGNED if document == dom.AGREEMENT else dom.PACKAGE_SIGNED
         payload: dict[str, Any] = {

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 
@@ -17,7 +18,41 @@ ABSENT = _Absent()
 
 def first_difference(left: Any, right: Any, path: str = "") -> tuple[str, Any, Any] | None:
     """The first path (``a.b[2].c``) where ``left`` and ``right`` differ, with both values
-    there (:data:`ABSENT` where one side has nothing); ``None`` if they are equal."""
+    there (:data:`ABSENT` where one side has nothing); ``None`` if they are equal.
+
+    Equal values — nearly always, in a replay — are told apart in C (:func:`same`) before
+    the walk that names the place."""
+    if same(left, right):
+        return None
+    return _walk(left, right, path)
+
+
+def same(left: Any, right: Any) -> bool:
+    """True only when :func:`first_difference` finds nothing, decided without walking: Python's
+    ``==`` already tells containers, keys, strings and number values apart, and the sorted JSON
+    text tells ``true`` from ``1`` (which ``==`` takes as equal). False means "walk to see"
+    (an int and an equal float, a NaN, a value JSON cannot write)."""
+    try:
+        return bool(left == right) and _text(left) == _text(right)
+    except (TypeError, ValueError, RecursionError):
+        return False
+
+
+def written_alike(left: Any, right: Any) -> bool:
+    """True when both write the same sorted JSON (a tuple as a list): what a value decided in
+    memory and one read back from the log have in common when they agree; False when they
+    differ or one cannot be written."""
+    try:
+        return _text(left) == _text(right)
+    except (TypeError, ValueError, RecursionError):
+        return False
+
+
+def _text(value: Any) -> str:
+    return json.dumps(value, sort_keys=True, allow_nan=False)
+
+
+def _walk(left: Any, right: Any, path: str) -> tuple[str, Any, Any] | None:
     if type(left) is not type(right) and not (_number(left) and _number(right)):
         return path or "(value)", left, right
     if isinstance(left, dict):
@@ -26,13 +61,13 @@ def first_difference(left: Any, right: Any, path: str = "") -> tuple[str, Any, A
             where = f"{path}.{key}" if path else str(key)
             if a is ABSENT or b is ABSENT:
                 return where, a, b
-            found = first_difference(a, b, where)
+            found = _walk(a, b, where)
             if found:
                 return found
         return None
     if isinstance(left, list):
         for i, (a, b) in enumerate(zip(left, right)):
-            found = first_difference(a, b, f"{path}[{i}]")
+            found = _walk(a, b, f"{path}[{i}]")
             if found:
                 return found
         if len(left) != len(right):

@@ -28,13 +28,16 @@ Replay reads through the store only and writes nothing.
 
 from __future__ import annotations
 
+import functools
 import json
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
-from tenderflow.audit.diff import describe, first_difference
+from tenderflow.audit.diff import describe, first_difference, written_alike
 from tenderflow.audit.reading import UnreadableEvent, events_of
 from tenderflow.audit.replay_credit import replay_credit
+from tenderflow.audit.replay_pinned import PinnedDefinitionError, PinnedDefinitions
 from tenderflow.audit.replay_readiness import readiness_problem
 from tenderflow.audit.replay_registry import replay_registry
 from tenderflow.errors import (
@@ -45,15 +48,7 @@ from tenderflow.errors import (
     TriggerRefused,
     status_note,
 )
-from tenderflow.store.canonical import canonical_json, sha256_hex
-
-PINNED_KINDS = ("workflow", "parameters", "calendar")
-
-
-class PinnedDefinitionError(TenderflowError):
-    """Raised when a pinned definition is missing, altered or no longer loads."""
-
-    exit_code = 1
+from tenderflow.store.canonical import canonical_json
 
 
 @dataclass
@@ -121,75 +116,6 @@ class ReplayReport:
                 "problems": self.problems}
 
 
-class PinnedDefinitions:
-    """Definitions loaded from the ``definitions`` table by content hash, re-hashed, cached."""
-
-    def __init__(self, tx: Any) -> None:
-        self.tx = tx
-        self._bodies: dict[str, tuple[str, Any]] = {}
-        self._defs: dict[tuple[str, ...], Any] = {}
-
-    def body(self, kind: str, digest: str) -> tuple[str, Any]:
-        if digest not in self._bodies:
-            row = self.tx.definition(digest)
-            if row is None:
-                raise PinnedDefinitionError(
-                    f"pinned {kind} {digest[:16]}… is not in the definitions table")
-            stored_kind, name, body = row
-            if stored_kind != kind:
-                raise PinnedDefinitionError(
-                    f"pinned {kind} {digest[:16]}… is stored as a {stored_kind}")
-            if sha256_hex(body) != digest:
-                raise PinnedDefinitionError(
-                    f"pinned {kind} {name} {digest[:16]}… was altered: its body hashes to "
-                    f"{sha256_hex(body)[:16]}…")
-            try:
-                self._bodies[digest] = (name, json.loads(body))
-            except (ValueError, RecursionError):
-                raise PinnedDefinitionError(
-                    f"pinned {kind} {name} {digest[:16]}… is not JSON") from None
-        return self._bodies[digest]
-
-    def definitions(self, pins: dict[str, str]) -> Any:
-        from tenderflow.domain.calendar import WorkingDayCalendar
-        from tenderflow.domain.parameters import Parameters
-        from tenderflow.workflow.definitions import workflow_from_data
-        from tenderflow.workflow.engine import Definitions
-
-        missing = [k for k in PINNED_KINDS if not isinstance(pins.get(k), str)]
-        if missing:
-            raise PinnedDefinitionError(f"the event pins no {', '.join(missing)}")
-        key = (pins["workflow"], pins["parameters"], pins["calendar"], pins.get("ruleset") or "")
-        if key not in self._defs:
-            try:
-                name, wf_data = self.body("workflow", key[0])
-                workflow = workflow_from_data(wf_data, f"{name}@{key[0][:12]}")
-                _, param_data = self.body("parameters", key[1])
-                params = Parameters(param_data, file=f"pinned parameters@{key[1][:12]}")
-                _, cal_data = self.body("calendar", key[2])
-                calendar = WorkingDayCalendar.from_data(cal_data)
-                ruleset = self.ruleset(key[3]) if key[3] else None  # eligibility (optional)
-            except PinnedDefinitionError:
-                raise
-            except TenderflowError as exc:
-                raise PinnedDefinitionError(f"a pinned definition no longer loads: "
-                                            f"{exc.message}") from None
-            except Exception as exc:  # noqa: BLE001 - a forged body of any shape: say so
-                raise PinnedDefinitionError(f"a pinned definition does not load "
-                                            f"({type(exc).__name__}: {exc})") from None
-            self._defs[key] = Definitions(workflow, params, calendar, ruleset)
-        return self._defs[key]
-
-    def ruleset(self, digest: str) -> Any:
-        """The eligibility ruleset pinned when the procurement opened (kind ``ruleset``)."""
-        from tenderflow.domain.eligibility import ruleset_from_pinned
-
-        name, data = self.body("ruleset", digest)
-        ident, _, version = name.partition(" ")
-        return ruleset_from_pinned({"id": ident, "version": version, "content_hash": digest,
-                                    "data": data})
-
-
 def replay_stream(tx: Any, procurement: str, pinned: PinnedDefinitions | None = None,
                   rows: dict[str, Any] | None = None, *, kind: str = "procurement"
                   ) -> StreamReplay:
@@ -201,7 +127,6 @@ def replay_stream(tx: Any, procurement: str, pinned: PinnedDefinitions | None = 
     ``rows`` is the ``procurements`` read model by id, read once for a whole run (``replay``
     of every stream); without it the procurement's own row is read (an intake has none)."""
     from tenderflow.domain.state import empty_state, fold
-    from tenderflow.domain.timeutil import parse_time
     from tenderflow.workflow import engine
 
     pinned = pinned or PinnedDefinitions(tx)
@@ -221,9 +146,14 @@ def replay_stream(tx: Any, procurement: str, pinned: PinnedDefinitions | None = 
         payload = ev.payload
         if result.violation is None and not isinstance(payload, dict):
             result.violation = _violation(ev, "data", "the payload is not a JSON object")
+        defs = unloadable = None
         if result.violation is None:
+            try:  # once per event, for the time check and the decision
+                defs = pinned.definitions(ev.pins) if ev.pins else None
+            except PinnedDefinitionError as exc:
+                unloadable = exc
             try:
-                problem = _time_problem(ev, previous_at, state, pinned)
+                problem = _time_problem(ev, previous_at, state, defs)
             except TenderflowError:  # pinned definitions unreadable: reported below
                 problem = None
             if problem:
@@ -231,7 +161,8 @@ def replay_stream(tx: Any, procurement: str, pinned: PinnedDefinitions | None = 
         previous_at = ev.occurred_at
         if result.violation is None:
             try:
-                defs = pinned.definitions(ev.pins) if ev.pins else None
+                if unloadable is not None:
+                    raise unloadable
                 if defs is not None:
                     last_defs = defs
                 if ev.stream_seq == 1:
@@ -242,11 +173,11 @@ def replay_stream(tx: Any, procurement: str, pinned: PinnedDefinitions | None = 
                 elif isinstance(payload.get("trigger"), str):
                     if defs is None:
                         raise PinnedDefinitionError("the transition event pins no definitions")
-                    _check_facts(tx, ev)
+                    _check_facts(tx, ev, pinned)
                     decision = engine.decide(defs, procurement, state, payload["trigger"],
                                              payload.get("data"), payload.get("facts") or {},
-                                             parse_time(ev.occurred_at), ev.actor,
-                                             recorded_data=_stored_data(ev))
+                                             _time(ev.occurred_at), ev.actor,
+                                             recorded_data=_stored_data(tx, ev))
                     result.decided += 1
                     if "late_entry" in payload:  # said by the person recording, not decided
                         decision.payload["late_entry"] = payload["late_entry"]
@@ -288,9 +219,12 @@ def replay_stream(tx: Any, procurement: str, pinned: PinnedDefinitions | None = 
     return result
 
 
-def _stored_data(ev: Any) -> Any:
+def _stored_data(tx: Any, ev: Any) -> Any:
     """The trigger's data as stored (before any upcast): the shape the pinned workflow's
-    schema accepted when the event was recorded."""
+    schema accepted when the event was recorded. An event of a type no upcaster reads was
+    not upcast: its payload is the stored one (the body is parsed only for the others)."""
+    if ev.type in tx.events and not tx.events.get(ev.type).upcasters:
+        return ev.payload.get("data")
     try:
         stored = json.loads(ev.body)["payload"]
     except (ValueError, TypeError, KeyError, RecursionError):
@@ -298,9 +232,25 @@ def _stored_data(ev: Any) -> Any:
     return stored.get("data") if isinstance(stored, dict) else None
 
 
+def _time(text: Any) -> datetime:
+    """``parse_time``, remembered for business times: a log repeats them (every copy of a
+    procedure, every step of a day), and each event's is read up to three times."""
+    from tenderflow.domain.timeutil import parse_time
+
+    return _business_time(text) if isinstance(text, str) else parse_time(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _business_time(text: str) -> datetime:
+    from tenderflow.domain.timeutil import parse_time
+
+    return parse_time(text)
+
+
 def _time_problem(ev: Any, previous_at: str | None, state: dict[str, Any],
-                  pinned: PinnedDefinitions) -> str | None:
-    """What is wrong with an event's business time, or None (DESIGN §4)."""
+                  defs: Any) -> str | None:
+    """What is wrong with an event's business time, or None (DESIGN §4); ``defs``, the
+    definitions the event pins (None: none, or they do not load — reported elsewhere)."""
     from datetime import timedelta
 
     from tenderflow.clock import CLOCK_SKEW
@@ -312,15 +262,14 @@ def _time_problem(ev: Any, previous_at: str | None, state: dict[str, Any],
     from tenderflow.domain.timeutil import local_date, parse_time
 
     try:
-        occurred, recorded = parse_time(ev.occurred_at), parse_time(ev.recorded_at)
+        occurred, recorded = _time(ev.occurred_at), parse_time(ev.recorded_at)
     except InputError as exc:
         return f"unreadable time: {exc.message}"
-    if previous_at is not None and occurred < parse_time(previous_at):
+    if previous_at is not None and occurred < _time(previous_at):
         return (f"dated {ev.occurred_at}, before the event before it ({previous_at}): business "
                 f"time went back")
     if occurred > recorded + CLOCK_SKEW:
         return f"dated {ev.occurred_at}, later than its recording at {ev.recorded_at}"
-    defs = pinned.definitions(ev.pins) if ev.pins else None
     if defs is None or LATE_AFTER not in defs.params:  # pinned before the rule existed
         return None
     payload = ev.payload if isinstance(ev.payload, dict) else {}
@@ -330,7 +279,7 @@ def _time_problem(ev: Any, previous_at: str | None, state: dict[str, Any],
     return check_recorded_entry(occurred=occurred, recorded=recorded,
                                 late_after=timedelta(days=int(days)), skew=CLOCK_SKEW,
                                 recorded_entry=payload.get("late_entry"), trigger=trigger,
-                                deadline=parse_time(due) if due else None)
+                                deadline=_time(due) if due else None)
 
 
 class _Mismatch(Exception):
@@ -378,13 +327,15 @@ def _compare(ev: Any, before: dict[str, Any], decision: Any) -> None:
         raise _Mismatch("differs", f"the pinned rules record {decision.event_type} → "
                                    f"{decision.payload.get('to')}, the log has {ev.type} → "
                                    f"{payload.get('to')}")
+    if written_alike(decision.payload, payload):
+        return
     found = first_difference(_plain(decision.payload), payload, "payload")
     if found is not None:
         raise _Mismatch("differs", "the recorded payload is not what the pinned rules decide: "
                                    + describe(found, "replayed", "recorded"))
 
 
-def _check_facts(tx: Any, ev: Any) -> None:
+def _check_facts(tx: Any, ev: Any, pinned: PinnedDefinitions) -> None:
     """Supplier profiles and a region's fiscal data copied into the event must be the
     registered ones at that time."""
     from tenderflow.audit.replay_fiscal import fiscal_facts_problem
@@ -396,7 +347,7 @@ def _check_facts(tx: Any, ev: Any) -> None:
     if not isinstance(facts, dict) or not isinstance(facts.get("suppliers"), dict):
         return
     for supplier, profile in sorted(facts["suppliers"].items()):
-        registered = _profile_before(tx, f"supplier:{supplier}", ev.global_seq)
+        registered = pinned.profiles.profile_before(f"supplier:{supplier}", ev.global_seq)
         if registered is None:
             raise _Mismatch("facts", f"facts name supplier {supplier}, who was not registered "
                                      f"at that time")
@@ -404,16 +355,6 @@ def _check_facts(tx: Any, ev: Any) -> None:
         if found is not None:
             raise _Mismatch("facts", "the supplier facts are not the registered profile at "
                                      "that time: " + describe(found, "registered", "recorded"))
-
-
-def _profile_before(tx: Any, stream: str, global_seq: int) -> dict[str, Any] | None:
-    profile = None
-    for ev in events_of(tx, stream):
-        if ev.global_seq >= global_seq:
-            break
-        if isinstance(ev.payload.get("profile"), dict):
-            profile = ev.payload["profile"]
-    return profile
 
 
 def _plain(value: Any) -> Any:
@@ -453,10 +394,14 @@ def _projection_differences(tx: Any, sid: str, procurement: str, state: dict[str
     return out
 
 
-def replay(store: Any, procurement: str | None = None, progress: Any = None) -> ReplayReport:
+def replay(store: Any, procurement: str | None = None, progress: Any = None, jobs: int = 1
+           ) -> ReplayReport:
     """Replay one procurement (``ProcurementNotFound`` if it has no stream) or, without an
-    id, every procurement and registry stream, and the read model's rows."""
+    id, every procurement and registry stream, and the read model's rows; ``jobs`` worker
+    processes share the streams (:mod:`tenderflow.audit.replay_jobs`: the same report, in
+    the same order)."""
     from tenderflow.app.common import candidate_streams
+    from tenderflow.audit.replay_jobs import can_fork, replay_streams
     from tenderflow.errors import ProcurementNotFound
 
     report = ReplayReport()
@@ -474,24 +419,37 @@ def replay(store: Any, procurement: str | None = None, progress: Any = None) -> 
             return report
         streams = tx.stream_ids()
         rows = {r.id: r for r in tx.procurement_rows()}  # once for the run, not per stream
-        for sid in streams:
-            kind, _, rid = sid.partition(":")
-            if kind == "procurement":
-                report.streams.append(replay_stream(tx, rid, pinned, rows))
-            elif kind in ("intake", "contract"):
-                report.streams.append(replay_stream(tx, rid, pinned, rows, kind=kind))
-            elif kind in ("project", "supplier"):
-                report.streams.append(replay_registry(tx, sid, StreamReplay(sid)))
-            elif kind in ("credit", "credit-asof", "fiscal"):
-                report.streams.append(replay_credit(tx, sid, StreamReplay(sid), _violation))
-            if progress is not None:
-                progress(1)
-        known = {s.partition(":")[2] for s in streams if s.startswith("procurement:")}
-        for row in rows.values():
-            if row.id not in known:
-                report.problems.append(f"the procurements read model lists {row.id} but there "
-                                       f"is no stream procurement:{row.id}")
+        here = jobs <= 1 or len(streams) < 2 or not can_fork(store)
+        if here:
+            replayed = []
+            for sid in streams:
+                replayed.append(replay_any(tx, sid, pinned, rows))
+                if progress is not None:
+                    progress(1)
+    if not here:  # after this transaction: the workers open their own
+        replayed = list(replay_streams(store, streams, jobs, replay_any, progress))
+    report.streams = [s for s in replayed if s is not None]
+    known = {s.partition(":")[2] for s in streams if s.startswith("procurement:")}
+    for row in rows.values():
+        if row.id not in known:
+            report.problems.append(f"the procurements read model lists {row.id} but there "
+                                   f"is no stream procurement:{row.id}")
     return report
+
+
+def replay_any(tx: Any, sid: str, pinned: PinnedDefinitions, rows: dict[str, Any]
+               ) -> StreamReplay | None:
+    """Replay stream ``sid`` as its kind is replayed (None for a kind replay does not judge)."""
+    kind, _, rid = sid.partition(":")
+    if kind == "procurement":
+        return replay_stream(tx, rid, pinned, rows)
+    if kind in ("intake", "contract"):
+        return replay_stream(tx, rid, pinned, rows, kind=kind)
+    if kind in ("project", "supplier"):
+        return replay_registry(tx, sid, StreamReplay(sid))
+    if kind in ("credit", "credit-asof", "fiscal"):
+        return replay_credit(tx, sid, StreamReplay(sid), _violation)
+    return None
 
 
 def count_streams(store: Any) -> int:

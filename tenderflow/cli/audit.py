@@ -167,18 +167,22 @@ def keygen(obj: Ctx, out: Path, pub_out: Path | None) -> None:
 @audit.command()
 @click.argument("procurement_id", required=False)
 @click.option("--all", "all_", is_flag=True, help="Replay every procurement and registry.")
+@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="With --all: worker processes replaying the streams side by side.")
 @pass_ctx
-def replay(obj: Ctx, procurement_id: str | None, all_: bool) -> None:
+def replay(obj: Ctx, procurement_id: str | None, all_: bool, jobs: int) -> None:
     """Fold each procurement again and re-decide every step with the workflow, parameters and
     calendar pinned in its events (read from the database by content hash, never from today's
     workflows/). Reports the first event the rules would not have allowed — with the guard,
     rule and legal source — and any difference from the stored snapshot and read model.
-    Exit 1 if anything differs.
+    Exit 1 if anything differs. With --all --jobs N, N processes share the streams: the same
+    report in the same order.
 
     \b
     Example:
       tenderflow audit replay CN-2023-001
       tenderflow --json audit replay --all
+      tenderflow audit replay --all --jobs 2
     """
     from tenderflow.app.audit import count_streams
     from tenderflow.app.audit import replay as do_replay
@@ -190,7 +194,7 @@ def replay(obj: Ctx, procurement_id: str | None, all_: bool) -> None:
     store = obj.store()
     if all_:
         with progress_bar(count_streams(store), N_("replaying")) as update:
-            report = do_replay(store, None, update)
+            report = do_replay(store, None, update, jobs=jobs)
     else:
         report = do_replay(store, procurement_id)
     lines = []

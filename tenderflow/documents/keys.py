@@ -7,6 +7,7 @@ issued for the business time they are made for (``valid_from``)."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 import unicodedata
@@ -236,22 +237,60 @@ def open_p12(data: bytes, passphrase: str | bytes | None) -> tuple[Any, Any, lis
 def pyhanko_signer(p12_bytes: bytes, passphrase: str | bytes | None) -> Any:
     """pyHanko's signer for a PKCS#12 key, from the key opened once per process
     (:func:`open_p12`) - what ``SimpleSigner.load_pkcs12_data`` builds, without decrypting
-    the file again."""
+    the file again, and signing with the opened key (:func:`_held_key_signer`)."""
     from asn1crypto import keys as asn1_keys
     from asn1crypto import x509 as asn1_x509
     from cryptography.hazmat.primitives import serialization
-    from pyhanko.sign import signers
     from pyhanko_certvalidator.registry import SimpleCertificateStore
 
     key, cert, extra = open_p12(p12_bytes, passphrase)
     der = serialization.Encoding.DER
     registry = SimpleCertificateStore()
     registry.register_multiple([asn1_x509.Certificate.load(c.public_bytes(der)) for c in extra])
-    return signers.SimpleSigner(
-        signing_key=asn1_keys.PrivateKeyInfo.load(key.private_bytes(
+    return _held_key_signer()(
+        key, signing_key=asn1_keys.PrivateKeyInfo.load(key.private_bytes(
             der, serialization.PrivateFormat.PKCS8, serialization.NoEncryption())),
         signing_cert=asn1_x509.Certificate.load(cert.public_bytes(der)),
         cert_registry=registry)
+
+
+@functools.cache
+def _held_key_signer() -> Any:
+    """pyHanko's ``SimpleSigner`` signing with the private key object already opened.
+
+    pyHanko's own ``sign_raw`` parses the DER key again at every raw signature - twice per
+    PDF signature (the size estimate, then the signature) - and OpenSSL re-checks an RSA key
+    each time it is loaded: the profile of four signatures (issue 17) spent more there than in
+    anything else. An RSA (PKCS#1 v1.5, deterministic: the same bytes as before) or ECDSA
+    signature is made with the held key; any other mechanism goes to pyHanko's code."""
+    from cryptography.hazmat.primitives.asymmetric.ec import (
+        ECDSA,
+        EllipticCurvePrivateKey,
+    )
+    from cryptography.hazmat.primitives.asymmetric.padding import PKCS1v15
+    from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey
+    from pyhanko.sign import signers
+    from pyhanko_certvalidator.util import get_pyca_cryptography_hash
+
+    class HeldKeySigner(signers.SimpleSigner):  # type: ignore[misc]
+        def __init__(self, held: Any, **kwargs: Any) -> None:
+            super().__init__(**kwargs)
+            self._held = held
+
+        def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
+            mechanism = self.get_signature_mechanism_for_digest(digest_algorithm)
+            try:
+                algo = mechanism.signature_algo
+            except ValueError:
+                algo = None
+            hashing = get_pyca_cryptography_hash(digest_algorithm)
+            if algo == "rsassa_pkcs1v15" and isinstance(self._held, RSAPrivateKey):
+                return bytes(self._held.sign(data, PKCS1v15(), hashing))
+            if algo == "ecdsa" and isinstance(self._held, EllipticCurvePrivateKey):
+                return bytes(self._held.sign(data, ECDSA(hashing)))
+            return bytes(super().sign_raw(data, digest_algorithm))
+
+    return HeldKeySigner
 
 
 def load_p12(p12_path: str | Path, passphrase: str | bytes | None) -> tuple[bytes, Any]:

@@ -57,6 +57,7 @@ from tenderflow.documents.keys import (
     shanghai_time,
     validity_problem,
 )
+from tenderflow.documents.pdf_update import opened_at, signer_at
 from tenderflow.documents.signature_page import placement, seal_for_key
 from tenderflow.errors import CheckFailed, InputError
 
@@ -157,7 +158,7 @@ def sign_pdf(in_bytes: bytes, p12_path: str | Path, passphrase: str | bytes | No
              party_role: str, expected_identity: Mapping[str, Any], *,
              signing_time: dt.datetime, signing_order: Sequence[str] | None = None,
              reason: str | None = None, location: str | None = None,
-             seal_image: str | Path | None = None) -> bytes:
+             seal_image: str | Path | None = None, earlier_intact: bool = False) -> bytes:
     """Add ``party_role``'s PAdES signature to the PDF as an incremental update.
 
     ``signing_time`` (aware) is the business time of the signing — the ``occurred_at`` the
@@ -175,6 +176,12 @@ def sign_pdf(in_bytes: bytes, p12_path: str | Path, passphrase: str | bytes | No
     Where the PDF has a signature box for the party, the field goes there with a visible
     appearance; ``seal_image`` (a PNG) is the party's seal, by default the
     ``<key>.seal.png`` beside the key file if there is one.
+
+    ``earlier_intact``: the caller has proved the file is, byte for byte, one the log recorded
+    as the output of the last signing (its SHA-256 is the log's latest record of the
+    document), so the earlier signatures are those made and checked then: they are not
+    validated again (their fields still decide whose turn it is). Without it each earlier
+    signature is validated, and one that no longer matches refuses the signing.
     """
     from pyhanko.pdf_utils.misc import PdfError
     from pyhanko.sign import fields, signers
@@ -192,10 +199,17 @@ def sign_pdf(in_bytes: bytes, p12_path: str | Path, passphrase: str | bytes | No
     if refusal:
         raise CheckFailed(refusal, party=party_role, file=str(p12_path))
 
-    reader = _reader(in_bytes)
+    seed = hashlib.sha256(b"%s|%s|%s" % (hashlib.sha256(in_bytes).digest(),
+                                          when.isoformat().encode(),
+                                          field_name(party_role).encode())).digest()
+    writer = opened_at(in_bytes, when, seed[:16])
+    reader = writer.prev  # the file is parsed once, for the checks and for the update
     order = list(signing_order) if signing_order else _metadata(reader)["signing_order"]
-    existing = _existing_signatures(reader)
-    _check_turn(party_role, order, existing)
+    if earlier_intact:
+        _check_turn(party_role, order, [(name, None) for name in _signed_fields(reader)],
+                    validate=False)
+    else:
+        _check_turn(party_role, order, _existing_signatures(reader))
 
     placed = placement(_keywords(reader), party_role, field_name(party_role), who, when,
                        Path(seal_image) if seal_image else seal_for_key(p12_path))
@@ -209,11 +223,7 @@ def sign_pdf(in_bytes: bytes, p12_path: str | Path, passphrase: str | bytes | No
         name=who.name,
     )
     try:
-        seed = hashlib.sha256(b"%s|%s|%s" % (hashlib.sha256(in_bytes).digest(),
-                                              when.isoformat().encode(),
-                                              field_name(party_role).encode())).digest()
-        writer = _writer_at(when, seed[:16])(BytesIO(in_bytes), strict=False)
-        out = _signer_at(when)(meta, signer=signer, **placed).sign_pdf(writer)
+        out = signer_at(when)(meta, signer=signer, **placed).sign_pdf(writer)
     except SigningError as exc:
         raise CheckFailed(f"pyHanko refused to sign for {party_role}: {exc}",
                           party=party_role) from None
@@ -233,70 +243,26 @@ def signing_moment(value: dt.datetime) -> dt.datetime:
     return value.astimezone(SHANGHAI).replace(microsecond=0)
 
 
-def _signer_at(when: dt.datetime) -> Any:
-    """A pyHanko ``PdfSigner`` whose signing session uses ``when`` as its time (pyHanko takes
-    the session's ``system_time`` for the signingTime attribute and ``/M``; left alone it
-    would read the wall clock)."""
-    from pyhanko.sign import signers
-
-    class AtTime(signers.PdfSigner):  # type: ignore[misc]
-        def init_signing_session(self, pdf_out: Any, existing_fields_only: bool = False
-                                 ) -> Any:
-            session = super().init_signing_session(pdf_out,
-                                                   existing_fields_only=existing_fields_only)
-            session.system_time = when
-            return session
-
-    return AtTime
-
-
-def _writer_at(when: dt.datetime, id2: bytes) -> Any:
-    """pyHanko's incremental writer, stamping the document's modification date (``/ModDate``
-    in the Info dictionary, and XMP's if the file has it) with ``when`` and giving the updated
-    file the second ``/ID`` part ``id2`` (a hash of the input, the time and the field). Left
-    alone it writes the wall clock and a random ID, which would put the computer's day into
-    the file and make the same signature at the same business time give different bytes; so
-    the same file, key and time give the same signed bytes."""
-    import dataclasses
-
-    from pyhanko.pdf_utils import generic
-    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
-    from pyhanko.pdf_utils.metadata.model import DocumentMetadata
-
-    class MetaAt(DocumentMetadata):  # type: ignore[misc]
-        def __setattr__(self, name: str, value: Any) -> None:
-            if name == "last_modified" and value == "now":
-                value = when
-            super().__setattr__(name, value)
-
-    class WriterAt(IncrementalPdfFileWriter):  # type: ignore[misc]
-        @classmethod
-        def _handle_id(cls, prev: Any) -> Any:
-            ids = super()._handle_id(prev)  # keeps the first part, as ISO 32000 § 14.4 asks
-            return generic.ArrayObject([ids[0], generic.ByteStringObject(id2)])
-
-        def _update_meta(self) -> None:
-            current = self._meta
-            if not isinstance(current, MetaAt):
-                self._meta = MetaAt(**{f.name: getattr(current, f.name)
-                                       for f in dataclasses.fields(current)})
-            super()._update_meta()
-
-    return WriterAt
-
-
 def _existing_signatures(reader: Any) -> list[tuple[str, Any]]:
     return [(sig.field_name, sig) for sig in reader.embedded_signatures]
 
 
-def _check_turn(role: str, order: list[str] | None, existing: list[tuple[str, Any]]) -> None:
+def _signed_fields(reader: Any) -> list[str]:
+    """The names of the filled signature fields (without reading their signatures)."""
+    from pyhanko.sign.fields import enumerate_sig_fields
+
+    return [name for name, _value, _ref in enumerate_sig_fields(reader, filled_status=True)]
+
+
+def _check_turn(role: str, order: list[str] | None, existing: list[tuple[str, Any]],
+                *, validate: bool = True) -> None:
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko_certvalidator import ValidationContext
 
     signed = [name for name, _sig in existing]
     if field_name(role) in signed:
         raise CheckFailed(f"{role} has already signed this document", party=role)
-    for name, sig in existing:
+    for name, sig in existing if validate else ():
         # Integrity only: trust is the verifier's business, so the signer's own certificate
         # stands in as the root (an explicit root also keeps the OS trust store out of it).
         try:

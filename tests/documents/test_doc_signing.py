@@ -277,3 +277,49 @@ def test_appended_bytes_are_reported(signed_agreement, demo_keys):
     report = verify_pdf(signed_agreement + b"\n% appended\n", [demo_keys.ca_cert])
     assert not report.ok
     assert report.broken() == ["Sig_subdistrict_office"]
+
+
+def test_the_opened_key_signs_without_loading_it_again(agreement_pdf, demo_keys,
+                                                      registered_parties, monkeypatch):
+    """The key decrypted once signs the size estimate and the signature itself: pyHanko's
+    re-parse of the DER key at every raw signature (issue 17's profile) is not taken, and the
+    signature still verifies (RSA PKCS#1 v1.5: the bytes pyHanko would have written)."""
+    from cryptography.hazmat.primitives import serialization
+
+    first = sign_pdf(agreement_pdf, demo_keys.party_keys["implementing_agency"],
+                     demo_keys.passphrase, "implementing_agency",
+                     registered_parties["implementing_agency"], signing_time=SIGNED_AT)
+
+    def reloaded(*args, **kwargs):
+        raise AssertionError("the private key was parsed again")
+
+    monkeypatch.setattr(serialization, "load_der_private_key", reloaded)
+    again = sign_pdf(agreement_pdf, demo_keys.party_keys["implementing_agency"],
+                     demo_keys.passphrase, "implementing_agency",
+                     registered_parties["implementing_agency"], signing_time=SIGNED_AT)
+    assert again == first
+    monkeypatch.undo()
+    report = verify_pdf(again, [demo_keys.ca_cert])
+    assert report.signatures[0]["intact"] and report.signatures[0]["trusted"]
+
+
+def test_a_file_the_log_vouches_for_is_not_validated_again(agreement_pdf, demo_keys,
+                                                           registered_parties):
+    """With ``earlier_intact`` (the caller matched the file's SHA-256 with the log's record)
+    the earlier signatures are not validated again — the turn is still read from their fields;
+    without it the same broken file is refused."""
+    pdf = sign_pdf(agreement_pdf, demo_keys.party_keys["implementing_agency"],
+                   demo_keys.passphrase, "implementing_agency",
+                   registered_parties["implementing_agency"], signing_time=SIGNED_AT)
+    tampered = _flip(pdf, pdf.index(b"stream", 1000) + 200)
+    args = (demo_keys.party_keys["social_capital"], demo_keys.passphrase, "social_capital",
+            registered_parties["social_capital"])
+    with pytest.raises(CheckFailed, match="no longer matches"):
+        sign_pdf(tampered, *args, signing_time=SIGNED_AT)
+    sign_pdf(tampered, *args, signing_time=SIGNED_AT, earlier_intact=True)
+    with pytest.raises(CheckFailed, match="has already signed"):
+        sign_pdf(pdf, demo_keys.party_keys["implementing_agency"], demo_keys.passphrase,
+                 "implementing_agency", registered_parties["implementing_agency"],
+                 signing_time=SIGNED_AT, earlier_intact=True)
+    with pytest.raises(CheckFailed, match="must sign first"):
+        sign_pdf(agreement_pdf, *args, signing_time=SIGNED_AT, earlier_intact=True)
