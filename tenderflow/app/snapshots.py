@@ -114,8 +114,7 @@ def save_state(tx: Tx, wf: Workflow, pid: str, state: State,
     kept: _Held | None
     if (appended is not None and taken is not None and taken.state is state
             and taken.fold_version == fold_version.FOLD_VERSION
-            and taken.saved_size > LAG_FROM
-            and taken.tail_size + len(appended.body) < taken.saved_size):
+            and lag_is_cheaper(taken.saved_size, taken.tail_size + len(appended.body))):
         kept = _Held(state, (appended.stream_seq, appended.hash), fold_version.FOLD_VERSION,
                      taken.saved, taken.saved_size, taken.tail_size + len(appended.body))
     else:
@@ -130,6 +129,13 @@ def save_state(tx: Tx, wf: Workflow, pid: str, state: State,
         return
     tx.save_procurement_row(pid, state["project"]["id"], state["mode"], state["state"],
                             state["version"], engine.next_due(wf, state))
+
+
+def lag_is_cheaper(saved_size: int, tail_size: int) -> bool:
+    """Whether a snapshot of ``saved_size`` characters is better left behind the head than
+    written again, the events after it weighing ``tail_size``: a large one (over
+    :data:`LAG_FROM`), until those events weigh as much as it does."""
+    return saved_size > LAG_FROM and tail_size < saved_size
 
 
 def find_state(tx: Tx, pid: str, root: Path | None = None) -> State | None:
