@@ -1,14 +1,15 @@
 """Procurement snapshots: the one way the application reads a procurement's folded state.
 
 A snapshot is a cache of the fold, stamped with the version of the code that folded it
-(tenderflow.domain.fold_version) and trusted only while that stamp is the running code's and it
-is at the stream's head; otherwise the state is rebuilt from the events (and, inside a write
-transaction, saved again). Every reader of a procurement's state — the services' commands, a
-re-opening's look at the failed procurement, the facts copied from another procurement — goes
-through :func:`load_state` or :func:`find_state`. Project, supplier, credit and calendar
-snapshots are not folds: their state is the latest profile or list, kept without a stamp
-(NULL) and read as stored (:func:`stored_snapshot`), as is the stored projection that
-``audit replay`` compares with its own fold.
+(tenderflow.domain.fold_version) and trusted only while that stamp is the running code's (the
+events after it, if it is behind the stream's head, folded on); otherwise the state is rebuilt
+from the events (and, inside a write transaction, saved again). Every reader of a
+procurement's state — the services' commands, a re-opening's look at the failed procurement,
+the facts copied from another procurement — goes through :func:`load_state` or
+:func:`find_state`. Project, supplier, credit and calendar snapshots are not folds: their state
+is the latest profile or list, kept without a stamp (NULL) and read as stored
+(:func:`stored_snapshot`), as is the stored projection that ``audit replay`` compares with its
+own fold.
 
 Fire's cost flat in the state's size (issue 17): a command that writes keeps the state it
 folded, per store and stream, and the next command on that stream takes it back instead of
