@@ -54,19 +54,34 @@ class _Held:
     saved: int
     saved_size: int
     tail_size: int
-    lent: bool = False  # taken by a write that has not saved yet
 
 
-# store (its engine) -> stream -> held state, least recently written first
-_HELD: weakref.WeakKeyDictionary[Any, OrderedDict[str, _Held]] = weakref.WeakKeyDictionary()
+@dataclass
+class _Kept:
+    """One store's states: ``held`` for the next write (least recently written first), and
+    ``lent`` to a write in progress. Taking one moves it from the first to the second (each a
+    single dict operation: two threads never take the same state object)."""
+
+    held: OrderedDict[str, _Held]
+    lent: OrderedDict[str, _Held]
 
 
-def _held(tx: Tx) -> OrderedDict[str, _Held]:
+# store (its engine) -> its states
+_KEPT: weakref.WeakKeyDictionary[Any, _Kept] = weakref.WeakKeyDictionary()
+
+
+def _kept(tx: Tx) -> _Kept:
     engine_ = tx.conn.engine
-    found = _HELD.get(engine_)
+    found = _KEPT.get(engine_)
     if found is None:
-        found = _HELD[engine_] = OrderedDict()
+        found = _KEPT[engine_] = _Kept(OrderedDict(), OrderedDict())
     return found
+
+
+def _keep(place: OrderedDict[str, _Held], stream: str, held: _Held) -> None:
+    place[stream] = held
+    while len(place) > HELD_STREAMS:
+        place.popitem(last=False)
 
 
 def stored_snapshot(tx: Tx, stream: str) -> tuple[int, dict[str, Any]] | None:
@@ -110,8 +125,9 @@ def save_state(tx: Tx, wf: Workflow, pid: str, state: State,
     from tenderflow.domain import fold_version
 
     stream = stream_of_state(state)
-    held = _held(tx)
-    taken = held.pop(stream, None)
+    kept_states = _kept(tx)
+    kept_states.held.pop(stream, None)
+    taken = kept_states.lent.pop(stream, None)
     kept: _Held | None
     if (appended is not None and taken is not None and taken.state is state
             and taken.fold_version == fold_version.FOLD_VERSION
@@ -123,9 +139,7 @@ def save_state(tx: Tx, wf: Workflow, pid: str, state: State,
         kept = (_Held(state, (appended.stream_seq, appended.hash), fold_version.FOLD_VERSION,
                       state["version"], size, 0) if appended is not None else None)
     if kept is not None:
-        held[stream] = kept
-        while len(held) > HELD_STREAMS:
-            held.popitem(last=False)
+        _keep(kept_states.held, stream, kept)
     if state.get("mode") in STREAM_MODES:  # an intake or a contract: no procurement row
         return
     tx.save_procurement_row(pid, state["project"]["id"], state["mode"], state["state"],
@@ -148,16 +162,14 @@ def find_state(tx: Tx, pid: str, root: Path | None = None) -> State | None:
     is taken instead of the snapshot (the caller owns it: :func:`save_state` keeps it again)."""
     from tenderflow.domain import fold_version
 
-    held = _held(tx) if tx.writing else None
+    kept = _kept(tx) if tx.writing else None
     for stream, bare in candidate_streams(pid):
-        if held is not None:
-            mine = held.get(stream)
-            if mine is not None:
-                if (not mine.lent and mine.fold_version == fold_version.FOLD_VERSION
-                        and mine.head == tx.head(stream)):
-                    mine.lent = True
-                    return mine.state
-                del held[stream]
+        if kept is not None:
+            mine = kept.held.pop(stream, None)
+            if (mine is not None and mine.fold_version == fold_version.FOLD_VERSION
+                    and mine.head == tx.head(stream)):
+                _keep(kept.lent, stream, mine)
+                return mine.state
         snap = tx.stamped_snapshot(stream)
         if snap is None:
             continue
@@ -167,9 +179,9 @@ def find_state(tx: Tx, pid: str, root: Path | None = None) -> State | None:
         state, tail = snap.state, 0
         if snap.version < head[0]:  # saved behind the head (LAG_FROM) or lagging
             state, tail = _fold_tail(tx, stream, state, snap.version)
-        if held is not None:
-            held[stream] = _Held(state, head, fold_version.FOLD_VERSION, snap.version,
-                                 snap.size, tail, lent=True)
+        if kept is not None:
+            _keep(kept.lent, stream, _Held(state, head, fold_version.FOLD_VERSION,
+                                           snap.version, snap.size, tail))
         return state
     return None
 
