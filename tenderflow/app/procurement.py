@@ -244,7 +244,7 @@ class Services:
             [stored] = tx.append(sid, 0, [NewEvent("ProcurementCreated", payload, iso(when),
                                                    actor, pins)], iso(recorded))
             state = fold(empty_state(pid), stored.type, stored.payload, stored.occurred_at, 1)
-            self._save(tx, defs.workflow, pid, state)
+            save_state(tx, defs.workflow, pid, state, stored)
         return FireResult(pid, "open", "", defs.workflow.initial, "ProcurementCreated", 1,
                           stored.global_seq)
 
@@ -271,9 +271,6 @@ class Services:
             raise TriggerRefused(pid, "open", f"re-opening {reopens}",
                                  labelled(refusals, params, rules=load_rules(self.root)))
         return link
-
-    def _save(self, tx: Tx, wf: Workflow, pid: str, state: State) -> None:
-        save_state(tx, wf, pid, state)
 
     def _load(self, tx: Tx, pid: str) -> State:
         return load_state(tx, pid, self.root)
@@ -381,7 +378,7 @@ class Services:
                                            actor, pins)], iso(recorded))
             new_state = fold(state, stored.type, stored.payload, stored.occurred_at,
                              stored.stream_seq)
-            self._save(tx, defs.workflow, pid, new_state)
+            save_state(tx, defs.workflow, pid, new_state, stored)
         return FireResult(pid, trigger, decision.payload["from"], new_state["state"], stored.type,
                           stored.stream_seq, stored.global_seq,
                           [r.to_dict() for r in decision.results])
@@ -420,7 +417,7 @@ class Services:
                                  iso(recorded))
             new_state = fold(state, stored.type, stored.payload, stored.occurred_at,
                              stored.stream_seq)
-            self._save(tx, defs.workflow, pid, new_state)
+            save_state(tx, defs.workflow, pid, new_state, stored)
         return stored
 
     def state(self, pid: str) -> State:

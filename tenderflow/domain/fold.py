@@ -65,7 +65,7 @@ def fold_event(appliers: Appliers, state: State, event_type: str, payload: dict[
     JSON, so it is a copy already). The appliers read a private copy of the payload, so the
     state never shares an object with the event (a later event applied in place cannot change
     what an earlier one recorded)."""
-    payload = copy.deepcopy(payload)
+    payload = private_copy(payload)
     state["version"] = stream_seq
     if "to" in payload:
         state["state"] = payload["to"]
@@ -79,6 +79,28 @@ def fold_event(appliers: Appliers, state: State, event_type: str, payload: dict[
     for fn in appliers.get(event_type, ()):
         fn(state, payload, occurred_at)
     return state
+
+
+_IMMUTABLE = (str, int, float, bool, type(None))
+
+
+def private_copy(value: Any) -> Any:
+    """A deep copy of a JSON-like value (what an event's payload is): dicts and lists rebuilt,
+    strings, numbers, booleans and None shared (they are immutable), a tuple made a list (as
+    its JSON is read back); anything else through ``copy.deepcopy``. Several times faster than
+    ``copy.deepcopy`` (no memo: a payload is a tree, read from JSON or about to be written as
+    JSON), and the state folded from a payload just decided is the one folded from it as
+    stored (issue 17)."""
+    kind = type(value)
+    if kind is dict:
+        return {k: private_copy(v) for k, v in value.items()}
+    if kind is list:
+        return [private_copy(v) for v in value]
+    if isinstance(value, _IMMUTABLE):
+        return value
+    if kind is tuple:
+        return [private_copy(v) for v in value]
+    return copy.deepcopy(value)
 
 
 @applies("ProcurementCreated")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import insert, select, update
@@ -26,6 +26,8 @@ class Snapshot:
     version: int
     state: dict[str, Any]
     fold_version: int | None
+    # the stored JSON's length in characters (what reading and writing it cost)
+    size: int = field(default=0, compare=False)
 
 
 class Projections:
@@ -44,18 +46,22 @@ class Projections:
     def stamped_snapshot(self, stream_id: str) -> Snapshot | None:
         row = self.conn.execute(
             select(m.snapshots).where(m.snapshots.c.stream_id == stream_id)).first()
-        return Snapshot(row.version, json.loads(row.state), row.fold_version) if row else None
+        if row is None:
+            return None
+        return Snapshot(row.version, json.loads(row.state), row.fold_version, len(row.state))
 
     def save_snapshot(self, stream_id: str, version: int, state: dict[str, Any],
-                      fold_version: int | None = None) -> None:
+                      fold_version: int | None = None) -> int:
         """Store the state at ``version``, stamped with the ``fold_version`` of the code that
-        folded it (None for snapshots that are not a fold, or whose code is unknown)."""
-        values = {"version": version, "state": canonical_json(state),
-                  "fold_version": fold_version}
+        folded it (None for snapshots that are not a fold, or whose code is unknown); returns
+        the stored JSON's length."""
+        text = canonical_json(state)
+        values = {"version": version, "state": text, "fold_version": fold_version}
         done = self.conn.execute(update(m.snapshots).where(
             m.snapshots.c.stream_id == stream_id).values(**values)).rowcount
         if not done:
             self.conn.execute(insert(m.snapshots).values(stream_id=stream_id, **values))
+        return len(text)
 
     def stale_snapshots(self, prefix: str, fold_version: int) -> list[str]:
         """The streams starting with ``prefix`` whose snapshot was folded by other code
