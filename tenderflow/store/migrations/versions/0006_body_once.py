@@ -26,7 +26,7 @@ import json
 import sqlalchemy as sa
 from alembic import op
 
-from tenderflow.store.bodies import deflate, train
+from tenderflow.store.bodies import deflate, inflate, train
 from tenderflow.store.canonical import EVENT_FIELDS, canonical_json
 from tenderflow.store.eventstore import StoreError
 
@@ -128,4 +128,35 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    raise NotImplementedError("0006 is not reversed: restore the backup taken before upgrading")
+    """Back to the columns of 0005, filled from each body (inflated as written)."""
+    bind = op.get_bind()
+    text_columns = {"schema_version": sa.Integer, "occurred_at": sa.String(40),
+                    "recorded_at": sa.String(40), "pins": sa.Text, "payload": sa.Text,
+                    "prev_hash": sa.String(64), "body": sa.Text}
+    for name, kind in text_columns.items():
+        op.add_column("events", sa.Column(name, kind))
+    events = sa.table("events", *[sa.column(c) for c in (*EVENT_FIELDS, "hash", "body",
+                                                         "codec", "deflated")])
+    dictionaries = dict(bind.execute(sa.text("SELECT id, dictionary FROM body_codecs")).all())
+    _triggers(bind, on=False)
+    rows = bind.execute(sa.select(events.c.global_seq, events.c.codec, events.c.deflated)
+                        .order_by(events.c.global_seq)).all()
+    for row in rows:
+        body = inflate(bytes(row.deflated), bytes(dictionaries[row.codec])).decode("utf-8")
+        fields = json.loads(body)
+        bind.execute(events.update().where(events.c.global_seq == row.global_seq).values(
+            body=body, pins=canonical_json(fields["pins"]),
+            payload=canonical_json(fields["payload"]),
+            **{k: fields[k] for k in ("schema_version", "occurred_at", "recorded_at",
+                                      "prev_hash")}))
+    if bind.dialect.name == "sqlite":
+        for name in ("codec", "deflated"):
+            op.execute(f"ALTER TABLE events DROP COLUMN {name}")
+    else:
+        for name in ("codec", "deflated"):
+            op.drop_column("events", name)
+        for name in text_columns:
+            op.alter_column("events", name, nullable=False)
+    op.create_index("ix_events_type", "events", ["type"])
+    op.drop_table("body_codecs")
+    _triggers(bind, on=True)
