@@ -75,6 +75,7 @@ class _Tail:
     seq: int
     hash: str
     last_global: int
+    sid_text: bytes = b""  # the stream id as canonical JSON writes it (the fast path's)
 
 
 @dataclass
@@ -112,7 +113,9 @@ class ChainVerifier:
         self.tails: dict[str, _Tail] = {}
         self.broken: dict[str, Problem] = {}
         self.pinned: set[tuple[str, str]] = set()  # (kind, hash) pinned by some event
-        self._pins_seen: set[bytes] = set()  # distinct pins texts (few: one per definition set)
+        self._pins_seen: set[bytes] = set()
+        self._last_pins = b"\x00"  # matches nothing
+        self._texts: dict[Any, bytes] = {}  # actor and type values as canonical JSON writes them  # distinct pins texts (few: one per definition set)
         self.events = 0
         self.last_global = 0
         self.gaps: list[tuple[int, int]] = []
@@ -120,8 +123,10 @@ class ChainVerifier:
     def feed(self, row: Any) -> None:
         """One row in global order: a :class:`VerifyRow` (body as bytes) or a
         :class:`~tenderflow.store.rows.RawEvent` (body as text)."""
-        if type(row) is VerifyRow and self._feed_sound(row):
-            return
+        if type(row) is tuple:  # as Tx.verify_rows yields them
+            if self._feed_sound(row):
+                return
+            row = VerifyRow(*row)
         self.events += 1
         if not (isinstance(row.global_seq, int) and isinstance(row.stream_seq, int)):
             sid = str(row.stream_id)
@@ -138,8 +143,10 @@ class ChainVerifier:
         tail = self.tails.get(sid)
         expected_seq = tail.seq + 1 if tail else 1
         expected_prev = tail.hash if tail else GENESIS
-        self.tails[sid] = _Tail(row.stream_seq, row.hash, row.global_seq)
+        self.tails[sid] = _Tail(row.stream_seq, row.hash, row.global_seq,
+                                _encode_str(sid).encode("utf-8") if type(sid) is str else b"")
         if sid in self.broken:
+            self.tails[sid].sid_text = b""  # the fast path leaves a broken stream alone
             return
         details: list[str] = []
         kind = ""
@@ -193,8 +200,9 @@ class ChainVerifier:
             located = expected_seq if kind == "sequence" and row.stream_seq > expected_seq \
                 else row.stream_seq
             self.broken[sid] = Problem(sid, located, kind, details, row.global_seq)
+            self.tails[sid].sid_text = b""
 
-    def _feed_sound(self, row: VerifyRow) -> bool:
+    def _feed_sound(self, row: tuple[Any, ...]) -> bool:
         """A row when all is well: its sequence numbers continue the stream, its stored bytes
         hash to its ``hash``, the body begins and ends with the fields its columns repeat
         (``actor``, ``global_seq`` … ``type``: canonical JSON writes the keys sorted, and no
@@ -207,46 +215,56 @@ class ChainVerifier:
         payload could only be malformed if whoever wrote it also recomputed the chain,
         which no parse would reveal either (a checkpoint does); the replay parses every
         body."""
-        seq, global_seq, data = row.stream_seq, row.global_seq, row.data
+        global_seq, sid, seq, type_, actor, digest, data, _ = row
         if type(seq) is not int or type(global_seq) is not int or global_seq < 1 \
                 or data is None:
             return False
-        sid = row.stream_id
-        if sid in self.broken:
-            return False
         tail = self.tails.get(sid)
         if tail is None:
-            if seq != 1:
+            if seq != 1 or sid in self.broken or type(sid) is not str:
                 return False
             expected_prev = _GENESIS_BYTES
-        elif seq != tail.seq + 1:
+            sid_text = _encode_str(sid).encode("utf-8")
+        elif seq != tail.seq + 1 or not tail.sid_text:  # (emptied when the stream broke)
             return False
         else:
             expected_prev = tail.hash.encode("ascii")
-        if _sha256(data).hexdigest() != row.hash:
+            sid_text = tail.sid_text
+        if _sha256(data).hexdigest() != digest:
             return False
-        try:
-            if not (data.startswith(b'{"actor":%s,"global_seq":%d,"occurred_at":"' % (
-                    _text(row.actor), global_seq)) and data.endswith(
-                    b',"stream_id":%s,"stream_seq":%d,"type":%s}' % (
-                    _text(sid), seq, _text(row.type)))):
+        texts = self._texts
+        actor_text = texts.get(actor)
+        type_text = texts.get(type_)
+        if actor_text is None or type_text is None:
+            if type(actor) is not str or type(type_) is not str:
                 return False
-        except TypeError:  # a column that is not text
+            actor_text = texts[actor] = _encode_str(actor).encode("utf-8")
+            type_text = texts[type_] = _encode_str(type_).encode("utf-8")
+        if not (data.startswith(b'{"actor":%b,"global_seq":%d,"occurred_at":"'
+                                % (actor_text, global_seq))
+                and data.endswith(b',"stream_id":%b,"stream_seq":%d,"type":%b}'
+                                  % (sid_text, seq, type_text))):
             return False
         at = data.rfind(b',"prev_hash":"')
-        if data[at + 14:at + 78] != expected_prev \
-                or data[at + 78:at + 95] != b'","recorded_at":"':
+        if not (data.startswith(expected_prev, at + 14)
+                and data.startswith(b'","recorded_at":"', at + 78)):
             return False
-        pins_at = data.rfind(b',"pins":{', 0, at)
-        pins = data[pins_at + 8:at]
-        if pins not in self._pins_seen and (pins_at < 0 or not self._note_pins(pins)):
-            return False
+        pins = self._last_pins  # b',"pins":{…}' of the last sound row: mostly this one's too
+        if not data.startswith(pins, at - len(pins)):
+            pins_at = data.rfind(b',"pins":{', 0, at)
+            if pins_at < 0 or (data[pins_at + 8:at] not in self._pins_seen
+                               and not self._note_pins(data[pins_at + 8:at])):
+                return False
+            self._last_pins = data[pins_at:at]
         self.events += 1
         if global_seq > self.last_global:
             if self.last_global and global_seq != self.last_global + 1:
                 self.gaps.append((self.last_global, global_seq))
             self.last_global = global_seq
-        self.tails[sid] = _Tail(seq, row.hash, global_seq)
+        if tail is None:
+            self.tails[sid] = _Tail(seq, digest, global_seq, sid_text)
+        else:
+            tail.seq, tail.hash, tail.last_global = seq, digest, global_seq
         return True
 
     def _note_pins(self, text: bytes) -> bool:
@@ -265,8 +283,10 @@ class ChainVerifier:
 
     def feed_all(self, rows: Iterable[Any], progress: Callable[[int], None] | None = None
                  ) -> None:
+        sound = self._feed_sound
         for row in rows:
-            self.feed(row)
+            if type(row) is not tuple or not sound(row):
+                self.feed(row)
             if progress is not None:
                 progress(1)
 

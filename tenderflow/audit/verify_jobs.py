@@ -14,6 +14,7 @@ definitions as the single walk does. The report is the single walk's, problem fo
 from __future__ import annotations
 
 import multiprocessing
+from itertools import pairwise
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from typing import Any
@@ -35,7 +36,7 @@ def ranges(counts: list[tuple[str, int]], jobs: int) -> list[tuple[str | None, s
             cuts.append(sid)
         seen += n
     bounds: list[str | None] = [None, *cuts, None]
-    return list(zip(bounds[:-1], bounds[1:], strict=True))
+    return list(pairwise(bounds))
 
 
 class _Unnoted(list):  # type: ignore[type-arg]

@@ -6,13 +6,15 @@ time, optionally only the streams of one range (``audit verify --jobs``)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from zlib import decompressobj
+from zlib import error as zlib_error
 from typing import Any, NamedTuple
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from tenderflow.store import models as m
-from tenderflow.store.bodies import BodyUnreadable, inflate
+from tenderflow.store.bodies import BodyUnreadable
 from tenderflow.store.rows import EVENT_COLUMNS, Codecs
 
 
@@ -31,9 +33,10 @@ class VerifyRow(NamedTuple):
 
 
 def verify_rows(conn: Connection, codecs: Codecs, batch: int,
-                streams: tuple[str | None, str | None] = (None, None)) -> Iterator[VerifyRow]:
-    """Every row in global order (memory bounded by the batch); with ``streams`` = (first,
-    stop) only the streams with ``first <= stream_id < stop`` (None: unbounded)."""
+                streams: tuple[str | None, str | None] = (None, None)) -> Iterator[tuple[Any, ...]]:
+    """Every row in global order (memory bounded by the batch), as the fields of a
+    :class:`VerifyRow` (a plain tuple: millions are made); with ``streams`` = (first, stop)
+    only the streams with ``first <= stream_id < stop`` (None: unbounded)."""
     cols = [c for c in EVENT_COLUMNS if c.name != "txid"]
     first, stop = streams
     base = select(*cols)
@@ -43,21 +46,45 @@ def verify_rows(conn: Connection, codecs: Codecs, batch: int,
         base = base.where(m.events.c.stream_id < stop)
     base = base.order_by(m.events.c.global_seq).limit(batch)
     known: dict[Any, bytes] = {}
+    for gs, sid, seq, type_, actor, digest, codec, stored in _rows(conn, base, batch):
+        # inflate (tenderflow.store.bodies.inflate, inline: once per event)
+        try:
+            dictionary = known.get(codec)
+            if dictionary is None:
+                dictionary = known[codec] = codecs.dictionary(conn, int(codec))
+            z = decompressobj(-15, dictionary) if dictionary else decompressobj(-15)
+            data: bytes | None = z.decompress(stored)
+            why = None
+            if not z.eof or z.unused_data:
+                data, why = None, "the stored body is not one complete DEFLATE stream"
+        except (BodyUnreadable, zlib_error, TypeError, ValueError) as exc:
+            data, why = None, f"the stored body does not inflate ({exc})"
+        yield (gs, sid, seq, type_, actor, digest, data, why)
+
+
+def _rows(conn: Connection, base: Any, batch: int) -> Iterator[Any]:
+    """The rows of ``base`` (ordered by ``global_seq``, LIMITed to ``batch``), all of them.
+    SQLite: one statement stepped through by the driver's own cursor (it reads as it goes,
+    so memory stays bounded without LIMIT), plain tuples. Elsewhere: one LIMITed batch
+    after another."""
+    if conn.dialect.name == "sqlite":
+        stmt = base.limit(None).compile(conn)
+        params = [stmt.params[k] for k in stmt.positiontup or ()]
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.arraysize = batch
+            cursor.execute(str(stmt), params)
+            while rows := cursor.fetchmany():
+                yield from rows
+        finally:
+            cursor.close()
+        return
     last: Any = None
     while True:
         q = base if last is None else base.where(m.events.c.global_seq > last)
         rows = conn.execute(q).all()
         if not rows:
             return
-        for gs, sid, seq, type_, actor, digest, codec, stored in rows:
-            try:
-                dictionary = known.get(codec)
-                if dictionary is None:
-                    dictionary = known[codec] = codecs.dictionary(conn, int(codec))
-                data: bytes | None = inflate(bytes(stored), dictionary)
-                why = None
-            except (BodyUnreadable, TypeError, ValueError) as exc:
-                data, why = None, str(exc)
-            yield VerifyRow(gs, sid, seq, type_, actor, digest, data, why)
+        yield from rows
         last = rows[-1][0]
 
