@@ -67,12 +67,15 @@ class Attacker:
             for r in cur:
                 row = dict(r)
                 body = inflate(row.pop("deflated"), codecs[row["codec"]]).decode("utf-8")
-                fields = json.loads(body)
-                for k in ("schema_version", "occurred_at", "recorded_at", "prev_hash"):
-                    row[k] = fields[k]
-                row["payload"] = canonical_json(fields["payload"])
-                row["pins"] = canonical_json(fields["pins"])
                 row["body"] = body
+                try:
+                    fields = json.loads(body)
+                    for k in ("schema_version", "occurred_at", "recorded_at", "prev_hash"):
+                        row[k] = fields[k]
+                    row["payload"] = canonical_json(fields["payload"])
+                    row["pins"] = canonical_json(fields["pins"])
+                except (ValueError, TypeError, KeyError):
+                    pass  # a body the attacker broke: only the columns and the text
                 out.append(row)
             return out
         finally:
