@@ -421,7 +421,7 @@ def verify_store(store: Any, progress: Callable[[int], None] | None = None,
 
         return verify_parallel(store, jobs, progress, batch)
     verifier = ChainVerifier()
-    with store.reading() as tx:
+    with store.reading(shared=True) as tx:
         verifier.feed_all(tx.verify_rows(batch=batch), progress)
         heads = tx.heads()
         verifier.catch_up(tx, heads)

@@ -53,7 +53,7 @@ def _walk(url: str, streams: tuple[str | None, str | None], batch: int) -> dict[
     verifier = ChainVerifier()
     verifier.gaps = _Unnoted()
     try:
-        with store.reading() as tx:
+        with store.reading(shared=True) as tx:
             verifier.feed_all(tx.verify_rows(batch=batch, streams=streams))
     finally:
         store.dispose()

@@ -163,8 +163,11 @@ def make_engine(url: str) -> Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(conn: Connection) -> None:
-            # Writers take the write lock up front, so a decision is made on the latest state.
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+            # Writers take the write lock up front, so a decision is made on the latest state;
+            # a read that writes nothing (``reading(shared=True)``) takes none, so that
+            # several can run at once (audit verify --jobs) beside writers (WAL).
+            shared = conn.get_execution_options().get("tenderflow_shared_read")
+            conn.exec_driver_sql("BEGIN" if shared else "BEGIN IMMEDIATE")
 
         return engine
     if url.startswith("postgresql://"):
@@ -280,9 +283,13 @@ class EventStore:
         return f"{role}:{user}" if user else None
 
     @contextmanager
-    def reading(self) -> Iterator[Tx]:
+    def reading(self, *, shared: bool = False) -> Iterator[Tx]:
+        """A read. ``shared``: one that writes nothing, which on SQLite then takes no write
+        lock (a snapshot of the log as of its first read)."""
         try:
             with self.engine.connect() as conn:
+                if shared:
+                    conn.execution_options(tenderflow_shared_read=True)
                 yield Tx(conn, self.dialect, self.events, codecs=self.codecs)
         except DBAPIError as exc:
             raise self._translate(exc) from None
