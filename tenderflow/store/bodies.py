@@ -13,8 +13,9 @@ them (about 330 bytes a body for the generated mix against 1,100 without a dicti
 A dictionary is a ``body_codecs`` row, never changed once written, named by the ``global_seq``
 of the event whose append trained it (so two writers never train the same one). Every event
 row names the codec its bytes were deflated with; codec 0 has an empty dictionary. The store
-trains a new one when the ``global_seq`` it draws is :data:`FIRST_TRAINING` or a multiple of
-:data:`RETRAIN_EVERY`, from the latest body of each event type among the last
+trains a new one when the ``global_seq`` it draws is one of :data:`EARLY_TRAINING` (a young
+log changes fast: 32 events teach most of the keys, 16,384 most of the types) or a multiple
+of :data:`RETRAIN_EVERY`, from the latest body of each event type among the last
 :data:`TRAINING_WINDOW` events, so the dictionary follows what the log holds now.
 """
 
@@ -24,7 +25,7 @@ import zlib
 from collections import Counter
 from collections.abc import Iterable
 
-FIRST_TRAINING = 256
+EARLY_TRAINING = frozenset({32, 256, 2048, 16384})
 RETRAIN_EVERY = 100_000
 TRAINING_WINDOW = 2000
 DICTIONARY_BYTES = 32768  # DEFLATE's window: a longer dictionary is not used
@@ -57,7 +58,7 @@ def inflate(stored: bytes, dictionary: bytes) -> bytes:
 
 def trains_at(global_seq: int) -> bool:
     """Whether appending the event numbered ``global_seq`` trains a new dictionary."""
-    return global_seq == FIRST_TRAINING or (global_seq > 0 and global_seq % RETRAIN_EVERY == 0)
+    return global_seq in EARLY_TRAINING or (global_seq > 0 and global_seq % RETRAIN_EVERY == 0)
 
 
 def train(samples: Iterable[tuple[str, bytes]]) -> bytes:

@@ -57,7 +57,9 @@ def verify_rows(conn: Connection, codecs: Codecs, batch: int,
             why = None
             if not z.eof or z.unused_data:
                 data, why = None, "the stored body is not one complete DEFLATE stream"
-        except (BodyUnreadable, zlib_error, TypeError, ValueError) as exc:
+        except BodyUnreadable as exc:
+            data, why = None, str(exc)
+        except (zlib_error, TypeError, ValueError) as exc:
             data, why = None, f"the stored body does not inflate ({exc})"
         yield (gs, sid, seq, type_, actor, digest, data, why)
 
