@@ -38,8 +38,7 @@ from typing import Any
 
 from tenderflow.audit.diff import short
 from tenderflow.store.canonical import EVENT_FIELDS, GENESIS, canonical_json, sha256_hex
-from tenderflow.store.rows import INDEXED_FIELDS
-from tenderflow.store.verifying import VerifyRow
+from tenderflow.store.rows import INDEXED_FIELDS, RawEvent
 
 _GENESIS_BYTES = GENESIS.encode("ascii")
 _sha256 = hashlib.sha256
@@ -121,12 +120,12 @@ class ChainVerifier:
         self.gaps: list[tuple[int, int]] = []
 
     def feed(self, row: Any) -> None:
-        """One row in global order: a :class:`VerifyRow` (body as bytes) or a
-        :class:`~tenderflow.store.rows.RawEvent` (body as text)."""
-        if type(row) is tuple:  # as Tx.verify_rows yields them
+        """One row in global order: a tuple as :meth:`Tx.verify_rows` yields them (body as
+        bytes) or a :class:`~tenderflow.store.rows.RawEvent` (body as text)."""
+        if type(row) is tuple:
             if self._feed_sound(row):
                 return
-            row = VerifyRow(*row)
+            row = as_raw_event(row)
         self.events += 1
         if not (isinstance(row.global_seq, int) and isinstance(row.stream_seq, int)):
             sid = str(row.stream_id)
@@ -366,18 +365,19 @@ def _text(value: str) -> bytes:
     return _encode_str(value).encode("utf-8")
 
 
-def _body_of(row: Any) -> tuple[bytes | None, str]:
+def as_raw_event(row: tuple[Any, ...]) -> RawEvent:
+    """A row of :meth:`Tx.verify_rows` for the full checks: its bytes kept exactly (bytes
+    that are not UTF-8 decoded with ``surrogateescape``, so they encode back unchanged)."""
+    global_seq, sid, seq, type_, actor, digest, data, why = row
+    text = "" if data is None else data.decode("utf-8", "surrogateescape")
+    return RawEvent(global_seq, sid, seq, type_, actor, digest, None, text, why)
+
+
+def _body_of(row: RawEvent) -> tuple[bytes | None, str]:
     """The stored body as bytes (None if unreadable) and as text."""
-    if type(row) is VerifyRow:
-        if row.data is None:
-            return None, ""
-        try:
-            return row.data, row.data.decode("utf-8")
-        except UnicodeDecodeError:
-            return row.data, "\ufffd"  # hashed as stored; reported as not JSON
     if row.unreadable:
         return None, ""
-    return row.body.encode("utf-8"), row.body
+    return row.body.encode("utf-8", "surrogateescape"), row.body
 
 
 def _parse_body(text: str) -> dict[str, Any] | str:

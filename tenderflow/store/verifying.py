@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from zlib import decompressobj
 from zlib import error as zlib_error
-from typing import Any, NamedTuple
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
@@ -18,25 +18,12 @@ from tenderflow.store.bodies import BodyUnreadable
 from tenderflow.store.rows import EVENT_COLUMNS, Codecs
 
 
-class VerifyRow(NamedTuple):
-    """An event row for the verifier: ``data`` is the body's bytes as written (None when they
-    cannot be read back, ``unreadable`` saying why)."""
-
-    global_seq: Any
-    stream_id: Any
-    stream_seq: Any
-    type: Any
-    actor: Any
-    hash: Any
-    data: bytes | None
-    unreadable: str | None = None
-
-
 def verify_rows(conn: Connection, codecs: Codecs, batch: int,
                 streams: tuple[str | None, str | None] = (None, None)) -> Iterator[tuple[Any, ...]]:
-    """Every row in global order (memory bounded by the batch), as the fields of a
-    :class:`VerifyRow` (a plain tuple: millions are made); with ``streams`` = (first, stop)
-    only the streams with ``first <= stream_id < stop`` (None: unbounded)."""
+    """Every row in global order (memory bounded by the batch), as a plain tuple (millions
+    are made) of ``global_seq, stream_id, stream_seq, type, actor, hash``, the body's bytes as
+    written (None when they cannot be read back) and why not (else None); with ``streams`` =
+    (first, stop) only the streams with ``first <= stream_id < stop`` (None: unbounded)."""
     cols = [c for c in EVENT_COLUMNS if c.name != "txid"]
     first, stop = streams
     base = select(*cols)

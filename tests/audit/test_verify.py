@@ -290,7 +290,7 @@ def test_the_fast_path_agrees_with_the_full_checks(recorded: Any) -> None:
     """A sound row is taken by the fast path (hash, the columns against the body's first and
     last bytes, the link); the full checks (parse, every field) find the same log sound, and
     a row whose column was changed leaves the fast path and is named by the full checks."""
-    from tenderflow.store.verifying import VerifyRow
+    from tenderflow.audit.verify import as_raw_event
 
     with recorded.store.reading() as tx:
         raw = list(tx.raw_events())
@@ -300,7 +300,7 @@ def test_the_fast_path_agrees_with_the_full_checks(recorded: Any) -> None:
     quick, full = ChainVerifier(), ChainVerifier()
     assert all(quick._feed_sound(r) for r in fast)
     for r in fast:
-        full.feed(VerifyRow(*r))  # the full checks, row by row
+        full.feed(as_raw_event(r))  # the full checks, row by row
     assert not full.broken and full.events == quick.events == len(raw)
     with recorded.store.engine.begin() as conn:
         conn.exec_driver_sql("DROP TRIGGER IF EXISTS events_no_update")

@@ -21,8 +21,9 @@ from tenderflow.store.bodies import (
     trains_at,
 )
 from tenderflow.store.canonical import sha256_hex
-from tenderflow.store.eventstore import MIGRATIONS, EventStore, NewEvent, StoreError
+from tenderflow.store.eventstore import EventStore, NewEvent, StoreError
 from tests.conftest import with_generic_events
+from tests.store.test_snapshot_version import _alembic
 
 T = "2023-03-01T09:00:00+08:00"
 PINS: dict[str, str] = {}  # (nothing pinned: no definitions to store)
@@ -89,19 +90,6 @@ def test_an_unreadable_body_is_named_by_readers_and_by_verify(store: EventStore)
     [p] = report.problems  # (and the head: event 2 is where the stream broke)
     assert (p.stream, p.stream_seq, p.kind) == ("thing:1", 2, "body")
     assert "cannot be read: codec 77 is not in the body_codecs table" in p.text
-
-
-def _alembic(url: str, target: str, downgrade: bool = False) -> None:
-    from alembic import command
-    from alembic.config import Config
-
-    store = EventStore(url)
-    cfg = Config()
-    cfg.set_main_option("script_location", str(MIGRATIONS))
-    with store.engine.begin() as conn:
-        cfg.attributes["connection"] = conn
-        (command.downgrade if downgrade else command.upgrade)(cfg, target)
-    store.dispose()
 
 
 def test_upgrade_keeps_every_byte_and_refuses_a_row_whose_columns_disagree(
