@@ -14,9 +14,9 @@ definitions as the single walk does. The report is the single walk's, problem fo
 from __future__ import annotations
 
 import multiprocessing
-from itertools import pairwise
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
+from itertools import pairwise
 from typing import Any
 
 from sqlalchemy import func, select

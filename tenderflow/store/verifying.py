@@ -6,9 +6,9 @@ time, optionally only the streams of one range (``audit verify --jobs``)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 from zlib import decompressobj
 from zlib import error as zlib_error
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.engine import Connection
