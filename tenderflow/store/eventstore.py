@@ -30,7 +30,7 @@ from tenderflow.errors import (
 )
 from tenderflow.events.catalogue import Catalogue, catalogue
 from tenderflow.store import models as m
-from tenderflow.store.bodies import trains_at
+from tenderflow.store.bodies import BodyUnreadable, trains_at
 from tenderflow.store.business_time import check_business_times
 from tenderflow.store.canonical import GENESIS, event_body, sha256_hex
 from tenderflow.store.position import START, Position, read_committed
@@ -118,23 +118,21 @@ ACTOR_REFUSED = "may not record events as"
 
 def _to_event(raw: RawEvent, events: Catalogue) -> StoredEvent:
     """A stored row as read: every field from its body (the one copy), the payload upcast to
-    the type's current version."""
-    where = f"{raw.stream_id} #{raw.stream_seq} (global {raw.global_seq})"
+    the type's current version. A body that cannot be read raises what reading it raised
+    (BodyUnreadable, a JSON error, KeyError …: ValueError and the like, as the audit's
+    readers expect of a tampered row, tenderflow.audit.reading)."""
     if raw.unreadable:
-        raise StoreError(f"{where}: {raw.unreadable}; run 'tenderflow audit verify'")
-    try:
-        fields = json.loads(raw.body)
-        version, payload = events.upcast(fields["type"], fields["schema_version"],
-                                         fields["payload"])
-        return StoredEvent(
-            global_seq=fields["global_seq"], stream_id=fields["stream_id"],
-            stream_seq=fields["stream_seq"], type=fields["type"], schema_version=version,
-            occurred_at=fields["occurred_at"], recorded_at=fields["recorded_at"],
-            actor=fields["actor"], pins=fields["pins"], payload=payload,
-            prev_hash=fields["prev_hash"], hash=raw.hash, body=raw.body)
-    except (ValueError, KeyError, TypeError) as exc:
-        raise StoreError(f"{where}: the stored body is not an event ({exc!r}); run "
-                         f"'tenderflow audit verify'") from None
+        raise BodyUnreadable(f"{raw.stream_id} #{raw.stream_seq} (global {raw.global_seq}): "
+                             f"{raw.unreadable}")
+    fields = json.loads(raw.body)
+    version, payload = events.upcast(fields["type"], fields["schema_version"],
+                                     fields["payload"])
+    return StoredEvent(
+        global_seq=fields["global_seq"], stream_id=fields["stream_id"],
+        stream_seq=fields["stream_seq"], type=fields["type"], schema_version=version,
+        occurred_at=fields["occurred_at"], recorded_at=fields["recorded_at"],
+        actor=fields["actor"], pins=fields["pins"], payload=payload,
+        prev_hash=fields["prev_hash"], hash=raw.hash, body=raw.body)
 
 
 def normalise_url(url: str) -> str:

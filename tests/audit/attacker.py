@@ -18,7 +18,7 @@ INSERT_EVENT = ("INSERT INTO events (global_seq, stream_id, stream_seq, type, ac
                 "codec, deflated) VALUES (?,?,?,?,?,?,0,?)")
 # The columns that are columns; every other field of an event lives in its stored body only.
 COLUMNS = ("global_seq", "stream_id", "stream_seq", "type", "actor", "hash")
-_RAW = "\u0000raw\u0000"
+_RAW = "\x00raw\x00"  # a placeholder, replaced by raw JSON text in the body
 
 
 def stored(body: str) -> bytes:
@@ -96,10 +96,10 @@ class Attacker:
             if column != "body":
                 fields = json.loads(self.event(stream, seq)["body"])
                 raw = column in ("payload", "pins")
-                fields[column] = "\x00raw\x00" if raw else value
+                fields[column] = _RAW if raw else value
                 body = canonical_json(fields)
                 if raw:
-                    body = body.replace(f'"{_RAW}"', value)
+                    body = body.replace(canonical_json(_RAW), value)
             changed = self.sql("UPDATE events SET codec = 0, deflated = ? WHERE stream_id = ? "
                                "AND stream_seq = ?", (stored(body), stream, seq))
         assert changed == 1

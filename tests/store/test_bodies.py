@@ -84,7 +84,7 @@ def test_an_unreadable_body_is_named_by_readers_and_by_verify(store: EventStore)
         if store.dialect == "postgresql":
             conn.exec_driver_sql("ALTER TABLE events DISABLE TRIGGER events_append_only")
         conn.exec_driver_sql("UPDATE events SET codec = 77 WHERE stream_seq = 2")
-    with store.reading() as tx, pytest.raises(StoreError, match="codec 77 is not in"):
+    with store.reading() as tx, pytest.raises(BodyUnreadable, match="codec 77 is not in"):
         list(tx.read_stream("thing:1"))
     report, _ = verify_store(store)
     [p] = report.problems  # (and the head: event 2 is where the stream broke)
