@@ -18,30 +18,25 @@ slows it down). Bounded memory shows as a peak that does not grow with N for a f
 of streams (the walk keeps one small record per stream and one batch of rows).
 
 On SQLite it then compares ``audit verify`` with the reference, a bare ``sqlite3`` read of the
-stored bodies and hashes in global order with SHA-256 of each body (``bare_walk``), over the
-same file, ``--rounds`` interleaved rounds; it prints events/s of both (medians) and the median
-of the per-round ratios bare/verify (1.0 = as fast as the bare loop). ``--bare-only`` skips
-the other measurements (what ``make bench`` runs).
+stored bodies and hashes in global order, each body inflated (migration 0006 keeps it once,
+deflated) and SHA-256 of it (``bare_walk``), over the same file, ``--rounds`` interleaved
+rounds; it prints events/s of both (medians) and the median of the per-round ratios
+bare/verify (1.0 = as fast as the bare loop). In the same rounds: ``audit verify --jobs 2``
+(its speed-up over one process) and, for information, the bare loop over the same bodies as
+plain text in a table of their own (the layout before 0006). Then, for each size, ``audit
+verify`` as a process of its own with its wall time and peak RSS (bounded memory: the peak
+does not grow with N for a fixed number of streams). ``--bare-only`` skips the seal, export
+and tracemalloc measurements (what ``make bench`` runs).
 
-What the profiler showed (issue 17): rebuilding each body from the columns in Python to
-compare it with the stored body (32%), fetching every column — payload and body both — through
-SQLAlchemy rows (23%). Now, on SQLite, the database compares the stored body with the
-canonical JSON of the columns (``json_quote`` and concatenation, tenderflow.store.verifying);
-a matching row brings only the sequence numbers, pins, prev_hash, hash and the body as its
-stored bytes (hashed as they are: no decode, no re-encode), and the verifier's fast path for
-such a row is a few comparisons; a row that does not match is read whole and compared field by
-field as before. Measured on the 2-core development container (a CI run beside it), the code
-before and after run one after the other, 100,000 events over 200 streams, medians of 5
-interleaved rounds (``--events 100000 --bare-only``):
-
-    before: verify  43,594 events/s, bare loop 218,727 events/s: bare/verify 4.92
-    after:  verify 112,240 events/s, bare loop 209,120 events/s: bare/verify 1.95
-    with json_valid() on payload and pins added to the database's comparison (a row whose
-    two columns trade text is no longer taken as sound), same command, a full test run
-    beside it: verify 73,825 events/s, bare loop 165,111 events/s: bare/verify 2.09
-
-What remains: SQLite building the canonical text from the columns (about 2 µs a row here) and
-the SQLAlchemy rows of each batch; the issue's target is 1.5.
+What the profiler showed (issue 17): before, rebuilding each body from the columns to compare
+it with the stored body (32%) and fetching payload and body both (23%); then the database's
+comparison (json_quote) took 2 us a row. Since 0006 the columns that repeat a field of the
+body are only the lookup ones (global_seq, stream_id, stream_seq, type, actor): the fast path
+hashes the inflated bytes and compares those columns with the body's first and last bytes
+(canonical JSON sorts the keys: actor and global_seq open it, stream_id, stream_seq and type
+close it), finds prev_hash and pins from the end, and reads the rows through the driver's own
+cursor in one statement (SQLAlchemy's Row objects were 20% of the walk). What remains beside
+the bare loop is the Python of those comparisons, about 1-2 us a row.
 """
 
 from __future__ import annotations
