@@ -168,7 +168,7 @@ def verify_against_bare(url: str, rounds: int, jobs: int = 2) -> dict[str, Any]:
     """``audit verify`` (verify_store, and with ``jobs`` processes) and the bare loops over the
     same SQLite file, rounds interleaved; events/s of each as the median over rounds, and the
     ratios."""
-    from tenderflow.audit.verify import verify_store
+    from tenderflow.audit.verify_jobs import verify_store
 
     path = url.removeprefix("sqlite:///")
     text = text_copy(path)
@@ -205,7 +205,7 @@ def peak_rss(url: str, jobs: int = 1) -> dict[str, Any]:
     import subprocess
 
     code = ("import json, resource, sys, time\n"
-            "from tenderflow.audit.verify import verify_store\n"
+            "from tenderflow.audit.verify_jobs import verify_store\n"
             "from tenderflow.store.eventstore import EventStore\n"
             "t = time.perf_counter()\n"
             f"report, _ = verify_store(EventStore({url!r}), jobs={jobs})\n"

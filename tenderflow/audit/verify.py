@@ -412,14 +412,9 @@ def _column_differences(row: Any, body: dict[str, Any]) -> list[str]:
 
 
 def verify_store(store: Any, progress: Callable[[int], None] | None = None,
-                 batch: int = 1000, jobs: int = 1) -> tuple[VerifyReport, ChainVerifier]:
-    """Verify every stream of ``store``; the verifier is returned to be resumed. With
-    ``jobs`` > 1 the walk runs in that many processes (tenderflow.audit.verify_jobs), with
-    the same report."""
-    if jobs > 1:
-        from tenderflow.audit.verify_jobs import verify_parallel
-
-        return verify_parallel(store, jobs, progress, batch)
+                 batch: int = 1000) -> tuple[VerifyReport, ChainVerifier]:
+    """Verify every stream of ``store``; the verifier is returned to be resumed (in several
+    processes: tenderflow.audit.verify_jobs.verify_store)."""
     verifier = ChainVerifier()
     with store.reading(shared=True) as tx:
         verifier.feed_all(tx.verify_rows(batch=batch), progress)

@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from tenderflow.audit import verify as single
 from tenderflow.audit.verify import ChainVerifier, VerifyReport
 from tenderflow.store import models as m
 
@@ -103,3 +104,11 @@ def verify_parallel(store: Any, jobs: int, progress: Callable[[int], None] | Non
         verifier.catch_up(tx, heads)
         report = verifier.finish(heads, tx.definitions())
     return report, verifier
+
+
+def verify_store(store: Any, progress: Callable[[int], None] | None = None,
+                 batch: int = 1000, jobs: int = 1) -> tuple[VerifyReport, ChainVerifier]:
+    """``audit verify`` in ``jobs`` processes (1: the single walk), the same report."""
+    if jobs > 1:
+        return verify_parallel(store, jobs, progress, batch)
+    return single.verify_store(store, progress, batch)

@@ -8,8 +8,7 @@ from typing import Any
 
 import pytest
 
-from tenderflow.audit.verify import verify_store
-from tenderflow.audit.verify_jobs import ranges
+from tenderflow.audit.verify_jobs import ranges, verify_store
 from tests.audit.attacker import INSERT_EVENT, insert_values
 from tests.audit.conftest import AWARD, FAILED
 
