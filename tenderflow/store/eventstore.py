@@ -363,9 +363,9 @@ class Tx(Projections):
             body = event_body(fields)
             data = body.encode("utf-8")
             digest = sha256_hex(data)
-            if trains_at(fields["global_seq"]):
+            if trains_at(fields["global_seq"]) and self.codecs.train(self.conn,
+                                                                     fields["global_seq"]):
                 codec = fields["global_seq"]
-                self.codecs.train(self.conn, codec)
             self.conn.execute(insert(m.events).values(
                 global_seq=fields["global_seq"], stream_id=stream_id, stream_seq=version,
                 type=ev.type, actor=ev.actor, hash=digest, codec=codec,

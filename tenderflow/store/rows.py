@@ -8,6 +8,7 @@ from typing import Any, NamedTuple
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.engine import Connection
+from sqlalchemy.exc import DBAPIError
 
 from tenderflow.store import models as m
 from tenderflow.store.bodies import (
@@ -67,8 +68,11 @@ class Codecs:
     def deflate(self, conn: Connection, codec: int, body: bytes) -> bytes:
         return deflate(body, self.dictionary(conn, codec))
 
-    def train(self, conn: Connection, codec: int) -> None:
-        """Store dictionary ``codec`` trained on the last events (bodies readable now)."""
+    def train(self, conn: Connection, codec: int) -> bool:
+        """Store dictionary ``codec`` trained on the last events (bodies readable now); False
+        when the database user may not add one (PostgreSQL without INSERT on body_codecs:
+        the events are then deflated with the latest dictionary there is, nothing else
+        changes — README: Running against PostgreSQL grants it)."""
         rows = conn.execute(select(m.events.c.type, m.events.c.codec, m.events.c.deflated)
                             .order_by(m.events.c.global_seq.desc())
                             .limit(TRAINING_WINDOW)).all()
@@ -79,8 +83,18 @@ class Codecs:
             except BodyUnreadable:
                 continue  # a damaged row teaches nothing; audit verify reports it
         dictionary = train(samples)
-        conn.execute(insert(m.body_codecs).values(id=codec, dictionary=dictionary))
+        if conn.dialect.name == "postgresql":
+            try:
+                with conn.begin_nested():  # a refusal must not abort the transaction
+                    conn.execute(insert(m.body_codecs).values(id=codec, dictionary=dictionary))
+            except DBAPIError as exc:
+                if getattr(exc.orig, "sqlstate", None) != "42501":  # insufficient_privilege
+                    raise
+                return False
+        else:
+            conn.execute(insert(m.body_codecs).values(id=codec, dictionary=dictionary))
         self._known[codec] = dictionary
+        return True
 
 
 def raw_event(conn: Connection, codecs: Codecs, row: Any) -> RawEvent:
