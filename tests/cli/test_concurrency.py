@@ -6,8 +6,8 @@ guard, exit 3 by a conflict); no sequence number twice, no event lost, every cha
 
 from __future__ import annotations
 
-import os
 import json
+import os
 import sqlite3
 import subprocess
 import sys
