@@ -18,30 +18,25 @@ slows it down). Bounded memory shows as a peak that does not grow with N for a f
 of streams (the walk keeps one small record per stream and one batch of rows).
 
 On SQLite it then compares ``audit verify`` with the reference, a bare ``sqlite3`` read of the
-stored bodies and hashes in global order with SHA-256 of each body (``bare_walk``), over the
-same file, ``--rounds`` interleaved rounds; it prints events/s of both (medians) and the median
-of the per-round ratios bare/verify (1.0 = as fast as the bare loop). ``--bare-only`` skips
-the other measurements (what ``make bench`` runs).
+stored bodies and hashes in global order, each body inflated (migration 0006 keeps it once,
+deflated) and SHA-256 of it (``bare_walk``), over the same file, ``--rounds`` interleaved
+rounds; it prints events/s of both (medians) and the median of the per-round ratios
+bare/verify (1.0 = as fast as the bare loop). In the same rounds: ``audit verify --jobs 2``
+(its speed-up over one process) and, for information, the bare loop over the same bodies as
+plain text in a table of their own (the layout before 0006). Then, for each size, ``audit
+verify`` as a process of its own with its wall time and peak RSS (bounded memory: the peak
+does not grow with N for a fixed number of streams). ``--bare-only`` skips the seal, export
+and tracemalloc measurements (what ``make bench`` runs).
 
-What the profiler showed (issue 17): rebuilding each body from the columns in Python to
-compare it with the stored body (32%), fetching every column — payload and body both — through
-SQLAlchemy rows (23%). Now, on SQLite, the database compares the stored body with the
-canonical JSON of the columns (``json_quote`` and concatenation, tenderflow.store.verifying);
-a matching row brings only the sequence numbers, pins, prev_hash, hash and the body as its
-stored bytes (hashed as they are: no decode, no re-encode), and the verifier's fast path for
-such a row is a few comparisons; a row that does not match is read whole and compared field by
-field as before. Measured on the 2-core development container (a CI run beside it), the code
-before and after run one after the other, 100,000 events over 200 streams, medians of 5
-interleaved rounds (``--events 100000 --bare-only``):
-
-    before: verify  43,594 events/s, bare loop 218,727 events/s: bare/verify 4.92
-    after:  verify 112,240 events/s, bare loop 209,120 events/s: bare/verify 1.95
-    with json_valid() on payload and pins added to the database's comparison (a row whose
-    two columns trade text is no longer taken as sound), same command, a full test run
-    beside it: verify 73,825 events/s, bare loop 165,111 events/s: bare/verify 2.09
-
-What remains: SQLite building the canonical text from the columns (about 2 µs a row here) and
-the SQLAlchemy rows of each batch; the issue's target is 1.5.
+What the profiler showed (issue 17): before, rebuilding each body from the columns to compare
+it with the stored body (32%) and fetching payload and body both (23%); then the database's
+comparison (json_quote) took 2 us a row. Since 0006 the columns that repeat a field of the
+body are only the lookup ones (global_seq, stream_id, stream_seq, type, actor): the fast path
+hashes the inflated bytes and compares those columns with the body's first and last bytes
+(canonical JSON sorts the keys: actor and global_seq open it, stream_id, stream_seq and type
+close it), finds prev_hash and pins from the end, and reads the rows through the driver's own
+cursor in one statement (SQLAlchemy's Row objects were 20% of the walk). What remains beside
+the bare loop is the Python of those comparisons, about 1-2 us a row.
 """
 
 from __future__ import annotations
@@ -107,8 +102,53 @@ def generate(store: EventStore, events: int, streams: int, batch: int = 10000) -
 
 
 def bare_walk(path: str) -> int:
-    """The reference: a bare ``sqlite3`` read of the stored bodies and hashes in global order
-    and SHA-256 of each body, compared with its hash (no framework, no other check)."""
+    """The reference: a bare ``sqlite3`` read of the stored bodies and hashes in global order,
+    each body inflated with its dictionary (the store keeps it deflated, migration 0006: the
+    bytes the hash covers are only there once) and SHA-256 of it compared with its hash (no
+    framework, no other check)."""
+    import hashlib
+    import sqlite3
+    import zlib
+
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    n = 0
+    try:
+        dictionaries = dict(con.execute("SELECT id, dictionary FROM body_codecs"))
+        for codec, stored, digest in con.execute(
+                "SELECT codec, deflated, hash FROM events ORDER BY global_seq"):
+            d = dictionaries[codec]
+            z = zlib.decompressobj(-15, d) if d else zlib.decompressobj(-15)
+            if hashlib.sha256(z.decompress(stored)).hexdigest() != digest:
+                raise AssertionError("a stored body does not hash to its hash")
+            n += 1
+    finally:
+        con.close()
+    return n
+
+
+def text_copy(path: str) -> str:
+    """The same bodies as plain text in a table of their own (the layout before 0006, body
+    and hash only), beside the database: for the reference that needs no inflating."""
+    import sqlite3
+
+    from tenderflow.store.eventstore import EventStore
+
+    out = path + ".text.db"
+    Path(out).unlink(missing_ok=True)
+    con = sqlite3.connect(out)
+    con.execute("CREATE TABLE events (global_seq INTEGER PRIMARY KEY, body TEXT, hash TEXT)")
+    store = EventStore(f"sqlite:///{path}")
+    with store.reading() as tx:
+        con.executemany("INSERT INTO events VALUES (?,?,?)",
+                        ((r.global_seq, r.body, r.hash) for r in tx.raw_events()))
+    store.dispose()
+    con.commit()
+    con.close()
+    return out
+
+
+def bare_text_walk(path: str) -> int:
+    """The reference of before 0006: bodies stored as text, read and hashed."""
     import hashlib
     import sqlite3
 
@@ -124,25 +164,62 @@ def bare_walk(path: str) -> int:
     return n
 
 
-def verify_against_bare(url: str, rounds: int) -> dict[str, Any]:
-    """``audit verify`` (verify_store) and the bare loop over the same SQLite file, rounds
-    interleaved; events/s of each as the median over rounds, and their ratio."""
-    from tenderflow.audit.verify import verify_store
+def verify_against_bare(url: str, rounds: int, jobs: int = 2) -> dict[str, Any]:
+    """``audit verify`` (verify_store, and with ``jobs`` processes) and the bare loops over the
+    same SQLite file, rounds interleaved; events/s of each as the median over rounds, and the
+    ratios."""
+    from tenderflow.audit.verify_jobs import verify_store
 
     path = url.removeprefix("sqlite:///")
+    text = text_copy(path)
     store = EventStore(url)
-    ours, bare = [], []
+    ours, many, bare, bare_text = [], [], [], []
     for _ in range(rounds):
         took, (report, _) = timed(lambda: verify_store(store))
         assert report.ok, [p.text for p in report.problems[:3]]
         ours.append(report.events / took)
         took, n = timed(lambda: bare_walk(path))
         bare.append(n / took)
+        took, (report, _) = timed(lambda: verify_store(store, jobs=jobs))
+        assert report.ok, [p.text for p in report.problems[:3]]
+        many.append(report.events / took)
+        took, n = timed(lambda: bare_text_walk(text))
+        bare_text.append(n / took)
     store.dispose()
+    Path(text).unlink()
     ratios = [b / o for o, b in zip(ours, bare, strict=True)]
+    text_ratios = [b / o for o, b in zip(ours, bare_text, strict=True)]
+    speedups = [j / o for o, j in zip(ours, many, strict=True)]
     return {"verify_events_per_s": round(statistics.median(ours)),
             "bare_events_per_s": round(statistics.median(bare)),
-            "bare_to_verify_ratio": round(statistics.median(ratios), 2), "rounds": rounds}
+            "bare_to_verify_ratio": round(statistics.median(ratios), 2),
+            "bare_text_events_per_s": round(statistics.median(bare_text)),
+            "bare_text_to_verify_ratio": round(statistics.median(text_ratios), 2),
+            "jobs": jobs, "jobs_events_per_s": round(statistics.median(many)),
+            "jobs_speedup": round(statistics.median(speedups), 2), "rounds": rounds}
+
+
+def peak_rss(url: str, jobs: int = 1) -> dict[str, Any]:
+    """``audit verify`` in a process of its own: its wall time and peak RSS (ru_maxrss; with
+    ``jobs`` > 1 the largest of the parent and its processes)."""
+    import subprocess
+
+    code = ("import json, resource, sys, time\n"
+            "from tenderflow.audit.verify_jobs import verify_store\n"
+            "from tenderflow.store.eventstore import EventStore\n"
+            "t = time.perf_counter()\n"
+            f"report, _ = verify_store(EventStore({url!r}), jobs={jobs})\n"
+            "took = time.perf_counter() - t\n"
+            "rss = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,\n"
+            "          resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+            "print(json.dumps({'ok': report.ok, 'events': report.events, 's': took,\n"
+            "                  'peak_rss_mb': rss / 1024}))\n")
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
+                         text=True, cwd=Path(__file__).resolve().parent.parent).stdout
+    got = json.loads(out)
+    assert got["ok"], got
+    return {"events": got["events"], "verify_s": round(got["s"], 2), "jobs": jobs,
+            "peak_rss_mb": round(got["peak_rss_mb"], 1)}
 
 
 def timed(fn: Any) -> tuple[float, Any]:
@@ -206,11 +283,17 @@ def main() -> None:
         if args.bare_only:
             store = EventStore(url)
             store.migrate()
+            t0 = time.perf_counter()
             generate(store, n, args.streams)
+            gen_s = time.perf_counter() - t0
             store.dispose()
-            results.append({"events": n})
+            results.append({"events": n, "streams": args.streams, "generate_s": round(gen_s, 1)})
+            if url.startswith("sqlite:///"):
+                results[-1]["bytes_per_event"] = round(
+                    Path(url.removeprefix("sqlite:///")).stat().st_size / n)
         else:
             results.append(run(url, n, args.streams, tmp))
+        results[-1]["process"] = peak_rss(url)
         if url.startswith("sqlite:///"):
             results[-1]["against_bare"] = verify_against_bare(url, args.rounds)
     if args.json:
@@ -221,7 +304,13 @@ def main() -> None:
             b = r["against_bare"]
             print(f"{r['events']:>9} events: verify {b['verify_events_per_s']} events/s, bare "
                   f"sqlite3 read + sha256 {b['bare_events_per_s']} events/s: bare/verify "
-                  f"{b['bare_to_verify_ratio']} (median of {b['rounds']} interleaved rounds)")
+                  f"{b['bare_to_verify_ratio']} (median of {b['rounds']} interleaved rounds); "
+                  f"bare over text bodies {b['bare_text_events_per_s']} events/s: "
+                  f"{b['bare_text_to_verify_ratio']}; --jobs {b['jobs']} "
+                  f"{b['jobs_events_per_s']} events/s ({b['jobs_speedup']}× one process)")
+        pr = r["process"]
+        print(f"{r['events']:>9} events: `audit verify` as a process {pr['verify_s']} s, peak RSS "
+              f"{pr['peak_rss_mb']} MB")
     if args.bare_only:
         return
     print(f"audit over synthetic logs ({args.streams} streams; "

@@ -6,7 +6,8 @@
   没有被删除、也没有被重算哈希后改写。发现问题时要指出是哪个流、第几号事件、哪里不一致。
   法律依据：《政府采购法》第42条（采购文件应当妥善保存，不得伪造、变造、隐匿或者销毁，
   保存期限至少十五年）；《电子签名法》第13条（签署后对电子签名和数据电文内容、形式的任何
-  改动能够被发现）。
+  改动能够被发现）。每个事件只存一份正文（哈希所覆盖的规范 JSON，压缩保存）：内容、时间的改动
+  都改变正文而被哈希发现；为查找而另存的列（流、序号、类型、记录人）与正文不符也被指出。
 
   背景:
     假如 已按示例场景记录竞争性谈判 "CN-2023-001" 和 "CN-2023-002"
@@ -23,9 +24,10 @@
 
     例子:
       | 流                      | 事件                       | 改动                 | 说明                            |
-      | procurement:CN-2023-001 | SuppliersInvited           | 改动事件内容的一个字节   | column payload.                 |
-      | procurement:CN-2023-001 | NegotiationDocumentsIssued | 改动业务时间           | occurred_at                     |
-      | procurement:CN-2023-002 | ProcurementFailed          | 改动记录时间           | recorded_at                     |
+      | procurement:CN-2023-001 | SuppliersInvited           | 改动事件内容的一个字节   | the stored body hashes to       |
+      | procurement:CN-2023-001 | NegotiationDocumentsIssued | 改动业务时间           | the stored body hashes to       |
+      | procurement:CN-2023-002 | ProcurementFailed          | 改动记录时间           | the stored body hashes to       |
+      | procurement:CN-2023-001 | NegotiationDocumentsIssued | 改动记录人列           | column actor                    |
       | procurement:CN-2023-001 | ResponsesClosed            | 删除该事件             | is missing                      |
       | procurement:CN-2023-001 | ResponsesClosed            | 与上一个事件调换顺序     | column global_seq               |
       | procurement:CN-2023-001 | SuppliersInvited           | 改动存储正文并保留原哈希 | the stored body hashes to       |

@@ -24,7 +24,8 @@ from tenderflow.audit.seal import (
     seal,
     verify_with_checkpoint,
 )
-from tenderflow.audit.verify import count_events, verify_store
+from tenderflow.audit.verify import count_events
+from tenderflow.audit.verify_jobs import verify_store
 
 __all__ = [
     "audit_bundle", "check_new_file", "count_events", "count_streams", "export_jsonl",

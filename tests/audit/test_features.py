@@ -90,6 +90,7 @@ CHANGES = {
                                                "2023-01-02T09:00:00+08:00"),
     "把业务时间写回原值": lambda a, s, n, row: a.set_column(s, n, "occurred_at",
                                                   row["occurred_at"]),
+    "改动记录人列": lambda a, s, n, row: a.set_column(s, n, "actor", "staff:mallory"),
     "删除该事件": lambda a, s, n, row: a.sql(
         "DELETE FROM events WHERE stream_id = ? AND stream_seq = ?", (s, n)),
     "改动存储正文并保留原哈希": lambda a, s, n, row: a.set_column(

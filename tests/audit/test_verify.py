@@ -16,7 +16,7 @@ import pytest
 from tenderflow.audit.verify import ChainVerifier, Problem, VerifyReport, verify_store
 from tenderflow.domain.timeutil import parse_time
 from tenderflow.store.canonical import GENESIS, canonical_json, event_body, sha256_hex
-from tests.audit.attacker import INSERT_EVENT
+from tests.audit.attacker import INSERT_EVENT, insert_values, stored
 from tests.audit.conftest import AWARD, FAILED
 
 
@@ -49,14 +49,16 @@ def test_untouched_database_verifies_clean(recorded: Any, invoke: Any) -> None:
 
 
 def test_changed_payload_byte_is_found_and_located(attacker: Any, recorded: Any) -> None:
+    """The payload is kept once, in the body the hash covers (migration 0006): a changed
+    byte of it breaks the hash, located."""
     seq = attacker.seq_of(AWARD, "SuppliersInvited")
     row = attacker.event(AWARD, seq)
     assert '"S-SLGC"' in row["payload"]
     attacker.set_column(AWARD, seq, "payload", row["payload"].replace('"S-SLGC"', '"S-SLGX"', 1))
     p = only(verify(recorded))
     assert (p.stream, p.stream_seq, p.global_seq, p.kind) == (AWARD, seq, row["global_seq"],
-                                                             "column")
-    assert "column payload." in p.text and "body 'S-SLGC', column 'S-SLGX'" in p.text
+                                                             "hash")
+    assert "the stored body hashes to" in p.text
 
 
 def test_changed_byte_in_the_stored_body_breaks_its_hash(attacker: Any, recorded: Any) -> None:
@@ -65,25 +67,20 @@ def test_changed_byte_in_the_stored_body_breaks_its_hash(attacker: Any, recorded
     attacker.set_column(AWARD, seq, "body", row["body"].replace('"S-SLGC"', '"S-SLGX"', 1))
     p = only(verify(recorded))
     assert (p.stream, p.stream_seq, p.kind) == (AWARD, seq, "hash")
-    assert "the stored body hashes to" in p.text
-    assert "body 'S-SLGX', column 'S-SLGC'" in p.text
+    assert f"stored hash {row['hash'][:16]}… but the stored body hashes to" in p.text
 
 
 def test_changed_business_time_is_found(attacker: Any, recorded: Any) -> None:
     seq = attacker.seq_of(AWARD, "NegotiationDocumentsIssued")
-    row = attacker.event(AWARD, seq)
     attacker.set_column(AWARD, seq, "occurred_at", "2023-03-02T11:00:00+08:00")
     p = only(verify(recorded))
-    assert (p.stream, p.stream_seq, p.kind) == (AWARD, seq, "column")
-    assert (f"occurred_at: body {row['occurred_at']!r}, column '2023-03-02T11:00:00+08:00'"
-            in p.text)
+    assert (p.stream, p.stream_seq, p.kind) == (AWARD, seq, "hash")
 
 
 def test_changed_recorded_time_is_found(attacker: Any, recorded: Any) -> None:
     attacker.set_column(FAILED, 3, "recorded_at", "2020-01-01T00:00:00+08:00")
     p = only(verify(recorded))
-    assert (p.stream, p.stream_seq, p.kind) == (FAILED, 3, "column")
-    assert "recorded_at" in p.text
+    assert (p.stream, p.stream_seq, p.kind) == (FAILED, 3, "hash")
 
 
 def test_time_changed_with_its_own_hash_recomputed_breaks_the_next_link(
@@ -93,8 +90,8 @@ def test_time_changed_with_its_own_hash_recomputed_breaks_the_next_link(
     fields = json.loads(row["body"])
     fields["occurred_at"] = "2023-03-01T11:00:00+08:00"
     body = event_body(fields)
-    attacker.sql("UPDATE events SET body = ?, hash = ?, occurred_at = ? WHERE global_seq = ?",
-                 (body, sha256_hex(body), fields["occurred_at"], row["global_seq"]))
+    attacker.sql("UPDATE events SET codec = 0, deflated = ?, hash = ? WHERE global_seq = ?",
+                 (stored(body), sha256_hex(body), row["global_seq"]))
     p = only(verify(recorded))
     assert (p.stream, p.stream_seq, p.kind) == (AWARD, seq + 1, "link")
     assert f"does not link to event {seq}'s hash" in p.text
@@ -159,10 +156,7 @@ def test_event_hidden_below_the_first_global_seq_is_found(attacker: Any,
               "recorded_at": "2023-01-01T09:00:00+08:00", "actor": "staff:wang", "pins": {},
               "payload": {"mode": "competitive_negotiation"}, "prev_hash": GENESIS}
     body = event_body(fields)
-    attacker.sql(INSERT_EVENT, (
-        0, "procurement:FAKE", 1, "ProcurementCreated", 1, fields["occurred_at"],
-        fields["recorded_at"], "staff:wang", "{}", canonical_json(fields["payload"]), GENESIS,
-        sha256_hex(body), body))
+    attacker.sql(INSERT_EVENT, insert_values(fields))
     attacker.sql("INSERT INTO streams VALUES (?, 1, ?)", ("procurement:FAKE", sha256_hex(body)))
     p = only(verify(recorded))
     assert (p.stream, p.stream_seq, p.global_seq) == ("procurement:FAKE", 1, 0)
@@ -240,29 +234,34 @@ def test_cli_reports_problems_and_exits_1(attacker: Any, invoke: Any) -> None:
     data = json.loads(invoke("--json", "audit", "verify").stdout)
     assert data["ok"] is False
     assert [(p["stream"], p["stream_seq"], p["kind"]) for p in data["problems"]] == [
-        (AWARD, 5, "column"), (FAILED, 2, "sequence")]
+        (AWARD, 5, "hash"), (FAILED, 2, "sequence")]
 
 
-def test_verify_reads_in_batches(recorded: Any) -> None:
-    """Bounded memory: the walk reads the events table one LIMITed batch at a time."""
-    from sqlalchemy import event
+def test_verify_streams_the_rows(recorded: Any) -> None:
+    """Bounded memory: the walk steps through one statement (SQLite's cursor reads as it
+    goes) or LIMITed batches (elsewhere), never holding the whole table."""
+    from tenderflow.store import verifying
 
-    statements: list[str] = []
+    with recorded.store.reading() as tx:
+        events = tx.count_events()
+        rows = tx.verify_rows(batch=5)
+        first = next(rows)
+        assert first[0] == 1 and isinstance(first[6], bytes)
+        assert sum(1 for _ in rows) == events - 1
+    seen: list[int] = []
+    real = verifying._rows
 
-    def capture(conn: Any, cursor: Any, statement: str, *args: Any) -> None:
-        statements.append(statement)
+    def counting(conn: Any, base: Any, batch: int) -> Any:
+        for row in real(conn, base, batch):
+            seen.append(row[0])
+            yield row
 
-    event.listen(recorded.store.engine, "before_cursor_execute", capture)
+    verifying._rows = counting  # type: ignore[assignment]
     try:
         report, _ = verify_store(recorded.store, batch=5)
     finally:
-        event.remove(recorded.store.engine, "before_cursor_execute", capture)
-    with recorded.store.reading() as tx:
-        events = tx.count_events()
-    assert report.ok and report.events == events
-    walks = [s for s in statements if "FROM events" in s and "ORDER BY events.global_seq" in s]
-    assert len(walks) == -(-events // 5) + 1  # the batches, then an empty one that ends it
-    assert all("LIMIT" in s for s in walks)
+        verifying._rows = real  # type: ignore[assignment]
+    assert report.ok and report.events == events == len(seen)
 
 
 def test_events_appended_while_verifying_are_caught_up(recorded: Any) -> None:
@@ -287,59 +286,44 @@ def _project(services: Any) -> dict[str, Any]:
     return dict(snap[1])
 
 
-def test_the_database_finds_every_sound_body_equal_to_its_columns(recorded: Any) -> None:
-    """On SQLite the body-versus-columns comparison is made by the database (a sound row
-    brings only what the chain needs, its body as stored bytes); it agrees with Python's for
-    every row of an honest log, and a row whose column was changed comes back whole."""
-    from tenderflow.store.verifying import VerifyRow
+def test_the_fast_path_agrees_with_the_full_checks(recorded: Any) -> None:
+    """A sound row is taken by the fast path (hash, the columns against the body's first and
+    last bytes, the link); the full checks (parse, every field) find the same log sound, and
+    a row whose column was changed leaves the fast path and is named by the full checks."""
+    from tenderflow.audit.verify import as_raw_event
 
     with recorded.store.reading() as tx:
         raw = list(tx.raw_events())
         fast = list(tx.verify_rows(batch=7))
-    assert [r.global_seq for r in fast] == [r.global_seq for r in raw]
-    assert all(isinstance(r, VerifyRow) for r in fast)
-    assert [r.body for r in fast] == [r.body.encode("utf-8") for r in raw]
+    assert [r[0] for r in fast] == [r.global_seq for r in raw]
+    assert [r[6] for r in fast] == [r.body.encode("utf-8") for r in raw]
+    quick, full = ChainVerifier(), ChainVerifier()
+    assert all(quick._feed_sound(r) for r in fast)
+    for r in fast:
+        full.feed(as_raw_event(r))  # the full checks, row by row
+    assert not full.broken and full.events == quick.events == len(raw)
     with recorded.store.engine.begin() as conn:
         conn.exec_driver_sql("DROP TRIGGER IF EXISTS events_no_update")
         conn.exec_driver_sql("UPDATE events SET actor = 'staff:someone' WHERE global_seq = 3")
-    with recorded.store.reading() as tx:
-        rows = {r.global_seq: r for r in tx.verify_rows()}
-    assert not isinstance(rows[3], VerifyRow) and rows[3].payload is not None
     report, _ = verify_store(recorded.store)
     assert [p.kind for p in report.problems] == ["column"]
+    assert "column actor: body" in report.problems[0].text
 
 
-def test_payload_and_pins_shifted_into_each_other_are_found(store: Any) -> None:
-    """``payload`` and ``pins`` are compared as text pasted into the body, so text moved
-    across the ``,"pins":`` between them keeps the concatenation equal when the payload has a
-    key ``pins`` of its own. Such columns are not both valid JSON: the database sends the row
-    to the slow path and the verifier names the column."""
+def test_a_payload_that_looks_like_the_fields_after_it_is_read_right(store: Any) -> None:
+    """The fast path finds ``prev_hash`` and ``pins`` from the end of the body: a payload
+    with keys of the same names (``pins``, ``prev_hash``) cannot be taken for them, since in
+    canonical JSON no key can follow the top-level ``prev_hash`` but the scalar fields."""
     from tenderflow.store.eventstore import NewEvent
-    from tenderflow.store.verifying import VerifyRow
     from tests.conftest import with_generic_events
 
     store = with_generic_events(store)
     at = "2023-03-01T09:00:00+08:00"
+    decoy = {"a": 1, "pins": {"b": "2"}, "prev_hash": "0" * 64,
+             "z": ',"prev_hash":"' + "1" * 64 + '","recorded_at":"'}
     with store.transaction() as tx:
-        tx.append("thing:1", 0, [NewEvent("Thing", {"a": 1, "pins": {"b": 2}}, at,
-                                          "staff:wang", {})], at)
-    with store.reading() as tx:
-        row = next(iter(tx.raw_events()))
-    assert row.payload == '{"a":1,"pins":{"b":2}}' and row.pins == "{}"
-    with store.engine.begin() as conn:
-        conn.exec_driver_sql("DROP TRIGGER IF EXISTS events_no_update")
-        conn.exec_driver_sql("UPDATE events SET payload = ?, pins = ?",
-                             ('{"a":1', '{"b":2}},"pins":{}'))
-    with store.reading() as tx:
-        shifted = next(iter(tx.verify_rows()))
-    assert not isinstance(shifted, VerifyRow)
-    report, _ = verify_store(store)
-    assert [p.kind for p in report.problems] == ["column"], report.problems
-    # the comparison made in Python (PostgreSQL's path) is held to the same
-    from tenderflow.audit.verify import ChainVerifier
-
-    python_side = ChainVerifier()
-    with store.reading() as tx:
-        python_side.feed_all(tx.raw_events())
-        found = python_side.finish(tx.heads(), tx.definitions())
-    assert [p.kind for p in found.problems] == ["column"], found.problems
+        tx.append("thing:1", 0, [NewEvent("Thing", decoy, at, "staff:wang", {})], at)
+        tx.append("thing:1", 1, [NewEvent("Thing", decoy, at, "staff:wang", {})], at)
+    report, verifier = verify_store(store)
+    assert report.ok, report.problems
+    assert verifier.pinned == set()  # the payload's "pins" is not taken for the event's

@@ -52,19 +52,23 @@ def test_the_event_carries_the_year_source_and_hash(invoke: Any, db_url: str) ->
     assert invoke("calendar", "import", str(NOTICES / "2026.txt")).exit_code == 0
     con = sqlite3.connect(db_url.removeprefix("sqlite:///"))
     try:
-        stream, kind, payload, pins = con.execute(
-            "SELECT stream_id, type, payload, pins FROM events").fetchone()
         body = con.execute("SELECT kind, name FROM definitions").fetchone()
     finally:
         con.close()
-    payload = json.loads(payload)
+    from tenderflow.store.eventstore import EventStore
+
+    store = EventStore(db_url)
+    with store.reading() as tx:
+        [event] = list(tx.read_all())
+    store.dispose()
+    stream, kind, payload, pins = event.stream_id, event.type, event.payload, event.pins
     assert (stream, kind) == ("calendar:2026", "CalendarNoticeImported")
     assert payload["year"] == 2026
     assert "2026-02-16" in payload["holidays"] and "2026-02-14" in payload["workdays"]
     assert payload["notice"]["date"] == "2025-11-04"
     text = (NOTICES / "2026.txt").read_text(encoding="utf-8")
     assert payload["sha256"] == hashlib.sha256(text.encode()).hexdigest()
-    assert json.loads(pins) == {"calendar-year": payload["definition"]}
+    assert pins == {"calendar-year": payload["definition"]}
     assert tuple(body) == ("calendar-year", "2026")
 
 

@@ -6,6 +6,7 @@ guard, exit 3 by a conflict); no sequence number twice, no event lost, every cha
 
 from __future__ import annotations
 
+import json
 import os
 import sqlite3
 import subprocess
@@ -57,13 +58,17 @@ def test_processes_racing_on_one_procurement(tmp_path: Path) -> None:
     assert outcomes[0] == 3, outcomes
     assert outcomes[1] + outcomes[3] == len(attempts) - 3
     con = sqlite3.connect(db)
-    rows = con.execute("SELECT stream_seq, prev_hash, hash, body FROM events "
-                       "WHERE stream_id='procurement:CN-2023-002' ORDER BY stream_seq").fetchall()
-    assert [r[0] for r in rows] == list(range(1, version + 4))
+    from tenderflow.store.eventstore import EventStore
+
+    store = EventStore(f"sqlite:///{db}")
+    with store.reading() as tx:
+        rows = list(tx.raw_events(stream_id="procurement:CN-2023-002"))
+    store.dispose()
+    assert [r.stream_seq for r in rows] == list(range(1, version + 4))
     prev = GENESIS
-    for _, prev_hash, digest, body in rows:
-        assert prev_hash == prev and sha256_hex(body) == digest
-        prev = digest
+    for row in rows:
+        assert json.loads(row.body)["prev_hash"] == prev and sha256_hex(row.body) == row.hash
+        prev = row.hash
     assert con.execute("SELECT count(*) FROM events").fetchone()[0] == \
         con.execute("SELECT count(DISTINCT global_seq) FROM events").fetchone()[0]
     con.close()

@@ -376,15 +376,18 @@ def test_replay_finds_a_verdict_that_the_facts_do_not_give(lot: Any) -> None:
     import sqlite3
 
     from tenderflow.audit.replay import replay
+    from tenderflow.store.bodies import deflate, inflate
     from tenderflow.store.canonical import canonical_json, sha256_hex
 
     es.check(lot, "CN-E", ["S-HXJS", "S-JCXY", "S-SLGC"], "staff:wang",
              at("2025-05-07T11:00+08:00"))
     path = lot.store.sqlite_path()
     con = sqlite3.connect(path)
-    row = con.execute("SELECT global_seq, body FROM events WHERE type='EligibilityChecked'"
-                      ).fetchone()
-    body = json.loads(row[1])
+    row = con.execute("SELECT global_seq, codec, deflated FROM events "
+                      "WHERE type='EligibilityChecked'").fetchone()
+    dictionary = con.execute("SELECT dictionary FROM body_codecs WHERE id = ?", (row[1],)
+                             ).fetchone()[0]
+    body = json.loads(inflate(row[2], dictionary))
     for c in body["payload"]["findings"]["eligibility"]["candidates"]:
         if c["candidate"] == "S-JCXY":
             c["eligible"] = True
@@ -394,8 +397,8 @@ def test_replay_finds_a_verdict_that_the_facts_do_not_give(lot: Any) -> None:
     triggers = [r[0] for r in con.execute("SELECT name FROM sqlite_master WHERE type='trigger'")]
     for t in triggers:
         con.execute(f"DROP TRIGGER {t}")
-    con.execute("UPDATE events SET body=?, payload=?, hash=? WHERE global_seq=?",
-                (text, canonical_json(body["payload"]), sha256_hex(text), row[0]))
+    con.execute("UPDATE events SET codec=0, deflated=?, hash=? WHERE global_seq=?",
+                (deflate(text.encode("utf-8"), b""), sha256_hex(text), row[0]))
     con.commit()
     con.close()
     report = replay(lot.store, "CN-E").to_dict()

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import shutil
-import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -39,21 +38,18 @@ def run_demo(out: Path, date: str) -> dict[str, Any]:
 
 
 def events(db: Path) -> list[dict[str, Any]]:
-    conn = sqlite3.connect(db)
-    conn.row_factory = sqlite3.Row
+    """Each stored event's compared fields and recorded_at, from its body as stored (the one
+    copy, migration 0006), in global order."""
+    from tenderflow.store.eventstore import EventStore
+
+    store = EventStore(f"sqlite:///{db}")
     try:
-        rows = conn.execute(f"SELECT {', '.join(COMPARED)}, recorded_at FROM events "
-                            "ORDER BY global_seq").fetchall()
+        with store.reading() as tx:
+            bodies = [json.loads(r.body) for r in tx.raw_events()]
     finally:
-        conn.close()
-    out = []
-    for row in rows:
-        event = {k: row[k] for k in COMPARED}
-        event["payload"] = json.loads(event["payload"])
-        event["pins"] = json.loads(event["pins"])
-        event["recorded_at"] = row["recorded_at"]
-        out.append(event)
-    return out
+        store.dispose()
+    return [{**{k: body[k] for k in COMPARED}, "recorded_at": body["recorded_at"]}
+            for body in bodies]
 
 
 @pytest.fixture(scope="module")
