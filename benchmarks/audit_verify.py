@@ -107,8 +107,53 @@ def generate(store: EventStore, events: int, streams: int, batch: int = 10000) -
 
 
 def bare_walk(path: str) -> int:
-    """The reference: a bare ``sqlite3`` read of the stored bodies and hashes in global order
-    and SHA-256 of each body, compared with its hash (no framework, no other check)."""
+    """The reference: a bare ``sqlite3`` read of the stored bodies and hashes in global order,
+    each body inflated with its dictionary (the store keeps it deflated, migration 0006: the
+    bytes the hash covers are only there once) and SHA-256 of it compared with its hash (no
+    framework, no other check)."""
+    import hashlib
+    import sqlite3
+    import zlib
+
+    con = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    n = 0
+    try:
+        dictionaries = dict(con.execute("SELECT id, dictionary FROM body_codecs"))
+        for codec, stored, digest in con.execute(
+                "SELECT codec, deflated, hash FROM events ORDER BY global_seq"):
+            d = dictionaries[codec]
+            z = zlib.decompressobj(-15, d) if d else zlib.decompressobj(-15)
+            if hashlib.sha256(z.decompress(stored)).hexdigest() != digest:
+                raise AssertionError("a stored body does not hash to its hash")
+            n += 1
+    finally:
+        con.close()
+    return n
+
+
+def text_copy(path: str) -> str:
+    """The same bodies as plain text in a table of their own (the layout before 0006, body
+    and hash only), beside the database: for the reference that needs no inflating."""
+    import sqlite3
+
+    from tenderflow.store.eventstore import EventStore
+
+    out = path + ".text.db"
+    Path(out).unlink(missing_ok=True)
+    con = sqlite3.connect(out)
+    con.execute("CREATE TABLE events (global_seq INTEGER PRIMARY KEY, body TEXT, hash TEXT)")
+    store = EventStore(f"sqlite:///{path}")
+    with store.reading() as tx:
+        con.executemany("INSERT INTO events VALUES (?,?,?)",
+                        ((r.global_seq, r.body, r.hash) for r in tx.raw_events()))
+    store.dispose()
+    con.commit()
+    con.close()
+    return out
+
+
+def bare_text_walk(path: str) -> int:
+    """The reference of before 0006: bodies stored as text, read and hashed."""
     import hashlib
     import sqlite3
 
@@ -124,25 +169,62 @@ def bare_walk(path: str) -> int:
     return n
 
 
-def verify_against_bare(url: str, rounds: int) -> dict[str, Any]:
-    """``audit verify`` (verify_store) and the bare loop over the same SQLite file, rounds
-    interleaved; events/s of each as the median over rounds, and their ratio."""
+def verify_against_bare(url: str, rounds: int, jobs: int = 2) -> dict[str, Any]:
+    """``audit verify`` (verify_store, and with ``jobs`` processes) and the bare loops over the
+    same SQLite file, rounds interleaved; events/s of each as the median over rounds, and the
+    ratios."""
     from tenderflow.audit.verify import verify_store
 
     path = url.removeprefix("sqlite:///")
+    text = text_copy(path)
     store = EventStore(url)
-    ours, bare = [], []
+    ours, many, bare, bare_text = [], [], [], []
     for _ in range(rounds):
         took, (report, _) = timed(lambda: verify_store(store))
         assert report.ok, [p.text for p in report.problems[:3]]
         ours.append(report.events / took)
         took, n = timed(lambda: bare_walk(path))
         bare.append(n / took)
+        took, (report, _) = timed(lambda: verify_store(store, jobs=jobs))
+        assert report.ok, [p.text for p in report.problems[:3]]
+        many.append(report.events / took)
+        took, n = timed(lambda: bare_text_walk(text))
+        bare_text.append(n / took)
     store.dispose()
+    Path(text).unlink()
     ratios = [b / o for o, b in zip(ours, bare, strict=True)]
+    text_ratios = [b / o for o, b in zip(ours, bare_text, strict=True)]
+    speedups = [j / o for o, j in zip(ours, many, strict=True)]
     return {"verify_events_per_s": round(statistics.median(ours)),
             "bare_events_per_s": round(statistics.median(bare)),
-            "bare_to_verify_ratio": round(statistics.median(ratios), 2), "rounds": rounds}
+            "bare_to_verify_ratio": round(statistics.median(ratios), 2),
+            "bare_text_events_per_s": round(statistics.median(bare_text)),
+            "bare_text_to_verify_ratio": round(statistics.median(text_ratios), 2),
+            "jobs": jobs, "jobs_events_per_s": round(statistics.median(many)),
+            "jobs_speedup": round(statistics.median(speedups), 2), "rounds": rounds}
+
+
+def peak_rss(url: str, jobs: int = 1) -> dict[str, Any]:
+    """``audit verify`` in a process of its own: its wall time and peak RSS (ru_maxrss; with
+    ``jobs`` > 1 the largest of the parent and its processes)."""
+    import subprocess
+
+    code = ("import json, resource, sys, time\n"
+            "from tenderflow.audit.verify import verify_store\n"
+            "from tenderflow.store.eventstore import EventStore\n"
+            "t = time.perf_counter()\n"
+            f"report, _ = verify_store(EventStore({url!r}), jobs={jobs})\n"
+            "took = time.perf_counter() - t\n"
+            "rss = max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,\n"
+            "          resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)\n"
+            "print(json.dumps({'ok': report.ok, 'events': report.events, 's': took,\n"
+            "                  'peak_rss_mb': rss / 1024}))\n")
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
+                         text=True, cwd=Path(__file__).resolve().parent.parent).stdout
+    got = json.loads(out)
+    assert got["ok"], got
+    return {"events": got["events"], "verify_s": round(got["s"], 2), "jobs": jobs,
+            "peak_rss_mb": round(got["peak_rss_mb"], 1)}
 
 
 def timed(fn: Any) -> tuple[float, Any]:
@@ -206,11 +288,15 @@ def main() -> None:
         if args.bare_only:
             store = EventStore(url)
             store.migrate()
-            generate(store, n, args.streams)
+            gen_s, _ = timed(lambda: generate(store, n, args.streams))
             store.dispose()
-            results.append({"events": n})
+            results.append({"events": n, "streams": args.streams, "generate_s": round(gen_s, 1)})
+            if url.startswith("sqlite:///"):
+                results[-1]["bytes_per_event"] = round(
+                    Path(url.removeprefix("sqlite:///")).stat().st_size / n)
         else:
             results.append(run(url, n, args.streams, tmp))
+        results[-1]["process"] = peak_rss(url)
         if url.startswith("sqlite:///"):
             results[-1]["against_bare"] = verify_against_bare(url, args.rounds)
     if args.json:
@@ -221,7 +307,13 @@ def main() -> None:
             b = r["against_bare"]
             print(f"{r['events']:>9} events: verify {b['verify_events_per_s']} events/s, bare "
                   f"sqlite3 read + sha256 {b['bare_events_per_s']} events/s: bare/verify "
-                  f"{b['bare_to_verify_ratio']} (median of {b['rounds']} interleaved rounds)")
+                  f"{b['bare_to_verify_ratio']} (median of {b['rounds']} interleaved rounds); "
+                  f"bare over text bodies {b['bare_text_events_per_s']} events/s: "
+                  f"{b['bare_text_to_verify_ratio']}; --jobs {b['jobs']} "
+                  f"{b['jobs_events_per_s']} events/s ({b['jobs_speedup']}× one process)")
+        pr = r["process"]
+        print(f"{r['events']:>9} events: `audit verify` as a process {pr['verify_s']} s, peak RSS "
+              f"{pr['peak_rss_mb']} MB")
     if args.bare_only:
         return
     print(f"audit over synthetic logs ({args.streams} streams; "

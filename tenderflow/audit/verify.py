@@ -36,13 +36,13 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from tenderflow.audit.diff import describe, first_difference, short
+from tenderflow.audit.diff import short
 from tenderflow.store.canonical import EVENT_FIELDS, GENESIS, canonical_json, sha256_hex
+from tenderflow.store.rows import INDEXED_FIELDS
 from tenderflow.store.verifying import VerifyRow
 
-_JSON_COLUMNS = ("pins", "payload")
+_GENESIS_BYTES = GENESIS.encode("ascii")
 _sha256 = hashlib.sha256
-_ENCODER = json.JSONEncoder(ensure_ascii=False)
 _encode_str = json.encoder.encode_basestring  # what canonical_json writes for a str
 
 
@@ -75,6 +75,7 @@ class _Tail:
     seq: int
     hash: str
     last_global: int
+    sid_text: bytes = b""  # the stream id as canonical JSON writes it (the fast path's)
 
 
 @dataclass
@@ -112,14 +113,20 @@ class ChainVerifier:
         self.tails: dict[str, _Tail] = {}
         self.broken: dict[str, Problem] = {}
         self.pinned: set[tuple[str, str]] = set()  # (kind, hash) pinned by some event
-        self._pins_seen: set[str] = set()  # distinct pins texts (few: one per definition set)
+        self._pins_seen: set[bytes] = set()
+        self._last_pins = b"\x00"  # matches nothing
+        self._texts: dict[Any, bytes] = {}  # actor and type values as canonical JSON writes them  # distinct pins texts (few: one per definition set)
         self.events = 0
         self.last_global = 0
         self.gaps: list[tuple[int, int]] = []
 
     def feed(self, row: Any) -> None:
-        if type(row) is VerifyRow and self._feed_sound(row):
-            return
+        """One row in global order: a :class:`VerifyRow` (body as bytes) or a
+        :class:`~tenderflow.store.rows.RawEvent` (body as text)."""
+        if type(row) is tuple:  # as Tx.verify_rows yields them
+            if self._feed_sound(row):
+                return
+            row = VerifyRow(*row)
         self.events += 1
         if not (isinstance(row.global_seq, int) and isinstance(row.stream_seq, int)):
             sid = str(row.stream_id)
@@ -136,37 +143,36 @@ class ChainVerifier:
         tail = self.tails.get(sid)
         expected_seq = tail.seq + 1 if tail else 1
         expected_prev = tail.hash if tail else GENESIS
-        self.tails[sid] = _Tail(row.stream_seq, row.hash, row.global_seq)
+        self.tails[sid] = _Tail(row.stream_seq, row.hash, row.global_seq,
+                                _encode_str(sid).encode("utf-8") if type(sid) is str else b"")
         if sid in self.broken:
+            self.tails[sid].sid_text = b""  # the fast path leaves a broken stream alone
             return
         details: list[str] = []
         kind = ""
-        digest = sha256_hex(row.body)
-        if digest != row.hash:
-            details.append(f"stored hash {row.hash[:16]}… but the stored body hashes to "
-                           f"{digest[:16]}…")
-            kind = "hash"
-        if getattr(row, "matches", False) or (row.body == _body_from_columns(row)
-                                              and _json_texts(row.payload, row.pins)):
-            # Fast path: the stored body is, byte for byte, the canonical JSON of the columns
-            # (compared by the database for Tx.verify_rows, else here), so every column equals
-            # the body's field (the body itself is hashed above, as stored).
-            prev = row.prev_hash
-            self._note_pins(row.pins)
+        data, text = _body_of(row)
+        prev: Any = None
+        if data is None:
+            details.append(f"the stored body cannot be read: {row.unreadable}")
+            kind = "body"
         else:
-            body = _parse_body(row.body)
+            digest = sha256_hex(data)
+            if digest != row.hash:
+                details.append(f"stored hash {row.hash[:16]}… but the stored body hashes to "
+                               f"{digest[:16]}…")
+                kind = "hash"
+            body = _parse_body(text)
             if isinstance(body, str):
                 details.insert(0, body)
                 kind = "body"
-                prev = row.prev_hash
             else:
                 column_diffs = _column_differences(row, body)
                 details += column_diffs
                 if column_diffs:
                     kind = kind or "column"
-                elif not kind:
+                elif canonical_json(body) != text:
                     details.append("the stored body is not in canonical form")
-                    kind = "body"
+                    kind = kind or "body"
                 pins = body.get("pins")
                 if isinstance(pins, dict):
                     self.pinned.update((str(k), str(v)) for k, v in pins.items())
@@ -185,7 +191,7 @@ class ChainVerifier:
                 details.append(f"stream_seq {row.stream_seq} comes after {expected_seq - 1} in "
                                f"global order (events reordered or duplicated)")
             kind = kind or "sequence"
-        if prev != expected_prev:
+        if prev is not None and prev != expected_prev:
             before = (f"event {expected_seq - 1}'s hash {expected_prev[:16]}…" if tail
                       else f"the genesis value {GENESIS[:16]}…")
             details.append(f"prev_hash {short(prev)[:20]}… does not link to {before}")
@@ -194,50 +200,93 @@ class ChainVerifier:
             located = expected_seq if kind == "sequence" and row.stream_seq > expected_seq \
                 else row.stream_seq
             self.broken[sid] = Problem(sid, located, kind, details, row.global_seq)
+            self.tails[sid].sid_text = b""
 
-    def _feed_sound(self, row: VerifyRow) -> bool:
-        """A row whose body the database found equal to its columns, when all is well: its
-        sequence numbers continue the stream, it links to the stream's last hash and its
-        stored bytes hash to its ``hash``. Anything else: False, having changed nothing, and
-        :meth:`feed` makes every check and says what is wrong."""
-        seq, global_seq = row.stream_seq, row.global_seq
-        if type(seq) is not int or type(global_seq) is not int or global_seq < 1:
-            return False
-        sid = row.stream_id
-        if sid in self.broken:
+    def _feed_sound(self, row: tuple[Any, ...]) -> bool:
+        """A row when all is well: its sequence numbers continue the stream, its stored bytes
+        hash to its ``hash``, the body begins and ends with the fields its columns repeat
+        (``actor``, ``global_seq`` … ``type``: canonical JSON writes the keys sorted, and no
+        key can follow the top-level ``prev_hash`` unescaped but the four scalar fields
+        after it), its ``prev_hash`` links to the stream's last hash, and its pins are a JSON
+        object (read once per distinct text). Anything else: False, having changed nothing,
+        and :meth:`feed` parses the body, makes every check and says what is wrong.
+
+        The payload's JSON is not parsed here: the bytes are those the hash covers, so a
+        payload could only be malformed if whoever wrote it also recomputed the chain,
+        which no parse would reveal either (a checkpoint does); the replay parses every
+        body."""
+        global_seq, sid, seq, type_, actor, digest, data, _ = row
+        if type(seq) is not int or type(global_seq) is not int or global_seq < 1 \
+                or data is None:
             return False
         tail = self.tails.get(sid)
         if tail is None:
-            if seq != 1 or row.prev_hash != GENESIS:
+            if seq != 1 or sid in self.broken or type(sid) is not str:
                 return False
-        elif seq != tail.seq + 1 or row.prev_hash != tail.hash:
+            expected_prev = _GENESIS_BYTES
+            sid_text = _encode_str(sid).encode("utf-8")
+        elif seq != tail.seq + 1 or not tail.sid_text:  # (emptied when the stream broke)
             return False
-        if _sha256(row.body).hexdigest() != row.hash:
+        else:
+            expected_prev = tail.hash.encode("ascii")
+            sid_text = tail.sid_text
+        if _sha256(data).hexdigest() != digest:
             return False
+        texts = self._texts
+        actor_text = texts.get(actor)
+        type_text = texts.get(type_)
+        if actor_text is None or type_text is None:
+            if type(actor) is not str or type(type_) is not str:
+                return False
+            actor_text = texts[actor] = _encode_str(actor).encode("utf-8")
+            type_text = texts[type_] = _encode_str(type_).encode("utf-8")
+        if not (data.startswith(b'{"actor":%b,"global_seq":%d,"occurred_at":"'
+                                % (actor_text, global_seq))
+                and data.endswith(b',"stream_id":%b,"stream_seq":%d,"type":%b}'
+                                  % (sid_text, seq, type_text))):
+            return False
+        at = data.rfind(b',"prev_hash":"')
+        if not (data.startswith(expected_prev, at + 14)
+                and data.startswith(b'","recorded_at":"', at + 78)):
+            return False
+        pins = self._last_pins  # b',"pins":{…}' of the last sound row: mostly this one's too
+        if not data.startswith(pins, at - len(pins)):
+            pins_at = data.rfind(b',"pins":{', 0, at)
+            if pins_at < 0 or (data[pins_at + 8:at] not in self._pins_seen
+                               and not self._note_pins(data[pins_at + 8:at])):
+                return False
+            self._last_pins = data[pins_at:at]
         self.events += 1
         if global_seq > self.last_global:
             if self.last_global and global_seq != self.last_global + 1:
                 self.gaps.append((self.last_global, global_seq))
             self.last_global = global_seq
-        self.tails[sid] = _Tail(seq, row.hash, global_seq)
-        if row.pins not in self._pins_seen:
-            self._note_pins(row.pins)
+        if tail is None:
+            self.tails[sid] = _Tail(seq, digest, global_seq, sid_text)
+        else:
+            tail.seq, tail.hash, tail.last_global = seq, digest, global_seq
         return True
 
-    def _note_pins(self, text: str) -> None:
-        if text not in self._pins_seen:
-            try:
-                pins = json.loads(text)
-            except (TypeError, ValueError, RecursionError):
-                return  # not JSON: the row's column problem is reported by feed
-            self._pins_seen.add(text)
-            if isinstance(pins, dict):
-                self.pinned.update((str(k), str(v)) for k, v in pins.items())
+    def _note_pins(self, text: bytes) -> bool:
+        """Note the definitions a pins text names; False if it is not a canonical JSON object
+        of names to hashes (the row then takes :meth:`feed`'s full checks)."""
+        try:
+            pins = json.loads(text)
+        except (TypeError, ValueError, RecursionError):
+            return False
+        if not (isinstance(pins, dict) and all(type(v) is str for v in pins.values())
+                and canonical_json(pins).encode("utf-8") == text):
+            return False
+        self._pins_seen.add(text)
+        self.pinned.update((k, v) for k, v in pins.items())
+        return True
 
     def feed_all(self, rows: Iterable[Any], progress: Callable[[int], None] | None = None
                  ) -> None:
+        sound = self._feed_sound
         for row in rows:
-            self.feed(row)
+            if type(row) is not tuple or not sound(row):
+                self.feed(row)
             if progress is not None:
                 progress(1)
 
@@ -310,34 +359,25 @@ class ChainVerifier:
         return report
 
 
-def _json_texts(*texts: Any) -> bool:
-    """Whether each text is JSON. ``payload`` and ``pins`` are pasted into the body as text:
-    only when both are JSON does an equal body mean each equals its field (a JSON text cannot
-    hold an unescaped ``,"pins":``, so the body splits between them in one place only)."""
-    for text in texts:
+def _text(value: str) -> bytes:
+    """A column's value as canonical JSON writes it (TypeError if it is not text)."""
+    if type(value) is not str:
+        raise TypeError(value)
+    return _encode_str(value).encode("utf-8")
+
+
+def _body_of(row: Any) -> tuple[bytes | None, str]:
+    """The stored body as bytes (None if unreadable) and as text."""
+    if type(row) is VerifyRow:
+        if row.data is None:
+            return None, ""
         try:
-            json.loads(text)
-        except (TypeError, ValueError, RecursionError):
-            return False
-    return True
-
-
-def _body_from_columns(row: Any) -> str:
-    """The canonical body the columns describe, built as text (``pins`` and ``payload`` are
-    stored as canonical JSON already): equal to the stored body iff every field matches."""
-    def text(value: Any) -> str:
-        if type(value) is str:
-            return _encode_str(value)
-        if type(value) is int:
-            return str(value)
-        return _ENCODER.encode(value)
-
-    return (f'{{"actor":{text(row.actor)},"global_seq":{text(row.global_seq)},'
-            f'"occurred_at":{text(row.occurred_at)},"payload":{row.payload},'
-            f'"pins":{row.pins},"prev_hash":{text(row.prev_hash)},'
-            f'"recorded_at":{text(row.recorded_at)},"schema_version":{text(row.schema_version)},'
-            f'"stream_id":{text(row.stream_id)},"stream_seq":{text(row.stream_seq)},'
-            f'"type":{text(row.type)}}}')
+            return row.data, row.data.decode("utf-8")
+        except UnicodeDecodeError:
+            return row.data, "\ufffd"  # hashed as stored; reported as not JSON
+    if row.unreadable:
+        return None, ""
+    return row.body.encode("utf-8"), row.body
 
 
 def _parse_body(text: str) -> dict[str, Any] | str:
@@ -361,35 +401,25 @@ def _parse_body(text: str) -> dict[str, Any] | str:
 
 
 def _column_differences(row: Any, body: dict[str, Any]) -> list[str]:
+    """The columns that repeat a field of the body (INDEXED_FIELDS) and differ from it."""
     out = []
-    for name in EVENT_FIELDS:
+    for name in INDEXED_FIELDS:
         column = getattr(row, name)
         value = body[name]
-        if name in _JSON_COLUMNS:
-            try:
-                expected_text = canonical_json(value)
-            except (TypeError, ValueError):
-                expected_text = None
-            if column == expected_text:
-                continue
-            try:
-                parsed = json.loads(column)
-            except (TypeError, ValueError, RecursionError):
-                out.append(f"column {name} is not valid JSON (the body has {short(value)})")
-                continue
-            found = first_difference(value, parsed, name)
-            if found is None:
-                out.append(f"column {name} is not the canonical text of the body's {name}")
-            else:
-                out.append(f"column {describe(found, 'body', 'column')}")
-        elif column != value or type(column) is not type(value):
+        if column != value or type(column) is not type(value):
             out.append(f"column {name}: body {short(value)}, column {short(column)}")
     return out
 
 
 def verify_store(store: Any, progress: Callable[[int], None] | None = None,
-                 batch: int = 1000) -> tuple[VerifyReport, ChainVerifier]:
-    """Verify every stream of ``store``; the verifier is returned to be resumed."""
+                 batch: int = 1000, jobs: int = 1) -> tuple[VerifyReport, ChainVerifier]:
+    """Verify every stream of ``store``; the verifier is returned to be resumed. With
+    ``jobs`` > 1 the walk runs in that many processes (tenderflow.audit.verify_jobs), with
+    the same report."""
+    if jobs > 1:
+        from tenderflow.audit.verify_jobs import verify_parallel
+
+        return verify_parallel(store, jobs, progress, batch)
     verifier = ChainVerifier()
     with store.reading() as tx:
         verifier.feed_all(tx.verify_rows(batch=batch), progress)

@@ -50,8 +50,10 @@ def _problem_lines(report: Any) -> list[str]:
               help="A checkpoint file from 'audit seal': also prove nothing was lost since.")
 @click.option("--pubkey", type=click.Path(path_type=Path),
               help="The auditor's public key (PEM) the checkpoint must be signed with.")
+@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Processes to walk the streams in (the same report as one).")
 @pass_ctx
-def verify(obj: Ctx, checkpoint: Path | None, pubkey: Path | None) -> None:
+def verify(obj: Ctx, checkpoint: Path | None, pubkey: Path | None, jobs: int) -> None:
     """Walk every stream's hash chain and report the first broken event of each (stream,
     sequence number, what differs). With --checkpoint, also prove that no sealed stream
     disappeared, lost events or was rewritten since it was sealed. Exit 1 if anything is
@@ -61,6 +63,7 @@ def verify(obj: Ctx, checkpoint: Path | None, pubkey: Path | None) -> None:
     Example:
       tenderflow audit verify
       tenderflow audit verify --checkpoint seal.json --pubkey auditor.pub.pem --json
+      tenderflow audit verify --jobs 2
     """
     from tenderflow.app.audit import count_events, verify_store, verify_with_checkpoint
     from tenderflow.errors import InputError
@@ -79,7 +82,7 @@ def verify(obj: Ctx, checkpoint: Path | None, pubkey: Path | None) -> None:
         if checkpoint is not None:
             report = verify_with_checkpoint(store, checkpoint, pubkey, update)
         else:
-            report, _verifier = verify_store(store, update)
+            report, _verifier = verify_store(store, update, jobs=jobs)
     lines = []
     if report.ok:
         lines.append("✓ " + _("{events} events in {streams} streams verified; {definitions} "

@@ -30,15 +30,17 @@ from tenderflow.errors import (
 )
 from tenderflow.events.catalogue import Catalogue, catalogue
 from tenderflow.store import models as m
+from tenderflow.store.bodies import trains_at
 from tenderflow.store.business_time import check_business_times
-from tenderflow.store.canonical import GENESIS, canonical_json, event_body, sha256_hex
+from tenderflow.store.canonical import GENESIS, event_body, sha256_hex
 from tenderflow.store.position import START, Position, read_committed
 from tenderflow.store.projections import Projections
+from tenderflow.store.rows import EVENT_COLUMNS, Codecs, RawEvent, raw_event
 
 MIGRATIONS = Path(__file__).parent / "migrations"
 
 
-_REVISION_LINE = re.compile(r"""^(down_revision|revision)\s*=\s*(?:"([^"]*)"|None)\s*$""", re.M)
+_REVISION_LINE = re.compile(r"""^(down_revision|revision)\s*=\s*(?:"([^"]*)"|None)\s*$""", re.MULTILINE)
 
 
 @cache
@@ -114,15 +116,25 @@ CONFLICT_STATES = ("40001", "40P01", "55P03")
 ACTOR_REFUSED = "may not record events as"
 
 
-def _row_to_event(row: Any, events: Catalogue) -> StoredEvent:
-    """A stored row as read: its payload upcast to the type's current version."""
-    version, payload = events.upcast(row.type, row.schema_version, json.loads(row.payload))
-    return StoredEvent(
-        global_seq=row.global_seq, stream_id=row.stream_id, stream_seq=row.stream_seq,
-        type=row.type, schema_version=version, occurred_at=row.occurred_at,
-        recorded_at=row.recorded_at, actor=row.actor, pins=json.loads(row.pins),
-        payload=payload, prev_hash=row.prev_hash, hash=row.hash, body=row.body,
-    )
+def _to_event(raw: RawEvent, events: Catalogue) -> StoredEvent:
+    """A stored row as read: every field from its body (the one copy), the payload upcast to
+    the type's current version."""
+    where = f"{raw.stream_id} #{raw.stream_seq} (global {raw.global_seq})"
+    if raw.unreadable:
+        raise StoreError(f"{where}: {raw.unreadable}; run 'tenderflow audit verify'")
+    try:
+        fields = json.loads(raw.body)
+        version, payload = events.upcast(fields["type"], fields["schema_version"],
+                                         fields["payload"])
+        return StoredEvent(
+            global_seq=fields["global_seq"], stream_id=fields["stream_id"],
+            stream_seq=fields["stream_seq"], type=fields["type"], schema_version=version,
+            occurred_at=fields["occurred_at"], recorded_at=fields["recorded_at"],
+            actor=fields["actor"], pins=fields["pins"], payload=payload,
+            prev_hash=fields["prev_hash"], hash=raw.hash, body=raw.body)
+    except (ValueError, KeyError, TypeError) as exc:
+        raise StoreError(f"{where}: the stored body is not an event ({exc!r}); run "
+                         f"'tenderflow audit verify'") from None
 
 
 def normalise_url(url: str) -> str:
@@ -171,6 +183,7 @@ class EventStore:
         self.engine = engine or make_engine(self.url)
         self.dialect = self.engine.dialect.name
         self._session_user: str | None = None
+        self.codecs = Codecs()
 
     # --- schema -------------------------------------------------------------------------
     def sqlite_path(self) -> Path | None:
@@ -220,7 +233,7 @@ class EventStore:
         """One unit of work: everything written inside commits together or not at all."""
         try:
             with self.engine.begin() as conn:
-                yield Tx(conn, self.dialect, self.events, writing=True)
+                yield Tx(conn, self.dialect, self.events, writing=True, codecs=self.codecs)
         except IntegrityError as exc:
             raise ConcurrencyConflict(
                 f"another writer changed the store first ({_first_line(exc)}); retry") from None
@@ -270,7 +283,7 @@ class EventStore:
     def reading(self) -> Iterator[Tx]:
         try:
             with self.engine.connect() as conn:
-                yield Tx(conn, self.dialect, self.events)
+                yield Tx(conn, self.dialect, self.events, codecs=self.codecs)
         except DBAPIError as exc:
             raise self._translate(exc) from None
 
@@ -286,8 +299,9 @@ class Tx(Projections):
     """Operations on one connection inside one transaction."""
 
     def __init__(self, conn: Connection, dialect: str, events: Catalogue | None = None, *,
-                 writing: bool = False) -> None:
+                 writing: bool = False, codecs: Codecs | None = None) -> None:
         self.conn = conn
+        self.codecs = codecs or Codecs()
         self.dialect = dialect
         self.events = events or catalogue()
         # a unit of work that commits (EventStore.transaction), not a read (reading)
@@ -303,11 +317,14 @@ class Tx(Projections):
     def last_occurred_at(self, stream_id: str) -> str | None:
         """The business time of the stream's last event (None for a new stream)."""
         row = self.conn.execute(
-            select(m.events.c.occurred_at)
+            select(*EVENT_COLUMNS)
             .join(m.streams, (m.streams.c.stream_id == m.events.c.stream_id)
                   & (m.streams.c.version == m.events.c.stream_seq))
             .where(m.streams.c.stream_id == stream_id)).first()
-        return str(row.occurred_at) if row else None
+        return self._event(row).occurred_at if row else None
+
+    def _event(self, row: Any) -> StoredEvent:
+        return _to_event(raw_event(self.conn, self.codecs, row), self.events)
 
     def _next_global_seq(self) -> int:
         if self.dialect == "postgresql":
@@ -329,6 +346,7 @@ class Tx(Projections):
         # every event checked before any is written: a refusal writes nothing
         versions = [self.events.check(ev.type, ev.payload, ev.schema_version) for ev in new]
         stored: list[StoredEvent] = []
+        codec = self.codecs.latest(self.conn)
         for ev, schema_version in zip(new, versions, strict=True):
             version += 1
             fields = {
@@ -338,12 +356,15 @@ class Tx(Projections):
                 "pins": ev.pins, "payload": ev.payload, "prev_hash": prev,
             }
             body = event_body(fields)
-            digest = sha256_hex(body)
+            data = body.encode("utf-8")
+            digest = sha256_hex(data)
+            if trains_at(fields["global_seq"]):
+                codec = fields["global_seq"]
+                self.codecs.train(self.conn, codec)
             self.conn.execute(insert(m.events).values(
                 global_seq=fields["global_seq"], stream_id=stream_id, stream_seq=version,
-                type=ev.type, schema_version=schema_version, occurred_at=ev.occurred_at,
-                recorded_at=recorded_at, actor=ev.actor, pins=canonical_json(ev.pins),
-                payload=canonical_json(ev.payload), prev_hash=prev, hash=digest, body=body))
+                type=ev.type, actor=ev.actor, hash=digest, codec=codec,
+                deflated=self.codecs.deflate(self.conn, codec, data)))
             stored.append(StoredEvent(body=body, hash=digest, **fields))  # type: ignore[arg-type]
             prev = digest
         if expected_version == 0:
@@ -363,11 +384,11 @@ class Tx(Projections):
 
     def read_stream(self, stream_id: str, after: int = 0) -> Iterator[StoredEvent]:
         rows = self.conn.execute(
-            select(m.events).where(m.events.c.stream_id == stream_id,
-                                   m.events.c.stream_seq > after)
+            select(*EVENT_COLUMNS).where(m.events.c.stream_id == stream_id,
+                                         m.events.c.stream_seq > after)
             .order_by(m.events.c.stream_seq))
         for row in rows:
-            yield _row_to_event(row, self.events)
+            yield self._event(row)
 
     def read_all(self, after_global: int = 0, batch: int = 1000) -> Iterator[StoredEvent]:
         """Every event in global order, fetched in batches (bounded memory). On PostgreSQL a
@@ -376,12 +397,12 @@ class Tx(Projections):
         last = after_global
         while True:
             rows = self.conn.execute(
-                select(m.events).where(m.events.c.global_seq > last)
+                select(*EVENT_COLUMNS).where(m.events.c.global_seq > last)
                 .order_by(m.events.c.global_seq).limit(batch)).all()
             if not rows:
                 return
             for row in rows:
-                yield _row_to_event(row, self.events)
+                yield self._event(row)
             last = rows[-1].global_seq
 
     def read_committed(self, after: Position = START, batch: int = 1000
@@ -391,15 +412,15 @@ class Tx(Projections):
         (tenderflow.store.position). ``read_all`` is for one complete read; a reader that
         resumes uses this."""
         for position, row in read_committed(self.conn, self.dialect, after, batch):
-            yield position, _row_to_event(row, self.events)
+            yield position, self._event(row)
 
     def raw_events(self, stream_id: str | None = None, batch: int = 1000, *,
-                   after: int | None = None) -> Iterator[Any]:
-        """Rows as stored (for verification: no upcasting, no parsing), in global order;
-        every row (whatever its ``global_seq``), or those after ``after``."""
+                   after: int | None = None) -> Iterator[RawEvent]:
+        """Rows as stored (for verification: no upcasting, no parsing; the body inflated), in
+        global order; every row (whatever its ``global_seq``), or those after ``after``."""
         last = after
         while True:
-            q = select(m.events)
+            q = select(*EVENT_COLUMNS)
             if last is not None:
                 q = q.where(m.events.c.global_seq > last)
             if stream_id is not None:
@@ -407,20 +428,19 @@ class Tx(Projections):
             rows = self.conn.execute(q.order_by(m.events.c.global_seq).limit(batch)).all()
             if not rows:
                 return
-            yield from rows
+            for row in rows:
+                yield raw_event(self.conn, self.codecs, row)
             last = rows[-1].global_seq
 
-    def verify_rows(self, batch: int = 1000) -> Iterator[Any]:
-        """Every row in global order for ``audit verify``, streamed. On SQLite the database
-        says whether the stored ``body`` is, byte for byte, the canonical JSON the columns
-        describe (``matches``); such a row brings only what the chain check needs (its body
-        as bytes, to be hashed as stored), any other row all its columns, for the verifier to
-        say what differs (read again by its rowid). Elsewhere: :meth:`raw_events` (the verifier compares in Python)."""
-        if self.dialect != "sqlite":
-            return self.raw_events(batch=batch)
-        from tenderflow.store.verifying import sqlite_verify_rows
+    def verify_rows(self, batch: int = 1000,
+                    streams: tuple[str | None, str | None] = (None, None)) -> Iterator[Any]:
+        """Every row in global order for ``audit verify``, streamed (memory bounded by the
+        batch): only what the chain check needs, the body as its canonical bytes
+        (:mod:`tenderflow.store.verifying`); with ``streams`` = (first, stop) only the
+        streams in that range."""
+        from tenderflow.store.verifying import verify_rows
 
-        return sqlite_verify_rows(self.conn, batch)
+        return verify_rows(self.conn, self.codecs, batch, streams)
 
     def stream_ids(self, prefix: str = "") -> list[str]:
         q = select(m.streams.c.stream_id).order_by(m.streams.c.stream_id)

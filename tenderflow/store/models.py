@@ -8,6 +8,7 @@ from sqlalchemy import (
     FetchedValue,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -23,23 +24,29 @@ events = Table(
     Column("stream_id", String(200), nullable=False),
     Column("stream_seq", Integer, nullable=False),
     Column("type", String(100), nullable=False),
-    Column("schema_version", Integer, nullable=False),
-    Column("occurred_at", String(40), nullable=False),
-    Column("recorded_at", String(40), nullable=False),
+    # who recorded it: the PostgreSQL trigger of migration 0003 checks it on insert
     Column("actor", String(200), nullable=False),
-    Column("pins", Text, nullable=False),
-    Column("payload", Text, nullable=False),
-    Column("prev_hash", String(64), nullable=False),
     Column("hash", String(64), nullable=False),
-    # The canonical JSON the hash covers, kept as written so verification never re-serialises.
-    Column("body", Text, nullable=False),
+    # The canonical JSON the hash covers, the event's only copy (migration 0006): deflated
+    # with the dictionary of ``codec`` (tenderflow.store.bodies). Every other field of the
+    # event (payload, pins, times, prev_hash …) is read from it; the columns above are its
+    # fields copied for looking up, and ``audit verify`` checks that they equal the body's.
+    Column("codec", BigInteger, nullable=False),
+    Column("deflated", LargeBinary, nullable=False),
     # The writing transaction's id, set by the database (migration 0005; 0 on SQLite and for
     # rows older than the migration): readers resume in commit order (store.position).
     Column("txid", BigInteger, nullable=False, server_default=FetchedValue()),
     UniqueConstraint("stream_id", "stream_seq", name="uq_events_stream_seq"),
 )
-Index("ix_events_type", events.c.type)
 Index("ix_events_commit_order", events.c.txid, events.c.global_seq)
+
+# The dictionaries event bodies are deflated with (tenderflow.store.bodies), named by the
+# ``global_seq`` whose append trained them (0: the empty dictionary); never changed.
+body_codecs = Table(
+    "body_codecs", metadata,
+    Column("id", BigInteger, primary_key=True, autoincrement=False),
+    Column("dictionary", LargeBinary, nullable=False),
+)
 
 # One row per stream: its head. Appending checks and moves the head (optimistic concurrency),
 # so appending costs the same whatever the stream's length.

@@ -32,6 +32,7 @@ from sqlalchemy import and_, literal_column, or_, select
 
 from tenderflow.errors import InputError
 from tenderflow.store import models as m
+from tenderflow.store.rows import EVENT_COLUMNS
 
 if TYPE_CHECKING:
     from sqlalchemy.engine import Connection
@@ -73,7 +74,7 @@ def read_committed(conn: Connection, dialect: str, after: Position = START,
     module docstring); what a running transaction writes comes in a later read."""
     last = after
     while True:
-        q = select(m.events).where(or_(
+        q = select(*EVENT_COLUMNS).where(or_(
             m.events.c.txid > last.txid,
             and_(m.events.c.txid == last.txid, m.events.c.global_seq > last.global_seq)))
         if dialect == "postgresql":

@@ -1,75 +1,90 @@
-"""The rows ``audit verify`` reads on SQLite: the database compares each stored body with the
-canonical JSON of its columns, so a sound row brings only what the chain check needs."""
+"""The rows ``audit verify`` reads: only what the chain check needs — the sequence numbers,
+the columns that repeat a field of the body, the stored hash, and the body as its canonical
+bytes (inflated, never decoded or re-serialised) — streamed in global order, one batch at a
+time, optionally only the streams of one range (``audit verify --jobs``)."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
+from zlib import decompressobj
+from zlib import error as zlib_error
 from typing import Any, NamedTuple
 
-from sqlalchemy import literal_column, select
+from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from tenderflow.store import models as m
+from tenderflow.store.bodies import BodyUnreadable
+from tenderflow.store.rows import EVENT_COLUMNS, Codecs
 
 
 class VerifyRow(NamedTuple):
-    """A row whose stored ``body`` the database found to be, byte for byte, the canonical JSON
-    of its columns (:meth:`Tx.verify_rows`): only what the chain check needs, the body as
-    its stored bytes."""
+    """An event row for the verifier: ``data`` is the body's bytes as written (None when they
+    cannot be read back, ``unreadable`` saying why)."""
 
     global_seq: Any
     stream_id: Any
     stream_seq: Any
-    pins: Any
-    prev_hash: Any
+    type: Any
+    actor: Any
     hash: Any
-    body: bytes
-    matches: bool = True
+    data: bytes | None
+    unreadable: str | None = None
 
 
-def _quoted(column: str) -> str:
-    return f"json_quote({column})"
+def verify_rows(conn: Connection, codecs: Codecs, batch: int,
+                streams: tuple[str | None, str | None] = (None, None)) -> Iterator[tuple[Any, ...]]:
+    """Every row in global order (memory bounded by the batch), as the fields of a
+    :class:`VerifyRow` (a plain tuple: millions are made); with ``streams`` = (first, stop)
+    only the streams with ``first <= stream_id < stop`` (None: unbounded)."""
+    cols = [c for c in EVENT_COLUMNS if c.name != "txid"]
+    first, stop = streams
+    base = select(*cols)
+    if first is not None:
+        base = base.where(m.events.c.stream_id >= first)
+    if stop is not None:
+        base = base.where(m.events.c.stream_id < stop)
+    base = base.order_by(m.events.c.global_seq).limit(batch)
+    known: dict[Any, bytes] = {}
+    for gs, sid, seq, type_, actor, digest, codec, stored in _rows(conn, base, batch):
+        # inflate (tenderflow.store.bodies.inflate, inline: once per event)
+        try:
+            dictionary = known.get(codec)
+            if dictionary is None:
+                dictionary = known[codec] = codecs.dictionary(conn, int(codec))
+            z = decompressobj(-15, dictionary) if dictionary else decompressobj(-15)
+            data: bytes | None = z.decompress(stored)
+            why = None
+            if not z.eof or z.unused_data:
+                data, why = None, "the stored body is not one complete DEFLATE stream"
+        except (BodyUnreadable, zlib_error, TypeError, ValueError) as exc:
+            data, why = None, f"the stored body does not inflate ({exc})"
+        yield (gs, sid, seq, type_, actor, digest, data, why)
 
 
-# The canonical body (DESIGN §4: sorted keys, no white space) built from the columns by SQLite:
-# ``json_quote`` writes each value as JSON (escaping as canonical_json does; where it would
-# write another spelling the row only takes the verifier's slower path); ``pins`` and
-# ``payload`` are stored as canonical JSON text already.
-_CANONICAL_FROM_COLUMNS = " || ".join([
-    "'{\"actor\":'", _quoted("actor"), "',\"global_seq\":'", _quoted("global_seq"),
-    "',\"occurred_at\":'", _quoted("occurred_at"), "',\"payload\":'", "payload",
-    "',\"pins\":'", "pins", "',\"prev_hash\":'", _quoted("prev_hash"),
-    "',\"recorded_at\":'", _quoted("recorded_at"), "',\"schema_version\":'",
-    _quoted("schema_version"), "',\"stream_id\":'", _quoted("stream_id"),
-    "',\"stream_seq\":'", _quoted("stream_seq"), "',\"type\":'", _quoted("type"), "'}'"])
-# ``payload`` and ``pins`` are pasted in as text, so both must be valid JSON for the match to
-# mean each column equals its field: a JSON text cannot hold an unescaped ``,"pins":``, so two
-# valid JSON columns split the body in one place only; two invalid ones that shift text from
-# one into the other take the slow path, which parses them and reports the column.
-_VERIFY_SELECT = ("SELECT rowid, global_seq, stream_id, stream_seq, pins, prev_hash, hash, "
-                  f"CAST(body AS BLOB), body = {_CANONICAL_FROM_COLUMNS} "
-                  "AND json_valid(payload) AND json_valid(pins) FROM events ")
-_VERIFY_ORDER = " ORDER BY events.global_seq LIMIT ?"
-
-
-def sqlite_verify_rows(conn: Connection, batch: int) -> Iterator[Any]:
-    """Every row in global order, one LIMITed batch at a time (memory bounded by the batch, as
-    :meth:`~tenderflow.store.eventstore.Tx.raw_events`): a :class:`VerifyRow` when the body
-    matches its columns, else the whole row as stored (read again by its rowid) for the
-    verifier to say what differs."""
+def _rows(conn: Connection, base: Any, batch: int) -> Iterator[Any]:
+    """The rows of ``base`` (ordered by ``global_seq``, LIMITed to ``batch``), all of them.
+    SQLite: one statement stepped through by the driver's own cursor (it reads as it goes,
+    so memory stays bounded without LIMIT), plain tuples. Elsewhere: one LIMITed batch
+    after another."""
+    if conn.dialect.name == "sqlite":
+        stmt = base.limit(None).compile(conn)
+        params = [stmt.params[k] for k in stmt.positiontup or ()]
+        cursor = conn.connection.dbapi_connection.cursor()  # type: ignore[union-attr]
+        try:
+            cursor.arraysize = batch
+            cursor.execute(str(stmt), params)
+            while rows := cursor.fetchmany():
+                yield from rows
+        finally:
+            cursor.close()
+        return
     last: Any = None
     while True:
-        if last is None:
-            rows = conn.exec_driver_sql(_VERIFY_SELECT + _VERIFY_ORDER, (batch,)).all()
-        else:
-            rows = conn.exec_driver_sql(_VERIFY_SELECT + "WHERE global_seq > ?" + _VERIFY_ORDER,
-                                        (last, batch)).all()
+        q = base if last is None else base.where(m.events.c.global_seq > last)
+        rows = conn.execute(q).all()
         if not rows:
             return
-        for rowid, *fields, matches in rows:
-            if matches == 1:
-                yield VerifyRow(*fields)
-            else:
-                yield conn.execute(
-                    select(m.events).where(literal_column("rowid") == rowid)).one()
-        last = rows[-1][1]
+        yield from rows
+        last = rows[-1][0]
+

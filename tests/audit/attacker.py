@@ -9,13 +9,28 @@ from pathlib import Path
 from typing import Any
 
 from tenderflow.events.catalogue import Catalogue
+from tenderflow.store.bodies import deflate, inflate
 from tenderflow.store.canonical import GENESIS, canonical_json, event_body, sha256_hex
 
 # A row as the attacker writes it: every column the hash covers, named (the database fills
 # the rest, e.g. the writing transaction's ``txid``, with its defaults).
-INSERT_EVENT = ("INSERT INTO events (global_seq, stream_id, stream_seq, type, schema_version, "
-                "occurred_at, recorded_at, actor, pins, payload, prev_hash, hash, body) "
-                "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)")
+INSERT_EVENT = ("INSERT INTO events (global_seq, stream_id, stream_seq, type, actor, hash, "
+                "codec, deflated) VALUES (?,?,?,?,?,?,0,?)")
+# The columns that are columns; every other field of an event lives in its stored body only.
+COLUMNS = ("global_seq", "stream_id", "stream_seq", "type", "actor", "hash")
+_RAW = "\u0000raw\u0000"
+
+
+def stored(body: str) -> bytes:
+    """A body as the store keeps it with codec 0 (the empty dictionary)."""
+    return deflate(body.encode("utf-8"), b"")
+
+
+def insert_values(fields: dict[str, Any], digest: str | None = None) -> tuple[Any, ...]:
+    """INSERT_EVENT's values for an event of ``fields`` (its hash unless ``digest``)."""
+    body = event_body(fields)
+    return (fields["global_seq"], fields["stream_id"], fields["stream_seq"], fields["type"],
+            fields["actor"], digest or sha256_hex(body), stored(body))
 
 TRIGGERS = ("events_no_update", "events_no_delete", "checkpoints_no_update",
             "checkpoints_no_delete")
@@ -41,11 +56,25 @@ class Attacker:
             conn.close()
 
     def rows(self, stream: str) -> list[dict[str, Any]]:
+        """The stream's rows, each with its body (text) and the body's fields as the columns
+        of old (``payload`` and ``pins`` as canonical JSON text)."""
         conn = self._connect()
         try:
+            codecs = dict(conn.execute("SELECT id, dictionary FROM body_codecs").fetchall())
             cur = conn.execute("SELECT * FROM events WHERE stream_id = ? ORDER BY stream_seq",
                                (stream,))
-            return [dict(r) for r in cur]
+            out = []
+            for r in cur:
+                row = dict(r)
+                body = inflate(row.pop("deflated"), codecs[row["codec"]]).decode("utf-8")
+                fields = json.loads(body)
+                for k in ("schema_version", "occurred_at", "recorded_at", "prev_hash"):
+                    row[k] = fields[k]
+                row["payload"] = canonical_json(fields["payload"])
+                row["pins"] = canonical_json(fields["pins"])
+                row["body"] = body
+                out.append(row)
+            return out
         finally:
             conn.close()
 
@@ -54,8 +83,22 @@ class Attacker:
         return row
 
     def set_column(self, stream: str, seq: int, column: str, value: Any) -> None:
-        changed = self.sql(f"UPDATE events SET {column} = ? WHERE stream_id = ? AND "
-                           f"stream_seq = ?", (value, stream, seq))
+        """Change a column; ``body`` (text) or a field kept only in the body (``payload``,
+        ``pins`` as raw JSON text, the times …): the stored body, its hash left as it is."""
+        if column in COLUMNS:
+            changed = self.sql(f"UPDATE events SET {column} = ? WHERE stream_id = ? AND "
+                               f"stream_seq = ?", (value, stream, seq))
+        else:
+            body = value
+            if column != "body":
+                fields = json.loads(self.event(stream, seq)["body"])
+                raw = column in ("payload", "pins")
+                fields[column] = "\x00raw\x00" if raw else value
+                body = canonical_json(fields)
+                if raw:
+                    body = body.replace(f'"{_RAW}"', value)
+            changed = self.sql("UPDATE events SET codec = 0, deflated = ? WHERE stream_id = ? "
+                               "AND stream_seq = ?", (stored(body), stream, seq))
         assert changed == 1
 
     def rewrite(self, stream: str, seq: int, change: Any) -> None:
@@ -66,8 +109,7 @@ class Attacker:
             for name in TRIGGERS:
                 conn.execute(f"DROP TRIGGER IF EXISTS {name}")
             conn.execute("BEGIN")
-            rows = [dict(r) for r in conn.execute(
-                "SELECT * FROM events WHERE stream_id = ? ORDER BY stream_seq", (stream,))]
+            rows = self.rows(stream)
             prev = GENESIS
             for row in rows:
                 fields = json.loads(row["body"])
@@ -77,12 +119,9 @@ class Attacker:
                 body = event_body(fields)
                 digest = sha256_hex(body)
                 conn.execute(
-                    "UPDATE events SET body = ?, hash = ?, prev_hash = ?, payload = ?, pins = ?,"
-                    " occurred_at = ?, recorded_at = ?, actor = ?, type = ? "
+                    "UPDATE events SET codec = 0, deflated = ?, hash = ?, actor = ?, type = ? "
                     "WHERE stream_id = ? AND stream_seq = ?",
-                    (body, digest, prev, canonical_json(fields["payload"]),
-                     canonical_json(fields["pins"]), fields["occurred_at"],
-                     fields["recorded_at"], fields["actor"], fields["type"], stream,
+                    (stored(body), digest, fields["actor"], fields["type"], stream,
                      row["stream_seq"]))
                 prev = digest
             conn.execute("UPDATE streams SET head_hash = ? WHERE stream_id = ?", (prev, stream))

@@ -192,12 +192,11 @@ def test_event_slipped_under_a_sealed_global_seq_is_found(
     from tenderflow.paths import examples_dir
     from tenderflow.store.canonical import (
         GENESIS,
-        canonical_json,
         event_body,
         sha256_hex,
     )
     from tenderflow.store.eventstore import Tx
-    from tests.audit.attacker import INSERT_EVENT, Attacker
+    from tests.audit.attacker import INSERT_EVENT, Attacker, insert_values
 
     original = Tx._next_global_seq
     calls = {"n": 0}
@@ -220,10 +219,7 @@ def test_event_slipped_under_a_sealed_global_seq_is_found(
               "payload": {"profile": {"id": "FAKE"}}, "prev_hash": GENESIS}
     body = event_body(fields)
     attacker = Attacker(db_path)
-    attacker.sql(INSERT_EVENT, (
-        gap, "project:FAKE", 1, "ProjectRegistered", 1, fields["occurred_at"],
-        fields["recorded_at"], "staff:wang", "{}", canonical_json(fields["payload"]), GENESIS,
-        sha256_hex(body), body))
+    attacker.sql(INSERT_EVENT, insert_values(fields))
     attacker.sql("INSERT INTO streams VALUES ('project:FAKE', 1, ?)", (sha256_hex(body),))
     assert verify_store(services.store)[0].ok
     [p] = checked(services, out, keys).problems

@@ -16,7 +16,7 @@ import pytest
 from tenderflow.audit.verify import ChainVerifier, Problem, VerifyReport, verify_store
 from tenderflow.domain.timeutil import parse_time
 from tenderflow.store.canonical import GENESIS, canonical_json, event_body, sha256_hex
-from tests.audit.attacker import INSERT_EVENT
+from tests.audit.attacker import INSERT_EVENT, insert_values
 from tests.audit.conftest import AWARD, FAILED
 
 
@@ -159,10 +159,7 @@ def test_event_hidden_below_the_first_global_seq_is_found(attacker: Any,
               "recorded_at": "2023-01-01T09:00:00+08:00", "actor": "staff:wang", "pins": {},
               "payload": {"mode": "competitive_negotiation"}, "prev_hash": GENESIS}
     body = event_body(fields)
-    attacker.sql(INSERT_EVENT, (
-        0, "procurement:FAKE", 1, "ProcurementCreated", 1, fields["occurred_at"],
-        fields["recorded_at"], "staff:wang", "{}", canonical_json(fields["payload"]), GENESIS,
-        sha256_hex(body), body))
+    attacker.sql(INSERT_EVENT, insert_values(fields))
     attacker.sql("INSERT INTO streams VALUES (?, 1, ?)", ("procurement:FAKE", sha256_hex(body)))
     p = only(verify(recorded))
     assert (p.stream, p.stream_seq, p.global_seq) == ("procurement:FAKE", 1, 0)

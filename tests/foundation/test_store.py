@@ -78,7 +78,7 @@ def test_database_refuses_update_and_delete(store: Any) -> None:
     with store.transaction() as tx:
         tx.append("procurement:A", 0, [ev()], T)
     con = sqlite3.connect(store.sqlite_path())
-    for sql in ("UPDATE events SET payload='{}'", "DELETE FROM events"):
+    for sql in ("UPDATE events SET deflated=x''", "DELETE FROM events"):
         with pytest.raises(sqlite3.DatabaseError, match="append-only"):
             con.execute(sql)
     con.close()

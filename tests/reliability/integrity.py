@@ -15,8 +15,7 @@ from tenderflow.store.canonical import GENESIS, sha256_hex
 from tenderflow.store.eventstore import EventStore
 from tests.conftest import HISTORIC
 
-COLUMNS = ("global_seq", "stream_id", "stream_seq", "type", "schema_version", "occurred_at",
-           "recorded_at", "actor", "prev_hash")
+COLUMNS = ("global_seq", "stream_id", "stream_seq", "type", "actor")
 
 
 def problems(url: str, *, projections: bool = True) -> list[str]:
@@ -46,12 +45,10 @@ def problems(url: str, *, projections: bool = True) -> list[str]:
                     if body.get(col) != getattr(row, col):
                         found.append(f"{where}: body {col}={body.get(col)!r} but column "
                                      f"{getattr(row, col)!r}")
-                if body.get("payload") != json.loads(row.payload):
-                    found.append(f"{where}: payload column differs from the body")
                 version, prev = last.get(row.stream_id, (0, GENESIS))
                 if row.stream_seq != version + 1:
                     found.append(f"{where}: follows {version} (gap or duplicate)")
-                if row.prev_hash != prev:
+                if body.get("prev_hash") != prev:
                     found.append(f"{where}: prev_hash does not link to the previous event")
                 last[row.stream_id] = (row.stream_seq, row.hash)
             if heads != last:
@@ -90,9 +87,9 @@ def events(url: str) -> list[dict[str, Any]]:
     store = EventStore(url)
     try:
         with store.reading() as tx:
-            return [{"stream_id": r.stream_id, "stream_seq": r.stream_seq, "type": r.type,
-                     "occurred_at": r.occurred_at, "actor": r.actor, "pins": json.loads(r.pins),
-                     "payload": json.loads(r.payload)} for r in tx.raw_events()]
+            return [{k: body[k] for k in ("stream_id", "stream_seq", "type", "occurred_at",
+                                          "actor", "pins", "payload")}
+                    for body in (json.loads(r.body) for r in tx.raw_events())]
     finally:
         store.dispose()
 

@@ -23,8 +23,10 @@ from tenderflow.audit.verify import verify_store
 from tenderflow.domain.timeutil import parse_time
 from tenderflow.events.catalogue import EventType, catalogue
 from tenderflow.paths import examples_dir
+from tenderflow.store.bodies import inflate
 from tenderflow.store.canonical import canonical_json, event_body, sha256_hex
 from tenderflow.store.eventstore import EventStore
+from tests.audit.attacker import INSERT_EVENT, insert_values
 from tests.conftest import HISTORIC, REGISTERED_AT
 
 REASON = "项目调整，终止采购"
@@ -59,14 +61,7 @@ def write_old_row(db: Path, stream: str, template: dict[str, Any]) -> None:
                   "pins": template["pins"], "payload": payload, "prev_hash": prev}
         body = event_body(fields)
         digest = sha256_hex(body)
-        con.execute("INSERT INTO events (global_seq, stream_id, stream_seq, type, schema_version,"
-                    " occurred_at, recorded_at, actor, pins, payload, prev_hash, hash, body) "
-                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (last + 1, stream, seq + 1, CANCELLED, 1, fields["occurred_at"],
-                     fields["recorded_at"], fields["actor"],
-                     json.dumps(fields["pins"], sort_keys=True, separators=(",", ":")),
-                     json.dumps(payload, sort_keys=True, separators=(",", ":"),
-                                ensure_ascii=False), prev, digest, body))
+        con.execute(INSERT_EVENT, insert_values(fields))
         con.execute("UPDATE streams SET version = ?, head_hash = ? WHERE stream_id = ?",
                     (seq + 1, digest, stream))
     con.close()
@@ -95,7 +90,8 @@ def two_procurements(url: str) -> dict[str, Any]:
 
 def stored_rows(db: Path) -> list[tuple[Any, ...]]:
     with sqlite3.connect(db) as con:
-        return con.execute("SELECT * FROM events ORDER BY global_seq").fetchall()
+        return con.execute("SELECT global_seq, stream_id, stream_seq, type, actor, hash, codec, "
+                           "deflated FROM events ORDER BY global_seq").fetchall()
 
 
 def test_an_old_shape_is_upcast_for_fold_rebuild_and_replay_and_verifies_as_stored(
@@ -131,7 +127,9 @@ def test_an_old_shape_is_upcast_for_fold_rebuild_and_replay_and_verifies_as_stor
     after = stored_rows(db)
     assert after == before
     row = after[-1]
-    assert (row[3], row[4]) == (CANCELLED, 1) and json.loads(row[9])["data"] == {"why": REASON}
+    body = json.loads(inflate(row[-1], b""))  # written with codec 0 (insert_values)
+    assert (row[3], body["schema_version"]) == (CANCELLED, 1)
+    assert body["payload"]["data"] == {"why": REASON}
 
     # without the upcaster the same row does not replay: it is the upcast the readers got
     plain = EventStore(url)

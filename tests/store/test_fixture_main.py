@@ -19,6 +19,7 @@ import pytest
 from click.testing import CliRunner
 
 from tenderflow.cli import cli
+from tenderflow.store.eventstore import EventStore
 from tests.conftest import HISTORIC_ENV
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "store-main-dcece75.sqlite"
@@ -43,9 +44,19 @@ RECORDED = {
 
 
 def _events(db: Path) -> list[tuple[Any, ...]]:
+    """Each event's number, stored body (the bytes its hash covers) and hash: from the
+    columns of old, or from the body stored once (migration 0006) as the store reads it."""
     with sqlite3.connect(db) as con:
-        return con.execute("SELECT global_seq, stream_id, stream_seq, type, schema_version, "
-                           "payload, hash FROM events ORDER BY global_seq").fetchall()
+        columns = {r[1] for r in con.execute("PRAGMA table_info(events)")}
+        if "body" in columns:
+            return con.execute("SELECT global_seq, body, hash FROM events "
+                               "ORDER BY global_seq").fetchall()
+    store = EventStore(f"sqlite:///{db}")
+    try:
+        with store.reading() as tx:
+            return [(r.global_seq, r.body, r.hash) for r in tx.raw_events()]
+    finally:
+        store.dispose()
 
 
 @pytest.fixture
@@ -66,7 +77,7 @@ def test_fixture_is_the_old_main() -> None:
     assert hashlib.sha256(FIXTURE.read_bytes()).hexdigest() == FIXTURE_SHA256
     rows = _events(FIXTURE)
     assert len(rows) == 205
-    assert {r[4] for r in rows} == {1}
+    assert {json.loads(r[1])["schema_version"] for r in rows} == {1}
 
 
 def test_old_database_migrates_verifies_and_replays(old_db: Path) -> None:

@@ -26,7 +26,7 @@ def readme_sql() -> list[list[str]]:
     """The SQL blocks of the README's PostgreSQL section, as lists of statements."""
     text = (ROOT / "README.md").read_text(encoding="utf-8")
     section = text.split("## Running against PostgreSQL", 1)[1].split("\n## ", 1)[0]
-    blocks = re.findall(r"```sql\n(.*?)```", section, re.S)
+    blocks = re.findall(r"```sql\n(.*?)```", section, re.DOTALL)
     assert len(blocks) == 2, "the README's PostgreSQL section has its two SQL blocks"
     return [[s.strip() for s in b.split(";") if s.strip()] for b in blocks]
 
@@ -88,10 +88,9 @@ def test_the_actor_is_the_database_user(pg_server: PgServer, tmp_path: Path) -> 
     with pg_server.connect("tenderflow", "li") as conn:
         with pytest.raises(psycopg.errors.InsufficientPrivilege, match="may not record"):
             conn.execute(
-                "INSERT INTO events (global_seq, stream_id, stream_seq, type, schema_version, "
-                "occurred_at, recorded_at, actor, pins, payload, prev_hash, hash, body) "
-                "VALUES (nextval('events_global_seq_seq'), 'procurement:X', 1, 'T', 1, '', '', "
-                "'staff:wang', '{}', '{}', '', '', '')")
+                "INSERT INTO events (global_seq, stream_id, stream_seq, type, actor, hash, "
+                "codec, deflated) VALUES (nextval('events_global_seq_seq'), 'procurement:X', "
+                "1, 'T', 'staff:wang', '', 0, '')")
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             conn.execute("UPDATE events SET actor = 'staff:li'")
 

@@ -1,0 +1,96 @@
+"""Event rows as stored: the body inflated with its codec (tenderflow.store.bodies), the
+looked-up columns beside it. The store's readers parse the body; ``audit verify`` and the
+export take these rows as they are."""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from sqlalchemy import func, insert, select
+from sqlalchemy.engine import Connection
+
+from tenderflow.store import models as m
+from tenderflow.store.bodies import (
+    TRAINING_WINDOW,
+    BodyUnreadable,
+    deflate,
+    inflate,
+    train,
+)
+
+# The columns an event row is read with (``deflated`` inflated into ``body``).
+EVENT_COLUMNS = (m.events.c.global_seq, m.events.c.stream_id, m.events.c.stream_seq,
+                 m.events.c.type, m.events.c.actor, m.events.c.hash, m.events.c.txid,
+                 m.events.c.codec, m.events.c.deflated)
+# The columns that repeat a field of the body (``audit verify`` checks each equals it).
+INDEXED_FIELDS = ("global_seq", "stream_id", "stream_seq", "type", "actor")
+
+
+class RawEvent(NamedTuple):
+    """A stored event row: the canonical body as written (text), the columns that repeat its
+    fields for lookup, its stored hash. ``unreadable`` says why there is no body (the stored
+    bytes do not inflate, or their codec is missing); ``body`` is then empty."""
+
+    global_seq: Any
+    stream_id: Any
+    stream_seq: Any
+    type: Any
+    actor: Any
+    hash: Any
+    txid: Any
+    body: str
+    unreadable: str | None = None
+
+
+class Codecs:
+    """The dictionaries of one database, read once each (they never change)."""
+
+    def __init__(self) -> None:
+        self._known: dict[int, bytes] = {}
+
+    def dictionary(self, conn: Connection, codec: int) -> bytes:
+        found = self._known.get(codec)
+        if found is None:
+            found = conn.execute(select(m.body_codecs.c.dictionary)
+                                 .where(m.body_codecs.c.id == codec)).scalar()
+            if found is None:
+                raise BodyUnreadable(f"codec {codec} is not in the body_codecs table")
+            found = self._known[codec] = bytes(found)
+        return found
+
+    def latest(self, conn: Connection) -> int:
+        return int(conn.execute(select(func.max(m.body_codecs.c.id))).scalar() or 0)
+
+    def body(self, conn: Connection, codec: Any, stored: Any) -> bytes:
+        return inflate(bytes(stored), self.dictionary(conn, int(codec)))
+
+    def deflate(self, conn: Connection, codec: int, body: bytes) -> bytes:
+        return deflate(body, self.dictionary(conn, codec))
+
+    def train(self, conn: Connection, codec: int) -> None:
+        """Store dictionary ``codec`` trained on the last events (bodies readable now)."""
+        rows = conn.execute(select(m.events.c.type, m.events.c.codec, m.events.c.deflated)
+                            .order_by(m.events.c.global_seq.desc())
+                            .limit(TRAINING_WINDOW)).all()
+        samples = []
+        for row in reversed(rows):
+            try:
+                samples.append((row.type, self.body(conn, row.codec, row.deflated)))
+            except BodyUnreadable:
+                continue  # a damaged row teaches nothing; audit verify reports it
+        dictionary = train(samples)
+        conn.execute(insert(m.body_codecs).values(id=codec, dictionary=dictionary))
+        self._known[codec] = dictionary
+
+
+def raw_event(conn: Connection, codecs: Codecs, row: Any) -> RawEvent:
+    """A row of :data:`EVENT_COLUMNS` as a :class:`RawEvent`."""
+    try:
+        body = codecs.body(conn, row.codec, row.deflated).decode("utf-8")
+        unreadable = None
+    except BodyUnreadable as exc:
+        body, unreadable = "", str(exc)
+    except UnicodeDecodeError:
+        body, unreadable = "", "the stored body is not UTF-8"
+    return RawEvent(row.global_seq, row.stream_id, row.stream_seq, row.type, row.actor,
+                    row.hash, row.txid, body, unreadable)
