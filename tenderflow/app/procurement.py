@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tenderflow import clock
 from tenderflow.app.common import (  # noqa: F401 - re-exported for the CLI and scenarios
@@ -44,10 +44,14 @@ from tenderflow.errors import (
     ProcurementNotFound,
     TenderflowError,
 )
-from tenderflow.store.eventstore import EventStore, NewEvent, StoredEvent, Tx
+from tenderflow.store.records import NewEvent, StoredEvent
 from tenderflow.workflow import engine
 from tenderflow.workflow.definitions import Workflow, load_workflow
 from tenderflow.workflow.rulebook import load_rules
+
+if TYPE_CHECKING:  # not imported to run: status, next and list read through sqlite3
+    # (tenderflow.store.lite, issue 17)
+    from tenderflow.store.eventstore import EventStore, Tx
 
 
 def load_calendar(tx: Tx | None = None) -> Any:

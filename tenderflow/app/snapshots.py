@@ -14,14 +14,17 @@ snapshots are not folds: their state is the latest profile or list, kept without
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tenderflow.app.common import STREAM_MODES, candidate_streams, stream_of_state
 from tenderflow.domain.state import State
 from tenderflow.errors import ProcurementNotFound, TenderflowError
-from tenderflow.store.eventstore import Tx
 from tenderflow.workflow import engine
 from tenderflow.workflow.definitions import Workflow, load_workflow
+
+if TYPE_CHECKING:  # not imported to run: status, next and list read through sqlite3
+    # (tenderflow.store.lite, issue 17)
+    from tenderflow.store.eventstore import Tx
 
 
 def stored_snapshot(tx: Tx, stream: str) -> tuple[int, dict[str, Any]] | None:
