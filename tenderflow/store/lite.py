@@ -130,9 +130,6 @@ class LiteStore:
             self._events = catalogue()
         return self._events
 
-    def sqlite_path(self) -> Path | None:
-        return sqlite_file(self.url)
-
     @contextmanager
     def reading(self) -> Iterator[LiteTx]:
         """One read transaction (deferred: a consistent snapshot, no lock held for writing)."""
@@ -196,12 +193,6 @@ class LiteTx:
     def procurement_rows(self) -> list[ProcurementRow]:
         return [ProcurementRow(*r) for r in self.conn.execute(
             "SELECT id, project, mode, state, version, next_due FROM procurements ORDER BY id")]
-
-    def procurement_row(self, pid: str) -> ProcurementRow | None:
-        row = self.conn.execute(
-            "SELECT id, project, mode, state, version, next_due FROM procurements WHERE id = ?",
-            (pid,)).fetchone()
-        return ProcurementRow(*row) if row else None
 
     def read_stream(self, stream_id: str, after: int = 0) -> Iterator[StoredEvent]:
         rows = self.conn.execute(
