@@ -36,6 +36,7 @@ from tenderflow.store.records import (  # the store's names, as before
     RawEvent,
     StoredEvent,
     StoreError,
+    check_revision,
     head_revision,
     normalise_url,
     to_event,
@@ -139,13 +140,7 @@ class EventStore:
         path = self.sqlite_path()
         if path is not None and not path.exists():
             raise StoreError(f"no database at {path}: run 'tenderflow init' first")
-        rev = self.revision()
-        if rev is None:
-            raise StoreError(f"database {self.url} is not initialised: run 'tenderflow init'")
-        head = head_revision()
-        if rev != head:
-            raise StoreError(f"database {self.url} is at revision {rev}, this tenderflow needs "
-                             f"{head}: run 'tenderflow init' to upgrade")
+        check_revision(self.url, self.revision())
 
     # --- transactions -------------------------------------------------------------------
     @contextmanager

@@ -35,7 +35,7 @@ from tenderflow.store.records import (
     Snapshot,
     StoredEvent,
     StoreError,
-    head_revision,
+    check_revision,
     normalise_url,
     to_event,
 )
@@ -98,12 +98,7 @@ def open_reader(url: str) -> LiteStore | None:
         conn.close()
         return None
     try:
-        if rev is None:
-            raise StoreError(f"database {url} is not initialised: run 'tenderflow init'")
-        head = head_revision()
-        if rev != head:
-            raise StoreError(f"database {url} is at revision {rev}, this tenderflow needs "
-                             f"{head}: run 'tenderflow init' to upgrade")
+        check_revision(url, rev)
     except BaseException:
         conn.close()
         raise

@@ -46,6 +46,18 @@ def head_revision() -> str:
     return heads.pop()
 
 
+
+def check_revision(url: str, rev: str | None) -> None:
+    """StoreError unless the database at ``url``, at revision ``rev`` (None: no
+    ``alembic_version``), is at this tenderflow's head revision (``tenderflow init`` first)."""
+    if rev is None:
+        raise StoreError(f"database {url} is not initialised: run 'tenderflow init'")
+    head = head_revision()
+    if rev != head:
+        raise StoreError(f"database {url} is at revision {rev}, this tenderflow needs "
+                         f"{head}: run 'tenderflow init' to upgrade")
+
+
 @dataclass(frozen=True)
 class Snapshot:
     """A stored snapshot: the state folded up to ``version``, stamped with the
