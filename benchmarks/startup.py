@@ -39,6 +39,16 @@ importing SQLAlchemy with its SQLite dialect ≈ 12×, the domain modules
 ≈ 1.1×, PyYAML ≈ 0.7×. SQLAlchemy alone is over the 5× budget: meeting it needs a read path
 for ``status``/``next``/``list`` that does not import SQLAlchemy (sqlite3 directly, inside
 :mod:`tenderflow.store`).
+
+Third pass (branch i17-readpath): ``status``, ``next`` and ``list`` on a SQLite file read
+through :mod:`tenderflow.store.lite` (the standard library's sqlite3, the same schema check
+and rows parsed by the same :func:`tenderflow.store.records.to_event`; PostgreSQL keeps
+SQLAlchemy), and the app modules on their path import the SQLAlchemy store for type checking
+only: SQLAlchemy is no longer imported (≈ 18× → ≈ 6.6× ``python -c pass`` in CPU time).
+What remains is the domain (``tenderflow.domain.state``: building ~50 dataclasses is most of
+it; ``status`` and ``next`` evaluate guards, and ``list`` reaches it through the workflow's
+check that every guard it names exists), click (with uuid and platform), PyYAML and the
+interpreter's own start.
 """
 
 from __future__ import annotations

@@ -1,18 +1,24 @@
 """The administration facade: open the store a ``--db`` URL names (creating or upgrading its
-schema, or requiring it to be current), the default actor of a PostgreSQL user, ``init``'s
+schema, or requiring it to be current; for the read-only commands on SQLite, the sqlite3 read
+path of :mod:`tenderflow.store.lite`), the default actor of a PostgreSQL user, ``init``'s
 rebuild of stale procurement snapshots, and the list of procurements from the read model."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from tenderflow.store.eventstore import EventStore, normalise_url
+from tenderflow.store.records import normalise_url
+
+if TYPE_CHECKING:
+    from tenderflow.store.eventstore import EventStore
 
 
 def open_store(url: str, *, create: bool = False) -> EventStore:
     """The store at ``url``: with ``create`` the schema is created or migrated to the head
     revision; otherwise it must already be current (else an error naming ``tenderflow
     init``). The caller disposes of it when done."""
+    from tenderflow.store.eventstore import EventStore
+
     store = EventStore(url)
     try:
         if create:
@@ -25,10 +31,22 @@ def open_store(url: str, *, create: bool = False) -> EventStore:
     return store
 
 
+def open_reader(url: str) -> Any:
+    """A store to read from (``status``, ``next``, ``list``; nothing may be written through
+    it): on a plain SQLite file, the standard library's sqlite3 without SQLAlchemy
+    (:mod:`tenderflow.store.lite`, the same schema checks and messages); otherwise, or when
+    sqlite3 cannot read the file as a database, :func:`open_store`. The caller disposes of it."""
+    from tenderflow.store.lite import open_reader as open_lite
+
+    return open_lite(url) or open_store(url)
+
+
 def default_actor(url: str, role: str) -> str | None:
     """On PostgreSQL, ``role:<database user>``; elsewhere None (the caller must say who)."""
     if not normalise_url(url).startswith("postgresql"):
         return None
+    from tenderflow.store.eventstore import EventStore
+
     store = EventStore(url)
     try:
         return store.default_actor(role)

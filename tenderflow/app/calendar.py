@@ -23,18 +23,18 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import select
-
 from tenderflow.domain.calendar import WorkingDayCalendar
 from tenderflow.domain.calendar_provisional import RULES_VERSION, provisional_year
 from tenderflow.domain.calendar_provisional import backtest as run_backtest
 from tenderflow.domain.timeutil import iso
 from tenderflow.errors import InputError
-from tenderflow.store import models as m
 from tenderflow.store.canonical import canonical_json, content_hash
-from tenderflow.store.eventstore import EventStore, NewEvent, Tx
+from tenderflow.store.records import NewEvent
 from tenderflow.workflow.calendars import default_calendar
 
+if TYPE_CHECKING:  # the SQLAlchemy store is not imported: status/next read the merged calendar
+    # through the sqlite3 read path too (tenderflow.store.lite, issue 17)
+    from tenderflow.store.eventstore import EventStore, Tx
 if TYPE_CHECKING:  # the notice parser is imported where a notice is read (issue 17: every
     # command reads the merged calendar, few read a notice)
     from tenderflow.domain.calendar_notice import Notice
@@ -54,11 +54,7 @@ def stream_of(year: int) -> str:
 
 def calendar_heads(tx: Tx) -> tuple[tuple[str, int, str], ...]:
     """(stream, version, head hash) of every ``calendar:*`` stream, in one query."""
-    rows = tx.conn.execute(
-        select(m.streams.c.stream_id, m.streams.c.version, m.streams.c.head_hash)
-        .where(m.streams.c.stream_id.startswith(STREAM_PREFIX))
-        .order_by(m.streams.c.stream_id))
-    return tuple((r.stream_id, int(r.version), str(r.head_hash)) for r in rows)
+    return tx.stream_heads(STREAM_PREFIX)
 
 
 def imported_years(tx: Tx) -> dict[int, dict[str, Any]]:

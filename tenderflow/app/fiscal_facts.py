@@ -7,10 +7,13 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tenderflow.domain.timeutil import local_date, parse_time
-from tenderflow.store.eventstore import Tx
+
+if TYPE_CHECKING:  # not imported to run: status, next and list read through sqlite3
+    # (tenderflow.store.lite, issue 17)
+    from tenderflow.store.eventstore import Tx
 
 #: One stream per region and as-of date (``fiscal:<region>:<YYYY-MM-DD>``), holding its
 #: ``FiscalDataImported`` events (a later one corrects the data of the same date).

@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tenderflow import clock
 from tenderflow.app.common import (  # noqa: F401 - re-exported for the CLI and scenarios
@@ -44,18 +44,18 @@ from tenderflow.errors import (
     ProcurementNotFound,
     TenderflowError,
 )
-from tenderflow.store.eventstore import EventStore, NewEvent, StoredEvent, Tx
+from tenderflow.store.records import NewEvent, StoredEvent
 from tenderflow.workflow import engine
 from tenderflow.workflow.definitions import Workflow, load_workflow
 from tenderflow.workflow.rulebook import load_rules
 
+if TYPE_CHECKING:  # status/next read through sqlite3 without it (tenderflow.store.lite)
+    from tenderflow.store.eventstore import EventStore, Tx
+
 
 def load_calendar(tx: Tx | None = None) -> Any:
-    """The working-day calendar decisions use: package data, override files and, read from
-    the store through ``tx`` when given, the State Council notices imported there (an
-    imported year replaces the package data and override file of its year). Cached on the
-    heads of the ``calendar:*`` streams, so nothing is rebuilt when nothing was imported
-    (tenderflow.app.calendar.merged_calendar)."""
+    """The working-day calendar decisions use, with the notices imported into the store read
+    through ``tx`` (tenderflow.app.calendar.merged_calendar, cached on the calendar heads)."""
     from tenderflow.app.calendar import merged_calendar
 
     return merged_calendar(tx)

@@ -21,7 +21,7 @@ project's id (or ``project:ID``) through tenderflow.app.snapshots.
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tenderflow.app.common import PROJECT_MODE, intake_stream, stream_of
 from tenderflow.app.views import status_view
@@ -29,8 +29,12 @@ from tenderflow.domain.rules import GuardContext, evaluate
 from tenderflow.domain.state import GUARDS, State, empty_state, fold
 from tenderflow.domain.timeutil import iso, local_date
 from tenderflow.errors import InputError, NotFound, Refusal, TriggerRefused
-from tenderflow.store.eventstore import NewEvent, Tx
+from tenderflow.store.records import NewEvent
 from tenderflow.workflow import engine
+
+if TYPE_CHECKING:  # not imported to run: status, next and list read through sqlite3
+    # (tenderflow.store.lite, issue 17)
+    from tenderflow.store.eventstore import Tx
 
 READY_RULE = "project.ready_to_procure"
 READY_SOURCE = "国办发〔2020〕23号 三; 政府投资条例 第9、11条; 财库〔2020〕10号"

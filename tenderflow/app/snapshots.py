@@ -27,14 +27,17 @@ import weakref
 from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tenderflow.app.common import STREAM_MODES, candidate_streams, stream_of_state
 from tenderflow.domain.state import State
 from tenderflow.errors import ProcurementNotFound, TenderflowError
-from tenderflow.store.eventstore import StoredEvent, Tx
 from tenderflow.workflow import engine
 from tenderflow.workflow.definitions import Workflow, load_workflow
+
+if TYPE_CHECKING:  # not imported to run: status, next and list read through sqlite3
+    # (tenderflow.store.lite, issue 17)
+    from tenderflow.store.eventstore import StoredEvent, Tx
 
 # A snapshot of at most this many characters is saved at every event; a larger one when the
 # events since it weigh as much as it does.

@@ -139,7 +139,7 @@ def status(obj: Ctx, procurement_id: str, at: str | None) -> None:
     Example:
       tenderflow status CN-2023-001 --json
     """
-    s = obj.services().status(procurement_id, parse_at(at))
+    s = obj.services(read_only=True).status(procurement_id, parse_at(at))
     if obj.json:
         obj.emit(s)
         return
@@ -173,14 +173,15 @@ def next_steps(obj: Ctx, procurement_id: str, at: str | None) -> None:
     """
     from tenderflow.errors import status_note
 
-    n = obj.services().next(procurement_id, parse_at(at), obj.actor)
+    n = obj.services(read_only=True).next(procurement_id, parse_at(at), obj.actor)
     if obj.json:
         obj.emit(n)
         return
     from tenderflow.app.views import workflow_labels
     from tenderflow.cli.status_text import ROLES
 
-    states = workflow_labels(obj.services().status(procurement_id, parse_at(at))["mode"]
+    states = workflow_labels(obj.services(read_only=True).status(procurement_id,
+                                                                 parse_at(at))["mode"]
                              )["states"] if n["triggers"] else {}
 
     def state_label(name: str) -> str:
@@ -299,7 +300,7 @@ def list_procurements(obj: Ctx, kinds: tuple[str, ...]) -> None:
     """
     from tenderflow.app.admin import LIST_KINDS, list_procurements
 
-    store = obj.store()
+    store = obj.store(read_only=True)
     rows = list_procurements(store, kinds or LIST_KINDS)
     if obj.json:
         obj.emit(rows)

@@ -55,20 +55,23 @@ class Ctx:
     lang: str
     late_reason: str | None = None
 
-    def store(self, *, create: bool = False) -> Any:
-        from tenderflow.app.admin import open_store
+    def store(self, *, create: bool = False, read_only: bool = False) -> Any:
+        """The store of ``--db``; ``read_only`` for a command that only reads (on SQLite,
+        read through sqlite3 without importing SQLAlchemy: tenderflow.app.admin.open_reader)."""
+        from tenderflow.app.admin import open_reader, open_store
 
-        store = open_store(self.db, create=create)
+        store = open_reader(self.db) if read_only else open_store(self.db, create=create)
         ctx = click.get_current_context(silent=True)
         if ctx is not None:  # close the pool's connections when the command ends
             ctx.call_on_close(store.dispose)
         return store
 
-    def services(self, *, create: bool = False, receipt: str | None = None) -> Any:
+    def services(self, *, create: bool = False, receipt: str | None = None,
+                 read_only: bool = False) -> Any:
         from tenderflow.app.procurement import services_for
 
-        return services_for(self.store(create=create), late_reason=self.late_reason,
-                            receipt=receipt)
+        return services_for(self.store(create=create, read_only=read_only),
+                            late_reason=self.late_reason, receipt=receipt)
 
     def default_actor(self, role: str = "staff") -> str | None:
         """``--as`` when given; else, on PostgreSQL, the database user in ``role``."""

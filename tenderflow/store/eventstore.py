@@ -9,12 +9,8 @@ against the event catalogue (:mod:`tenderflow.events`) and stamped with its type
 
 from __future__ import annotations
 
-import json
-import re
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
-from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -24,86 +20,42 @@ from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalErr
 
 from tenderflow.errors import (
     ConcurrencyConflict,
-    InputError,
     RoleNotAllowed,
     TenderflowError,
 )
 from tenderflow.events.catalogue import Catalogue, catalogue
 from tenderflow.store import models as m
-from tenderflow.store.bodies import BodyUnreadable, trains_at
+from tenderflow.store.bodies import trains_at
 from tenderflow.store.business_time import check_business_times
 from tenderflow.store.canonical import GENESIS, event_body, sha256_hex
 from tenderflow.store.position import START, Position, read_committed
 from tenderflow.store.projections import Projections
-from tenderflow.store.rows import EVENT_COLUMNS, Codecs, RawEvent, raw_event
+from tenderflow.store.records import (  # the store's names, as before
+    MIGRATIONS,
+    NewEvent,
+    RawEvent,
+    StoredEvent,
+    StoreError,
+    check_revision,
+    head_revision,
+    normalise_url,
+    to_event,
+)
+from tenderflow.store.rows import EVENT_COLUMNS, Codecs, raw_event
 
-MIGRATIONS = Path(__file__).parent / "migrations"
-
-
-_REVISION_LINE = re.compile(r"""^(down_revision|revision)\s*=\s*(?:"([^"]*)"|None)\s*$""", re.MULTILINE)
-
-
-@cache
-def head_revision() -> str:
-    """The newest Alembic revision shipped with this tenderflow: the one no other revision
-    names as its ``down_revision``. Read from the migration files' two assignment lines rather
-    than through Alembic's ScriptDirectory, whose import costs a quarter of a second on every
-    command; tests/store/test_store_suite.py checks that both agree."""
-    revisions: dict[str, str | None] = {}
-    for path in sorted((MIGRATIONS / "versions").glob("[0-9]*.py")):
-        found = dict((k, v or None) for k, v in _REVISION_LINE.findall(path.read_text("utf-8")))
-        if "revision" not in found or "down_revision" not in found:
-            raise StoreError(f"{path.name}: a migration needs revision and down_revision lines")
-        revisions[str(found["revision"])] = found["down_revision"]
-    heads = set(revisions) - set(revisions.values())
-    if len(heads) != 1:
-        raise StoreError(f"migrations have {len(heads)} heads {sorted(heads)}: expected one")
-    return heads.pop()
-
-
-@dataclass(frozen=True)
-class NewEvent:
-    """An event decided by the domain, not yet stored. The store stamps the catalogue's
-    ``schema_version``; one given here must be that version (old versions are never written)."""
-
-    type: str
-    payload: dict[str, Any]
-    occurred_at: str
-    actor: str
-    pins: dict[str, str]
-    schema_version: int | None = None
-
-
-@dataclass(frozen=True)
-class StoredEvent:
-    global_seq: int
-    stream_id: str
-    stream_seq: int
-    type: str
-    schema_version: int
-    occurred_at: str
-    recorded_at: str
-    actor: str
-    pins: dict[str, str]
-    payload: dict[str, Any]
-    prev_hash: str
-    hash: str
-    body: str
-
-    def to_dict(self) -> dict[str, Any]:
-        return {
-            "global_seq": self.global_seq, "stream_id": self.stream_id,
-            "stream_seq": self.stream_seq, "type": self.type,
-            "schema_version": self.schema_version, "occurred_at": self.occurred_at,
-            "recorded_at": self.recorded_at, "actor": self.actor, "pins": self.pins,
-            "payload": self.payload, "prev_hash": self.prev_hash, "hash": self.hash,
-        }
-
-
-class StoreError(TenderflowError):
-    """Raised when the database cannot be opened or is not initialised."""
-
-    exit_code = 2
+__all__ = [
+    "MIGRATIONS",
+    "ActorNotPermitted",
+    "EventStore",
+    "NewEvent",
+    "RawEvent",
+    "StoreError",
+    "StoredEvent",
+    "Tx",
+    "head_revision",
+    "make_engine",
+    "normalise_url",
+]
 
 
 class ActorNotPermitted(RoleNotAllowed):
@@ -114,35 +66,6 @@ class ActorNotPermitted(RoleNotAllowed):
 CONFLICT_STATES = ("40001", "40P01", "55P03")
 # The message of the PostgreSQL trigger that checks the actor (migration 0003).
 ACTOR_REFUSED = "may not record events as"
-
-
-def _to_event(raw: RawEvent, events: Catalogue) -> StoredEvent:
-    """A stored row as read: every field from its body (the one copy), the payload upcast to
-    the type's current version. A body that cannot be read raises what reading it raised
-    (BodyUnreadable, a JSON error, KeyError …: ValueError and the like, as the audit's
-    readers expect of a tampered row, tenderflow.audit.reading)."""
-    if raw.unreadable:
-        raise BodyUnreadable(f"{raw.stream_id} #{raw.stream_seq} (global {raw.global_seq}): "
-                             f"{raw.unreadable}")
-    fields = json.loads(raw.body)
-    version, payload = events.upcast(fields["type"], fields["schema_version"],
-                                     fields["payload"])
-    return StoredEvent(
-        global_seq=fields["global_seq"], stream_id=fields["stream_id"],
-        stream_seq=fields["stream_seq"], type=fields["type"], schema_version=version,
-        occurred_at=fields["occurred_at"], recorded_at=fields["recorded_at"],
-        actor=fields["actor"], pins=fields["pins"], payload=payload,
-        prev_hash=fields["prev_hash"], hash=raw.hash, body=raw.body)
-
-
-def normalise_url(url: str) -> str:
-    """Accept a bare file path as SQLite; validate the scheme."""
-    if "://" not in url:
-        return f"sqlite:///{url}"
-    if not (url.startswith("sqlite") or url.startswith("postgresql")):
-        raise InputError(f"unsupported database URL {url!r}", field="--db",
-                         expected="sqlite:///FILE or postgresql+psycopg://USER@HOST/DB")
-    return url
 
 
 def make_engine(url: str, *, read_only: bool = False) -> Engine:
@@ -226,13 +149,7 @@ class EventStore:
         path = self.sqlite_path()
         if path is not None and not path.exists():
             raise StoreError(f"no database at {path}: run 'tenderflow init' first")
-        rev = self.revision()
-        if rev is None:
-            raise StoreError(f"database {self.url} is not initialised: run 'tenderflow init'")
-        head = head_revision()
-        if rev != head:
-            raise StoreError(f"database {self.url} is at revision {rev}, this tenderflow needs "
-                             f"{head}: run 'tenderflow init' to upgrade")
+        check_revision(self.url, self.revision())
 
     # --- transactions -------------------------------------------------------------------
     @contextmanager
@@ -335,7 +252,7 @@ class Tx(Projections):
         return self._event(row).occurred_at if row else None
 
     def _event(self, row: Any) -> StoredEvent:
-        return _to_event(raw_event(self.conn, self.codecs, row), self.events)
+        return to_event(raw_event(self.conn, self.codecs, row), self.events)
 
     def _next_global_seq(self) -> int:
         if self.dialect == "postgresql":

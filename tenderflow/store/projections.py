@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from typing import Any
 
 from sqlalchemy import insert, select, update
@@ -16,18 +15,7 @@ from sqlalchemy.engine import Connection
 
 from tenderflow.store import models as m
 from tenderflow.store.canonical import canonical_json
-
-
-@dataclass(frozen=True)
-class Snapshot:
-    """A stored snapshot: the state folded up to ``version``, stamped with the
-    ``fold_version`` of the code that folded it (None: unknown, or not a fold)."""
-
-    version: int
-    state: dict[str, Any]
-    fold_version: int | None
-    # the stored JSON's length in characters (what reading and writing it cost)
-    size: int = field(default=0, compare=False)
+from tenderflow.store.records import Snapshot
 
 
 class Projections:
@@ -42,6 +30,15 @@ class Projections:
         :meth:`stamped_snapshot` for a procurement's fold, which must check the stamp)."""
         snap = self.stamped_snapshot(stream_id)
         return (snap.version, snap.state) if snap else None
+
+    def stream_heads(self, prefix: str) -> tuple[tuple[str, int, str], ...]:
+        """(stream, version, head hash) of every stream whose id starts with ``prefix``, by
+        stream id, in one query."""
+        rows = self.conn.execute(
+            select(m.streams.c.stream_id, m.streams.c.version, m.streams.c.head_hash)
+            .where(m.streams.c.stream_id.startswith(prefix))
+            .order_by(m.streams.c.stream_id))
+        return tuple((r.stream_id, int(r.version), str(r.head_hash)) for r in rows)
 
     def stamped_snapshot(self, stream_id: str) -> Snapshot | None:
         row = self.conn.execute(

@@ -4,7 +4,7 @@ export take these rows as they are."""
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.engine import Connection
@@ -18,6 +18,7 @@ from tenderflow.store.bodies import (
     inflate,
     train,
 )
+from tenderflow.store.records import RawEvent
 
 # The columns an event row is read with (``deflated`` inflated into ``body``).
 EVENT_COLUMNS = (m.events.c.global_seq, m.events.c.stream_id, m.events.c.stream_seq,
@@ -25,22 +26,6 @@ EVENT_COLUMNS = (m.events.c.global_seq, m.events.c.stream_id, m.events.c.stream_
                  m.events.c.codec, m.events.c.deflated)
 # The columns that repeat a field of the body (``audit verify`` checks each equals it).
 INDEXED_FIELDS = ("global_seq", "stream_id", "stream_seq", "type", "actor")
-
-
-class RawEvent(NamedTuple):
-    """A stored event row: the canonical body as written (text), the columns that repeat its
-    fields for lookup, its stored hash. ``unreadable`` says why there is no body (the stored
-    bytes do not inflate, or their codec is missing); ``body`` is then empty."""
-
-    global_seq: Any
-    stream_id: Any
-    stream_seq: Any
-    type: Any
-    actor: Any
-    hash: Any
-    txid: Any
-    body: str
-    unreadable: str | None = None
 
 
 class Codecs:
