@@ -72,18 +72,23 @@ def _procurements(tx: Any) -> list[str]:
     return [s.partition(":")[2] for s in tx.stream_ids("procurement:")]
 
 
+def _text(payload: Any) -> str:
+    return json.dumps(payload, ensure_ascii=False)
+
+
 def resealed(rows: list[Any], pid: str, new: str) -> list[tuple[str, str]]:
     """Sealed offers commit to their procurement's id: each commitment revealed in the stream,
     old → the same offer's commitment under the new id."""
     from tenderflow.domain.components.sealing import KINDS, commitment
 
     out = []
+    texts = [_text(x.payload) for x in rows]
     for row in rows:
-        data = json.loads(row.payload).get("data") or {}
+        data = row.payload.get("data") or {}
         for r in data.get("reveals") or () if isinstance(data, dict) else ():
             for kind in KINDS:
                 old = commitment(pid, r["supplier"], kind, r["content"], r["nonce"])
-                if old in row.payload or any(old in x.payload for x in rows):
+                if any(old in text for text in texts):
                     out.append((old, commitment(new, r["supplier"], kind, r["content"],
                                                 r["nonce"])))
     return out
@@ -93,7 +98,7 @@ def copy_procurements(store: EventStore, target: int) -> int:
     """Copy the source procurements under new ids until there are ``target`` of them."""
     with store.reading() as tx:
         sources = _procurements(tx)
-        streams = {pid: list(tx.raw_events(stream_id=f"procurement:{pid}")) for pid in sources}
+        streams = {pid: list(tx.read_stream(f"procurement:{pid}")) for pid in sources}
         snaps = {pid: tx.stamped_snapshot(f"procurement:{pid}") for pid in sources}
         rows = {r.id: r for r in tx.procurement_rows()}
     count, k = len(sources), 0
@@ -113,8 +118,8 @@ def copy_procurements(store: EventStore, target: int) -> int:
             with store.transaction() as tx:
                 for version, row in enumerate(streams[pid]):
                     tx.append(f"procurement:{new}", version, [NewEvent(
-                        row.type, moved(row.payload), row.occurred_at, row.actor,
-                        json.loads(row.pins), row.schema_version)], row.recorded_at)
+                        row.type, moved(_text(row.payload)), row.occurred_at, row.actor,
+                        row.pins, row.schema_version)], row.recorded_at)
                 snap = snaps[pid]
                 assert snap is not None
                 tx.save_snapshot(f"procurement:{new}", snap.version,

@@ -192,8 +192,12 @@ def fire_ratio(tmp: Path, fires: int, rounds: int) -> dict[str, Any]:
     from tenderflow.store import models as m
 
     services = fire_setup(tmp)
-    with services.store.reading() as tx:
-        last = list(tx.raw_events(stream_id="procurement:CN-BENCH-001"))[-1]
+    from sqlalchemy import select
+
+    with services.store.engine.connect() as conn:  # the stored row as it is (deflated body)
+        last = conn.execute(select(m.events).where(
+            m.events.c.stream_id == "procurement:CN-BENCH-001").order_by(
+            m.events.c.global_seq.desc()).limit(1)).one()
     row = {c.name: getattr(last, c.name) for c in m.events.c
            if c.name not in ("global_seq", "stream_seq")}
     engine = create_engine(f"sqlite:///{tmp}/bare.db")
