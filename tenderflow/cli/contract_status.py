@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tenderflow.cli.project import coordination_lines
+from tenderflow.cli.project import coordination_lines, pending_lines
 from tenderflow.i18n import _
 
 
@@ -76,10 +76,7 @@ def contract_status_text(s: dict[str, Any], lang: str) -> str:
             compensation=t.get("compensation", "-")))
     lines += performance_lines(s)
     lines += alert_lines(s.get("alerts") or [])
-    pending = s["pending"]
-    if pending["ready"] or pending["waiting"]:
-        lines.append(_("ready: {ready}; waiting: {waiting}").format(
-            ready=", ".join(pending["ready"]) or "-", waiting=", ".join(pending["waiting"]) or "-"))
+    lines += pending_lines(s["pending"])
     return "\n".join(lines)
 
 

@@ -47,11 +47,16 @@ def project_status_text(s: dict[str, Any], lang: str) -> str:
         lines += returns_lines(s["returns"])
     if s.get("ended"):
         lines.append(_("withdrawn: {reason}").format(reason=s["ended"]["reason"]))
-    pending = s["pending"]
-    if pending["ready"] or pending["waiting"]:
-        lines.append(_("ready: {ready}; waiting: {waiting}").format(
-            ready=", ".join(pending["ready"]) or "-", waiting=", ".join(pending["waiting"]) or "-"))
+    lines += pending_lines(s["pending"])
     return "\n".join(lines)
+
+
+def pending_lines(pending: dict[str, Any]) -> list[str]:
+    """The triggers ready now and those waiting (an intake's or a contract's status)."""
+    if not (pending["ready"] or pending["waiting"]):
+        return []
+    return [_("ready: {ready}; waiting: {waiting}").format(
+        ready=", ".join(pending["ready"]) or "-", waiting=", ".join(pending["waiting"]) or "-")]
 
 
 def coordination_lines(c: dict[str, Any]) -> list[str]:
