@@ -14,7 +14,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import create_engine, event, func, insert, inspect, select, update
+from sqlalchemy import create_engine, event, func, inspect, select
 from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.exc import DataError, DBAPIError, IntegrityError, OperationalError
 
@@ -41,7 +41,7 @@ from tenderflow.store.records import (  # the store's names, as before
     normalise_url,
     to_event,
 )
-from tenderflow.store.rows import EVENT_COLUMNS, Codecs, raw_event
+from tenderflow.store.rows import EVENT_COLUMNS, EVENT_SQL, Codecs, EventRow, raw_event
 
 __all__ = [
     "MIGRATIONS",
@@ -62,6 +62,8 @@ class ActorNotPermitted(RoleNotAllowed):
     """Raised when the PostgreSQL user may not record events in the actor's name."""
 
 
+# streams whose last business time a store keeps (Tx.append)
+LAST_TIMES_KEPT = 1024
 # SQLSTATEs of a lost race or a busy database: serialization failure, deadlock, lock timeout.
 CONFLICT_STATES = ("40001", "40P01", "55P03")
 # The message of the PostgreSQL trigger that checks the actor (migration 0003).
@@ -114,6 +116,9 @@ class EventStore:
         self.dialect = self.engine.dialect.name
         self._session_user: str | None = None
         self.codecs = Codecs()
+        # stream → (version, head hash, business time of the event at that head), written
+        # by this store's appends (see Tx.append)
+        self.last_times: dict[str, tuple[int, str, str]] = {}
 
     # --- schema -------------------------------------------------------------------------
     def sqlite_path(self) -> Path | None:
@@ -157,7 +162,8 @@ class EventStore:
         """One unit of work: everything written inside commits together or not at all."""
         try:
             with self.engine.begin() as conn:
-                yield Tx(conn, self.dialect, self.events, writing=True, codecs=self.codecs)
+                yield Tx(conn, self.dialect, self.events, writing=True, codecs=self.codecs,
+                         last_times=self.last_times)
         except IntegrityError as exc:
             raise ConcurrencyConflict(
                 f"another writer changed the store first ({_first_line(exc)}); retry") from None
@@ -227,9 +233,11 @@ class Tx(Projections):
     """Operations on one connection inside one transaction."""
 
     def __init__(self, conn: Connection, dialect: str, events: Catalogue | None = None, *,
-                 writing: bool = False, codecs: Codecs | None = None) -> None:
+                 writing: bool = False, codecs: Codecs | None = None,
+                 last_times: dict[str, tuple[int, str, str]] | None = None) -> None:
         self.conn = conn
         self.codecs = codecs or Codecs()
+        self.last_times = {} if last_times is None else last_times
         self.dialect = dialect
         self.events = events or catalogue()
         # a unit of work that commits (EventStore.transaction), not a read (reading)
@@ -237,19 +245,17 @@ class Tx(Projections):
 
     # --- events -------------------------------------------------------------------------
     def head(self, stream_id: str) -> tuple[int, str]:
-        row = self.conn.execute(
-            select(m.streams.c.version, m.streams.c.head_hash)
-            .where(m.streams.c.stream_id == stream_id)).first()
-        return (row.version, row.head_hash) if row else (0, GENESIS)
+        row = self._sql("SELECT version, head_hash FROM streams WHERE stream_id = ?",
+                        (stream_id,)).fetchone()
+        return (row[0], row[1]) if row else (0, GENESIS)
 
     def last_occurred_at(self, stream_id: str) -> str | None:
         """The business time of the stream's last event (None for a new stream)."""
-        row = self.conn.execute(
-            select(*EVENT_COLUMNS)
-            .join(m.streams, (m.streams.c.stream_id == m.events.c.stream_id)
-                  & (m.streams.c.version == m.events.c.stream_seq))
-            .where(m.streams.c.stream_id == stream_id)).first()
-        return self._event(row).occurred_at if row else None
+        row = self._sql(
+            "SELECT " + EVENT_SQL + " FROM events JOIN streams ON streams.stream_id ="
+            " events.stream_id AND streams.version = events.stream_seq"
+            " WHERE streams.stream_id = ?", (stream_id,)).fetchone()
+        return self._event(EventRow(*row)).occurred_at if row else None
 
     def _event(self, row: Any) -> StoredEvent:
         return to_event(raw_event(self.conn, self.codecs, row), self.events)
@@ -257,8 +263,7 @@ class Tx(Projections):
     def _next_global_seq(self) -> int:
         if self.dialect == "postgresql":
             return int(self.conn.exec_driver_sql("SELECT nextval('events_global_seq_seq')").scalar())
-        current = self.conn.execute(select(func.max(m.events.c.global_seq))).scalar()
-        return int(current or 0) + 1
+        return int(self._sql("SELECT max(global_seq) FROM events").fetchone()[0] or 0) + 1
 
     def append(self, stream_id: str, expected_version: int, new: list[NewEvent],
                recorded_at: str) -> list[StoredEvent]:
@@ -269,12 +274,16 @@ class Tx(Projections):
                 f"{stream_id} is at version {version}, expected {expected_version}: "
                 f"someone else acted first; look again and retry",
                 stream=stream_id, version=version, expected=expected_version)
-        check_business_times(stream_id, version, self.last_occurred_at(stream_id), new,
-                             recorded_at)
+        # The last event's business time, without reading it back, when this store appended
+        # it: the head (version and hash, which covers the time) is the one it left.
+        known = self.last_times.get(stream_id)
+        last = (known[2] if known is not None and known[:2] == (version, prev)
+                else self.last_occurred_at(stream_id))
+        check_business_times(stream_id, version, last, new, recorded_at)
         # every event checked before any is written: a refusal writes nothing
         versions = [self.events.check(ev.type, ev.payload, ev.schema_version) for ev in new]
         stored: list[StoredEvent] = []
-        codec = self.codecs.latest(self.conn)
+        codec = int(self._sql("SELECT max(id) FROM body_codecs").fetchone()[0] or 0)
         for ev, schema_version in zip(new, versions, strict=True):
             version += 1
             fields = {
@@ -289,25 +298,27 @@ class Tx(Projections):
             if trains_at(fields["global_seq"]) and self.codecs.train(self.conn,
                                                                      fields["global_seq"]):
                 codec = fields["global_seq"]
-            self.conn.execute(insert(m.events).values(
-                global_seq=fields["global_seq"], stream_id=stream_id, stream_seq=version,
-                type=ev.type, actor=ev.actor, hash=digest, codec=codec,
-                deflated=self.codecs.deflate(self.conn, codec, data)))
+            self._sql("INSERT INTO events (global_seq, stream_id, stream_seq, type, actor, hash,"
+                      " codec, deflated) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                      (fields["global_seq"], stream_id, version, ev.type, ev.actor, digest,
+                       codec, self.codecs.deflate(self.conn, codec, data)))
             stored.append(StoredEvent(body=body, hash=digest, **fields))  # type: ignore[arg-type]
             prev = digest
         if expected_version == 0:
-            self.conn.execute(insert(m.streams).values(
-                stream_id=stream_id, version=version, head_hash=prev))
+            self._sql("INSERT INTO streams (stream_id, version, head_hash) VALUES (?, ?, ?)",
+                      (stream_id, version, prev))
         else:
-            moved = self.conn.execute(
-                update(m.streams)
-                .where(m.streams.c.stream_id == stream_id,
-                       m.streams.c.version == expected_version)
-                .values(version=version, head_hash=prev)).rowcount
+            moved = self._sql("UPDATE streams SET version = ?, head_hash = ?"
+                              " WHERE stream_id = ? AND version = ?",
+                              (version, prev, stream_id, expected_version)).rowcount
             if moved != 1:
                 raise ConcurrencyConflict(
                     f"{stream_id} moved past version {expected_version} while deciding; retry",
                     stream=stream_id, expected=expected_version)
+        if new:
+            if len(self.last_times) >= LAST_TIMES_KEPT:
+                self.last_times.pop(next(iter(self.last_times)), None)
+            self.last_times[stream_id] = (version, prev, new[-1].occurred_at)
         return stored
 
     def read_stream(self, stream_id: str, after: int = 0) -> Iterator[StoredEvent]:
@@ -371,10 +382,9 @@ class Tx(Projections):
         return verify_rows(self.conn, self.codecs, batch, streams)
 
     def stream_ids(self, prefix: str = "") -> list[str]:
-        q = select(m.streams.c.stream_id).order_by(m.streams.c.stream_id)
-        if prefix:
-            q = q.where(m.streams.c.stream_id.startswith(prefix))
-        return list(self.conn.execute(q).scalars())
+        where, params = self._prefixed(prefix)
+        return [sid for (sid,) in self._sql("SELECT stream_id FROM streams" + where
+                                            + " ORDER BY stream_id", params).fetchall()]
 
     def heads(self) -> dict[str, tuple[int, str]]:
         rows = self.conn.execute(select(m.streams))

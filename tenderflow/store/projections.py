@@ -10,11 +10,12 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
 
 from tenderflow.store import models as m
 from tenderflow.store.canonical import canonical_json
+from tenderflow.store.driver import Driver
 from tenderflow.store.records import Snapshot
 
 
@@ -23,6 +24,25 @@ class Projections:
 
     conn: Connection
     dialect: str
+    _driver: Driver | None = None
+
+    def _sql(self, statement: str, params: tuple[Any, ...] = ()) -> Any:
+        """A statement every command runs, on the driver's cursor (tenderflow.store.driver)."""
+        driver = self._driver
+        if driver is None:
+            driver = self._driver = Driver(self.conn)
+        return driver.run(statement, params)
+
+    def _prefixed(self, prefix: str) -> tuple[str, tuple[Any, ...]]:
+        """``WHERE`` for the stream ids that start with ``prefix`` (case and all): on SQLite a
+        range of the primary key (its index, in byte order, which is code-point order), on
+        PostgreSQL the first characters (its collation may not sort by code point)."""
+        if not prefix:
+            return "", ()
+        if self.dialect == "sqlite":
+            return (" WHERE stream_id >= ? AND stream_id < ?",
+                    (prefix, prefix[:-1] + chr(ord(prefix[-1]) + 1)))
+        return " WHERE substr(stream_id, 1, CAST(? AS INTEGER)) = ?", (len(prefix), prefix)
 
     # --- snapshots and read models ------------------------------------------------------
     def snapshot(self, stream_id: str) -> tuple[int, dict[str, Any]] | None:
@@ -34,18 +54,18 @@ class Projections:
     def stream_heads(self, prefix: str) -> tuple[tuple[str, int, str], ...]:
         """(stream, version, head hash) of every stream whose id starts with ``prefix``, by
         stream id, in one query."""
-        rows = self.conn.execute(
-            select(m.streams.c.stream_id, m.streams.c.version, m.streams.c.head_hash)
-            .where(m.streams.c.stream_id.startswith(prefix))
-            .order_by(m.streams.c.stream_id))
-        return tuple((r.stream_id, int(r.version), str(r.head_hash)) for r in rows)
+        where, params = self._prefixed(prefix)
+        rows = self._sql("SELECT stream_id, version, head_hash FROM streams" + where
+                         + " ORDER BY stream_id", params).fetchall()
+        return tuple((sid, int(version), str(head)) for sid, version, head in rows)
 
     def stamped_snapshot(self, stream_id: str) -> Snapshot | None:
-        row = self.conn.execute(
-            select(m.snapshots).where(m.snapshots.c.stream_id == stream_id)).first()
+        row = self._sql("SELECT version, state, fold_version FROM snapshots WHERE stream_id = ?",
+                        (stream_id,)).fetchone()
         if row is None:
             return None
-        return Snapshot(row.version, json.loads(row.state), row.fold_version, len(row.state))
+        version, state, fold_version = row
+        return Snapshot(version, json.loads(state), fold_version, len(state))
 
     def save_snapshot(self, stream_id: str, version: int, state: dict[str, Any],
                       fold_version: int | None = None) -> int:
@@ -53,11 +73,11 @@ class Projections:
         folded it (None for snapshots that are not a fold, or whose code is unknown); returns
         the stored JSON's length."""
         text = canonical_json(state)
-        values = {"version": version, "state": text, "fold_version": fold_version}
-        done = self.conn.execute(update(m.snapshots).where(
-            m.snapshots.c.stream_id == stream_id).values(**values)).rowcount
-        if not done:
-            self.conn.execute(insert(m.snapshots).values(stream_id=stream_id, **values))
+        values = (version, text, fold_version, stream_id)
+        if not self._sql("UPDATE snapshots SET version = ?, state = ?, fold_version = ?"
+                         " WHERE stream_id = ?", values).rowcount:
+            self._sql("INSERT INTO snapshots (version, state, fold_version, stream_id)"
+                      " VALUES (?, ?, ?, ?)", values)
         return len(text)
 
     def stale_snapshots(self, prefix: str, fold_version: int) -> list[str]:
@@ -76,12 +96,11 @@ class Projections:
 
     def save_procurement_row(self, pid: str, project: str, mode: str, state: str, version: int,
                              next_due: str | None) -> None:
-        values = {"project": project, "mode": mode, "state": state, "version": version,
-                  "next_due": next_due}
-        done = self.conn.execute(update(m.procurements).where(
-            m.procurements.c.id == pid).values(**values)).rowcount
-        if not done:
-            self.conn.execute(insert(m.procurements).values(id=pid, **values))
+        values = (project, mode, state, version, next_due, pid)
+        if not self._sql("UPDATE procurements SET project = ?, mode = ?, state = ?, version = ?,"
+                         " next_due = ? WHERE id = ?", values).rowcount:
+            self._sql("INSERT INTO procurements (project, mode, state, version, next_due, id)"
+                      " VALUES (?, ?, ?, ?, ?, ?)", values)
 
     def procurement_rows(self) -> list[Any]:
         return list(self.conn.execute(select(m.procurements).order_by(m.procurements.c.id)))
@@ -103,8 +122,11 @@ class Projections:
     def pin_definitions(self, rows: list[tuple[str, str, str, str]]) -> None:
         """Store each ``(hash, kind, name, body)`` whose hash is not in the table yet: one
         keyed read, and a write only for a definition never pinned before."""
-        stored = set(self.conn.execute(select(m.definitions.c.hash).where(
-            m.definitions.c.hash.in_([r[0] for r in rows]))).scalars())
+        if not rows:
+            return
+        stored = {digest for (digest,) in self._sql(
+            "SELECT hash FROM definitions WHERE hash IN (" + ", ".join("?" * len(rows)) + ")",
+            tuple(r[0] for r in rows)).fetchall()}
         for digest, kind, name, body in rows:
             if digest not in stored:
                 self.pin_definition(digest, kind, name, body)

@@ -4,6 +4,7 @@ export take these rows as they are."""
 
 from __future__ import annotations
 
+from collections import namedtuple
 from typing import Any
 
 from sqlalchemy import func, insert, select
@@ -24,6 +25,9 @@ from tenderflow.store.records import RawEvent
 EVENT_COLUMNS = (m.events.c.global_seq, m.events.c.stream_id, m.events.c.stream_seq,
                  m.events.c.type, m.events.c.actor, m.events.c.hash, m.events.c.txid,
                  m.events.c.codec, m.events.c.deflated)
+# The same as a named row, and as SQL (the driver's cursor, tenderflow.store.driver).
+EventRow = namedtuple("EventRow", [c.name for c in EVENT_COLUMNS])  # type: ignore[misc]
+EVENT_SQL = ", ".join(f"events.{c.name}" for c in EVENT_COLUMNS)
 # The columns that repeat a field of the body (``audit verify`` checks each equals it).
 INDEXED_FIELDS = ("global_seq", "stream_id", "stream_seq", "type", "actor")
 

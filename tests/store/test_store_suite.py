@@ -232,3 +232,71 @@ def test_business_time_round_trips(services: Any, registered: Any) -> None:
     with services.store.reading() as tx:
         [e] = list(tx.read_stream("procurement:CN-T"))
     assert e.occurred_at == "2023-03-01T09:00:00+08:00" and e.global_seq == r.global_seq
+
+
+# --- the statements run on the driver's cursor (tenderflow.store.driver, issue 17) ---------
+def test_stream_prefixes_are_exact(store: EventStore) -> None:
+    """``stream_ids`` / ``stream_heads`` select the ids that start with the prefix, as
+    written: no wildcard in it (``_``, ``%``), no case folding, nothing after the range."""
+    names = ["credit:a", "credit:b_1", "credit_x:a", "Credit:c", "creditz", "credit;",
+             "credit:%", "credit:\u4e2d"]
+    with store.transaction() as tx:
+        for name in names:
+            tx.append(name, 0, [ev()], T)
+    with store.reading() as tx:
+        assert tx.stream_ids("credit:") == sorted(["credit:a", "credit:b_1", "credit:%",
+                                                   "credit:\u4e2d"])
+        assert tx.stream_ids("credit:b_") == ["credit:b_1"]
+        assert tx.stream_ids("credit:%") == ["credit:%"]
+        assert [h[0] for h in tx.stream_heads("credit_")] == ["credit_x:a"]
+        assert tx.stream_ids("Credit") == ["Credit:c"]
+        assert len(tx.stream_ids()) == len(names)
+        assert [h[1] for h in tx.stream_heads("credit:a")] == [1]
+
+
+def test_business_time_order_holds_after_a_rollback_and_another_writer(
+        store: EventStore) -> None:
+    """The store remembers the time of the last event it appended; a rolled-back append or
+    another writer's append moves the head away from what it remembers, and the check reads
+    the stored event instead."""
+    def at(hour: int) -> NewEvent:
+        return NewEvent("Thing", {"n": hour}, f"2023-03-01T{hour:02d}:00:00+08:00",
+                        "staff:wang", PINS)
+
+    from tenderflow.errors import BusinessTimeError
+
+    LATER = "2023-03-02T09:00:00+08:00"  # recorded the next day
+
+    with store.transaction() as tx:
+        tx.append("procurement:A", 0, [at(9)], LATER)
+    with pytest.raises(RuntimeError), store.transaction() as tx:
+        tx.append("procurement:A", 1, [at(15)], LATER)
+        raise RuntimeError("rolled back after a later step")
+    with store.transaction() as tx:  # 11:00 is after the last stored event (09:00)
+        tx.append("procurement:A", 1, [at(11)], LATER)
+    other = with_generic_events(EventStore(store.url))
+    try:
+        with other.transaction() as tx:
+            tx.append("procurement:A", 2, [at(14)], LATER)
+    finally:
+        other.dispose()
+    with pytest.raises(BusinessTimeError, match="before the stream's last event"), \
+            store.transaction() as tx:  # the other writer's 14:00 is the last now
+        tx.append("procurement:A", 3, [at(12)], LATER)
+    with store.reading() as tx:
+        assert [e.occurred_at[11:16] for e in tx.read_stream("procurement:A")] == \
+            ["09:00", "11:00", "14:00"]
+
+
+def test_a_driver_error_is_the_stores_error(store: EventStore) -> None:
+    """A constraint the database enforces under a driver-cursor statement comes out as the
+    store's conflict, and the transaction leaves nothing."""
+    with store.transaction() as tx:
+        tx.append("procurement:A", 0, [ev()], T)
+    with pytest.raises(ConcurrencyConflict) as err, store.transaction() as tx:
+        tx.append("procurement:B", 0, [ev()], T)
+        tx._sql("INSERT INTO streams (stream_id, version, head_hash) VALUES (?, ?, ?)",
+                ("procurement:A", 1, GENESIS))  # the primary key: a lost race
+    assert err.value.exit_code == 3
+    with store.reading() as tx:
+        assert set(tx.heads()) == {"procurement:A"} and tx.count_events() == 1
