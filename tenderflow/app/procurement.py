@@ -464,8 +464,12 @@ class Services:
         says so (the law counts the due time, not the time tick ran)."""
         when = at
         fired: list[dict[str, Any]] = []
+        # Only the procurements whose earliest timer (the read model's next_due, written with
+        # every step) is due by ``at`` are loaded: loading every one with a timer pending made
+        # each tick cost as much as the whole register (issue 17).
         with self.store.reading() as tx:
-            rows = [r for r in tx.procurement_rows() if r.next_due]
+            rows = [r for r in tx.procurement_rows()
+                    if r.next_due and parse_time(r.next_due) <= when]
         for row in rows:
             for _ in range(20):  # a state may have several timers due in turn
                 state = self.state(row.id)
