@@ -102,6 +102,10 @@ def rows(r: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
                 f"eventsourcing {p['eventsourcing']['append_events_per_s']} ev/s",
                 f"{p['fire_to_eventsourcing_append']}×",
                 met(p["fire_to_eventsourcing_append"] >= 1.0)))
+    out.append(("(info) `fire` vs eventsourcing recording the same ~25 kB evaluation per event",
+                f"{p['fire']['append_events_per_s']} ev/s",
+                f"eventsourcing {p['eventsourcing_same_payload']['append_events_per_s']} ev/s",
+                f"{p['fire_to_eventsourcing_same_payload_append']}×", "—"))
     out.append(("(info) store append vs eventsourcing, same workload",
                 f"{p['store']['append_events_per_s']} ev/s",
                 f"eventsourcing {p['eventsourcing']['append_events_per_s']} ev/s",

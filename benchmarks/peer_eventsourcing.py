@@ -3,7 +3,7 @@
 
     python benchmarks/peer_eventsourcing.py [--aggregates N] [--events M] [--rounds R] [--json]
 
-Three sides, each a fresh SQLite file in WAL mode (both libraries switch a file database to
+Four sides, each a fresh SQLite file in WAL mode (both libraries switch a file database to
 WAL; neither changes ``synchronous``), each run in its own subprocess:
 
 - ``eventsourcing``: an ``Application`` with ``PERSISTENCE_MODULE=eventsourcing.sqlite``; N
@@ -22,7 +22,13 @@ WAL; neither changes ``synchronous``), each run in its own subprocess:
   fold, save the snapshot and read model; one commit each); read back: ``read_stream`` and
   ``Services.state`` of every procurement.
 
-Rounds interleave the three sides (a busy machine slows all alike); figures are medians over
+- ``eventsourcing_same_payload`` (information): the ``eventsourcing`` side again, each event
+  carrying the payload one ``check_eligibility`` of the fire side records — the three
+  candidates' evaluation, every rule with its finding and legal source, ~25 kB of JSON, taken
+  from a real fire before the rounds — where the plain side records the three ids. It shows
+  how much of the gap is what the event holds rather than how it is stored.
+
+Rounds interleave the sides (a busy machine slows all alike); figures are medians over
 rounds of events/s for the appends and for the reads, and the ratios tenderflow ÷
 eventsourcing (> 1: tenderflow faster). Issue 17's target: ``fire`` ≥ 1.0× eventsourcing.
 """
@@ -58,7 +64,8 @@ def peer_python() -> Path:
     return python
 
 
-def side_eventsourcing(db: Path, n: int, m: int) -> dict[str, float]:
+def side_eventsourcing(db: Path, n: int, m: int, payload: Path | None = None
+                       ) -> dict[str, float]:
     from uuid import UUID
 
     from eventsourcing.application import Application
@@ -71,8 +78,9 @@ def side_eventsourcing(db: Path, n: int, m: int) -> dict[str, float]:
             self.checks: list[list[str]] = []
 
         @event("EligibilityChecked")
-        def check(self, candidates: list[str]) -> None:
+        def check(self, candidates: list[str], evaluation: dict[str, Any] | None) -> None:
             self.checks.append(candidates)
+            self.evaluation = evaluation
 
     os.environ.update(PERSISTENCE_MODULE="eventsourcing.sqlite", SQLITE_DBNAME=str(db))
     app = Application()
@@ -82,10 +90,11 @@ def side_eventsourcing(db: Path, n: int, m: int) -> dict[str, float]:
         app.save(agg)
         ids.append(agg.id)
     aggs = [app.repository.get(i) for i in ids]
+    evaluation = json.loads(payload.read_text("utf-8")) if payload else None
     t0 = time.perf_counter()
     for _ in range(m):
         for agg in aggs:
-            agg.check(["S-CDJG", "S-HXJS", "S-SLGC"])
+            agg.check(["S-CDJG", "S-HXJS", "S-SLGC"], evaluation)
             app.save(agg)
     appended = time.perf_counter() - t0
     t0 = time.perf_counter()
@@ -179,14 +188,46 @@ def side_fire(db: Path, n: int, m: int) -> dict[str, float]:
     return {"append_s": appended, "read_s": read}
 
 
-SIDES = {"eventsourcing": side_eventsourcing, "store": side_store, "fire": side_fire}
+def evaluation_payload(tmp: Path) -> Path:
+    """The payload of the ``EligibilityChecked`` event that one ``check_eligibility`` of the
+    fire side records (the three candidates' evaluation with every rule's finding and legal
+    source, ~25 kB of JSON), written to a file for the ``eventsourcing_same_payload`` side."""
+    from datetime import timedelta
+
+    from tenderflow.app.procurement import Services
+    from tenderflow.app.scenario import run_scenario
+    from tenderflow.domain.entry import Entry
+    from tenderflow.domain.timeutil import parse_time
+    from tenderflow.store.eventstore import EventStore
+
+    db = tmp / "payload.db"
+    db.with_suffix(".yaml").write_text(_fire_scenario(1), "utf-8")
+    store = EventStore(f"sqlite:///{db}")
+    store.migrate()
+    services = Services(store, entry=Entry(reason="benchmark"))
+    assert run_scenario(services, db.with_suffix(".yaml")).ok
+    services.fire("CN-BENCH-0000", "check_eligibility",
+                  {"candidates": ["S-CDJG", "S-HXJS", "S-SLGC"]}, "staff:wang",
+                  parse_time("2023-03-03T09:00+08:00") + timedelta(seconds=1))
+    with store.reading() as tx:
+        [last] = list(tx.read_stream("procurement:CN-BENCH-0000"))[-1:]
+    store.dispose()
+    out = tmp / "payload.json"
+    out.write_text(json.dumps(last.payload, ensure_ascii=False), "utf-8")
+    return out
+
+
+SIDES = {"eventsourcing": side_eventsourcing, "store": side_store, "fire": side_fire,
+         "eventsourcing_same_payload": side_eventsourcing}
 
 
 def run_side(side: str, n: int, m: int, tmp: Path, r: int) -> dict[str, float]:
-    python = str(peer_python()) if side == "eventsourcing" else sys.executable
+    peer = side.startswith("eventsourcing")
+    python = str(peer_python()) if peer else sys.executable
     env = dict(os.environ, PYTHONPATH=str(ROOT))
+    extra = ["--payload", str(tmp / "payload.json")] if side == "eventsourcing_same_payload" else []
     out = subprocess.run([python, __file__, "--side", side, "--aggregates", str(n),
-                          "--events", str(m), "--db", str(tmp / f"{side}-{r}.db")],
+                          "--events", str(m), "--db", str(tmp / f"{side}-{r}.db"), *extra],
                          check=True, capture_output=True, text=True, env=env, cwd=ROOT)
     return json.loads(out.stdout)
 
@@ -194,6 +235,7 @@ def run_side(side: str, n: int, m: int, tmp: Path, r: int) -> dict[str, float]:
 def compare(n: int, m: int, rounds: int) -> dict[str, Any]:
     times: dict[str, list[dict[str, float]]] = {s: [] for s in SIDES}
     with tempfile.TemporaryDirectory(prefix="tf-peer-") as tmp:
+        evaluation_payload(Path(tmp))
         for r in range(rounds):
             for side in SIDES:
                 times[side].append(run_side(side, n, m, Path(tmp), r))
@@ -204,6 +246,9 @@ def compare(n: int, m: int, rounds: int) -> dict[str, Any]:
                                                                     for x in rs), 1),
                      "read_events_per_s": round(statistics.median(total / x["read_s"]
                                                                   for x in rs), 1)}
+    out["fire_to_eventsourcing_same_payload_append"] = round(statistics.median(
+        e["append_s"] / t["append_s"] for t, e in zip(
+            times["fire"], times["eventsourcing_same_payload"], strict=True)), 3)
     for side in ("store", "fire"):
         out[f"{side}_to_eventsourcing_append"] = round(statistics.median(
             e["append_s"] / t["append_s"] for t, e in zip(times[side], times["eventsourcing"],
@@ -222,9 +267,12 @@ def main() -> None:
     ap.add_argument("--json", action="store_true")
     ap.add_argument("--side", choices=sorted(SIDES), help=argparse.SUPPRESS)
     ap.add_argument("--db", type=Path, help=argparse.SUPPRESS)
+    ap.add_argument("--payload", type=Path, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.side:  # one side, in its own process and environment
-        print(json.dumps(SIDES[args.side](args.db, args.aggregates, args.events)))
+        sides: dict[str, Any] = SIDES
+        more = (args.payload,) if args.side == "eventsourcing_same_payload" else ()
+        print(json.dumps(sides[args.side](args.db, args.aggregates, args.events, *more)))
         return
     result = compare(args.aggregates, args.events, args.rounds)
     if args.json:
@@ -232,13 +280,15 @@ def main() -> None:
         return
     print(f"{args.aggregates} aggregates × {args.events} events, commit each "
           f"(median of {args.rounds} interleaved rounds)")
-    print(f"{'side':15} {'append ev/s':>12} {'read ev/s':>12}")
+    print(f"{'side':27} {'append ev/s':>12} {'read ev/s':>12}")
     for side in SIDES:
-        print(f"{side:15} {result[side]['append_events_per_s']:>12} "
+        print(f"{side:27} {result[side]['append_events_per_s']:>12} "
               f"{result[side]['read_events_per_s']:>12}")
     for side in ("store", "fire"):
         print(f"{side} ÷ eventsourcing: append {result[f'{side}_to_eventsourcing_append']}×, "
               f"read {result[f'{side}_to_eventsourcing_read']}×")
+    print(f"fire ÷ eventsourcing with the same payload: append "
+          f"{result['fire_to_eventsourcing_same_payload_append']}×")
 
 
 if __name__ == "__main__":
