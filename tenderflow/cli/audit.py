@@ -280,7 +280,7 @@ def export(obj: Ctx, fmt: str, out: Path, procurements: tuple[str, ...], ocid_pr
 
 
 @audit.command()
-@click.argument("procurement_id")
+@click.argument("procurement_id", metavar="ID")
 @click.option("--out", required=True, type=click.Path(path_type=Path),
               help="The PDF file to write (replaced whole).")
 @pass_ctx
@@ -289,11 +289,13 @@ def report(obj: Ctx, procurement_id: str, out: Path) -> None:
     conclusions, then every event with its actor, business time, recorded time, the rule
     checks it passed with their legal sources, its pinned definitions and its hashes (CJK
     font embedded). Exit 1, with the report written, if the chain or the replay found a
-    problem.
+    problem. ID is a procurement's id, or contract:ID for the procurement with its PPP
+    contract's chapter.
 
     \b
     Example:
       tenderflow audit report CN-2023-001 --out CN-2023-001-audit.pdf
+      tenderflow audit report contract:PPP-JS-001 --out PPP-JS-001-audit.pdf
     """
     from tenderflow.app.audit import write_report
 
