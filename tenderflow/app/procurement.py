@@ -34,8 +34,8 @@ from tenderflow.app.snapshots import (
 from tenderflow.app.streams import ALERTS, STARTERS, VIEWS
 from tenderflow.app.views import as_of, status_view
 from tenderflow.domain.entry import LATE_AFTER, Entry, late_entry, submission_deadline
+from tenderflow.domain.fold import State, empty_state
 from tenderflow.domain.parameters import Parameters
-from tenderflow.domain.state import State, empty_state, fold
 from tenderflow.domain.timeutil import iso, local_date, parse_time
 from tenderflow.errors import (
     ConcurrencyConflict,
@@ -243,6 +243,7 @@ class Services:
                 payload["late_entry"] = late
             [stored] = tx.append(sid, 0, [NewEvent("ProcurementCreated", payload, iso(when),
                                                    actor, pins)], iso(recorded))
+            from tenderflow.domain.state import fold
             state = fold(empty_state(pid), stored.type, stored.payload, stored.occurred_at, 1)
             save_state(tx, defs.workflow, pid, state, stored)
         return FireResult(pid, "open", "", defs.workflow.initial, "ProcurementCreated", 1,
@@ -376,6 +377,7 @@ class Services:
             [stored] = tx.append(stream_of_state(state), state["version"],
                                  [NewEvent(decision.event_type, decision.payload, iso(when),
                                            actor, pins)], iso(recorded))
+            from tenderflow.domain.state import fold
             new_state = fold(state, stored.type, stored.payload, stored.occurred_at,
                              stored.stream_seq)
             save_state(tx, defs.workflow, pid, new_state, stored)
@@ -415,6 +417,7 @@ class Services:
             [stored] = tx.append(stream_of_state(state), state["version"],
                                  [NewEvent(event_type, payload, iso(at), actor, pins)],
                                  iso(recorded))
+            from tenderflow.domain.state import fold
             new_state = fold(state, stored.type, stored.payload, stored.occurred_at,
                              stored.stream_seq)
             save_state(tx, defs.workflow, pid, new_state, stored)

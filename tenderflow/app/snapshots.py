@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tenderflow.app.common import STREAM_MODES, candidate_streams, stream_of_state
-from tenderflow.domain.state import State
+from tenderflow.domain.fold import State
 from tenderflow.errors import ProcurementNotFound, TenderflowError
 from tenderflow.workflow import engine
 from tenderflow.workflow.definitions import Workflow, load_workflow

@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any
 
 from tenderflow.domain.parameters import Parameters
 from tenderflow.domain.rules import GuardContext, GuardResult, evaluate
-from tenderflow.domain.state import GUARDS
 from tenderflow.domain.timeutil import iso, parse_time
 from tenderflow.errors import (
     InputError,
@@ -20,6 +19,7 @@ from tenderflow.errors import (
     TriggerRefused,
 )
 from tenderflow.workflow.definitions import TransitionDef, Workflow
+from tenderflow.workflow.guards import GUARD_TABLE
 
 if TYPE_CHECKING:  # imported where a transition is taken: read commands never take one
     from transitions import Machine
@@ -168,7 +168,7 @@ def decide(defs: Definitions, procurement: str, state: dict[str, Any], trigger: 
     for t in allowed:
         ctx.findings = {}
         try:
-            results = evaluate(GUARDS, list(t.guards), ctx)
+            results = evaluate(GUARD_TABLE, list(t.guards), ctx)
         except InputError as exc:  # a guard found bad data: name the file it came from
             if where and not exc.context.get("file"):
                 raise InputError(exc.message, file=where) from None
@@ -184,7 +184,7 @@ def decide(defs: Definitions, procurement: str, state: dict[str, Any], trigger: 
             if ctx.findings:
                 payload["findings"] = ctx.findings
             return Decision(t, t.event, payload, results)
-        if any(GUARDS[r.guard].selects for r in results if r.refusal is not None):
+        if any(GUARD_TABLE[r.guard].selects for r in results if r.refusal is not None):
             not_applicable.extend(failed)
         else:
             refusals.extend(failed)
@@ -230,7 +230,7 @@ def possible(defs: Definitions, procurement: str, state: dict[str, Any], at: dat
         ctx = GuardContext(procurement=procurement, state=state, data={}, facts={}, at=at,
                            actor=actor or "staff:?", params=defs.params, calendar=calendar,
                            ruleset=defs.ruleset, trigger=t.trigger)
-        results = evaluate(GUARDS, list(t.guards), ctx, probe=True)
+        results = evaluate(GUARD_TABLE, list(t.guards), ctx, probe=True)
         step: dict[str, Any] = {
             "trigger": t.trigger, "dest": t.target(current),
             "title": {"zh": t.title_zh, "en": t.title_en},
