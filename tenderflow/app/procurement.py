@@ -27,7 +27,6 @@ from tenderflow.app.project import readiness
 from tenderflow.app.snapshots import (
     find_state,
     load_state,
-    rebuild_state,
     save_state,
     stored_snapshot,
 )
@@ -277,27 +276,13 @@ class Services:
         return load_state(tx, pid, self.root)
 
     def rebuild_snapshots(self) -> dict[str, Any]:
-        """Rebuild every stale procurement or intake snapshot (another fold version, none, or
-        behind the head) and its read model row from the events, one transaction each (run by
-        ``tenderflow init``). Returns the ids rebuilt (``rebuilt``) and those this code cannot
-        fold (``failed``: id → why), whose stale snapshot is not trusted on read either."""
-        from tenderflow.domain import fold_version
+        """Rebuild every stale procurement or intake snapshot, one transaction each (run by
+        ``tenderflow init``): ``rebuilt``, ``failed`` (id → why this code cannot fold it) and
+        ``lagging`` (saved behind the head, left as they are): see
+        :func:`tenderflow.app.snapshots.rebuild_stale`."""
+        from tenderflow.app.snapshots import rebuild_stale
 
-        with self.store.reading() as tx:
-            stale = [s for kind in ("procurement:", "intake:")
-                     for s in tx.stale_snapshots(kind, fold_version.FOLD_VERSION)]
-        rebuilt: list[str] = []
-        failed: dict[str, str] = {}
-        for sid in stale:
-            pid = sid.split(":", 1)[1]
-            try:
-                with self.store.transaction() as tx:
-                    rebuild_state(tx, pid, self.root)
-            except (KeyError, TypeError, ValueError, TenderflowError) as exc:
-                failed[pid] = f"{type(exc).__name__}: {exc}"
-                continue
-            rebuilt.append(pid)
-        return {"rebuilt": rebuilt, "failed": failed}
+        return rebuild_stale(self.store, self.root)
 
     def _facts(self, tx: Tx, wf: Workflow, state: State, trigger: str, data: Any,
                at: datetime, where: str | None = None) -> dict[str, Any]:
