@@ -128,6 +128,15 @@ class Services:
         return engine.Definitions(load_workflow(mode, self.root), load_parameters(self.root),
                                   load_calendar(tx), ruleset, load_rules(self.root))
 
+    def _judging(self, tx: Tx, state: State) -> engine.Definitions:
+        """The definitions ``status`` and ``next`` judge the next steps with; in a final state
+        there is no step to judge, and no working-day calendar is loaded (issue 17)."""
+        wf = load_workflow(state["mode"], self.root)
+        if state["state"] not in wf.terminal:
+            return self.definitions(state["mode"], tx=tx)
+        return engine.Definitions(wf, load_parameters(self.root), None, None,
+                                  load_rules(self.root))
+
     def _pin(self, tx: Tx, defs: engine.Definitions) -> dict[str, str]:
         """The event's pins; each definition stored under its hash unless already there
         (hashes and bodies computed once per loaded definition: tenderflow.app.pinning)."""
@@ -432,7 +441,7 @@ class Services:
         so the same record gives the same answer on any day)."""
         with self.store.reading() as tx:
             state = self._load(tx, pid)
-            defs = self.definitions(state["mode"], tx=tx)
+            defs = self._judging(tx, state)
         view = VIEWS.get(state["mode"], status_view)
         return view(defs, pid, state, at or as_of(state))
 
@@ -440,7 +449,7 @@ class Services:
              ) -> dict[str, Any]:
         with self.store.reading() as tx:
             state = self._load(tx, pid)
-            defs = self.definitions(state["mode"], tx=tx)
+            defs = self._judging(tx, state)
         when = at or as_of(state)
         return {"id": pid, "state": state["state"], "version": state["version"],
                 "as_of": iso(when), "triggers": engine.possible(defs, pid, state, when, actor),

@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from tenderflow.domain.parameters import Parameters
-from tenderflow.domain.rules import GuardContext, GuardResult, evaluate
 from tenderflow.domain.timeutil import iso, parse_time
 from tenderflow.errors import (
     InputError,
@@ -21,8 +19,13 @@ from tenderflow.errors import (
 from tenderflow.workflow.definitions import TransitionDef, Workflow
 from tenderflow.workflow.guards import GUARD_TABLE
 
-if TYPE_CHECKING:  # imported where a transition is taken: read commands never take one
+if TYPE_CHECKING:  # transitions is imported where a transition is taken (read commands never
+    # take one), the guards' mechanics and the parameters where guards are judged (list never
+    # judges one): issue 17
     from transitions import Machine
+
+    from tenderflow.domain.parameters import Parameters
+    from tenderflow.domain.rules import GuardResult
 
 
 @dataclass
@@ -160,6 +163,8 @@ def decide(defs: Definitions, procurement: str, state: dict[str, Any], trigger: 
     else:
         validate_data(allowed[0], recorded_data, where=where)
         data = data if data is not None else {}
+    from tenderflow.domain.rules import GuardContext, evaluate
+
     ctx = GuardContext(procurement=procurement, state=state, data=data, facts=facts, at=at,
                        actor=actor, params=defs.params, calendar=defs.calendar, trigger=trigger,
                        ruleset=defs.ruleset)
@@ -223,6 +228,8 @@ def possible(defs: Definitions, procurement: str, state: dict[str, Any], at: dat
     out: list[dict[str, Any]] = []
     if current in wf.terminal:
         return out
+    from tenderflow.domain.rules import GuardContext, evaluate
+
     for t in wf.from_state(current):
         # each trigger judged on its own, on a planning view of the calendar (provisional
         # years allowed and marked), so one that cannot be judged does not fail the probe
