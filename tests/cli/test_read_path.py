@@ -248,3 +248,35 @@ def test_commands_do_not_import_the_whole_domain_nor_pyyaml(recorded: Path, tmp_
     assert "HEAVY [] 0" in runs[1].stderr, runs[1].stderr[-2000:]
     assert runs[1].stdout == runs[0].stdout and runs[1].stdout.strip()
     assert list((tmp_path / "cache" / "guards").iterdir())
+
+
+def test_a_final_state_is_shown_the_same_without_the_calendar(
+        recorded: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """status and next of a procurement in a final state judge no step, and load no
+    working-day calendar (tenderflow.app.procurement.Services._judging): the same bytes as with
+    the calendar loaded, for every stream of the recorded database."""
+    from tenderflow.app import procurement
+
+    db = f"sqlite:///{recorded}"
+    names = [*ids(db), "BJ-JS-PJ", "contract:PPP-JS-001"]
+    loads: list[str] = []
+    real = procurement.load_calendar
+
+    def counted(tx: Any = None) -> Any:
+        loads.append("calendar")
+        return real(tx)
+
+    monkeypatch.setattr(procurement, "load_calendar", counted)
+    without_calendar = 0
+    for name in names:
+        for args in (("status", name, "--at", AT), ("--json", "next", name, "--at", AT),
+                     ("--lang", "zh", "next", name)):
+            before = len(loads)
+            light = run(db, *args)
+            without_calendar += len(loads) == before
+            with monkeypatch.context() as m:  # the calendar loaded whatever the state
+                m.setattr(procurement.Services, "_judging",
+                          lambda self, tx, state: self.definitions(state["mode"], tx=tx))
+                assert run(db, *args) == light, args
+            assert light[0] == 0, (args, light)
+    assert 0 < without_calendar < 3 * len(names)  # some final, some not
