@@ -26,7 +26,6 @@ from typing import TYPE_CHECKING, Any
 from tenderflow.app.common import PROJECT_MODE, intake_stream, stream_of
 from tenderflow.app.views import status_view
 from tenderflow.domain.fold import State, empty_state
-from tenderflow.domain.rules import GuardContext, evaluate
 from tenderflow.domain.timeutil import iso, local_date
 from tenderflow.errors import InputError, NotFound, Refusal, TriggerRefused
 from tenderflow.store.records import NewEvent
@@ -99,6 +98,7 @@ def check_start(defs: engine.Definitions, pid: str, state: State, guards: tuple[
                 at: datetime, actor: str) -> None:
     """Run the ``guards`` a stream's start decides (an intake's, a contract's) on the state it
     would start with; any refusal is TriggerRefused on ``open``, nothing written."""
+    from tenderflow.domain.rules import GuardContext, evaluate
     from tenderflow.domain.state import GUARDS
     from tenderflow.workflow.rulebook import labelled
 
