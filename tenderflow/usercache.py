@@ -23,18 +23,19 @@ def cache_dir() -> Path:
         "tenderflow"))
 
 
-def installed(package: str) -> tuple[Path, bytes] | None:
+def installed(package: str, distribution: str | None = None) -> tuple[Path, bytes] | None:
     """(the package's folder, its ``.dist-info/RECORD``: the hash of every file pip installed)
-    of an installed distribution named like its package, found without importing it; None when
-    it cannot be told apart (not found, no single .dist-info, no RECORD)."""
+    of an installed distribution (named like its package unless ``distribution`` names it, in
+    any case: ``PyYAML`` for ``yaml``), found without importing it; None when it cannot be
+    told apart (not found, no single .dist-info, no RECORD)."""
     spec = find_spec(package)
     if spec is None or not spec.origin:
         return None
     folder = Path(spec.origin).parent
-    prefix = f"{package}-"
+    prefix = f"{distribution or package}-".lower()
     try:
         infos = [p for p in folder.parent.iterdir()
-                 if p.name.startswith(prefix) and p.name.endswith(".dist-info")
+                 if p.name.lower().startswith(prefix) and p.name.endswith(".dist-info")
                  and "-" not in p.name[len(prefix):-len(".dist-info")]]
         if len(infos) != 1:
             return None

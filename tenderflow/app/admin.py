@@ -104,10 +104,10 @@ def project_names(store: EventStore, rows: list[dict[str, Any]] | None = None
                   ) -> dict[str, str]:
     """Registered project id → name, for the projects that have a procurement (or of the
     ``rows`` listed)."""
-    from tenderflow.app.procurement import Services
+    from tenderflow.app.snapshots import stored_snapshot  # not the services (issue 17)
 
-    services = Services(store)
     with store.reading() as tx:
         ids = {r["project"] for r in rows} if rows is not None else \
             {r.project for r in tx.procurement_rows()}
-    return {pid: (services.registered("project", pid) or {}).get("name", "") for pid in ids}
+        profiles = {pid: stored_snapshot(tx, f"project:{pid}") for pid in ids}
+    return {pid: (snap[1] if snap else {}).get("name", "") for pid, snap in profiles.items()}

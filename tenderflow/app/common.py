@@ -10,13 +10,15 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tenderflow import clock
-from tenderflow.domain.parameters import Parameters
 from tenderflow.domain.timeutil import iso, parse_time
 from tenderflow.errors import InputError
 from tenderflow.workflow.definitions import Workflow, load_workflow, load_yaml
+
+if TYPE_CHECKING:  # imported where the parameters are loaded: list never does (issue 17)
+    from tenderflow.domain.parameters import Parameters
 
 # what the CLI needs of time: the wall clock for its defaults, and ISO 8601 both ways
 __all__ = [
@@ -131,6 +133,8 @@ def load_parameters(root: Path | None = None) -> Parameters:
     path = (root or workflows_dir()) / "parameters.yaml"
     key = (str(path), path.stat().st_mtime if path.exists() else 0.0)
     if key not in _PARAMS_CACHE:
+        from tenderflow.domain.parameters import Parameters
+
         _PARAMS_CACHE[key] = Parameters(load_yaml(path, remember=True), file=str(path))
     return _PARAMS_CACHE[key]
 

@@ -28,7 +28,7 @@ from typing import Any
 from tenderflow.app.common import CONTRACT_MODE, contract_stream, stream_of
 from tenderflow.app.project import check_start, record_start
 from tenderflow.app.views import status_view
-from tenderflow.domain.state import State, empty_state
+from tenderflow.domain.fold import State, empty_state
 from tenderflow.errors import InputError, ProcurementNotFound
 from tenderflow.workflow import engine
 

@@ -27,15 +27,14 @@ from tenderflow.app.project import readiness
 from tenderflow.app.snapshots import (
     find_state,
     load_state,
-    rebuild_state,
     save_state,
     stored_snapshot,
 )
 from tenderflow.app.streams import ALERTS, STARTERS, VIEWS
 from tenderflow.app.views import as_of, status_view
 from tenderflow.domain.entry import LATE_AFTER, Entry, late_entry, submission_deadline
+from tenderflow.domain.fold import State, empty_state
 from tenderflow.domain.parameters import Parameters
-from tenderflow.domain.state import State, empty_state, fold
 from tenderflow.domain.timeutil import iso, local_date, parse_time
 from tenderflow.errors import (
     ConcurrencyConflict,
@@ -128,6 +127,15 @@ class Services:
                     ) -> engine.Definitions:
         return engine.Definitions(load_workflow(mode, self.root), load_parameters(self.root),
                                   load_calendar(tx), ruleset, load_rules(self.root))
+
+    def _judging(self, tx: Tx, state: State) -> engine.Definitions:
+        """The definitions ``status`` and ``next`` judge the next steps with; in a final state
+        there is no step to judge, and no working-day calendar is loaded (issue 17)."""
+        wf = load_workflow(state["mode"], self.root)
+        if state["state"] not in wf.terminal:
+            return self.definitions(state["mode"], tx=tx)
+        return engine.Definitions(wf, load_parameters(self.root), None, None,
+                                  load_rules(self.root))
 
     def _pin(self, tx: Tx, defs: engine.Definitions) -> dict[str, str]:
         """The event's pins; each definition stored under its hash unless already there
@@ -243,6 +251,7 @@ class Services:
                 payload["late_entry"] = late
             [stored] = tx.append(sid, 0, [NewEvent("ProcurementCreated", payload, iso(when),
                                                    actor, pins)], iso(recorded))
+            from tenderflow.domain.state import fold
             state = fold(empty_state(pid), stored.type, stored.payload, stored.occurred_at, 1)
             save_state(tx, defs.workflow, pid, state, stored)
         return FireResult(pid, "open", "", defs.workflow.initial, "ProcurementCreated", 1,
@@ -276,27 +285,13 @@ class Services:
         return load_state(tx, pid, self.root)
 
     def rebuild_snapshots(self) -> dict[str, Any]:
-        """Rebuild every stale procurement or intake snapshot (another fold version, none, or
-        behind the head) and its read model row from the events, one transaction each (run by
-        ``tenderflow init``). Returns the ids rebuilt (``rebuilt``) and those this code cannot
-        fold (``failed``: id → why), whose stale snapshot is not trusted on read either."""
-        from tenderflow.domain import fold_version
+        """Rebuild every stale procurement or intake snapshot, one transaction each (run by
+        ``tenderflow init``): ``rebuilt``, ``failed`` (id → why this code cannot fold it) and
+        ``lagging`` (saved behind the head, left as they are): see
+        :func:`tenderflow.app.snapshots.rebuild_stale`."""
+        from tenderflow.app.snapshots import rebuild_stale
 
-        with self.store.reading() as tx:
-            stale = [s for kind in ("procurement:", "intake:")
-                     for s in tx.stale_snapshots(kind, fold_version.FOLD_VERSION)]
-        rebuilt: list[str] = []
-        failed: dict[str, str] = {}
-        for sid in stale:
-            pid = sid.split(":", 1)[1]
-            try:
-                with self.store.transaction() as tx:
-                    rebuild_state(tx, pid, self.root)
-            except (KeyError, TypeError, ValueError, TenderflowError) as exc:
-                failed[pid] = f"{type(exc).__name__}: {exc}"
-                continue
-            rebuilt.append(pid)
-        return {"rebuilt": rebuilt, "failed": failed}
+        return rebuild_stale(self.store, self.root)
 
     def _facts(self, tx: Tx, wf: Workflow, state: State, trigger: str, data: Any,
                at: datetime, where: str | None = None) -> dict[str, Any]:
@@ -376,6 +371,7 @@ class Services:
             [stored] = tx.append(stream_of_state(state), state["version"],
                                  [NewEvent(decision.event_type, decision.payload, iso(when),
                                            actor, pins)], iso(recorded))
+            from tenderflow.domain.state import fold
             new_state = fold(state, stored.type, stored.payload, stored.occurred_at,
                              stored.stream_seq)
             save_state(tx, defs.workflow, pid, new_state, stored)
@@ -415,6 +411,7 @@ class Services:
             [stored] = tx.append(stream_of_state(state), state["version"],
                                  [NewEvent(event_type, payload, iso(at), actor, pins)],
                                  iso(recorded))
+            from tenderflow.domain.state import fold
             new_state = fold(state, stored.type, stored.payload, stored.occurred_at,
                              stored.stream_seq)
             save_state(tx, defs.workflow, pid, new_state, stored)
@@ -444,7 +441,7 @@ class Services:
         so the same record gives the same answer on any day)."""
         with self.store.reading() as tx:
             state = self._load(tx, pid)
-            defs = self.definitions(state["mode"], tx=tx)
+            defs = self._judging(tx, state)
         view = VIEWS.get(state["mode"], status_view)
         return view(defs, pid, state, at or as_of(state))
 
@@ -452,7 +449,7 @@ class Services:
              ) -> dict[str, Any]:
         with self.store.reading() as tx:
             state = self._load(tx, pid)
-            defs = self.definitions(state["mode"], tx=tx)
+            defs = self._judging(tx, state)
         when = at or as_of(state)
         return {"id": pid, "state": state["state"], "version": state["version"],
                 "as_of": iso(when), "triggers": engine.possible(defs, pid, state, when, actor),

@@ -25,8 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from tenderflow.app.common import PROJECT_MODE, intake_stream, stream_of
 from tenderflow.app.views import status_view
-from tenderflow.domain.rules import GuardContext, evaluate
-from tenderflow.domain.state import GUARDS, State, empty_state, fold
+from tenderflow.domain.fold import State, empty_state
 from tenderflow.domain.timeutil import iso, local_date
 from tenderflow.errors import InputError, NotFound, Refusal, TriggerRefused
 from tenderflow.store.records import NewEvent
@@ -88,6 +87,8 @@ def record_start(services: Any, tx: Any, defs: engine.Definitions, stream: str,
         payload = {**payload, "late_entry": late}
     [stored] = tx.append(stream, 0, [NewEvent(event_type, payload, iso(at), actor,
                                               services._pin(tx, defs))], iso(recorded))
+    from tenderflow.domain.state import fold
+
     new = fold(empty_state(pid), stored.type, stored.payload, stored.occurred_at, 1)
     save_state(tx, defs.workflow, pid, new)
     return defs.workflow.initial, stored.type, 1, stored.global_seq
@@ -97,6 +98,8 @@ def check_start(defs: engine.Definitions, pid: str, state: State, guards: tuple[
                 at: datetime, actor: str) -> None:
     """Run the ``guards`` a stream's start decides (an intake's, a contract's) on the state it
     would start with; any refusal is TriggerRefused on ``open``, nothing written."""
+    from tenderflow.domain.rules import GuardContext, evaluate
+    from tenderflow.domain.state import GUARDS
     from tenderflow.workflow.rulebook import labelled
 
     ctx = GuardContext(procurement=pid, state=state, data={}, facts={}, at=at, actor=actor,

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from tenderflow.app.common import STREAM_MODES, candidate_streams, stream_of_state
-from tenderflow.domain.state import State
+from tenderflow.domain.fold import State
 from tenderflow.errors import ProcurementNotFound, TenderflowError
 from tenderflow.workflow import engine
 from tenderflow.workflow.definitions import Workflow, load_workflow
@@ -236,3 +236,67 @@ def _workflow_in_force(tx: Tx, events: list[Any], mode: str, root: Path | None) 
         except (ValueError, TenderflowError):
             pass
     return load_workflow(mode, root)
+
+
+def lags_soundly(tx: Tx, stream: str, pid: str, root: Path | None = None) -> bool:
+    """Whether the snapshot of ``stream`` lags by design: stamped by the running fold, larger
+    than :data:`LAG_FROM` and behind the head, it is with the events after it folded on the
+    fold of the whole stream (what every reader takes it for, :func:`find_state`), and the read
+    model row is the one a rebuild would write. Such a snapshot is not stale."""
+    from tenderflow.domain import fold_version
+    from tenderflow.domain.state import fold, fold_all
+
+    snap = tx.stamped_snapshot(stream)
+    if (snap is None or snap.fold_version != fold_version.FOLD_VERSION
+            or snap.size <= LAG_FROM or not snap.version < tx.head(stream)[0]):
+        return False
+    events = list(tx.read_stream(stream))
+    state = snap.state
+    for ev in events[snap.version:]:
+        state = fold(state, ev.type, ev.payload, ev.occurred_at, ev.stream_seq)
+    whole = fold_all(pid, events)
+    if state != whole:
+        return False
+    if whole.get("mode") in STREAM_MODES:  # an intake or a contract: no read model row
+        return True
+    row = tx.procurement_row(pid)
+    wf = _workflow_in_force(tx, events, whole["mode"], root)
+    return row is not None and (row.project, row.mode, row.state, row.version, row.next_due) == (
+        whole["project"]["id"], whole["mode"], whole["state"], whole["version"],
+        engine.next_due(wf, whole))
+
+
+def rebuild_stale(store: Any, root: Path | None = None) -> dict[str, Any]:
+    """Rebuild every stale procurement or intake snapshot (another fold version, none, ahead
+    of the head, or behind it and not the fold of the stream) and its read model row from the
+    events, one transaction each (``tenderflow init``). A large snapshot left behind the head
+    by design (:data:`LAG_FROM`) that folds on to the fold of the whole stream, its read model
+    row current (:func:`lags_soundly`), is left as it is. Returns the ids ``rebuilt``, ``lagging``
+    (left) and ``failed`` (id → why this code cannot fold its events: its stale snapshot is
+    not trusted on read either)."""
+    from tenderflow.domain import fold_version
+
+    with store.reading() as tx:
+        stale = [s for kind in ("procurement:", "intake:")
+                 for s in tx.stale_snapshots(kind, fold_version.FOLD_VERSION)]
+    rebuilt: list[str] = []
+    lagging: list[str] = []
+    failed: dict[str, str] = {}
+    for sid in stale:
+        pid = sid.split(":", 1)[1]
+        try:
+            with store.reading() as tx:
+                sound = lags_soundly(tx, sid, pid, root)
+        except (KeyError, TypeError, ValueError, TenderflowError):
+            sound = False  # the rebuild says why, or does it
+        if sound:
+            lagging.append(pid)
+            continue
+        try:
+            with store.transaction() as tx:
+                rebuild_state(tx, pid, root)
+        except (KeyError, TypeError, ValueError, TenderflowError) as exc:
+            failed[pid] = f"{type(exc).__name__}: {exc}"
+            continue
+        rebuilt.append(pid)
+    return {"rebuilt": rebuilt, "failed": failed, "lagging": lagging}

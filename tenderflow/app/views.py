@@ -6,7 +6,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from tenderflow.domain.state import State
+from tenderflow.domain.fold import State
 from tenderflow.domain.timeutil import iso, parse_time
 from tenderflow.workflow import engine
 
@@ -23,8 +23,8 @@ def as_of(state: State) -> datetime:
 
 def public_eligibility(state: State) -> dict[str, Any] | None:
     """The latest eligibility check: when, under which ruleset, who passed, who failed which
-    rules (tenderflow.domain.components.eligibility)."""
-    from tenderflow.domain.components.eligibility import public_eligibility as view
+    rules (tenderflow.domain.components.eligibility_view)."""
+    from tenderflow.domain.components.eligibility_view import public_eligibility as view
 
     return view(state)
 

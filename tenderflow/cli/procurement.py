@@ -173,15 +173,16 @@ def next_steps(obj: Ctx, procurement_id: str, at: str | None) -> None:
     """
     from tenderflow.errors import status_note
 
-    n = obj.services(read_only=True).next(procurement_id, parse_at(at), obj.actor)
+    services = obj.services(read_only=True)
+    n = services.next(procurement_id, parse_at(at), obj.actor)
     if obj.json:
         obj.emit(n)
         return
     from tenderflow.app.views import workflow_labels
     from tenderflow.cli.status_text import ROLES
 
-    states = workflow_labels(obj.services(read_only=True).status(procurement_id,
-                                                                 parse_at(at))["mode"]
+    # the mode's state labels (the state as loaded: not status, which judges every guard again)
+    states = workflow_labels(services.state(procurement_id)["mode"]
                              )["states"] if n["triggers"] else {}
 
     def state_label(name: str) -> str:

@@ -12,14 +12,11 @@ from datetime import date
 from functools import cache
 from pathlib import Path
 
-import yaml
-
 from tenderflow.domain import calendar_data
 from tenderflow.domain.calendar import WorkingDayCalendar
 from tenderflow.domain.calendar_data import holidays_cn_data, override_year
 from tenderflow.errors import InputError
 from tenderflow.usercache import cache_dir, installed, write_atomically
-from tenderflow.yamlio import SafeBase
 
 _OVERRIDE_NAME = re.compile(r"^(\d{4})\.yaml$")
 
@@ -67,6 +64,10 @@ def load_overrides(directory: Path) -> dict[int, tuple[Path, str, dict[str, froz
 
 
 def _read_override(path: Path, file_year: int) -> tuple[int, str, dict[str, frozenset[date]]]:
+    import yaml  # only when there are override files (issue 17)
+
+    from tenderflow.yamlio import SafeBase
+
     file = str(path)
     try:
         raw = yaml.load(path.read_text(encoding="utf-8"), Loader=SafeBase)  # noqa: S506

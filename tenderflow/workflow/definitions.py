@@ -37,12 +37,9 @@ from hashlib import sha256
 from pathlib import Path
 from typing import Any
 
-import yaml
-
-from tenderflow import yamlio
-from tenderflow.domain.state import GUARDS
 from tenderflow.errors import DefinitionError, InputError, NotFound
-from tenderflow.usercache import cache_dir, write_atomically
+from tenderflow.usercache import cache_dir, installed, write_atomically
+from tenderflow.workflow.guards import guard_index
 
 ROLES = ("staff", "evaluator", "supplier", "system", "auditor", "finance", "legal")
 FACTS = ("suppliers", "project", "eligibility", "procurements", "fiscal")
@@ -199,7 +196,7 @@ def parse_workflow(data: Any, file: str) -> Workflow:
                 raise _fail(file, where, f"unknown role {r!r}", "roles", " | ".join(ROLES))
         guards = tuple(t.get("guards", []))
         for g in guards:
-            if g not in GUARDS:
+            if g not in guard_index():
                 raise _fail(file, where, f"no guard named {g!r}", "guards",
                             "a guard of the modules listed in tenderflow.domain.state")
         facts = tuple(t.get("facts", []))
@@ -248,12 +245,13 @@ def load_yaml(path: Path, *, remember: bool = False) -> Any:
 
     ``remember`` (policy files only: the workflows, parameters and rule registry every command
     reads) keeps the parsed content in the per-user cache under the SHA-256 of the file's bytes,
-    of tenderflow.yamlio's source, PyYAML's version and the loader: building the Python objects
-    of those files cost a read command ~20 ms (issue 17), reading them back costs ~1 ms. The
-    entry is :mod:`marshal` data, which holds exactly what the safe loader builds (mappings in
-    their order, lists, text, numbers, booleans, None, sets, bytes) and runs no code; anything
-    else is not kept; the entry starts with the SHA-256 of its data, checked on reading. A
-    changed file has a new hash, so its old entry is never used; the pins
+    of tenderflow.yamlio's source and of the installed PyYAML (:func:`_parser_key`): building the
+    Python objects of those files cost a read command ~20 ms (issue 17), reading them back costs
+    ~1 ms, and PyYAML is then not imported at all. The entry is :mod:`marshal` data, which
+    holds exactly what the safe loader builds (mappings in their order, lists, text, numbers,
+    booleans, None, sets, bytes) and runs no code; anything else is not kept; the entry starts
+    with the SHA-256 of its data, checked on reading. A changed file has a new hash, so its old
+    entry is never used; the pins
     (content hashes of the parsed data, tenderflow.app.pinning) are those of the same data."""
     try:
         raw = path.read_bytes()
@@ -272,6 +270,10 @@ def load_yaml(path: Path, *, remember: bool = False) -> Any:
                 return marshal.loads(kept[32:])
         except (OSError, EOFError, ValueError, TypeError):
             pass
+    import yaml  # not when the parsed content is remembered (issue 17)
+
+    from tenderflow import yamlio
+
     try:
         data = yamlio.safe_load(text)
     except yaml.YAMLError as exc:
@@ -290,14 +292,27 @@ def load_yaml(path: Path, *, remember: bool = False) -> Any:
     return data
 
 
+_YAMLIO = Path(__file__).resolve().parents[1] / "yamlio.py"
+
+
 @lru_cache(maxsize=1)
 def _parser_key() -> bytes:
-    """What else the parsed content depends on: tenderflow.yamlio's source, PyYAML, the
-    loader (libyaml's or the pure-Python one) and this Python (marshal's format)."""
-    source = Path(yamlio.__file__).read_bytes()
-    return sha256(b"%s\n%s\n%s\n%s" % (source, yaml.__version__.encode(),
-                                         yamlio.SafeBase.__name__.encode(),
-                                         sys.version.encode())).digest()
+    """What else the parsed content depends on: tenderflow.yamlio's source, the installed
+    PyYAML and this Python (marshal's format). PyYAML is named by its ``.dist-info/RECORD``,
+    the hash of every file pip installed, libyaml's extension (the parser yamlio takes when it
+    is there) among them, read without importing PyYAML (~12 ms, issue 17); when it has no
+    RECORD to read, by its version and the loader yamlio took, PyYAML imported."""
+    found = installed("yaml", "PyYAML")
+    if found is not None:
+        parser = b"RECORD\n" + found[1]
+    else:
+        import yaml
+
+        from tenderflow import yamlio
+
+        parser = b"%s\n%s" % (yaml.__version__.encode(), yamlio.SafeBase.__name__.encode())
+    return sha256(b"%s\n%s\n%s" % (_YAMLIO.read_bytes(), parser,
+                                      sys.version.encode())).digest()
 
 
 def _parsed_entry(raw: bytes) -> Path | None:

@@ -8,9 +8,6 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from tenderflow.domain.parameters import Parameters
-from tenderflow.domain.rules import GuardContext, GuardResult, evaluate
-from tenderflow.domain.state import GUARDS
 from tenderflow.domain.timeutil import iso, parse_time
 from tenderflow.errors import (
     InputError,
@@ -20,9 +17,15 @@ from tenderflow.errors import (
     TriggerRefused,
 )
 from tenderflow.workflow.definitions import TransitionDef, Workflow
+from tenderflow.workflow.guards import GUARD_TABLE
 
-if TYPE_CHECKING:  # imported where a transition is taken: read commands never take one
+if TYPE_CHECKING:  # transitions is imported where a transition is taken (read commands never
+    # take one), the guards' mechanics and the parameters where guards are judged (list never
+    # judges one): issue 17
     from transitions import Machine
+
+    from tenderflow.domain.parameters import Parameters
+    from tenderflow.domain.rules import GuardResult
 
 
 @dataclass
@@ -160,6 +163,8 @@ def decide(defs: Definitions, procurement: str, state: dict[str, Any], trigger: 
     else:
         validate_data(allowed[0], recorded_data, where=where)
         data = data if data is not None else {}
+    from tenderflow.domain.rules import GuardContext, evaluate
+
     ctx = GuardContext(procurement=procurement, state=state, data=data, facts=facts, at=at,
                        actor=actor, params=defs.params, calendar=defs.calendar, trigger=trigger,
                        ruleset=defs.ruleset)
@@ -168,7 +173,7 @@ def decide(defs: Definitions, procurement: str, state: dict[str, Any], trigger: 
     for t in allowed:
         ctx.findings = {}
         try:
-            results = evaluate(GUARDS, list(t.guards), ctx)
+            results = evaluate(GUARD_TABLE, list(t.guards), ctx)
         except InputError as exc:  # a guard found bad data: name the file it came from
             if where and not exc.context.get("file"):
                 raise InputError(exc.message, file=where) from None
@@ -184,7 +189,7 @@ def decide(defs: Definitions, procurement: str, state: dict[str, Any], trigger: 
             if ctx.findings:
                 payload["findings"] = ctx.findings
             return Decision(t, t.event, payload, results)
-        if any(GUARDS[r.guard].selects for r in results if r.refusal is not None):
+        if any(GUARD_TABLE[r.guard].selects for r in results if r.refusal is not None):
             not_applicable.extend(failed)
         else:
             refusals.extend(failed)
@@ -223,6 +228,8 @@ def possible(defs: Definitions, procurement: str, state: dict[str, Any], at: dat
     out: list[dict[str, Any]] = []
     if current in wf.terminal:
         return out
+    from tenderflow.domain.rules import GuardContext, evaluate
+
     for t in wf.from_state(current):
         # each trigger judged on its own, on a planning view of the calendar (provisional
         # years allowed and marked), so one that cannot be judged does not fail the probe
@@ -230,7 +237,7 @@ def possible(defs: Definitions, procurement: str, state: dict[str, Any], at: dat
         ctx = GuardContext(procurement=procurement, state=state, data={}, facts={}, at=at,
                            actor=actor or "staff:?", params=defs.params, calendar=calendar,
                            ruleset=defs.ruleset, trigger=t.trigger)
-        results = evaluate(GUARDS, list(t.guards), ctx, probe=True)
+        results = evaluate(GUARD_TABLE, list(t.guards), ctx, probe=True)
         step: dict[str, Any] = {
             "trigger": t.trigger, "dest": t.target(current),
             "title": {"zh": t.title_zh, "en": t.title_en},

@@ -306,3 +306,34 @@ def test_status_prints_amounts_with_separators_and_no_python_structure(demo_db: 
                               "--at", AT]).output
     assert "awarded to S-QYCG" in out and "price 8,500,000.00 yuan" in out
     assert "草堂片区老旧小区改造委托实施协议.pdf" in out
+
+
+def test_the_remembered_catalogue_is_the_catalogue(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """Kept in the per-user cache under the catalogue's digest (issue 17): read back it is the
+    catalogue as read; an edited catalogue or a damaged entry is read again."""
+    from tenderflow import i18n
+
+    monkeypatch.setenv("TENDERFLOW_CACHE_DIR", str(tmp_path / "cache"))
+    po = tmp_path / "t.po"
+    po.write_bytes(CATALOGUE.read_bytes())
+    first = i18n.remembered_catalogue(po)
+    assert first == read_catalogue(CATALOGUE) and len(first) > 100
+    (entry,) = (tmp_path / "cache" / "catalogue").iterdir()
+    with monkeypatch.context() as m:
+        m.setattr(i18n, "read_catalogue", lambda file: pytest.fail("read again"))
+        again = i18n.remembered_catalogue(po)
+    assert again == first and list(again) == list(first)
+    po.write_text(CATALOGUE.read_text(encoding="utf-8")
+                  + '\nmsgid "a new message"\nmsgstr "新消息"\n', encoding="utf-8")
+    assert i18n.remembered_catalogue(po)["a new message"] == "新消息"
+    kept = entry.read_bytes()
+    damaged = kept[:32] + kept[32:].replace("招标".encode(), "投标".encode())
+    assert damaged != kept
+    entry.write_bytes(damaged)
+    po.write_bytes(CATALOGUE.read_bytes())
+    assert i18n.remembered_catalogue(po) == first
+    assert entry.read_bytes() == kept  # written anew
+    po.write_text('msgid "x"\nmsgstr "y"\nnonsense\n', encoding="utf-8")
+    with pytest.raises(ValueError, match="unknown keyword"):
+        i18n.remembered_catalogue(po)

@@ -223,3 +223,60 @@ def test_commands_do_not_import_sqlalchemy(recorded: Path, command: list[str]) -
                        capture_output=True, text=True, timeout=120)
     assert "SQLALCHEMY [] 0" in r.stderr, r.stderr[-2000:]
     assert r.stdout.strip()
+
+
+@pytest.mark.parametrize("command", [["list"], ["status", "CN-2023-001"],
+                                     ["next", "CN-2023-001", "--at", AT],
+                                     ["status", "BJ-JS-PJ"], ["next", "contract:PPP-JS-001"]])
+def test_commands_do_not_import_the_whole_domain_nor_pyyaml(recorded: Path, tmp_path: Path,
+                                                            command: list[str]) -> None:
+    """Started afresh with the per-user cache filled (the guard index, the parsed policy YAML:
+    tenderflow.workflow.guards, tenderflow.workflow.definitions.load_yaml), the read commands
+    import neither tenderflow.domain.state (every mode's guards and appliers) nor PyYAML; the
+    guards they evaluate come from their own modules, and the output is the same as the first
+    run's, which filled the cache."""
+    probe = ("import sys\nfrom tenderflow.cli import main\nsys.argv = ['tenderflow', *sys.argv[1:]]\n"
+             "try:\n    main()\nexcept SystemExit as e:\n    code = e.code\nelse:\n    code = 0\n"
+             "heavy = sorted(m for m in sys.modules if m == 'tenderflow.domain.state'"
+             " or m.split('.')[0] == 'yaml')\n"
+             "print('HEAVY', heavy[:3], code, file=sys.stderr)\n")
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "TENDERFLOW_DB": f"sqlite:///{recorded}",
+           "TENDERFLOW_CACHE_DIR": str(tmp_path / "cache"), "TENDERFLOW_LANG": "en"}
+    runs = [subprocess.run([sys.executable, "-c", probe, *command], env=env, cwd=ROOT,
+                           check=False, capture_output=True, text=True, timeout=120)
+            for _ in range(2)]
+    assert "HEAVY [] 0" in runs[1].stderr, runs[1].stderr[-2000:]
+    assert runs[1].stdout == runs[0].stdout and runs[1].stdout.strip()
+    assert list((tmp_path / "cache" / "guards").iterdir())
+
+
+def test_a_final_state_is_shown_the_same_without_the_calendar(
+        recorded: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """status and next of a procurement in a final state judge no step, and load no
+    working-day calendar (tenderflow.app.procurement.Services._judging): the same bytes as with
+    the calendar loaded, for every stream of the recorded database."""
+    from tenderflow.app import procurement
+
+    db = f"sqlite:///{recorded}"
+    names = [*ids(db), "BJ-JS-PJ", "contract:PPP-JS-001"]
+    loads: list[str] = []
+    real = procurement.load_calendar
+
+    def counted(tx: Any = None) -> Any:
+        loads.append("calendar")
+        return real(tx)
+
+    monkeypatch.setattr(procurement, "load_calendar", counted)
+    without_calendar = 0
+    for name in names:
+        for args in (("status", name, "--at", AT), ("--json", "next", name, "--at", AT),
+                     ("--lang", "zh", "next", name)):
+            before = len(loads)
+            light = run(db, *args)
+            without_calendar += len(loads) == before
+            with monkeypatch.context() as m:  # the calendar loaded whatever the state
+                m.setattr(procurement.Services, "_judging",
+                          lambda self, tx, state: self.definitions(state["mode"], tx=tx))
+                assert run(db, *args) == light, args
+            assert light[0] == 0, (args, light)
+    assert 0 < without_calendar < 3 * len(names)  # some final, some not

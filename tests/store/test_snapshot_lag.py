@@ -102,3 +102,56 @@ def test_a_write_that_did_not_commit_leaves_no_state_to_trust(registered: Any,
     assert after["version"] == before["version"] + 1
     assert registered.state(PID) == after
     assert replay(store, PID).ok
+
+
+def test_init_keeps_a_large_snapshot_behind_the_head_and_rebuilds_a_wrong_one(
+        registered: Any) -> None:
+    """A state over LAG_FROM (long late-entry reasons: each step adds ~4 kB to the state) has
+    its snapshot saved behind the head by design: ``init`` checks that, with the events after
+    it folded on, it is the fold of the whole stream, says so and leaves it; the same
+    snapshot saying something else is rebuilt."""
+    from tenderflow.domain import fold_version
+    from tenderflow.domain.entry import Entry
+    from tests.conftest import HISTORIC
+    from tests.store.test_snapshot_version import _init
+
+    store = registered.store
+    _opened(registered)
+    wordy = registered.with_entry(Entry("补录：纸质档案逐页核对后录入，" * 300, HISTORIC.receipt))
+    _check(wordy, 40)
+    snap, head = _stored(store)
+    assert snap.size > snapshots.LAG_FROM and snap.fold_version == fold_version.FOLD_VERSION
+    assert 2 < snap.version < head == 42  # saved once over LAG_FROM, behind the head since
+    with store.reading() as tx:
+        assert tx.stale_snapshots("procurement:", fold_version.FOLD_VERSION) == [SID]
+        assert snapshots.lags_soundly(tx, SID, PID)
+    r = _init(store.url)
+    assert r.exit_code == 0, r.output
+    assert "kept 1 snapshots saved behind the head" in r.output and "rebuilt" not in r.output
+    assert _stored(store) == (snap, head)  # left as it was
+    assert registered.rebuild_snapshots() == {"rebuilt": [], "failed": {}, "lagging": [PID]}
+    assert registered.state(PID) == _replayed(store)
+
+    with store.transaction() as tx:  # the same snapshot, saying something the events do not
+        tx.save_snapshot(SID, snap.version, {**snap.state, "folded_by": "other code"},
+                         fold_version.FOLD_VERSION)
+    with store.reading() as tx:
+        assert not snapshots.lags_soundly(tx, SID, PID)
+    r = _init(store.url)
+    assert r.exit_code == 0 and "rebuilt 1 stale procurement snapshot" in r.output, r.output
+    rebuilt, head = _stored(store)
+    assert rebuilt.version == head and rebuilt.state == _replayed(store)
+    assert registered.rebuild_snapshots() == {"rebuilt": [], "failed": {}, "lagging": []}
+
+    # lagging again after one more step; a read model row that is not the fold's: rebuilt
+    _check(wordy, 1, start=40)
+    snap, head = _stored(store)
+    assert snap.version == head - 1 and snap.size > snapshots.LAG_FROM
+    assert registered.rebuild_snapshots()["lagging"] == [PID]
+    with store.transaction() as tx:
+        row = tx.procurement_row(PID)
+        tx.save_procurement_row(PID, row.project, row.mode, "awarded", row.version, None)
+    assert registered.rebuild_snapshots() == {"rebuilt": [PID], "failed": {}, "lagging": []}
+    truth = _replayed(store)
+    with store.reading() as tx:
+        assert tx.procurement_row(PID).state == truth["state"] != "awarded"

@@ -76,11 +76,26 @@ def test_an_unwritable_cache_costs_time_not_the_data(tmp_path: Path,
     assert load_yaml(path, remember=True) == load_yaml(path)
 
 
-def test_the_key_covers_the_loader(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_key_covers_the_installed_pyyaml_and_the_loader(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """PyYAML is named by its RECORD (every file pip installed, libyaml's extension with its
+    hash), read without importing it; without a RECORD, by its version and yamlio's loader."""
+    from tenderflow.usercache import installed
+
+    found = installed("yaml", "PyYAML")
+    assert found is not None and b"yaml/__init__.py" in found[1]
     key = definitions._parser_key()
     definitions._parser_key.cache_clear()
-    monkeypatch.setattr(yamlio, "SafeBase", type("PurePython", (), {}))
     try:
+        monkeypatch.setattr(definitions, "installed",
+                            lambda *a: (found[0], found[1] + b"yaml/_yaml.so,sha256=other,1\n"))
         assert definitions._parser_key() != key
+        definitions._parser_key.cache_clear()
+        monkeypatch.setattr(definitions, "installed", lambda *a: None)
+        without = definitions._parser_key()
+        assert without != key
+        definitions._parser_key.cache_clear()
+        monkeypatch.setattr(yamlio, "SafeBase", type("PurePython", (), {}))
+        assert definitions._parser_key() not in (key, without)
     finally:
         definitions._parser_key.cache_clear()

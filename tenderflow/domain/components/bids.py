@@ -23,7 +23,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from tenderflow.domain.components.committee import seated
 from tenderflow.domain.fold import State
 
 
@@ -62,6 +61,9 @@ def unexplained_low(state: State, kind: str) -> list[str]:
 
 
 def seated_members(state: State) -> list[dict[str, Any]]:
+    """The members still seated (imported here: ``status`` shows bids without it, issue 17)."""
+    from tenderflow.domain.components.committee import seated
+
     return seated(state.get("group", []), state.get("recused", {}))
 
 
