@@ -174,15 +174,18 @@ def verify_against_bare(url: str, rounds: int, jobs: int = 2) -> dict[str, Any]:
     text = text_copy(path)
     store = EventStore(url)
     ours, many, bare, bare_text = [], [], [], []
+    cpu_ratios, jobs_cpu = [], []
     for _ in range(rounds):
-        took, (report, _) = timed(lambda: verify_store(store))
+        took, cpu, (report, _) = timed_cpu(lambda: verify_store(store))
         assert report.ok, [p.text for p in report.problems[:3]]
         ours.append(report.events / took)
-        took, n = timed(lambda: bare_walk(path))
+        took, bare_cpu, n = timed_cpu(lambda: bare_walk(path))
         bare.append(n / took)
-        took, (report, _) = timed(lambda: verify_store(store, jobs=jobs))
+        cpu_ratios.append(cpu / bare_cpu)
+        took, cpu, (report, _) = timed_cpu(lambda: verify_store(store, jobs=jobs))
         assert report.ok, [p.text for p in report.problems[:3]]
         many.append(report.events / took)
+        jobs_cpu.append(cpu / took)
         took, n = timed(lambda: bare_text_walk(text))
         bare_text.append(n / took)
     store.dispose()
@@ -193,10 +196,12 @@ def verify_against_bare(url: str, rounds: int, jobs: int = 2) -> dict[str, Any]:
     return {"verify_events_per_s": round(statistics.median(ours)),
             "bare_events_per_s": round(statistics.median(bare)),
             "bare_to_verify_ratio": round(statistics.median(ratios), 2),
+            "bare_to_verify_cpu_ratio": round(statistics.median(cpu_ratios), 2),
             "bare_text_events_per_s": round(statistics.median(bare_text)),
             "bare_text_to_verify_ratio": round(statistics.median(text_ratios), 2),
             "jobs": jobs, "jobs_events_per_s": round(statistics.median(many)),
-            "jobs_speedup": round(statistics.median(speedups), 2), "rounds": rounds}
+            "jobs_speedup": round(statistics.median(speedups), 2),
+            "jobs_cpu_percent": round(100 * statistics.median(jobs_cpu)), "rounds": rounds}
 
 
 def peak_rss(url: str, jobs: int = 1) -> dict[str, Any]:
@@ -226,6 +231,21 @@ def timed(fn: Any) -> tuple[float, Any]:
     t0 = time.perf_counter()
     result = fn()
     return time.perf_counter() - t0, result
+
+
+def timed_cpu(fn: Any) -> tuple[float, float, Any]:
+    """Wall seconds, CPU seconds (this process and the processes it waited for: --jobs) and
+    the result. On a shared machine the CPU seconds say how much work was done, the wall
+    seconds how much of a core it got."""
+    import resource
+
+    def cpu() -> float:
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return time.process_time() + children.ru_utime + children.ru_stime
+
+    c0, t0 = cpu(), time.perf_counter()
+    result = fn()
+    return time.perf_counter() - t0, cpu() - c0, result
 
 
 def run(url: str, events: int, streams: int, tmp: Path) -> dict[str, Any]:
@@ -304,10 +324,12 @@ def main() -> None:
             b = r["against_bare"]
             print(f"{r['events']:>9} events: verify {b['verify_events_per_s']} events/s, bare "
                   f"sqlite3 read + sha256 {b['bare_events_per_s']} events/s: bare/verify "
-                  f"{b['bare_to_verify_ratio']} (median of {b['rounds']} interleaved rounds); "
+                  f"{b['bare_to_verify_ratio']} (median of {b['rounds']} interleaved rounds; "
+                  f"in CPU seconds {b['bare_to_verify_cpu_ratio']}); "
                   f"bare over text bodies {b['bare_text_events_per_s']} events/s: "
                   f"{b['bare_text_to_verify_ratio']}; --jobs {b['jobs']} "
-                  f"{b['jobs_events_per_s']} events/s ({b['jobs_speedup']}× one process)")
+                  f"{b['jobs_events_per_s']} events/s ({b['jobs_speedup']}× one process, "
+                  f"CPU {b['jobs_cpu_percent']}% of one core)")
         pr = r["process"]
         print(f"{r['events']:>9} events: `audit verify` as a process {pr['verify_s']} s, peak RSS "
               f"{pr['peak_rss_mb']} MB")

@@ -5,9 +5,11 @@ the streams are cut into N contiguous ranges of ``stream_id`` holding about as m
 (counted by the database), and each process walks its range in global order with its own
 verifier and its own connection. The parent merges what they kept — one record per stream,
 the first problem of each broken stream, the pinned definitions — and makes the one check
-that spans streams, the gaps in ``global_seq``, with one query over the numbers the
-processes walked; then it catches up with appends made meanwhile and compares the heads and
-definitions as the single walk does. The report is the single walk's, problem for problem
+that spans streams, the gaps in ``global_seq``: the processes count the numbers they walked,
+and when these are every number from the lowest to the highest there is no gap (the usual
+case: two index lookups); otherwise one query over the numbers finds them. Then it catches
+up with appends made meanwhile and compares the heads and definitions as the single walk
+does. The report is the single walk's, problem for problem
 (tests/audit/test_verify_jobs.py).
 """
 
