@@ -420,8 +420,9 @@ def _text(value: str) -> bytes:
 
 
 def as_raw_event(row: tuple[Any, ...]) -> RawEvent:
-    """A row of :meth:`ChainVerifier.feed_stored`, inflated, for the full checks: its bytes kept exactly (bytes
-    that are not UTF-8 decoded with ``surrogateescape``, so they encode back unchanged)."""
+    """A row of :meth:`ChainVerifier.feed_stored`, its body inflated (``global_seq … hash``,
+    the bytes or None, why not), for the full checks: its bytes kept exactly (bytes that are
+    not UTF-8 decoded with ``surrogateescape``, so they encode back unchanged)."""
     global_seq, sid, seq, type_, actor, digest, data, why = row
     text = "" if data is None else data.decode("utf-8", "surrogateescape")
     return RawEvent(global_seq, sid, seq, type_, actor, digest, None, text, why)
