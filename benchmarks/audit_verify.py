@@ -44,7 +44,10 @@ the loop calling one into the other 5%; the rest is what the bare loop does too 
 19%, fetchmany 11%, SHA-256 + hexdigest 9%. Now one loop (ChainVerifier.feed_stored) fetches,
 inflates and checks each sound row with every name bound locally, and counts the rows
 instead of adding per row: 6% less CPU than before, in-process A/B over 15 interleaved rounds
-(CPU seconds: bare 0.44, before 0.68, after 0.64; ratio to bare 1.54 → 1.48). What is left is
+(CPU seconds: bare 0.44, before 0.68, after 0.64; ratio to bare 1.54 → 1.48). This script
+with ``--bare-only --rounds 5`` at 100k events, after and before back to back at 18:05 UTC
+(load 2.2): 1.48 (CPU 1.48) against 1.70 (CPU 1.71); in two earlier pairs at load 2.8–3.9 the
+two were within noise of each other (1.62–1.63 against 1.55–1.57). What is left is
 spread thinly, measured by adding the checks one at a time to a bare loop (CPU seconds over
 100k events, bare 0.43): the five lookup columns fetched beside codec, deflated and hash
 +0.05 (sqlite3 makes a Python object per value: ~150 ns the two integers, ~130 ns each id
