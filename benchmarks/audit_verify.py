@@ -21,12 +21,13 @@ On SQLite it then compares ``audit verify`` with the reference, a bare ``sqlite3
 stored bodies and hashes in global order, each body inflated (migration 0006 keeps it once,
 deflated) and SHA-256 of it (``bare_walk``), over the same file, ``--rounds`` interleaved
 rounds; it prints events/s of both (medians) and the median of the per-round ratios
-bare/verify (1.0 = as fast as the bare loop). In the same rounds: ``audit verify --jobs 2``
-(its speed-up over one process) and, for information, the bare loop over the same bodies as
-plain text in a table of their own (the layout before 0006). Then, for each size, ``audit
-verify`` as a process of its own with its wall time and peak RSS (bounded memory: the peak
-does not grow with N for a fixed number of streams). ``--bare-only`` skips the seal, export
-and tracemalloc measurements (what ``make bench`` runs).
+bare/verify (1.0 = as fast as the bare loop), in wall seconds and in CPU seconds. In the same
+rounds: ``audit verify --jobs 2`` (its speed-up over one process, and the CPU it got as a
+share of one core) and, for information, the bare loop over the same bodies as plain text in
+a table of their own (the layout before 0006). Then, for each size, ``audit verify`` as a
+process of its own with its wall time and peak RSS (bounded memory: the peak does not grow
+with N for a fixed number of streams). ``--bare-only`` skips the seal, export and
+tracemalloc measurements (what ``make bench`` runs).
 
 What the profiler showed (issue 17): before, rebuilding each body from the columns to compare
 it with the stored body (32%) and fetching payload and body both (23%); then the database's
@@ -35,8 +36,45 @@ body are only the lookup ones (global_seq, stream_id, stream_seq, type, actor): 
 hashes the inflated bytes and compares those columns with the body's first and last bytes
 (canonical JSON sorts the keys: actor and global_seq open it, stream_id, stream_seq and type
 close it), finds prev_hash and pins from the end, and reads the rows through the driver's own
-cursor in one statement (SQLAlchemy's Row objects were 20% of the walk). What remains beside
-the bare loop is the Python of those comparisons, about 1-2 us a row.
+cursor in one statement (SQLAlchemy's Row objects were 20% of the walk).
+
+Third pass (cProfile over 100k events, 1.18 s under the profiler): the fast-path method 30%
+of the time in its own lines, the generator that inflated each row and built an 8-tuple 9%,
+the loop calling one into the other 5%; the rest is what the bare loop does too — inflating
+19%, fetchmany 11%, SHA-256 + hexdigest 9%. Now one loop (ChainVerifier.feed_stored) fetches,
+inflates and checks each sound row with every name bound locally, and counts the rows
+instead of adding per row: 6% less CPU than before, in-process A/B over 15 interleaved rounds
+(CPU seconds: bare 0.44, before 0.68, after 0.64; ratio to bare 1.54 → 1.48). This script
+with ``--bare-only --rounds 5`` at 100k events, after and before back to back at 18:05 UTC
+(load 2.2): 1.48 (CPU 1.48) against 1.70 (CPU 1.71); in two earlier pairs at load 2.8–3.9 the
+two were within noise of each other (1.62–1.63 against 1.55–1.57). What is left is
+spread thinly, measured by adding the checks one at a time to a bare loop (CPU seconds over
+100k events, bare 0.43): the five lookup columns fetched beside codec, deflated and hash
++0.05 (sqlite3 makes a Python object per value: ~150 ns the two integers, ~130 ns each id
+and type, ~240 ns the actor with Chinese in it), the sequence and tail bookkeeping +0.06, the
+columns against the body's first and last bytes +0.065, the link and the pins +0.04 — about
+twenty 40–80 ns operations a row, none worth more than a few per cent. Tried and dropped: a
+prepared Decompress.copy() per row (0.88 us against 0.15 us for a new decompressobj: it copies
+the 32 KB window); per-actor format templates (no difference); SQLite building the expected
+first and last bytes (printf or ||: +0.06 s in the database, what it saves in Python);
+text_factory=bytes (0.17 us a row less, but it cannot tell a TEXT column from a BLOB one: a
+weaker check); batches of 100–1000 rows are alike, 5000 is 7% slower (cache).
+
+``--jobs 2`` was no faster because of a serial query after the processes: the gaps in
+global_seq by a window function over every row, 0.10–0.18 s of 100k events (a quarter of the
+single walk), with the parent idle meanwhile. Now the processes count the numbers they
+walked, and the parent looks for gaps only when these are not every number from the lowest
+to the highest (two index lookups, 2 ms). The split is even (50,000/50,000 events over 200
+streams), the processes are forked 15–30 ms after the start (the parent's pooled connection
+is open then but never used by them: each opens its own engine), and each scans the other's
+rows in the index only to skip them (0.015 s). The parent now spends 0.02 s CPU against 0.2 s
+before; each process 0.35–0.39 s against 0.64–0.68 s for the single walk, so with two free
+cores the walk takes about 0.4 s against 0.65 s (1.6×). In this session a national-year
+benchmark and other helpers kept the machine's 2 cores busy (load 2.5–4): one `audit
+verify --jobs 2` process pair got 106–114% CPU (of one core) — about one core between them —
+and ran 1.03× the single walk (median of 5 interleaved rounds), against 0.90–0.93× before.
+In the same conditions the wall ratios above swing by ±0.15 from run to run, which is why the
+CPU-second ratio is printed beside them.
 """
 
 from __future__ import annotations
@@ -174,15 +212,18 @@ def verify_against_bare(url: str, rounds: int, jobs: int = 2) -> dict[str, Any]:
     text = text_copy(path)
     store = EventStore(url)
     ours, many, bare, bare_text = [], [], [], []
+    cpu_ratios, jobs_cpu = [], []
     for _ in range(rounds):
-        took, (report, _) = timed(lambda: verify_store(store))
+        took, cpu, (report, _) = timed_cpu(lambda: verify_store(store))
         assert report.ok, [p.text for p in report.problems[:3]]
         ours.append(report.events / took)
-        took, n = timed(lambda: bare_walk(path))
+        took, bare_cpu, n = timed_cpu(lambda: bare_walk(path))
         bare.append(n / took)
-        took, (report, _) = timed(lambda: verify_store(store, jobs=jobs))
+        cpu_ratios.append(cpu / bare_cpu)
+        took, cpu, (report, _) = timed_cpu(lambda: verify_store(store, jobs=jobs))
         assert report.ok, [p.text for p in report.problems[:3]]
         many.append(report.events / took)
+        jobs_cpu.append(cpu / took)
         took, n = timed(lambda: bare_text_walk(text))
         bare_text.append(n / took)
     store.dispose()
@@ -193,10 +234,12 @@ def verify_against_bare(url: str, rounds: int, jobs: int = 2) -> dict[str, Any]:
     return {"verify_events_per_s": round(statistics.median(ours)),
             "bare_events_per_s": round(statistics.median(bare)),
             "bare_to_verify_ratio": round(statistics.median(ratios), 2),
+            "bare_to_verify_cpu_ratio": round(statistics.median(cpu_ratios), 2),
             "bare_text_events_per_s": round(statistics.median(bare_text)),
             "bare_text_to_verify_ratio": round(statistics.median(text_ratios), 2),
             "jobs": jobs, "jobs_events_per_s": round(statistics.median(many)),
-            "jobs_speedup": round(statistics.median(speedups), 2), "rounds": rounds}
+            "jobs_speedup": round(statistics.median(speedups), 2),
+            "jobs_cpu_percent": round(100 * statistics.median(jobs_cpu)), "rounds": rounds}
 
 
 def peak_rss(url: str, jobs: int = 1) -> dict[str, Any]:
@@ -226,6 +269,21 @@ def timed(fn: Any) -> tuple[float, Any]:
     t0 = time.perf_counter()
     result = fn()
     return time.perf_counter() - t0, result
+
+
+def timed_cpu(fn: Any) -> tuple[float, float, Any]:
+    """Wall seconds, CPU seconds (this process and the processes it waited for: --jobs) and
+    the result. On a shared machine the CPU seconds say how much work was done, the wall
+    seconds how much of a core it got."""
+    import resource
+
+    def cpu() -> float:
+        children = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return time.process_time() + children.ru_utime + children.ru_stime
+
+    c0, t0 = cpu(), time.perf_counter()
+    result = fn()
+    return time.perf_counter() - t0, cpu() - c0, result
 
 
 def run(url: str, events: int, streams: int, tmp: Path) -> dict[str, Any]:
@@ -304,10 +362,12 @@ def main() -> None:
             b = r["against_bare"]
             print(f"{r['events']:>9} events: verify {b['verify_events_per_s']} events/s, bare "
                   f"sqlite3 read + sha256 {b['bare_events_per_s']} events/s: bare/verify "
-                  f"{b['bare_to_verify_ratio']} (median of {b['rounds']} interleaved rounds); "
+                  f"{b['bare_to_verify_ratio']} (median of {b['rounds']} interleaved rounds; "
+                  f"in CPU seconds {b['bare_to_verify_cpu_ratio']}); "
                   f"bare over text bodies {b['bare_text_events_per_s']} events/s: "
                   f"{b['bare_text_to_verify_ratio']}; --jobs {b['jobs']} "
-                  f"{b['jobs_events_per_s']} events/s ({b['jobs_speedup']}× one process)")
+                  f"{b['jobs_events_per_s']} events/s ({b['jobs_speedup']}× one process, "
+                  f"CPU {b['jobs_cpu_percent']}% of one core)")
         pr = r["process"]
         print(f"{r['events']:>9} events: `audit verify` as a process {pr['verify_s']} s, peak RSS "
               f"{pr['peak_rss_mb']} MB")

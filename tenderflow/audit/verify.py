@@ -16,12 +16,12 @@ stored. Only the first broken event of each stream is reported (what follows it 
 trusted either). Memory is bounded by the number of streams, not of events: rows are read in
 batches.
 
-On SQLite the database itself compares each stored body with the canonical JSON its columns
-describe (:meth:`tenderflow.store.eventstore.Tx.verify_rows`): a row that matches brings only
-the sequence numbers, ``pins``, ``prev_hash``, ``hash`` and the body as its stored bytes, which
-are hashed as they are; a row that does not match (or that SQLite would spell differently) is
-read whole and compared here, field by field, as on every other database. Either way the same
-checks are made; only where the comparison runs changes.
+The walk reads the rows as stored (:meth:`tenderflow.store.eventstore.Tx.stored_rows`) and
+takes a row that is sound in one loop (:meth:`ChainVerifier.feed_stored`): it inflates the
+body, hashes the bytes as they are, and compares the columns, the link and the pins with the
+body's first and last bytes, without parsing it; a row that does not pass is read whole and
+compared here, field by field (:meth:`ChainVerifier.feed`). Either way the same checks are
+made; only how fast a sound row passes changes.
 
 What the chain alone cannot prove — that a whole stream was not deleted, its tail cut with the
 head moved back, or a stream rewritten with recomputed hashes — a signed checkpoint proves
@@ -35,6 +35,8 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
+from zlib import decompressobj
+from zlib import error as zlib_error
 
 from tenderflow.audit.diff import short
 from tenderflow.store.canonical import EVENT_FIELDS, GENESIS, canonical_json, sha256_hex
@@ -114,20 +116,23 @@ class ChainVerifier:
         self.pinned: set[tuple[str, str]] = set()  # (kind, hash) pinned by some event
         self._pins_seen: set[bytes] = set()
         self._last_pins = b"\x00"  # matches nothing
-        self._texts: dict[Any, bytes] = {}  # actor and type values as canonical JSON writes them  # distinct pins texts (few: one per definition set)
+        self._texts: dict[Any, bytes] = {}  # actor and type values as canonical JSON writes them
         self.events = 0
+        self.full_checks = 0  # rows feed_stored passed to feed
+        # rows whose global_seq is no number of the log's (not an integer, or below 1)
+        self.unnumbered = 0
         self.last_global = 0
         self.gaps: list[tuple[int, int]] = []
 
     def feed(self, row: Any) -> None:
-        """One row in global order: a tuple as :meth:`Tx.verify_rows` yields them (body as
-        bytes) or a :class:`~tenderflow.store.rows.RawEvent` (body as text)."""
+        """One row in global order, with every check: a
+        :class:`~tenderflow.store.rows.RawEvent` (body as text) or a tuple as
+        :func:`as_raw_event` takes it (body as bytes)."""
         if type(row) is tuple:
-            if self._feed_sound(row):
-                return
             row = as_raw_event(row)
         self.events += 1
         if not (isinstance(row.global_seq, int) and isinstance(row.stream_seq, int)):
+            self.unnumbered += 1
             sid = str(row.stream_id)
             if sid not in self.broken:  # SQLite keeps whatever type an attacker writes
                 what = (f"global_seq {row.global_seq!r} / stream_seq {row.stream_seq!r}: a "
@@ -138,6 +143,8 @@ class ChainVerifier:
             if self.last_global and row.global_seq != self.last_global + 1:
                 self.gaps.append((self.last_global, row.global_seq))
             self.last_global = row.global_seq
+        elif row.global_seq < 1:
+            self.unnumbered += 1
         sid = row.stream_id
         tail = self.tails.get(sid)
         expected_seq = tail.seq + 1 if tail else 1
@@ -201,71 +208,6 @@ class ChainVerifier:
             self.broken[sid] = Problem(sid, located, kind, details, row.global_seq)
             self.tails[sid].sid_text = b""
 
-    def _feed_sound(self, row: tuple[Any, ...]) -> bool:
-        """A row when all is well: its sequence numbers continue the stream, its stored bytes
-        hash to its ``hash``, the body begins and ends with the fields its columns repeat
-        (``actor``, ``global_seq`` … ``type``: canonical JSON writes the keys sorted, and no
-        key can follow the top-level ``prev_hash`` unescaped but the four scalar fields
-        after it), its ``prev_hash`` links to the stream's last hash, and its pins are a JSON
-        object (read once per distinct text). Anything else: False, having changed nothing,
-        and :meth:`feed` parses the body, makes every check and says what is wrong.
-
-        The payload's JSON is not parsed here: the bytes are those the hash covers, so a
-        payload could only be malformed if whoever wrote it also recomputed the chain,
-        which no parse would reveal either (a checkpoint does); the replay parses every
-        body."""
-        global_seq, sid, seq, type_, actor, digest, data, _ = row
-        if type(seq) is not int or type(global_seq) is not int or global_seq < 1 \
-                or data is None:
-            return False
-        tail = self.tails.get(sid)
-        if tail is None:
-            if seq != 1 or sid in self.broken or type(sid) is not str:
-                return False
-            expected_prev = _GENESIS_BYTES
-            sid_text = _encode_str(sid).encode("utf-8")
-        elif seq != tail.seq + 1 or not tail.sid_text:  # (emptied when the stream broke)
-            return False
-        else:
-            expected_prev = tail.hash.encode("ascii")
-            sid_text = tail.sid_text
-        if _sha256(data).hexdigest() != digest:
-            return False
-        texts = self._texts
-        actor_text = texts.get(actor)
-        type_text = texts.get(type_)
-        if actor_text is None or type_text is None:
-            if type(actor) is not str or type(type_) is not str:
-                return False
-            actor_text = texts[actor] = _encode_str(actor).encode("utf-8")
-            type_text = texts[type_] = _encode_str(type_).encode("utf-8")
-        if not (data.startswith(b'{"actor":%b,"global_seq":%d,"occurred_at":"'
-                                % (actor_text, global_seq))
-                and data.endswith(b',"stream_id":%b,"stream_seq":%d,"type":%b}'
-                                  % (sid_text, seq, type_text))):
-            return False
-        at = data.rfind(b',"prev_hash":"')
-        if not (data.startswith(expected_prev, at + 14)
-                and data.startswith(b'","recorded_at":"', at + 78)):
-            return False
-        pins = self._last_pins  # b',"pins":{…}' of the last sound row: mostly this one's too
-        if not data.startswith(pins, at - len(pins)):
-            pins_at = data.rfind(b',"pins":{', 0, at)
-            if pins_at < 0 or (data[pins_at + 8:at] not in self._pins_seen
-                               and not self._note_pins(data[pins_at + 8:at])):
-                return False
-            self._last_pins = data[pins_at:at]
-        self.events += 1
-        if global_seq > self.last_global:
-            if self.last_global and global_seq != self.last_global + 1:
-                self.gaps.append((self.last_global, global_seq))
-            self.last_global = global_seq
-        if tail is None:
-            self.tails[sid] = _Tail(seq, digest, global_seq, sid_text)
-        else:
-            tail.seq, tail.hash, tail.last_global = seq, digest, global_seq
-        return True
-
     def _note_pins(self, text: bytes) -> bool:
         """Note the definitions a pins text names; False if it is not a canonical JSON object
         of names to hashes (the row then takes :meth:`feed`'s full checks)."""
@@ -282,12 +224,124 @@ class ChainVerifier:
 
     def feed_all(self, rows: Iterable[Any], progress: Callable[[int], None] | None = None
                  ) -> None:
-        sound = self._feed_sound
         for row in rows:
-            if type(row) is not tuple or not sound(row):
-                self.feed(row)
+            self.feed(row)
             if progress is not None:
                 progress(1)
+
+    def feed_stored(self, stored: Any, progress: Callable[[int], None] | None = None
+                    ) -> None:
+        """Every row of ``stored`` (:class:`~tenderflow.store.verifying.StoredRows`: rows as
+        stored, in global order), each inflated and checked in this one loop when all is
+        well: its sequence numbers continue the stream, its inflated bytes hash to its
+        ``hash``, the body begins and ends with the fields its columns repeat (``actor``,
+        ``global_seq`` … ``type``: canonical JSON writes the keys sorted, and no key can
+        follow the top-level ``prev_hash`` unescaped but the four scalar fields after it),
+        its ``prev_hash`` links to the stream's last hash, and its pins are a JSON object
+        (read once per distinct text). A row that fails any of these leaves the loop having
+        changed nothing, and :meth:`feed` parses the body, makes every check and says what
+        is wrong (``full_checks`` counts those rows).
+
+        The payload's JSON is not parsed here: the bytes are those the hash covers, so a
+        payload could only be malformed if whoever wrote it also recomputed the chain,
+        which no parse would reveal either (a checkpoint does); the replay parses every
+        body. Everything a row needs is bound to a local name: the loop is what ``audit
+        verify`` spends its time in, beside inflating and hashing (issue 17)."""
+        tails = self.tails
+        tail_of = tails.get
+        texts = self._texts
+        pins_seen = self._pins_seen
+        last_pins = self._last_pins
+        note_gap = self.gaps.append
+        full = self._feed_full
+        known: dict[Any, bytes] = {}  # codec → dictionary
+        sha256, encode, inflater, new_tail = _sha256, _encode_str, decompressobj, _Tail
+        for rows in stored.batches():
+            last_global = self.last_global
+            taken = self.full_checks
+            for row in rows:
+                gs, sid, seq, type_, actor, digest, codec, deflated = row
+                if type(seq) is not int or type(gs) is not int or gs < 1:
+                    last_global = full(row, None, stored, last_global)
+                    continue
+                tail = tail_of(sid)
+                if tail is None:
+                    if seq != 1 or type(sid) is not str or sid in self.broken:
+                        last_global = full(row, None, stored, last_global)
+                        continue
+                    expected_prev = _GENESIS_BYTES
+                    sid_text = encode(sid).encode("utf-8")
+                elif seq != tail.seq + 1 or not tail.sid_text:  # (emptied when it broke)
+                    last_global = full(row, None, stored, last_global)
+                    continue
+                else:
+                    expected_prev = tail.hash.encode("ascii")
+                    sid_text = tail.sid_text
+                dictionary = known.get(codec)
+                if dictionary is None:
+                    dictionary = stored.dictionary(codec)
+                    if dictionary is None:
+                        last_global = full(row, None, stored, last_global)
+                        continue
+                    known[codec] = dictionary
+                try:  # inflate (tenderflow.store.bodies.inflate, inline: once per event)
+                    z = inflater(-15, dictionary) if dictionary else inflater(-15)
+                    data = z.decompress(deflated)
+                except (zlib_error, TypeError, ValueError):
+                    last_global = full(row, None, stored, last_global)
+                    continue
+                if not z.eof or z.unused_data or sha256(data).hexdigest() != digest:
+                    last_global = full(row, None, stored, last_global)
+                    continue
+                actor_text = texts.get(actor)
+                type_text = texts.get(type_)
+                if actor_text is None or type_text is None:
+                    if type(actor) is not str or type(type_) is not str:
+                        last_global = full(row, data, stored, last_global)
+                        continue
+                    actor_text = texts[actor] = encode(actor).encode("utf-8")
+                    type_text = texts[type_] = encode(type_).encode("utf-8")
+                at = data.rfind(b',"prev_hash":"')
+                if not (data.startswith(b'{"actor":%b,"global_seq":%d,"occurred_at":"'
+                                        % (actor_text, gs))
+                        and data.endswith(b',"stream_id":%b,"stream_seq":%d,"type":%b}'
+                                          % (sid_text, seq, type_text))
+                        and data.startswith(expected_prev, at + 14)
+                        and data.startswith(b'","recorded_at":"', at + 78)):
+                    last_global = full(row, data, stored, last_global)
+                    continue
+                # b',"pins":{…}' of the last sound row: mostly this one's too
+                if not data.startswith(last_pins, at - len(last_pins)):
+                    pins_at = data.rfind(b',"pins":{', 0, at)
+                    if pins_at < 0 or (data[pins_at + 8:at] not in pins_seen
+                                       and not self._note_pins(data[pins_at + 8:at])):
+                        last_global = full(row, data, stored, last_global)
+                        continue
+                    last_pins = self._last_pins = data[pins_at:at]
+                if gs > last_global:
+                    if last_global and gs != last_global + 1:
+                        note_gap((last_global, gs))
+                    last_global = gs
+                if tail is None:
+                    tails[sid] = new_tail(seq, digest, gs, sid_text)
+                else:
+                    tail.seq, tail.hash, tail.last_global = seq, digest, gs
+            self.last_global = last_global
+            self.events += len(rows) - (self.full_checks - taken)  # feed counted its own
+            if progress is not None:
+                progress(len(rows))
+
+    def _feed_full(self, row: Any, data: bytes | None, stored: Any, last_global: int) -> int:
+        """A row of :meth:`feed_stored` through :meth:`feed` (its body inflated again when
+        ``data`` is None, to say why it cannot be read); the walk's last global number."""
+        gs, sid, seq, type_, actor, digest, codec, deflated = row
+        why = None
+        if data is None:
+            data, why = stored.inflate(codec, deflated)
+        self.full_checks += 1
+        self.last_global = last_global
+        self.feed((gs, sid, seq, type_, actor, digest, data, why))
+        return self.last_global
 
     def catch_up(self, tx: Any, heads: dict[str, tuple[int, str]]) -> None:
         """Feed the events of streams whose head moved past what the walk saw (appended while
@@ -366,8 +420,9 @@ def _text(value: str) -> bytes:
 
 
 def as_raw_event(row: tuple[Any, ...]) -> RawEvent:
-    """A row of :meth:`Tx.verify_rows` for the full checks: its bytes kept exactly (bytes
-    that are not UTF-8 decoded with ``surrogateescape``, so they encode back unchanged)."""
+    """A row of :meth:`ChainVerifier.feed_stored`, its body inflated (``global_seq … hash``,
+    the bytes or None, why not), for the full checks: its bytes kept exactly (bytes that are
+    not UTF-8 decoded with ``surrogateescape``, so they encode back unchanged)."""
     global_seq, sid, seq, type_, actor, digest, data, why = row
     text = "" if data is None else data.decode("utf-8", "surrogateescape")
     return RawEvent(global_seq, sid, seq, type_, actor, digest, None, text, why)
@@ -417,7 +472,7 @@ def verify_store(store: Any, progress: Callable[[int], None] | None = None,
     processes: tenderflow.audit.verify_jobs.verify_store)."""
     verifier = ChainVerifier()
     with store.reading(shared=True) as tx:
-        verifier.feed_all(tx.verify_rows(batch=batch), progress)
+        verifier.feed_stored(tx.stored_rows(batch=batch), progress)
         heads = tx.heads()
         verifier.catch_up(tx, heads)
         report = verifier.finish(heads, tx.definitions())

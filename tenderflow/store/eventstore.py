@@ -371,15 +371,15 @@ class Tx(Projections):
                 yield raw_event(self.conn, self.codecs, row)
             last = rows[-1].global_seq
 
-    def verify_rows(self, batch: int = 1000,
-                    streams: tuple[str | None, str | None] = (None, None)) -> Iterator[Any]:
-        """Every row in global order for ``audit verify``, streamed (memory bounded by the
-        batch): only what the chain check needs, the body as its canonical bytes
-        (:mod:`tenderflow.store.verifying`); with ``streams`` = (first, stop) only the
-        streams in that range."""
-        from tenderflow.store.verifying import verify_rows
+    def stored_rows(self, batch: int = 1000,
+                    streams: tuple[str | None, str | None] = (None, None)) -> Any:
+        """Every row in global order for ``audit verify``, as stored, a batch at a time
+        (memory bounded by the batch), with what it takes to inflate the bodies
+        (:class:`tenderflow.store.verifying.StoredRows`); with ``streams`` = (first, stop)
+        only the streams in that range."""
+        from tenderflow.store.verifying import StoredRows
 
-        return verify_rows(self.conn, self.codecs, batch, streams)
+        return StoredRows(self.conn, self.codecs, batch, streams)
 
     def stream_ids(self, prefix: str = "") -> list[str]:
         where, params = self._prefixed(prefix)

@@ -244,23 +244,24 @@ def test_verify_streams_the_rows(recorded: Any) -> None:
 
     with recorded.store.reading() as tx:
         events = tx.count_events()
-        rows = tx.verify_rows(batch=5)
-        first = next(rows)
-        assert first[0] == 1 and isinstance(first[6], bytes)
-        assert sum(1 for _ in rows) == events - 1
+        batches = tx.stored_rows(batch=5).batches()
+        first = next(batches)
+        assert len(first) == 5 and first[0][0] == 1 and isinstance(first[0][7], bytes)
+        assert sum(len(b) for b in batches) == events - 5
     seen: list[int] = []
-    real = verifying._rows
+    real = verifying._batches
 
     def counting(conn: Any, base: Any, batch: int) -> Any:
-        for row in real(conn, base, batch):
-            seen.append(row[0])
-            yield row
+        for rows in real(conn, base, batch):
+            assert len(rows) <= batch
+            seen.extend(row[0] for row in rows)
+            yield rows
 
-    verifying._rows = counting  # type: ignore[assignment]
+    verifying._batches = counting  # type: ignore[assignment]
     try:
         report, _ = verify_store(recorded.store, batch=5)
     finally:
-        verifying._rows = real  # type: ignore[assignment]
+        verifying._batches = real  # type: ignore[assignment]
     assert report.ok and report.events == events == len(seen)
 
 
@@ -290,24 +291,29 @@ def test_the_fast_path_agrees_with_the_full_checks(recorded: Any) -> None:
     """A sound row is taken by the fast path (hash, the columns against the body's first and
     last bytes, the link); the full checks (parse, every field) find the same log sound, and
     a row whose column was changed leaves the fast path and is named by the full checks."""
-    from tenderflow.audit.verify import as_raw_event
-
     with recorded.store.reading() as tx:
         raw = list(tx.raw_events())
-        fast = list(tx.verify_rows(batch=7))
-    assert [r[0] for r in fast] == [r.global_seq for r in raw]
-    assert [r[6] for r in fast] == [r.body.encode("utf-8") for r in raw]
-    quick, full = ChainVerifier(), ChainVerifier()
-    assert all(quick._feed_sound(r) for r in fast)
-    for r in fast:
-        full.feed(as_raw_event(r))  # the full checks, row by row
+        stored = tx.stored_rows(batch=7)
+        rows = [row for batch in stored.batches() for row in batch]
+        assert [r[0] for r in rows] == [r.global_seq for r in raw]
+        assert [stored.inflate(r[6], r[7]) for r in rows] == [
+            (r.body.encode("utf-8"), None) for r in raw]
+        quick, full = ChainVerifier(), ChainVerifier()
+        quick.feed_stored(tx.stored_rows(batch=7))
+    assert quick.full_checks == 0  # every row sound on the fast path
+    for r in raw:
+        full.feed(r)  # the full checks, row by row
     assert not full.broken and full.events == quick.events == len(raw)
+    assert {s: (t.seq, t.hash, t.last_global) for s, t in quick.tails.items()} == {
+        s: (t.seq, t.hash, t.last_global) for s, t in full.tails.items()}
+    assert quick.pinned == full.pinned and quick.last_global == full.last_global
     with recorded.store.engine.begin() as conn:
         conn.exec_driver_sql("DROP TRIGGER IF EXISTS events_no_update")
         conn.exec_driver_sql("UPDATE events SET actor = 'staff:someone' WHERE global_seq = 3")
-    report, _ = verify_store(recorded.store)
+    report, verifier = verify_store(recorded.store)
     assert [p.kind for p in report.problems] == ["column"]
     assert "column actor: body" in report.problems[0].text
+    assert verifier.full_checks >= 1
 
 
 def test_a_payload_that_looks_like_the_fields_after_it_is_read_right(store: Any) -> None:

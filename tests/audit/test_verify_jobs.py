@@ -61,3 +61,48 @@ def test_jobs_must_be_a_positive_number(recorded: Any, invoke: Any) -> None:
     result = invoke("audit", "verify", "--jobs", "0")
     assert result.exit_code == 2 and "--jobs" in result.stderr
     assert "Traceback" not in result.output
+
+
+def _last_range(store: Any, jobs: int) -> list[tuple[str, int]]:
+    """The streams (and their event counts) the last of ``jobs`` processes walks."""
+    with store.reading() as tx:
+        counts = sorted((sid, sum(1 for _ in tx.raw_events(stream_id=sid)))
+                        for sid in tx.stream_ids())
+    first, _ = ranges(counts, jobs)[-1]
+    assert first is not None
+    return [(sid, n) for sid, n in counts if sid >= first]
+
+
+def test_a_tampered_row_in_the_second_process_and_an_unnumbered_row(recorded: Any,
+                                                                    attacker: Any) -> None:
+    """The second process's streams: a changed column, and a row whose stream_seq is no
+    number (the single walk leaves its global_seq out of the numbering, which shows as a
+    gap). Both are named as the single walk names them, and the gap is noted the same way
+    (the processes count the numbers they walked: a sound log needs no gap query)."""
+    from tenderflow.audit import verify_jobs
+
+    counted: list[int] = []
+    real = verify_jobs._gaps
+
+    def gaps(tx: Any, upto: int, numbered: int) -> list[tuple[int, int]]:
+        counted.append(numbered)
+        return real(tx, upto, numbered)
+
+    verify_jobs._gaps = gaps  # type: ignore[assignment]
+    try:
+        sound, _ = verify_store(recorded.store, jobs=2)
+        assert sound.ok and not sound.notes and counted == [sound.events]
+        second = sorted(_last_range(recorded.store, 2), key=lambda c: -c[1])
+        (unnumbered, n), (changed, m) = second[0], second[1]
+        assert n >= 3 and m >= 1
+        attacker.set_column(changed, m, "actor", "staff:mallory")
+        attacker.set_column(unnumbered, 2, "stream_seq", "late")
+        one, _ = verify_store(recorded.store)
+        many, _ = verify_store(recorded.store, jobs=2)
+    finally:
+        verify_jobs._gaps = real  # type: ignore[assignment]
+    assert counted[-1] == many.events - 1  # the unnumbered row is not counted
+    kinds = {p.stream: p.kind for p in one.problems}
+    assert kinds[changed] == "column" and kinds[unnumbered] in ("column", "sequence")
+    assert one.notes and "1 gap(s), 1 number(s) unused" in one.notes[0]
+    assert many.to_dict() == one.to_dict()
