@@ -7,8 +7,12 @@ bundled example scenarios (examples/*.yaml: negotiations with rounds, complaints
 lapses, open tenders with questions, scoring, failures and re-tenders, delegations, a PPP award)
 through ``Services`` — the same guards, eligibility checks, credit imports, sealed offers and
 pins as the CLI. Copy k of a template runs with its procurement ids renamed ``<id>-G<k>``
-(sealed-offer commitments are then computed by the services under the new id); the projects
-and suppliers are registered once per database and referenced afterwards. Business times are
+(sealed-offer commitments are then computed by the services under the new id). Each copy is
+a community of its own: the projects its procurements are on are registered with it, their ids
+renamed ``<id>-G<k>`` too (a national year is 51,189 communities, not 51,189 procurements on
+the templates' few projects, which would make every project's list of procurements — read by a
+re-opening's check — grow with the log). The suppliers are registered once per database and
+referenced afterwards. Business times are
 kept as the template has them: the templates' deadlines are counted in working days of the
 pinned calendar, and a shifted date could land a deadline on a holiday, which would make the
 copy a different (and possibly refused) procedure rather than the same one.
@@ -99,9 +103,34 @@ def resealed(template: dict[str, Any], names: dict[str, str]) -> dict[str, str]:
     return out
 
 
+def project_records(template: dict[str, Any]) -> list[dict[str, Any]]:
+    """The project records a template registers (its ``projects`` files and inline records),
+    only those its procurements are on."""
+    from tenderflow.app.registration import read_records
+
+    key = id(template)
+    if key in _PROJECTS:
+        return _PROJECTS[key]
+    used = {p["project"] for p in template["procurements"]}
+    records: list[dict[str, Any]] = []
+    for item in template.get("projects") or ():
+        if set(item) == {"file"}:
+            records += [rec for _, rec in read_records(Path(item["file"]), "projects")]
+        else:
+            records.append(item)
+    found = _PROJECTS[key] = [r for r in records if r["id"] in used]
+    return found
+
+
+_PROJECTS: dict[int, list[dict[str, Any]]] = {}  # template (its id()) → its project records
+
+
 def copy_of(template: dict[str, Any], k: int, registered: bool) -> tuple[dict[str, Any], int]:
-    """Copy ``k`` of a loaded template: ids renamed, registries dropped once registered."""
-    ids = [p["id"] for p in template["procurements"]]
+    """Copy ``k`` of a loaded template: procurement and project ids renamed (each copy is a
+    community of its own, registered with it, as each of a national year's 51,189 is), the
+    suppliers dropped once registered."""
+    projects = project_records(template)
+    ids = [p["id"] for p in template["procurements"]] + [r["id"] for r in projects]
     names = {pid: f"{pid}-G{k:05d}" for pid in ids}
     pattern = re.compile(r"(?<![\w-])(" + "|".join(map(re.escape, sorted(ids, key=len,
                                                                             reverse=True)))
@@ -120,10 +149,10 @@ def copy_of(template: dict[str, Any], k: int, registered: bool) -> tuple[dict[st
             if isinstance(st.get("expect"), dict):
                 st["expect"] = {key: v for key, v in st["expect"].items()
                                 if ".commitments." not in key}
+    copy["projects"] = _renamed(projects, pattern, names)
     if registered:
-        copy.pop("projects", None)
         copy.pop("suppliers", None)
-    return copy, len(ids)
+    return copy, len(template["procurements"])
 
 
 def load_templates() -> dict[str, dict[str, Any]]:

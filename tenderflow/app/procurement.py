@@ -269,11 +269,11 @@ class Services:
                                       procurement=reopens)
         link, refusals = reopening(reopens, failed, mode, project_id, ground, justification,
                                    approval, params, local_date(when))
-        for row in tx.procurement_rows():  # a failure is re-opened once
-            other = find_state(tx, row.id, self.root) if row.project == project_id else None
+        for other_id in tx.procurement_ids_of_project(project_id):  # re-opened once
+            other = find_state(tx, other_id, self.root)
             if other and (other.get("reopens") or {}).get("procurement") == reopens:
-                refusals.append(Refusal(RULE, f"{reopens} was already re-opened as {row.id}",
-                                        "政府采购法 第36、37条", {"successor": row.id}))
+                refusals.append(Refusal(RULE, f"{reopens} was already re-opened as {other_id}",
+                                        "政府采购法 第36、37条", {"successor": other_id}))
         if refusals or link is None:
             from tenderflow.workflow.rulebook import labelled
 
@@ -462,14 +462,13 @@ class Services:
         when = at
         fired: list[dict[str, Any]] = []
         # Only the procurements whose earliest timer (the read model's next_due, written with
-        # every step) is due by ``at`` are loaded: loading every one with a timer pending made
-        # each tick cost as much as the whole register (issue 17).
+        # every step) is due by ``at`` are loaded: reading every row and loading every one
+        # with a timer pending made each tick cost as much as the whole register (issue 17).
         with self.store.reading() as tx:
-            rows = [r for r in tx.procurement_rows()
-                    if r.next_due and parse_time(r.next_due) <= when]
-        for row in rows:
+            due_ids = [pid for pid, due in tx.pending_timers() if parse_time(due) <= when]
+        for pid in due_ids:
             for _ in range(20):  # a state may have several timers due in turn
-                state = self.state(row.id)
+                state = self.state(pid)
                 wf = self.definitions(state["mode"]).workflow
                 due = [(t, d) for t, d in engine.due_timers(wf, state) if d <= when]
                 if not due:
@@ -481,13 +480,13 @@ class Services:
                 fire_at = max(due_at, as_of(state))
                 reason = f"计时事项 {trigger} 于 {iso(due_at)} 到期，计时执行于 {iso(when)}"
                 try:
-                    result = self.fire(row.id, trigger, None, actor, fire_at,
+                    result = self.fire(pid, trigger, None, actor, fire_at,
                                        if_version=state["version"],
                                        entry=Entry(reason=reason))
                 except ConcurrencyConflict:
                     continue
                 except TenderflowError as exc:
-                    fired.append({"procurement": row.id, "trigger": trigger,
+                    fired.append({"procurement": pid, "trigger": trigger,
                                   "due": iso(due_at), "refused": exc.message})
                     break
                 fired.append({**result.to_dict(), "due": iso(due_at)})

@@ -105,6 +105,17 @@ class Projections:
     def procurement_rows(self) -> list[Any]:
         return list(self.conn.execute(select(m.procurements).order_by(m.procurements.c.id)))
 
+    def procurement_ids_of_project(self, project: str) -> list[str]:
+        """The ids of the project's procurements in the read model, by id."""
+        return [pid for (pid,) in self._sql(
+            "SELECT id FROM procurements WHERE project = ? ORDER BY id", (project,)).fetchall()]
+
+    def pending_timers(self) -> list[tuple[str, str]]:
+        """``(id, next_due)`` of every procurement with a timer pending, by id."""
+        return [(pid, due) for pid, due in self._sql(
+            "SELECT id, next_due FROM procurements WHERE next_due IS NOT NULL ORDER BY id"
+        ).fetchall()]
+
     def procurement_row(self, pid: str) -> Any:
         """One procurement's row of the read model, or None."""
         return self.conn.execute(
