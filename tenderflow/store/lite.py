@@ -21,13 +21,13 @@ again for the answer and not saved (as in a read through SQLAlchemy).
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, NamedTuple
 
+from tenderflow.store import snapshot_text
 from tenderflow.store.bodies import BodyUnreadable, inflate
 from tenderflow.store.canonical import GENESIS
 from tenderflow.store.records import (
@@ -182,7 +182,10 @@ class LiteTx:
         row = self.conn.execute(
             "SELECT version, state, fold_version FROM snapshots WHERE stream_id = ?",
             (stream_id,)).fetchone()
-        return Snapshot(row[0], json.loads(row[1]), row[2], size=len(row[1])) if row else None
+        if row is None:
+            return None
+        state, size = snapshot_text.load(row[1])
+        return Snapshot(row[0], state, row[2], size=size)
 
     def snapshot(self, stream_id: str) -> tuple[int, dict[str, Any]] | None:
         snap = self.stamped_snapshot(stream_id)

@@ -6,7 +6,6 @@ are appended and read in :mod:`tenderflow.store.eventstore`.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -14,6 +13,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
 
 from tenderflow.store import models as m
+from tenderflow.store import snapshot_text
 from tenderflow.store.canonical import canonical_json
 from tenderflow.store.driver import Driver
 from tenderflow.store.records import Snapshot
@@ -64,8 +64,9 @@ class Projections:
                         (stream_id,)).fetchone()
         if row is None:
             return None
-        version, state, fold_version = row
-        return Snapshot(version, json.loads(state), fold_version, len(state))
+        version, stored, fold_version = row
+        state, size = snapshot_text.load(stored)
+        return Snapshot(version, state, fold_version, size)
 
     def save_snapshot(self, stream_id: str, version: int, state: dict[str, Any],
                       fold_version: int | None = None) -> int:
@@ -73,7 +74,7 @@ class Projections:
         folded it (None for snapshots that are not a fold, or whose code is unknown); returns
         the stored JSON's length."""
         text = canonical_json(state)
-        values = (version, text, fold_version, stream_id)
+        values = (version, snapshot_text.pack(text), fold_version, stream_id)
         if not self._sql("UPDATE snapshots SET version = ?, state = ?, fold_version = ?"
                          " WHERE stream_id = ?", values).rowcount:
             self._sql("INSERT INTO snapshots (version, state, fold_version, stream_id)"

@@ -55,6 +55,22 @@ class Attacker:
         finally:
             conn.close()
 
+    def edit_snapshot(self, stream: str, old: str, new: str) -> int:
+        """Replace ``old`` by ``new`` in the stream's snapshot as the state's JSON reads (a
+        packed one unpacked, edited and packed again: tenderflow.store.snapshot_text)."""
+        from tenderflow.store.snapshot_text import pack, unpack
+
+        conn = self._connect()
+        try:
+            row = conn.execute("SELECT state FROM snapshots WHERE stream_id = ?",
+                               (stream,)).fetchone()
+            text = unpack(row["state"])
+            assert old in text, f"{old!r} is not in the snapshot of {stream}"
+            return conn.execute("UPDATE snapshots SET state = ? WHERE stream_id = ?",
+                                (pack(text.replace(old, new)), stream)).rowcount
+        finally:
+            conn.close()
+
     def rows(self, stream: str) -> list[dict[str, Any]]:
         """The stream's rows, each with its body (text) and the body's fields as the columns
         of old (``payload`` and ``pins`` as canonical JSON text)."""

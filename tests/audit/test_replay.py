@@ -160,11 +160,9 @@ def test_altered_pinned_definition_is_found_by_replay(attacker: Any, recorded: A
 
 def test_projections_that_differ_from_the_replay_are_found(attacker: Any,
                                                            recorded: Any) -> None:
-    attacker.sql("UPDATE snapshots SET state = replace(state, '\"awarded\"', '\"cancelled\"') "
-                 "WHERE stream_id = ?", (AWARD,))
+    attacker.edit_snapshot(AWARD, '"awarded"', '"cancelled"')
     attacker.sql("UPDATE procurements SET state = 'negotiating' WHERE id = 'CN-2023-002'")
-    attacker.sql("UPDATE snapshots SET state = replace(state, '成都建工', '成都假工') "
-                 "WHERE stream_id = 'supplier:S-CDJG'")
+    attacker.edit_snapshot("supplier:S-CDJG", "成都建工", "成都假工")
     attacker.sql("INSERT INTO procurements VALUES ('CN-GHOST', 'CD-HH-2023', "
                  "'competitive_negotiation', 'awarded', 3, NULL)")
     report = replay(recorded.store)

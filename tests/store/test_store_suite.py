@@ -300,3 +300,26 @@ def test_a_driver_error_is_the_stores_error(store: EventStore) -> None:
     assert err.value.exit_code == 3
     with store.reading() as tx:
         assert set(tx.heads()) == {"procurement:A"} and tx.count_events() == 1
+
+
+def test_a_large_snapshot_is_stored_packed_and_read_whole(store: EventStore) -> None:
+    """A state over PACK_FROM characters of JSON is kept packed in the text column; a row
+    written as JSON (as before) reads as it is; both say how long their JSON is."""
+    from sqlalchemy import text
+
+    big = {"state": "invited", "checks": [{"rule": f"r{i}", "名称": "浣花小区"} for i in range(300)]}
+    small = {"state": "created"}
+    with store.transaction() as tx:
+        assert tx.save_snapshot("procurement:A", 1, big, 7) == len(canonical_json(big))
+        tx.save_snapshot("procurement:B", 1, small, 7)
+    with store.engine.begin() as conn:
+        stored = dict(conn.execute(text("SELECT stream_id, state FROM snapshots")).all())
+        conn.execute(text("INSERT INTO snapshots (stream_id, version, state, fold_version) "
+                          "VALUES ('procurement:C', 2, :s, NULL)"), {"s": canonical_json(big)})
+    assert stored["procurement:A"].startswith("z1:")
+    assert len(stored["procurement:A"]) < len(canonical_json(big)) / 4
+    assert stored["procurement:B"] == canonical_json(small)
+    with store.reading() as tx:
+        a, b, c = (tx.stamped_snapshot(f"procurement:{x}") for x in "ABC")
+    assert (a.state, a.size, a.fold_version) == (big, len(canonical_json(big)), 7)
+    assert (b.state, c.state, c.size) == (small, big, len(canonical_json(big)))
