@@ -201,10 +201,11 @@ def replay(obj: Ctx, procurement_id: str | None, all_: bool, jobs: int) -> None:
     else:
         report = do_replay(store, procurement_id)
     lines = []
+    # a registry's stream (project, supplier, credit list…) is listed only when it differs
     registries = [s for s in report.streams
                   if not s.stream.startswith(("procurement:", "intake:", "contract:"))]
     for s in report.streams:
-        if s in registries and s.ok:
+        if s.ok and not s.stream.startswith(("procurement:", "intake:", "contract:")):
             continue
         if s.ok:
             lines.append(f"✓ {s.stream}: " + _("{events} events, {decided} steps re-decided "
