@@ -202,10 +202,10 @@ def replay(obj: Ctx, procurement_id: str | None, all_: bool, jobs: int) -> None:
         report = do_replay(store, procurement_id)
     lines = []
     # a registry's stream (project, supplier, credit list…) is listed only when it differs
-    registries = [s for s in report.streams
-                  if not s.stream.startswith(("procurement:", "intake:", "contract:"))]
+    folded = ("procurement:", "intake:", "contract:")
+    registries = [s for s in report.streams if not s.stream.startswith(folded)]
     for s in report.streams:
-        if s.ok and not s.stream.startswith(("procurement:", "intake:", "contract:")):
+        if s.ok and not s.stream.startswith(folded):
             continue
         if s.ok:
             lines.append(f"✓ {s.stream}: " + _("{events} events, {decided} steps re-decided "
