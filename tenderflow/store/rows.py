@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections import namedtuple
 from typing import Any
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import DBAPIError
 
@@ -47,9 +47,6 @@ class Codecs:
                 raise BodyUnreadable(f"codec {codec} is not in the body_codecs table")
             found = self._known[codec] = bytes(found)
         return found
-
-    def latest(self, conn: Connection) -> int:
-        return int(conn.execute(select(func.max(m.body_codecs.c.id))).scalar() or 0)
 
     def body(self, conn: Connection, codec: Any, stored: Any) -> bytes:
         return inflate(bytes(stored), self.dictionary(conn, int(codec)))
