@@ -40,6 +40,9 @@ LONG_RUN = 24
 # A line is justified by spacing its characters, up to this fraction of the font size per gap;
 # a line that would need more is set flush left.
 MAX_STRETCH = 0.25
+# A table column whose longest cell is at most this many ems wide is kept on one line when
+# the other columns' unbreakable runs leave room for it (column_widths).
+SHORT_CELL_EMS = 6
 
 
 def break_opportunities(text: str) -> list[bool]:
@@ -325,10 +328,16 @@ def column_widths(columns: list[list[str]], font: str, size: float, total: float
     """Widths for table columns (``columns[j]`` is the text of column j, heading first) that
     fill ``total``: each column at least as wide as its longest run that may not be broken
     (an amount, a date) and, as far as room allows, as wide as its longest cell, so that
-    amounts do not break and short columns do not take the room long text needs. When even
-    the runs do not fit, the widths are in proportion to them (some will break)."""
+    amounts do not break and short columns do not take the room long text needs. A column
+    whose longest cell is short (at most :data:`SHORT_CELL_EMS` ems, a status or a count like
+    通过 2 项) keeps its cells on one line whenever the runs of the others still fit. When
+    even the runs do not fit, the widths are in proportion to them (some will break)."""
     want, least = _column_needs(columns, font, size, padding)
     least = [min(m, total / 3) for m in least]  # no single column takes the table
+    whole = [w if w <= SHORT_CELL_EMS * size + padding else m
+             for w, m in zip(want, least, strict=True)]
+    if sum(whole) < total:
+        least = whole
     if sum(want) <= total:
         return [w * total / sum(want) for w in want]
     if sum(least) >= total:

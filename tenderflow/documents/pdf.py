@@ -111,7 +111,7 @@ def render_filled(doc: FilledDocument, record_digest: str, *, keywords: Sequence
         story.append(_para(doc.salutation, st["salutation"]))
     story += _entries(doc.preamble, st)
     for clause in doc.clauses:
-        story.append(_para(f"{clause.number}{clause.heading}", st["heading"]))
+        story += _heading(f"{clause.number}{clause.heading}", clause.body, st)
         story += _entries(clause.body, st)
     story += _entries(doc.closing, st)
     boxes: dict[str, Any] = {}
@@ -154,8 +154,9 @@ def render_document(title: str, sections: Sequence[Mapping[str, Any]], record_di
         heading = section["heading"]
         if numbered:
             heading = f"{chinese_ordinal(i)}、{heading}"
-        story.append(_para(heading, st["heading"]))
-        story += _entries(_plain_entries(section.get("body") or [], where), st)
+        body = _plain_entries(section.get("body") or [], where)
+        story += _heading(heading, body, st)
+        story += _entries(body, st)
     return _build(story, title=title, subject=title,
                   keywords=[KEYWORD_RECORD_DIGEST + record_digest, *_checked_keywords(keywords)],
                   footer=f"{digest_label}（SHA-256）：{record_digest}", document_date=when)
@@ -264,6 +265,9 @@ def _styles() -> dict[str, Any]:
         "heading": ParagraphStyle("tf-heading", parent=body, fontName=bold, fontSize=12.5,
                                   leading=22, firstLineIndent=0, spaceBefore=8, spaceAfter=4,
                                   keepWithNext=1, alignment=TA_LEFT),
+        "heading_loose": ParagraphStyle("tf-heading-loose", parent=body, fontName=bold,
+                                        fontSize=12.5, leading=22, firstLineIndent=0,
+                                        spaceBefore=8, spaceAfter=4, alignment=TA_LEFT),
         "body": body,
         "salutation": ParagraphStyle("tf-salutation", parent=body, firstLineIndent=0),
         "item": ParagraphStyle("tf-item", parent=body),
@@ -310,6 +314,24 @@ def _title_block(title: str, subtitle: str, number: str, st: dict[str, Any]) -> 
 
         out.append(Spacer(1, 10))
     return out
+
+
+# Room a heading followed by a table needs at the foot of a page: itself, the table's
+# heading row and its first rows.
+HEADING_WITH_ROWS_MM = 45
+
+
+def _heading(text: str, body: Sequence[Entry], st: dict[str, Any]) -> list[Any]:
+    """A section's heading, kept with what follows it. Before a table it is kept with room
+    for the table's first rows only (a conditional page break), not with the whole table: a
+    table splits across pages, its heading row repeated, and keeping it whole with its
+    heading left the page before a long table mostly empty."""
+    if body and isinstance(body[0], Table):
+        from reportlab.lib.units import mm
+        from reportlab.platypus import CondPageBreak
+
+        return [CondPageBreak(HEADING_WITH_ROWS_MM * mm), _para(text, st["heading_loose"])]
+    return [_para(text, st["heading"])]
 
 
 def _entries(entries: Sequence[Entry], st: dict[str, Any]) -> list[Any]:

@@ -250,3 +250,30 @@ def test_unembeddable_font_file_is_refused(tmp_path):
     bogus.write_bytes(b"not a font")
     with pytest.raises(DefinitionError, match="cannot embed font"):
         fonts.register_cjk_font(fonts.FontChoice(bogus, 0))
+
+
+def test_a_long_table_starts_under_its_heading_not_on_the_next_page():
+    """A section's heading was kept with its whole table: a table longer than the rest of
+    the page moved, with its heading, to the next page and left that page mostly empty (the
+    audit report's 事件一览). The table now starts under its heading and splits, its heading
+    row repeated; a heading with too little room for the first rows still moves on."""
+    digest = "ab" * 32
+    text = "本节说明审计结论与核验范围，供采购人与审计人员核对。" * 6
+    rows = [[f"第 {n} 号", f"2023-03-{1 + n % 28:02d} 09:00", "通过 2 项"] for n in range(60)]
+    pdf = render_document("采购过程审计时间线", [
+        {"heading": "审计结论", "body": [text, text]},
+        {"heading": "事件一览", "body": [{"table": {"columns": ["事件", "业务时间", "规则核验"],
+                                                   "rows": rows}}]},
+    ], digest)
+    pages = _text(pdf)
+    assert "二、事件一览" in pages[0] and "第0号" in pages[0]
+    assert "事件业务时间规则核验" in pages[1]  # the heading row repeated
+    assert all(f"第{n}号" in "".join(pages) for n in range(60))
+    crowded = render_document("采购过程审计时间线", [
+        {"heading": "审计结论", "body": [text * 9]},
+        {"heading": "事件一览", "body": [{"table": {"columns": ["事件", "业务时间", "规则核验"],
+                                                   "rows": rows}}]},
+    ], digest)
+    pages = _text(crowded)
+    heading_page = next(i for i, p in enumerate(pages) if "二、事件一览" in p)
+    assert "第0号" in pages[heading_page]

@@ -156,3 +156,25 @@ def test_a_date_stays_with_its_time_and_a_spaced_mark_with_its_word():
     comma = text.index(",")
     assert not {comma - 1, comma} & set(breaks)  # not before the space, nor after it
     assert text.index("remedy") in breaks  # after ", " a line may break
+
+
+def test_a_short_column_keeps_its_cells_on_one_line_when_there_is_room():
+    """The audit report's 规则核验 column ("通过 2 项") wrapped: the long columns took the
+    room. A column whose longest cell is a few ems wide gets that width whenever the other
+    columns' unbreakable runs still fit; when they do not, it may break like the others."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    from tenderflow.documents.linebreak import column_widths
+
+    font, size, pad = fonts.register_fonts()[fonts.BODY], 10, 12
+    long_text = "资格预审公告发布，采购人在指定媒体上公开资格条件与评审办法" * 3
+    columns = [["序号　事件", "1 ProcurementOpened 项目采购启动" + long_text],
+               ["状态", "已开启"], ["规则核验", "通过 2 项"]]
+    widths = column_widths(columns, font, size, 480, pad)
+    assert sum(widths) == pytest.approx(480)
+    for j in (1, 2):
+        assert widths[j] >= max(stringWidth(c, font, size) for c in columns[j]) + pad
+    # no room: the short columns give way like any other (proportional to their runs)
+    narrow = column_widths(columns, font, size, 90, pad)
+    assert sum(narrow) == pytest.approx(90)
+    assert narrow[2] < stringWidth("通过 2 项", font, size) + pad
