@@ -79,6 +79,12 @@ procurements = Table(
     Column("version", Integer, nullable=False),
     Column("next_due", String(40)),
 )
+# tick's "which have a timer pending" and a re-opening's "which does the project have"
+# (migration 0007)
+Index("ix_procurements_project", procurements.c.project)
+Index("ix_procurements_next_due", procurements.c.next_due,
+      sqlite_where=procurements.c.next_due.isnot(None),
+      postgresql_where=procurements.c.next_due.isnot(None))
 
 # Definitions pinned by events (workflow, parameters, ruleset, calendar), by content hash,
 # so that replay uses exactly what decided, whatever later edits to workflows/.
