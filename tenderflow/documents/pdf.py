@@ -111,8 +111,8 @@ def render_filled(doc: FilledDocument, record_digest: str, *, keywords: Sequence
         story.append(_para(doc.salutation, st["salutation"]))
     story += _entries(doc.preamble, st)
     for clause in doc.clauses:
-        story += _heading(f"{clause.number}{clause.heading}", clause.body, st)
-        story += _entries(clause.body, st)
+        laid = _entries(clause.body, st)
+        story += _heading(f"{clause.number}{clause.heading}", laid, st) + laid
     story += _entries(doc.closing, st)
     boxes: dict[str, Any] = {}
     if doc.parties:
@@ -154,9 +154,8 @@ def render_document(title: str, sections: Sequence[Mapping[str, Any]], record_di
         heading = section["heading"]
         if numbered:
             heading = f"{chinese_ordinal(i)}、{heading}"
-        body = _plain_entries(section.get("body") or [], where)
-        story += _heading(heading, body, st)
-        story += _entries(body, st)
+        laid = _entries(_plain_entries(section.get("body") or [], where), st)
+        story += _heading(heading, laid, st) + laid
     return _build(story, title=title, subject=title,
                   keywords=[KEYWORD_RECORD_DIGEST + record_digest, *_checked_keywords(keywords)],
                   footer=f"{digest_label}（SHA-256）：{record_digest}", document_date=when)
@@ -316,21 +315,26 @@ def _title_block(title: str, subtitle: str, number: str, st: dict[str, Any]) -> 
     return out
 
 
-# Room a heading followed by a table needs at the foot of a page: itself, the table's
-# heading row and its first rows.
+# Room at a page's foot for a heading, a long table's heading row and its first rows.
 HEADING_WITH_ROWS_MM = 45
 
 
-def _heading(text: str, body: Sequence[Entry], st: dict[str, Any]) -> list[Any]:
-    """A section's heading, kept with what follows it. Before a table it is kept with room
-    for the table's first rows only (a conditional page break), not with the whole table: a
-    table splits across pages, its heading row repeated, and keeping it whole with its
-    heading left the page before a long table mostly empty."""
-    if body and isinstance(body[0], Table):
+def _heading(text: str, laid: Sequence[Any], st: dict[str, Any]) -> list[Any]:
+    """A section's heading, kept with what follows it (``laid``); before a table, with room
+    for it if short, for its first rows if long (keeping a long one whole left pages empty)."""
+    from reportlab.platypus import Table as RLTable
+
+    if laid and isinstance(laid[0], RLTable):
         from reportlab.lib.units import mm
         from reportlab.platypus import CondPageBreak
 
-        return [CondPageBreak(HEADING_WITH_ROWS_MM * mm), _para(text, st["heading_loose"])]
+        heading = _para(text, st["heading_loose"])
+        width = TEXT_WIDTH_MM * mm
+        whole = (heading.wrap(width, 10**6)[1] + heading.getSpaceBefore()
+                 + heading.getSpaceAfter() + laid[0].wrap(width, 10**6)[1])
+        room = CondPageBreak(min(whole, HEADING_WITH_ROWS_MM * mm))
+        room._SPACETRANSFER = True  # the frame passes the space after the flowable before on
+        return [room, heading]
     return [_para(text, st["heading"])]
 
 

@@ -10,6 +10,7 @@ import subprocess
 import sys
 from io import BytesIO
 from pathlib import Path
+from typing import Any
 
 import pytest
 from PIL import Image
@@ -277,3 +278,31 @@ def test_a_long_table_starts_under_its_heading_not_on_the_next_page():
     pages = _text(crowded)
     heading_page = next(i for i, p in enumerate(pages) if "二、事件一览" in p)
     assert "第0号" in pages[heading_page]
+
+
+def test_a_heading_before_a_table_sits_where_it_did_when_kept_with_it():
+    """The conditional break before a heading must not add space: reportlab's frame takes
+    the space after the paragraph or table before a heading off the heading's space before;
+    a break in between would reset that (every later line 3–8 pt lower, a page more)."""
+    from reportlab.platypus import Paragraph
+
+    digest = "ab" * 32
+    sections = [{"heading": "测算结论", "body": ["说明。" * 30, {"table": {
+                     "columns": ["指标", "数值"], "rows": [["总投资", "¥1.00"]] * 3}}]},
+                {"heading": "收入计划", "body": [{"table": {
+                     "columns": ["年度", "收入"], "rows": [[f"第{n}年", "1.00"] for n in range(3)]}}]}]
+
+    def heading_y(pdf: bytes) -> float:
+        words = subprocess.run([_need("pdftotext"), "-bbox", "-", "-"], input=pdf,
+                               capture_output=True, check=True).stdout.decode("utf-8")
+        return float(re.search(r'yMin="([0-9.]+)"[^>]*>二、收入计划<', words).group(1))
+
+    kept_y = heading_y(render_document("报告", sections, digest))
+    import tenderflow.documents.pdf as layout
+
+    def kept_whole(text: str, laid: Any, st: dict[str, Any]) -> list[Paragraph]:
+        return [layout._para(text, st["heading"])]  # keepWithNext: heading and table as one
+
+    with pytest.MonkeyPatch.context() as m:
+        m.setattr(layout, "_heading", kept_whole)
+        assert heading_y(render_document("报告", sections, digest)) == kept_y
