@@ -117,6 +117,19 @@ def rows(r: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
     f = r["run"]["result"]["fire"]
     out.append(("(info) `fire` vs bare SQLAlchemy insert+commit", f"{f['fires_per_second']}/s",
                 f"bare {f['bare_inserts_per_second']}/s", f"{f['fire_to_bare_ratio']}×", "—"))
+    # What fire's own work costs at the least: the eligibility evaluation of the three
+    # candidates (eligibility.py, per candidate) and the commit of a check's event row (~25 kB
+    # of JSON, ~4.5 kB deflated) through bare sqlite3 (run.py) — nothing else a fire does —
+    # against eventsourcing's whole event in the peer's run.
+    el = r["eligibility"]["result"]
+    per_candidate = min(e["seconds_per_thousand"] for e in el["evaluate"].values()) / 1000
+    bound = 1 / (3 * per_candidate + 1 / f["raw_inserts_per_second"])
+    es = p["eventsourcing"]["append_events_per_s"]
+    out.append(((f"(info) the most `fire` could do: 3 candidates evaluated "
+                 f"({1000 * per_candidate:.2f} ms each) + its {f['row_bytes']:,}-byte row "
+                 f"committed through bare sqlite3 ({f['raw_inserts_per_second']}/s), nothing "
+                 "else"), f"{bound:.1f} ev/s", f"eventsourcing {es} ev/s",
+                f"{bound / es:.3f}×", "—"))
     a = r["run"]["result"]
     lengths = sorted(a["events_per_second"], key=int)
     out.append(((f"append flat in stream length ({lengths[-1]} vs {lengths[0]} events; store "
@@ -200,7 +213,6 @@ def rows(r: dict[str, Any]) -> list[tuple[str, str, str, str, str]]:
                 met(ag["sign_to_bare_ratio"] <= 1.2)))
     fo = r["fold"]["result"]
     out.append(("(info) fold", f"{fo['us_per_event']} µs/event", "—", "—", "—"))
-    el = r["eligibility"]["result"]
     for n, e in el["evaluate"].items():
         out.append((f"(info) eligibility: evaluate {int(n):,} candidates",
                      f"{e['seconds_per_thousand']} s per 1,000", "—", "—", "—"))
