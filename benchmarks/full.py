@@ -37,12 +37,14 @@ BIN = Path(sys.executable).parent
 NATIONAL_YEAR = 51_189
 
 
-def step(argv: list[str], env: dict[str, str], out: Path) -> dict[str, Any]:
-    """Run one step; its wall time, peak RSS and exit status."""
+def step(argv: list[str], env: dict[str, str], out: Path, err: Path | None = None
+         ) -> dict[str, Any]:
+    """Run one step (its output to ``out``, its errors there too or to ``err``); its wall
+    time, peak RSS and exit status."""
     t0 = time.perf_counter()
-    with out.open("w") as stdout:
+    with out.open("w") as stdout, (err or out).open("a") as stderr:
         proc = subprocess.Popen(argv, env=env, cwd=ROOT, stdout=stdout,
-                                stderr=subprocess.STDOUT)
+                                stderr=subprocess.STDOUT if err is None else stderr)
         _, status, usage = os.wait4(proc.pid, 0)
     took = time.perf_counter() - t0
     code = os.waitstatus_to_exitcode(status)
@@ -77,15 +79,22 @@ def main() -> None:
     }
     for name, argv in steps.items():
         log = work / f"{name}.out"
-        result[name] = step(argv, env, log)
+        # generate's progress (events/s by tenth) goes to generate.progress as it runs
+        err = work / "generate.progress" if name == "generate" else None
+        if err is not None:
+            err.unlink(missing_ok=True)
+        result[name] = step(argv, env, log, err)
         if result[name]["exit"] != 0:
             sys.exit(f"full: {name} exited {result[name]['exit']}; see {log}:\n"
-                     + log.read_text()[-2000:])
+                     + log.read_text()[-2000:] + (err.read_text()[-2000:] if err else ""))
         if name == "generate":
             generated = json.loads(log.read_text())
             result["procurements"] = generated["procurements"]
             result["events"] = generated["events"]
             result["generate"]["events_per_second"] = generated["events_per_second"]
+            result["generate"]["events_per_second_by_tenth"] = generated[
+                "events_per_second_by_tenth"]
+            result["generate"]["last_tenth_to_first"] = generated["last_tenth_to_first"]
     # The fixed cost of the two commands (start-up, imports, definitions): the same commands on
     # an empty database, so the extrapolation scales only what grows with the log.
     empty = work / "empty.db"
@@ -124,6 +133,11 @@ def main() -> None:
         fixed = (f"   (empty database: {r['empty_database_seconds']} s)"
                  if "empty_database_seconds" in r else "")
         print(f"  {name:9} {r['seconds']:>9} s   peak RSS {r['peak_rss_mb']:>8} MB{fixed}")
+    g = result["generate"]
+    if g.get("events_per_second_by_tenth"):
+        print(f"  generate events/s by tenth of the procurements: "
+              f"{', '.join(map(str, g['events_per_second_by_tenth']))} (last/first "
+              f"{g['last_tenth_to_first']})")
     if "extrapolated_to_national_year" in result:
         x = result["extrapolated_to_national_year"]
         print(f"  EXTRAPOLATED to {NATIONAL_YEAR} procurements ({x['note']}): "
