@@ -264,9 +264,6 @@ def _styles() -> dict[str, Any]:
         "heading": ParagraphStyle("tf-heading", parent=body, fontName=bold, fontSize=12.5,
                                   leading=22, firstLineIndent=0, spaceBefore=8, spaceAfter=4,
                                   keepWithNext=1, alignment=TA_LEFT),
-        "heading_loose": ParagraphStyle("tf-heading-loose", parent=body, fontName=bold,
-                                        fontSize=12.5, leading=22, firstLineIndent=0,
-                                        spaceBefore=8, spaceAfter=4, alignment=TA_LEFT),
         "body": body,
         "salutation": ParagraphStyle("tf-salutation", parent=body, firstLineIndent=0),
         "item": ParagraphStyle("tf-item", parent=body),
@@ -325,10 +322,12 @@ def _heading(text: str, laid: Sequence[Any], st: dict[str, Any]) -> list[Any]:
     from reportlab.platypus import Table as RLTable
 
     if laid and isinstance(laid[0], RLTable):
+        from reportlab.lib.styles import ParagraphStyle
         from reportlab.lib.units import mm
         from reportlab.platypus import CondPageBreak
 
-        heading = _para(text, st["heading_loose"])
+        heading = _para(text, ParagraphStyle("tf-heading-loose", parent=st["heading"],
+                                             keepWithNext=0))
         width = TEXT_WIDTH_MM * mm
         whole = (heading.wrap(width, 10**6)[1] + heading.getSpaceBefore()
                  + heading.getSpaceAfter() + laid[0].wrap(width, 10**6)[1])

@@ -347,15 +347,17 @@ def test_read_model_questions_are_answered_by_their_indexes(store: EventStore) -
     assert indexes["ix_procurements_next_due"] == ["next_due"]
     if store.dialect != "sqlite":
         return
-    import sqlite3
-
-    con = sqlite3.connect(store.engine.url.database)
-    try:
-        plans = {q: " ".join(r[-1] for r in con.execute("EXPLAIN QUERY PLAN " + q, args))
-                 for q, args in [
-                     ("SELECT id, next_due FROM procurements WHERE next_due IS NOT NULL", ()),
-                     ("SELECT id FROM procurements WHERE project = ? ORDER BY id", ("P1",))]}
-    finally:
-        con.close()
+    with store.reading() as tx:  # the statements the store runs, as SQLite plans them
+        raw = tx.conn.connection.dbapi_connection
+        ran: list[str] = []
+        raw.set_trace_callback(ran.append)
+        try:
+            tx.pending_timers()
+            tx.procurement_ids_of_project("P1")
+        finally:
+            raw.set_trace_callback(None)
+        plans = {sql: " ".join(r[-1] for r in raw.execute("EXPLAIN QUERY PLAN " + sql))
+                 for sql in ran if "FROM procurements" in sql}
+    assert len(plans) == 2, ran
     assert all("SEARCH procurements USING INDEX ix_procurements_" in p for p in plans.values()), \
         plans
